@@ -1,0 +1,55 @@
+# The Session name registry: `just up` runs the whole system locally,
+# `just test` runs every test. `./just` works where `just` is not installed.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+contracts := justfile_directory() / "contracts"
+bin := contracts / "node_modules/.bin"
+forge := bin / "forge"
+
+# List the recipes.
+default:
+    @{{just_executable()}} --list --justfile {{justfile()}}
+
+# Install the pinned toolchain (forge, anvil, cast, solc, OpenZeppelin, just) from npm.
+install:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd {{contracts}}
+    stamp=node_modules/.sesh-installed
+    if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+        npm ci --ignore-scripts --no-audit --no-fund
+        touch "$stamp"
+    fi
+
+# Compile the contracts.
+build-contracts: install
+    cd {{contracts}} && {{forge}} build
+
+# Regenerate the Rust contract bindings (core/artifacts) from the compiled contracts.
+bindings: build-contracts
+    cd {{contracts}} && node tools/export-artifacts.mjs
+
+# Fail when the committed bindings do not match the contracts.
+check-bindings: build-contracts
+    cd {{contracts}} && node tools/export-artifacts.mjs --check
+
+# Run every test: forge (unit, fuzz, invariant), the bindings check, then all cargo tests (end-to-end included).
+test: install check-bindings
+    cd {{contracts}} && {{forge}} test
+    cargo test --workspace
+
+# Check formatting and lints (cargo fmt, clippy, forge fmt).
+lint: install
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    cd {{contracts}} && {{forge}} fmt --check
+
+# Format Rust and Solidity.
+fmt: install
+    cargo fmt --all
+    cd {{contracts}} && {{forge}} fmt
+
+# Measure: the contracts' gas snapshot (more benchmarks land with issue 9).
+bench: build-contracts
+    cd {{contracts}} && {{forge}} snapshot

@@ -1,0 +1,3 @@
+//! End-to-end tests, compiled as one binary with a module per topic.
+
+mod toolchain;
