@@ -3,37 +3,63 @@ pragma solidity ^0.8.24;
 
 /// @title IRewardsPool
 /// @notice Receives every network fee in SESH. Nothing leaves it but staking
-/// rewards, paid through the one distributor (NodeStaking) wired at deployment.
+/// rewards, paid through the one distributor (NodeStaking) wired after deployment.
 /// @dev Fees arrive as plain SESH transfers (no callback), so paying a fee costs
-/// one ERC-20 transfer and a registry node can verify it from the receipt alone.
-/// Totals by source are the sum of the `*FeePaid`-style events of the paying
-/// contracts (see docs/contracts.md); the pool itself counts what came in and
-/// what went out.
+/// one ERC-20 transfer and a registry node can verify it from the receipt's
+/// `Transfer` logs alone. Totals by source are the sums of the paying contracts'
+/// events ({INameRegistry-NameRegistered} rent and premium, {INameRegistry-NameRenewed}
+/// rent, the market's sale fee, premium purchases); the pool itself only counts
+/// what came in and what went out.
 interface IRewardsPool {
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
     /// @dev The distributor was already set; it can be set only once.
     error RewardsPoolDistributorAlreadySet(address distributor);
+
     /// @dev The caller is not the distributor.
     error RewardsPoolUnauthorized(address caller);
+
     /// @dev A reward was asked for beyond what the pool holds.
     error RewardsPoolInsufficientFunds(uint256 requested, uint256 available);
+
     /// @dev The zero address was given where an account is required.
     error RewardsPoolZeroAddress();
 
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
     /// @notice Emitted once, when the distributor is wired.
     event DistributorSet(address indexed distributor);
+
     /// @notice Emitted for every reward paid out.
     event RewardPaid(address indexed to, uint256 amount);
 
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
     /// @notice The SESH token.
     function sesh() external view returns (address);
+
     /// @notice The only address allowed to pay rewards out (zero until wired).
     function distributor() external view returns (address);
+
     /// @notice Total SESH ever paid out as rewards.
     function totalPaid() external view returns (uint256);
+
     /// @notice Total SESH ever received: current balance plus what was paid out.
     function totalReceived() external view returns (uint256);
+
+    /*//////////////////////////////////////////////////////////////
+                                 ACTIONS
+    //////////////////////////////////////////////////////////////*/
+
     /// @notice Wires the distributor. Owner only, once.
     function setDistributor(address distributor_) external;
+
     /// @notice Pays `amount` SESH of rewards to `to`. Distributor only.
     function payReward(address to, uint256 amount) external;
 }

@@ -18,11 +18,13 @@ interface Vm {
     function envOr(string calldata name, uint256 defaultValue) external view returns (uint256);
     function envOr(string calldata name, address defaultValue) external view returns (address);
     function envOr(string calldata name, bool defaultValue) external view returns (bool);
+    function envOr(string calldata name, string calldata defaultValue) external view returns (string memory);
     function envUint(string calldata name) external view returns (uint256);
 
     // Time and blocks
     function warp(uint256 newTimestamp) external;
     function roll(uint256 newHeight) external;
+    function chainId(uint256 newChainId) external;
 
     // Callers
     function prank(address msgSender) external;

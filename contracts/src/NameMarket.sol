@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {INameMarket} from "./interfaces/INameMarket.sol";
+import {INameRegistry} from "./interfaces/INameRegistry.sol";
+
+/// @title NameMarket
+/// @notice Listings and offers for Session names, in SESH, with a network fee
+/// (default 2.5%, at most 10%) of every sale paid to the RewardsPool.
+/// @dev Listings are not escrowed (as in Seaport): the seller keeps the name and
+/// approves the market on the registry; a listing is one storage slot and is
+/// live only while its seller still owns the unexpired name. Offers are
+/// escrowed: their SESH sits here until accepted or cancelled, and
+/// {totalEscrowed} always equals what the market owes its bidders.
+///
+/// Governance can set the fee (within a hard cap) and pause new business;
+/// it can never move names or escrowed SESH, and a pause never blocks
+/// {cancelOffer} or {unlist}, so users can always get their money out.
+///
+/// Every sale moves the name with {INameRegistry-transferWithRecord}, so the
+/// buyer's record is set in the same transaction and the name resolves to its
+/// new owner at once.
+contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    // ------------------------------------------------------------------ constants
+
+    /// @notice The default network fee: 2.5%.
+    uint256 public constant DEFAULT_FEE_BPS = 250;
+    /// @notice The hard cap on the network fee: 10%.
+    uint256 public constant MAX_FEE_BPS = 1_000;
+    uint256 private constant _BPS = 10_000;
+
+    // ------------------------------------------------------------------ storage
+
+    /// @dev One slot: a sale reads and deletes exactly one slot of market storage.
+    struct Listing {
+        address seller;
+        uint64 price;
+        uint32 endTime;
+    }
+
+    /// @dev Two slots; the record is what the bidder's name will resolve to.
+    struct Offer {
+        address evmAddress;
+        uint64 amount;
+        uint32 endTime;
+        bytes32 sessionKey;
+    }
+
+    IERC20 private immutable _sesh;
+    INameRegistry private immutable _registry;
+    address private immutable _rewardsPool;
+
+    /// @dev `_feeBps` and `_totalEscrowed` pack into the slot of Ownable2Step's
+    /// `_pendingOwner` and Pausable's `_paused` (160 + 8 + 16 + 72 bits), so the
+    /// pause check and the fee cost one storage read on every sale. 72 bits hold
+    /// 4.7e21, far above SESH's supply (2.4e17 at 9 decimals); {SafeCast} guards it.
+    uint16 private _feeBps;
+    uint72 private _totalEscrowed;
+
+    mapping(uint256 tokenId => Listing) private _listings;
+    mapping(uint256 tokenId => mapping(address bidder => Offer)) private _offers;
+
+    /// @param sesh_ The SESH token (EIP-2612).
+    /// @param registry_ The NameRegistry whose names are traded.
+    /// @param rewardsPool_ The RewardsPool every fee goes to.
+    /// @dev The deployer is the first owner; hand it to governance with
+    /// {Ownable2Step-transferOwnership}. The fee starts at {DEFAULT_FEE_BPS}.
+    ///
+    /// Requirements:
+    /// - no address is zero.
+    constructor(address sesh_, address registry_, address rewardsPool_) Ownable(msg.sender) {
+        if (sesh_ == address(0) || registry_ == address(0) || rewardsPool_ == address(0)) {
+            revert MarketZeroAddress();
+        }
+        _sesh = IERC20(sesh_);
+        _registry = INameRegistry(registry_);
+        _rewardsPool = rewardsPool_;
+        _setFeeBps(DEFAULT_FEE_BPS);
+    }
+
+    // ------------------------------------------------------------------ listings
+
+    /// @notice Lists `tokenId` for `price` SESH until `endTime`, replacing any
+    /// earlier listing of it. The name stays with the caller.
+    /// @dev The caller must have approved the market on the registry
+    /// ({IERC721-setApprovalForAll} or {IERC721-approve}); the listing stays live only
+    /// while the caller owns the name.
+    ///
+    /// Emits a {Listed} event.
+    ///
+    /// Requirements:
+    /// - the market is not paused;
+    /// - `price` is neither zero nor above `type(uint64).max`;
+    /// - the name has not expired;
+    /// - the caller owns the name;
+    /// - `endTime` is in the future and not after the name's expiry;
+    /// - the market may move the name.
+    function list(uint256 tokenId, uint256 price, uint256 endTime) external virtual whenNotPaused {
+        if (price == 0 || price > type(uint64).max) revert MarketInvalidPrice(price);
+        uint256 expiry = _registry.expiryOf(tokenId);
+        if (expiry <= block.timestamp) revert MarketNameExpired(tokenId, expiry);
+        address owner = _nft().ownerOf(tokenId);
+        if (owner != msg.sender) revert MarketNotOwner(tokenId, msg.sender, owner);
+        uint256 latest = expiry < type(uint32).max ? expiry : type(uint32).max;
+        if (endTime <= block.timestamp || endTime > latest) {
+            revert MarketInvalidEndTime(endTime, block.timestamp + 1, latest);
+        }
+        if (!_marketApproved(owner, tokenId)) revert MarketNotApproved(tokenId, owner);
+
+        // Cannot truncate: both values were bounded above.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _listings[tokenId] = Listing({seller: owner, price: uint64(price), endTime: uint32(endTime)});
+        emit Listed(tokenId, owner, price, endTime);
+    }
+
+    /// @notice Removes the listing of `tokenId`. Works while paused.
+    /// @dev The seller may remove its listing at any time; anyone may remove a
+    /// dead one (see {listingOf}) to clean up.
+    ///
+    /// Emits an {Unlisted} event.
+    ///
+    /// Requirements:
+    /// - `tokenId` is listed;
+    /// - the caller is the seller, or the listing is no longer live.
+    function unlist(uint256 tokenId) external virtual {
+        Listing memory listing = _listings[tokenId];
+        if (listing.seller == address(0)) revert MarketNotListed(tokenId);
+        if (msg.sender != listing.seller && _isLive(tokenId, listing)) {
+            revert MarketNotSeller(tokenId, msg.sender, listing.seller);
+        }
+        delete _listings[tokenId];
+        emit Unlisted(tokenId, listing.seller);
+    }
+
+    /// @notice Buys the listed `tokenId` for the caller at `expectedPrice` SESH, and
+    /// sets the caller's record (`sessionKey`, `evmAddress`) on it in the same call.
+    /// @dev The listing is deleted first. The name moves with
+    /// {INameRegistry-transferWithRecord}, which checks that the seller still owns the
+    /// live name and that the market may move it; then `fee = price * feeBps() / 10_000`
+    /// (rounded down) goes from the caller to the RewardsPool and `price - fee` to the
+    /// seller. If `permit.deadline != 0`, an EIP-2612 permit (owner: caller, spender:
+    /// market) is tried before paying; a failed permit is ignored (it may have been
+    /// front-run).
+    ///
+    /// No reentrancy guard, to stay within the gas budget of a sale (a Seaport 1.6
+    /// ERC-721 purchase): the listing is deleted before any external call, nothing is
+    /// read after one, and the only calls go to the immutable SESH token and registry,
+    /// neither of which calls out (the registry transfer is not a "safe" transfer).
+    ///
+    /// Emits a {Sold} event.
+    ///
+    /// Requirements:
+    /// - the market is not paused;
+    /// - `tokenId` is listed at exactly `expectedPrice` (a seller cannot raise
+    ///   the price under a buyer);
+    /// - the listing has not ended;
+    /// - the seller still owns the name (else {MarketListingDead}) and it has not
+    ///   expired (else the registry's {INameRegistry-NameExpired});
+    /// - the market may still move the name (else the registry's `NotOwnerNorApproved`);
+    /// - the caller has approved (or permits) the price and holds it.
+    function buy(
+        uint256 tokenId,
+        uint256 expectedPrice,
+        bytes32 sessionKey,
+        address evmAddress,
+        INameRegistry.Permit calldata permit
+    ) external virtual whenNotPaused {
+        Listing memory listing = _listings[tokenId];
+        address seller = listing.seller;
+        if (seller == address(0)) revert MarketNotListed(tokenId);
+        if (listing.price != expectedPrice) revert MarketPriceMismatch(tokenId, listing.price, expectedPrice);
+        if (block.timestamp >= listing.endTime) revert MarketListingExpired(tokenId, listing.endTime);
+
+        delete _listings[tokenId];
+        uint256 price = listing.price;
+        uint256 fee = _feeOf(price);
+        emit Sold(tokenId, seller, msg.sender, price, fee);
+
+        // The registry checks that `seller` still owns the live name and that the market
+        // may move it; a failure is explained (and costs nothing on the happy path).
+        try _registry.transferWithRecord(seller, msg.sender, tokenId, sessionKey, evmAddress) {}
+        catch (bytes memory reason) {
+            _explainFailedTransfer(tokenId, seller, reason);
+        }
+        if (permit.deadline != 0) _tryPermit(permit);
+        if (fee != 0) _sesh.safeTransferFrom(msg.sender, _rewardsPool, fee);
+        // Cannot underflow: the fee is at most 10% of the price.
+        unchecked {
+            _sesh.safeTransferFrom(msg.sender, seller, price - fee);
+        }
+    }
+
+    // ------------------------------------------------------------------ offers
+
+    /// @notice Offers `amount` SESH for `tokenId` until `endTime`; the SESH is held in
+    /// escrow here. If the name is sold to the caller, its record becomes
+    /// (`sessionKey`, `evmAddress`).
+    /// @dev One offer per name and bidder: a new offer replaces the caller's earlier
+    /// one, pulling only the difference (or refunding it when the new amount is
+    /// lower). The offer may be on a name that is not registered or not listed.
+    /// If `permit.deadline != 0`, an EIP-2612 permit (owner: caller, spender: market)
+    /// is tried first; a failed permit is ignored.
+    ///
+    /// Emits an {OfferMade} event.
+    ///
+    /// Requirements:
+    /// - the market is not paused;
+    /// - `amount` is neither zero nor above `type(uint64).max`;
+    /// - `endTime` is in the future and fits 32 bits;
+    /// - the caller has approved (or permits) and holds what must be pulled.
+    function makeOffer(
+        uint256 tokenId,
+        uint256 amount,
+        uint256 endTime,
+        bytes32 sessionKey,
+        address evmAddress,
+        INameRegistry.Permit calldata permit
+    ) external virtual whenNotPaused nonReentrant {
+        if (amount == 0 || amount > type(uint64).max) revert MarketInvalidAmount(amount);
+        if (endTime <= block.timestamp || endTime > type(uint32).max) {
+            revert MarketInvalidEndTime(endTime, block.timestamp + 1, type(uint32).max);
+        }
+        Offer storage offer = _offers[tokenId][msg.sender];
+        uint256 previous = offer.amount;
+        // Cannot truncate: both values were bounded above.
+        offer.evmAddress = evmAddress;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        offer.amount = uint64(amount);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        offer.endTime = uint32(endTime);
+        offer.sessionKey = sessionKey;
+        _totalEscrowed = SafeCast.toUint72(_totalEscrowed + amount - previous);
+        emit OfferMade(tokenId, msg.sender, amount, endTime);
+
+        // Cannot underflow: each subtraction runs only when it is positive.
+        unchecked {
+            if (amount > previous) {
+                if (permit.deadline != 0) _tryPermit(permit);
+                _sesh.safeTransferFrom(msg.sender, address(this), amount - previous);
+            } else if (amount < previous) {
+                _sesh.safeTransfer(msg.sender, previous - amount);
+            }
+        }
+    }
+
+    /// @notice Withdraws the caller's offer on `tokenId` and refunds its SESH. Works
+    /// at any time, also after the offer ended and while the market is paused.
+    /// @dev Emits an {OfferCancelled} event.
+    ///
+    /// Requirements:
+    /// - the caller has an offer on `tokenId`.
+    function cancelOffer(uint256 tokenId) external virtual nonReentrant {
+        uint256 amount = _offers[tokenId][msg.sender].amount;
+        if (amount == 0) revert MarketNoOffer(tokenId, msg.sender);
+        delete _offers[tokenId][msg.sender];
+        // Cannot underflow: the offer is part of the total; cannot truncate: an offer fits 64 bits.
+        unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
+            _totalEscrowed -= uint72(amount);
+        }
+        emit OfferCancelled(tokenId, msg.sender, amount);
+        _sesh.safeTransfer(msg.sender, amount);
+    }
+
+    /// @notice Sells `tokenId` to `bidder` for its escrowed offer of `expectedAmount`
+    /// SESH; the name's record becomes the one the bidder gave with its offer.
+    /// @dev The offer is deleted first, and so is any listing of `tokenId` (with an
+    /// {Unlisted} event). `fee = amount * feeBps() / 10_000` (rounded
+    /// down) goes from escrow to the RewardsPool and `amount - fee` to the owner;
+    /// then the name moves with {INameRegistry-transferWithRecord}.
+    ///
+    /// Emits an {OfferAccepted} event.
+    ///
+    /// Requirements:
+    /// - the market is not paused;
+    /// - `bidder` has an offer on `tokenId` of exactly `expectedAmount` (a bidder
+    ///   cannot lower it under the seller);
+    /// - the offer has not ended;
+    /// - the name has not expired;
+    /// - the caller is the name's owner or approved by it;
+    /// - the market may move the name.
+    function acceptOffer(uint256 tokenId, address bidder, uint256 expectedAmount)
+        external
+        virtual
+        whenNotPaused
+        nonReentrant
+    {
+        Offer memory offer = _offers[tokenId][bidder];
+        uint256 amount = offer.amount;
+        if (amount == 0) revert MarketNoOffer(tokenId, bidder);
+        if (amount != expectedAmount) revert MarketAmountMismatch(tokenId, bidder, amount, expectedAmount);
+        if (block.timestamp >= offer.endTime) revert MarketOfferExpired(tokenId, bidder, offer.endTime);
+        // Reverts for an expired name.
+        address owner = _nft().ownerOf(tokenId);
+        if (
+            msg.sender != owner && !_nft().isApprovedForAll(owner, msg.sender)
+                && _nft().getApproved(tokenId) != msg.sender
+        ) {
+            revert MarketNotOwnerNorApproved(tokenId, msg.sender, owner);
+        }
+        if (!_marketApproved(owner, tokenId)) revert MarketNotApproved(tokenId, owner);
+
+        delete _offers[tokenId][bidder];
+        // Cannot underflow: the offer is part of the total; cannot truncate: an offer fits 64 bits.
+        unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
+            _totalEscrowed -= uint72(amount);
+        }
+        // The name changes hands through the market: the owner's listing dies with the sale,
+        // even if the name later comes back.
+        address listedBy = _listings[tokenId].seller;
+        if (listedBy != address(0)) {
+            delete _listings[tokenId];
+            emit Unlisted(tokenId, listedBy);
+        }
+        uint256 fee = _feeOf(amount);
+        emit OfferAccepted(tokenId, owner, bidder, amount, fee);
+
+        if (fee != 0) _sesh.safeTransfer(_rewardsPool, fee);
+        // Cannot underflow: the fee is at most 10% of the amount.
+        unchecked {
+            _sesh.safeTransfer(owner, amount - fee);
+        }
+        _registry.transferWithRecord(owner, bidder, tokenId, offer.sessionKey, offer.evmAddress);
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @notice Sets the network fee on sales to `feeBps_` basis points. It applies to
+    /// every sale from now on, including those of existing listings and offers.
+    /// @dev Emits a {MarketFeeSet} event.
+    ///
+    /// Requirements:
+    /// - the caller is the owner;
+    /// - `feeBps_` is at most {MAX_FEE_BPS}.
+    function setFeeBps(uint256 feeBps_) external virtual onlyOwner {
+        _setFeeBps(feeBps_);
+    }
+
+    /// @notice Stops new listings, sales, offers and acceptances. Unlisting and
+    /// cancelling offers keep working.
+    /// @dev Emits a {Pausable-Paused} event.
+    ///
+    /// Requirements:
+    /// - the caller is the owner;
+    /// - the market is not paused.
+    function pause() external virtual onlyOwner {
+        _pause();
+    }
+
+    /// @notice Resumes the market.
+    /// @dev Emits a {Pausable-Unpaused} event.
+    ///
+    /// Requirements:
+    /// - the caller is the owner;
+    /// - the market is paused.
+    function unpause() external virtual onlyOwner {
+        _unpause();
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice The SESH token.
+    /// @dev Set at deployment, immutable.
+    function sesh() external view virtual returns (address) {
+        return address(_sesh);
+    }
+
+    /// @notice The NameRegistry whose names are traded.
+    /// @dev Set at deployment, immutable.
+    function registry() external view virtual returns (address) {
+        return address(_registry);
+    }
+
+    /// @notice The RewardsPool every fee goes to.
+    /// @dev Set at deployment, immutable.
+    function rewardsPool() external view virtual returns (address) {
+        return _rewardsPool;
+    }
+
+    /// @notice The network fee on sales, in basis points.
+    /// @dev At most {MAX_FEE_BPS}.
+    function feeBps() external view virtual returns (uint256) {
+        return _feeBps;
+    }
+
+    /// @notice SESH held in escrow for open offers (ended or not, until cancelled or accepted).
+    /// @dev Equals the sum of all offers' amounts.
+    function totalEscrowed() external view virtual returns (uint256) {
+        return _totalEscrowed;
+    }
+
+    /// @notice The listing of `tokenId` (zeros if none) and whether it can be bought now.
+    /// @dev `live` is true while: now is before `endTime`, `seller` still owns the
+    /// unexpired name, and the market may move it.
+    function listingOf(uint256 tokenId)
+        external
+        view
+        virtual
+        returns (address seller, uint256 price, uint256 endTime, bool live)
+    {
+        Listing memory listing = _listings[tokenId];
+        return (listing.seller, listing.price, listing.endTime, _isLive(tokenId, listing));
+    }
+
+    /// @notice `bidder`'s offer on `tokenId` (zeros if none).
+    /// @dev An offer whose `endTime` passed can no longer be accepted but stays
+    /// escrowed until the bidder cancels it.
+    function offerOf(uint256 tokenId, address bidder)
+        external
+        view
+        virtual
+        returns (uint256 amount, uint256 endTime, bytes32 sessionKey, address evmAddress)
+    {
+        Offer memory offer = _offers[tokenId][bidder];
+        return (offer.amount, offer.endTime, offer.sessionKey, offer.evmAddress);
+    }
+
+    /// @notice The fee and the seller's proceeds of a sale at `price` under the current fee.
+    /// @dev `fee = price * feeBps() / 10_000`, rounded down; `proceeds = price - fee`.
+    function feeOf(uint256 price) external view virtual returns (uint256 fee, uint256 proceeds) {
+        fee = _feeOf(price);
+        proceeds = price - fee;
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    function _setFeeBps(uint256 feeBps_) internal virtual {
+        if (feeBps_ > MAX_FEE_BPS) revert MarketFeeTooHigh(feeBps_, MAX_FEE_BPS);
+        // Cannot truncate: bounded above.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _feeBps = uint16(feeBps_);
+        emit MarketFeeSet(feeBps_);
+    }
+
+    function _feeOf(uint256 price) internal view virtual returns (uint256) {
+        return price * _feeBps / _BPS;
+    }
+
+    /// @dev Whether a listing can be bought now. Never reverts.
+    function _isLive(uint256 tokenId, Listing memory listing) internal view virtual returns (bool) {
+        if (listing.seller == address(0) || block.timestamp >= listing.endTime) return false;
+        try _nft().ownerOf(tokenId) returns (address owner) {
+            return owner == listing.seller && _marketApproved(owner, tokenId);
+        } catch {
+            // The registry refuses expired names.
+            return false;
+        }
+    }
+
+    /// @dev Whether the market may move `tokenId` for its `owner`. Never reverts.
+    function _marketApproved(address owner, uint256 tokenId) internal view virtual returns (bool) {
+        if (_nft().isApprovedForAll(owner, address(this))) return true;
+        try _nft().getApproved(tokenId) returns (address approved) {
+            return approved == address(this);
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev Reverts with {MarketListingDead} if the name has left `seller`; otherwise with
+    /// the registry's own `reason` (e.g. `NameExpired`, or `NotOwnerNorApproved` when the
+    /// seller withdrew the market's approval).
+    function _explainFailedTransfer(uint256 tokenId, address seller, bytes memory reason) private view {
+        try _nft().ownerOf(tokenId) returns (address owner) {
+            if (owner != seller) revert MarketListingDead(tokenId, seller, owner);
+        } catch {}
+        // Bubbles the registry's revert data unchanged.
+        assembly ("memory-safe") {
+            revert(add(reason, 0x20), mload(reason))
+        }
+    }
+
+    function _nft() private view returns (IERC721) {
+        return IERC721(address(_registry));
+    }
+
+    /// @dev A failing permit is ignored: someone may have submitted it first, and
+    /// the transfer that follows checks the allowance anyway.
+    function _tryPermit(INameRegistry.Permit calldata permit) private {
+        try IERC20Permit(address(_sesh))
+            .permit(msg.sender, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s) {}
+            catch {}
+    }
+}

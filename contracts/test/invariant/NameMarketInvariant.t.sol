@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {NameMarket} from "../../src/NameMarket.sol";
+import {NameRegistry} from "../../src/NameRegistry.sol";
+import {RewardsPool} from "../../src/RewardsPool.sol";
+import {INameRegistry} from "../../src/interfaces/INameRegistry.sol";
+import {TestSESH} from "../../src/test-only/TestSESH.sol";
+import {Test} from "../utils/Test.sol";
+import {MarketHandler} from "./MarketHandler.sol";
+
+/// @dev Invariants of the market over random sequences of listings, sales, offers,
+/// cancellations, acceptances, transfers, approvals, fee changes and time:
+/// (a) the market holds exactly what it owes: its SESH balance == sum of escrowed
+///     offers == totalEscrowed;
+/// (b) every fee ends in the RewardsPool;
+/// (c) each name has exactly one owner, one of the actors;
+/// (d) no listing is ever bought after its name changed hands or expired.
+contract NameMarketInvariantTest is Test {
+    uint256 internal constant START = 1_700_000_000;
+
+    TestSESH internal sesh;
+    RewardsPool internal pool;
+    NameRegistry internal registry;
+    NameMarket internal market;
+    MarketHandler internal handler;
+    uint256 internal poolBase;
+
+    function setUp() public {
+        vm.warp(START);
+        address gov = makeAddr("governance");
+        sesh = new TestSESH();
+        pool = new RewardsPool(address(sesh));
+        registry = new NameRegistry(address(sesh), address(pool), 0, 24 hours);
+        market = new NameMarket(address(sesh), address(registry), address(pool));
+        market.transferOwnership(gov);
+        vm.prank(gov);
+        market.acceptOwnership();
+
+        address[] memory actors = new address[](4);
+        actors[0] = makeAddr("alice");
+        actors[1] = makeAddr("bob");
+        actors[2] = makeAddr("carol");
+        actors[3] = makeAddr("dave");
+        string[5] memory labels = ["alpha", "bravo", "charlie", "delta", "echo"];
+        uint256[] memory names = new uint256[](labels.length);
+
+        for (uint256 i; i < actors.length; ++i) {
+            for (uint256 j; j < 3; ++j) {
+                sesh.faucet(actors[i], 100_000e9);
+            }
+            vm.startPrank(actors[i]);
+            sesh.approve(address(registry), type(uint256).max);
+            sesh.approve(address(market), type(uint256).max);
+            registry.setApprovalForAll(address(market), true);
+            vm.stopPrank();
+        }
+        for (uint256 i; i < labels.length; ++i) {
+            address owner = actors[i % actors.length];
+            // Short and long terms, so some names expire during a run.
+            uint256 duration = i % 2 == 0 ? 28 days : 2 * 365 days;
+            vm.prank(owner);
+            names[i] = registry.register(
+                INameRegistry.Registration({
+                    label: labels[i],
+                    owner: owner,
+                    duration: duration,
+                    sessionKey: keccak256(bytes(labels[i])),
+                    evmAddress: address(0),
+                    setPrimary: false,
+                    maxCost: type(uint256).max
+                }),
+                bytes32(0),
+                INameRegistry.Permit(0, 0, 0, 0, 0)
+            );
+        }
+        poolBase = sesh.balanceOf(address(pool));
+
+        handler = new MarketHandler(sesh, pool, registry, market, gov, actors, names);
+        targetContract(address(handler));
+    }
+
+    /// @dev (a) The market holds exactly what it owes its bidders.
+    function invariant_EscrowIsExact() public view {
+        uint256 sum;
+        for (uint256 i; i < handler.nameCount(); ++i) {
+            for (uint256 j; j < handler.actorCount(); ++j) {
+                (uint256 amount,,,) = market.offerOf(handler.names(i), handler.actors(j));
+                sum += amount;
+            }
+        }
+        assertEq(sesh.balanceOf(address(market)), sum, "market balance == sum of offers");
+        assertEq(market.totalEscrowed(), sum, "totalEscrowed == sum of offers");
+    }
+
+    /// @dev (b) Every fee ends in the RewardsPool, and nothing else arrives there.
+    function invariant_FeesEndInThePool() public view {
+        assertEq(sesh.balanceOf(address(pool)), poolBase + handler.ghostFees(), "pool == base + fees");
+    }
+
+    /// @dev (c) Each name has exactly one owner, one of the actors.
+    function invariant_OneOwnerPerName() public view {
+        uint256 held;
+        for (uint256 j; j < handler.actorCount(); ++j) {
+            held += registry.balanceOf(handler.actors(j));
+        }
+        assertEq(held, handler.nameCount(), "every name held once");
+        for (uint256 i; i < handler.nameCount(); ++i) {
+            address owner = registry.registrantOf(handler.names(i));
+            bool isActor;
+            for (uint256 j; j < handler.actorCount(); ++j) {
+                if (handler.actors(j) == owner) isActor = true;
+            }
+            assertTrue(isActor, "owner is an actor");
+        }
+    }
+
+    /// @dev (d) No listing was bought after its name changed hands or expired.
+    function invariant_NoDeadListingBought() public view {
+        assertFalse(handler.ghostBoughtDeadListing(), "a dead listing was bought");
+    }
+
+    /// @dev Total SESH is conserved among actors, the market and the pool.
+    function invariant_SeshConserved() public view {
+        uint256 total = sesh.balanceOf(address(market)) + sesh.balanceOf(address(pool));
+        for (uint256 j; j < handler.actorCount(); ++j) {
+            total += sesh.balanceOf(handler.actors(j));
+        }
+        assertEq(total, sesh.totalSupply(), "no SESH created or lost");
+    }
+}
