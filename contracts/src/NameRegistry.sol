@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+// Expiries, grace periods, commitments and the premium decay are all about time: every
+// `block.timestamp` comparison below is intended (a sequencer skew of seconds is harmless).
+// forge-lint: disable-start(block-timestamp)
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ERC721} from "solady/tokens/ERC721.sol";
+
+import {INameRegistry} from "./interfaces/INameRegistry.sol";
+import {NameRules} from "./libraries/NameRules.sol";
+import {RentPricing} from "./libraries/RentPricing.sol";
+
+/// @title NameRegistry
+/// @notice Session usernames: ERC-721 tokens rented in SESH, each with a record
+/// (Session ID key and optional EVM address) and an optional primary name per account.
+/// Every fee goes straight from the payer to the rewards pool.
+/// @dev Built on Solady's ERC721 for its storage hitchhiking:
+/// - a name's expiry lives in the 96 bits of extra data beside its owner, so the
+///   ownership slot holds everything about the token;
+/// - an account's primary name lives in the 224 bits of aux beside its balance, as
+///   the tag `uint224(tokenId >> 32)`.
+/// Registration writes no storage slot beyond those two, the record key, and (with
+/// a commit) the commitment; the SESH payment adds the permit nonce and allowance. It
+/// reads one more: the configuration slot, which packs the paused flag and the five
+/// rent tiers (in units of {RENT_PRICE_UNIT}).
+///
+/// Solady inlines transfers, mints and burns and calls {_beforeTokenTransfer} and
+/// {_afterTokenTransfer} on every path; those two hooks are this contract's single
+/// choke point (there is no OpenZeppelin `_update` here, the two models are not mixed):
+/// the first refuses to move an expired name, the second clears the record and the
+/// previous owner's primary name on every transfer and burn.
+///
+/// Governance (two-step owner) can set prices within hard bounds and pause new
+/// registrations. It can never move a name or any SESH: fees never sit here.
+contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    /*//////////////////////////////////////////////////////////////
+                                CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice After expiry, only renewing is possible for this long.
+    uint256 public constant GRACE_PERIOD = 90 days;
+    /// @notice The premium on a lapsed name decays to zero over this period.
+    uint256 public constant PREMIUM_DECAY_PERIOD = RentPricing.PREMIUM_DECAY_DAYS * 1 days;
+    /// @notice The shortest registration or renewal.
+    uint256 public constant MIN_DURATION = 28 days;
+    /// @notice The longest registration or renewal in one call (100 years).
+    uint256 public constant MAX_DURATION = 100 * 365 days;
+    /// @notice The lowest rent per year governance may set: 1 SESH.
+    uint256 public constant MIN_RENT_PRICE = 1e9;
+    /// @notice The highest rent per year governance may set: 10,000,000 SESH.
+    uint256 public constant MAX_RENT_PRICE = 10_000_000 * 1e9;
+    /// @notice The highest starting premium governance may set: 10,000,000 SESH.
+    uint256 public constant MAX_PREMIUM_START = 10_000_000 * 1e9;
+    /// @notice Rent prices are whole multiples of this: 0.001 SESH.
+    uint256 public constant RENT_PRICE_UNIT = 1e6;
+
+    /// @dev Bits per rent tier in {_config}: holds MAX_RENT_PRICE / RENT_PRICE_UNIT = 1e10 < 2**48.
+    uint256 private constant _TIER_BITS = 48;
+    /// @dev The mask of one rent tier in {_config}.
+    uint256 private constant _TIER_MASK = type(uint48).max;
+    /// @dev The paused flag in {_config}, above the five tiers (bits 0..239).
+    uint256 private constant _PAUSED_FLAG = 1 << 255;
+
+    /*//////////////////////////////////////////////////////////////
+                                 STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    IERC20 private immutable _SESH;
+    address private immutable _REWARDS_POOL;
+    uint256 private immutable _MIN_COMMITMENT_AGE;
+    uint256 private immutable _MAX_COMMITMENT_AGE;
+
+    /// @dev One slot, read once per registration: bits `48 * i .. 48 * i + 47` hold the rent per
+    /// 365 days of tier `i` (label of 1, 2, 3, 4, 5+ bytes) in units of {RENT_PRICE_UNIT}; bit 255
+    /// is the paused flag ({_PAUSED_FLAG}).
+    uint256 private _config;
+    uint256 private _premiumStart;
+
+    mapping(bytes32 commitment => uint256 timestamp) private _commitments;
+    mapping(uint256 tokenId => bytes32 sessionKey) private _sessionKeys;
+    /// @dev Written only when non-zero, so a record without an EVM address costs one slot.
+    mapping(uint256 tokenId => address evmAddress) private _evmAddresses;
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param sesh_ The SESH token (EIP-2612 permit).
+    /// @param rewardsPool_ Where every fee goes.
+    /// @param minCommitmentAge_ The youngest a commitment may be at reveal (60 s with a public
+    /// mempool; 0 allows registering in one transaction without a commitment).
+    /// @param maxCommitmentAge_ The oldest a commitment may be at reveal (24 h).
+    /// @dev The deployer becomes the owner (two-step transferable). Sets the default prices:
+    /// 50,000 / 50,000 / 10,000 / 2,000 / 100 SESH per year and a 100,000 SESH premium start.
+    constructor(address sesh_, address rewardsPool_, uint256 minCommitmentAge_, uint256 maxCommitmentAge_)
+        Ownable(msg.sender)
+    {
+        if (sesh_ == address(0) || rewardsPool_ == address(0)) revert NameRegistryZeroAddress();
+        if (minCommitmentAge_ >= maxCommitmentAge_) {
+            revert CommitmentAgesInvalid(minCommitmentAge_, maxCommitmentAge_);
+        }
+        _SESH = IERC20(sesh_);
+        _REWARDS_POOL = rewardsPool_;
+        _MIN_COMMITMENT_AGE = minCommitmentAge_;
+        _MAX_COMMITMENT_AGE = maxCommitmentAge_;
+        _setRentPrices([uint256(50_000e9), 50_000e9, 10_000e9, 2_000e9, 100e9]);
+        _setPremiumStart(100_000e9);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             ERC721 METADATA
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice "Session Names".
+    function name() public pure override returns (string memory) {
+        return "Session Names";
+    }
+
+    /// @notice "SESHNAME".
+    function symbol() public pure override returns (string memory) {
+        return "SESHNAME";
+    }
+
+    /// @notice Empty: labels are not stored on chain (they are in {NameRegistered}).
+    /// @dev Reverts with `TokenDoesNotExist` for a token that has no holder.
+    function tokenURI(uint256 tokenId) public view override returns (string memory) {
+        if (!_exists(tokenId)) revert TokenDoesNotExist();
+        return "";
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          ERC721 (EXPIRY-AWARE)
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The owner of a live name.
+    /// @dev As ENS's BaseRegistrar: reverts for an expired name, grace period included
+    /// (use {registrantOf} to see who may still renew it).
+    ///
+    /// Requirements:
+    /// - `tokenId` exists (else `TokenDoesNotExist`);
+    /// - `tokenId` has not expired (else {NameExpired}).
+    function ownerOf(uint256 tokenId) public view override returns (address owner) {
+        owner = super.ownerOf(tokenId);
+        uint256 expiry = _getExtraData(tokenId);
+        if (expiry <= block.timestamp) revert NameExpired(tokenId, expiry);
+    }
+
+    /// @notice Approves `account` to move a live name.
+    /// @dev Emits an `Approval` event.
+    ///
+    /// Requirements:
+    /// - `tokenId` has not expired (else {NameExpired});
+    /// - the caller is the owner or an operator of the owner.
+    function approve(address account, uint256 tokenId) public payable override {
+        _requireLive(tokenId);
+        super.approve(account, tokenId);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             COMMIT - REVEAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc INameRegistry
+    /// @dev The commitment hides the label and binds the owner (see {makeCommitment}), so a
+    /// registration revealed later can neither be front-run nor stolen. Works while paused.
+    /// Emits a {CommitmentMade} event.
+    ///
+    /// Requirements:
+    /// - the same commitment does not exist unexpired (else {CommitmentUnexpired}).
+    function commit(bytes32 commitment) external {
+        uint256 committedAt = _commitments[commitment];
+        if (committedAt != 0 && block.timestamp <= committedAt + _MAX_COMMITMENT_AGE) {
+            revert CommitmentUnexpired(commitment);
+        }
+        _commitments[commitment] = block.timestamp;
+        emit CommitmentMade(commitment, msg.sender);
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev `keccak256(abi.encode(tokenId, owner, duration, sessionKey, evmAddress, setPrimary,
+    /// maxCost, secret))` with `tokenId = uint256(keccak256(bytes(label)))`: binds every field, the
+    /// label (through its token id) and the owner included. A static encoding, cheaper to hash
+    /// than the struct with its dynamic string.
+    function makeCommitment(Registration calldata registration, bytes32 secret) external pure returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                uint256(keccak256(bytes(registration.label))),
+                registration.owner,
+                registration.duration,
+                registration.sessionKey,
+                registration.evmAddress,
+                registration.setPrimary,
+                registration.maxCost,
+                secret
+            )
+        );
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          REGISTRATION AND RENEWAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc INameRegistry
+    /// @dev The payer is `msg.sender`; the name goes to `registration.owner`. Registering a
+    /// name whose grace period is over burns the old token (`Transfer` to 0, clearing its
+    /// record and its holder's primary name) and mints a new one.
+    ///
+    /// With a minimum commitment age of 0 the commitment is skipped entirely (no hashing, no
+    /// lookup): such a deployment is meant for a chain without a public mempool (a sequencer
+    /// that does not expose pending transactions), where a registration cannot be seen, let
+    /// alone front-run, before it is included. A commitment made there anyway is harmless: it is
+    /// neither required nor consumed, and it expires after the maximum age.
+    ///
+    /// Order (checks-effects-interactions): all checks, then every state change and event,
+    /// then the optional permit and the `transferFrom(payer, pool, cost)`. The mint is
+    /// `_mint`, not `_safeMint`, so no receiver hook runs at all.
+    ///
+    /// If `permit.deadline != 0`, `SESH.permit(msg.sender, this, permit.value, ...)` is tried
+    /// first; if it fails (e.g. someone front-ran it), the registration goes on and succeeds
+    /// if the allowance is enough.
+    ///
+    /// Emits `Transfer` (and, first, for a lapsed name: `Transfer` to 0, {RecordSet} of zeros and,
+    /// if it was its holder's primary name, {PrimaryNameSet} with 0), then {NameRegistered}, which
+    /// also sets the new record and, if `primary`, the owner's primary name: no {RecordSet} or
+    /// {PrimaryNameSet} is emitted for those.
+    ///
+    /// Requirements:
+    /// - not paused (else {EnforcedPause});
+    /// - `registration.owner` is not zero; `setPrimary` only when `owner == msg.sender`;
+    /// - a commitment for (`registration`, `secret`) aged within the commitment ages, which is
+    ///   consumed (not looked at if the minimum age is 0);
+    /// - the label follows {NameRules} and is available;
+    /// - the duration is within [{MIN_DURATION}, {MAX_DURATION}];
+    /// - rent plus premium is at most `registration.maxCost`;
+    /// - the caller has approved (or permits) that much SESH to this contract.
+    function register(Registration calldata registration, bytes32 secret, Permit calldata permit)
+        external
+        returns (uint256 tokenId)
+    {
+        uint256 config = _config;
+        if (config & _PAUSED_FLAG != 0) revert EnforcedPause();
+        address owner = registration.owner;
+        if (owner == address(0)) revert NameZeroOwner();
+        uint256 length;
+        {
+            string calldata label = registration.label;
+            length = NameRules.validate(label);
+            tokenId = uint256(keccak256(bytes(label)));
+        }
+        if (registration.setPrimary && owner != msg.sender) revert NameUnauthorized(msg.sender, tokenId);
+        if (_MIN_COMMITMENT_AGE != 0) _consumeCommitment(_commitmentOf(tokenId, registration, secret));
+
+        uint256 oldExpiry = _getExtraData(tokenId);
+        uint256 premium;
+        if (oldExpiry != 0) {
+            // A name registered before: available only once its grace period is over.
+            uint256 graceEnd = oldExpiry + GRACE_PERIOD;
+            if (block.timestamp <= graceEnd) revert NameNotAvailable(tokenId);
+            premium = RentPricing.premium(_premiumStart, block.timestamp - graceEnd);
+        }
+        uint256 rent;
+        uint256 expiry;
+        {
+            uint256 duration = registration.duration;
+            rent = _rent(config, length, duration);
+            expiry = block.timestamp + duration;
+        }
+        uint256 cost = rent + premium;
+        if (cost > registration.maxCost) revert NameCostAboveMax(cost, registration.maxCost);
+
+        if (oldExpiry == 0) {
+            // Never registered, so it has no holder: the unchecked mint is safe. `expiry` is at most
+            // now + 100 years, far below 2**96.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            _mintAndSetExtraDataUnchecked(owner, tokenId, uint96(expiry));
+        } else {
+            // Set the new expiry first: Solady's `_burn` reads {ownerOf}, which refuses expired names.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            _setExtraData(tokenId, uint96(expiry));
+            _burn(tokenId);
+            _mint(owner, tokenId);
+        }
+        _setRecordAndPrimary(tokenId, registration, expiry, rent, premium);
+
+        _collect(cost, permit);
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev Adds `duration` to the current expiry (not to now), so renewing early loses nothing.
+    /// Rent only, never a premium. Works while paused. The payment works as in {register}.
+    /// Emits a {NameRenewed} event.
+    ///
+    /// Requirements:
+    /// - the name was registered and its grace period is not over (else {NameNotRenewable});
+    /// - the duration is within [{MIN_DURATION}, {MAX_DURATION}];
+    /// - the rent is at most `maxCost`;
+    /// - the caller has approved (or permits) that much SESH to this contract.
+    function renew(string calldata label, uint256 duration, uint256 maxCost, Permit calldata permit)
+        external
+        returns (uint256 expiry)
+    {
+        uint256 tokenId = uint256(keccak256(bytes(label)));
+        uint256 oldExpiry = _getExtraData(tokenId);
+        // Only valid labels are ever registered, so `label` is valid past this check.
+        if (oldExpiry == 0 || block.timestamp > oldExpiry + GRACE_PERIOD) revert NameNotRenewable(tokenId);
+        uint256 rent = _rent(_config, bytes(label).length, duration);
+        if (rent > maxCost) revert NameCostAboveMax(rent, maxCost);
+        expiry = oldExpiry + duration;
+        _setExtraData(tokenId, expiry.toUint96());
+        emit NameRenewed(tokenId, label, msg.sender, expiry, rent);
+        _collect(rent, permit);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          RECORDS AND PRIMARY NAMES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc INameRegistry
+    /// @dev Zero values clear the record. Emits a {RecordSet} event.
+    ///
+    /// Requirements:
+    /// - the name has not expired (else {NameExpired});
+    /// - the caller is the owner or approved (else {NameUnauthorized}).
+    function setRecord(uint256 tokenId, bytes32 sessionKey, address evmAddress) external {
+        _requireLive(tokenId);
+        if (!_isApprovedOrOwner(msg.sender, tokenId)) revert NameUnauthorized(msg.sender, tokenId);
+        _setRecord(tokenId, sessionKey, evmAddress);
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev The transfer goes through the same hooks as `transferFrom` (the old record and the
+    /// previous owner's primary name are cleared, {RecordSet} with zeros is emitted), then the
+    /// new record is set. Not a safe transfer: no `onERC721Received` call.
+    /// Emits `Transfer`, {RecordSet} (zeros), {RecordSet} (new record, if not zero).
+    ///
+    /// Requirements:
+    /// - the name has not expired (else {NameExpired});
+    /// - `from` owns it, `to` is not zero;
+    /// - the caller is the owner or approved (else `NotOwnerNorApproved`).
+    function transferWithRecord(address from, address to, uint256 tokenId, bytes32 sessionKey, address evmAddress)
+        external
+    {
+        _transfer(msg.sender, from, to, tokenId);
+        if (sessionKey != 0 || evmAddress != address(0)) _setRecord(tokenId, sessionKey, evmAddress);
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev Stored as a tag beside the caller's balance. Emits a {PrimaryNameSet} event.
+    ///
+    /// Requirements:
+    /// - the caller owns `tokenId` (else {NameUnauthorized}) and it has not expired (else {NameExpired}).
+    function setPrimaryName(uint256 tokenId) external {
+        if (_ownerOf(tokenId) != msg.sender) revert NameUnauthorized(msg.sender, tokenId);
+        _requireLive(tokenId);
+        _setPrimary(msg.sender, tokenId);
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev Emits a {PrimaryNameSet} event with token id 0.
+    function clearPrimaryName() external {
+        _setAux(msg.sender, 0);
+        emit PrimaryNameSet(msg.sender, 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               GOVERNANCE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Sets the rent per 365 days for labels of 1, 2, 3, 4 and 5+ bytes.
+    /// @dev Emits a {RentPricesSet} event.
+    ///
+    /// Requirements:
+    /// - the caller is the owner;
+    /// - every price is within [{MIN_RENT_PRICE}, {MAX_RENT_PRICE}] (else {PriceOutOfBounds});
+    /// - every price is a multiple of {RENT_PRICE_UNIT} (else {PriceNotMultipleOfUnit}).
+    function setRentPrices(uint256[5] calldata pricePerYear) external onlyOwner {
+        _setRentPrices(pricePerYear);
+    }
+
+    /// @notice Sets the premium a lapsed name starts at when its grace period ends (0: none).
+    /// @dev Emits a {PremiumStartSet} event.
+    ///
+    /// Requirements:
+    /// - the caller is the owner;
+    /// - `startPremium` is at most {MAX_PREMIUM_START} (else {PriceOutOfBounds}).
+    function setPremiumStart(uint256 startPremium) external onlyOwner {
+        _setPremiumStart(startPremium);
+    }
+
+    /// @notice Stops new registrations ("no new sales"); everything else keeps working.
+    /// @dev Sets the paused flag in the configuration slot. Emits a {Paused} event.
+    ///
+    /// Requirements:
+    /// - the caller is the owner;
+    /// - not paused (else {EnforcedPause}).
+    function pause() external onlyOwner {
+        uint256 config = _config;
+        if (config & _PAUSED_FLAG != 0) revert EnforcedPause();
+        _config = config | _PAUSED_FLAG;
+        emit Paused(msg.sender);
+    }
+
+    /// @notice Allows new registrations again.
+    /// @dev Clears the paused flag in the configuration slot. Emits an {Unpaused} event.
+    ///
+    /// Requirements:
+    /// - the caller is the owner;
+    /// - paused (else {ExpectedPause}).
+    function unpause() external onlyOwner {
+        uint256 config = _config;
+        if (config & _PAUSED_FLAG == 0) revert ExpectedPause();
+        _config = config & ~_PAUSED_FLAG;
+        emit Unpaused(msg.sender);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc INameRegistry
+    function paused() external view returns (bool) {
+        return _config & _PAUSED_FLAG != 0;
+    }
+
+    /// @inheritdoc INameRegistry
+    function commitmentTimestamp(bytes32 commitment) external view returns (uint256) {
+        return _commitments[commitment];
+    }
+
+    /// @inheritdoc INameRegistry
+    function sesh() external view returns (address) {
+        return address(_SESH);
+    }
+
+    /// @inheritdoc INameRegistry
+    function rewardsPool() external view returns (address) {
+        return _REWARDS_POOL;
+    }
+
+    /// @inheritdoc INameRegistry
+    function minCommitmentAge() external view returns (uint256) {
+        return _MIN_COMMITMENT_AGE;
+    }
+
+    /// @inheritdoc INameRegistry
+    function maxCommitmentAge() external view returns (uint256) {
+        return _MAX_COMMITMENT_AGE;
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev False for a label that breaks {NameRules}.
+    function available(string calldata label) external view returns (bool) {
+        if (!NameRules.isValid(label)) return false;
+        uint256 expiry = _getExtraData(uint256(keccak256(bytes(label))));
+        return expiry == 0 || block.timestamp > expiry + GRACE_PERIOD;
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev `premium` is non-zero only for a name whose grace period ended less than
+    /// {PREMIUM_DECAY_PERIOD} ago. Reverts like {register} on an invalid label or duration.
+    function rentPrice(string calldata label, uint256 duration) external view returns (uint256 rent, uint256 premium) {
+        rent = _rent(_config, NameRules.validate(label), duration);
+        uint256 expiry = _getExtraData(uint256(keccak256(bytes(label))));
+        if (expiry != 0 && block.timestamp > expiry + GRACE_PERIOD) {
+            premium = RentPricing.premium(_premiumStart, block.timestamp - expiry - GRACE_PERIOD);
+        }
+    }
+
+    /// @inheritdoc INameRegistry
+    function rentPrices() external view returns (uint256[5] memory pricePerYear) {
+        uint256 config = _config;
+        for (uint256 i; i < 5; ++i) {
+            pricePerYear[i] = _tierPrice(config, i);
+        }
+    }
+
+    /// @inheritdoc INameRegistry
+    function premiumStart() external view returns (uint256) {
+        return _premiumStart;
+    }
+
+    /// @inheritdoc INameRegistry
+    function expiryOf(uint256 tokenId) external view returns (uint256) {
+        return _getExtraData(tokenId);
+    }
+
+    /// @inheritdoc INameRegistry
+    function registrantOf(uint256 tokenId) external view returns (address) {
+        return _ownerOf(tokenId);
+    }
+
+    /// @inheritdoc INameRegistry
+    function resolve(string calldata label) external view returns (bytes32 sessionKey, address evmAddress) {
+        return _liveRecord(uint256(keccak256(bytes(label))));
+    }
+
+    /// @inheritdoc INameRegistry
+    function recordOf(uint256 tokenId) external view returns (bytes32 sessionKey, address evmAddress) {
+        return _liveRecord(tokenId);
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev Only the 224-bit tag is stored; the full token id is in the {PrimaryNameSet} event.
+    /// The tag may point at a name that has since expired: confirm with {isPrimaryName}.
+    function primaryNameOf(address owner) external view returns (bool set, uint224 tokenIdTag) {
+        tokenIdTag = _getAux(owner);
+        set = tokenIdTag != 0;
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev True when the tag beside the owner's balance equals `uint224(tokenId >> 32)`. The
+    /// truncation is safe: a false positive needs another name of the same owner whose
+    /// keccak-256 token id has the same top 224 bits, i.e. a 224-bit preimage-style collision.
+    function isPrimaryName(uint256 tokenId) external view returns (bool) {
+        address owner = _ownerOf(tokenId);
+        if (owner == address(0) || _getExtraData(tokenId) <= block.timestamp) return false;
+        uint224 tag = _tagOf(tokenId);
+        return tag != 0 && _getAux(owner) == tag;
+    }
+
+    /// @inheritdoc INameRegistry
+    function tokenIdOf(string calldata label) external pure returns (uint256) {
+        return uint256(keccak256(bytes(label)));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 HOOKS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Runs before every transfer, mint and burn. A transfer (not a mint, not the burn
+    /// of a lapsed name at re-registration) of an expired name reverts with {NameExpired}.
+    function _beforeTokenTransfer(address from, address to, uint256 tokenId) internal view override {
+        if (from != address(0) && to != address(0)) _requireLive(tokenId);
+    }
+
+    /// @dev Runs after every transfer, mint and burn. When a name leaves `from` (transfer or
+    /// burn), its record is cleared ({RecordSet} with zeros) and, if it was `from`'s primary
+    /// name, that too ({PrimaryNameSet} with 0): a name that changes hands never resolves to
+    /// the previous owner.
+    function _afterTokenTransfer(address from, address, uint256 tokenId) internal override {
+        if (from == address(0)) return;
+        if (_sessionKeys[tokenId] != 0) delete _sessionKeys[tokenId];
+        if (_evmAddresses[tokenId] != address(0)) delete _evmAddresses[tokenId];
+        emit RecordSet(tokenId, 0, address(0));
+        if (_getAux(from) == _tagOf(tokenId)) {
+            _setAux(from, 0);
+            emit PrimaryNameSet(from, 0);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            PRIVATE HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev The commitment to `registration` (whose label hashes to `tokenId`) and `secret`, as
+    /// {makeCommitment} computes it: the hash of the token id, the six static words of the struct
+    /// head that follow the label offset (owner, duration, sessionKey, evmAddress, setPrimary,
+    /// maxCost: in this order both in calldata and in {makeCommitment}'s encoding) and the secret.
+    /// Assembly because it runs on every commit-reveal registration: one `calldatacopy` instead of
+    /// six checked field reads and an `abi.encode` (about 900 gas). The words are copied as they
+    /// are; {register} has already rejected dirty `owner` and `setPrimary` words and rejects a dirty
+    /// `evmAddress` word later, so for every registration that succeeds this equals
+    /// {makeCommitment} (checked by {NameRegistryTest-testFuzz_CommitmentFastPathMatchesMakeCommitment}).
+    function _commitmentOf(uint256 tokenId, Registration calldata registration, bytes32 secret)
+        private
+        pure
+        returns (bytes32 commitment)
+    {
+        /// @solidity memory-safe-assembly
+        assembly {
+            // Scratch memory past the free memory pointer, not kept.
+            let m := mload(0x40)
+            mstore(m, tokenId)
+            calldatacopy(add(m, 0x20), add(registration, 0x20), 0xc0)
+            mstore(add(m, 0xe0), secret)
+            commitment := keccak256(m, 0x100)
+        }
+    }
+
+    /// @dev Checks that `commitment` exists and is aged within the commitment ages, and deletes
+    /// it. Called only when the minimum age is not 0.
+    function _consumeCommitment(bytes32 commitment) private {
+        uint256 committedAt = _commitments[commitment];
+        if (committedAt == 0) revert CommitmentNotFound(commitment);
+        if (block.timestamp < committedAt + _MIN_COMMITMENT_AGE) {
+            revert CommitmentTooNew(commitment, committedAt + _MIN_COMMITMENT_AGE);
+        }
+        if (block.timestamp > committedAt + _MAX_COMMITMENT_AGE) {
+            revert CommitmentTooOld(commitment, committedAt + _MAX_COMMITMENT_AGE);
+        }
+        delete _commitments[commitment];
+    }
+
+    /// @dev The end of {register}: sets the record (only non-zeros, as the record slots of a new
+    /// or just-burned token are empty) and, if asked, the owner's primary name, then emits
+    /// {NameRegistered}, which carries both.
+    function _setRecordAndPrimary(
+        uint256 tokenId,
+        Registration calldata registration,
+        uint256 expiry,
+        uint256 rent,
+        uint256 premium
+    ) private {
+        bytes32 sessionKey = registration.sessionKey;
+        address evmAddress = registration.evmAddress;
+        bool primary = registration.setPrimary;
+        if (sessionKey != 0) _sessionKeys[tokenId] = sessionKey;
+        if (evmAddress != address(0)) _evmAddresses[tokenId] = evmAddress;
+        if (primary) _setAux(registration.owner, _tagOf(tokenId));
+        emit NameRegistered(
+            tokenId, registration.label, registration.owner, expiry, rent, premium, sessionKey, evmAddress, primary
+        );
+    }
+
+    /// @dev The rent for a label of `length` bytes (1 or more) for `duration`, at the prices
+    /// in `config` (the value of {_config}).
+    function _rent(uint256 config, uint256 length, uint256 duration) private pure returns (uint256) {
+        if (duration < MIN_DURATION) revert NameDurationTooShort(duration, MIN_DURATION);
+        if (duration > MAX_DURATION) revert NameDurationTooLong(duration, MAX_DURATION);
+        return RentPricing.rent(_tierPrice(config, RentPricing.tierOf(length)), duration);
+    }
+
+    /// @dev The rent per 365 days of `tier` (0..4) in `config`, in SESH base units.
+    function _tierPrice(uint256 config, uint256 tier) private pure returns (uint256) {
+        // `tier <= 4` and a tier holds at most 2**48 - 1 units: no overflow.
+        unchecked {
+            return ((config >> (_TIER_BITS * tier)) & _TIER_MASK) * RENT_PRICE_UNIT;
+        }
+    }
+
+    /// @dev Takes `amount` SESH from the caller straight to the rewards pool, after trying
+    /// the permit if one is given (a failed permit is ignored: the allowance decides).
+    function _collect(uint256 amount, Permit calldata permit) private {
+        if (permit.deadline != 0) {
+            try IERC20Permit(address(_SESH))
+                .permit(msg.sender, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s) {}
+                catch {}
+        }
+        _SESH.safeTransferFrom(msg.sender, _REWARDS_POOL, amount);
+    }
+
+    function _setRecord(uint256 tokenId, bytes32 sessionKey, address evmAddress) private {
+        _sessionKeys[tokenId] = sessionKey;
+        if (evmAddress != address(0) || _evmAddresses[tokenId] != address(0)) _evmAddresses[tokenId] = evmAddress;
+        emit RecordSet(tokenId, sessionKey, evmAddress);
+    }
+
+    function _setPrimary(address owner, uint256 tokenId) private {
+        _setAux(owner, _tagOf(tokenId));
+        emit PrimaryNameSet(owner, tokenId);
+    }
+
+    function _liveRecord(uint256 tokenId) private view returns (bytes32 sessionKey, address evmAddress) {
+        if (_getExtraData(tokenId) <= block.timestamp) return (0, address(0));
+        return (_sessionKeys[tokenId], _evmAddresses[tokenId]);
+    }
+
+    function _requireLive(uint256 tokenId) private view {
+        uint256 expiry = _getExtraData(tokenId);
+        if (expiry <= block.timestamp) revert NameExpired(tokenId, expiry);
+    }
+
+    /// @dev Packs the five prices into {_config}, keeping the paused flag.
+    function _setRentPrices(uint256[5] memory pricePerYear) private {
+        uint256 config = _config & _PAUSED_FLAG;
+        for (uint256 i; i < 5; ++i) {
+            uint256 price = pricePerYear[i];
+            if (price < MIN_RENT_PRICE || price > MAX_RENT_PRICE) {
+                revert PriceOutOfBounds(price, MIN_RENT_PRICE, MAX_RENT_PRICE);
+            }
+            if (price % RENT_PRICE_UNIT != 0) revert PriceNotMultipleOfUnit(price, RENT_PRICE_UNIT);
+            // `price / RENT_PRICE_UNIT <= 1e10 < 2**48`: fits its tier.
+            config |= (price / RENT_PRICE_UNIT) << (_TIER_BITS * i);
+        }
+        _config = config;
+        emit RentPricesSet(pricePerYear);
+    }
+
+    function _setPremiumStart(uint256 startPremium) private {
+        if (startPremium > MAX_PREMIUM_START) revert PriceOutOfBounds(startPremium, 0, MAX_PREMIUM_START);
+        _premiumStart = startPremium;
+        emit PremiumStartSet(startPremium);
+    }
+
+    /// @dev The primary-name tag of `tokenId`: its top 224 bits.
+    function _tagOf(uint256 tokenId) private pure returns (uint224) {
+        // The top 224 bits of a 256-bit value fit in 224 bits.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return uint224(tokenId >> 32);
+    }
+}
+// forge-lint: disable-end(block-timestamp)

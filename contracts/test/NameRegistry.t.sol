@@ -1,0 +1,1056 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Test} from "./utils/Test.sol";
+import {Vm} from "./utils/Vm.sol";
+import {Signatures} from "./utils/Signatures.sol";
+import {TestSESH} from "../src/test-only/TestSESH.sol";
+import {RewardsPool} from "../src/RewardsPool.sol";
+import {NameRegistry} from "../src/NameRegistry.sol";
+import {INameRegistry} from "../src/interfaces/INameRegistry.sol";
+import {RentPricing} from "../src/libraries/RentPricing.sol";
+import {ERC721} from "solady/tokens/ERC721.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+
+/// @dev Deployment and helpers shared by the registry tests.
+abstract contract NameRegistryBase is Test {
+    uint256 internal constant SESH = 1e9;
+    uint256 internal constant T0 = 1_700_000_000;
+    uint256 internal constant YEAR = 365 days;
+    bytes32 internal constant KEY_A = keccak256("alice session key");
+    bytes32 internal constant KEY_B = keccak256("bob session key");
+    bytes32 internal constant SECRET = keccak256("secret");
+
+    TestSESH internal sesh;
+    RewardsPool internal pool;
+    /// @dev Commit-reveal deployment (60 s .. 24 h).
+    NameRegistry internal reg;
+    /// @dev One-transaction deployment (0 .. 24 h).
+    NameRegistry internal reg0;
+    bytes32 internal domainSeparator;
+
+    address internal alice;
+    uint256 internal aliceKey;
+    address internal bob;
+    uint256 internal bobKey;
+    address internal carol;
+
+    function setUp() public virtual {
+        vm.warp(T0);
+        sesh = new TestSESH();
+        pool = new RewardsPool(address(sesh));
+        reg = new NameRegistry(address(sesh), address(pool), 60, 24 hours);
+        reg0 = new NameRegistry(address(sesh), address(pool), 0, 24 hours);
+        domainSeparator = sesh.DOMAIN_SEPARATOR();
+        (alice, aliceKey) = makeAccount("alice");
+        (bob, bobKey) = makeAccount("bob");
+        carol = makeAddr("carol");
+        sesh.faucet(alice, 100_000 * SESH);
+        sesh.faucet(bob, 100_000 * SESH);
+        sesh.faucet(carol, 100_000 * SESH);
+        // The pool already holds fees in real life: its balance slot is not fresh.
+        sesh.faucet(address(pool), 1 * SESH);
+    }
+
+    function _registration(string memory label, address owner)
+        internal
+        pure
+        returns (INameRegistry.Registration memory)
+    {
+        return INameRegistry.Registration({
+            label: label,
+            owner: owner,
+            duration: YEAR,
+            sessionKey: 0,
+            evmAddress: address(0),
+            setPrimary: false,
+            maxCost: type(uint256).max
+        });
+    }
+
+    function _noPermit() internal pure returns (INameRegistry.Permit memory p) {}
+
+    function _permit(uint256 key, address spender, uint256 value)
+        internal
+        view
+        returns (INameRegistry.Permit memory p)
+    {
+        address owner = vm.addr(key);
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) =
+            Signatures.signPermit(key, domainSeparator, spender, value, sesh.nonces(owner), deadline);
+        p = INameRegistry.Permit({value: value, deadline: deadline, v: v, r: r, s: s});
+    }
+
+    /// @dev One-transaction registration on `reg0`, paid by `payer` with an approval.
+    function _register0(INameRegistry.Registration memory r, address payer) internal returns (uint256 tokenId) {
+        vm.prank(payer);
+        sesh.approve(address(reg0), type(uint256).max);
+        vm.prank(payer);
+        tokenId = reg0.register(r, SECRET, _noPermit());
+    }
+
+    function _register0(string memory label, address owner) internal returns (uint256) {
+        return _register0(_registration(label, owner), owner);
+    }
+
+    function _id(string memory label) internal pure returns (uint256) {
+        return uint256(keccak256(bytes(label)));
+    }
+
+    /// @dev The commitment as documented in {NameRegistry-makeCommitment}.
+    function _commitment(INameRegistry.Registration memory r, bytes32 secret) internal pure returns (bytes32) {
+        return keccak256(
+            abi.encode(_id(r.label), r.owner, r.duration, r.sessionKey, r.evmAddress, r.setPrimary, r.maxCost, secret)
+        );
+    }
+
+    /// @dev Registration sets the record and primary name through {NameRegistered} only.
+    function _assertNoRecordOrPrimaryEvent(address emitter) internal {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != emitter) continue;
+            assertTrue(logs[i].topics[0] != INameRegistry.RecordSet.selector, "RecordSet");
+            assertTrue(logs[i].topics[0] != INameRegistry.PrimaryNameSet.selector, "PrimaryNameSet");
+        }
+    }
+}
+
+contract NameRegistryTest is NameRegistryBase {
+    /*//////////////////////////////////////////////////////////////
+                              DEPLOYMENT
+    //////////////////////////////////////////////////////////////*/
+
+    function test_Constructor_SetsEverything() public view {
+        assertEq(reg.sesh(), address(sesh));
+        assertEq(reg.rewardsPool(), address(pool));
+        assertEq(reg.minCommitmentAge(), 60);
+        assertEq(reg.maxCommitmentAge(), 24 hours);
+        assertEq(reg.owner(), address(this));
+        assertEq(reg.name(), "Session Names");
+        assertEq(reg.symbol(), "SESHNAME");
+        uint256[5] memory prices = reg.rentPrices();
+        assertEq(prices[0], 50_000 * SESH);
+        assertEq(prices[1], 50_000 * SESH);
+        assertEq(prices[2], 10_000 * SESH);
+        assertEq(prices[3], 2_000 * SESH);
+        assertEq(prices[4], 100 * SESH);
+        assertEq(reg.premiumStart(), 100_000 * SESH);
+        assertFalse(reg.paused());
+        assertTrue(reg.supportsInterface(0x80ac58cd)); // ERC-721
+        assertTrue(reg.supportsInterface(0x5b5e139f)); // metadata
+    }
+
+    function test_RevertWhen_ConstructorGetsZeroAddress() public {
+        vm.expectRevert(INameRegistry.NameRegistryZeroAddress.selector);
+        new NameRegistry(address(0), address(pool), 60, 1 days);
+        vm.expectRevert(INameRegistry.NameRegistryZeroAddress.selector);
+        new NameRegistry(address(sesh), address(0), 60, 1 days);
+    }
+
+    function test_RevertWhen_ConstructorGetsBadCommitmentAges() public {
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.CommitmentAgesInvalid.selector, 60, 60));
+        new NameRegistry(address(sesh), address(pool), 60, 60);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                COMMIT
+    //////////////////////////////////////////////////////////////*/
+
+    function test_Commit_StoresTimestampAndEmits() public {
+        bytes32 c = keccak256("c");
+        vm.expectEmit(true, true, true, true, address(reg));
+        emit INameRegistry.CommitmentMade(c, alice);
+        vm.prank(alice);
+        reg.commit(c);
+        assertEq(reg.commitmentTimestamp(c), T0);
+    }
+
+    function test_RevertWhen_CommitmentUnexpired() public {
+        bytes32 c = keccak256("c");
+        reg.commit(c);
+        vm.warp(T0 + 24 hours);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.CommitmentUnexpired.selector, c));
+        reg.commit(c);
+        // Once expired it can be made again.
+        vm.warp(T0 + 24 hours + 1);
+        reg.commit(c);
+        assertEq(reg.commitmentTimestamp(c), T0 + 24 hours + 1);
+    }
+
+    function test_MakeCommitment_IsKeccakOfEncoding() public view {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        r.evmAddress = bob;
+        r.setPrimary = true;
+        r.maxCost = 7;
+        assertEq(reg.makeCommitment(r, SECRET), _commitment(r, SECRET));
+        // Every field is bound.
+        bytes32 c = reg.makeCommitment(r, SECRET);
+        r.label = "alicf";
+        assertTrue(reg.makeCommitment(r, SECRET) != c);
+        r.label = "alice";
+        r.owner = carol;
+        assertTrue(reg.makeCommitment(r, SECRET) != c);
+        r.owner = alice;
+        r.duration += 1;
+        assertTrue(reg.makeCommitment(r, SECRET) != c);
+        r.duration -= 1;
+        r.sessionKey = KEY_B;
+        assertTrue(reg.makeCommitment(r, SECRET) != c);
+        r.sessionKey = KEY_A;
+        r.evmAddress = carol;
+        assertTrue(reg.makeCommitment(r, SECRET) != c);
+        r.evmAddress = bob;
+        r.setPrimary = false;
+        assertTrue(reg.makeCommitment(r, SECRET) != c);
+        r.setPrimary = true;
+        r.maxCost = 8;
+        assertTrue(reg.makeCommitment(r, SECRET) != c);
+        r.maxCost = 7;
+        assertTrue(reg.makeCommitment(r, bytes32(uint256(SECRET) + 1)) != c);
+        assertEq(reg.makeCommitment(r, SECRET), c);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                         REGISTER: COMMIT-REVEAL
+    //////////////////////////////////////////////////////////////*/
+
+    function test_Register_WithCommitPermitRecordAndPrimary() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        r.evmAddress = alice;
+        r.setPrimary = true;
+        bytes32 c = reg.makeCommitment(r, SECRET);
+        vm.prank(alice);
+        reg.commit(c);
+        vm.warp(T0 + 60);
+        uint256 cost = 100 * SESH;
+        INameRegistry.Permit memory p = _permit(aliceKey, address(reg), cost);
+        uint256 id = _id("alice");
+
+        vm.expectEmit(true, true, true, true, address(reg));
+        emit ERC721.Transfer(address(0), alice, id);
+        vm.expectEmit(true, true, true, true, address(reg));
+        emit INameRegistry.NameRegistered(id, "alice", alice, T0 + 60 + YEAR, cost, 0, KEY_A, alice, true);
+        vm.recordLogs();
+        vm.prank(alice);
+        assertEq(reg.register(r, SECRET, p), id);
+        _assertNoRecordOrPrimaryEvent(address(reg));
+
+        assertEq(reg.ownerOf(id), alice);
+        assertEq(reg.balanceOf(alice), 1);
+        assertEq(reg.expiryOf(id), T0 + 60 + YEAR);
+        (bytes32 key, address evm) = reg.resolve("alice");
+        assertEq(key, KEY_A);
+        assertEq(evm, alice);
+        assertTrue(reg.isPrimaryName(id));
+        (bool set, uint224 tag) = reg.primaryNameOf(alice);
+        assertTrue(set);
+        assertEq(uint256(tag), id >> 32);
+        assertEq(reg.commitmentTimestamp(c), 0);
+        assertEq(sesh.balanceOf(address(pool)), 1 * SESH + cost);
+        assertEq(sesh.balanceOf(address(reg)), 0);
+        assertEq(sesh.allowance(alice, address(reg)), 0);
+    }
+
+    function test_RevertWhen_CommitmentNotFound() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        bytes32 c = reg.makeCommitment(r, SECRET);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.CommitmentNotFound.selector, c));
+        reg.register(r, SECRET, _noPermit());
+    }
+
+    function test_RevertWhen_CommitmentTooNew() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        bytes32 c = reg.makeCommitment(r, SECRET);
+        reg.commit(c);
+        vm.warp(T0 + 59);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.CommitmentTooNew.selector, c, T0 + 60));
+        reg.register(r, SECRET, _noPermit());
+    }
+
+    function test_RevertWhen_CommitmentTooOld() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        bytes32 c = reg.makeCommitment(r, SECRET);
+        reg.commit(c);
+        vm.warp(T0 + 24 hours + 1);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.CommitmentTooOld.selector, c, T0 + 24 hours));
+        reg.register(r, SECRET, _noPermit());
+    }
+
+    function test_RevertWhen_RevealChangesTheOwner() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        reg.commit(reg.makeCommitment(r, SECRET));
+        vm.warp(T0 + 60);
+        // A front-runner copying the reveal with itself as owner finds no commitment.
+        r.owner = bob;
+        bytes32 stolen = reg.makeCommitment(r, SECRET);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.CommitmentNotFound.selector, stolen));
+        reg.register(r, SECRET, _noPermit());
+    }
+
+    /// @dev {register} hashes the commitment with a `calldatacopy` of the struct head; it must
+    /// equal {makeCommitment} (the `abi.encode` reference) for any registration, so the one made
+    /// with {makeCommitment} is found and consumed.
+    function testFuzz_CommitmentFastPathMatchesMakeCommitment(
+        bytes32 sessionKey,
+        address evmAddress,
+        bool setPrimary,
+        uint256 duration,
+        uint256 maxCost,
+        bytes32 secret
+    ) public {
+        INameRegistry.Registration memory r = _registration("fuzzed_name", alice);
+        r.sessionKey = sessionKey;
+        r.evmAddress = evmAddress;
+        r.setPrimary = setPrimary;
+        r.duration = bound(duration, 28 days, 100 * YEAR);
+        r.maxCost = bound(maxCost, 100_000 * SESH, type(uint256).max);
+        bytes32 c = reg.makeCommitment(r, secret);
+        assertEq(c, _commitment(r, secret));
+        reg.commit(c);
+        vm.warp(T0 + 60);
+        vm.startPrank(alice);
+        sesh.approve(address(reg), type(uint256).max);
+        uint256 id = reg.register(r, secret, _noPermit());
+        vm.stopPrank();
+        assertEq(id, _id("fuzzed_name"));
+        assertEq(reg.commitmentTimestamp(c), 0);
+        (bytes32 key, address evm) = reg.recordOf(id);
+        assertEq(key, sessionKey);
+        assertEq(evm, evmAddress);
+        assertEq(reg.isPrimaryName(id), setPrimary);
+    }
+
+    function test_Register_CommitmentIsConsumed() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        bytes32 c = reg.makeCommitment(r, SECRET);
+        reg.commit(c);
+        vm.warp(T0 + 60);
+        vm.startPrank(alice);
+        sesh.approve(address(reg), type(uint256).max);
+        reg.register(r, SECRET, _noPermit());
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.CommitmentNotFound.selector, c));
+        reg.register(r, SECRET, _noPermit());
+        vm.stopPrank();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                        REGISTER: ONE TRANSACTION
+    //////////////////////////////////////////////////////////////*/
+
+    function test_Register_OneTransactionWithPermit() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        INameRegistry.Permit memory p = _permit(aliceKey, address(reg0), 100 * SESH);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.NameRegistered(
+            _id("alice"), "alice", alice, T0 + YEAR, 100 * SESH, 0, KEY_A, address(0), false
+        );
+        vm.recordLogs();
+        vm.prank(alice);
+        uint256 id = reg0.register(r, SECRET, p);
+        _assertNoRecordOrPrimaryEvent(address(reg0));
+        assertEq(reg0.ownerOf(id), alice);
+        (bytes32 key, address evm) = reg0.recordOf(id);
+        assertEq(key, KEY_A);
+        assertEq(evm, address(0));
+        assertFalse(reg0.isPrimaryName(id));
+    }
+
+    /// @dev With a minimum age of 0 the commitment is not looked at: a lingering one stays
+    /// (harmless, it expires), and a registration without one works.
+    function test_Register_OneTransactionIgnoresCommitments() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        bytes32 c = reg0.makeCommitment(r, SECRET);
+        reg0.commit(c);
+        _register0(r, alice);
+        assertEq(reg0.commitmentTimestamp(c), T0);
+        assertEq(reg0.ownerOf(_id("alice")), alice);
+    }
+
+    function test_Register_PayerMayDifferFromOwner() public {
+        uint256 before = sesh.balanceOf(bob);
+        uint256 id = _register0(_registration("alice", alice), bob);
+        assertEq(reg0.ownerOf(id), alice);
+        assertEq(sesh.balanceOf(bob), before - 100 * SESH);
+    }
+
+    function test_Register_FrontRunPermitStillRegisters() public {
+        INameRegistry.Permit memory p = _permit(aliceKey, address(reg0), 100 * SESH);
+        // Someone submits alice's permit first: her registration still goes through.
+        sesh.permit(alice, address(reg0), p.value, p.deadline, p.v, p.r, p.s);
+        vm.prank(alice);
+        reg0.register(_registration("alice", alice), SECRET, p);
+        assertEq(reg0.ownerOf(_id("alice")), alice);
+    }
+
+    function test_RevertWhen_PermitInvalidAndNoAllowance() public {
+        INameRegistry.Permit memory p = _permit(bobKey, address(reg0), 100 * SESH); // signed by the wrong key
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(reg0), 0, 100 * SESH)
+        );
+        reg0.register(_registration("alice", alice), SECRET, p);
+    }
+
+    function test_RevertWhen_ZeroOwner() public {
+        vm.expectRevert(INameRegistry.NameZeroOwner.selector);
+        reg0.register(_registration("alice", address(0)), SECRET, _noPermit());
+    }
+
+    function test_RevertWhen_LabelInvalid() public {
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameInvalidCharacter.selector, 0, bytes1("A")));
+        reg0.register(_registration("Alice", alice), SECRET, _noPermit());
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameInvalidLength.selector, 0));
+        reg0.register(_registration("", alice), SECRET, _noPermit());
+        vm.expectRevert(INameRegistry.NameInvalidHyphen.selector);
+        reg0.register(_registration("alice-", alice), SECRET, _noPermit());
+    }
+
+    function test_RevertWhen_SetPrimaryForSomeoneElse() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.setPrimary = true;
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameUnauthorized.selector, bob, _id("alice")));
+        reg0.register(r, SECRET, _noPermit());
+    }
+
+    function test_RevertWhen_NameNotAvailable() public {
+        uint256 id = _register0("alice", alice);
+        vm.prank(bob);
+        sesh.approve(address(reg0), type(uint256).max);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameNotAvailable.selector, id));
+        reg0.register(_registration("alice", bob), SECRET, _noPermit());
+        // Still not available at the very end of the grace period.
+        vm.warp(reg0.expiryOf(id) + 90 days);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameNotAvailable.selector, id));
+        reg0.register(_registration("alice", bob), SECRET, _noPermit());
+    }
+
+    function test_RevertWhen_DurationOutOfBounds() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.duration = 28 days - 1;
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameDurationTooShort.selector, 28 days - 1, 28 days));
+        reg0.register(r, SECRET, _noPermit());
+        r.duration = 100 * YEAR + 1;
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameDurationTooLong.selector, 100 * YEAR + 1, 100 * YEAR));
+        reg0.register(r, SECRET, _noPermit());
+    }
+
+    function test_RevertWhen_CostAboveMax() public {
+        INameRegistry.Registration memory r = _registration("abc", alice);
+        r.maxCost = 10_000 * SESH - 1;
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameCostAboveMax.selector, 10_000 * SESH, r.maxCost));
+        reg0.register(r, SECRET, _noPermit());
+    }
+
+    function test_RevertWhen_RegisterWhilePaused() public {
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.Paused(address(this));
+        reg0.pause();
+        assertTrue(reg0.paused());
+        vm.expectRevert(INameRegistry.EnforcedPause.selector);
+        reg0.register(_registration("alice", alice), SECRET, _noPermit());
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.Unpaused(address(this));
+        reg0.unpause();
+        assertFalse(reg0.paused());
+        _register0("alice", alice);
+    }
+
+    function test_RevertWhen_PauseTwiceOrUnpauseUnpaused() public {
+        vm.expectRevert(INameRegistry.ExpectedPause.selector);
+        reg0.unpause();
+        reg0.pause();
+        vm.expectRevert(INameRegistry.EnforcedPause.selector);
+        reg0.pause();
+    }
+
+    function test_PauseKeepsPricesAndPricesKeepPause() public {
+        uint256[5] memory before = reg0.rentPrices();
+        reg0.pause();
+        uint256[5] memory got = reg0.rentPrices();
+        for (uint256 i; i < 5; ++i) {
+            assertEq(got[i], before[i]);
+        }
+        uint256[5] memory prices = [uint256(5 * SESH), 4 * SESH, 3 * SESH, 2 * SESH, SESH];
+        reg0.setRentPrices(prices);
+        assertTrue(reg0.paused());
+        reg0.unpause();
+        got = reg0.rentPrices();
+        for (uint256 i; i < 5; ++i) {
+            assertEq(got[i], prices[i]);
+        }
+        (uint256 rent,) = reg0.rentPrice("a", YEAR);
+        assertEq(rent, 5 * SESH);
+    }
+
+    function test_RevertWhen_AllowanceTooLow() public {
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(reg0), 0, 100 * SESH)
+        );
+        reg0.register(_registration("alice", alice), SECRET, _noPermit());
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                         EXPIRY AND RE-REGISTRATION
+    //////////////////////////////////////////////////////////////*/
+
+    function test_Expiry_OwnerOfRevertsButRegistrantIsKnown() public {
+        uint256 id = _register0("alice", alice);
+        uint256 expiry = reg0.expiryOf(id);
+        vm.warp(expiry - 1);
+        assertEq(reg0.ownerOf(id), alice);
+        vm.warp(expiry);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry));
+        reg0.ownerOf(id);
+        assertEq(reg0.registrantOf(id), alice);
+        assertFalse(reg0.available("alice"));
+        vm.warp(expiry + 90 days + 1);
+        assertTrue(reg0.available("alice"));
+    }
+
+    function test_OwnerOf_RevertsForUnknownToken() public {
+        vm.expectRevert(ERC721.TokenDoesNotExist.selector);
+        reg0.ownerOf(_id("nobody"));
+        assertEq(reg0.registrantOf(_id("nobody")), address(0));
+        assertEq(reg0.expiryOf(_id("nobody")), 0);
+    }
+
+    function test_Expiry_NameDoesNotResolveInGrace() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        r.setPrimary = true;
+        uint256 id = _register0(r, alice);
+        vm.warp(reg0.expiryOf(id));
+        (bytes32 key, address evm) = reg0.resolve("alice");
+        assertEq(key, bytes32(0));
+        assertEq(evm, address(0));
+        (key,) = reg0.recordOf(id);
+        assertEq(key, bytes32(0));
+        assertFalse(reg0.isPrimaryName(id));
+    }
+
+    function test_Expiry_TransfersAndApprovalsRevert() public {
+        uint256 id = _register0("alice", alice);
+        uint256 expiry = reg0.expiryOf(id);
+        vm.warp(expiry);
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry));
+        reg0.transferFrom(alice, bob, id);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry));
+        reg0.safeTransferFrom(alice, bob, id);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry));
+        reg0.approve(bob, id);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry));
+        reg0.transferWithRecord(alice, bob, id, KEY_B, address(0));
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry));
+        reg0.setRecord(id, KEY_B, address(0));
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry));
+        reg0.setPrimaryName(id);
+        vm.stopPrank();
+    }
+
+    function test_Reregister_BurnsMintsClearsAndChargesPremium() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        r.evmAddress = alice;
+        r.setPrimary = true;
+        uint256 id = _register0(r, alice);
+        uint256 graceEnd = reg0.expiryOf(id) + 90 days;
+        vm.warp(graceEnd + 1);
+        (uint256 rent, uint256 premium) = reg0.rentPrice("alice", YEAR);
+        assertEq(rent, 100 * SESH);
+        assertEq(premium, RentPricing.premium(100_000 * SESH, 1));
+        uint256 poolBefore = sesh.balanceOf(address(pool));
+
+        INameRegistry.Registration memory r2 = _registration("alice", bob);
+        r2.sessionKey = KEY_B;
+        sesh.faucet(bob, 100_000 * SESH);
+        vm.prank(bob);
+        sesh.approve(address(reg0), type(uint256).max);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit ERC721.Transfer(alice, address(0), id);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.RecordSet(id, 0, address(0));
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.PrimaryNameSet(alice, 0);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit ERC721.Transfer(address(0), bob, id);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.NameRegistered(
+            id, "alice", bob, graceEnd + 1 + YEAR, rent, premium, KEY_B, address(0), false
+        );
+        vm.prank(bob);
+        reg0.register(r2, SECRET, _noPermit());
+
+        assertEq(reg0.ownerOf(id), bob);
+        assertEq(reg0.balanceOf(alice), 0);
+        assertEq(reg0.balanceOf(bob), 1);
+        (bool set,) = reg0.primaryNameOf(alice);
+        assertFalse(set);
+        (bytes32 key, address evm) = reg0.resolve("alice");
+        assertEq(key, KEY_B);
+        assertEq(evm, address(0));
+        assertEq(sesh.balanceOf(address(pool)), poolBefore + rent + premium);
+    }
+
+    function test_Reregister_PremiumIsZeroAfterDecay() public {
+        uint256 id = _register0("alice", alice);
+        vm.warp(reg0.expiryOf(id) + 90 days + 21 days);
+        (, uint256 premium) = reg0.rentPrice("alice", YEAR);
+        assertEq(premium, 0);
+        _register0("alice", bob);
+        assertEq(reg0.ownerOf(id), bob);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 RENEW
+    //////////////////////////////////////////////////////////////*/
+
+    function test_Renew_AnyoneMayPayAndExpiryExtends() public {
+        uint256 id = _register0("alice", alice);
+        uint256 expiry = reg0.expiryOf(id);
+        INameRegistry.Permit memory p = _permit(bobKey, address(reg0), 100 * SESH);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.NameRenewed(id, "alice", bob, expiry + YEAR, 100 * SESH);
+        vm.prank(bob);
+        assertEq(reg0.renew("alice", YEAR, 100 * SESH, p), expiry + YEAR);
+        assertEq(reg0.expiryOf(id), expiry + YEAR);
+        assertEq(reg0.ownerOf(id), alice);
+    }
+
+    function test_Renew_InGraceAndWhilePaused() public {
+        uint256 id = _register0("alice", alice);
+        uint256 expiry = reg0.expiryOf(id);
+        reg0.pause();
+        vm.warp(expiry + 90 days);
+        vm.prank(alice);
+        reg0.renew("alice", YEAR, type(uint256).max, _noPermit());
+        assertEq(reg0.expiryOf(id), expiry + YEAR);
+        assertEq(reg0.ownerOf(id), alice);
+    }
+
+    function test_RevertWhen_RenewAfterGrace() public {
+        uint256 id = _register0("alice", alice);
+        vm.warp(reg0.expiryOf(id) + 90 days + 1);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameNotRenewable.selector, id));
+        reg0.renew("alice", YEAR, type(uint256).max, _noPermit());
+    }
+
+    function test_RevertWhen_RenewNeverRegistered() public {
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameNotRenewable.selector, _id("ghost")));
+        reg0.renew("ghost", YEAR, type(uint256).max, _noPermit());
+    }
+
+    function test_RevertWhen_RenewCostAboveMaxOrBadDuration() public {
+        _register0("alice", alice);
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameCostAboveMax.selector, 100 * SESH, 1));
+        reg0.renew("alice", YEAR, 1, _noPermit());
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameDurationTooShort.selector, 1, 28 days));
+        reg0.renew("alice", 1, type(uint256).max, _noPermit());
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameDurationTooLong.selector, 100 * YEAR + 1, 100 * YEAR));
+        reg0.renew("alice", 100 * YEAR + 1, type(uint256).max, _noPermit());
+        vm.stopPrank();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                RECORDS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_SetRecord_ByOwnerApprovedAndOperator() public {
+        uint256 id = _register0("alice", alice);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.RecordSet(id, KEY_A, carol);
+        vm.prank(alice);
+        reg0.setRecord(id, KEY_A, carol);
+        (bytes32 key, address evm) = reg0.resolve("alice");
+        assertEq(key, KEY_A);
+        assertEq(evm, carol);
+
+        vm.prank(alice);
+        reg0.approve(bob, id);
+        vm.prank(bob);
+        reg0.setRecord(id, KEY_B, address(0));
+        (key, evm) = reg0.resolve("alice");
+        assertEq(key, KEY_B);
+        assertEq(evm, address(0));
+
+        vm.prank(alice);
+        reg0.setApprovalForAll(carol, true);
+        vm.prank(carol);
+        reg0.setRecord(id, 0, address(0));
+        (key, evm) = reg0.recordOf(id);
+        assertEq(key, bytes32(0));
+    }
+
+    function test_RevertWhen_SetRecordUnauthorized() public {
+        uint256 id = _register0("alice", alice);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameUnauthorized.selector, bob, id));
+        reg0.setRecord(id, KEY_B, address(0));
+    }
+
+    function test_RevertWhen_SetRecordOnUnknownName() public {
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, _id("ghost"), 0));
+        reg0.setRecord(_id("ghost"), KEY_B, address(0));
+    }
+
+    function test_Resolve_UnknownNameIsZero() public view {
+        (bytes32 key, address evm) = reg0.resolve("ghost");
+        assertEq(key, bytes32(0));
+        assertEq(evm, address(0));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               TRANSFERS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_Transfer_ClearsRecordAndPrimary() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        r.evmAddress = alice;
+        r.setPrimary = true;
+        uint256 id = _register0(r, alice);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit ERC721.Transfer(alice, bob, id);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.RecordSet(id, 0, address(0));
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.PrimaryNameSet(alice, 0);
+        vm.prank(alice);
+        reg0.transferFrom(alice, bob, id);
+        (bytes32 key, address evm) = reg0.resolve("alice");
+        assertEq(key, bytes32(0));
+        assertEq(evm, address(0));
+        (bool set,) = reg0.primaryNameOf(alice);
+        assertFalse(set);
+        assertFalse(reg0.isPrimaryName(id));
+    }
+
+    function test_Transfer_KeepsAnotherPrimary() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.setPrimary = true;
+        uint256 primary = _register0(r, alice);
+        uint256 other = _register0("second", alice);
+        vm.prank(alice);
+        reg0.safeTransferFrom(alice, bob, other);
+        assertTrue(reg0.isPrimaryName(primary));
+    }
+
+    function test_RevertWhen_TransferUnauthorized() public {
+        uint256 id = _register0("alice", alice);
+        vm.prank(bob);
+        vm.expectRevert(ERC721.NotOwnerNorApproved.selector);
+        reg0.transferFrom(alice, bob, id);
+    }
+
+    function test_TransferWithRecord_ByApprovedMarket() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        uint256 id = _register0(r, alice);
+        address market = makeAddr("market");
+        vm.prank(alice);
+        reg0.setApprovalForAll(market, true);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.RecordSet(id, 0, address(0));
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.RecordSet(id, KEY_B, bob);
+        vm.prank(market);
+        reg0.transferWithRecord(alice, bob, id, KEY_B, bob);
+        assertEq(reg0.ownerOf(id), bob);
+        (bytes32 key, address evm) = reg0.resolve("alice");
+        assertEq(key, KEY_B);
+        assertEq(evm, bob);
+    }
+
+    function test_TransferWithRecord_ZeroRecordJustTransfers() public {
+        uint256 id = _register0("alice", alice);
+        vm.prank(alice);
+        reg0.transferWithRecord(alice, bob, id, 0, address(0));
+        assertEq(reg0.ownerOf(id), bob);
+    }
+
+    function test_RevertWhen_TransferWithRecordUnauthorized() public {
+        uint256 id = _register0("alice", alice);
+        vm.prank(bob);
+        vm.expectRevert(ERC721.NotOwnerNorApproved.selector);
+        reg0.transferWithRecord(alice, bob, id, KEY_B, address(0));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             PRIMARY NAMES
+    //////////////////////////////////////////////////////////////*/
+
+    function test_SetAndClearPrimaryName() public {
+        uint256 id = _register0("alice", alice);
+        assertFalse(reg0.isPrimaryName(id));
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.PrimaryNameSet(alice, id);
+        vm.prank(alice);
+        reg0.setPrimaryName(id);
+        assertTrue(reg0.isPrimaryName(id));
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.PrimaryNameSet(alice, 0);
+        vm.prank(alice);
+        reg0.clearPrimaryName();
+        assertFalse(reg0.isPrimaryName(id));
+        assertEq(reg0.balanceOf(alice), 1); // the aux beside the balance left the balance alone
+    }
+
+    function test_RevertWhen_SetPrimaryNameNotOwner() public {
+        uint256 id = _register0("alice", alice);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameUnauthorized.selector, bob, id));
+        reg0.setPrimaryName(id);
+    }
+
+    function test_IsPrimaryName_FalseForUnknown() public view {
+        assertFalse(reg0.isPrimaryName(_id("ghost")));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              VIEWS, METADATA
+    //////////////////////////////////////////////////////////////*/
+
+    function test_Views() public {
+        assertEq(reg0.tokenIdOf("alice"), _id("alice"));
+        assertTrue(reg0.available("alice"));
+        assertFalse(reg0.available("Alice"));
+        assertFalse(reg0.available("-a"));
+        assertFalse(reg0.available(""));
+        uint256 id = _register0("alice", alice);
+        assertFalse(reg0.available("alice"));
+        assertEq(reg0.tokenURI(id), "");
+        vm.expectRevert(ERC721.TokenDoesNotExist.selector);
+        reg0.tokenURI(_id("ghost"));
+    }
+
+    function test_RevertWhen_RentPriceInvalid() public {
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameInvalidLength.selector, 65));
+        reg0.rentPrice("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", YEAR);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameDurationTooShort.selector, 0, 28 days));
+        reg0.rentPrice("alice", 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               GOVERNANCE
+    //////////////////////////////////////////////////////////////*/
+
+    function test_SetRentPrices() public {
+        uint256[5] memory prices = [uint256(1 * SESH), 2 * SESH, 3 * SESH, 4 * SESH, 10_000_000 * SESH];
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.RentPricesSet(prices);
+        reg0.setRentPrices(prices);
+        uint256[5] memory got = reg0.rentPrices();
+        for (uint256 i; i < 5; ++i) {
+            assertEq(got[i], prices[i]);
+        }
+        (uint256 rent,) = reg0.rentPrice("ab", YEAR);
+        assertEq(rent, 2 * SESH);
+    }
+
+    function test_SetRentPrices_ExactBoundsAndUnits() public {
+        uint256[5] memory prices = [uint256(SESH), SESH + 1e6, 10_000_000 * SESH - 1e6, 10_000_000 * SESH, 1234_567e6];
+        reg0.setRentPrices(prices);
+        uint256[5] memory got = reg0.rentPrices();
+        for (uint256 i; i < 5; ++i) {
+            assertEq(got[i], prices[i]);
+        }
+    }
+
+    function test_RevertWhen_RentPriceNotMultipleOfUnit() public {
+        uint256[5] memory prices = [uint256(SESH), SESH, SESH + 1, SESH, SESH];
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.PriceNotMultipleOfUnit.selector, SESH + 1, 1e6));
+        reg0.setRentPrices(prices);
+        prices[2] = SESH + 999_999;
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.PriceNotMultipleOfUnit.selector, SESH + 999_999, 1e6));
+        reg0.setRentPrices(prices);
+        assertEq(reg0.RENT_PRICE_UNIT(), 1e6);
+    }
+
+    function testFuzz_SetRentPrices_RoundTrips(uint256[5] memory prices) public {
+        for (uint256 i; i < 5; ++i) {
+            prices[i] = bound(prices[i], 1_000, 10_000_000_000) * 1e6;
+        }
+        reg0.setRentPrices(prices);
+        uint256[5] memory got = reg0.rentPrices();
+        for (uint256 i; i < 5; ++i) {
+            assertEq(got[i], prices[i]);
+        }
+        assertFalse(reg0.paused());
+    }
+
+    function test_RevertWhen_RentPriceOutOfBounds() public {
+        uint256[5] memory prices = [uint256(SESH - 1), SESH, SESH, SESH, SESH];
+        vm.expectRevert(
+            abi.encodeWithSelector(INameRegistry.PriceOutOfBounds.selector, SESH - 1, SESH, 10_000_000 * SESH)
+        );
+        reg0.setRentPrices(prices);
+        prices = [uint256(SESH), SESH, SESH, SESH, 10_000_000 * SESH + 1];
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                INameRegistry.PriceOutOfBounds.selector, 10_000_000 * SESH + 1, SESH, 10_000_000 * SESH
+            )
+        );
+        reg0.setRentPrices(prices);
+    }
+
+    function test_SetPremiumStart() public {
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.PremiumStartSet(0);
+        reg0.setPremiumStart(0);
+        assertEq(reg0.premiumStart(), 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(INameRegistry.PriceOutOfBounds.selector, 10_000_000 * SESH + 1, 0, 10_000_000 * SESH)
+        );
+        reg0.setPremiumStart(10_000_000 * SESH + 1);
+    }
+
+    function test_RevertWhen_GovernanceByStranger() public {
+        uint256[5] memory prices = reg0.rentPrices();
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        reg0.setRentPrices(prices);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        reg0.setPremiumStart(0);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        reg0.pause();
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        reg0.unpause();
+        vm.stopPrank();
+    }
+
+    function test_OwnershipIsTwoStep() public {
+        reg0.transferOwnership(alice);
+        assertEq(reg0.owner(), address(this));
+        vm.prank(alice);
+        reg0.acceptOwnership();
+        assertEq(reg0.owner(), alice);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              PRICING FUZZ
+    //////////////////////////////////////////////////////////////*/
+
+    function testFuzz_RentByTierAndDuration(uint8 length, uint256 duration) public view {
+        length = uint8(bound(length, 1, 64));
+        duration = bound(duration, 28 days, 100 * YEAR);
+        bytes memory label = new bytes(length);
+        for (uint256 i; i < length; ++i) {
+            label[i] = "a";
+        }
+        uint256 perYear =
+            length <= 2 ? 50_000 * SESH : length == 3 ? 10_000 * SESH : length == 4 ? 2_000 * SESH : 100 * SESH;
+        (uint256 rent, uint256 premium) = reg0.rentPrice(string(label), duration);
+        assertEq(premium, 0);
+        assertEq(rent, (perYear * duration + YEAR - 1) / YEAR, "rent");
+        assertGe(rent * YEAR, perYear * duration, "rounded up");
+        assertLt(rent * YEAR - perYear * duration, YEAR, "by at most one unit");
+    }
+
+    function testFuzz_RentNeverOverflowsAtMaxPrice(uint256 duration) public {
+        duration = bound(duration, 28 days, 100 * YEAR);
+        uint256 max = 10_000_000 * SESH;
+        reg0.setRentPrices([max, max, max, max, max]);
+        (uint256 rent,) = reg0.rentPrice("a", duration);
+        assertLe(rent, max * 100 + 1, "bounded");
+    }
+
+    function testFuzz_RevertWhen_DurationHuge(uint256 duration) public {
+        duration = bound(duration, 100 * YEAR + 1, type(uint256).max);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameDurationTooLong.selector, duration, 100 * YEAR));
+        reg0.rentPrice("alice", duration);
+    }
+
+    function testFuzz_PremiumThroughTheRegistry(uint256 elapsed) public {
+        elapsed = bound(elapsed, 1, 30 days);
+        uint256 id = _register0("alice", alice);
+        vm.warp(reg0.expiryOf(id) + 90 days + elapsed);
+        (, uint256 premium) = reg0.rentPrice("alice", YEAR);
+        assertEq(premium, RentPricing.premium(100_000 * SESH, elapsed));
+        if (elapsed >= 21 days) assertEq(premium, 0);
+        else assertGt(premium, 0, "positive before 21 days");
+    }
+}
+
+/// @dev One measured call per test, after a `setUp` that ran as its own transaction, so
+/// nothing the measured call touches is warm (as in a real transaction). The snapshot is
+/// the gas of the call frame: a whole transaction adds 21,000, the calldata, the cold
+/// access to the registry (already warm in a real transaction) and subtracts refunds.
+contract NameRegistryGasTest is NameRegistryBase {
+    INameRegistry.Registration internal committed;
+
+    function setUp() public override {
+        super.setUp();
+        // carol owns a name (for renew and setRecord) and has approved both registries.
+        _register0("carolname", carol);
+        // alice's commitment for the commit-reveal registration, made 60 s before the reveal.
+        committed = _registration("alice", alice);
+        committed.sessionKey = KEY_A;
+        committed.setPrimary = true;
+        committed.maxCost = 100 * SESH;
+        vm.prank(alice);
+        reg.commit(reg.makeCommitment(committed, SECRET));
+        vm.warp(T0 + 60);
+    }
+
+    function test_Gas_Commit() public {
+        bytes32 c = keccak256("gas");
+        vm.prank(bob);
+        reg.commit(c);
+        vm.snapshotGasLastCall("commit");
+    }
+
+    /// @dev One-transaction registration (minimum commitment age 0) with permit and record,
+    /// by an account that holds SESH, never used permit and owns no names.
+    function test_Gas_RegisterOneTxPermitRecord() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        r.maxCost = 100 * SESH;
+        uint256 deadline = T0 + 1 hours;
+        (uint8 v, bytes32 rr, bytes32 s) =
+            Signatures.signPermit(aliceKey, domainSeparator, address(reg0), 100 * SESH, 0, deadline);
+        INameRegistry.Permit memory p = INameRegistry.Permit(100 * SESH, deadline, v, rr, s);
+        vm.prank(alice);
+        reg0.register(r, SECRET, p);
+        vm.snapshotGasLastCall("register one-tx permit+record");
+    }
+
+    /// @dev The reveal of a commit-reveal registration with permit, record and primary name
+    /// (the commit is {test_Gas_Commit}).
+    function test_Gas_RegisterCommittedPermitRecordPrimary() public {
+        uint256 deadline = T0 + 1 hours;
+        (uint8 v, bytes32 rr, bytes32 s) =
+            Signatures.signPermit(aliceKey, domainSeparator, address(reg), 100 * SESH, 0, deadline);
+        INameRegistry.Permit memory p = INameRegistry.Permit(100 * SESH, deadline, v, rr, s);
+        vm.prank(alice);
+        reg.register(committed, SECRET, p);
+        vm.snapshotGasLastCall("register committed permit+record+primary");
+    }
+
+    function test_Gas_Renew() public {
+        vm.prank(carol);
+        reg0.renew("carolname", YEAR, 100 * SESH, _noPermit());
+        vm.snapshotGasLastCall("renew");
+    }
+
+    function test_Gas_SetRecord() public {
+        uint256 id = _id("carolname");
+        vm.prank(carol);
+        reg0.setRecord(id, KEY_A, address(0));
+        vm.snapshotGasLastCall("setRecord");
+    }
+}
