@@ -7,8 +7,13 @@
 //!   artifacts committed under `core/artifacts/`.
 
 pub mod amount;
+pub mod attestation;
 pub mod bindings;
+pub mod deployment;
 pub mod name;
+pub mod permit;
+pub mod session_id;
 
 pub use amount::{AmountError, Sesh};
 pub use name::{Name, NameError};
+pub use session_id::{SessionId, SessionIdError};
