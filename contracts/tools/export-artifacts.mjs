@@ -16,6 +16,11 @@ const targetDir = path.resolve(contractsDir, '..', 'core', 'artifacts');
 // Contracts the Rust side deploys or calls, by source file.
 export const CONTRACTS = {
   TestSESH: 'TestSESH.sol',
+  RewardsPool: 'RewardsPool.sol',
+  NameRegistry: 'NameRegistry.sol',
+  NameMarket: 'NameMarket.sol',
+  Premium: 'Premium.sol',
+  NodeStaking: 'NodeStaking.sol',
 };
 
 const check = process.argv.includes('--check');

@@ -76,8 +76,13 @@ impl std::str::FromStr for NodeKey {
     type Err = AttestationError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bytes = hex::decode(s.trim_start_matches("0x")).map_err(|_| AttestationError::MalformedKey)?;
-        Ok(Self(bytes.try_into().map_err(|_| AttestationError::MalformedKey)?))
+        let bytes =
+            hex::decode(s.trim_start_matches("0x")).map_err(|_| AttestationError::MalformedKey)?;
+        Ok(Self(
+            bytes
+                .try_into()
+                .map_err(|_| AttestationError::MalformedKey)?,
+        ))
     }
 }
 
@@ -89,7 +94,9 @@ impl Serialize for NodeKey {
 
 impl<'de> Deserialize<'de> for NodeKey {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer)?.parse().map_err(serde::de::Error::custom)
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -106,7 +113,9 @@ pub enum AttestationError {
     #[error("the signature of node {0} does not match the answer")]
     BadSignature(NodeKey),
     /// The answer is for another chain or contract than expected.
-    #[error("answer is for chain {chain_id} contract {contract}, expected chain {expected_chain_id} contract {expected_contract}")]
+    #[error(
+        "answer is for chain {chain_id} contract {contract}, expected chain {expected_chain_id} contract {expected_contract}"
+    )]
     WrongDomain {
         /// The chain the answer names.
         chain_id: u64,
@@ -137,14 +146,24 @@ pub struct Attestation {
 }
 
 /// The exact bytes a node signs.
-pub fn message(kind: Kind, chain_id: u64, contract: Address, block: u64, payload: &[u8]) -> Vec<u8> {
+pub fn message(
+    kind: Kind,
+    chain_id: u64,
+    contract: Address,
+    block: u64,
+    payload: &[u8],
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(DOMAIN.len() + 37 + 4 + payload.len());
     out.extend_from_slice(DOMAIN);
     out.push(kind as u8);
     out.extend_from_slice(&chain_id.to_be_bytes());
     out.extend_from_slice(contract.as_slice());
     out.extend_from_slice(&block.to_be_bytes());
-    out.extend_from_slice(&u32::try_from(payload.len()).expect("payload under 4 GiB").to_be_bytes());
+    out.extend_from_slice(
+        &u32::try_from(payload.len())
+            .expect("payload under 4 GiB")
+            .to_be_bytes(),
+    );
     out.extend_from_slice(payload);
     out
 }
@@ -157,7 +176,9 @@ pub struct NodeSigner {
 impl NodeSigner {
     /// A signer from a 32-byte Ed25519 seed.
     pub fn from_seed(seed: [u8; 32]) -> Self {
-        Self { key: SigningKey::from_bytes(&seed) }
+        Self {
+            key: SigningKey::from_bytes(&seed),
+        }
     }
 
     /// The public key.
@@ -213,12 +234,19 @@ impl Attestation {
                 expected_contract,
             });
         }
-        let key = VerifyingKey::from_bytes(&self.node_key.0).map_err(|_| AttestationError::MalformedKey)?;
+        let key = VerifyingKey::from_bytes(&self.node_key.0)
+            .map_err(|_| AttestationError::MalformedKey)?;
         let signature_bytes: [u8; 64] = hex::decode(&self.signature)
             .ok()
             .and_then(|bytes| bytes.try_into().ok())
             .ok_or(AttestationError::MalformedSignature)?;
-        let bytes = message(self.kind, self.chain_id, self.contract, self.block, &answer.canonical_bytes());
+        let bytes = message(
+            self.kind,
+            self.chain_id,
+            self.contract,
+            self.block,
+            &answer.canonical_bytes(),
+        );
         key.verify(&bytes, &Signature::from_bytes(&signature_bytes))
             .map_err(|_| AttestationError::BadSignature(self.node_key))
     }
@@ -278,7 +306,9 @@ mod tests {
         let signer = NodeSigner::from_seed([7; 32]);
         let contract = Address::repeat_byte(1);
         let attestation = signer.attest(Kind::Name, 31337, contract, 12, &Answer("alice"));
-        attestation.verify(&Answer("alice"), 31337, contract).unwrap();
+        attestation
+            .verify(&Answer("alice"), 31337, contract)
+            .unwrap();
         assert_eq!(
             attestation.verify(&Answer("mallory"), 31337, contract),
             Err(AttestationError::BadSignature(signer.node_key()))

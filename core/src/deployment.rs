@@ -75,10 +75,14 @@ pub enum DeploymentError {
 impl Deployment {
     /// Reads a manifest file.
     pub fn load(path: &Path) -> Result<Self, DeploymentError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| DeploymentError::Read { path: path.display().to_string(), source })?;
-        Self::from_json(&text)
-            .map_err(|source| DeploymentError::Parse { path: path.display().to_string(), source })
+        let text = std::fs::read_to_string(path).map_err(|source| DeploymentError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json(&text).map_err(|source| DeploymentError::Parse {
+            path: path.display().to_string(),
+            source,
+        })
     }
 
     /// Parses a manifest from JSON text.
@@ -113,7 +117,10 @@ mod tests {
         }"#;
         let deployment = Deployment::from_json(text).unwrap();
         assert_eq!(deployment.chain_id, 31337);
-        assert_eq!(deployment.parameters.staking_requirement, U256::from(100_000_000_000u64));
+        assert_eq!(
+            deployment.parameters.staking_requirement,
+            U256::from(100_000_000_000u64)
+        );
         assert!(Deployment::from_json("{}").is_err());
     }
 }

@@ -57,8 +57,13 @@ pub struct SignedPermit {
 
 impl SignedPermit {
     /// "No permit": contracts then use the existing allowance.
-    pub const NONE: Self =
-        Self { value: U256::ZERO, deadline: U256::ZERO, v: 0, r: B256::ZERO, s: B256::ZERO };
+    pub const NONE: Self = Self {
+        value: U256::ZERO,
+        deadline: U256::ZERO,
+        v: 0,
+        r: B256::ZERO,
+        s: B256::ZERO,
+    };
 }
 
 /// The digest a permit signs.
@@ -75,7 +80,13 @@ pub async fn sign_permit<S: Signer + Sync>(
     nonce: U256,
     deadline: U256,
 ) -> alloy::signers::Result<SignedPermit> {
-    let permit = Permit { owner: signer.address(), spender, value, nonce, deadline };
+    let permit = Permit {
+        owner: signer.address(),
+        spender,
+        value,
+        nonce,
+        deadline,
+    };
     let signature = signer.sign_hash(&permit_digest(domain, &permit)).await?;
     Ok(SignedPermit {
         value,
@@ -94,14 +105,34 @@ mod tests {
     #[tokio::test]
     async fn signature_recovers_to_the_owner() {
         let signer = PrivateKeySigner::random();
-        let domain = PermitDomain { token_name: "Test Session Token".into(), chain_id: 31337, token: Address::repeat_byte(7) };
+        let domain = PermitDomain {
+            token_name: "Test Session Token".into(),
+            chain_id: 31337,
+            token: Address::repeat_byte(7),
+        };
         let spender = Address::repeat_byte(9);
-        let signed = sign_permit(&signer, &domain, spender, U256::from(5), U256::ZERO, U256::from(100))
-            .await
+        let signed = sign_permit(
+            &signer,
+            &domain,
+            spender,
+            U256::from(5),
+            U256::ZERO,
+            U256::from(100),
+        )
+        .await
+        .unwrap();
+        let permit = Permit {
+            owner: signer.address(),
+            spender,
+            value: U256::from(5),
+            nonce: U256::ZERO,
+            deadline: U256::from(100),
+        };
+        let signature =
+            alloy::primitives::Signature::new(signed.r.into(), signed.s.into(), signed.v == 28);
+        let recovered = signature
+            .recover_address_from_prehash(&permit_digest(&domain, &permit))
             .unwrap();
-        let permit = Permit { owner: signer.address(), spender, value: U256::from(5), nonce: U256::ZERO, deadline: U256::from(100) };
-        let signature = alloy::primitives::Signature::new(signed.r.into(), signed.s.into(), signed.v == 28);
-        let recovered = signature.recover_address_from_prehash(&permit_digest(&domain, &permit)).unwrap();
         assert_eq!(recovered, signer.address());
     }
 }

@@ -109,8 +109,17 @@ mod tests {
     #[test]
     fn refuses_malformed_ids() {
         assert_eq!(SessionId::parse("05ab"), Err(SessionIdError::Length(4)));
-        assert_eq!(SessionId::parse(&format!("15{}", &ID[2..])), Err(SessionIdError::Prefix(0x15)));
-        assert!(matches!(SessionId::parse(&format!("05{}", "zz".repeat(32))), Err(SessionIdError::NotHex(_))));
-        assert_eq!(SessionId::parse(&format!("05{}", "00".repeat(32))), Err(SessionIdError::Zero));
+        assert_eq!(
+            SessionId::parse(&format!("15{}", &ID[2..])),
+            Err(SessionIdError::Prefix(0x15))
+        );
+        assert!(matches!(
+            SessionId::parse(&format!("05{}", "zz".repeat(32))),
+            Err(SessionIdError::NotHex(_))
+        ));
+        assert_eq!(
+            SessionId::parse(&format!("05{}", "00".repeat(32))),
+            Err(SessionIdError::Zero)
+        );
     }
 }

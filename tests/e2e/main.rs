@@ -1,3 +1,4 @@
 //! End-to-end tests, compiled as one binary with a module per topic.
 
+mod deploy;
 mod toolchain;
