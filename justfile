@@ -53,3 +53,7 @@ fmt: install
 # Measure: the contracts' gas snapshot (more benchmarks land with issue 9).
 bench: build-contracts
     cd {{contracts}} && {{forge}} snapshot
+
+# Run the whole system locally: anvil, the deployed contracts, funded dev accounts.
+up: build-contracts
+    scripts/up.sh
