@@ -18,8 +18,10 @@ import {INameRegistry} from "./interfaces/INameRegistry.sol";
 /// @notice Listings and offers for Session names, in SESH, with a network fee
 /// (default 2.5%, at most 10%) of every sale paid to the RewardsPool.
 /// @dev Listings are not escrowed (as in Seaport): the seller keeps the name and
-/// approves the market on the registry; a listing is one storage slot and is
-/// live only while its seller still owns the unexpired name. Offers are
+/// approves the market on the registry. A listing records the name's transfer count
+/// ({INameRegistry-transferCountOf}) and is live only while that count is unchanged
+/// (the seller has held the name all along: a name that left it and came back does
+/// not revive the listing) and the name has not expired. Offers are
 /// escrowed: their SESH sits here until accepted or cancelled, and
 /// {totalEscrowed} always equals what the market owes its bidders.
 ///
@@ -27,9 +29,9 @@ import {INameRegistry} from "./interfaces/INameRegistry.sol";
 /// it can never move names or escrowed SESH, and a pause never blocks
 /// {cancelOffer} or {unlist}, so users can always get their money out.
 ///
-/// Every sale moves the name with {INameRegistry-transferWithRecord}, so the
-/// buyer's record is set in the same transaction and the name resolves to its
-/// new owner at once.
+/// Every sale moves the name with {INameRegistry-transferListed} (a purchase) or
+/// {INameRegistry-transferWithRecord} (an accepted offer), so the buyer's record is set
+/// in the same transaction and the name resolves to its new owner at once.
 contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -43,11 +45,14 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
 
     // ------------------------------------------------------------------ storage
 
-    /// @dev One slot: a sale reads and deletes exactly one slot of market storage.
+    /// @dev One slot: a sale reads and deletes exactly one slot of market storage. The seller
+    /// is not in it (it is in {_sellers}): the registry knows it at the sale. `price` is never
+    /// zero for a listing, so a zero slot means "not listed".
     struct Listing {
-        address seller;
         uint64 price;
         uint32 endTime;
+        /// @dev The name's {INameRegistry-transferCountOf} when it was listed (below 2**56).
+        uint64 transferCount;
     }
 
     /// @dev Two slots; the record is what the bidder's name will resolve to.
@@ -70,6 +75,11 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
     uint72 private _totalEscrowed;
 
     mapping(uint256 tokenId => Listing) private _listings;
+    /// @dev The seller of each listing, beside it: read only to unlist, in views and to explain a
+    /// failed sale, never by a successful one (the holder at the listed transfer count is the
+    /// seller). Meaningful only while `_listings[tokenId]` is set; a sale leaves it stale and the
+    /// next listing overwrites it.
+    mapping(uint256 tokenId => address seller) private _sellers;
     mapping(uint256 tokenId => mapping(address bidder => Offer)) private _offers;
 
     /// @param sesh_ The SESH token (EIP-2612).
@@ -96,7 +106,8 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
     /// earlier listing of it. The name stays with the caller.
     /// @dev The caller must have approved the market on the registry
     /// ({IERC721-setApprovalForAll} or {IERC721-approve}); the listing stays live only
-    /// while the caller owns the name.
+    /// while the caller keeps the name: it records the name's transfer count, and dies
+    /// for good once that changes (even if the name comes back).
     ///
     /// Emits a {Listed} event.
     ///
@@ -118,10 +129,19 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
             revert MarketInvalidEndTime(endTime, block.timestamp + 1, latest);
         }
         if (!_marketApproved(owner, tokenId)) revert MarketNotApproved(tokenId, owner);
+        uint256 transferCount = _registry.transferCountOf(tokenId);
 
-        // Cannot truncate: both values were bounded above.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        _listings[tokenId] = Listing({seller: owner, price: uint64(price), endTime: uint32(endTime)});
+        // Cannot truncate: price and end time were bounded above, and the registry keeps the
+        // transfer count in 56 bits.
+        _listings[tokenId] = Listing({
+            // forge-lint: disable-next-line(unsafe-typecast)
+            price: uint64(price),
+            // forge-lint: disable-next-line(unsafe-typecast)
+            endTime: uint32(endTime),
+            // forge-lint: disable-next-line(unsafe-typecast)
+            transferCount: uint64(transferCount)
+        });
+        _sellers[tokenId] = owner;
         emit Listed(tokenId, owner, price, endTime);
     }
 
@@ -136,38 +156,44 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
     /// - the caller is the seller, or the listing is no longer live.
     function unlist(uint256 tokenId) external virtual {
         Listing memory listing = _listings[tokenId];
-        if (listing.seller == address(0)) revert MarketNotListed(tokenId);
-        if (msg.sender != listing.seller && _isLive(tokenId, listing)) {
-            revert MarketNotSeller(tokenId, msg.sender, listing.seller);
+        if (listing.price == 0) revert MarketNotListed(tokenId);
+        address seller = _sellers[tokenId];
+        if (msg.sender != seller && _isLive(tokenId, seller, listing)) {
+            revert MarketNotSeller(tokenId, msg.sender, seller);
         }
         delete _listings[tokenId];
-        emit Unlisted(tokenId, listing.seller);
+        delete _sellers[tokenId];
+        emit Unlisted(tokenId, seller);
     }
 
     /// @notice Buys the listed `tokenId` for the caller at `expectedPrice` SESH, and
     /// sets the caller's record (`sessionKey`, `evmAddress`) on it in the same call.
     /// @dev The listing is deleted first. The name moves with
-    /// {INameRegistry-transferWithRecord}, which checks that the seller still owns the
-    /// live name and that the market may move it; then `fee = price * feeBps() / 10_000`
+    /// {INameRegistry-transferListed}, which checks that its transfer count is the one
+    /// recorded at listing (so the seller has held it since), that it is live and that
+    /// the market may move it, and returns the seller; then `fee = price * feeBps() / 10_000`
     /// (rounded down) goes from the caller to the RewardsPool and `price - fee` to the
     /// seller. If `permit.deadline != 0`, an EIP-2612 permit (owner: caller, spender:
     /// market) is tried before paying; a failed permit is ignored (it may have been
     /// front-run).
     ///
     /// No reentrancy guard, to stay within the gas budget of a sale (a Seaport 1.6
-    /// ERC-721 purchase): the listing is deleted before any external call, nothing is
-    /// read after one, and the only calls go to the immutable SESH token and registry,
+    /// ERC-721 purchase): the listing is deleted before any external call, no storage is
+    /// read after one (except to explain a failed transfer, which reverts), and the only
+    /// calls go to the immutable SESH token and registry,
     /// neither of which calls out (the registry transfer is not a "safe" transfer).
     ///
-    /// Emits a {Sold} event.
+    /// Emits a {Sold} event (after the registry's `Transfer` and {INameRegistry-RecordSet}).
     ///
     /// Requirements:
     /// - the market is not paused;
     /// - `tokenId` is listed at exactly `expectedPrice` (a seller cannot raise
     ///   the price under a buyer);
     /// - the listing has not ended;
-    /// - the seller still owns the name (else {MarketListingDead}) and it has not
-    ///   expired (else the registry's {INameRegistry-NameExpired});
+    /// - the name has not changed hands since it was listed: else {MarketListingDead} if
+    ///   someone else holds it, or the registry's {INameRegistry-NameTransferCountMismatch}
+    ///   if it came back to the seller;
+    /// - the name has not expired (else the registry's {INameRegistry-NameExpired});
     /// - the market may still move the name (else the registry's `NotOwnerNorApproved`);
     /// - the caller has approved (or permits) the price and holds it.
     function buy(
@@ -178,22 +204,26 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
         INameRegistry.Permit calldata permit
     ) external virtual whenNotPaused {
         Listing memory listing = _listings[tokenId];
-        address seller = listing.seller;
-        if (seller == address(0)) revert MarketNotListed(tokenId);
-        if (listing.price != expectedPrice) revert MarketPriceMismatch(tokenId, listing.price, expectedPrice);
+        uint256 price = listing.price;
+        if (price == 0) revert MarketNotListed(tokenId);
+        if (price != expectedPrice) revert MarketPriceMismatch(tokenId, price, expectedPrice);
         if (block.timestamp >= listing.endTime) revert MarketListingExpired(tokenId, listing.endTime);
 
         delete _listings[tokenId];
-        uint256 price = listing.price;
         uint256 fee = _feeOf(price);
-        emit Sold(tokenId, seller, msg.sender, price, fee);
 
-        // The registry checks that `seller` still owns the live name and that the market
-        // may move it; a failure is explained (and costs nothing on the happy path).
-        try _registry.transferWithRecord(seller, msg.sender, tokenId, sessionKey, evmAddress) {}
-        catch (bytes memory reason) {
-            _explainFailedTransfer(tokenId, seller, reason);
+        // The registry checks that the name has not changed hands since it was listed, that it
+        // is live and that the market may move it, and returns its holder: the seller. A failure
+        // is explained (and costs nothing on the happy path).
+        address seller;
+        try _registry.transferListed(msg.sender, tokenId, listing.transferCount, sessionKey, evmAddress) returns (
+            address from
+        ) {
+            seller = from;
+        } catch (bytes memory reason) {
+            _explainFailedTransfer(tokenId, reason);
         }
+        emit Sold(tokenId, seller, msg.sender, price, fee);
         if (permit.deadline != 0) _tryPermit(permit);
         if (fee != 0) _sesh.safeTransferFrom(msg.sender, _rewardsPool, fee);
         // Cannot underflow: the fee is at most 10% of the price.
@@ -318,11 +348,12 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
             // forge-lint: disable-next-line(unsafe-typecast)
             _totalEscrowed -= uint72(amount);
         }
-        // The name changes hands through the market: the owner's listing dies with the sale,
-        // even if the name later comes back.
-        address listedBy = _listings[tokenId].seller;
-        if (listedBy != address(0)) {
+        // The name changes hands: any listing of it is dead (the transfer count moves), so it
+        // is removed now rather than left for someone to unlist.
+        if (_listings[tokenId].price != 0) {
+            address listedBy = _sellers[tokenId];
             delete _listings[tokenId];
+            delete _sellers[tokenId];
             emit Unlisted(tokenId, listedBy);
         }
         uint256 fee = _feeOf(amount);
@@ -403,8 +434,9 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
     }
 
     /// @notice The listing of `tokenId` (zeros if none) and whether it can be bought now.
-    /// @dev `live` is true while: now is before `endTime`, `seller` still owns the
-    /// unexpired name, and the market may move it.
+    /// @dev `live` is true while: now is before `endTime`, the name's transfer count is
+    /// still the one recorded at listing (`seller` has held it since), it has not
+    /// expired, and the market may move it.
     function listingOf(uint256 tokenId)
         external
         view
@@ -412,7 +444,9 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
         returns (address seller, uint256 price, uint256 endTime, bool live)
     {
         Listing memory listing = _listings[tokenId];
-        return (listing.seller, listing.price, listing.endTime, _isLive(tokenId, listing));
+        if (listing.price == 0) return (address(0), 0, 0, false);
+        seller = _sellers[tokenId];
+        return (seller, listing.price, listing.endTime, _isLive(tokenId, seller, listing));
     }
 
     /// @notice `bidder`'s offer on `tokenId` (zeros if none).
@@ -449,11 +483,12 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
         return price * _feeBps / _BPS;
     }
 
-    /// @dev Whether a listing can be bought now. Never reverts.
-    function _isLive(uint256 tokenId, Listing memory listing) internal view virtual returns (bool) {
-        if (listing.seller == address(0) || block.timestamp >= listing.endTime) return false;
+    /// @dev Whether the listing of `tokenId` by `seller` can be bought now. Never reverts.
+    function _isLive(uint256 tokenId, address seller, Listing memory listing) internal view virtual returns (bool) {
+        if (listing.price == 0 || block.timestamp >= listing.endTime) return false;
+        if (_registry.transferCountOf(tokenId) != listing.transferCount) return false;
         try _nft().ownerOf(tokenId) returns (address owner) {
-            return owner == listing.seller && _marketApproved(owner, tokenId);
+            return owner == seller && _marketApproved(owner, tokenId);
         } catch {
             // The registry refuses expired names.
             return false;
@@ -470,10 +505,12 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
         }
     }
 
-    /// @dev Reverts with {MarketListingDead} if the name has left `seller`; otherwise with
-    /// the registry's own `reason` (e.g. `NameExpired`, or `NotOwnerNorApproved` when the
-    /// seller withdrew the market's approval).
-    function _explainFailedTransfer(uint256 tokenId, address seller, bytes memory reason) private view {
+    /// @dev Reverts with {MarketListingDead} if the name is held by someone other than the
+    /// seller of its listing; otherwise with the registry's own `reason` (e.g.
+    /// `NameTransferCountMismatch` when the name left the seller and came back, `NameExpired`,
+    /// or `NotOwnerNorApproved` when the seller withdrew the market's approval).
+    function _explainFailedTransfer(uint256 tokenId, bytes memory reason) private view {
+        address seller = _sellers[tokenId];
         try _nft().ownerOf(tokenId) returns (address owner) {
             if (owner != seller) revert MarketListingDead(tokenId, seller, owner);
         } catch {}

@@ -22,8 +22,8 @@ import {RentPricing} from "./libraries/RentPricing.sol";
 /// (Session ID key and optional EVM address) and an optional primary name per account.
 /// Every fee goes straight from the payer to the rewards pool.
 /// @dev Built on Solady's ERC721 for its storage hitchhiking:
-/// - a name's expiry lives in the 96 bits of extra data beside its owner, so the
-///   ownership slot holds everything about the token;
+/// - a name's expiry (low 40 bits) and transfer count (high 56 bits) live in the 96 bits
+///   of extra data beside its owner, so the ownership slot holds everything about the token;
 /// - an account's primary name lives in the 224 bits of aux beside its balance, as
 ///   the tag `uint224(tokenId >> 32)`.
 /// Registration writes no storage slot beyond those two, the record key, and (with
@@ -34,14 +34,13 @@ import {RentPricing} from "./libraries/RentPricing.sol";
 /// Solady inlines transfers, mints and burns and calls {_beforeTokenTransfer} and
 /// {_afterTokenTransfer} on every path; those two hooks are this contract's single
 /// choke point (there is no OpenZeppelin `_update` here, the two models are not mixed):
-/// the first refuses to move an expired name, the second clears the record and the
-/// previous owner's primary name on every transfer and burn.
+/// the first refuses to move an expired name, the second counts the transfer and clears the
+/// record and the previous owner's primary name on every transfer and burn.
 ///
 /// Governance (two-step owner) can set prices within hard bounds and pause new
 /// registrations. It can never move a name or any SESH: fees never sit here.
 contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     using SafeERC20 for IERC20;
-    using SafeCast for uint256;
 
     /*//////////////////////////////////////////////////////////////
                                 CONSTANTS
@@ -70,6 +69,14 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     uint256 private constant _TIER_MASK = type(uint48).max;
     /// @dev The paused flag in {_config}, above the five tiers (bits 0..239).
     uint256 private constant _PAUSED_FLAG = 1 << 255;
+
+    /// @dev Bits of a name's extra data that hold its expiry (the low ones): 2**40 seconds reach
+    /// beyond the year 36,000. The 56 bits above hold its transfer count ({transferCountOf}).
+    uint256 private constant _EXPIRY_BITS = 40;
+    /// @dev The mask of the expiry in a name's extra data: its low {_EXPIRY_BITS} bits.
+    uint256 private constant _EXPIRY_MASK = type(uint40).max;
+    /// @dev One transfer, in a name's extra data: the lowest bit above the expiry.
+    uint96 private constant _ONE_TRANSFER = uint96(type(uint40).max) + 1;
 
     /*//////////////////////////////////////////////////////////////
                                  STORAGE
@@ -151,7 +158,7 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /// - `tokenId` has not expired (else {NameExpired}).
     function ownerOf(uint256 tokenId) public view override returns (address owner) {
         owner = super.ownerOf(tokenId);
-        uint256 expiry = _getExtraData(tokenId);
+        uint256 expiry = _expiryOf(tokenId);
         if (expiry <= block.timestamp) revert NameExpired(tokenId, expiry);
     }
 
@@ -260,7 +267,8 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
         if (registration.setPrimary && owner != msg.sender) revert NameUnauthorized(msg.sender, tokenId);
         if (_MIN_COMMITMENT_AGE != 0) _consumeCommitment(_commitmentOf(tokenId, registration, secret));
 
-        uint256 oldExpiry = _getExtraData(tokenId);
+        uint256 extraData = _getExtraData(tokenId);
+        uint256 oldExpiry = extraData & _EXPIRY_MASK;
         uint256 premium;
         if (oldExpiry != 0) {
             // A name registered before: available only once its grace period is over.
@@ -279,14 +287,17 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
         if (cost > registration.maxCost) revert NameCostAboveMax(cost, registration.maxCost);
 
         if (oldExpiry == 0) {
-            // Never registered, so it has no holder: the unchecked mint is safe. `expiry` is at most
-            // now + 100 years, far below 2**96.
+            // Never registered, so it has no holder and its extra data is all zero (the transfer
+            // count only moves for a registered name): the unchecked mint is safe, and starts the
+            // count at 0. `expiry` is at most now + 100 years, far below 2**40.
             // forge-lint: disable-next-line(unsafe-typecast)
             _mintAndSetExtraDataUnchecked(owner, tokenId, uint96(expiry));
         } else {
-            // Set the new expiry first: Solady's `_burn` reads {ownerOf}, which refuses expired names.
+            // Set the new expiry first, keeping the transfer count: Solady's `_burn` reads
+            // {ownerOf}, which refuses expired names. The burn counts as a transfer, so the new
+            // token's count differs from every count the old one had.
             // forge-lint: disable-next-line(unsafe-typecast)
-            _setExtraData(tokenId, uint96(expiry));
+            _setExtraData(tokenId, uint96(extraData - oldExpiry + expiry));
             _burn(tokenId);
             _mint(owner, tokenId);
         }
@@ -310,13 +321,19 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
         returns (uint256 expiry)
     {
         uint256 tokenId = uint256(keccak256(bytes(label)));
-        uint256 oldExpiry = _getExtraData(tokenId);
+        uint256 extraData = _getExtraData(tokenId);
+        uint256 oldExpiry = extraData & _EXPIRY_MASK;
         // Only valid labels are ever registered, so `label` is valid past this check.
         if (oldExpiry == 0 || block.timestamp > oldExpiry + GRACE_PERIOD) revert NameNotRenewable(tokenId);
         uint256 rent = _rent(_config, bytes(label).length, duration);
         if (rent > maxCost) revert NameCostAboveMax(rent, maxCost);
         expiry = oldExpiry + duration;
-        _setExtraData(tokenId, expiry.toUint96());
+        // The expiry must stay within its 40 bits (else `SafeCastOverflowedUintDowncast`): then
+        // adding `duration` to the extra data raises the expiry alone, below the transfer count.
+        if (expiry > _EXPIRY_MASK) revert SafeCast.SafeCastOverflowedUintDowncast(40, expiry);
+        // Cannot truncate: the extra data stays below 2**96, as shown above.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _setExtraData(tokenId, uint96(extraData + duration));
         emit NameRenewed(tokenId, label, msg.sender, expiry, rent);
         _collect(rent, permit);
     }
@@ -338,10 +355,13 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     }
 
     /// @inheritdoc INameRegistry
-    /// @dev The transfer goes through the same hooks as `transferFrom` (the old record and the
-    /// previous owner's primary name are cleared, {RecordSet} with zeros is emitted), then the
-    /// new record is set. Not a safe transfer: no `onERC721Received` call.
-    /// Emits `Transfer`, {RecordSet} (zeros), {RecordSet} (new record, if not zero).
+    /// @dev The transfer goes through the same hooks as `transferFrom` (the transfer is counted, the
+    /// old record and the previous owner's primary name are cleared), then the new record is set.
+    /// Not a safe transfer: no `onERC721Received` call.
+    ///
+    /// Emits `Transfer`, then one {RecordSet} with the new record (zeros if none): unlike a plain
+    /// transfer, no {RecordSet} of zeros comes between them, as the new record replaces the cleared
+    /// one. Also {PrimaryNameSet} with 0 if it was `from`'s primary name.
     ///
     /// Requirements:
     /// - the name has not expired (else {NameExpired});
@@ -351,7 +371,36 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
         external
     {
         _transfer(msg.sender, from, to, tokenId);
-        if (sessionKey != 0 || evmAddress != address(0)) _setRecord(tokenId, sessionKey, evmAddress);
+        _setRecordAfterTransfer(tokenId, sessionKey, evmAddress);
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev For a market whose listings are not escrowed: it records {transferCountOf} when a name
+    /// is listed and passes it here at the sale, so a listing dies for good once the name has left
+    /// its seller, even if it came back since (a name's count never repeats). The holder at that
+    /// count is the seller, hence no `from` argument: it is returned.
+    ///
+    /// Otherwise exactly {transferWithRecord} from the current holder: same hooks, same events.
+    ///
+    /// Requirements:
+    /// - the transfer count is `expectedTransferCount` (else {NameTransferCountMismatch});
+    /// - the name exists (else `TokenDoesNotExist`) and has not expired (else {NameExpired});
+    /// - `to` is not zero;
+    /// - the caller is the owner or approved (else `NotOwnerNorApproved`).
+    function transferListed(
+        address to,
+        uint256 tokenId,
+        uint256 expectedTransferCount,
+        bytes32 sessionKey,
+        address evmAddress
+    ) external returns (address from) {
+        uint256 transferCount = _getExtraData(tokenId) >> _EXPIRY_BITS;
+        if (transferCount != expectedTransferCount) {
+            revert NameTransferCountMismatch(tokenId, expectedTransferCount, transferCount);
+        }
+        from = _ownerOf(tokenId);
+        _transfer(msg.sender, from, to, tokenId);
+        _setRecordAfterTransfer(tokenId, sessionKey, evmAddress);
     }
 
     /// @inheritdoc INameRegistry
@@ -461,7 +510,7 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /// @dev False for a label that breaks {NameRules}.
     function available(string calldata label) external view returns (bool) {
         if (!NameRules.isValid(label)) return false;
-        uint256 expiry = _getExtraData(uint256(keccak256(bytes(label))));
+        uint256 expiry = _expiryOf(uint256(keccak256(bytes(label))));
         return expiry == 0 || block.timestamp > expiry + GRACE_PERIOD;
     }
 
@@ -470,7 +519,7 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /// {PREMIUM_DECAY_PERIOD} ago. Reverts like {register} on an invalid label or duration.
     function rentPrice(string calldata label, uint256 duration) external view returns (uint256 rent, uint256 premium) {
         rent = _rent(_config, NameRules.validate(label), duration);
-        uint256 expiry = _getExtraData(uint256(keccak256(bytes(label))));
+        uint256 expiry = _expiryOf(uint256(keccak256(bytes(label))));
         if (expiry != 0 && block.timestamp > expiry + GRACE_PERIOD) {
             premium = RentPricing.premium(_premiumStart, block.timestamp - expiry - GRACE_PERIOD);
         }
@@ -490,8 +539,18 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     }
 
     /// @inheritdoc INameRegistry
+    /// @dev The low 40 bits of the extra data beside the owner.
     function expiryOf(uint256 tokenId) external view returns (uint256) {
-        return _getExtraData(tokenId);
+        return _expiryOf(tokenId);
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev The high 56 bits of the extra data beside the owner: 0 at the first registration, one
+    /// more after every transfer and every burn (a lapsed name's burn at re-registration), never
+    /// reset. So a value pins one holding of the name: it changes if the name leaves its owner,
+    /// also when the name comes back.
+    function transferCountOf(uint256 tokenId) external view returns (uint256) {
+        return _getExtraData(tokenId) >> _EXPIRY_BITS;
     }
 
     /// @inheritdoc INameRegistry
@@ -523,7 +582,7 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /// keccak-256 token id has the same top 224 bits, i.e. a 224-bit preimage-style collision.
     function isPrimaryName(uint256 tokenId) external view returns (bool) {
         address owner = _ownerOf(tokenId);
-        if (owner == address(0) || _getExtraData(tokenId) <= block.timestamp) return false;
+        if (owner == address(0) || _expiryOf(tokenId) <= block.timestamp) return false;
         uint224 tag = _tagOf(tokenId);
         return tag != 0 && _getAux(owner) == tag;
     }
@@ -544,14 +603,26 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     }
 
     /// @dev Runs after every transfer, mint and burn. When a name leaves `from` (transfer or
-    /// burn), its record is cleared ({RecordSet} with zeros) and, if it was `from`'s primary
-    /// name, that too ({PrimaryNameSet} with 0): a name that changes hands never resolves to
-    /// the previous owner.
+    /// burn), its transfer count goes up by one ({transferCountOf}), its record is cleared
+    /// ({RecordSet} with zeros) and, if it was `from`'s primary name, that too ({PrimaryNameSet}
+    /// with 0): a name that changes hands never resolves to the previous owner. Within
+    /// {transferWithRecord} and {transferListed} the {RecordSet} is left to them: they emit the new
+    /// record right after.
     function _afterTokenTransfer(address from, address, uint256 tokenId) internal override {
         if (from == address(0)) return;
+        // The ownership slot was just written, so this costs little. Cannot overflow: the count
+        // has 56 bits, and 2**56 transfers of one name are out of reach.
+        unchecked {
+            _setExtraData(tokenId, _getExtraData(tokenId) + _ONE_TRANSFER);
+        }
         if (_sessionKeys[tokenId] != 0) delete _sessionKeys[tokenId];
         if (_evmAddresses[tokenId] != address(0)) delete _evmAddresses[tokenId];
-        emit RecordSet(tokenId, 0, address(0));
+        // Those two set the record right after their transfer and emit its one {RecordSet}. `msg.sig`
+        // is the selector of this call frame, and they make no external call: their own transfer
+        // is the only one it can match.
+        if (msg.sig != this.transferWithRecord.selector && msg.sig != this.transferListed.selector) {
+            emit RecordSet(tokenId, 0, address(0));
+        }
         if (_getAux(from) == _tagOf(tokenId)) {
             _setAux(from, 0);
             emit PrimaryNameSet(from, 0);
@@ -655,19 +726,32 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
         emit RecordSet(tokenId, sessionKey, evmAddress);
     }
 
+    /// @dev Sets the record of a name whose record the transfer hook has just cleared: only
+    /// non-zeros are written. Emits the {RecordSet} the hook left out, even with zeros.
+    function _setRecordAfterTransfer(uint256 tokenId, bytes32 sessionKey, address evmAddress) private {
+        if (sessionKey != 0) _sessionKeys[tokenId] = sessionKey;
+        if (evmAddress != address(0)) _evmAddresses[tokenId] = evmAddress;
+        emit RecordSet(tokenId, sessionKey, evmAddress);
+    }
+
     function _setPrimary(address owner, uint256 tokenId) private {
         _setAux(owner, _tagOf(tokenId));
         emit PrimaryNameSet(owner, tokenId);
     }
 
     function _liveRecord(uint256 tokenId) private view returns (bytes32 sessionKey, address evmAddress) {
-        if (_getExtraData(tokenId) <= block.timestamp) return (0, address(0));
+        if (_expiryOf(tokenId) <= block.timestamp) return (0, address(0));
         return (_sessionKeys[tokenId], _evmAddresses[tokenId]);
     }
 
     function _requireLive(uint256 tokenId) private view {
-        uint256 expiry = _getExtraData(tokenId);
+        uint256 expiry = _expiryOf(tokenId);
         if (expiry <= block.timestamp) revert NameExpired(tokenId, expiry);
+    }
+
+    /// @dev The expiry of `tokenId` (0 if it was never registered): the low bits of its extra data.
+    function _expiryOf(uint256 tokenId) private view returns (uint256) {
+        return _getExtraData(tokenId) & _EXPIRY_MASK;
     }
 
     /// @dev Packs the five prices into {_config}, keeping the paused flag.

@@ -12,6 +12,21 @@ import {RentPricing} from "../src/libraries/RentPricing.sol";
 import {ERC721} from "solady/tokens/ERC721.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/// @dev Reads and writes a name's raw extra data (expiry in the low 40 bits, transfer count in
+/// the high 56), to test that the two never disturb each other at any value.
+contract NameRegistryHarness is NameRegistry {
+    constructor(address sesh_, address rewardsPool_) NameRegistry(sesh_, rewardsPool_, 0, 24 hours) {}
+
+    function setExtraData(uint256 tokenId, uint96 value) external {
+        _setExtraData(tokenId, value);
+    }
+
+    function extraData(uint256 tokenId) external view returns (uint96) {
+        return _getExtraData(tokenId);
+    }
+}
 
 /// @dev Deployment and helpers shared by the registry tests.
 abstract contract NameRegistryBase is Test {
@@ -757,30 +772,69 @@ contract NameRegistryTest is NameRegistryBase {
         reg0.transferFrom(alice, bob, id);
     }
 
+    /// @dev The {RecordSet} events `emitter` emitted since the last `vm.recordLogs`.
+    function _recordSets(address emitter) internal returns (uint256 count, bytes32 lastKey, address lastEvm) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != emitter || logs[i].topics[0] != INameRegistry.RecordSet.selector) continue;
+            count++;
+            (lastKey, lastEvm) = abi.decode(logs[i].data, (bytes32, address));
+        }
+    }
+
     function test_TransferWithRecord_ByApprovedMarket() public {
         INameRegistry.Registration memory r = _registration("alice", alice);
         r.sessionKey = KEY_A;
+        r.evmAddress = alice;
         uint256 id = _register0(r, alice);
         address market = makeAddr("market");
         vm.prank(alice);
         reg0.setApprovalForAll(market, true);
         vm.expectEmit(true, true, true, true, address(reg0));
-        emit INameRegistry.RecordSet(id, 0, address(0));
+        emit ERC721.Transfer(alice, bob, id);
         vm.expectEmit(true, true, true, true, address(reg0));
         emit INameRegistry.RecordSet(id, KEY_B, bob);
+        vm.recordLogs();
         vm.prank(market);
         reg0.transferWithRecord(alice, bob, id, KEY_B, bob);
+        // One RecordSet, the new record: no zeros in between.
+        (uint256 count,,) = _recordSets(address(reg0));
+        assertEq(count, 1, "one RecordSet");
         assertEq(reg0.ownerOf(id), bob);
+        assertEq(reg0.transferCountOf(id), 1);
         (bytes32 key, address evm) = reg0.resolve("alice");
         assertEq(key, KEY_B);
         assertEq(evm, bob);
     }
 
+    function test_TransferWithRecord_OnlyAnEvmAddressClearsTheOldKey() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        uint256 id = _register0(r, alice);
+        vm.prank(alice);
+        reg0.transferWithRecord(alice, bob, id, 0, bob);
+        (bytes32 key, address evm) = reg0.resolve("alice");
+        assertEq(key, bytes32(0));
+        assertEq(evm, bob);
+    }
+
     function test_TransferWithRecord_ZeroRecordJustTransfers() public {
-        uint256 id = _register0("alice", alice);
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        r.evmAddress = alice;
+        uint256 id = _register0(r, alice);
+        vm.recordLogs();
         vm.prank(alice);
         reg0.transferWithRecord(alice, bob, id, 0, address(0));
+        // The cleared record is still announced, once.
+        (uint256 count, bytes32 lastKey, address lastEvm) = _recordSets(address(reg0));
+        assertEq(count, 1, "one RecordSet");
+        assertEq(lastKey, bytes32(0));
+        assertEq(lastEvm, address(0));
         assertEq(reg0.ownerOf(id), bob);
+        (bytes32 key, address evm) = reg0.resolve("alice");
+        assertEq(key, bytes32(0));
+        assertEq(evm, address(0));
     }
 
     function test_RevertWhen_TransferWithRecordUnauthorized() public {
@@ -788,6 +842,193 @@ contract NameRegistryTest is NameRegistryBase {
         vm.prank(bob);
         vm.expectRevert(ERC721.NotOwnerNorApproved.selector);
         reg0.transferWithRecord(alice, bob, id, KEY_B, address(0));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                     TRANSFER COUNT AND TRANSFER LISTED
+    //////////////////////////////////////////////////////////////*/
+
+    function test_TransferCount_CountsEveryTransferAndBurnAndNeverResets() public {
+        uint256 id = _register0("alice", alice);
+        uint256 expiry = reg0.expiryOf(id);
+        assertEq(reg0.transferCountOf(id), 0);
+        vm.prank(alice);
+        reg0.transferFrom(alice, bob, id);
+        assertEq(reg0.transferCountOf(id), 1);
+        vm.prank(bob);
+        reg0.safeTransferFrom(bob, alice, id);
+        assertEq(reg0.transferCountOf(id), 2);
+        vm.prank(alice);
+        reg0.approve(bob, id);
+        vm.prank(bob);
+        reg0.transferWithRecord(alice, bob, id, KEY_B, address(0));
+        assertEq(reg0.transferCountOf(id), 3);
+        // Renewing touches the expiry only.
+        vm.prank(bob);
+        sesh.approve(address(reg0), type(uint256).max);
+        vm.prank(bob);
+        reg0.renew("alice", YEAR, type(uint256).max, _noPermit());
+        assertEq(reg0.transferCountOf(id), 3);
+        assertEq(reg0.expiryOf(id), expiry + YEAR);
+        // Re-registering a lapsed name burns (one more) and mints (no reset).
+        vm.warp(expiry + YEAR + 90 days + 21 days);
+        _register0("alice", carol);
+        assertEq(reg0.transferCountOf(id), 4);
+        assertEq(reg0.expiryOf(id), block.timestamp + YEAR);
+        assertEq(reg0.ownerOf(id), carol);
+    }
+
+    function test_TransferCount_ReRegisteredBySameHolderStillMoves() public {
+        uint256 id = _register0("alice", alice);
+        vm.warp(reg0.expiryOf(id) + 90 days + 21 days);
+        _register0("alice", alice);
+        assertEq(reg0.ownerOf(id), alice);
+        assertEq(reg0.transferCountOf(id), 1);
+    }
+
+    function test_TransferCount_ZeroForUnknownName() public view {
+        assertEq(reg0.transferCountOf(_id("ghost")), 0);
+    }
+
+    function test_TransferListed_ByApprovedMarket() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        r.evmAddress = alice;
+        r.setPrimary = true;
+        uint256 id = _register0(r, alice);
+        address market = makeAddr("market");
+        vm.prank(alice);
+        reg0.setApprovalForAll(market, true);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit ERC721.Transfer(alice, bob, id);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.PrimaryNameSet(alice, 0);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.RecordSet(id, KEY_B, address(0));
+        vm.recordLogs();
+        vm.prank(market);
+        assertEq(reg0.transferListed(bob, id, 0, KEY_B, address(0)), alice);
+        (uint256 count,,) = _recordSets(address(reg0));
+        assertEq(count, 1, "one RecordSet");
+        assertEq(reg0.ownerOf(id), bob);
+        assertEq(reg0.transferCountOf(id), 1);
+        (bytes32 key, address evm) = reg0.resolve("alice");
+        assertEq(key, KEY_B);
+        assertEq(evm, address(0));
+        (bool set,) = reg0.primaryNameOf(alice);
+        assertFalse(set);
+    }
+
+    function test_RevertWhen_TransferListedAfterTheNameCameBack() public {
+        uint256 id = _register0("alice", alice);
+        address market = makeAddr("market");
+        vm.prank(alice);
+        reg0.setApprovalForAll(market, true);
+        vm.prank(alice);
+        reg0.transferFrom(alice, bob, id);
+        vm.prank(bob);
+        reg0.transferFrom(bob, alice, id);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameTransferCountMismatch.selector, id, 0, 2));
+        vm.prank(market);
+        reg0.transferListed(carol, id, 0, KEY_B, address(0));
+        // At the current count it moves.
+        vm.prank(market);
+        assertEq(reg0.transferListed(carol, id, 2, KEY_B, address(0)), alice);
+        assertEq(reg0.ownerOf(id), carol);
+    }
+
+    function test_RevertWhen_TransferListedUnauthorized() public {
+        uint256 id = _register0("alice", alice);
+        vm.expectRevert(ERC721.NotOwnerNorApproved.selector);
+        vm.prank(bob);
+        reg0.transferListed(bob, id, 0, KEY_B, address(0));
+    }
+
+    function test_RevertWhen_TransferListedExpired() public {
+        uint256 id = _register0("alice", alice);
+        uint256 expiry = reg0.expiryOf(id);
+        vm.warp(expiry);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry));
+        vm.prank(alice);
+        reg0.transferListed(bob, id, 0, KEY_B, address(0));
+    }
+
+    function test_RevertWhen_TransferListedUnknownName() public {
+        vm.expectRevert(ERC721.TokenDoesNotExist.selector);
+        reg0.transferListed(bob, _id("ghost"), 0, KEY_B, address(0));
+    }
+
+    function test_RevertWhen_TransferListedToZero() public {
+        uint256 id = _register0("alice", alice);
+        vm.expectRevert(ERC721.TransferToZeroAddress.selector);
+        vm.prank(alice);
+        reg0.transferListed(address(0), id, 0, KEY_B, address(0));
+    }
+
+    /// @dev Expiry (low 40 bits) and transfer count (high 56 bits) share the extra data: at any
+    /// values, every read of one ignores the other, and every write of one keeps the other.
+    function testFuzz_ExpiryAndTransferCountNeverDisturbEachOther(uint256 expiry, uint256 count, uint256 duration)
+        public
+    {
+        NameRegistryHarness h = new NameRegistryHarness(address(sesh), address(pool));
+        vm.prank(alice);
+        sesh.approve(address(h), type(uint256).max);
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        vm.prank(alice);
+        uint256 id = h.register(r, SECRET, _noPermit());
+
+        duration = bound(duration, 28 days, YEAR);
+        // Live, and renewable once more within 40 bits.
+        expiry = bound(expiry, block.timestamp + 1, (1 << 40) - 1 - duration);
+        count = bound(count, 0, (1 << 56) - 2);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        h.setExtraData(id, uint96((count << 40) | expiry));
+
+        assertEq(h.expiryOf(id), expiry, "expiry read");
+        assertEq(h.transferCountOf(id), count, "count read");
+        assertEq(h.ownerOf(id), alice, "live");
+        (bytes32 key,) = h.recordOf(id);
+        assertEq(key, KEY_A, "resolves");
+        assertFalse(h.available("alice"));
+
+        vm.prank(alice);
+        h.renew("alice", duration, type(uint256).max, _noPermit());
+        assertEq(h.expiryOf(id), expiry + duration, "renew: expiry");
+        assertEq(h.transferCountOf(id), count, "renew: count kept");
+
+        vm.prank(alice);
+        h.transferFrom(alice, bob, id);
+        assertEq(h.expiryOf(id), expiry + duration, "transfer: expiry kept");
+        assertEq(h.transferCountOf(id), count + 1, "transfer: count");
+        assertEq(h.extraData(id), ((count + 1) << 40) | (expiry + duration), "raw");
+
+        // Past the expiry the count does not keep the name alive.
+        vm.warp(expiry + duration);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry + duration));
+        h.ownerOf(id);
+        (key,) = h.recordOf(id);
+        assertEq(key, bytes32(0), "expired: no record");
+    }
+
+    /// @dev The expiry cannot grow into the transfer count.
+    function test_RevertWhen_RenewPastFortyBitExpiry() public {
+        NameRegistryHarness h = new NameRegistryHarness(address(sesh), address(pool));
+        vm.prank(alice);
+        sesh.approve(address(h), type(uint256).max);
+        vm.prank(alice);
+        uint256 id = h.register(_registration("alice", alice), SECRET, _noPermit());
+        uint256 expiry = (1 << 40) - 1 - 28 days;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        h.setExtraData(id, uint96((uint256(7) << 40) | expiry));
+        vm.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 40, 1 << 40));
+        vm.prank(alice);
+        h.renew("alice", 28 days + 1, type(uint256).max, _noPermit());
+        // Up to the last second fits, and the count is kept.
+        vm.prank(alice);
+        h.renew("alice", 28 days, type(uint256).max, _noPermit());
+        assertEq(h.expiryOf(id), (1 << 40) - 1);
+        assertEq(h.transferCountOf(id), 7);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -9,9 +9,11 @@ import {INameRegistry} from "./INameRegistry.sol";
 /// offers with an end time (escrowed: the SESH sits in the market until the
 /// offer is accepted or cancelled). A network fee (basis points of the price)
 /// of every sale goes to the RewardsPool.
-/// @dev A listing is live while: now is before its end time, its seller still
-/// owns the name, the name has not expired, and the market may move the name.
-/// A listing is dead once the name changes hands; a new owner lists afresh.
+/// @dev A listing is live while: now is before its end time, the name has not
+/// changed hands since it was listed (its registry transfer count is unchanged), the
+/// name has not expired, and the market may move the name. A listing is dead for good
+/// once the name changes hands, even if it comes back to the seller; a new owner (or
+/// the seller, once the name is back) lists afresh.
 interface INameMarket {
     // ------------------------------------------------------------------ errors
 
@@ -37,7 +39,8 @@ interface INameMarket {
     error MarketNotSeller(uint256 tokenId, address caller, address seller);
     /// @dev The listing ended at `endTime`.
     error MarketListingExpired(uint256 tokenId, uint256 endTime);
-    /// @dev The listing's seller no longer owns the name (`owner` does).
+    /// @dev The listing's seller no longer owns the name (`owner` does). (If the name left the
+    /// seller and came back, a purchase fails with the registry's `NameTransferCountMismatch`.)
     error MarketListingDead(uint256 tokenId, address seller, address owner);
     /// @dev The listing's price is `price`, not the `expectedPrice` the buyer agreed to.
     error MarketPriceMismatch(uint256 tokenId, uint256 price, uint256 expectedPrice);

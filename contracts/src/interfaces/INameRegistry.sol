@@ -14,8 +14,13 @@ pragma solidity ^0.8.24;
 /// and only renewing is possible (anyone may pay); then available to anyone, with a
 /// premium that decays to zero over {PREMIUM_DECAY_PERIOD}.
 ///
+/// Every transfer and burn of a name adds one to its transfer count ({transferCountOf}),
+/// which is never reset: a market that does not escrow names records it at listing and
+/// sells with {transferListed}, so a listing dies once the name leaves its seller, even if
+/// it comes back.
+///
 /// Pausing ("no new sales") blocks {register} only. Renewals, records, primary
-/// names, transfers and {transferWithRecord} keep working while paused.
+/// names, transfers, {transferWithRecord} and {transferListed} keep working while paused.
 interface INameRegistry {
     /*//////////////////////////////////////////////////////////////
                                  STRUCTS
@@ -95,6 +100,9 @@ interface INameRegistry {
     error ExpectedPause();
     /// @dev The constructor got the zero address for the token or the pool.
     error NameRegistryZeroAddress();
+    /// @dev The name's transfer count is `actual`, not `expected`: it changed hands since
+    /// (e.g. since it was listed), even if it is back with the same holder.
+    error NameTransferCountMismatch(uint256 tokenId, uint256 expected, uint256 actual);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -125,8 +133,10 @@ interface INameRegistry {
     /// @notice A name was renewed until `expiry`; `payer` paid `rent` SESH to the rewards pool.
     event NameRenewed(uint256 indexed tokenId, string label, address indexed payer, uint256 expiry, uint256 rent);
 
-    /// @notice The record changed; every transfer and burn emits it with zero values (the record
-    /// is cleared). Registration sets the record through {NameRegistered} instead.
+    /// @notice The record changed. Every transfer and burn clears the record: a plain transfer
+    /// or burn emits it with zero values; {transferWithRecord} and {transferListed} emit it once,
+    /// right after their `Transfer`, with the new record (zeros if none), which replaces the
+    /// cleared one. Registration sets the record through {NameRegistered} instead.
     event RecordSet(uint256 indexed tokenId, bytes32 sessionKey, address evmAddress);
 
     /// @notice `owner`'s primary name is now `tokenId` (0: none). Registration with `primary`
@@ -177,6 +187,17 @@ interface INameRegistry {
     function transferWithRecord(address from, address to, uint256 tokenId, bytes32 sessionKey, address evmAddress)
         external;
 
+    /// @notice As {transferWithRecord} from the current holder, only if the name's transfer
+    /// count is still `expectedTransferCount`; returns that holder. Caller must be the owner or
+    /// approved (a market selling a listing made at that count).
+    function transferListed(
+        address to,
+        uint256 tokenId,
+        uint256 expectedTransferCount,
+        bytes32 sessionKey,
+        address evmAddress
+    ) external returns (address from);
+
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
@@ -217,6 +238,9 @@ interface INameRegistry {
 
     /// @notice When `tokenId` expires (or expired); 0 if it was never registered.
     function expiryOf(uint256 tokenId) external view returns (uint256);
+
+    /// @notice How many times `tokenId` was transferred or burned (0 if never); never decreases.
+    function transferCountOf(uint256 tokenId) external view returns (uint256);
 
     /// @notice The holder of `tokenId` whatever its expiry (0: none); use it to renew in grace.
     function registrantOf(uint256 tokenId) external view returns (address);

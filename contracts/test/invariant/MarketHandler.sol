@@ -9,9 +9,10 @@ import {TestSESH} from "../../src/test-only/TestSESH.sol";
 import {Test} from "../utils/Test.sol";
 
 /// @dev Drives the market with a few actors: list, unlist, buy, offer, cancel, accept,
-/// direct transfers, approval changes, fee changes and time. Keeps ghost accounts the
-/// invariants check: fees seen, and whether a listing was ever bought after its name
-/// changed hands or expired.
+/// direct transfers (to anyone, the seller of a listing included) and round trips
+/// (A -> B -> A), approval changes, fee changes and time. Keeps ghost accounts the
+/// invariants check: fees seen, transfers per name, and whether a listing was ever bought
+/// after its name changed hands or expired.
 contract MarketHandler is Test {
     TestSESH public immutable sesh;
     RewardsPool public immutable pool;
@@ -28,6 +29,8 @@ contract MarketHandler is Test {
     bool public ghostBoughtDeadListing;
     uint256 public ghostSales;
     uint256 public ghostDeadBuysRefused;
+    /// @dev Refused purchases of a listing whose name left its seller and came back.
+    uint256 public ghostRevivedBuysRefused;
 
     /// @dev Every transfer of a name bumps its counter; a listing remembers the counter
     /// it was made at.
@@ -109,6 +112,7 @@ contract MarketHandler is Test {
         if (seller == address(0)) return;
         address buyer = _actor(actorSeed);
         bool dead = transfers[tokenId] != listedAtTransfer[tokenId] || !_live(tokenId);
+        bool cameBack = transfers[tokenId] != listedAtTransfer[tokenId] && registry.registrantOf(tokenId) == seller;
         uint256 fee = price * market.feeBps() / 10_000;
         vm.prank(buyer);
         try market.buy(tokenId, price, sessionKey, address(0), _noPermit) {
@@ -118,6 +122,7 @@ contract MarketHandler is Test {
             transfers[tokenId]++;
         } catch {
             if (dead) ghostDeadBuysRefused++;
+            if (cameBack) ghostRevivedBuysRefused++;
         }
     }
 
@@ -157,21 +162,32 @@ contract MarketHandler is Test {
         } catch {}
     }
 
-    /// @dev A transfer outside the market. It never hands a name back to the seller of a
-    /// listing made before the name left it: the market cannot see such a round trip
-    /// (A -> B -> A) without a transfer counter in the registry; see
-    /// `test_KnownLimitation_ListingRevivesWhenTheNameComesBack`.
+    /// @dev A transfer outside the market, to any other actor: also back to the seller of a
+    /// listing made before the name left it.
     function transferName(uint256 nameSeed, uint256 toSeed) external {
         uint256 tokenId = _name(nameSeed);
         if (!_live(tokenId)) return;
         address from = registry.registrantOf(tokenId);
         address to = _actor(toSeed);
         if (to == from) return;
-        (address seller,,,) = market.listingOf(tokenId);
-        if (seller == to) return;
         vm.prank(from);
         registry.transferFrom(from, to, tokenId);
         transfers[tokenId]++;
+    }
+
+    /// @dev A round trip outside the market (A -> B -> A): the name is back with its holder,
+    /// and any listing made before must stay dead.
+    function roundTrip(uint256 nameSeed, uint256 viaSeed) external {
+        uint256 tokenId = _name(nameSeed);
+        if (!_live(tokenId)) return;
+        address holder = registry.registrantOf(tokenId);
+        address via = _actor(viaSeed);
+        if (via == holder) return;
+        vm.prank(holder);
+        registry.transferFrom(holder, via, tokenId);
+        vm.prank(via);
+        registry.transferFrom(via, holder, tokenId);
+        transfers[tokenId] += 2;
     }
 
     /// @dev Revokes the market's approval one time in four, restores it otherwise.

@@ -15,7 +15,9 @@ import {MarketHandler} from "./MarketHandler.sol";
 ///     offers == totalEscrowed;
 /// (b) every fee ends in the RewardsPool;
 /// (c) each name has exactly one owner, one of the actors;
-/// (d) no listing is ever bought after its name changed hands or expired.
+/// (d) no listing is ever bought after its name changed hands (round trips A -> B -> A
+///     included) or expired;
+/// (e) the registry's transfer count of each name is the number of transfers seen.
 contract NameMarketInvariantTest is Test {
     uint256 internal constant START = 1_700_000_000;
 
@@ -115,9 +117,26 @@ contract NameMarketInvariantTest is Test {
         }
     }
 
-    /// @dev (d) No listing was bought after its name changed hands or expired.
+    /// @dev (d) No listing was bought after its name changed hands or expired, and none is
+    /// shown live: a listing whose name moved since (even back to its seller) is dead.
     function invariant_NoDeadListingBought() public view {
         assertFalse(handler.ghostBoughtDeadListing(), "a dead listing was bought");
+        for (uint256 i; i < handler.nameCount(); ++i) {
+            uint256 tokenId = handler.names(i);
+            (address seller,,, bool live) = market.listingOf(tokenId);
+            if (seller == address(0)) continue;
+            if (handler.transfers(tokenId) != handler.listedAtTransfer(tokenId)) {
+                assertFalse(live, "a listing is live after its name moved");
+            }
+        }
+    }
+
+    /// @dev (e) Every transfer, through the market or not, moved the registry's count by one.
+    function invariant_TransferCountsMatch() public view {
+        for (uint256 i; i < handler.nameCount(); ++i) {
+            uint256 tokenId = handler.names(i);
+            assertEq(registry.transferCountOf(tokenId), handler.transfers(tokenId), "transfer count");
+        }
     }
 
     /// @dev Total SESH is conserved among actors, the market and the pool.

@@ -7,7 +7,9 @@ import {NameRegistry} from "../../src/NameRegistry.sol";
 import {INameRegistry} from "../../src/interfaces/INameRegistry.sol";
 
 /// @dev Drives a one-transaction registry with a few actors and labels: registers, renews,
-/// transfers (plain and with record), sets records, tries forbidden moves, and warps time.
+/// transfers (plain, with record, and listed at a transfer count: current or stale), sets
+/// records, tries forbidden moves, and warps time. Tracks each name's expected expiry and
+/// transfer count.
 /// Records are always set to the current owner's own key ({keyOf}), so a record that
 /// belongs to anyone else than the owner means a transfer failed to clear it.
 contract NameRegistryHandler is Test {
@@ -25,7 +27,16 @@ contract NameRegistryHandler is Test {
     bool public expiredTransferSucceeded;
     bool public unauthorizedTransferSucceeded;
     bool public staleRecordAfterTransfer;
+    /// @dev Set when {NameRegistry-transferListed} moved a name at a stale transfer count.
+    bool public staleListedTransferSucceeded;
+    /// @dev Set when {NameRegistry-transferListed} refused a live name at its current count.
+    bool public currentListedTransferFailed;
     uint256 public calls;
+
+    /// @dev Per token id: the expiry every register and renew should have left, and the number
+    /// of transfers and burns seen.
+    mapping(uint256 tokenId => uint256) public ghostExpiry;
+    mapping(uint256 tokenId => uint256) public ghostTransfers;
 
     constructor(TestSESH sesh_, NameRegistry reg_) {
         sesh = sesh_;
@@ -89,9 +100,13 @@ contract NameRegistryHandler is Test {
             maxCost: rent + premium
         });
         INameRegistry.Permit memory none;
+        uint256 id = uint256(keccak256(bytes(label)));
+        // A lapsed name is burned before it is minted again.
+        if (reg.expiryOf(id) != 0) ghostTransfers[id]++;
         vm.prank(a);
         reg.register(r, bytes32(0), none);
         ghostPaid += rent + premium;
+        ghostExpiry[id] = block.timestamp + duration;
     }
 
     function renew(uint256 actorSeed, uint256 labelSeed, uint256 durationSeed) external {
@@ -107,6 +122,7 @@ contract NameRegistryHandler is Test {
         vm.prank(a);
         reg.renew(label, duration, rent, none);
         ghostPaid += rent;
+        ghostExpiry[uint256(keccak256(bytes(label)))] += duration;
     }
 
     function transfer(uint256 labelSeed, uint256 toSeed, bool withRecord) external {
@@ -126,6 +142,7 @@ contract NameRegistryHandler is Test {
         vm.prank(from);
         if (withRecord) reg.transferWithRecord(from, to, id, keyOf(to), to);
         else reg.transferFrom(from, to, id);
+        ghostTransfers[id]++;
         // (e) the name no longer resolves to the previous owner's record.
         (bytes32 key,) = reg.recordOf(id);
         if (from != to && key == keyOf(from)) staleRecordAfterTransfer = true;
@@ -141,6 +158,31 @@ contract NameRegistryHandler is Test {
         reg.approve(spender, id);
         vm.prank(spender);
         reg.transferFrom(owner, spender, id);
+        ghostTransfers[id]++;
+    }
+
+    /// @dev A market-style sale by an operator, at the current transfer count or at an older
+    /// one (a listing made before the name moved): only the first may succeed.
+    function transferListed(uint256 labelSeed, uint256 toSeed, uint256 staleBy, bool withRecord) external {
+        calls++;
+        uint256 id = uint256(keccak256(bytes(labels[labelSeed % labels.length])));
+        address owner = reg.registrantOf(id);
+        if (owner == address(0) || !_live(id)) return;
+        address to = actors[toSeed % actors.length];
+        address operator = makeAddr("operator");
+        vm.prank(owner);
+        reg.setApprovalForAll(operator, true);
+        uint256 count = reg.transferCountOf(id);
+        staleBy = bound(staleBy, 0, count < 3 ? count : 3);
+        vm.prank(operator);
+        try reg.transferListed(to, id, count - staleBy, withRecord ? keyOf(to) : bytes32(0), address(0)) returns (
+            address from
+        ) {
+            if (staleBy != 0 || from != owner) staleListedTransferSucceeded = true;
+            ghostTransfers[id]++;
+        } catch {
+            if (staleBy == 0) currentListedTransferFailed = true;
+        }
     }
 
     function stealAttempt(uint256 labelSeed, uint256 thiefSeed) external {

@@ -56,10 +56,23 @@ contract NameRegistryInvariantTest is Test {
         assertEq(sum, held, "balances != held tokens");
     }
 
-    /// @dev (c) and (d): no expired or unauthorized transfer ever succeeded.
+    /// @dev (c) and (d): no expired or unauthorized transfer, and no listed transfer at a stale
+    /// transfer count, ever succeeded.
     function invariant_NoForbiddenMoves() public view {
         assertFalse(handler.expiredTransferSucceeded(), "expired name moved");
         assertFalse(handler.unauthorizedTransferSucceeded(), "name moved without approval");
+        assertFalse(handler.staleListedTransferSucceeded(), "name moved at a stale transfer count");
+        assertFalse(handler.currentListedTransferFailed(), "listed transfer at the current count failed");
+    }
+
+    /// @dev (f) Expiry and transfer count share the extra data and never disturb each other: each
+    /// is exactly what the registrations, renewals, transfers and burns made it.
+    function invariant_ExpiryAndTransferCountAreExact() public view {
+        for (uint256 i; i < handler.labelCount(); ++i) {
+            uint256 id = uint256(keccak256(bytes(handler.labels(i))));
+            assertEq(reg.expiryOf(id), handler.ghostExpiry(id), "expiry");
+            assertEq(reg.transferCountOf(id), handler.ghostTransfers(id), "transfer count");
+        }
     }
 
     /// @dev (e) A live name resolves to nothing or to its current owner's own record, never to
