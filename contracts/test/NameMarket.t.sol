@@ -1029,6 +1029,7 @@ contract NameMarketGasTest is MarketFixture {
         uint256 before = gasleft();
         market.buy(listed, PRICE, keccak256("bob"), address(0), _none());
         uint256 execution = before - gasleft();
+        vm.snapshotValue("buy listed (gasleft)", execution);
         assertEq(registry.ownerOf(listed), bob);
         assertLe(execution, BUY_EXECUTION_BUDGET, "buy a listed name: gas");
     }
@@ -1036,26 +1037,31 @@ contract NameMarketGasTest is MarketFixture {
     function test_Gas_List() public {
         vm.prank(alice);
         market.list(unlisted, PRICE, START + 1 days);
+        vm.snapshotGasLastCall("list");
     }
 
     function test_Gas_Unlist() public {
         vm.prank(alice);
         market.unlist(listed);
+        vm.snapshotGasLastCall("unlist");
     }
 
     function test_Gas_MakeOffer() public {
         vm.prank(bob);
         market.makeOffer(unlisted, PRICE, START + 1 days, keccak256("bob"), address(0), _none());
+        vm.snapshotGasLastCall("makeOffer");
     }
 
     function test_Gas_CancelOffer() public {
         vm.prank(bob);
         market.cancelOffer(offered);
+        vm.snapshotGasLastCall("cancelOffer");
     }
 
     function test_Gas_AcceptOffer() public {
         vm.prank(alice);
         market.acceptOffer(offered, bob, PRICE);
+        vm.snapshotGasLastCall("acceptOffer");
         assertEq(registry.ownerOf(offered), bob);
     }
 }
