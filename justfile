@@ -34,10 +34,14 @@ bindings: build-contracts
 check-bindings: build-contracts
     cd {{contracts}} && node tools/export-artifacts.mjs --check
 
-# Run every test: forge (unit, fuzz, invariant), the bindings check, then all cargo tests (end-to-end included).
+# Run every test: forge (unit, fuzz, invariant; gas snapshots checked), the bindings check, then all cargo tests (end-to-end included).
 test: install check-bindings
-    cd {{contracts}} && {{forge}} test
+    cd {{contracts}} && FORGE_SNAPSHOT_CHECK=true {{forge}} test
     cargo test --workspace
+
+# Rewrite the checked-in gas snapshots (contracts/snapshots/) after a deliberate gas change.
+gas-snapshots: build-contracts
+    cd {{contracts}} && {{forge}} test --match-test 'test_Gas'
 
 # Check formatting and lints (cargo fmt, clippy, forge fmt).
 lint: install
@@ -50,10 +54,25 @@ fmt: install
     cargo fmt --all
     cd {{contracts}} && {{forge}} fmt
 
-# Measure: the contracts' gas snapshot (more benchmarks land with issue 9).
+# Measure: the contracts' gas per operation (more benchmarks land with issue 9).
 bench: build-contracts
-    cd {{contracts}} && {{forge}} snapshot
+    cd {{contracts}} && {{forge}} test --match-test 'test_Gas' -q
+    @cat {{contracts}}/snapshots/*.json
 
 # Run the whole system locally: anvil, the deployed contracts, funded dev accounts.
 up: build-contracts
     scripts/up.sh
+
+# Static analysis: Slither (from PyPI, into .local/venv) must report no high or medium finding.
+slither: build-contracts
+    #!/usr/bin/env bash
+    set -euo pipefail
+    venv={{justfile_directory()}}/.local/venv
+    if [ ! -x "$venv/bin/slither" ]; then
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q slither-analyzer==0.11.6
+    fi
+    cd {{contracts}}
+    PATH="{{bin}}:$PATH" "$venv/bin/slither" . --foundry-compile-all \
+        --filter-paths "node_modules|test|script" \
+        --exclude-informational --exclude-optimization --exclude-low

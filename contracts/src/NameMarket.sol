@@ -215,7 +215,7 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
         // The registry checks that the name has not changed hands since it was listed, that it
         // is live and that the market may move it, and returns its holder: the seller. A failure
         // is explained (and costs nothing on the happy path).
-        address seller;
+        address seller = address(0);
         try _registry.transferListed(msg.sender, tokenId, listing.transferCount, sessionKey, evmAddress) returns (
             address from
         ) {

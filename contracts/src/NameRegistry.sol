@@ -269,7 +269,7 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
 
         uint256 extraData = _getExtraData(tokenId);
         uint256 oldExpiry = extraData & _EXPIRY_MASK;
-        uint256 premium;
+        uint256 premium = 0;
         if (oldExpiry != 0) {
             // A name registered before: available only once its grace period is over.
             uint256 graceEnd = oldExpiry + GRACE_PERIOD;
@@ -662,6 +662,8 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /// it. Called only when the minimum age is not 0.
     function _consumeCommitment(bytes32 commitment) private {
         uint256 committedAt = _commitments[commitment];
+        // 0 is the "never committed" sentinel: a stored timestamp is never 0.
+        // slither-disable-next-line incorrect-equality
         if (committedAt == 0) revert CommitmentNotFound(commitment);
         if (block.timestamp < committedAt + _MIN_COMMITMENT_AGE) {
             revert CommitmentTooNew(commitment, committedAt + _MIN_COMMITMENT_AGE);

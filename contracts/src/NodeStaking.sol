@@ -150,12 +150,15 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
     uint256[] private _activeNodes;
     mapping(uint256 nodeId => uint256 indexPlusOne) private _activeSlot;
 
+    // Written through storage pointers (`Node storage node = _nodes[id]`), which Slither misses.
+    // slither-disable-next-line uninitialized-state
     mapping(uint256 nodeId => Node) private _nodes;
     mapping(uint256 nodeId => address[]) private _contributors;
     mapping(uint256 nodeId => mapping(address account => Position)) private _positions;
     mapping(uint256 nodeId => StoredReservation[]) private _reservations;
     mapping(bytes32 ed25519Key => uint256 nodeId) private _nodeOfKey;
     mapping(address signer => SignerRecord) private _signers;
+    // slither-disable-next-line uninitialized-state
     mapping(address account => RewardAccount) private _accounts;
 
     /*//////////////////////////////////////////////////////////////
@@ -244,7 +247,7 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         );
 
         _reserve(nodeId, node, registration.reservations, requirement - operatorStake);
-        _contribute(nodeId, node, msg.sender, operatorStake);
+        _contribute(nodeId, node, operatorStake);
     }
 
     /// @notice Stakes `amount` SESH (pulled with `transferFrom`) in the open node
@@ -276,7 +279,7 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
                 node.openReservedAmount -= uint96(reserved);
             }
         }
-        _contribute(nodeId, node, msg.sender, amount);
+        _contribute(nodeId, node, amount);
     }
 
     /// @notice Takes the caller's whole contribution back out of the open node `nodeId`,
@@ -665,7 +668,7 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
     {
         uint256 count = reservations.length;
         if (count > MAX_CONTRIBUTORS - 1) revert StakingTooManyReservations(count, MAX_CONTRIBUTORS - 1);
-        uint256 reservedTotal;
+        uint256 reservedTotal = 0;
         for (uint256 i; i < count; ++i) {
             address contributor = reservations[i].contributor;
             if (contributor == address(0) || contributor == msg.sender) {
@@ -727,15 +730,15 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         return 0;
     }
 
-    /// @dev Records `account`'s stake, pulls the SESH and activates the node when full.
-    function _contribute(uint256 nodeId, Node storage node, address account, uint256 amount) internal virtual {
-        _positions[nodeId][account] =
+    /// @dev Records the caller's stake, pulls the SESH from the caller and activates the node when full.
+    function _contribute(uint256 nodeId, Node storage node, uint256 amount) internal virtual {
+        _positions[nodeId][msg.sender] =
             Position({stake: uint96(amount), weight: 0, contributedAt: uint48(block.timestamp)});
-        _contributors[nodeId].push(account);
+        _contributors[nodeId].push(msg.sender);
         uint256 total = node.totalStaked + amount;
         node.totalStaked = uint96(total);
-        emit Contributed(nodeId, account, amount);
-        _sesh.safeTransferFrom(account, address(this), amount);
+        emit Contributed(nodeId, msg.sender, amount);
+        _sesh.safeTransferFrom(msg.sender, address(this), amount);
         if (total == node.requirement) _activate(nodeId, node);
     }
 
@@ -780,7 +783,7 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         penalty = total * DEREGISTRATION_PENALTY_BPS / _BPS;
         if (penalty == 0) return 0;
         address[] storage accounts = _contributors[nodeId];
-        uint256 othersCut;
+        uint256 othersCut = 0;
         for (uint256 i = 1; i < accounts.length; ++i) {
             Position storage position = _positions[nodeId][accounts[i]];
             uint256 cut = uint256(position.stake) * DEREGISTRATION_PENALTY_BPS / _BPS;
@@ -803,8 +806,10 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         uint256 required = voters == 0 ? 1 : Math.ceilDiv(2 * voters, 3);
         if (votes.length < required) revert StakingQuorumNotMet(nodeId, votes.length, required);
         bytes32 digest = deregistrationDigest(nodeId, deadline);
-        address previous;
+        address previous = address(0);
         for (uint256 i; i < votes.length; ++i) {
+            // The third value only details the error, which is refused whatever it is.
+            // slither-disable-next-line unused-return
             (address voter, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, votes[i].r, votes[i].vs);
             if (error != ECDSA.RecoverError.NoError) revert StakingInvalidVoteSignature(i);
             if (voter <= previous) revert StakingVotersNotSorted(i, voter);
@@ -847,6 +852,9 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         uint256 earned = (account.weight * acc - account.debt) / ACC_PRECISION;
         if (earned != 0) {
             account.unclaimed = SafeCast.toUint128(account.unclaimed + earned);
+            // Dividing first is the point: `debt` grows by exactly what was paid out, so the
+            // sub-unit remainder stays owed and is paid once it adds up.
+            // slither-disable-next-line divide-before-multiply
             account.debt += earned * ACC_PRECISION;
         }
     }
@@ -865,7 +873,7 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         address[] storage accounts = _contributors[nodeId];
         uint256 keep = _BPS - node.feeBps;
         uint256 total = node.totalStaked;
-        uint256 othersWeight;
+        uint256 othersWeight = 0;
         for (uint256 i = 1; i < accounts.length; ++i) {
             address account = accounts[i];
             Position storage position = _positions[nodeId][account];

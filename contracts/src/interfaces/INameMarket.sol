@@ -114,7 +114,7 @@ interface INameMarket {
     // ------------------------------------------------------------------ governance
 
     /// @notice Sets the network fee on sales, in basis points. Owner only.
-    function setFeeBps(uint256 feeBps) external;
+    function setFeeBps(uint256 newFeeBps) external;
 
     /// @notice Stops new listings, sales and offers. Owner only.
     function pause() external;
