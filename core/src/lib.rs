@@ -7,11 +7,17 @@
 //!   artifacts committed under `core/artifacts/`.
 
 pub mod amount;
+pub mod api;
 pub mod attestation;
 pub mod bindings;
 pub mod deployment;
+pub mod envelope;
+pub mod keys;
+pub mod keystore;
 pub mod name;
+pub mod ons;
 pub mod permit;
+pub mod revert;
 pub mod session_id;
 
 pub use amount::{AmountError, Sesh};

@@ -1,4 +1,12 @@
 //! End-to-end tests, compiled as one binary with a module per topic.
 
+mod cli_market;
+mod cli_names;
+mod cli_premium;
+mod cli_sesh;
+mod cli_stake;
+mod cli_wallet;
 mod deploy;
+mod registry_node;
+mod registry_node_chaos;
 mod toolchain;

@@ -6,6 +6,9 @@
 //! once into a template chain, dumps its state, and every test starts its own
 //! anvil from that state: same addresses, isolated chains.
 
+pub mod cli;
+pub mod node;
+
 use alloy::node_bindings::{Anvil, AnvilInstance};
 use sesh_core::deployment::Deployment;
 use std::net::TcpListener;
@@ -119,13 +122,46 @@ fn wait_for_port(port: u16) {
 }
 
 fn build_template() -> Template {
+    build_template_with("", &[])
+}
+
+/// Starts an anvil holding a deployment made with `MIN_COMMITMENT_AGE=secs`
+/// (commit–reveal registration), made once per test process and age.
+pub fn deployed_chain_with_min_commitment_age(secs: u64) -> DeployedChain {
+    static TEMPLATES: std::sync::Mutex<Vec<(u64, &'static Template)>> =
+        std::sync::Mutex::new(Vec::new());
+    let template = {
+        let mut templates = TEMPLATES.lock().expect("not poisoned");
+        match templates.iter().find(|(age, _)| *age == secs) {
+            Some((_, template)) => *template,
+            None => {
+                let template: &'static Template = Box::leak(Box::new(build_template_with(
+                    &format!("-min-age-{secs}"),
+                    &[("MIN_COMMITMENT_AGE", secs.to_string())],
+                )));
+                templates.push((secs, template));
+                template
+            }
+        }
+    };
+    let anvil = Anvil::at(anvil_path())
+        .arg("--load-state")
+        .arg(template.state.to_str().expect("utf-8 path"))
+        .spawn();
+    DeployedChain {
+        anvil,
+        deployment: template.deployment.clone(),
+    }
+}
+
+fn build_template_with(tag: &str, env: &[(&str, String)]) -> Template {
     let root = repo_root();
-    let dir = root.join(format!("target/e2e/template-{}", std::process::id()));
+    let dir = root.join(format!("target/e2e/template-{}{tag}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create the template folder");
     let state = dir.join("state.json");
     let manifest_dir = root.join("contracts/deployments/.e2e");
     std::fs::create_dir_all(&manifest_dir).expect("create contracts/deployments/.e2e");
-    let manifest = manifest_dir.join(format!("{}.json", std::process::id()));
+    let manifest = manifest_dir.join(format!("{}{tag}.json", std::process::id()));
 
     let port = free_port();
     let anvil = Command::new(anvil_path())
@@ -149,6 +185,7 @@ fn build_template() -> Template {
         .arg(format!("http://127.0.0.1:{port}"))
         .args(["--private-key", DEPLOYER_KEY])
         .env("DEPLOYMENT_OUT", &manifest)
+        .envs(env.iter().map(|(key, value)| (*key, value.as_str())))
         .output()
         .expect("run forge script");
     assert!(

@@ -1,0 +1,809 @@
+//! The wallet file: public parts in clear, the mnemonic entropy encrypted.
+//!
+//! One JSON file per wallet, `<data dir>/wallets/<name>.json`:
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "name": "alice",
+//!   "evm_address": "0x…",
+//!   "session_id": "05…",
+//!   "created": "2026-08-01T12:00:00Z",
+//!   "words": 12,
+//!   "crypto": {
+//!     "kdf": "scrypt", "kdf_params": { "log_n": 15, "r": 8, "p": 1, "salt": "<32 bytes hex>" },
+//!     "cipher": "xchacha20-poly1305", "nonce": "<24 bytes hex>", "ciphertext": "<hex>"
+//!   },
+//!   "remember_password": false
+//! }
+//! ```
+//!
+//! The key is scrypt(password, salt) with N = 2^15, r = 8, p = 1; the entropy is
+//! sealed with XChaCha20-Poly1305 under a random nonce, with the header (every
+//! field above but `nonce`, `ciphertext` and `remember_password`) as associated
+//! data, so changing a public field makes decryption fail. Files are written
+//! atomically (temporary file in the same folder, fsync, rename), mode 0600 on
+//! Unix; plaintext never touches the disk. See `docs/keys.md`.
+
+use crate::keys::Mnemonic;
+use crate::name::{Name, NameError};
+use crate::session_id::SessionId;
+use alloy::primitives::Address;
+use alloy::signers::local::PrivateKeySigner;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+/// The wallet file format version this code writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// scrypt cost: N = 2^15.
+pub const SCRYPT_LOG_N: u8 = 15;
+/// scrypt block size.
+pub const SCRYPT_R: u32 = 8;
+/// scrypt parallelism.
+pub const SCRYPT_P: u32 = 1;
+/// Bytes of random salt.
+pub const SALT_LEN: usize = 32;
+/// The folder under the data dir that holds the wallet files.
+pub const WALLETS_DIR: &str = "wallets";
+
+const KDF: &str = "scrypt";
+const CIPHER: &str = "xchacha20-poly1305";
+const AAD_DOMAIN: &[u8] = b"sesh-wallet-v1\n";
+
+/// Why a wallet could not be read, written or unlocked.
+#[derive(Debug, thiserror::Error)]
+pub enum KeystoreError {
+    /// No file for this wallet.
+    #[error(
+        "no wallet named {name:?} in {dir}; `sesh wallet list` shows the wallets, `sesh wallet new` makes one"
+    )]
+    NotFound {
+        /// The wallet name.
+        name: String,
+        /// The folder searched.
+        dir: String,
+    },
+    /// A wallet of that name exists already.
+    #[error(
+        "a wallet named {name:?} exists already ({path}); pick another name with --name, or remove it first"
+    )]
+    Exists {
+        /// The wallet name.
+        name: String,
+        /// Its file.
+        path: String,
+    },
+    /// The password does not open the wallet (or the file was altered).
+    #[error("wrong password for wallet {name:?}")]
+    WrongPassword {
+        /// The wallet name.
+        name: String,
+    },
+    /// The name breaks the name rules.
+    #[error("{0:?} is not a valid wallet name: {1}")]
+    InvalidName(String, NameError),
+    /// A file operation failed.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// What was attempted ("read", "write", ...).
+        action: &'static str,
+        /// The path involved.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a wallet file this version understands.
+    #[error("{path} is not a valid sesh wallet file: {reason}")]
+    Malformed {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The decrypted keys do not derive the address in the file.
+    #[error(
+        "wallet {name:?} decrypts to keys that do not match its address; the file is corrupt, restore it from the recovery phrase"
+    )]
+    Mismatch {
+        /// The wallet name.
+        name: String,
+    },
+    /// Exporting the Web3 keystore failed.
+    #[error("cannot write the Web3 keystore {path}: {reason}")]
+    Export {
+        /// The target file.
+        path: String,
+        /// What failed.
+        reason: String,
+    },
+}
+
+/// The scrypt parameters and salt of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    /// log2 of N.
+    pub log_n: u8,
+    /// Block size.
+    pub r: u32,
+    /// Parallelism.
+    pub p: u32,
+    /// Salt, hex.
+    pub salt: String,
+}
+
+/// The encrypted part of a wallet file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Crypto {
+    /// Always `"scrypt"`.
+    pub kdf: String,
+    /// Its parameters.
+    pub kdf_params: KdfParams,
+    /// Always `"xchacha20-poly1305"`.
+    pub cipher: String,
+    /// 24-byte nonce, hex.
+    pub nonce: String,
+    /// The sealed mnemonic entropy with its 16-byte tag, hex.
+    pub ciphertext: String,
+}
+
+/// A wallet file as stored. Everything but `crypto.ciphertext` is public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletFile {
+    /// Format version ([`FORMAT_VERSION`]).
+    pub version: u32,
+    /// The wallet's name (also its file name).
+    pub name: String,
+    /// The EVM account (`m/44'/60'/0'/0/0`).
+    pub evm_address: Address,
+    /// The Session ID of the derived Session identity.
+    pub session_id: SessionId,
+    /// When the wallet was created or restored (RFC 3339, UTC).
+    pub created: String,
+    /// How many words the recovery phrase has.
+    pub words: usize,
+    /// The encrypted entropy.
+    pub crypto: Crypto,
+    /// Whether the password is kept in the OS keyring (not authenticated:
+    /// it only tells the wallet where to look first).
+    #[serde(default)]
+    pub remember_password: bool,
+}
+
+/// The authenticated header: what the AEAD binds the ciphertext to.
+#[derive(Serialize)]
+struct Header<'a> {
+    version: u32,
+    name: &'a str,
+    evm_address: &'a Address,
+    session_id: &'a SessionId,
+    created: &'a str,
+    words: usize,
+    kdf: &'a str,
+    kdf_params: &'a KdfParams,
+    cipher: &'a str,
+}
+
+impl WalletFile {
+    /// Encrypts `mnemonic` under `password` into a new wallet file (in memory).
+    pub fn encrypt(name: &str, mnemonic: &Mnemonic, password: &str) -> Result<Self, KeystoreError> {
+        let name = check_name(name)?;
+        Self::encrypt_with(&name, mnemonic, password, now_rfc3339(), SCRYPT_LOG_N)
+    }
+
+    fn encrypt_with(
+        name: &str,
+        mnemonic: &Mnemonic,
+        password: &str,
+        created: String,
+        log_n: u8,
+    ) -> Result<Self, KeystoreError> {
+        let keys = mnemonic.derive();
+        let mut salt = [0u8; SALT_LEN];
+        let mut nonce = [0u8; 24];
+        getrandom::fill(&mut salt).expect("the operating system's RNG works");
+        getrandom::fill(&mut nonce).expect("the operating system's RNG works");
+        let mut file = Self {
+            version: FORMAT_VERSION,
+            name: name.to_string(),
+            evm_address: keys.evm_address(),
+            session_id: keys.session().session_id(),
+            created,
+            words: mnemonic.word_count(),
+            crypto: Crypto {
+                kdf: KDF.into(),
+                kdf_params: KdfParams {
+                    log_n,
+                    r: SCRYPT_R,
+                    p: SCRYPT_P,
+                    salt: hex::encode(salt),
+                },
+                cipher: CIPHER.into(),
+                nonce: hex::encode(nonce),
+                ciphertext: String::new(),
+            },
+            remember_password: false,
+        };
+        let key = file.derive_key(password)?;
+        let cipher =
+            XChaCha20Poly1305::new_from_slice(key.as_slice()).expect("the key is 32 bytes");
+        let aad = file.aad();
+        let sealed = cipher
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: mnemonic.entropy().as_slice(),
+                    aad: &aad,
+                },
+            )
+            .expect("XChaCha20-Poly1305 encrypts any short message");
+        file.crypto.ciphertext = hex::encode(sealed);
+        Ok(file)
+    }
+
+    /// Opens the file with `password`: the mnemonic, checked against the
+    /// public address and Session ID.
+    pub fn decrypt(&self, password: &str) -> Result<Mnemonic, KeystoreError> {
+        self.check_supported()?;
+        let malformed = |reason: &str| KeystoreError::Malformed {
+            path: format!("wallet {:?}", self.name),
+            reason: reason.to_string(),
+        };
+        let nonce: [u8; 24] = hex::decode(&self.crypto.nonce)
+            .ok()
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| malformed("the nonce is not 24 bytes of hex"))?;
+        let sealed = hex::decode(&self.crypto.ciphertext)
+            .map_err(|_| malformed("the ciphertext is not hex"))?;
+        let key = self.derive_key(password)?;
+        let cipher =
+            XChaCha20Poly1305::new_from_slice(key.as_slice()).expect("the key is 32 bytes");
+        let aad = self.aad();
+        let entropy = Zeroizing::new(
+            cipher
+                .decrypt(
+                    &XNonce::from(nonce),
+                    Payload {
+                        msg: &sealed,
+                        aad: &aad,
+                    },
+                )
+                .map_err(|_| KeystoreError::WrongPassword {
+                    name: self.name.clone(),
+                })?,
+        );
+        let mnemonic = Mnemonic::from_entropy(&entropy)
+            .map_err(|_| malformed("the decrypted entropy has a wrong length"))?;
+        let keys = mnemonic.derive();
+        if keys.evm_address() != self.evm_address || keys.session().session_id() != self.session_id
+        {
+            return Err(KeystoreError::Mismatch {
+                name: self.name.clone(),
+            });
+        }
+        Ok(mnemonic)
+    }
+
+    /// Re-encrypts under a new password (fresh salt and nonce), keeping the
+    /// name, creation time and keyring preference.
+    pub fn change_password(&self, old: &str, new: &str) -> Result<Self, KeystoreError> {
+        let mnemonic = self.decrypt(old)?;
+        let mut file = Self::encrypt_with(
+            &self.name,
+            &mnemonic,
+            new,
+            self.created.clone(),
+            self.crypto.kdf_params.log_n,
+        )?;
+        file.remember_password = self.remember_password;
+        Ok(file)
+    }
+
+    /// Parses a wallet file's JSON.
+    pub fn from_json(text: &str, path: &Path) -> Result<Self, KeystoreError> {
+        let file: Self = serde_json::from_str(text).map_err(|error| KeystoreError::Malformed {
+            path: path.display().to_string(),
+            reason: error.to_string(),
+        })?;
+        file.check_supported().map_err(|_| KeystoreError::Malformed {
+            path: path.display().to_string(),
+            reason: format!(
+                "format version {} with {}/{}; this sesh reads version {FORMAT_VERSION} with {KDF}/{CIPHER}",
+                file.version, file.crypto.kdf, file.crypto.cipher
+            ),
+        })?;
+        Ok(file)
+    }
+
+    /// The file's JSON (pretty, with a trailing newline).
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a wallet file serializes");
+        text.push('\n');
+        text
+    }
+
+    fn check_supported(&self) -> Result<(), KeystoreError> {
+        if self.version != FORMAT_VERSION || self.crypto.kdf != KDF || self.crypto.cipher != CIPHER
+        {
+            return Err(KeystoreError::Malformed {
+                path: format!("wallet {:?}", self.name),
+                reason: "unsupported format".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn aad(&self) -> Vec<u8> {
+        let header = Header {
+            version: self.version,
+            name: &self.name,
+            evm_address: &self.evm_address,
+            session_id: &self.session_id,
+            created: &self.created,
+            words: self.words,
+            kdf: &self.crypto.kdf,
+            kdf_params: &self.crypto.kdf_params,
+            cipher: &self.crypto.cipher,
+        };
+        let mut aad = AAD_DOMAIN.to_vec();
+        aad.extend(serde_json::to_vec(&header).expect("the header serializes"));
+        aad
+    }
+
+    fn derive_key(&self, password: &str) -> Result<Zeroizing<[u8; 32]>, KeystoreError> {
+        let malformed = |reason: String| KeystoreError::Malformed {
+            path: format!("wallet {:?}", self.name),
+            reason,
+        };
+        let params = &self.crypto.kdf_params;
+        let salt =
+            hex::decode(&params.salt).map_err(|_| malformed("the salt is not hex".into()))?;
+        // Refuse costs that would hang or exhaust memory (a tampered file).
+        if !(10..=20).contains(&params.log_n) || params.r != SCRYPT_R || params.p != SCRYPT_P {
+            return Err(malformed(format!(
+                "unexpected scrypt parameters log_n={} r={} p={}",
+                params.log_n, params.r, params.p
+            )));
+        }
+        let scrypt_params = scrypt::Params::new(params.log_n, params.r, params.p)
+            .map_err(|error| malformed(format!("bad scrypt parameters: {error}")))?;
+        let mut key = Zeroizing::new([0u8; 32]);
+        scrypt::scrypt(
+            password.as_bytes(),
+            &salt,
+            &scrypt_params,
+            key.as_mut_slice(),
+        )
+        .expect("32 bytes is a valid scrypt output length");
+        Ok(key)
+    }
+}
+
+/// Checks a wallet name against the name rules (the same as usernames) and
+/// returns it lowercased.
+pub fn check_name(name: &str) -> Result<String, KeystoreError> {
+    Name::parse(name)
+        .map(|name| name.as_str().to_string())
+        .map_err(|error| KeystoreError::InvalidName(name.to_string(), error))
+}
+
+/// The wallet folder of one data dir.
+#[derive(Debug, Clone)]
+pub struct Keystore {
+    dir: PathBuf,
+}
+
+impl Keystore {
+    /// The wallets under `data_dir` (in `data_dir/wallets/`).
+    pub fn new(data_dir: &Path) -> Self {
+        Self {
+            dir: data_dir.join(WALLETS_DIR),
+        }
+    }
+
+    /// The folder holding the wallet files.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file of wallet `name`.
+    pub fn path_of(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.json"))
+    }
+
+    /// Whether a wallet of that name exists.
+    pub fn exists(&self, name: &str) -> bool {
+        self.path_of(name).exists()
+    }
+
+    /// Reads a wallet file (public parts; nothing is decrypted).
+    pub fn load(&self, name: &str) -> Result<WalletFile, KeystoreError> {
+        let name = check_name(name)?;
+        let path = self.path_of(&name);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Err(KeystoreError::NotFound {
+                    name,
+                    dir: self.dir.display().to_string(),
+                });
+            }
+            Err(source) => {
+                return Err(KeystoreError::Io {
+                    action: "read",
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        };
+        WalletFile::from_json(&text, &path)
+    }
+
+    /// Every wallet, sorted by name. Files that do not parse are skipped and
+    /// returned apart, so one bad file does not hide the others.
+    pub fn list(&self) -> Result<(Vec<WalletFile>, Vec<KeystoreError>), KeystoreError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            Err(source) => {
+                return Err(KeystoreError::Io {
+                    action: "list",
+                    path: self.dir.display().to_string(),
+                    source,
+                });
+            }
+        };
+        let mut wallets = Vec::new();
+        let mut problems = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                continue;
+            }
+            let result = std::fs::read_to_string(&path)
+                .map_err(|source| KeystoreError::Io {
+                    action: "read",
+                    path: path.display().to_string(),
+                    source,
+                })
+                .and_then(|text| WalletFile::from_json(&text, &path));
+            match result {
+                Ok(file) => wallets.push(file),
+                Err(error) => problems.push(error),
+            }
+        }
+        wallets.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok((wallets, problems))
+    }
+
+    /// Writes a new wallet; fails if one of that name exists.
+    pub fn create(&self, file: &WalletFile) -> Result<PathBuf, KeystoreError> {
+        let path = self.path_of(&file.name);
+        if path.exists() {
+            return Err(KeystoreError::Exists {
+                name: file.name.clone(),
+                path: path.display().to_string(),
+            });
+        }
+        self.ensure_dir()?;
+        write_atomic(&path, file.to_json().as_bytes(), false).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AlreadyExists {
+                KeystoreError::Exists {
+                    name: file.name.clone(),
+                    path: path.display().to_string(),
+                }
+            } else {
+                KeystoreError::Io {
+                    action: "write",
+                    path: path.display().to_string(),
+                    source,
+                }
+            }
+        })?;
+        Ok(path)
+    }
+
+    /// Replaces an existing wallet's file atomically.
+    pub fn save(&self, file: &WalletFile) -> Result<PathBuf, KeystoreError> {
+        let path = self.path_of(&file.name);
+        self.ensure_dir()?;
+        write_atomic(&path, file.to_json().as_bytes(), true).map_err(|source| {
+            KeystoreError::Io {
+                action: "write",
+                path: path.display().to_string(),
+                source,
+            }
+        })?;
+        Ok(path)
+    }
+
+    /// Deletes a wallet's file.
+    pub fn remove(&self, name: &str) -> Result<PathBuf, KeystoreError> {
+        let file = self.load(name)?;
+        let path = self.path_of(&file.name);
+        std::fs::remove_file(&path).map_err(|source| KeystoreError::Io {
+            action: "remove",
+            path: path.display().to_string(),
+            source,
+        })?;
+        Ok(path)
+    }
+
+    fn ensure_dir(&self) -> Result<(), KeystoreError> {
+        create_private_dir(&self.dir).map_err(|source| KeystoreError::Io {
+            action: "create",
+            path: self.dir.display().to_string(),
+            source,
+        })
+    }
+}
+
+/// Creates `dir` (and parents); the last level gets mode 0700 on Unix.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder
+/// (mode 0600 on Unix), fsync, then rename over `path` (or, with
+/// `overwrite = false`, a link that fails if `path` exists), then fsync of the
+/// folder. A reader sees the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".sesh-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    if overwrite {
+        temp.persist(path).map_err(|e| e.error)?;
+    } else {
+        temp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+/// Writes the EVM key as a standard Web3 Secret Storage (v3) keystore at
+/// `path`, readable by `cast --keystore`, geth and MetaMask. Refuses to
+/// overwrite. The file is built in a private temporary folder next to `path`
+/// and renamed into place.
+pub fn export_web3_keystore(
+    signer: &PrivateKeySigner,
+    password: &str,
+    path: &Path,
+) -> Result<(), KeystoreError> {
+    let fail = |reason: String| KeystoreError::Export {
+        path: path.display().to_string(),
+        reason,
+    };
+    if path.exists() {
+        return Err(fail("the file exists already; pick another path".into()));
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let staging = tempfile::Builder::new()
+        .prefix(".sesh-export-")
+        .tempdir_in(dir)
+        .map_err(|e| fail(e.to_string()))?;
+    let key = Zeroizing::new(signer.credential().to_bytes());
+    PrivateKeySigner::encrypt_keystore(
+        staging.path(),
+        &mut rand08::thread_rng(),
+        &key[..],
+        password,
+        Some("keystore.json"),
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    let staged = staging.path().join("keystore.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    std::fs::File::open(&staged)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| fail(e.to_string()))?;
+    // A hard link fails if the target appeared meanwhile: never clobber.
+    std::fs::hard_link(&staged, path).map_err(|e| fail(e.to_string()))?;
+    Ok(())
+}
+
+/// Now, as RFC 3339 UTC with second precision (`2026-08-01T12:00:00Z`).
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    rfc3339(secs)
+}
+
+/// Unix seconds as RFC 3339 UTC (`1970-01-01T00:00:00Z`).
+pub fn rfc3339(unix_secs: u64) -> String {
+    let days = (unix_secs / 86_400) as i64;
+    let rem = unix_secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JUNK: &str = "test test test test test test test test test test test junk";
+
+    fn junk() -> Mnemonic {
+        Mnemonic::parse(JUNK).unwrap()
+    }
+
+    /// A cheap KDF for tests that are about everything but the KDF's cost.
+    fn quick(name: &str, password: &str) -> WalletFile {
+        WalletFile::encrypt_with(name, &junk(), password, now_rfc3339(), 10).unwrap()
+    }
+
+    #[test]
+    fn round_trips_with_the_real_parameters() {
+        let file = WalletFile::encrypt("alice", &junk(), "correct horse").unwrap();
+        assert_eq!(file.crypto.kdf_params.log_n, 15);
+        assert_eq!(file.crypto.kdf_params.salt.len(), 64);
+        assert_eq!(file.words, 12);
+        let parsed = WalletFile::from_json(&file.to_json(), Path::new("alice.json")).unwrap();
+        assert_eq!(parsed, file);
+        assert_eq!(*parsed.decrypt("correct horse").unwrap().phrase(), JUNK);
+        assert_eq!(
+            file.evm_address.to_checksum(None),
+            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+        );
+        assert!(!file.to_json().contains("junk"), "no plaintext in the file");
+    }
+
+    #[test]
+    fn wrong_password_is_named() {
+        let file = quick("alice", "right");
+        let error = file.decrypt("wrong").unwrap_err();
+        assert!(matches!(error, KeystoreError::WrongPassword { .. }));
+        assert_eq!(error.to_string(), "wrong password for wallet \"alice\"");
+    }
+
+    #[test]
+    fn the_header_is_authenticated() {
+        let mut file = quick("alice", "pw");
+        file.name = "mallory".into();
+        assert!(matches!(
+            file.decrypt("pw"),
+            Err(KeystoreError::WrongPassword { .. })
+        ));
+        let mut file = quick("alice", "pw");
+        file.evm_address = Address::repeat_byte(1);
+        assert!(file.decrypt("pw").is_err());
+        // The keyring hint is not authenticated on purpose.
+        let mut file = quick("alice", "pw");
+        file.remember_password = true;
+        assert!(file.decrypt("pw").is_ok());
+    }
+
+    #[test]
+    fn change_password_keeps_the_keys() {
+        let file = quick("alice", "old");
+        let changed = file.change_password("old", "new").unwrap();
+        assert_ne!(changed.crypto.kdf_params.salt, file.crypto.kdf_params.salt);
+        assert_eq!(changed.evm_address, file.evm_address);
+        assert_eq!(changed.created, file.created);
+        assert!(changed.decrypt("old").is_err());
+        assert_eq!(*changed.decrypt("new").unwrap().phrase(), JUNK);
+        assert!(matches!(
+            file.change_password("bad", "new"),
+            Err(KeystoreError::WrongPassword { .. })
+        ));
+    }
+
+    #[test]
+    fn keystore_creates_lists_loads_and_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Keystore::new(dir.path());
+        assert!(store.list().unwrap().0.is_empty());
+        let file = quick("alice", "pw");
+        let path = store.create(&file).unwrap();
+        assert!(matches!(
+            store.create(&file),
+            Err(KeystoreError::Exists { .. })
+        ));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(store.dir().join("broken.json"), "{").unwrap();
+        let (wallets, problems) = store.list().unwrap();
+        assert_eq!(wallets.len(), 1);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(store.load("Alice").unwrap(), file);
+        assert!(matches!(
+            store.load("bob"),
+            Err(KeystoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.load("no spaces"),
+            Err(KeystoreError::InvalidName(..))
+        ));
+        store.remove("alice").unwrap();
+        assert!(!store.exists("alice"));
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.json");
+        write_atomic(&path, b"one", false).unwrap();
+        let error = write_atomic(&path, b"two", false).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        write_atomic(&path, b"three", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"three");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("w.json")]);
+    }
+
+    #[test]
+    fn web3_export_decrypts_to_the_same_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("alice.keystore.json");
+        let keys = junk().derive();
+        export_web3_keystore(keys.evm_signer(), "pw", &path).unwrap();
+        let back = PrivateKeySigner::decrypt_keystore(&path, "pw").unwrap();
+        assert_eq!(back.address(), keys.evm_address());
+        assert!(export_web3_keystore(keys.evm_signer(), "pw", &path).is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "the staging folder is gone");
+    }
+
+    #[test]
+    fn rfc3339_formats_known_instants() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_785_585_600), "2026-08-01T12:00:00Z");
+    }
+}
