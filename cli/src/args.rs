@@ -1,0 +1,99 @@
+//! The command line, as clap sees it: global options and the command tree.
+//! Validation beyond clap's happens in [`crate::context::Context::resolve`].
+
+use crate::cmd::Command;
+use crate::opts::global::GlobalOpts;
+use clap::Parser;
+
+/// sesh: the Session Network wallet for keys, SESH, usernames, the market, premium and stakes.
+///
+/// Start with `sesh wallet new`, then `sesh faucet` on a test network and
+/// `sesh balance`. Every command takes --json for one machine-readable
+/// envelope on stdout; diagnostics go to stderr.
+///
+/// Examples:
+///   sesh wallet new --name alice
+///   sesh --network arbitrum-sepolia balance
+///   SESH_PASSWORD=... sesh send 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 12.5 --yes
+#[derive(Debug, Parser)]
+#[command(name = "sesh", version, verbatim_doc_comment, propagate_version = true)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn amounts_parse_exactly_in_arguments() {
+        let cli = Cli::try_parse_from([
+            "sesh",
+            "send",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            "12.5",
+        ])
+        .unwrap();
+        let crate::cmd::Command::Send(send) = cli.command else {
+            panic!("expected send");
+        };
+        assert_eq!(send.amount, sesh_core::Sesh::parse("12.5").unwrap());
+        let error = Cli::try_parse_from([
+            "sesh",
+            "send",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            "1.0000000001",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("SESH has only 9"), "{error}");
+        assert!(Cli::try_parse_from(["sesh", "faucet", "-5"]).is_err());
+    }
+
+    #[test]
+    fn global_flags_go_anywhere_and_read_the_environment() {
+        let cli = Cli::try_parse_from([
+            "sesh",
+            "balance",
+            "--json",
+            "--network",
+            "arbitrum-one",
+            "-y",
+        ])
+        .unwrap();
+        assert!(cli.global.json && cli.global.yes);
+        assert_eq!(
+            cli.global.network,
+            Some(crate::network::Network::ArbitrumOne)
+        );
+        assert!(Cli::try_parse_from(["sesh", "--network", "mainnet", "balance"]).is_err());
+        let cli = Cli::try_parse_from([
+            "sesh",
+            "--registry",
+            "http://a",
+            "--registry",
+            "http://b",
+            "wallet",
+            "list",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.registry.len(), 2);
+    }
+
+    #[test]
+    fn wallet_new_takes_only_12_or_24_words() {
+        assert!(Cli::try_parse_from(["sesh", "wallet", "new", "--words", "24"]).is_ok());
+        assert!(Cli::try_parse_from(["sesh", "wallet", "new", "--words", "18"]).is_err());
+    }
+}

@@ -1,0 +1,102 @@
+//! `sesh name reverse SESSION_ID`.
+
+use super::common::{NameState, Phase, date, parse_session_id};
+use super::logs;
+use crate::context::Context;
+use alloy::primitives::{B256, U256};
+use alloy::rpc::types::Filter;
+use alloy::sol_types::SolEvent;
+use clap::Args;
+use sesh_core::bindings::NameRegistry;
+use sesh_core::{Name, SessionId};
+use std::collections::BTreeMap;
+
+/// Find the names whose record points at a Session ID.
+///
+/// Reads the registry's event logs (NameRegistered and RecordSet) from the
+/// deployment block with eth_getLogs, then checks each candidate's current
+/// record on chain, so only live names that resolve to the Session ID are
+/// listed; the primary name is marked. On a long chain this reads many logs.
+///
+/// Examples:
+///   sesh name reverse 05d871fc80ca007eed9b2f4df72853e2a2d5465a92fcb1889fb5c84aa2833b3b40
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct ReverseArgs {
+    /// The Session ID.
+    #[arg(value_name = "SESSION_ID", value_parser = parse_session_id)]
+    pub session_id: SessionId,
+}
+
+impl ReverseArgs {
+    /// Runs the command.
+    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+        let deployment = ctx.deployment()?;
+        let provider = ctx.provider().await?;
+        let registry = deployment.contracts.name_registry;
+        ctx.out.info(&format!(
+            "Reading registry logs from block {} (eth_getLogs)…",
+            deployment.deploy_block
+        ));
+        let filter = Filter::new().address(registry).event_signature(vec![
+            NameRegistry::NameRegistered::SIGNATURE_HASH,
+            NameRegistry::RecordSet::SIGNATURE_HASH,
+        ]);
+        let mut labels: BTreeMap<U256, String> = BTreeMap::new();
+        let mut keys: BTreeMap<U256, B256> = BTreeMap::new();
+        for log in logs::fetch(&provider, filter, deployment.deploy_block).await? {
+            if let Ok(event) = log.log_decode::<NameRegistry::NameRegistered>() {
+                let event = event.inner.data;
+                labels.insert(event.tokenId, event.label.clone());
+                keys.insert(event.tokenId, event.sessionKey);
+            } else if let Ok(event) = log.log_decode::<NameRegistry::RecordSet>() {
+                keys.insert(event.inner.data.tokenId, event.inner.data.sessionKey);
+            }
+        }
+        let target = self.session_id.key();
+        let mut found = Vec::new();
+        for (token, key) in keys {
+            if key != target {
+                continue;
+            }
+            let Some(label) = labels.get(&token) else {
+                continue;
+            };
+            let Ok(name) = Name::parse(label) else {
+                continue;
+            };
+            let state = NameState::read(ctx, &provider, &name).await?;
+            if state.phase == Phase::Registered && state.session_id == Some(self.session_id) {
+                found.push(state);
+            }
+        }
+        found.sort_by_key(|state| (!state.primary, state.name.to_string()));
+        let mut text = if found.is_empty() {
+            format!("No live name resolves to {}\n", self.session_id)
+        } else {
+            format!("Names that resolve to {}:\n", self.session_id)
+        };
+        for state in &found {
+            text.push_str(&format!(
+                "  {:<24} until {}{}\n",
+                state.name.as_str(),
+                date(state.expiry),
+                if state.primary { "  (primary)" } else { "" }
+            ));
+        }
+        text.push_str(&format!(
+            "  source: registry logs since block {} and current records, through the RPC at {}",
+            deployment.deploy_block, ctx.rpc_url
+        ));
+        ctx.out.result(
+            &text,
+            serde_json::json!({
+                "session_id": self.session_id.to_string(),
+                "primary_name": found.iter().find(|s| s.primary).map(|s| s.name.as_str()),
+                "names": found.iter().map(NameState::json).collect::<Vec<_>>(),
+                "source": {"kind": "rpc-logs", "rpc_url": ctx.rpc_url, "from_block": deployment.deploy_block},
+            }),
+        )?;
+        Ok(())
+    }
+}

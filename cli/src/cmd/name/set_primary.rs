@@ -1,0 +1,89 @@
+//! `sesh name set-primary NAME` / `--clear`.
+
+use super::common::NameState;
+use crate::context::Context;
+use crate::tx::{self, Plan};
+use alloy::network::TransactionBuilder;
+use alloy::rpc::types::TransactionRequest;
+use alloy::sol_types::SolCall;
+use clap::Args;
+use eyre::bail;
+use sesh_core::Name;
+use sesh_core::bindings::NameRegistry;
+
+/// Make a name the wallet's primary name (its reverse record), or clear it.
+///
+/// The account's primary name is what others see for its Session ID. Only
+/// the owner of a live name may make it primary; an account has at most one.
+///
+/// Examples:
+///   sesh name set-primary alice
+///   sesh name set-primary --clear --yes
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct SetPrimaryArgs {
+    /// The name to make primary.
+    #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+    pub name: Option<String>,
+    /// Clear the wallet's primary name instead.
+    #[arg(long)]
+    pub clear: bool,
+}
+
+impl SetPrimaryArgs {
+    /// Runs the command.
+    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+        let name = self.name.as_deref().map(Name::parse).transpose()?;
+        let registry_address = ctx.deployment()?.contracts.name_registry;
+        let file = ctx.wallet_file()?;
+        let provider = ctx.provider().await?;
+        let (action, input) = match &name {
+            Some(name) => {
+                let state = NameState::read(ctx, &provider, name).await?;
+                state.ensure_owned_by(file.evm_address)?;
+                (
+                    format!("Make {name} the primary name of {}", file.evm_address),
+                    NameRegistry::setPrimaryNameCall {
+                        tokenId: name.token_id(),
+                    }
+                    .abi_encode(),
+                )
+            }
+            None => {
+                let registry = NameRegistry::new(registry_address, &provider);
+                let primary = registry.primaryNameOf(file.evm_address).call().await?;
+                if !primary.set {
+                    bail!(
+                        "{} has no primary name to clear; nothing was sent",
+                        file.evm_address
+                    );
+                }
+                (
+                    format!("Clear the primary name of {}", file.evm_address),
+                    NameRegistry::clearPrimaryNameCall {}.abi_encode(),
+                )
+            }
+        };
+        let keys = ctx.unlock(&file)?;
+        let signer = ctx.signing_provider(&keys).await?;
+        let plan = Plan {
+            action,
+            details: vec![],
+            request: TransactionRequest::default()
+                .with_to(registry_address)
+                .with_input(input),
+        };
+        let Some(mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
+            return Ok(());
+        };
+        let mut data = mined.json();
+        data["primary_name"] = serde_json::json!(name.as_ref().map(|n| n.as_str()));
+        let text = match &name {
+            Some(name) => format!("{name} is now the primary name of {}", file.evm_address),
+            None => format!("Cleared the primary name of {}", file.evm_address),
+        };
+        ctx.out
+            .result(&format!("{text}\n  tx            {}", mined.hash), data)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,109 @@
+//! The config file: `config.toml` in the platform config folder
+//! (`~/.config/sesh/config.toml` on Linux), or in `SESH_HOME` when set.
+//!
+//! ```toml
+//! network = "arbitrum-sepolia"      # default --network
+//! wallet = "alice"                  # default --wallet
+//! remember_password = false         # keep new wallets' passwords in the OS keyring
+//!
+//! [rpc_urls]
+//! arbitrum-sepolia = "https://my-node.example/rpc"
+//!
+//! [registry_urls]
+//! arbitrum-sepolia = ["https://node1.example", "https://node2.example"]
+//! ```
+
+use crate::network::Network;
+use eyre::WrapErr;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The settings a user can keep in `config.toml`. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The default network.
+    pub network: Option<Network>,
+    /// The default wallet.
+    pub wallet: Option<String>,
+    /// Remember passwords of new wallets in the OS keyring.
+    #[serde(default)]
+    pub remember_password: bool,
+    /// RPC URL per network.
+    #[serde(default)]
+    pub rpc_urls: BTreeMap<Network, String>,
+    /// Registry node URLs per network.
+    #[serde(default)]
+    pub registry_urls: BTreeMap<Network, Vec<String>>,
+}
+
+impl Config {
+    /// Where the config lives: `$SESH_HOME/config.toml` when SESH_HOME (or
+    /// --data-dir) is given, else the platform config folder.
+    pub fn path(data_dir_override: Option<&Path>) -> Option<PathBuf> {
+        match data_dir_override {
+            Some(dir) => Some(dir.join("config.toml")),
+            None => dirs::config_dir().map(|dir| dir.join("sesh").join("config.toml")),
+        }
+    }
+
+    /// Reads the config; a missing file is an empty config.
+    pub fn load(path: &Path) -> eyre::Result<Self> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).wrap_err_with(|| {
+                format!(
+                    "{} is not a valid sesh config; fix or delete it",
+                    path.display()
+                )
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(error) => Err(error).wrap_err_with(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    /// Writes the config atomically.
+    pub fn save(&self, path: &Path) -> eyre::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+        }
+        let text = toml::to_string_pretty(self).wrap_err("cannot serialize the config")?;
+        sesh_core::keystore::write_atomic(path, text.as_bytes(), true)
+            .wrap_err_with(|| format!("cannot write {}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_the_docs_show_and_round_trips() {
+        let text = r#"
+network = "arbitrum-sepolia"
+wallet = "alice"
+
+[rpc_urls]
+arbitrum-sepolia = "https://my-node.example/rpc"
+
+[registry_urls]
+local = ["http://127.0.0.1:7001"]
+"#;
+        let config: Config = toml::from_str(text).unwrap();
+        assert_eq!(config.network, Some(Network::ArbitrumSepolia));
+        assert_eq!(
+            config.rpc_urls[&Network::ArbitrumSepolia],
+            "https://my-node.example/rpc"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        assert_eq!(Config::load(&path).unwrap(), Config::default());
+        config.save(&path).unwrap();
+        assert_eq!(Config::load(&path).unwrap(), config);
+        std::fs::write(&path, "netwrok = 1").unwrap();
+        assert!(
+            format!("{:#}", Config::load(&path).unwrap_err()).contains("not a valid sesh config")
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! Options every command takes (declared `global`, so they go before or after
+//! the subcommand).
+
+use super::rpc::RpcOpts;
+use super::wallet::WalletOpts;
+use crate::network::Network;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Network, output and confirmation options.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalOpts {
+    /// Use NETWORK: local, arbitrum-sepolia or arbitrum-one.
+    ///
+    /// Defaults to the config file's `network`, else local.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "SESH_NETWORK",
+        help_heading = "Network"
+    )]
+    pub network: Option<Network>,
+
+    /// Chain access.
+    #[command(flatten)]
+    pub rpc: RpcOpts,
+
+    /// Ask the registry node at URL (repeatable; for name lookups).
+    #[arg(long, global = true, value_name = "URL", help_heading = "Network")]
+    pub registry: Vec<String>,
+
+    /// Which wallet and how to unlock it.
+    #[command(flatten)]
+    pub wallet: WalletOpts,
+
+    /// Keep wallets and settings in DIR.
+    ///
+    /// Defaults to the platform data folder (e.g. ~/.local/share/sesh).
+    /// With SESH_HOME set, the config file lives there too.
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_HOME",
+        value_name = "DIR",
+        help_heading = "Files"
+    )]
+    pub data_dir: Option<PathBuf>,
+
+    /// Print one JSON envelope on stdout instead of text.
+    ///
+    /// The envelope is {"schema_version":1,"success":...,"data":...,"errors":[...],"warnings":[...]}.
+    #[arg(long, global = true, help_heading = "Output")]
+    pub json: bool,
+
+    /// Answer yes to every confirmation (needed without a terminal).
+    #[arg(short = 'y', long, global = true, help_heading = "Output")]
+    pub yes: bool,
+
+    /// Print only the results, no progress or hints.
+    #[arg(short, long, global = true, help_heading = "Output")]
+    pub quiet: bool,
+}

@@ -1,0 +1,7 @@
+//! Option groups shared by many commands, flattened where needed and never
+//! redeclared: [`global::GlobalOpts`] (network, output), [`rpc::RpcOpts`]
+//! (chain access), [`wallet::WalletOpts`] (which wallet, which password).
+
+pub mod global;
+pub mod rpc;
+pub mod wallet;

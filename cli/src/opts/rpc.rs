@@ -1,0 +1,24 @@
+//! How to reach the chain.
+
+use clap::Args;
+use std::path::PathBuf;
+
+/// RPC endpoint and deployment manifest.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Network")]
+pub struct RpcOpts {
+    /// Talk to the chain at URL.
+    ///
+    /// Defaults to the config's `rpc_urls.<network>`, else the network's
+    /// public endpoint (http://127.0.0.1:8545 for local).
+    #[arg(long, global = true, env = "SESH_RPC_URL", value_name = "URL")]
+    pub rpc_url: Option<String>,
+
+    /// Read contract addresses from FILE (a deployment manifest).
+    ///
+    /// Needed for local chains unless contracts/deployments/31337.json
+    /// (written by `just up`) is found; public networks use the manifest
+    /// built into sesh.
+    #[arg(long, global = true, env = "SESH_DEPLOYMENT", value_name = "FILE")]
+    pub deployment: Option<PathBuf>,
+}

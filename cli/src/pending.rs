@@ -1,0 +1,180 @@
+//! Registrations waiting between commit and reveal, kept in the wallet's data
+//! folder so an interrupted `sesh name register` loses nothing: the next run
+//! for the same name resumes it instead of committing again.
+//!
+//! One JSON file per name at `pending/<wallet>/<chain id>/<name>.json`. It is
+//! written (atomically, by rename) before the commit transaction is sent,
+//! updated with the commit's hash and time once it is mined, and removed
+//! after the registration succeeds. The secret in it only hides which name
+//! was committed to; it is not key material.
+
+use alloy::primitives::{Address, B256, U256};
+use eyre::WrapErr;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The registration a commitment stands for, field for field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingRegistration {
+    /// The name (lowercase).
+    pub label: String,
+    /// Who receives it.
+    pub owner: Address,
+    /// Seconds of rent.
+    pub duration: U256,
+    /// The record's Session ID key (zero: none).
+    pub session_key: B256,
+    /// The record's EVM address (zero: none).
+    pub evm_address: Address,
+    /// Whether it becomes the owner's primary name.
+    pub set_primary: bool,
+    /// The most the wallet agreed to pay.
+    pub max_cost: U256,
+    /// The commitment secret.
+    pub secret: B256,
+    /// `makeCommitment(registration, secret)`.
+    pub commitment: B256,
+    /// The registry the commitment was made with.
+    pub registry: Address,
+    /// The commit transaction, once sent.
+    pub commit_tx: Option<B256>,
+    /// The commit block's timestamp, once mined.
+    pub committed_at: Option<u64>,
+    /// When this file was first written (Unix seconds).
+    pub created_at: u64,
+}
+
+/// The pending registrations of one wallet on one chain.
+#[derive(Debug, Clone)]
+pub struct PendingStore {
+    dir: PathBuf,
+}
+
+impl PendingStore {
+    /// The store under `data_dir` for `wallet` on `chain_id`.
+    pub fn new(data_dir: &Path, wallet: &str, chain_id: u64) -> Self {
+        Self {
+            dir: data_dir
+                .join("pending")
+                .join(wallet)
+                .join(chain_id.to_string()),
+        }
+    }
+
+    /// Where the pending registration of `label` lives.
+    pub fn path_of(&self, label: &str) -> PathBuf {
+        self.dir.join(format!("{label}.json"))
+    }
+
+    /// The pending registration of `label`, if any.
+    pub fn load(&self, label: &str) -> eyre::Result<Option<PendingRegistration>> {
+        let path = self.path_of(label);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => {
+                return Err(error).wrap_err_with(|| format!("cannot read {}", path.display()));
+            }
+        };
+        let pending = serde_json::from_str(&text).wrap_err_with(|| {
+            format!(
+                "{} is malformed; remove it to start the registration over",
+                path.display()
+            )
+        })?;
+        Ok(Some(pending))
+    }
+
+    /// Saves (or replaces) a pending registration, durably, before returning.
+    pub fn save(&self, pending: &PendingRegistration) -> eyre::Result<()> {
+        std::fs::create_dir_all(&self.dir)
+            .wrap_err_with(|| format!("cannot create {}", self.dir.display()))?;
+        let path = self.path_of(&pending.label);
+        let temp = path.with_extension("json.tmp");
+        let text =
+            serde_json::to_string_pretty(pending).expect("a pending registration serializes");
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&temp)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+            std::fs::rename(&temp, &path)
+        };
+        write().wrap_err_with(|| format!("cannot save {}", path.display()))
+    }
+
+    /// Forgets the pending registration of `label` (nothing if there is none).
+    pub fn remove(&self, label: &str) -> eyre::Result<()> {
+        let path = self.path_of(label);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(error).wrap_err_with(|| format!("cannot remove {}", path.display())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> PendingRegistration {
+        PendingRegistration {
+            label: "alice".into(),
+            owner: Address::repeat_byte(1),
+            duration: U256::from(365 * 86_400),
+            session_key: B256::repeat_byte(2),
+            evm_address: Address::ZERO,
+            set_primary: true,
+            max_cost: U256::from(100_000_000_000u64),
+            secret: B256::repeat_byte(3),
+            commitment: B256::repeat_byte(4),
+            registry: Address::repeat_byte(5),
+            commit_tx: None,
+            committed_at: None,
+            created_at: 1_700_000_000,
+        }
+    }
+
+    #[test]
+    fn saves_loads_updates_and_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PendingStore::new(dir.path(), "main", 31337);
+        assert_eq!(store.load("alice").unwrap(), None);
+        let mut pending = sample();
+        store.save(&pending).unwrap();
+        assert_eq!(store.load("alice").unwrap(), Some(pending.clone()));
+        pending.commit_tx = Some(B256::repeat_byte(9));
+        pending.committed_at = Some(1_700_000_010);
+        store.save(&pending).unwrap();
+        assert_eq!(store.load("alice").unwrap(), Some(pending));
+        assert!(
+            store
+                .path_of("alice")
+                .starts_with(dir.path().join("pending/main/31337"))
+        );
+        store.remove("alice").unwrap();
+        store.remove("alice").unwrap();
+        assert_eq!(store.load("alice").unwrap(), None);
+    }
+
+    #[test]
+    fn another_wallet_or_chain_sees_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        PendingStore::new(dir.path(), "main", 31337)
+            .save(&sample())
+            .unwrap();
+        assert_eq!(
+            PendingStore::new(dir.path(), "other", 31337)
+                .load("alice")
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            PendingStore::new(dir.path(), "main", 421614)
+                .load("alice")
+                .unwrap(),
+            None
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! `sesh wallet ...` through the real binary: headless creation, restore
+//! errors, wrong passwords, the Web3 keystore export, the JSON envelope.
+
+use sesh_e2e::cli::SeshHome;
+
+const JUNK: &str = "test test test test test test test test test test test junk";
+const JUNK_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+fn wallet_file(home: &SeshHome, name: &str) -> std::path::PathBuf {
+    home.path().join("wallets").join(format!("{name}.json"))
+}
+
+#[test]
+fn creates_lists_and_shows_a_wallet_headless_with_the_json_envelope() {
+    let home = SeshHome::offline();
+    let run = home
+        .run(
+            &["wallet", "new", "--name", "alice", "--yes", "--json"],
+            Some("pw"),
+        )
+        .ok();
+    let envelope = run.envelope();
+    assert_eq!(envelope["schema_version"], 1);
+    assert_eq!(envelope["success"], true);
+    assert_eq!(envelope["errors"], serde_json::json!([]));
+    assert!(
+        envelope["data"]["mnemonic"].is_null(),
+        "words only with --show-mnemonic"
+    );
+    assert!(
+        envelope["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("--show-mnemonic"),
+        "{envelope}"
+    );
+    let address = envelope["data"]["evm_address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let session_id = envelope["data"]["session_id"].as_str().unwrap().to_string();
+    assert!(session_id.starts_with("05") && session_id.len() == 66);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(wallet_file(&home, "alice"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let list = home.run(&["wallet", "list"], None).ok();
+    assert!(
+        list.stdout.contains("alice") && list.stdout.contains(&address),
+        "{}",
+        list.stdout
+    );
+    let show = home
+        .run(&["wallet", "show", "--json"], None)
+        .ok()
+        .envelope();
+    assert_eq!(show["data"]["evm_address"], address.as_str());
+    assert_eq!(show["data"]["session_id"], session_id.as_str());
+
+    // --show-mnemonic puts the words in the envelope; the file never holds them.
+    let run = home
+        .run(
+            &[
+                "wallet",
+                "new",
+                "--name",
+                "bob",
+                "--yes",
+                "--json",
+                "--show-mnemonic",
+            ],
+            Some("pw"),
+        )
+        .ok();
+    let words = run.envelope()["data"]["mnemonic"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(words.split(' ').count(), 12);
+    let text = std::fs::read_to_string(wallet_file(&home, "bob")).unwrap();
+    assert!(!text.contains(&words));
+    // Two wallets: commands that need one ask which.
+    let show = home.run(&["wallet", "show"], None).failed();
+    assert!(show.stderr.contains("--wallet NAME"), "{}", show.stderr);
+}
+
+#[test]
+fn headless_creation_needs_yes_and_a_password() {
+    let home = SeshHome::offline();
+    let run = home.run(&["wallet", "new"], Some("pw")).failed();
+    assert!(run.stderr.contains("pass --yes"), "{}", run.stderr);
+    let run = home.run(&["wallet", "new", "--yes"], None).failed();
+    assert!(run.stderr.contains("SESH_PASSWORD"), "{}", run.stderr);
+    assert!(
+        !home.path().join("wallets").exists()
+            || std::fs::read_dir(home.path().join("wallets"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
+}
+
+#[test]
+fn restore_names_a_bad_word_and_a_bad_checksum() {
+    let home = SeshHome::offline();
+    let words = home.path().join("words.txt");
+
+    std::fs::write(&words, JUNK.replace("junk", "junc")).unwrap();
+    let run = home
+        .run(
+            &[
+                "wallet",
+                "restore",
+                "--mnemonic-file",
+                words.to_str().unwrap(),
+            ],
+            Some("pw"),
+        )
+        .failed();
+    assert!(
+        run.stderr
+            .contains("word 12 (\"junc\") is not in the BIP-39"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("junk"),
+        "suggests the right word: {}",
+        run.stderr
+    );
+
+    std::fs::write(&words, JUNK.replace("junk", "test")).unwrap();
+    let run = home
+        .run(
+            &[
+                "wallet",
+                "restore",
+                "--mnemonic-file",
+                words.to_str().unwrap(),
+            ],
+            Some("pw"),
+        )
+        .failed();
+    assert!(
+        run.stderr.contains("checksum does not match"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !wallet_file(&home, "default").exists(),
+        "nothing was written"
+    );
+
+    std::fs::write(&words, format!("  {}\n", JUNK.to_uppercase())).unwrap();
+    let run = home
+        .run(
+            &[
+                "wallet",
+                "restore",
+                "--mnemonic-file",
+                words.to_str().unwrap(),
+                "--json",
+            ],
+            Some("pw"),
+        )
+        .ok();
+    assert_eq!(run.envelope()["data"]["evm_address"], JUNK_ADDRESS);
+}
+
+#[test]
+fn a_wrong_password_is_named_and_changes_nothing() {
+    let home = SeshHome::offline();
+    home.new_wallet("alice", "right");
+    let path = wallet_file(&home, "alice");
+    let before = std::fs::read(&path).unwrap();
+
+    let run = home
+        .run(&["wallet", "export", "--yes"], Some("wrong"))
+        .failed();
+    assert!(
+        run.stderr.contains("wrong password for wallet \"alice\""),
+        "{}",
+        run.stderr
+    );
+    let mut command = home.command();
+    command
+        .args(["wallet", "change-password"])
+        .env("SESH_PASSWORD", "wrong")
+        .env("SESH_NEW_PASSWORD", "new");
+    let output = command.output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("wrong password"));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file is untouched"
+    );
+
+    // The JSON form of the same failure.
+    let run = home
+        .run(&["wallet", "export", "--yes", "--json"], Some("wrong"))
+        .failed();
+    let envelope = run.envelope();
+    assert_eq!(envelope["success"], false);
+    assert!(envelope["data"].is_null());
+    assert!(
+        envelope["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("wrong password")
+    );
+
+    // Now change it for real: the old one stops working.
+    let mut command = home.command();
+    command
+        .args(["wallet", "change-password"])
+        .env("SESH_PASSWORD", "right")
+        .env("SESH_NEW_PASSWORD", "new");
+    assert!(command.output().unwrap().status.success());
+    home.run(&["wallet", "export", "--yes"], Some("right"))
+        .failed();
+    let run = home.run(&["wallet", "export", "--yes"], Some("new")).ok();
+    assert_eq!(run.stdout.split_whitespace().count(), 12);
+}
+
+#[test]
+fn the_exported_keystore_opens_in_cast() {
+    let home = SeshHome::offline();
+    let words = home.path().join("words.txt");
+    std::fs::write(&words, JUNK).unwrap();
+    home.run(
+        &[
+            "wallet",
+            "restore",
+            "--name",
+            "dev",
+            "--mnemonic-file",
+            words.to_str().unwrap(),
+        ],
+        Some("pw"),
+    )
+    .ok();
+    let keystore = home.path().join("dev.keystore.json");
+    home.run(
+        &["wallet", "export", "--keystore", keystore.to_str().unwrap()],
+        Some("pw"),
+    )
+    .ok();
+    let output = std::process::Command::new(sesh_e2e::foundry_bin("cast"))
+        .args(["wallet", "address", "--keystore"])
+        .arg(&keystore)
+        .args(["--password", "pw"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), JUNK_ADDRESS);
+    // Never over an existing file.
+    home.run(
+        &["wallet", "export", "--keystore", keystore.to_str().unwrap()],
+        Some("pw"),
+    )
+    .failed();
+}
+
+#[test]
+fn remove_asks_and_the_faucet_refuses_real_sesh() {
+    let home = SeshHome::offline();
+    home.new_wallet("old", "pw");
+    let run = home.run(&["wallet", "remove"], None).failed();
+    assert!(run.stderr.contains("pass --yes"), "{}", run.stderr);
+    assert!(wallet_file(&home, "old").exists());
+    home.run(&["wallet", "remove", "--yes"], None).ok();
+    assert!(!wallet_file(&home, "old").exists());
+
+    home.new_wallet("main", "pw");
+    let run = home
+        .run(&["--network", "arbitrum-one", "faucet"], Some("pw"))
+        .failed();
+    assert!(
+        run.stderr.contains("real SESH and has no faucet"),
+        "{}",
+        run.stderr
+    );
+}
