@@ -1,0 +1,427 @@
+//! The state every handler shares, and the signed-answer cache.
+//!
+//! A lookup is a key-value read plus, at most once per change of the record, a
+//! signature: signed answers are cached by (kind, key) together with the block
+//! they are signed at and their canonical bytes; a request whose answer has the
+//! same bytes and block reuses the cached attestation.
+
+use crate::metrics::Metrics;
+use crate::model::{ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry};
+use crate::status::Status;
+use crate::store::tables::IndexTable;
+use crate::store::{Store, StoreError, keys};
+use alloy::primitives::{Address, U256};
+use alloy::providers::DynProvider;
+use serde::de::DeserializeOwned;
+use sesh_core::api::{
+    ContributorAnswer, ListingAnswer, NameAnswer, NodeAnswer, OfferAnswer, OwnerNamesAnswer,
+    PremiumAnswer, ReverseAnswer, Signed,
+};
+use sesh_core::attestation::{Attestation, Canonical, Kind, NodeKey, NodeSigner};
+use sesh_core::deployment::Deployment;
+use sesh_core::{Name, SessionId};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Everything a handler needs.
+#[derive(Debug)]
+pub struct App {
+    /// The index.
+    pub store: Arc<Store>,
+    /// The node key.
+    pub signer: Arc<NodeSigner>,
+    /// The deployment followed.
+    pub deployment: Deployment,
+    /// The indexer's status.
+    pub status: Arc<Status>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// The RPC, for price quotes.
+    pub provider: DynProvider,
+    /// Timeout of one RPC call.
+    pub rpc_timeout: Duration,
+    /// Whether `GET /v1/debug/dump` is served.
+    pub enable_dump: bool,
+    cache: Mutex<HashMap<(u8, Vec<u8>), CachedSignature>>,
+    signatures: AtomicU64,
+}
+
+#[derive(Debug)]
+struct CachedSignature {
+    block: u64,
+    canonical: Vec<u8>,
+    attestation: Attestation,
+}
+
+/// The handlers' state extractor.
+#[derive(Debug, Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8], table: IndexTable) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { what: table.name() })
+}
+
+impl App {
+    /// A new state.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        store: Arc<Store>,
+        signer: Arc<NodeSigner>,
+        deployment: Deployment,
+        status: Arc<Status>,
+        metrics: Arc<Metrics>,
+        provider: DynProvider,
+        rpc_timeout: Duration,
+        enable_dump: bool,
+    ) -> Self {
+        Self {
+            store,
+            signer,
+            deployment,
+            status,
+            metrics,
+            provider,
+            rpc_timeout,
+            enable_dump,
+            cache: Mutex::new(HashMap::new()),
+            signatures: AtomicU64::new(0),
+        }
+    }
+
+    /// The node's public key.
+    pub fn node_key(&self) -> NodeKey {
+        self.signer.node_key()
+    }
+
+    /// How many signatures the node has made over answers (not counting heads).
+    pub fn signatures_made(&self) -> u64 {
+        self.signatures.load(Ordering::Relaxed)
+    }
+
+    /// Signs `answer` as true at `block`, reusing the cached signature when neither the answer
+    /// nor the block changed since the last request for `key`.
+    pub fn sign<T: Canonical + Clone>(
+        &self,
+        kind: Kind,
+        contract: Address,
+        key: &[u8],
+        block: u64,
+        answer: T,
+    ) -> Signed<T> {
+        let canonical = answer.canonical_bytes();
+        let cache_key = (kind as u8, key.to_vec());
+        let mut cache = self.cache.lock().expect("signature cache lock");
+        if let Some(cached) = cache.get(&cache_key)
+            && cached.block == block
+            && cached.canonical == canonical
+        {
+            return Signed {
+                answer,
+                attestation: cached.attestation.clone(),
+            };
+        }
+        let attestation =
+            self.signer
+                .attest(kind, self.deployment.chain_id, contract, block, &answer);
+        self.signatures.fetch_add(1, Ordering::Relaxed);
+        cache.insert(
+            cache_key,
+            CachedSignature {
+                block,
+                canonical,
+                attestation: attestation.clone(),
+            },
+        );
+        Signed {
+            answer,
+            attestation,
+        }
+    }
+
+    fn name_entry(&self, token_id: U256) -> Result<Option<NameEntry>, StoreError> {
+        self.store
+            .get(IndexTable::Names, &keys::token(token_id))?
+            .map(|bytes| decode(&bytes, IndexTable::Names))
+            .transpose()
+    }
+
+    /// The primary name of `owner` and the block it was set at.
+    fn primary_of(&self, owner: Address) -> Result<Option<(U256, u64)>, StoreError> {
+        Ok(self
+            .store
+            .get(IndexTable::Primary, owner.as_slice())?
+            .filter(|bytes| bytes.len() == 40)
+            .map(|bytes| {
+                (
+                    U256::from_be_slice(&bytes[..32]),
+                    u64::from_be_bytes(bytes[32..].try_into().expect("8 bytes")),
+                )
+            }))
+    }
+
+    /// The signed answer about `name`, `None` if it was never registered.
+    pub fn name(&self, name: &Name) -> Result<Option<Signed<NameAnswer>>, StoreError> {
+        let token_id = name.token_id();
+        let Some(entry) = self.name_entry(token_id)? else {
+            return Ok(None);
+        };
+        if entry.label.is_empty() {
+            return Ok(None);
+        }
+        let (primary_token, primary_block) = self.primary_of(entry.owner)?.unwrap_or_default();
+        let valid = entry.flag.is_none();
+        let answer = NameAnswer {
+            name: entry.label.clone(),
+            token_id,
+            owner: entry.owner,
+            expiry: entry.expiry,
+            session_id: if valid {
+                SessionId::from_key(entry.session_key)
+            } else {
+                None
+            },
+            evm_address: (valid && entry.evm_address != Address::ZERO).then_some(entry.evm_address),
+            primary: valid && primary_token == token_id && entry.owner != Address::ZERO,
+            valid,
+        };
+        let block = entry.changed_block.max(primary_block);
+        Ok(Some(self.sign(
+            Kind::Name,
+            self.deployment.contracts.name_registry,
+            &keys::token(token_id),
+            block,
+            answer,
+        )))
+    }
+
+    /// The signed primary name of `session_id`: among the valid, live names whose record holds
+    /// it and that are their owner's primary name, the most recently changed.
+    pub fn reverse(&self, session_id: SessionId) -> Result<Signed<ReverseAnswer>, StoreError> {
+        let now = self.status.head().answer.timestamp;
+        let mut best: Option<(u64, NameEntry)> = None;
+        let mut block = 0;
+        for (key, _) in self
+            .store
+            .scan_prefix(IndexTable::SessionNames, session_id.key().as_slice())?
+        {
+            let token_id = U256::from_be_slice(&key[32..]);
+            let Some(entry) = self.name_entry(token_id)? else {
+                continue;
+            };
+            block = block.max(entry.changed_block);
+            let Some((primary, primary_block)) = self.primary_of(entry.owner)? else {
+                continue;
+            };
+            block = block.max(primary_block);
+            let live = now < entry.expiry;
+            if primary == token_id && entry.flag.is_none() && live && !entry.label.is_empty() {
+                let changed = entry.changed_block.max(primary_block);
+                if best.as_ref().is_none_or(|(b, _)| changed > *b) {
+                    best = Some((changed, entry));
+                }
+            }
+        }
+        let answer = ReverseAnswer {
+            session_id,
+            name: best.as_ref().map(|(_, e)| e.label.clone()),
+            owner: best.as_ref().map(|(_, e)| e.owner),
+        };
+        Ok(self.sign(
+            Kind::Reverse,
+            self.deployment.contracts.name_registry,
+            session_id.key().as_slice(),
+            block,
+            answer,
+        ))
+    }
+
+    /// The signed list of names `owner` holds.
+    pub fn owner_names(&self, owner: Address) -> Result<Signed<OwnerNamesAnswer>, StoreError> {
+        let mut names = Vec::new();
+        let mut block = 0;
+        let (primary_token, primary_block) = self.primary_of(owner)?.unwrap_or_default();
+        let mut primary = None;
+        for (key, _) in self
+            .store
+            .scan_prefix(IndexTable::OwnerNames, owner.as_slice())?
+        {
+            let token_id = U256::from_be_slice(&key[20..]);
+            let Some(entry) = self.name_entry(token_id)? else {
+                continue;
+            };
+            block = block.max(entry.changed_block);
+            if entry.flag.is_some() || entry.label.is_empty() {
+                continue;
+            }
+            if token_id == primary_token {
+                primary = Some(entry.label.clone());
+                block = block.max(primary_block);
+            }
+            names.push(entry.label);
+        }
+        names.sort();
+        let answer = OwnerNamesAnswer {
+            owner,
+            names,
+            primary,
+        };
+        Ok(self.sign(
+            Kind::List,
+            self.deployment.contracts.name_registry,
+            owner.as_slice(),
+            block,
+            answer,
+        ))
+    }
+
+    /// The signed premium status of `session_id`.
+    pub fn premium(&self, session_id: SessionId) -> Result<Signed<PremiumAnswer>, StoreError> {
+        let entry: Option<PremiumEntry> = self
+            .store
+            .get(IndexTable::Premium, session_id.key().as_slice())?
+            .map(|bytes| decode(&bytes, IndexTable::Premium))
+            .transpose()?;
+        let (expiry, block) = entry.map_or((0, 0), |e| (e.expiry, e.changed_block));
+        Ok(self.sign(
+            Kind::Premium,
+            self.deployment.contracts.premium,
+            session_id.key().as_slice(),
+            block,
+            PremiumAnswer { session_id, expiry },
+        ))
+    }
+
+    fn node_answer(&self, entry: NodeEntry) -> Signed<NodeAnswer> {
+        let answer = NodeAnswer {
+            node_id: entry.node_id,
+            operator: entry.operator,
+            ed25519_key: NodeKey(entry.ed25519_key.0),
+            key_proof_valid: entry.key_proof_valid,
+            signer: entry.signer,
+            url: entry.url,
+            fee_bps: entry.fee_bps,
+            requirement: entry.requirement,
+            total_staked: entry.total_staked,
+            state: entry.state,
+            unlock_time: entry.unlock_time,
+            contributors: entry
+                .contributors
+                .into_iter()
+                .map(|s| ContributorAnswer {
+                    account: s.account,
+                    stake: s.amount,
+                })
+                .collect(),
+        };
+        self.sign(
+            Kind::Node,
+            self.deployment.contracts.node_staking,
+            &entry.node_id.to_be_bytes(),
+            entry.changed_block,
+            answer,
+        )
+    }
+
+    /// Every node, signed, in id order.
+    pub fn nodes(&self) -> Result<Vec<Signed<NodeAnswer>>, StoreError> {
+        self.store
+            .scan_prefix(IndexTable::Nodes, &[])?
+            .into_iter()
+            .map(|(_, bytes)| Ok(self.node_answer(decode(&bytes, IndexTable::Nodes)?)))
+            .collect()
+    }
+
+    /// One node, signed.
+    pub fn node(&self, node_id: u64) -> Result<Option<Signed<NodeAnswer>>, StoreError> {
+        self.store
+            .get(IndexTable::Nodes, &node_id.to_be_bytes())?
+            .map(|bytes| Ok(self.node_answer(decode(&bytes, IndexTable::Nodes)?)))
+            .transpose()
+    }
+
+    /// Every live listing (unexpired, seller still the owner, name live and valid), signed.
+    pub fn listings(&self) -> Result<Vec<Signed<ListingAnswer>>, StoreError> {
+        let now = self.status.head().answer.timestamp;
+        let mut out = Vec::new();
+        for (key, bytes) in self.store.scan_prefix(IndexTable::Listings, &[])? {
+            let listing: ListingEntry = decode(&bytes, IndexTable::Listings)?;
+            let token_id = U256::from_be_slice(&key);
+            let Some(entry) = self.name_entry(token_id)? else {
+                continue;
+            };
+            let live = listing.end_time > now
+                && entry.owner == listing.seller
+                && entry.expiry > now
+                && entry.flag.is_none();
+            if !live {
+                continue;
+            }
+            let answer = ListingAnswer {
+                name: entry.label,
+                token_id,
+                seller: listing.seller,
+                price: listing.price,
+                end_time: listing.end_time,
+            };
+            out.push(self.sign(
+                Kind::List,
+                self.deployment.contracts.name_market,
+                &key,
+                listing.changed_block,
+                answer,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The unexpired offers on `name`, highest first, signed.
+    pub fn offers(&self, name: &Name) -> Result<Vec<Signed<OfferAnswer>>, StoreError> {
+        let now = self.status.head().answer.timestamp;
+        let token_id = name.token_id();
+        let mut out = Vec::new();
+        for (key, bytes) in self
+            .store
+            .scan_prefix(IndexTable::Offers, &keys::token(token_id))?
+        {
+            let offer: OfferEntry = decode(&bytes, IndexTable::Offers)?;
+            if offer.end_time <= now {
+                continue;
+            }
+            let answer = OfferAnswer {
+                name: name.to_string(),
+                token_id,
+                bidder: Address::from_slice(&key[32..]),
+                amount: offer.amount,
+                end_time: offer.end_time,
+            };
+            out.push(self.sign(
+                Kind::List,
+                self.deployment.contracts.name_market,
+                &key,
+                offer.changed_block,
+                answer,
+            ));
+        }
+        out.sort_by_key(|offer| std::cmp::Reverse(offer.answer.amount));
+        Ok(out)
+    }
+
+    /// Every flagged event, oldest first.
+    pub fn flagged(&self) -> Result<Vec<sesh_core::api::FlaggedEvent>, StoreError> {
+        self.store
+            .scan_prefix(IndexTable::Flagged, &[])?
+            .into_iter()
+            .map(|(_, bytes)| decode(&bytes, IndexTable::Flagged))
+            .collect()
+    }
+}

@@ -1,0 +1,122 @@
+//! `registry-node run`: index and serve until SIGINT or SIGTERM.
+
+use crate::app::{App, AppState};
+use crate::config::{Config, NodeArgs};
+use crate::error::NodeError;
+use crate::indexer::{Indexer, IndexerConfig};
+use crate::metrics::Metrics;
+use crate::status::Status;
+use crate::store::Store;
+use crate::{key, router, shutdown};
+use alloy::providers::{Provider, ProviderBuilder};
+use eyre::WrapErr;
+use sesh_core::deployment::Deployment;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// Arguments of `run` (everything is in the shared node options).
+#[derive(Debug, Default, clap::Args)]
+pub struct Args {}
+
+impl Args {
+    /// Runs the node.
+    pub async fn execute(self, node: &NodeArgs) -> eyre::Result<()> {
+        let config = Config::resolve(node)?;
+        let deployment = Deployment::load(config.require_deployment()?)?;
+        let signer = Arc::new(key::load(&config.key_file)?);
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| NodeError::Io {
+            what: format!(
+                "cannot create the data folder {}",
+                config.data_dir.display()
+            ),
+            source,
+        })?;
+        let store = Arc::new(Store::open(
+            &config.data_dir.join("index.redb"),
+            deployment.chain_id,
+            &deployment.contracts,
+            deployment.deploy_block,
+        )?);
+        let provider = ProviderBuilder::new()
+            .connect_http(
+                config
+                    .require_rpc_url()?
+                    .parse()
+                    .wrap_err("the RPC URL is not a URL")?,
+            )
+            .erased();
+        match tokio::time::timeout(config.rpc_timeout, provider.get_chain_id()).await {
+            Ok(Ok(chain_id)) if chain_id != deployment.chain_id => {
+                return Err(NodeError::Config(format!(
+                    "the RPC serves chain {chain_id}, the deployment manifest is for chain {}",
+                    deployment.chain_id
+                ))
+                .into());
+            }
+            Ok(Ok(_)) => {}
+            _ => tracing::warn!(
+                "the RPC does not answer yet; serving the index as it is and retrying"
+            ),
+        }
+
+        let cursor = store.cursor()?;
+        let status = Arc::new(Status::new(
+            signer.clone(),
+            deployment.chain_id,
+            deployment.contracts.name_registry,
+            config.confirmations,
+            cursor,
+        ));
+        let metrics = Arc::new(Metrics::default());
+        let app = AppState(Arc::new(App::new(
+            store.clone(),
+            signer.clone(),
+            deployment.clone(),
+            status.clone(),
+            metrics.clone(),
+            provider.clone(),
+            config.rpc_timeout,
+            config.enable_dump,
+        )));
+
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| NodeError::Io {
+                what: format!("cannot listen on {}", config.listen),
+                source,
+            })?;
+        let address = listener.local_addr().wrap_err("no local address")?;
+        tracing::info!(%address, node_key = %signer.node_key(), chain_id = deployment.chain_id, "registry node listening");
+        println!(
+            "registry-node {} listening on http://{address}",
+            signer.node_key()
+        );
+
+        let cancel = CancellationToken::new();
+        shutdown::cancel_on_signal(cancel.clone());
+        let indexer = Indexer::new(
+            provider,
+            store,
+            deployment,
+            IndexerConfig {
+                confirmations: config.confirmations,
+                poll_interval: config.poll_interval,
+                initial_range: 2_000.min(config.max_range),
+                max_range: config.max_range,
+                reorg_window: config.reorg_window,
+                rpc_timeout: config.rpc_timeout,
+            },
+            status,
+            metrics,
+        );
+        let indexer = tokio::spawn(indexer.run(cancel.clone()));
+        let server = axum::serve(listener, router::router(app))
+            .with_graceful_shutdown(cancel.clone().cancelled_owned());
+        let served = server.await;
+        cancel.cancel();
+        indexer.await.wrap_err("the indexer task panicked")?;
+        served.wrap_err("the HTTP server failed")?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}

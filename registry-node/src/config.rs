@@ -1,0 +1,213 @@
+//! Configuration: a TOML file, environment variables and flags, in increasing
+//! order of precedence. [`NodeArgs`] is what clap reads (flags and `SESH_NODE_*`
+//! variables); [`FileConfig`] is the file; [`Config`] is the resolved whole.
+
+use crate::error::{NodeError, NodeResult};
+use clap::Args;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Options shared by every subcommand.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Node options")]
+pub struct NodeArgs {
+    /// Read settings from the TOML file FILE (flags and environment variables win).
+    #[arg(long, global = true, env = "SESH_NODE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use the chain's HTTP JSON-RPC endpoint URL.
+    #[arg(long, global = true, env = "SESH_NODE_RPC_URL", value_name = "URL")]
+    pub rpc_url: Option<String>,
+    /// Follow the deployment described by the manifest FILE (contracts/deployments/<chainId>.json).
+    #[arg(long, global = true, env = "SESH_NODE_DEPLOYMENT", value_name = "FILE")]
+    pub deployment: Option<PathBuf>,
+    /// Keep the index and the key in DIR (default ./registry-data).
+    #[arg(long, global = true, env = "SESH_NODE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Serve HTTP on ADDR (default 127.0.0.1:8547; port 0 picks a free one).
+    #[arg(long, global = true, env = "SESH_NODE_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Stay NUM blocks behind the chain head (default 2).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_CONFIRMATIONS",
+        value_name = "NUM"
+    )]
+    pub confirmations: Option<u64>,
+    /// Read the Ed25519 node key from FILE (default <data dir>/node.key).
+    #[arg(long, global = true, env = "SESH_NODE_KEY_FILE", value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Poll the chain head every MS milliseconds once caught up (default 1000).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_POLL_INTERVAL_MS",
+        value_name = "MS"
+    )]
+    pub poll_interval_ms: Option<u64>,
+    /// Ask eth_getLogs for at most NUM blocks at once (default 10000; shrinks on errors).
+    #[arg(long, global = true, env = "SESH_NODE_MAX_RANGE", value_name = "NUM")]
+    pub max_range: Option<u64>,
+    /// Serve GET /v1/debug/dump (the whole index; for tests and audits).
+    #[arg(long, global = true, env = "SESH_NODE_ENABLE_DUMP")]
+    pub enable_dump: bool,
+}
+
+/// The configuration file (every key optional; same names as the flags, with `_`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// See [`NodeArgs::rpc_url`].
+    pub rpc_url: Option<String>,
+    /// See [`NodeArgs::deployment`].
+    pub deployment: Option<PathBuf>,
+    /// See [`NodeArgs::data_dir`].
+    pub data_dir: Option<PathBuf>,
+    /// See [`NodeArgs::listen`].
+    pub listen: Option<SocketAddr>,
+    /// See [`NodeArgs::confirmations`].
+    pub confirmations: Option<u64>,
+    /// See [`NodeArgs::key_file`].
+    pub key_file: Option<PathBuf>,
+    /// See [`NodeArgs::poll_interval_ms`].
+    pub poll_interval_ms: Option<u64>,
+    /// See [`NodeArgs::max_range`].
+    pub max_range: Option<u64>,
+    /// Blocks of undo log kept for reorgs (default 4096).
+    pub reorg_window: Option<u64>,
+    /// Seconds before an RPC call is abandoned (default 10).
+    pub rpc_timeout_secs: Option<u64>,
+    /// See [`NodeArgs::enable_dump`].
+    pub enable_dump: Option<bool>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// HTTP JSON-RPC URL.
+    pub rpc_url: Option<String>,
+    /// Deployment manifest.
+    pub deployment: Option<PathBuf>,
+    /// Data folder.
+    pub data_dir: PathBuf,
+    /// Listen address.
+    pub listen: SocketAddr,
+    /// Confirmation depth.
+    pub confirmations: u64,
+    /// Node key file.
+    pub key_file: PathBuf,
+    /// Poll interval.
+    pub poll_interval: Duration,
+    /// Largest eth_getLogs range.
+    pub max_range: u64,
+    /// Undo log depth.
+    pub reorg_window: u64,
+    /// RPC call timeout.
+    pub rpc_timeout: Duration,
+    /// Serve the dump route.
+    pub enable_dump: bool,
+}
+
+impl FileConfig {
+    /// Reads a TOML file.
+    pub fn load(path: &Path) -> NodeResult<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| NodeError::Config(format!("cannot read {}: {e}", path.display())))?;
+        toml::from_str(&text)
+            .map_err(|e| NodeError::Config(format!("{} is not valid: {e}", path.display())))
+    }
+}
+
+impl Config {
+    /// Flags and environment (in `args`) over the file over the defaults.
+    pub fn resolve(args: &NodeArgs) -> NodeResult<Self> {
+        let file = match &args.config {
+            Some(path) => FileConfig::load(path)?,
+            None => FileConfig::default(),
+        };
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("registry-data"));
+        let key_file = args
+            .key_file
+            .clone()
+            .or(file.key_file)
+            .unwrap_or_else(|| data_dir.join("node.key"));
+        Ok(Self {
+            rpc_url: args.rpc_url.clone().or(file.rpc_url),
+            deployment: args.deployment.clone().or(file.deployment),
+            listen: args
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8547))),
+            confirmations: args.confirmations.or(file.confirmations).unwrap_or(2),
+            poll_interval: Duration::from_millis(
+                args.poll_interval_ms
+                    .or(file.poll_interval_ms)
+                    .unwrap_or(1000)
+                    .max(10),
+            ),
+            max_range: args.max_range.or(file.max_range).unwrap_or(10_000).max(1),
+            reorg_window: file.reorg_window.unwrap_or(4096).max(16),
+            rpc_timeout: Duration::from_secs(file.rpc_timeout_secs.unwrap_or(10).max(1)),
+            enable_dump: args.enable_dump || file.enable_dump.unwrap_or(false),
+            data_dir,
+            key_file,
+        })
+    }
+
+    /// The RPC URL, or an error that says how to set it.
+    pub fn require_rpc_url(&self) -> NodeResult<&str> {
+        self.rpc_url.as_deref().ok_or_else(|| {
+            NodeError::Config(
+                "no RPC URL: pass --rpc-url, set SESH_NODE_RPC_URL or rpc_url in the config file"
+                    .into(),
+            )
+        })
+    }
+
+    /// The manifest path, or an error that says how to set it.
+    pub fn require_deployment(&self) -> NodeResult<&Path> {
+        self.deployment.as_deref().ok_or_else(|| {
+            NodeError::Config(
+                "no deployment manifest: pass --deployment, set SESH_NODE_DEPLOYMENT or deployment in the config file".into(),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_which_wins_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("node.toml");
+        std::fs::write(
+            &file,
+            "rpc_url = \"http://file:8545\"\nconfirmations = 5\ndata_dir = \"/srv/reg\"\nreorg_window = 100\n",
+        )
+        .unwrap();
+        let args = NodeArgs {
+            config: Some(file.clone()),
+            confirmations: Some(1),
+            ..NodeArgs::default()
+        };
+        let config = Config::resolve(&args).unwrap();
+        assert_eq!(config.rpc_url.as_deref(), Some("http://file:8545"));
+        assert_eq!(config.confirmations, 1);
+        assert_eq!(config.key_file, PathBuf::from("/srv/reg/node.key"));
+        assert_eq!(config.reorg_window, 100);
+        assert_eq!(config.listen.port(), 8547);
+        assert!(config.require_deployment().is_err());
+
+        std::fs::write(&file, "unknown_key = 1\n").unwrap();
+        let error = Config::resolve(&args).unwrap_err().to_string();
+        assert!(error.contains("unknown_key"), "{error}");
+    }
+}

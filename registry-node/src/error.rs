@@ -1,0 +1,127 @@
+//! Errors: [`NodeError`] for starting and running the node, [`ApiError`] for
+//! HTTP answers (a closed enum: every status code is decided in one `match`).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use sesh_core::api::{ErrorBody, ErrorDetail};
+use sesh_core::{NameError, SessionIdError};
+
+/// Why the node cannot start or keep running.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// The configuration is incomplete or invalid.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// The node key file.
+    #[error("node key {path}: {reason}")]
+    Key {
+        /// The key file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The deployment manifest.
+    #[error(transparent)]
+    Deployment(#[from] sesh_core::deployment::DeploymentError),
+    /// The index.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The RPC.
+    #[error("rpc: {0}")]
+    Rpc(String),
+    /// I/O (binding the listen address, the data folder).
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// A `Result` of the node.
+pub type NodeResult<T> = Result<T, NodeError>;
+
+/// Why a request is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The name breaks a name rule (the rule's message, verbatim).
+    #[error("{0}")]
+    InvalidName(#[from] NameError),
+    /// The Session ID is malformed.
+    #[error("{0}")]
+    InvalidSessionId(#[from] SessionIdError),
+    /// Another malformed parameter or body.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The body is larger than the node accepts.
+    #[error("{0}")]
+    TooLarge(String),
+    /// Nothing is known under this key.
+    #[error("{0}")]
+    NotFound(String),
+    /// The answer needs the chain, which does not answer now.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A bug or a broken store: logged, answered with a generic message.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The status code of each variant.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::InvalidName(_) | Self::InvalidSessionId(_) | Self::BadRequest(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::TooLarge(rejection.body_text())
+        } else {
+            Self::BadRequest(rejection.body_text())
+        }
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let detail = match &self {
+            Self::Internal(message) => {
+                tracing::error!(%message, "internal error");
+                "internal error".to_string()
+            }
+            other => other.to_string(),
+        };
+        let body = ErrorBody {
+            errors: vec![ErrorDetail { detail }],
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// A `Result` of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,513 @@
+//! Decoding the contracts' logs and applying them to the index.
+
+use crate::model::{ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry, Stake};
+use crate::store::tables::IndexTable;
+use crate::store::{Batch, StoreError, StoreResult, keys};
+use crate::verify::PaidEvent;
+use alloy::primitives::{Address, B256, U256, keccak256};
+use alloy::rpc::types::Log;
+use alloy::sol_types::SolEventInterface;
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sesh_core::api::{FlaggedEvent, NodeState};
+use sesh_core::bindings::name_market::NameMarket::NameMarketEvents;
+use sesh_core::bindings::name_registry::NameRegistry::NameRegistryEvents;
+use sesh_core::bindings::node_staking::NodeStaking::NodeStakingEvents;
+use sesh_core::bindings::premium::Premium::PremiumEvents;
+use sesh_core::deployment::Contracts;
+
+/// A decoded event of one of the indexed contracts.
+#[derive(Debug)]
+pub enum Event {
+    /// `NameRegistry`.
+    Registry(NameRegistryEvents),
+    /// `NameMarket`.
+    Market(NameMarketEvents),
+    /// `Premium`.
+    Premium(PremiumEvents),
+    /// `NodeStaking`.
+    Staking(NodeStakingEvents),
+}
+
+/// A decoded log with its position.
+#[derive(Debug)]
+pub struct Decoded {
+    /// Block number.
+    pub block: u64,
+    /// Block hash.
+    pub block_hash: B256,
+    /// Log index in the block.
+    pub log_index: u64,
+    /// Transaction hash.
+    pub tx_hash: B256,
+    /// The emitting contract.
+    pub contract: Address,
+    /// The event.
+    pub event: Event,
+}
+
+/// Decodes `log` if it is an event of one of `contracts` this index uses.
+pub fn decode(log: &Log, contracts: &Contracts) -> Option<Decoded> {
+    let address = log.inner.address;
+    let topics = log.inner.topics();
+    let data = &log.inner.data.data;
+    let event = if address == contracts.name_registry {
+        Event::Registry(NameRegistryEvents::decode_raw_log(topics, data).ok()?)
+    } else if address == contracts.name_market {
+        Event::Market(NameMarketEvents::decode_raw_log(topics, data).ok()?)
+    } else if address == contracts.premium {
+        Event::Premium(PremiumEvents::decode_raw_log(topics, data).ok()?)
+    } else if address == contracts.node_staking {
+        Event::Staking(NodeStakingEvents::decode_raw_log(topics, data).ok()?)
+    } else {
+        return None;
+    };
+    Some(Decoded {
+        block: log.block_number?,
+        block_hash: log.block_hash?,
+        log_index: log.log_index?,
+        tx_hash: log.transaction_hash?,
+        contract: address,
+        event,
+    })
+}
+
+impl Decoded {
+    /// The fee this event says was paid into the pool, if it is a paid event.
+    pub fn paid(&self) -> Option<PaidEvent> {
+        let (event, subject, price) = match &self.event {
+            Event::Registry(NameRegistryEvents::NameRegistered(e)) => (
+                "NameRegistered",
+                e.label.clone(),
+                e.rent.saturating_add(e.premium),
+            ),
+            Event::Registry(NameRegistryEvents::NameRenewed(e)) => {
+                ("NameRenewed", e.label.clone(), e.rent)
+            }
+            Event::Premium(PremiumEvents::PremiumPurchased(e)) => (
+                "PremiumPurchased",
+                format!("05{}", hex::encode(e.sessionKey)),
+                e.cost,
+            ),
+            Event::Market(NameMarketEvents::Sold(e)) => ("Sold", e.tokenId.to_string(), e.fee),
+            Event::Market(NameMarketEvents::OfferAccepted(e)) => {
+                ("OfferAccepted", e.tokenId.to_string(), e.fee)
+            }
+            _ => return None,
+        };
+        Some(PaidEvent {
+            event,
+            subject,
+            price,
+        })
+    }
+}
+
+/// What applying needs besides the log.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// The chain id (part of the node key proof message).
+    pub chain_id: u64,
+    /// The contracts.
+    pub contracts: &'a Contracts,
+}
+
+fn read<T: DeserializeOwned>(
+    batch: &Batch,
+    table: IndexTable,
+    key: &[u8],
+) -> StoreResult<Option<T>> {
+    batch
+        .get(table, key)?
+        .map(|bytes| serde_json::from_slice(&bytes))
+        .transpose()
+        .map_err(|_| StoreError::Corrupt { what: table.name() })
+}
+
+fn write<T: Serialize>(
+    batch: &mut Batch,
+    table: IndexTable,
+    key: &[u8],
+    value: &T,
+) -> StoreResult<()> {
+    batch.put(
+        table,
+        key,
+        &serde_json::to_vec(value).expect("index values serialize"),
+    )
+}
+
+fn name_entry(batch: &Batch, token_id: U256, block: u64) -> StoreResult<NameEntry> {
+    Ok(
+        read(batch, IndexTable::Names, &keys::token(token_id))?.unwrap_or(NameEntry {
+            label: String::new(),
+            token_id,
+            owner: Address::ZERO,
+            expiry: 0,
+            session_key: B256::ZERO,
+            evm_address: Address::ZERO,
+            flag: None,
+            changed_block: block,
+        }),
+    )
+}
+
+fn set_record(
+    batch: &mut Batch,
+    entry: &mut NameEntry,
+    session_key: B256,
+    evm_address: Address,
+) -> StoreResult<()> {
+    if entry.session_key != session_key {
+        if entry.session_key != B256::ZERO {
+            batch.delete(
+                IndexTable::SessionNames,
+                &keys::session_name(entry.session_key, entry.token_id),
+            )?;
+        }
+        if session_key != B256::ZERO {
+            batch.put(
+                IndexTable::SessionNames,
+                &keys::session_name(session_key, entry.token_id),
+                &[],
+            )?;
+        }
+    }
+    entry.session_key = session_key;
+    entry.evm_address = evm_address;
+    Ok(())
+}
+
+fn set_primary(batch: &mut Batch, owner: Address, token_id: U256, block: u64) -> StoreResult<()> {
+    let mut value = keys::token(token_id).to_vec();
+    value.extend_from_slice(&block.to_be_bytes());
+    batch.put(IndexTable::Primary, owner.as_slice(), &value)
+}
+
+fn flag_event(
+    batch: &mut Batch,
+    log: &Decoded,
+    paid: &PaidEvent,
+    amount: U256,
+    reason: &str,
+) -> StoreResult<()> {
+    let flagged = FlaggedEvent {
+        block: log.block,
+        log_index: log.log_index,
+        tx_hash: log.tx_hash,
+        contract: log.contract,
+        event: paid.event.to_string(),
+        subject: paid.subject.clone(),
+        price: paid.price,
+        paid: amount,
+        reason: reason.to_string(),
+    };
+    write(
+        batch,
+        IndexTable::Flagged,
+        &keys::position(log.block, log.log_index),
+        &flagged,
+    )
+}
+
+/// The bytes a node key signs to register (`NodeStaking.ed25519Message`):
+/// `"sesh-node-key" ‖ chainid (32) ‖ staking contract ‖ operator ‖ signer`.
+pub fn node_key_message(
+    chain_id: u64,
+    staking: Address,
+    operator: Address,
+    signer: Address,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(13 + 32 + 60);
+    out.extend_from_slice(b"sesh-node-key");
+    out.extend_from_slice(&U256::from(chain_id).to_be_bytes::<32>());
+    out.extend_from_slice(staking.as_slice());
+    out.extend_from_slice(operator.as_slice());
+    out.extend_from_slice(signer.as_slice());
+    out
+}
+
+fn key_proof_valid(message: &[u8], key: B256, signature: &[u8]) -> bool {
+    let Ok(key) = VerifyingKey::from_bytes(&key.0) else {
+        return false;
+    };
+    let Ok(signature) = <[u8; 64]>::try_from(signature) else {
+        return false;
+    };
+    key.verify(message, &Signature::from_bytes(&signature))
+        .is_ok()
+}
+
+/// Applies one decoded log. `failure` is set when the log is a paid event whose transaction
+/// did not pay the pool: `(amount that reached the pool, reason)`.
+pub fn apply(
+    batch: &mut Batch,
+    ctx: &Context<'_>,
+    log: &Decoded,
+    failure: Option<(U256, &str)>,
+) -> StoreResult<()> {
+    batch.set_block(log.block)?;
+    let block = log.block;
+    if let (Some(paid), Some((amount, reason))) = (log.paid(), failure) {
+        flag_event(batch, log, &paid, amount, reason)?;
+    }
+    let flag = failure.map(|(_, reason)| reason.to_string());
+    match &log.event {
+        Event::Registry(event) => apply_registry(batch, event, block, flag),
+        Event::Market(event) => apply_market(batch, event, block, flag),
+        Event::Premium(PremiumEvents::PremiumPurchased(e)) => {
+            if flag.is_none() {
+                write(
+                    batch,
+                    IndexTable::Premium,
+                    e.sessionKey.as_slice(),
+                    &PremiumEntry {
+                        expiry: u64::try_from(e.expiry).unwrap_or(u64::MAX),
+                        changed_block: block,
+                    },
+                )?;
+            }
+            Ok(())
+        }
+        Event::Premium(_) => Ok(()),
+        Event::Staking(event) => apply_staking(batch, ctx, event, block),
+    }
+}
+
+fn apply_registry(
+    batch: &mut Batch,
+    event: &NameRegistryEvents,
+    block: u64,
+    flag: Option<String>,
+) -> StoreResult<()> {
+    match event {
+        NameRegistryEvents::Transfer(e) => {
+            let token_id = e.id;
+            let mut entry = name_entry(batch, token_id, block)?;
+            if e.from != Address::ZERO {
+                batch.delete(IndexTable::OwnerNames, &keys::owner_name(e.from, token_id))?;
+                // A listing dies once its name changes hands, even if the name comes back
+                // (the contract ties listings to the name's transfer count).
+                batch.delete(IndexTable::Listings, &keys::token(token_id))?;
+            }
+            if e.to != Address::ZERO {
+                batch.put(
+                    IndexTable::OwnerNames,
+                    &keys::owner_name(e.to, token_id),
+                    &[],
+                )?;
+            }
+            entry.owner = e.to;
+            entry.changed_block = block;
+            write(batch, IndexTable::Names, &keys::token(token_id), &entry)
+        }
+        NameRegistryEvents::NameRegistered(e) => {
+            let mut entry = name_entry(batch, e.tokenId, block)?;
+            entry.label = e.label.clone();
+            entry.owner = e.owner;
+            entry.expiry = u64::try_from(e.expiry).unwrap_or(u64::MAX);
+            set_record(batch, &mut entry, e.sessionKey, e.evmAddress)?;
+            if e.primary && flag.is_none() {
+                set_primary(batch, e.owner, e.tokenId, block)?;
+            }
+            entry.flag = flag;
+            entry.changed_block = block;
+            write(batch, IndexTable::Names, &keys::token(e.tokenId), &entry)
+        }
+        NameRegistryEvents::NameRenewed(e) => {
+            if flag.is_some() {
+                return Ok(());
+            }
+            let mut entry = name_entry(batch, e.tokenId, block)?;
+            entry.expiry = u64::try_from(e.expiry).unwrap_or(u64::MAX);
+            entry.changed_block = block;
+            write(batch, IndexTable::Names, &keys::token(e.tokenId), &entry)
+        }
+        NameRegistryEvents::RecordSet(e) => {
+            let mut entry = name_entry(batch, e.tokenId, block)?;
+            set_record(batch, &mut entry, e.sessionKey, e.evmAddress)?;
+            entry.changed_block = block;
+            write(batch, IndexTable::Names, &keys::token(e.tokenId), &entry)
+        }
+        NameRegistryEvents::PrimaryNameSet(e) => set_primary(batch, e.owner, e.tokenId, block),
+        _ => Ok(()),
+    }
+}
+
+fn apply_market(
+    batch: &mut Batch,
+    event: &NameMarketEvents,
+    block: u64,
+    flag: Option<String>,
+) -> StoreResult<()> {
+    let flag_name = |batch: &mut Batch, token_id: U256, flag: Option<String>| -> StoreResult<()> {
+        if flag.is_none() {
+            return Ok(());
+        }
+        let mut entry = name_entry(batch, token_id, block)?;
+        entry.flag = flag;
+        entry.changed_block = block;
+        write(batch, IndexTable::Names, &keys::token(token_id), &entry)
+    };
+    match event {
+        NameMarketEvents::Listed(e) => write(
+            batch,
+            IndexTable::Listings,
+            &keys::token(e.tokenId),
+            &ListingEntry {
+                seller: e.seller,
+                price: e.price,
+                end_time: u64::try_from(e.endTime).unwrap_or(u64::MAX),
+                changed_block: block,
+            },
+        ),
+        NameMarketEvents::Unlisted(e) => {
+            batch.delete(IndexTable::Listings, &keys::token(e.tokenId))
+        }
+        NameMarketEvents::Sold(e) => {
+            batch.delete(IndexTable::Listings, &keys::token(e.tokenId))?;
+            flag_name(batch, e.tokenId, flag)
+        }
+        NameMarketEvents::OfferMade(e) => write(
+            batch,
+            IndexTable::Offers,
+            &keys::offer(e.tokenId, e.bidder),
+            &OfferEntry {
+                amount: e.amount,
+                end_time: u64::try_from(e.endTime).unwrap_or(u64::MAX),
+                changed_block: block,
+            },
+        ),
+        NameMarketEvents::OfferCancelled(e) => {
+            batch.delete(IndexTable::Offers, &keys::offer(e.tokenId, e.bidder))
+        }
+        NameMarketEvents::OfferAccepted(e) => {
+            batch.delete(IndexTable::Offers, &keys::offer(e.tokenId, e.bidder))?;
+            flag_name(batch, e.tokenId, flag)
+        }
+        _ => Ok(()),
+    }
+}
+
+fn node_key(node_id: U256) -> [u8; 8] {
+    u64::try_from(node_id).unwrap_or(u64::MAX).to_be_bytes()
+}
+
+fn apply_staking(
+    batch: &mut Batch,
+    ctx: &Context<'_>,
+    event: &NodeStakingEvents,
+    block: u64,
+) -> StoreResult<()> {
+    let update =
+        |batch: &mut Batch, node_id: U256, change: &dyn Fn(&mut NodeEntry)| -> StoreResult<()> {
+            let key = node_key(node_id);
+            let Some(mut entry) = read::<NodeEntry>(batch, IndexTable::Nodes, &key)? else {
+                return Ok(());
+            };
+            change(&mut entry);
+            entry.changed_block = block;
+            write(batch, IndexTable::Nodes, &key, &entry)
+        };
+    match event {
+        NodeStakingEvents::NodeCreated(e) => {
+            let message = node_key_message(
+                ctx.chain_id,
+                ctx.contracts.node_staking,
+                e.operator,
+                e.signer,
+            );
+            let entry = NodeEntry {
+                node_id: u64::try_from(e.nodeId).unwrap_or(u64::MAX),
+                operator: e.operator,
+                ed25519_key: e.ed25519Key,
+                key_proof_valid: key_proof_valid(&message, e.ed25519Key, &e.ed25519Signature),
+                signer: e.signer,
+                url: e.url.clone(),
+                fee_bps: u64::try_from(e.feeBps).unwrap_or(u64::MAX),
+                requirement: e.requirement,
+                total_staked: U256::ZERO,
+                state: NodeState::Open,
+                unlock_time: 0,
+                contributors: Vec::new(),
+                changed_block: block,
+            };
+            write(batch, IndexTable::Nodes, &node_key(e.nodeId), &entry)
+        }
+        NodeStakingEvents::Contributed(e) => update(batch, e.nodeId, &|node| {
+            node.total_staked = node.total_staked.saturating_add(e.amount);
+            match node
+                .contributors
+                .iter_mut()
+                .find(|s| s.account == e.contributor)
+            {
+                Some(stake) => stake.amount = stake.amount.saturating_add(e.amount),
+                None => node.contributors.push(Stake {
+                    account: e.contributor,
+                    amount: e.amount,
+                }),
+            }
+        }),
+        NodeStakingEvents::ContributionWithdrawn(e) => update(batch, e.nodeId, &|node| {
+            withdraw(node, e.contributor, e.amount);
+        }),
+        NodeStakingEvents::StakeWithdrawn(e) => update(batch, e.nodeId, &|node| {
+            withdraw(node, e.contributor, e.amount);
+        }),
+        NodeStakingEvents::NodeActivated(e) => {
+            update(batch, e.nodeId, &|node| node.state = NodeState::Active)
+        }
+        NodeStakingEvents::NodeCancelled(e) => {
+            update(batch, e.nodeId, &|node| node.state = NodeState::Cancelled)
+        }
+        NodeStakingEvents::ExitRequested(e) => update(batch, e.nodeId, &|node| {
+            node.state = NodeState::Exited;
+            node.unlock_time = u64::try_from(e.unlockTime).unwrap_or(u64::MAX);
+        }),
+        NodeStakingEvents::NodeDeregistered(e) => update(batch, e.nodeId, &|node| {
+            node.state = NodeState::Deregistered;
+            node.unlock_time = u64::try_from(e.unlockTime).unwrap_or(u64::MAX);
+            node.total_staked = node.total_staked.saturating_sub(e.penalty);
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn withdraw(node: &mut NodeEntry, account: Address, amount: U256) {
+    node.total_staked = node.total_staked.saturating_sub(amount);
+    if let Some(stake) = node.contributors.iter_mut().find(|s| s.account == account) {
+        stake.amount = stake.amount.saturating_sub(amount);
+    }
+    node.contributors.retain(|s| s.amount != U256::ZERO);
+}
+
+/// `keccak256(label)` as a token id.
+pub fn token_id_of(label: &str) -> U256 {
+    U256::from_be_bytes(keccak256(label.as_bytes()).0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesh_core::attestation::NodeSigner;
+
+    #[test]
+    fn node_key_proofs_check_the_contract_message() {
+        let signer = NodeSigner::from_seed([5; 32]);
+        let staking = Address::repeat_byte(1);
+        let message = node_key_message(
+            31337,
+            staking,
+            Address::repeat_byte(2),
+            Address::repeat_byte(3),
+        );
+        assert_eq!(message.len(), 13 + 32 + 60);
+        let signature = signer.sign_raw(&message);
+        let key = B256::from(signer.node_key().0);
+        assert!(key_proof_valid(&message, key, &signature));
+        let other = node_key_message(1, staking, Address::repeat_byte(2), Address::repeat_byte(3));
+        assert!(!key_proof_valid(&other, key, &signature));
+        assert!(!key_proof_valid(&message, key, &signature[..63]));
+    }
+}

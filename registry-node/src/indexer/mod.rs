@@ -1,0 +1,341 @@
+//! The chain follower: backfills from the deploy block with `eth_getLogs` in
+//! adaptive ranges, then follows new heads by polling, `confirmations` blocks
+//! behind the chain head; verifies paid events against their receipts; detects
+//! reorgs from stored block hashes and rewinds; commits every batch (index
+//! changes, block hashes, cursor) in one redb transaction.
+//!
+//! - [`range`]: the adaptive `eth_getLogs` range;
+//! - [`reorg`]: finding the fork point;
+//! - [`apply`]: decoding logs and applying them to the index.
+
+pub mod apply;
+pub mod range;
+pub mod reorg;
+
+use crate::metrics::Metrics;
+use crate::status::Status;
+use crate::store::{Cursor, Store, StoreError};
+use crate::verify::{self, PaidEvent, Verdict};
+use alloy::eips::BlockNumberOrTag;
+use alloy::primitives::{B256, U256};
+use alloy::providers::{DynProvider, Provider};
+use alloy::rpc::types::Filter;
+use apply::{Context, Decoded};
+use range::AdaptiveRange;
+use reorg::{ChainView, ForkPoint, find_fork_point};
+use sesh_core::deployment::Deployment;
+use std::collections::{BTreeMap, HashMap};
+use std::future::IntoFuture;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+/// Why one indexer step failed (the loop logs it and retries).
+#[derive(Debug, thiserror::Error)]
+pub enum IndexerError {
+    /// The RPC failed or timed out.
+    #[error("rpc: {0}")]
+    Rpc(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The chain moved under a batch; it is retried.
+    #[error("block {0} changed while it was read; retrying")]
+    Moved(u64),
+}
+
+/// How the indexer runs.
+#[derive(Debug, Clone)]
+pub struct IndexerConfig {
+    /// Blocks to stay behind the chain head.
+    pub confirmations: u64,
+    /// Pause between polls once caught up.
+    pub poll_interval: Duration,
+    /// First `eth_getLogs` range.
+    pub initial_range: u64,
+    /// Largest `eth_getLogs` range.
+    pub max_range: u64,
+    /// Blocks of undo log and block hashes kept (deeper reorgs rebuild the index).
+    pub reorg_window: u64,
+    /// Timeout of one RPC call.
+    pub rpc_timeout: Duration,
+}
+
+/// The follower.
+#[derive(Debug)]
+pub struct Indexer {
+    provider: DynProvider,
+    store: Arc<Store>,
+    deployment: Deployment,
+    config: IndexerConfig,
+    status: Arc<Status>,
+    metrics: Arc<Metrics>,
+    range: AdaptiveRange,
+}
+
+struct Rpc<'a> {
+    provider: &'a DynProvider,
+    timeout: Duration,
+}
+
+impl Rpc<'_> {
+    async fn call<T, E: std::fmt::Display>(
+        &self,
+        future: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, IndexerError> {
+        match tokio::time::timeout(self.timeout, future).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(IndexerError::Rpc(error.to_string())),
+            Err(_) => Err(IndexerError::Rpc("timed out".into())),
+        }
+    }
+
+    async fn header(&self, number: u64) -> Result<Option<(B256, u64)>, IndexerError> {
+        let block = self
+            .call(
+                self.provider
+                    .get_block_by_number(BlockNumberOrTag::Number(number))
+                    .into_future(),
+            )
+            .await?;
+        Ok(block.map(|b| (b.header.hash, b.header.timestamp)))
+    }
+}
+
+impl ChainView for Rpc<'_> {
+    type Error = IndexerError;
+
+    async fn hash_at(&self, number: u64) -> Result<Option<B256>, IndexerError> {
+        Ok(self.header(number).await?.map(|(hash, _)| hash))
+    }
+}
+
+impl Indexer {
+    /// A follower of `deployment` through `provider`, writing to `store`.
+    pub fn new(
+        provider: DynProvider,
+        store: Arc<Store>,
+        deployment: Deployment,
+        config: IndexerConfig,
+        status: Arc<Status>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        let range = AdaptiveRange::new(
+            config.initial_range,
+            config.max_range,
+            Duration::from_millis(500),
+        );
+        Self {
+            provider,
+            store,
+            deployment,
+            config,
+            status,
+            metrics,
+            range,
+        }
+    }
+
+    /// Runs until `cancel` fires. Errors are logged and retried; the store is left consistent
+    /// at every instant.
+    pub async fn run(mut self, cancel: CancellationToken) {
+        tracing::info!(
+            cursor = self.store.cursor().map(|c| c.number).unwrap_or(0),
+            "indexer started"
+        );
+        let mut backoff = Duration::from_millis(200);
+        loop {
+            if cancel.is_cancelled() {
+                break;
+            }
+            let pause = match self.step().await {
+                Ok(true) => {
+                    backoff = Duration::from_millis(200);
+                    Duration::ZERO
+                }
+                Ok(false) => {
+                    backoff = Duration::from_millis(200);
+                    self.config.poll_interval
+                }
+                Err(IndexerError::Moved(block)) => {
+                    tracing::info!(block, "chain moved during a batch; retrying");
+                    Duration::ZERO
+                }
+                Err(error) => {
+                    if matches!(error, IndexerError::Rpc(_)) {
+                        self.metrics.rpc_errors.fetch_add(1, Ordering::Relaxed);
+                        self.status.rpc_failed();
+                    }
+                    tracing::warn!(%error, retry_in_ms = backoff.as_millis() as u64, "indexer step failed");
+                    let pause = backoff;
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                    pause
+                }
+            };
+            if !pause.is_zero() {
+                tokio::select! {
+                    () = cancel.cancelled() => break,
+                    () = tokio::time::sleep(pause) => {}
+                }
+            }
+        }
+        tracing::info!("indexer stopped");
+    }
+
+    /// One step: detect a reorg, or index the next range. `Ok(true)` when there is more to do
+    /// right away.
+    async fn step(&mut self) -> Result<bool, IndexerError> {
+        let rpc = Rpc {
+            provider: &self.provider,
+            timeout: self.config.rpc_timeout,
+        };
+        let head = rpc.call(self.provider.get_block_number()).await?;
+        self.status.rpc_succeeded(head);
+        let cursor = self.store.cursor()?;
+
+        if cursor.hash != B256::ZERO && rpc.hash_at(cursor.number).await? != Some(cursor.hash) {
+            self.rewind(&rpc, cursor).await?;
+            return Ok(true);
+        }
+
+        let target = head.saturating_sub(self.config.confirmations);
+        let Some((from, to)) = self.range.next(cursor.number, target) else {
+            return Ok(false);
+        };
+
+        let started = Instant::now();
+        let before = rpc.header(to).await?.ok_or(IndexerError::Moved(to))?;
+        let filter = Filter::new()
+            .address(vec![
+                self.deployment.contracts.name_registry,
+                self.deployment.contracts.name_market,
+                self.deployment.contracts.premium,
+                self.deployment.contracts.node_staking,
+            ])
+            .from_block(from)
+            .to_block(to);
+        let logs = match rpc.call(self.provider.get_logs(&filter)).await {
+            Ok(logs) => logs,
+            Err(error) => {
+                self.range.failed();
+                tracing::debug!(%error, from, to, next = self.range.size(), "eth_getLogs failed; shrinking the range");
+                return Err(error);
+            }
+        };
+        let after = rpc.header(to).await?;
+        if after != Some(before) {
+            return Err(IndexerError::Moved(to));
+        }
+        self.range.succeeded(started.elapsed(), logs.len());
+
+        let decoded: Vec<Decoded> = logs
+            .iter()
+            .filter(|log| !log.removed)
+            .filter_map(|log| apply::decode(log, &self.deployment.contracts))
+            .collect();
+        let failures = self.verify(&rpc, &decoded).await?;
+
+        let ctx = Context {
+            chain_id: self.deployment.chain_id,
+            contracts: &self.deployment.contracts,
+        };
+        let mut batch = self.store.batch()?;
+        let mut flagged = 0;
+        for log in &decoded {
+            let failure = failures
+                .get(&log.tx_hash)
+                .filter(|_| log.paid().is_some())
+                .map(|(paid, reason)| (*paid, reason.as_str()));
+            if failure.is_some() {
+                flagged += 1;
+                tracing::warn!(block = log.block, tx = %log.tx_hash, reason = failure.map(|f| f.1), "paid event flagged");
+            }
+            apply::apply(&mut batch, &ctx, log, failure)?;
+            batch.put_block_hash(log.block, log.block_hash)?;
+        }
+        batch.put_block_hash(to, before.0)?;
+        batch.prune_before(to.saturating_sub(self.config.reorg_window))?;
+        let new_cursor = Cursor {
+            number: to,
+            hash: before.0,
+            timestamp: before.1,
+        };
+        batch.commit(new_cursor)?;
+        self.status.indexed(new_cursor);
+        self.metrics
+            .events_indexed
+            .fetch_add(decoded.len() as u64, Ordering::Relaxed);
+        self.metrics
+            .events_flagged
+            .fetch_add(flagged, Ordering::Relaxed);
+        self.metrics.batches.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(from, to, events = decoded.len(), "batch indexed");
+        Ok(to < target)
+    }
+
+    /// Checks every transaction holding paid events; returns the failed ones with what reached
+    /// the pool and why they failed.
+    async fn verify(
+        &self,
+        rpc: &Rpc<'_>,
+        decoded: &[Decoded],
+    ) -> Result<HashMap<B256, (U256, String)>, IndexerError> {
+        let mut by_tx: BTreeMap<B256, Vec<PaidEvent>> = BTreeMap::new();
+        for log in decoded {
+            if let Some(paid) = log.paid() {
+                by_tx.entry(log.tx_hash).or_default().push(paid);
+            }
+        }
+        let contracts = &self.deployment.contracts;
+        let mut failures = HashMap::new();
+        for (tx, events) in by_tx {
+            let receipt = rpc
+                .call(self.provider.get_transaction_receipt(tx))
+                .await?
+                .ok_or_else(|| IndexerError::Rpc(format!("no receipt for {tx}")))?;
+            let verdict: Verdict = verify::check_transaction(
+                &events,
+                receipt.inner.logs(),
+                contracts.sesh,
+                contracts.rewards_pool,
+            );
+            if let Some(reason) = verdict.failure(contracts.rewards_pool) {
+                failures.insert(tx, (verdict.paid, reason));
+            }
+        }
+        Ok(failures)
+    }
+
+    async fn rewind(&self, rpc: &Rpc<'_>, cursor: Cursor) -> Result<(), IndexerError> {
+        let stored = self.store.block_hashes_below(cursor.number, usize::MAX)?;
+        let fork = find_fork_point(&stored, rpc).await?;
+        self.metrics.reorgs.fetch_add(1, Ordering::Relaxed);
+        match fork {
+            ForkPoint::At(number, hash) => {
+                let timestamp = rpc.header(number).await?.map_or(0, |(_, t)| t);
+                let to = Cursor {
+                    number,
+                    hash,
+                    timestamp,
+                };
+                let undone = self.store.rewind(to)?;
+                tracing::warn!(
+                    from = cursor.number,
+                    to = number,
+                    undone,
+                    "reorg: rewound the index"
+                );
+                self.status.indexed(to);
+            }
+            ForkPoint::Rebuild => {
+                tracing::warn!(
+                    from = cursor.number,
+                    "reorg deeper than the undo log: rebuilding the index"
+                );
+                self.store.reset(self.deployment.deploy_block)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,571 @@
+//! The registry node against a real anvil with the real contracts, over real
+//! HTTP: a registration is served once confirmed, signed; bad requests get the
+//! documented errors; three nodes give the same answers, each signed by its own key.
+
+use alloy::primitives::{B256, U256};
+use alloy::providers::Provider;
+use alloy::signers::local::PrivateKeySigner;
+use sesh_core::api::{
+    BatchResponse, IdentityResponse, NameResponse, NameState, NodesResponse, OwnerNamesResponse,
+    PremiumAnswer, PremiumResponse, ReverseResponse, Signed,
+};
+use sesh_core::attestation::Kind;
+use sesh_core::bindings::node_staking::INodeStaking;
+use sesh_core::bindings::{NodeStaking, Premium};
+use sesh_core::{Name, NameError, SessionId};
+use sesh_e2e::node::{NodeOptions, RegistryNode, fund_and_approve, register, wallet_provider};
+use std::time::Duration;
+
+fn session(byte: u8) -> SessionId {
+    SessionId::from_key(B256::repeat_byte(byte)).unwrap()
+}
+
+#[tokio::test]
+async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> eyre::Result<()> {
+    let chain = sesh_e2e::deployed_chain();
+    let deployment = chain.deployment.clone();
+    let contracts = &deployment.contracts;
+    let url = chain.anvil.endpoint();
+    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
+    let provider = wallet_provider(&url, alice.clone());
+    fund_and_approve(
+        &provider,
+        &deployment,
+        alice.address(),
+        contracts.name_registry,
+        1_000,
+    )
+    .await?;
+
+    let mut options = NodeOptions::new(&url, &deployment);
+    options.confirmations = 1;
+    let node = RegistryNode::start(options);
+
+    let block = register(
+        &provider,
+        contracts.name_registry,
+        "alice",
+        alice.address(),
+        session(0xab).key(),
+        true,
+    )
+    .await?;
+    // At the chain head the registration has 0 confirmations: not served yet.
+    node.wait_indexed(block - 1, Duration::from_secs(20)).await;
+    let (status, _) = node.get("/v1/names/alice").await;
+    assert_eq!(status, 404, "served before its confirmation depth");
+
+    // One more block: confirmed; served within one poll.
+    provider
+        .raw_request::<_, String>("evm_mine".into(), ())
+        .await?;
+    node.wait_indexed(block, Duration::from_secs(5)).await;
+    let (status, body) = node.get("/v1/names/Alice").await;
+    assert_eq!(status, 200, "{body}");
+    let answer: NameResponse = serde_json::from_value(body)?;
+    answer
+        .name
+        .verify(deployment.chain_id, contracts.name_registry)?;
+    answer
+        .freshness
+        .head
+        .verify(deployment.chain_id, contracts.name_registry)?;
+    assert_eq!(answer.name.attestation.kind, Kind::Name);
+    assert_eq!(
+        answer.name.attestation.block, block,
+        "signed at the block of the change"
+    );
+    assert_eq!(answer.name.attestation.node_key.to_string(), node.node_key);
+    assert_eq!(answer.name.answer.owner, alice.address());
+    assert_eq!(answer.name.answer.session_id, Some(session(0xab)));
+    assert_eq!(
+        answer.name.answer.token_id,
+        Name::parse("alice")?.token_id()
+    );
+    assert!(answer.name.answer.primary && answer.name.answer.valid);
+    assert_eq!(answer.state, NameState::Live);
+    assert!(answer.freshness.head.answer.block >= block);
+
+    let (_, body) = node.get(&format!("/v1/reverse/{}", session(0xab))).await;
+    let reverse: ReverseResponse = serde_json::from_value(body)?;
+    reverse
+        .reverse
+        .verify(deployment.chain_id, contracts.name_registry)?;
+    assert_eq!(reverse.reverse.answer.name.as_deref(), Some("alice"));
+
+    let (_, body) = node
+        .get(&format!("/v1/owners/{}/names", alice.address()))
+        .await;
+    let owned: OwnerNamesResponse = serde_json::from_value(body)?;
+    owned
+        .names
+        .verify(deployment.chain_id, contracts.name_registry)?;
+    assert_eq!(owned.names.answer.names, vec!["alice".to_string()]);
+    assert_eq!(owned.names.answer.primary.as_deref(), Some("alice"));
+
+    // The signature is made once per record change, not once per request.
+    let signatures = |text: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix("registry_answer_signatures "))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let metrics = reqwest::get(format!("{}/metrics", node.url))
+        .await?
+        .text()
+        .await?;
+    let before = signatures(&metrics);
+    for _ in 0..5 {
+        assert_eq!(node.get("/v1/names/alice").await.0, 200);
+    }
+    let metrics = reqwest::get(format!("{}/metrics", node.url))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(
+        signatures(&metrics),
+        before,
+        "lookups re-signed an unchanged record"
+    );
+    assert!(
+        metrics.contains("registry_http_requests_total{route=\"/v1/names/{name}\",status=\"200\"}")
+    );
+    assert!(metrics.contains("registry_http_request_duration_seconds_bucket"));
+    assert!(metrics.contains("registry_head_lag_blocks"));
+
+    // Availability and an exact quote (5+ characters: 100 SESH a year).
+    let (status, body) = node.get("/v1/availability/bobby?duration=31536000").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["available"], true);
+    assert_eq!(body["rent"], "100000000000");
+    assert_eq!(body["premium"], "0");
+    let (_, body) = node.get("/v1/availability/alice").await;
+    assert_eq!(body["available"], false);
+    assert_eq!(body["state"], "live");
+
+    // Bad requests.
+    let (status, body) = node.get("/v1/names/al%20ice").await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["errors"][0]["detail"],
+        NameError::InvalidCharacter {
+            position: 3,
+            character: ' '
+        }
+        .to_string()
+    );
+    let (status, body) = node.get("/v1/names/-ab").await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["errors"][0]["detail"],
+        NameError::EdgeHyphen.to_string()
+    );
+    let (status, body) = node.get(&format!("/v1/names/{}", "x".repeat(65))).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["errors"][0]["detail"],
+        NameError::TooLong { len: 65 }.to_string()
+    );
+    let (status, body) = node.get("/v1/names/nobody").await;
+    assert_eq!(status, 404);
+    assert!(
+        body["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not registered")
+    );
+    let (status, body) = node.post("/v1/names/batch", "{\"names\": [").await;
+    assert_eq!(status, 400);
+    assert!(body["errors"][0]["detail"].is_string(), "{body}");
+    let (status, _) = node.post("/v1/names/batch", vec![b' '; 20 * 1024]).await;
+    assert_eq!(status, 413);
+    let too_many = serde_json::json!({ "names": vec!["a"; 101] }).to_string();
+    let (status, body) = node.post("/v1/names/batch", too_many).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("at most 100")
+    );
+    let (status, _) = node.get("/v1/reverse/0512").await;
+    assert_eq!(status, 400);
+    let (status, _) = node.get("/v1/owners/not-an-address/names").await;
+    assert_eq!(status, 400);
+    let (status, _) = node.get("/v1/no/such/route").await;
+    assert_eq!(status, 404);
+
+    // A batch answers each name in order.
+    let request = serde_json::json!({ "names": ["alice", "nobody", "Bad Name"] }).to_string();
+    let (status, body) = node.post("/v1/names/batch", request).await;
+    assert_eq!(status, 200, "{body}");
+    let batch: BatchResponse = serde_json::from_value(body)?;
+    assert_eq!(batch.results.len(), 3);
+    batch.results[0]
+        .name
+        .as_ref()
+        .unwrap()
+        .verify(deployment.chain_id, contracts.name_registry)?;
+    assert!(
+        batch.results[1]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("not registered")
+    );
+    assert!(
+        batch.results[2]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("position 4")
+    );
+
+    let (status, body) = node.get("/health").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["rpc_reachable"], true);
+
+    // The RPC goes away: the node keeps serving its index, marked stale, and says so in /health.
+    drop(provider);
+    drop(chain);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while node.get("/health").await.0 != 503 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "/health did not notice the RPC is gone"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (_, health) = node.get("/health").await;
+    assert_eq!(health["status"], "degraded");
+    assert_eq!(health["rpc_reachable"], false);
+    let (status, body) = node.get("/v1/names/alice").await;
+    assert_eq!(status, 200, "{body}");
+    let answer: NameResponse = serde_json::from_value(body)?;
+    assert!(answer.freshness.stale);
+    answer
+        .name
+        .verify(deployment.chain_id, contracts.name_registry)?;
+
+    let exit = node.terminate();
+    assert!(exit.success(), "SIGTERM is a clean shutdown: {exit:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn three_nodes_give_the_same_answers_each_signed_by_its_own_key() -> eyre::Result<()> {
+    let chain = sesh_e2e::deployed_chain();
+    let deployment = chain.deployment.clone();
+    let contracts = &deployment.contracts;
+    let url = chain.anvil.endpoint();
+    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
+    let provider = wallet_provider(&url, alice.clone());
+    fund_and_approve(
+        &provider,
+        &deployment,
+        alice.address(),
+        contracts.name_registry,
+        100_000,
+    )
+    .await?;
+    let sesh = sesh_core::bindings::TestSESH::new(contracts.sesh, &provider);
+    for spender in [contracts.premium, contracts.node_staking] {
+        sesh.approve(spender, U256::MAX)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+    }
+
+    let nodes: Vec<RegistryNode> = (0..3)
+        .map(|_| RegistryNode::start(NodeOptions::new(&url, &deployment)))
+        .collect();
+
+    register(
+        &provider,
+        contracts.name_registry,
+        "carol",
+        alice.address(),
+        session(1).key(),
+        true,
+    )
+    .await?;
+    register(
+        &provider,
+        contracts.name_registry,
+        "dave",
+        alice.address(),
+        session(2).key(),
+        false,
+    )
+    .await?;
+    let premium = Premium::new(contracts.premium, &provider);
+    premium
+        .buy(
+            session(1).key(),
+            U256::from(2),
+            U256::MAX,
+            sesh_e2e::node::no_permit_premium(),
+        )
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+
+    // A staking node whose key proof the first registry node signs with `sign-registration`.
+    let staking = NodeStaking::new(contracts.node_staking, &provider);
+    let output = std::process::Command::new(sesh_e2e::node::registry_node_bin())
+        .arg("sign-registration")
+        .args(["--rpc-url", &url])
+        .arg("--deployment")
+        .arg(&nodes[0].options.manifest)
+        .arg("--data-dir")
+        .arg(&nodes[0].options.data_dir)
+        .args(["--operator", &alice.address().to_string()])
+        .args(["--signer", &alice.address().to_string()])
+        .output()?;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let proof: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    assert_eq!(
+        proof["ed25519_key"].as_str().unwrap(),
+        format!("0x{}", nodes[0].node_key)
+    );
+    let requirement = staking.stakingRequirement().call().await?;
+    let receipt = staking
+        .createNode(INodeStaking::NodeRegistration {
+            ed25519Key: proof["ed25519_key"].as_str().unwrap().parse()?,
+            ed25519Signature: proof["ed25519_signature"].as_str().unwrap().parse()?,
+            signer: alice.address(),
+            url: nodes[0].url.clone(),
+            feeBps: U256::from(500),
+            operatorStake: requirement,
+            reservations: vec![],
+        })
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    assert!(receipt.status());
+    let head = provider.get_block_number().await?;
+
+    let mut answers = Vec::new();
+    for node in &nodes {
+        node.wait_indexed(head, Duration::from_secs(20)).await;
+        let (_, identity) = node.get("/v1/identity").await;
+        let identity: IdentityResponse = serde_json::from_value(identity)?;
+        assert_eq!(identity.node_key.to_string(), node.node_key);
+        assert_eq!(identity.contracts, deployment.contracts);
+
+        let (_, carol) = node.get("/v1/names/carol").await;
+        let carol: NameResponse = serde_json::from_value(carol)?;
+        carol
+            .name
+            .verify(deployment.chain_id, contracts.name_registry)?;
+        assert_eq!(carol.name.attestation.node_key, identity.node_key);
+
+        let (_, dave) = node.get("/v1/names/dave").await;
+        let dave: NameResponse = serde_json::from_value(dave)?;
+        dave.name
+            .verify(deployment.chain_id, contracts.name_registry)?;
+        assert!(!dave.name.answer.primary);
+
+        let (_, status) = node.get(&format!("/v1/premium/{}", session(1))).await;
+        let status: PremiumResponse = serde_json::from_value(status)?;
+        status
+            .premium
+            .verify(deployment.chain_id, contracts.premium)?;
+        assert!(status.active);
+        let (code, proof) = node.get(&format!("/v1/premium/{}/proof", session(1))).await;
+        assert_eq!(code, 200);
+        let proof: Signed<PremiumAnswer> = serde_json::from_value(proof)?;
+        proof.verify(deployment.chain_id, contracts.premium)?;
+        assert_eq!(
+            proof.answer.expiry,
+            premium
+                .premiumExpiry(session(1).key())
+                .call()
+                .await?
+                .to::<u64>()
+        );
+        assert_eq!(
+            node.get(&format!("/v1/premium/{}/proof", session(9)))
+                .await
+                .0,
+            404
+        );
+
+        let (_, listed) = node.get("/v1/nodes?state=all").await;
+        let listed: NodesResponse = serde_json::from_value(listed)?;
+        assert_eq!(listed.nodes.len(), 1);
+        let staked = &listed.nodes[0];
+        staked.verify(deployment.chain_id, contracts.node_staking)?;
+        assert!(
+            staked.answer.key_proof_valid,
+            "the sign-registration proof checks out"
+        );
+        assert_eq!(staked.answer.ed25519_key.to_string(), nodes[0].node_key);
+        assert_eq!(staked.answer.total_staked, requirement);
+        assert_eq!(staked.answer.contributors.len(), 1);
+
+        answers.push((
+            carol.name.answer,
+            dave.name.answer,
+            status.premium.answer,
+            staked.answer.clone(),
+        ));
+    }
+    assert!(
+        answers.windows(2).all(|w| w[0] == w[1]),
+        "the three nodes disagree"
+    );
+    let keys: std::collections::BTreeSet<_> = nodes.iter().map(|n| n.node_key.clone()).collect();
+    assert_eq!(keys.len(), 3, "each node signs with its own key");
+    Ok(())
+}
+
+#[tokio::test]
+async fn indexes_listings_offers_and_verified_sales() -> eyre::Result<()> {
+    use sesh_core::api::{ListingsResponse, OffersResponse};
+    use sesh_core::bindings::name_market::INameRegistry::Permit as MarketPermit;
+    use sesh_core::bindings::{NameMarket, NameRegistry};
+
+    let chain = sesh_e2e::deployed_chain();
+    let deployment = chain.deployment.clone();
+    let contracts = &deployment.contracts;
+    let url = chain.anvil.endpoint();
+    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
+    let bob: PrivateKeySigner = chain.anvil.keys()[2].clone().into();
+    let alice_provider = wallet_provider(&url, alice.clone());
+    let bob_provider = wallet_provider(&url, bob.clone());
+    fund_and_approve(
+        &alice_provider,
+        &deployment,
+        alice.address(),
+        contracts.name_registry,
+        1_000,
+    )
+    .await?;
+    fund_and_approve(
+        &bob_provider,
+        &deployment,
+        bob.address(),
+        contracts.name_market,
+        2_000,
+    )
+    .await?;
+    let node = RegistryNode::start(NodeOptions::new(&url, &deployment));
+
+    register(
+        &alice_provider,
+        contracts.name_registry,
+        "for-sale",
+        alice.address(),
+        session(7).key(),
+        true,
+    )
+    .await?;
+    let token_id = Name::parse("for-sale")?.token_id();
+    NameRegistry::new(contracts.name_registry, &alice_provider)
+        .setApprovalForAll(contracts.name_market, true)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    let now = alice_provider
+        .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+        .await?
+        .expect("latest block")
+        .header
+        .timestamp;
+    let price = U256::from(500_000_000_000u64);
+    let market = NameMarket::new(contracts.name_market, &alice_provider);
+    market
+        .list(token_id, price, U256::from(now + 86_400))
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    let no_permit = MarketPermit {
+        value: U256::ZERO,
+        deadline: U256::ZERO,
+        v: 0,
+        r: B256::ZERO,
+        s: B256::ZERO,
+    };
+    let bob_market = NameMarket::new(contracts.name_market, &bob_provider);
+    bob_market
+        .makeOffer(
+            token_id,
+            U256::from(300_000_000_000u64),
+            U256::from(now + 3_600),
+            session(8).key(),
+            alloy::primitives::Address::ZERO,
+            no_permit.clone(),
+        )
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    let head = alice_provider.get_block_number().await?;
+    node.wait_indexed(head, Duration::from_secs(20)).await;
+
+    let (status, body) = node
+        .get("/v1/listings?sort=price&order=desc&limit=10")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let listings: ListingsResponse = serde_json::from_value(body)?;
+    assert_eq!(listings.total, 1);
+    listings.listings[0].verify(deployment.chain_id, contracts.name_market)?;
+    assert_eq!(listings.listings[0].answer.name, "for-sale");
+    assert_eq!(listings.listings[0].answer.price, price);
+    assert_eq!(listings.listings[0].answer.seller, alice.address());
+    let (_, body) = node
+        .get(&format!(
+            "/v1/listings?seller={}&max_price=1",
+            alice.address()
+        ))
+        .await;
+    assert_eq!(body["total"], 0);
+    assert_eq!(node.get("/v1/listings?sort=name").await.0, 400);
+
+    let (_, body) = node.get("/v1/names/for-sale/offers").await;
+    let offers: OffersResponse = serde_json::from_value(body)?;
+    assert_eq!(offers.offers.len(), 1);
+    offers.offers[0].verify(deployment.chain_id, contracts.name_market)?;
+    assert_eq!(offers.offers[0].answer.bidder, bob.address());
+
+    // Bob buys the listing: the fee reaches the pool, the name moves with Bob's record.
+    let receipt = bob_market
+        .buy(
+            token_id,
+            price,
+            session(9).key(),
+            alloy::primitives::Address::ZERO,
+            no_permit,
+        )
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    assert!(receipt.status());
+    node.wait_indexed(receipt.block_number.unwrap(), Duration::from_secs(20))
+        .await;
+    let (_, body) = node.get("/v1/listings").await;
+    assert_eq!(body["total"], 0, "a sold listing is gone");
+    let (_, body) = node.get("/v1/names/for-sale").await;
+    let answer: NameResponse = serde_json::from_value(body)?;
+    assert_eq!(answer.name.answer.owner, bob.address());
+    assert_eq!(answer.name.answer.session_id, Some(session(9)));
+    assert!(answer.name.answer.valid && !answer.name.answer.primary);
+    let (_, flagged) = node.get("/v1/flagged").await;
+    assert_eq!(
+        flagged["flagged"],
+        serde_json::json!([]),
+        "the sale paid its fee"
+    );
+    Ok(())
+}

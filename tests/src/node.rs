@@ -1,0 +1,384 @@
+//! Registry nodes for end-to-end tests: the real `registry-node` binary as a
+//! child process, and helpers to register names quickly.
+//!
+//! Finding the binary: `CARGO_BIN_EXE_*` only exists for a package's own
+//! binaries, so the harness runs `cargo build -p sesh-registry-node --bin
+//! registry-node` once per test process (a no-op when it is up to date; `cargo
+//! test` has released the build lock by the time tests run) and starts
+//! `target/debug/registry-node`. `SESH_REGISTRY_NODE_BIN` overrides the path.
+
+use crate::repo_root;
+use alloy::network::EthereumWallet;
+use alloy::primitives::{Address, B256, U256};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::signers::local::PrivateKeySigner;
+use sesh_core::bindings::name_registry::INameRegistry;
+use sesh_core::bindings::{NameRegistry, TestSESH};
+use sesh_core::deployment::Deployment;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// The `registry-node` binary, built on first use.
+pub fn registry_node_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Ok(path) = std::env::var("SESH_REGISTRY_NODE_BIN") {
+            return PathBuf::from(path);
+        }
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(repo_root())
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "sesh-registry-node",
+                "--bin",
+                "registry-node",
+            ])
+            .status()
+            .expect("run cargo build for registry-node");
+        assert!(status.success(), "cargo build of registry-node failed");
+        let target = std::env::var("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| repo_root().join("target"));
+        let path = target.join("debug/registry-node");
+        assert!(path.exists(), "no binary at {}", path.display());
+        path
+    })
+    .clone()
+}
+
+/// A fresh folder under `target/e2e/` (removed when the test process' node is dropped).
+pub fn scratch_dir(tag: &str) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = repo_root().join(format!(
+        "target/e2e/{tag}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch folder");
+    dir
+}
+
+/// Writes `deployment` as a manifest file in `dir`.
+pub fn write_manifest(deployment: &Deployment, dir: &Path) -> PathBuf {
+    let path = dir.join("deployment.json");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(deployment).expect("manifest serializes"),
+    )
+    .expect("write the manifest");
+    path
+}
+
+/// How to start a node.
+#[derive(Debug, Clone)]
+pub struct NodeOptions {
+    /// The chain's RPC URL.
+    pub rpc_url: String,
+    /// The manifest file.
+    pub manifest: PathBuf,
+    /// The data folder (holds the key and the index).
+    pub data_dir: PathBuf,
+    /// Confirmation depth.
+    pub confirmations: u64,
+    /// Poll interval in ms.
+    pub poll_ms: u64,
+    /// Largest eth_getLogs range.
+    pub max_range: u64,
+}
+
+impl NodeOptions {
+    /// Options for `deployment` on `rpc_url`, with a fresh data folder, no confirmations,
+    /// fast polling.
+    pub fn new(rpc_url: &str, deployment: &Deployment) -> Self {
+        let data_dir = scratch_dir("node");
+        Self {
+            rpc_url: rpc_url.to_string(),
+            manifest: write_manifest(deployment, &data_dir),
+            data_dir,
+            confirmations: 0,
+            poll_ms: 50,
+            max_range: 10_000,
+        }
+    }
+}
+
+/// A running `registry-node` child; killed on drop.
+#[derive(Debug)]
+pub struct RegistryNode {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The node's public key (hex).
+    pub node_key: String,
+    /// How it was started.
+    pub options: NodeOptions,
+}
+
+/// Runs `registry-node init` in `options.data_dir` (once) and returns the key it printed.
+pub fn init_key(options: &NodeOptions) -> String {
+    let output = Command::new(registry_node_bin())
+        .arg("init")
+        .arg("--data-dir")
+        .arg(&options.data_dir)
+        .output()
+        .expect("run registry-node init");
+    assert!(
+        output.status.success(),
+        "registry-node init failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_string()
+}
+
+impl RegistryNode {
+    /// Starts a node (making its key first if there is none) and waits until it listens.
+    pub fn start(options: NodeOptions) -> Self {
+        if !options.data_dir.join("node.key").exists() {
+            init_key(&options);
+        }
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(options.data_dir.join("node.log"))
+            .expect("open the node log");
+        let mut child = Command::new(registry_node_bin())
+            .arg("run")
+            .arg("--rpc-url")
+            .arg(&options.rpc_url)
+            .arg("--deployment")
+            .arg(&options.manifest)
+            .arg("--data-dir")
+            .arg(&options.data_dir)
+            .args(["--listen", "127.0.0.1:0", "--enable-dump"])
+            .args(["--confirmations", &options.confirmations.to_string()])
+            .args(["--poll-interval-ms", &options.poll_ms.to_string()])
+            .args(["--max-range", &options.max_range.to_string()])
+            .env("RUST_LOG", "info,sesh_registry_node=debug")
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("start registry-node");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+        // "registry-node KEY listening on http://ADDR"
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert!(
+            words.len() == 5 && words[2] == "listening",
+            "registry-node did not start (stdout {line:?}); log: {}",
+            std::fs::read_to_string(options.data_dir.join("node.log")).unwrap_or_default()
+        );
+        Self {
+            url: words[4].to_string(),
+            node_key: words[1].to_string(),
+            child,
+            options,
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush.
+    pub fn kill(mut self) -> NodeOptions {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.options.clone()
+    }
+
+    /// SIGTERM, then waits for the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for registry-node") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "registry-node ignored SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// GET `path`: status and JSON body.
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = http()
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("GET from registry-node");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// POST `body` (raw bytes, JSON content type) to `path`: status and JSON body.
+    pub async fn post(&self, path: &str, body: impl Into<Vec<u8>>) -> (u16, serde_json::Value) {
+        let response = http()
+            .post(format!("{}{path}", self.url))
+            .header("content-type", "application/json")
+            .body(body.into())
+            .send()
+            .await
+            .expect("POST to registry-node");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// The block the node has indexed up to.
+    pub async fn indexed_block(&self) -> u64 {
+        let (_, health) = self.get("/health").await;
+        health["indexed_block"].as_u64().unwrap_or(0)
+    }
+
+    /// Waits until the node has indexed `block`.
+    pub async fn wait_indexed(&self, block: u64, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while self.indexed_block().await < block {
+            assert!(
+                Instant::now() < deadline,
+                "node did not index block {block} in {timeout:?}; log: {}",
+                std::fs::read_to_string(self.options.data_dir.join("node.log"))
+                    .unwrap_or_default()
+                    .lines()
+                    .rev()
+                    .take(30)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
+impl Drop for RegistryNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn http() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(reqwest::Client::new)
+}
+
+/// A wallet provider for `key` on `url`.
+pub fn wallet_provider(url: &str, key: PrivateKeySigner) -> DynProvider {
+    ProviderBuilder::new()
+        .wallet(EthereumWallet::from(key))
+        .connect_http(url.parse().expect("rpc url"))
+        .erased()
+}
+
+/// Gives `account` SESH from the faucet and approves `spender` for all of it.
+pub async fn fund_and_approve(
+    provider: &DynProvider,
+    deployment: &Deployment,
+    account: Address,
+    spender: Address,
+    whole_sesh: u64,
+) -> eyre::Result<()> {
+    let sesh = TestSESH::new(deployment.contracts.sesh, provider);
+    let mut left = U256::from(whole_sesh) * U256::from(1_000_000_000u64);
+    let limit = sesh.FAUCET_LIMIT().call().await?;
+    while left > U256::ZERO {
+        let amount = left.min(limit);
+        sesh.faucet(account, amount)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        left -= amount;
+    }
+    sesh.approve(spender, U256::MAX)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    Ok(())
+}
+
+/// The registration of `label` for a year to `owner` with `session_key`, paid from the
+/// existing allowance.
+pub fn registration(
+    label: &str,
+    owner: Address,
+    session_key: B256,
+    primary: bool,
+) -> INameRegistry::Registration {
+    INameRegistry::Registration {
+        label: label.to_string(),
+        owner,
+        duration: U256::from(365 * 24 * 3600),
+        sessionKey: session_key,
+        evmAddress: Address::ZERO,
+        setPrimary: primary,
+        maxCost: U256::MAX,
+    }
+}
+
+/// No permit: the contract uses the allowance.
+pub fn no_permit() -> INameRegistry::Permit {
+    INameRegistry::Permit {
+        value: U256::ZERO,
+        deadline: U256::ZERO,
+        v: 0,
+        r: B256::ZERO,
+        s: B256::ZERO,
+    }
+}
+
+/// Registers `label` (allowance already given) at `registry` and returns the block it landed in.
+pub async fn register(
+    provider: &DynProvider,
+    registry: Address,
+    label: &str,
+    owner: Address,
+    session_key: B256,
+    primary: bool,
+) -> eyre::Result<u64> {
+    let registry = NameRegistry::new(registry, provider);
+    let receipt = registry
+        .register(
+            registration(label, owner, session_key, primary),
+            B256::ZERO,
+            no_permit(),
+        )
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    eyre::ensure!(receipt.status(), "registration of {label} reverted");
+    Ok(receipt.block_number.expect("mined"))
+}
+
+/// No permit, in the type `Premium.buy` takes.
+pub fn no_permit_premium() -> sesh_core::bindings::premium::INameRegistry::Permit {
+    sesh_core::bindings::premium::INameRegistry::Permit {
+        value: U256::ZERO,
+        deadline: U256::ZERO,
+        v: 0,
+        r: B256::ZERO,
+        s: B256::ZERO,
+    }
+}
