@@ -13,13 +13,13 @@
 //! tests below assert them.
 
 use crate::session_id::SessionId;
-use alloy::primitives::{Address, B256};
+use alloy::primitives::Address;
 use alloy::signers::local::{MnemonicBuilder, PrivateKeySigner, coins_bip39::English};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use hmac::{Hmac, KeyInit, Mac};
-use sha2::{Digest, Sha512};
+use sha2::Sha512;
 use std::fmt;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 /// Where the EVM account sits (BIP-44, coin type 60, first account, first address).
 pub const EVM_DERIVATION_PATH: &str = "m/44'/60'/0'/0/0";
@@ -328,26 +328,18 @@ impl SessionKeys {
     /// The X25519 public key: the Ed25519 public key mapped from Edwards to
     /// Montgomery form (libsodium `crypto_sign_ed25519_pk_to_curve25519`).
     pub fn x25519_public(&self) -> [u8; 32] {
-        self.ed25519.verifying_key().to_montgomery().to_bytes()
+        crate::envelope::x25519_public(&self.x25519_secret())
     }
 
     /// The X25519 secret key: the first 32 bytes of SHA-512(Ed25519 seed),
     /// clamped (libsodium `crypto_sign_ed25519_sk_to_curve25519`).
     pub fn x25519_secret(&self) -> Zeroizing<[u8; 32]> {
-        let mut hash = Sha512::digest(self.ed25519.as_bytes());
-        let mut secret = Zeroizing::new([0u8; 32]);
-        secret.copy_from_slice(&hash[..32]);
-        hash.as_mut_slice().zeroize();
-        secret[0] &= 248;
-        secret[31] &= 127;
-        secret[31] |= 64;
-        secret
+        crate::envelope::ed25519_seed_to_x25519_secret(self.ed25519.as_bytes())
     }
 
     /// The Session ID: `05` ‖ [`Self::x25519_public`].
     pub fn session_id(&self) -> SessionId {
-        SessionId::from_key(B256::from(self.x25519_public()))
-            .expect("an Ed25519 public key never maps to the zero X25519 key")
+        crate::envelope::session_id_from_seed(self.ed25519.as_bytes())
     }
 }
 
