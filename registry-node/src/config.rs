@@ -16,7 +16,7 @@ pub struct NodeArgs {
     /// Read settings from the TOML file FILE (flags and environment variables win).
     #[arg(long, global = true, env = "SESH_NODE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Use the chain's HTTP JSON-RPC endpoint URL.
+    /// Use the chain's JSON-RPC endpoint URL (http(s):// or ws(s)://).
     #[arg(long, global = true, env = "SESH_NODE_RPC_URL", value_name = "URL")]
     pub rpc_url: Option<String>,
     /// Follow the deployment described by the manifest FILE (contracts/deployments/<chainId>.json).
@@ -86,7 +86,7 @@ pub struct FileConfig {
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// HTTP JSON-RPC URL.
+    /// JSON-RPC URL (HTTP or WebSocket; the scheme is checked).
     pub rpc_url: Option<String>,
     /// Deployment manifest.
     pub deployment: Option<PathBuf>,
@@ -137,8 +137,12 @@ impl Config {
             .clone()
             .or(file.key_file)
             .unwrap_or_else(|| data_dir.join("node.key"));
+        let rpc_url = args.rpc_url.clone().or(file.rpc_url);
+        if let Some(url) = &rpc_url {
+            rpc_scheme(url)?;
+        }
         Ok(Self {
-            rpc_url: args.rpc_url.clone().or(file.rpc_url),
+            rpc_url,
             deployment: args.deployment.clone().or(file.deployment),
             listen: args
                 .listen
@@ -180,6 +184,29 @@ impl Config {
     }
 }
 
+/// The transport an RPC URL asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RpcScheme {
+    /// `http://` or `https://`.
+    Http,
+    /// `ws://` or `wss://`.
+    Ws,
+}
+
+/// The transport of `url`, or an error that says which schemes work.
+pub fn rpc_scheme(url: &str) -> NodeResult<RpcScheme> {
+    let scheme = url
+        .split_once("://")
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("http" | "https") => Ok(RpcScheme::Http),
+        Some("ws" | "wss") => Ok(RpcScheme::Ws),
+        _ => Err(NodeError::Config(format!(
+            "the RPC URL {url:?} has an unsupported scheme: use http(s):// or ws(s)://"
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +236,27 @@ mod tests {
         std::fs::write(&file, "unknown_key = 1\n").unwrap();
         let error = Config::resolve(&args).unwrap_err().to_string();
         assert!(error.contains("unknown_key"), "{error}");
+    }
+
+    #[test]
+    fn rpc_urls_must_be_http_or_websocket() {
+        for (url, scheme) in [
+            ("http://127.0.0.1:8545", RpcScheme::Http),
+            ("HTTPS://rpc.example/v1", RpcScheme::Http),
+            ("ws://127.0.0.1:8545", RpcScheme::Ws),
+            ("wss://rpc.example/ws", RpcScheme::Ws),
+        ] {
+            assert_eq!(rpc_scheme(url).unwrap(), scheme, "{url}");
+        }
+        for url in ["ftp://rpc.example", "127.0.0.1:8545", ""] {
+            let error = rpc_scheme(url).unwrap_err().to_string();
+            assert!(error.contains("use http(s):// or ws(s)://"), "{error}");
+        }
+        let args = NodeArgs {
+            rpc_url: Some("ftp://rpc.example".into()),
+            ..NodeArgs::default()
+        };
+        let error = Config::resolve(&args).unwrap_err().to_string();
+        assert!(error.contains("ftp://rpc.example"), "{error}");
     }
 }

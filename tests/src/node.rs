@@ -382,3 +382,109 @@ pub fn no_permit_premium() -> sesh_core::bindings::premium::INameRegistry::Permi
         s: B256::ZERO,
     }
 }
+
+/// An anvil on a fixed port that dumps its state when stopped and restarts from it on the
+/// same port: an RPC that goes away and comes back with the same chain.
+#[derive(Debug)]
+pub struct RestartableAnvil {
+    child: Option<Child>,
+    /// The port it listens on (HTTP and WebSocket).
+    pub port: u16,
+    /// Where it dumps its state on SIGTERM.
+    pub state: PathBuf,
+}
+
+impl RestartableAnvil {
+    /// Starts an anvil from the state file `load` on a free port; its state goes to
+    /// `dir/anvil-state.json` when it stops.
+    pub fn start(load: &Path, dir: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let mut anvil = Self {
+            child: None,
+            port,
+            state: dir.join("anvil-state.json"),
+        };
+        anvil.spawn(load);
+        anvil
+    }
+
+    fn spawn(&mut self, load: &Path) {
+        let child = Command::new(crate::anvil_path())
+            .args(["--port", &self.port.to_string(), "--silent", "--load-state"])
+            .arg(load)
+            .arg("--dump-state")
+            .arg(&self.state)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start anvil");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "anvil did not start on port {}",
+                self.port
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn http_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// `ws://127.0.0.1:PORT`.
+    pub fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.port)
+    }
+
+    /// SIGTERM: anvil dumps its state and exits.
+    pub fn stop(&mut self) {
+        let mut child = self.child.take().expect("anvil is running");
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        child.wait().expect("anvil exits");
+        assert!(
+            self.state.exists(),
+            "anvil did not dump its state to {}",
+            self.state.display()
+        );
+    }
+
+    /// Starts again on the same port from the state it dumped.
+    pub fn restart(&mut self) {
+        assert!(self.child.is_none(), "anvil is still running");
+        let load = self.state.with_extension("loaded.json");
+        std::fs::rename(&self.state, &load).expect("keep the dumped state");
+        self.spawn(&load);
+    }
+}
+
+impl Drop for RestartableAnvil {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// The state file of this test process' deployment template (made by
+/// [`crate::deployed_chain`], which must have run first).
+pub fn template_state() -> PathBuf {
+    let path = crate::repo_root().join(format!(
+        "target/e2e/template-{}/state.json",
+        std::process::id()
+    ));
+    assert!(
+        path.exists(),
+        "no template state at {}: call deployed_chain() first",
+        path.display()
+    );
+    path
+}

@@ -8,7 +8,7 @@ use crate::metrics::Metrics;
 use crate::status::Status;
 use crate::store::Store;
 use crate::{key, router, shutdown};
-use alloy::providers::{Provider, ProviderBuilder};
+use alloy::providers::Provider;
 use eyre::WrapErr;
 use sesh_core::deployment::Deployment;
 use std::sync::Arc;
@@ -37,14 +37,8 @@ impl Args {
             &deployment.contracts,
             deployment.deploy_block,
         )?);
-        let provider = ProviderBuilder::new()
-            .connect_http(
-                config
-                    .require_rpc_url()?
-                    .parse()
-                    .wrap_err("the RPC URL is not a URL")?,
-            )
-            .erased();
+        let provider = crate::indexer::connect::provider(config.require_rpc_url()?)
+            .map_err(NodeError::Config)?;
         match tokio::time::timeout(config.rpc_timeout, provider.get_chain_id()).await {
             Ok(Ok(chain_id)) if chain_id != deployment.chain_id => {
                 return Err(NodeError::Config(format!(

@@ -3,7 +3,6 @@
 use crate::config::{Config, NodeArgs};
 use crate::key;
 use alloy::primitives::Address;
-use alloy::providers::ProviderBuilder;
 use eyre::WrapErr;
 use sesh_core::bindings::NodeStaking;
 use sesh_core::deployment::Deployment;
@@ -25,12 +24,8 @@ impl Args {
     pub async fn execute(self, node: &NodeArgs) -> eyre::Result<()> {
         let config = Config::resolve(node)?;
         let deployment = Deployment::load(config.require_deployment()?)?;
-        let provider = ProviderBuilder::new().connect_http(
-            config
-                .require_rpc_url()?
-                .parse()
-                .wrap_err("the RPC URL is not a URL")?,
-        );
+        let provider = crate::indexer::connect::provider(config.require_rpc_url()?)
+            .map_err(crate::error::NodeError::Config)?;
         let staking = NodeStaking::new(deployment.contracts.node_staking, &provider);
         let message = staking
             .ed25519Message(self.operator, self.signer)

@@ -6,9 +6,11 @@
 //!
 //! - [`range`]: the adaptive `eth_getLogs` range;
 //! - [`reorg`]: finding the fork point;
-//! - [`apply`]: decoding logs and applying them to the index.
+//! - [`apply`]: decoding logs and applying them to the index;
+//! - [`connect`]: the HTTP or WebSocket provider.
 
 pub mod apply;
+pub mod connect;
 pub mod range;
 pub mod reorg;
 
