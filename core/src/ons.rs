@@ -207,3 +207,100 @@ pub fn decrypt(
         .map_err(|_| OnsError::Decrypt)?;
     SessionId::parse(&hex::encode(plain)).map_err(OnsError::NotASessionId)
 }
+
+/// The only ONS type a registry node answers: a Session ID.
+pub const TYPE_SESSION: u16 = 0;
+
+/// The detail of the one "not found" answer, whatever the reason (never
+/// registered, expired, in grace, record cleared, flagged).
+pub const NOT_FOUND: &str = "ONS name not found";
+
+/// `POST /v1/ons` body and the `params` of a JSON-RPC `ons_resolve`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnsRequest {
+    /// The ONS type; only [`TYPE_SESSION`] (0) is answered.
+    #[serde(rename = "type", default)]
+    pub kind: u16,
+    /// The name hash: 64 hex or 44 base64 characters.
+    pub name_hash: String,
+}
+
+/// What a node signs for an ONS answer (`Kind::Ons`, contract: the
+/// `NameRegistry`): the name hash (32 bytes), the encrypted value (49 bytes)
+/// and the nonce (24 bytes), concatenated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnsAnswer {
+    /// The name hash asked about.
+    pub name_hash: NameHash,
+    /// The encrypted Session ID.
+    pub encrypted_value: [u8; ENCRYPTED_VALUE_LEN],
+    /// Its nonce.
+    pub nonce: [u8; NONCE_LEN],
+}
+
+impl crate::attestation::Canonical for OnsAnswer {
+    fn write_canonical(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.name_hash.0);
+        out.extend_from_slice(&self.encrypted_value);
+        out.extend_from_slice(&self.nonce);
+    }
+}
+
+/// A resolved ONS answer as served (`GET /v1/ons/{name_hash}`, `POST /v1/ons`,
+/// and the `result` of JSON-RPC `ons_resolve`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnsResult {
+    /// The encrypted value, 49 bytes as hex.
+    pub encrypted_value: String,
+    /// The nonce, 24 bytes as hex.
+    pub nonce: String,
+    /// The node's signature over [`OnsAnswer`].
+    pub attestation: crate::attestation::Attestation,
+}
+
+/// Why an [`OnsResult`] does not check out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OnsResultError {
+    /// A field is not hex of the right length.
+    #[error("malformed ONS answer: {0}")]
+    Malformed(&'static str),
+    /// The attestation is not of kind `ons`.
+    #[error("the attestation is not of an ONS answer")]
+    WrongKind,
+    /// The signature does not check out.
+    #[error(transparent)]
+    Attestation(#[from] crate::attestation::AttestationError),
+}
+
+impl OnsResult {
+    /// The signed answer for `name_hash`, if the fields are well formed.
+    pub fn answer(&self, name_hash: NameHash) -> Result<OnsAnswer, OnsResultError> {
+        let mut encrypted_value = [0u8; ENCRYPTED_VALUE_LEN];
+        hex::decode_to_slice(&self.encrypted_value, &mut encrypted_value)
+            .map_err(|_| OnsResultError::Malformed("encrypted_value"))?;
+        let mut nonce = [0u8; NONCE_LEN];
+        hex::decode_to_slice(&self.nonce, &mut nonce)
+            .map_err(|_| OnsResultError::Malformed("nonce"))?;
+        Ok(OnsAnswer {
+            name_hash,
+            encrypted_value,
+            nonce,
+        })
+    }
+
+    /// Checks the node's signature over the answer for `name_hash` and that it
+    /// is about `chain_id` and `contract` (the `NameRegistry`).
+    pub fn verify(
+        &self,
+        name_hash: NameHash,
+        chain_id: u64,
+        contract: alloy::primitives::Address,
+    ) -> Result<OnsAnswer, OnsResultError> {
+        if self.attestation.kind != crate::attestation::Kind::Ons {
+            return Err(OnsResultError::WrongKind);
+        }
+        let answer = self.answer(name_hash)?;
+        self.attestation.verify(&answer, chain_id, contract)?;
+        Ok(answer)
+    }
+}

@@ -5,6 +5,7 @@
 //! they are signed at and their canonical bytes; a request whose answer has the
 //! same bytes and block reuses the cached attestation.
 
+use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::model::{ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry};
 use crate::status::Status;
@@ -19,6 +20,7 @@ use sesh_core::api::{
 };
 use sesh_core::attestation::{Attestation, Canonical, Kind, NodeKey, NodeSigner};
 use sesh_core::deployment::Deployment;
+use sesh_core::ons::{self, NameHash, OnsAnswer, OnsResult};
 use sesh_core::{Name, SessionId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,6 +48,16 @@ pub struct App {
     pub enable_dump: bool,
     cache: Mutex<HashMap<(u8, Vec<u8>), CachedSignature>>,
     signatures: AtomicU64,
+    ons_values: Mutex<HashMap<U256, OnsValue>>,
+}
+
+/// The encrypted ONS value of a name entry, computed once per change of the entry.
+#[derive(Debug, Clone)]
+struct OnsValue {
+    changed_block: u64,
+    session_key: alloy::primitives::B256,
+    encrypted_value: [u8; ons::ENCRYPTED_VALUE_LEN],
+    nonce: [u8; ons::NONCE_LEN],
 }
 
 #[derive(Debug)]
@@ -95,6 +107,7 @@ impl App {
             enable_dump,
             cache: Mutex::new(HashMap::new()),
             signatures: AtomicU64::new(0),
+            ons_values: Mutex::new(HashMap::new()),
         }
     }
 
@@ -153,6 +166,70 @@ impl App {
             .get(IndexTable::Names, &keys::token(token_id))?
             .map(|bytes| decode(&bytes, IndexTable::Names))
             .transpose()
+    }
+
+    /// The signed ONS answer for `hash` (type 0, a Session ID), `None` when the name does not
+    /// resolve at the indexed head, whatever the reason: never registered, expired, in grace,
+    /// record cleared or flagged. Signed at the indexed head's block. The encrypted value is
+    /// computed once per change of the name entry (with a fresh random nonce) and reused.
+    pub fn ons_resolve(&self, hash: NameHash) -> Result<Option<OnsResult>, ApiError> {
+        let Some(token_key) = self.store.get(IndexTable::Ons, &hash.0)? else {
+            return Ok(None);
+        };
+        if token_key.len() != 32 {
+            return Err(StoreError::Corrupt { what: "ons" }.into());
+        }
+        let token_id = U256::from_be_slice(&token_key);
+        let Some(entry) = self.name_entry(token_id)? else {
+            return Ok(None);
+        };
+        let head = self.status.head().answer;
+        let live = entry.flag.is_none()
+            && !entry.label.is_empty()
+            && entry.owner != Address::ZERO
+            && head.timestamp < entry.expiry;
+        let Some(session_id) = SessionId::from_key(entry.session_key).filter(|_| live) else {
+            return Ok(None);
+        };
+        let value = {
+            let mut values = self.ons_values.lock().expect("ons cache lock");
+            match values.get(&token_id) {
+                Some(value)
+                    if value.changed_block == entry.changed_block
+                        && value.session_key == entry.session_key =>
+                {
+                    value.clone()
+                }
+                _ => {
+                    let nonce =
+                        ons::random_nonce().map_err(|e| ApiError::Internal(e.to_string()))?;
+                    let value = OnsValue {
+                        changed_block: entry.changed_block,
+                        session_key: entry.session_key,
+                        encrypted_value: ons::encrypt_session_id(&entry.label, &session_id, &nonce),
+                        nonce,
+                    };
+                    values.insert(token_id, value.clone());
+                    value
+                }
+            }
+        };
+        let signed = self.sign(
+            Kind::Ons,
+            self.deployment.contracts.name_registry,
+            &hash.0,
+            head.block,
+            OnsAnswer {
+                name_hash: hash,
+                encrypted_value: value.encrypted_value,
+                nonce: value.nonce,
+            },
+        );
+        Ok(Some(OnsResult {
+            encrypted_value: hex::encode(signed.answer.encrypted_value),
+            nonce: hex::encode(signed.answer.nonce),
+            attestation: signed.attestation,
+        }))
     }
 
     /// The primary name of `owner` and the block it was set at.

@@ -2,7 +2,7 @@
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::handlers::{health, market, names, nodes, premium};
+use crate::handlers::{health, market, names, nodes, ons, premium};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
@@ -28,6 +28,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/premium/{session_id}/proof", get(premium::proof))
         .route("/v1/nodes", get(nodes::list))
         .route("/v1/nodes/{id}", get(nodes::one))
+        .route("/v1/ons", post(ons::post))
+        .route("/v1/ons/{name_hash}", get(ons::get))
+        .route("/json_rpc", post(ons::json_rpc))
+        .route("/", post(ons::json_rpc))
         .route("/v1/identity", get(health::identity))
         .route("/v1/flagged", get(health::flagged))
         .route("/v1/debug/dump", get(health::dump))

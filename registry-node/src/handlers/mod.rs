@@ -4,6 +4,7 @@ pub mod health;
 pub mod market;
 pub mod names;
 pub mod nodes;
+pub mod ons;
 pub mod premium;
 
 use crate::error::ApiError;

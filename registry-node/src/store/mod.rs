@@ -7,6 +7,7 @@
 //! it, so a reorg rewinds by replaying the undo log backwards (also in one
 //! transaction).
 
+pub mod ons;
 pub mod tables;
 
 use alloy::primitives::{Address, B256};
@@ -418,6 +419,9 @@ impl Batch {
     pub fn put(&mut self, table: IndexTable, key: &[u8], value: &[u8]) -> StoreResult<()> {
         self.remember(table, key)?;
         self.txn.open_table(table.def())?.insert(key, value)?;
+        if table == IndexTable::Names {
+            ons::name_written(self, key, value)?;
+        }
         Ok(())
     }
 

@@ -14,11 +14,12 @@
 //! | `offers` | token id (32) ‖ bidder (20) | [`OfferEntry`](crate::model::OfferEntry) (JSON) |
 //! | `nodes` | node id (8, BE) | [`NodeEntry`](crate::model::NodeEntry) (JSON) |
 //! | `flagged` | block (8) ‖ log index (8) | [`FlaggedEvent`](sesh_core::api::FlaggedEvent) (JSON) |
+//! | `ons` | ONS name hash (32) | token id (32) (see [`super::ons`]) |
 
 use redb::TableDefinition;
 
 /// Bumped when a table or an encoding changes; a node refuses a data folder of another version.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Settings and the chain cursor.
 pub(crate) const META: TableDefinition<'static, &str, &[u8]> = TableDefinition::new("meta");
@@ -49,11 +50,13 @@ pub enum IndexTable {
     Nodes,
     /// Paid events that failed verification.
     Flagged,
+    /// Token id by ONS name hash.
+    Ons,
 }
 
 impl IndexTable {
     /// Every index table.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Names,
         Self::OwnerNames,
         Self::Primary,
@@ -63,6 +66,7 @@ impl IndexTable {
         Self::Offers,
         Self::Nodes,
         Self::Flagged,
+        Self::Ons,
     ];
 
     /// The table's name in the database file.
@@ -77,6 +81,7 @@ impl IndexTable {
             Self::Offers => "offers",
             Self::Nodes => "nodes",
             Self::Flagged => "flagged",
+            Self::Ons => "ons",
         }
     }
 

@@ -1,0 +1,105 @@
+//! The ONS index: `name hash → token id`, so an `ons_resolve` request (which
+//! carries only the hash of a name) finds its name entry.
+//!
+//! The row is written whenever a name entry with a label is written (the label
+//! of a token id never changes, so the row never changes either) and goes
+//! through the undo log like every index change, so a reorg that undoes the
+//! registration removes it. The encrypted value itself is computed by the
+//! handler once per change of the name entry (see `crate::app`), and whether
+//! the name resolves (live, valid, record set) is judged at request time.
+
+use super::tables::IndexTable;
+use super::{Batch, StoreResult};
+use crate::model::NameEntry;
+use sesh_core::ons::name_hash;
+
+/// Called by [`Batch::put`] for every write to the names table: records the
+/// entry's name hash if it is not recorded yet. A value that is not a
+/// [`NameEntry`] with a label (only the store's own tests write those) adds nothing.
+pub(super) fn name_written(batch: &mut Batch, token_key: &[u8], value: &[u8]) -> StoreResult<()> {
+    let Ok(entry) = serde_json::from_slice::<NameEntry>(value) else {
+        return Ok(());
+    };
+    if entry.label.is_empty() || token_key.len() != 32 {
+        return Ok(());
+    }
+    let hash = name_hash(&entry.label);
+    if batch.get(IndexTable::Ons, &hash)?.is_none() {
+        batch.put(IndexTable::Ons, &hash, token_key)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::keys;
+    use super::*;
+    use crate::store::{Cursor, Store};
+    use alloy::primitives::{Address, B256, U256};
+    use sesh_core::deployment::Contracts;
+
+    fn cursor(number: u64) -> Cursor {
+        Cursor {
+            number,
+            hash: B256::with_last_byte(number as u8),
+            timestamp: number,
+        }
+    }
+
+    #[test]
+    fn a_labelled_name_entry_indexes_its_hash_and_a_rewind_removes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let contracts = Contracts {
+            sesh: Address::repeat_byte(1),
+            rewards_pool: Address::repeat_byte(2),
+            name_registry: Address::repeat_byte(3),
+            name_market: Address::repeat_byte(4),
+            premium: Address::repeat_byte(5),
+            node_staking: Address::repeat_byte(6),
+        };
+        let store = Store::open(&dir.path().join("i.redb"), 1, &contracts, 1).unwrap();
+        let token_id = U256::from(42);
+        let mut entry = NameEntry {
+            label: String::new(),
+            token_id,
+            owner: Address::repeat_byte(1),
+            expiry: 100,
+            session_key: B256::repeat_byte(2),
+            evm_address: Address::ZERO,
+            flag: None,
+            changed_block: 1,
+        };
+        let mut batch = store.batch().unwrap();
+        batch.set_block(1).unwrap();
+        batch
+            .put(
+                IndexTable::Names,
+                &keys::token(token_id),
+                &serde_json::to_vec(&entry).unwrap(),
+            )
+            .unwrap();
+        batch.commit(cursor(1)).unwrap();
+        assert_eq!(store.count(IndexTable::Ons).unwrap(), 0, "no label yet");
+
+        entry.label = "alice".into();
+        let mut batch = store.batch().unwrap();
+        batch.set_block(2).unwrap();
+        batch
+            .put(
+                IndexTable::Names,
+                &keys::token(token_id),
+                &serde_json::to_vec(&entry).unwrap(),
+            )
+            .unwrap();
+        batch.commit(cursor(2)).unwrap();
+        assert_eq!(
+            store.get(IndexTable::Ons, &name_hash("ALICE")).unwrap(),
+            Some(keys::token(token_id).to_vec())
+        );
+        store.rewind(cursor(1)).unwrap();
+        assert_eq!(
+            store.get(IndexTable::Ons, &name_hash("alice")).unwrap(),
+            None
+        );
+    }
+}
