@@ -14,6 +14,7 @@ pub mod output;
 pub mod password;
 pub mod payment;
 pub mod pending;
+pub mod registry;
 pub mod tx;
 
 use args::Cli;

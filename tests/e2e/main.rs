@@ -3,10 +3,13 @@
 mod cli_market;
 mod cli_names;
 mod cli_premium;
+mod cli_registry;
 mod cli_sesh;
 mod cli_stake;
 mod cli_wallet;
 mod deploy;
 mod registry_node;
 mod registry_node_chaos;
+mod registry_node_ons;
+mod registry_node_rpc;
 mod toolchain;

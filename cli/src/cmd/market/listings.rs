@@ -3,10 +3,12 @@
 use super::{chain_now, date, label_or_id, labels, market, read_error, secs};
 use crate::cmd::balance::sesh_fixed;
 use crate::context::Context;
+use crate::registry::{Registry, check_signed};
 use alloy::primitives::U256;
 use clap::{Args, ValueEnum};
 use eyre::WrapErr;
 use sesh_core::Sesh;
+use sesh_core::api::ListingsResponse;
 use std::collections::BTreeSet;
 
 /// How to order listings.
@@ -18,9 +20,13 @@ pub enum Sort {
     Ends,
 }
 
-/// Show the names for sale, read from the chain.
+/// Show the names for sale.
 ///
-/// Finds every listing since the deployment (Listed, Unlisted and Sold
+/// By default asks registry nodes (--registry URLs, else 3 nodes of the
+/// active set read from the chain) for /v1/listings and accepts the page only
+/// when they agree (every listing signed, the same signed bytes on every
+/// node). With --rpc, or when no registry node is known, it reads the chain:
+/// it finds every listing since the deployment (Listed, Unlisted and Sold
 /// logs), then keeps only the live ones (`listingOf`): not ended, still the
 /// seller's, not expired, and movable by the market. The output says which
 /// source answered.
@@ -40,11 +46,19 @@ pub struct ListingsArgs {
     /// Show page N (from 1).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub page: u64,
+    /// Read the chain's logs directly through the RPC endpoint.
+    #[arg(long)]
+    pub rpc: bool,
 }
 
 impl ListingsArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+        if !self.rpc
+            && let Some(registry) = Registry::discover(ctx, "listings").await?
+        {
+            return self.via_nodes(ctx, &registry).await;
+        }
         let provider = ctx.provider().await?;
         let deployment = ctx.deployment()?;
         let market = market(ctx, &provider)?;
@@ -148,6 +162,86 @@ impl ListingsArgs {
                 "page": self.page,
                 "limit": self.limit,
                 "listings": listings,
+            }),
+        )?;
+        Ok(())
+    }
+}
+
+impl ListingsArgs {
+    /// The listings through registry nodes (at most 500 a page).
+    async fn via_nodes(&self, ctx: &Context<'_>, registry: &Registry) -> eyre::Result<()> {
+        let contract = ctx.deployment()?.contracts.name_market;
+        let limit = self.limit.min(500);
+        let offset = (self.page - 1).saturating_mul(limit);
+        let sort = match self.sort {
+            Sort::Price => "price",
+            Sort::Ends => "end_time",
+        };
+        let path = format!("/v1/listings?sort={sort}&order=asc&limit={limit}&offset={offset}");
+        let agreed = registry
+            .ask::<ListingsResponse>(ctx, &path, |r, chain_id| {
+                let mut digest = r.total.to_be_bytes().to_vec();
+                let mut block = None;
+                let mut keys = Vec::new();
+                for listing in &r.listings {
+                    let (b, key) = check_signed(listing, chain_id, contract, &mut digest)?;
+                    block = block.max(Some(b));
+                    keys.push(key);
+                }
+                Ok((digest, block, keys))
+            })
+            .await?;
+        let (listings, total) = match &agreed.value {
+            Some(r) => (r.listings.clone(), r.total),
+            None => (Vec::new(), 0),
+        };
+        let mut text = String::new();
+        if listings.is_empty() {
+            text.push_str(if total == 0 {
+                "No names are listed.\n"
+            } else {
+                "No listings on this page.\n"
+            });
+        }
+        for listing in &listings {
+            let l = &listing.answer;
+            text.push_str(&format!(
+                "{:<20} {:>20}  seller {}  ends {}\n",
+                l.name,
+                format!("{} SESH", Sesh::from_units(l.price)),
+                l.seller,
+                date(l.end_time),
+            ));
+        }
+        text.push_str(&format!(
+            "\n{total} live listing(s), page {} of {} (source: {})",
+            self.page,
+            total.div_ceil(limit).max(1),
+            agreed.summary()
+        ));
+        let rows: Vec<_> = listings
+            .iter()
+            .map(|listing| {
+                let l = &listing.answer;
+                serde_json::json!({
+                    "name": l.name,
+                    "token_id": format!("{:#x}", l.token_id),
+                    "seller": l.seller.to_checksum(None),
+                    "price": sesh_fixed(Sesh::from_units(l.price)),
+                    "end_time": l.end_time,
+                    "ends": date(l.end_time),
+                })
+            })
+            .collect();
+        ctx.out.result(
+            &text,
+            serde_json::json!({
+                "source": agreed.json(),
+                "total": total,
+                "page": self.page,
+                "limit": limit,
+                "listings": rows,
             }),
         )?;
         Ok(())

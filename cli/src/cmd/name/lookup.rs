@@ -2,15 +2,19 @@
 
 use super::common::{NameState, Phase, date};
 use crate::context::Context;
+use crate::registry::{Registry, check_signed};
 use clap::Args;
 use sesh_core::Name;
+use sesh_core::api::{NameResponse, NameState as NodeNameState};
 
 /// Look a name up: owner, Session ID, EVM address, expiry, state.
 ///
-/// --rpc reads the chain directly through the RPC endpoint. It is also the
-/// default for now: asking several registry nodes and comparing their signed
-/// answers is not available in this version. The output says which source
-/// answered and at which block.
+/// By default asks registry nodes (--registry URLs, else 3 nodes of the
+/// active set read from the chain), checks their signed answers and accepts
+/// the answer only when they agree; it fails, listing the disagreement, when
+/// they don't. Without registry nodes, or with --rpc, reads the chain
+/// directly through the RPC endpoint. The output says which source answered
+/// and at which block.
 ///
 /// Examples:
 ///   sesh name lookup alice --rpc
@@ -23,16 +27,23 @@ pub struct LookupArgs {
     /// Read the chain directly through the RPC endpoint.
     #[arg(long)]
     pub rpc: bool,
+    /// Resolve through the registry nodes' ONS endpoint, as Session does:
+    /// only the name's hash is sent, the answer is decrypted locally.
+    #[arg(long, conflicts_with = "rpc")]
+    pub private: bool,
 }
 
 impl LookupArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
-        if !self.rpc && !ctx.registries.is_empty() {
-            ctx.out.warn(
-                "registry-node lookups are not available in this version; reading the chain over RPC",
-            );
+        if self.private {
+            return super::lookup_private::run(ctx, &name).await;
+        }
+        if !self.rpc
+            && let Some(registry) = Registry::discover(ctx, name.as_str()).await?
+        {
+            return lookup_via_nodes(ctx, &registry, &name).await;
         }
         let provider = ctx.provider().await?;
         let state = NameState::read(ctx, &provider, &name).await?;
@@ -75,4 +86,82 @@ impl LookupArgs {
         ctx.out.result(&text, data)?;
         Ok(())
     }
+}
+
+/// The lookup through registry nodes.
+async fn lookup_via_nodes(ctx: &Context<'_>, registry: &Registry, name: &Name) -> eyre::Result<()> {
+    let contract = ctx.deployment()?.contracts.name_registry;
+    let agreed = registry
+        .ask::<NameResponse>(ctx, &format!("/v1/names/{name}"), |r, chain_id| {
+            let mut digest = Vec::new();
+            let (block, key) = check_signed(&r.name, chain_id, contract, &mut digest)?;
+            if r.name.answer.name != name.as_str() {
+                return Err(format!("answered about {:?}", r.name.answer.name));
+            }
+            digest.extend_from_slice(format!("{:?}", r.state).as_bytes());
+            Ok((digest, Some(block), vec![key]))
+        })
+        .await?;
+    let source = agreed.summary();
+    let mut text;
+    let mut data;
+    match &agreed.value {
+        None => {
+            text = format!("{name}: not registered\n");
+            data = serde_json::json!({"name": name.as_str(), "state": "available", "registered": false});
+        }
+        Some(response) => {
+            let answer = &response.name.answer;
+            let state = match response.state {
+                NodeNameState::Live => "registered",
+                NodeNameState::Grace => "in its grace period (does not resolve)",
+                NodeNameState::Expired => "expired (available)",
+                NodeNameState::Flagged => "flagged: its payment did not verify (not valid)",
+            };
+            text = format!("{name}: {state}\n");
+            text.push_str(&format!("  owner         {}\n", answer.owner));
+            text.push_str(&format!("  expires       {}\n", date(answer.expiry)));
+            if response.state == NodeNameState::Live {
+                text.push_str(&format!(
+                    "  Session ID    {}\n",
+                    answer
+                        .session_id
+                        .map(|id| id.to_string())
+                        .unwrap_or_else(|| "(none)".into())
+                ));
+                text.push_str(&format!(
+                    "  EVM address   {}\n",
+                    answer
+                        .evm_address
+                        .map(|a| a.to_string())
+                        .unwrap_or_else(|| "(none)".into())
+                ));
+                text.push_str(&format!(
+                    "  primary name  {}\n",
+                    if answer.primary { "yes" } else { "no" }
+                ));
+            }
+            data = serde_json::json!({
+                "name": answer.name,
+                "registered": true,
+                "state": response.state,
+                "owner": answer.owner.to_checksum(None),
+                "expiry": answer.expiry,
+                "expires": date(answer.expiry),
+                "session_id": answer.session_id.map(|id| id.to_string()),
+                "evm_address": answer.evm_address.map(|a| a.to_checksum(None)),
+                "primary": answer.primary,
+                "valid": answer.valid,
+                "stale": response.freshness.stale,
+            });
+            if response.freshness.stale {
+                ctx.out
+                    .warn("the registry nodes say their index may be out of date");
+            }
+        }
+    }
+    text.push_str(&format!("  source        {source}"));
+    data["source"] = agreed.json();
+    ctx.out.result(&text, data)?;
+    Ok(())
 }

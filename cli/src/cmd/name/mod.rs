@@ -4,6 +4,7 @@ pub mod check;
 pub mod common;
 pub mod logs;
 pub mod lookup;
+pub mod lookup_private;
 pub mod mine;
 pub mod register;
 pub mod renew;
@@ -32,7 +33,7 @@ pub enum NameCommand {
     Transfer(transfer::TransferArgs),
     /// Look a name up: owner, Session ID, EVM address, expiry, state.
     Lookup(lookup::LookupArgs),
-    /// Find the names whose record points at a Session ID (reads logs).
+    /// Find the primary name of a Session ID (registry nodes; --rpc reads logs).
     Reverse(reverse::ReverseArgs),
     /// List the names the wallet holds, with expiry warnings.
     Mine(mine::MineArgs),

@@ -3,17 +3,22 @@
 use super::common::{NameState, Phase, date, parse_session_id};
 use super::logs;
 use crate::context::Context;
+use crate::registry::{Agreed, Registry, check_signed};
 use alloy::primitives::{B256, U256};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 use clap::Args;
+use sesh_core::api::{ReverseAnswer, ReverseResponse};
 use sesh_core::bindings::NameRegistry;
 use sesh_core::{Name, SessionId};
 use std::collections::BTreeMap;
 
 /// Find the names whose record points at a Session ID.
 ///
-/// Reads the registry's event logs (NameRegistered and RecordSet) from the
+/// By default asks registry nodes (--registry URLs, else 3 nodes of the
+/// active set read from the chain) for the Session ID's primary name
+/// (/v1/reverse) and accepts it only when they agree. With --rpc, or when no
+/// registry node is known, it reads the registry's event logs (NameRegistered and RecordSet) from the
 /// deployment block with eth_getLogs, then checks each candidate's current
 /// record on chain, so only live names that resolve to the Session ID are
 /// listed; the primary name is marked. On a long chain this reads many logs.
@@ -26,11 +31,76 @@ pub struct ReverseArgs {
     /// The Session ID.
     #[arg(value_name = "SESSION_ID", value_parser = parse_session_id)]
     pub session_id: SessionId,
+    /// Read the chain's logs directly through the RPC endpoint.
+    #[arg(long)]
+    pub rpc: bool,
+}
+
+/// The Session ID's primary name as the registry nodes agree on it, or
+/// `None` when no registry node is known.
+pub async fn primary_via_nodes(
+    ctx: &Context<'_>,
+    session_id: SessionId,
+    quiet: bool,
+) -> eyre::Result<Option<(ReverseAnswer, Agreed<ReverseResponse>)>> {
+    let Some(registry) = Registry::discover_with(ctx, &session_id.to_string(), quiet).await? else {
+        return Ok(None);
+    };
+    let contract = ctx.deployment()?.contracts.name_registry;
+    let agreed = registry
+        .ask::<ReverseResponse>(ctx, &format!("/v1/reverse/{session_id}"), |r, chain_id| {
+            let mut digest = Vec::new();
+            let (block, key) = check_signed(&r.reverse, chain_id, contract, &mut digest)?;
+            if r.reverse.answer.session_id != session_id {
+                return Err("answered about another Session ID".into());
+            }
+            Ok((digest, Some(block), vec![key]))
+        })
+        .await?;
+    let answer = match &agreed.value {
+        Some(response) => response.reverse.answer.clone(),
+        None => ReverseAnswer {
+            session_id,
+            name: None,
+            owner: None,
+        },
+    };
+    Ok(Some((answer, agreed)))
 }
 
 impl ReverseArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+        if !self.rpc
+            && let Some((answer, agreed)) = primary_via_nodes(ctx, self.session_id, false).await?
+        {
+            let text = match &answer.name {
+                Some(name) => format!(
+                    "{}: primary name {name}{}\n  source: {}",
+                    self.session_id,
+                    answer
+                        .owner
+                        .map(|o| format!(" (owner {o})"))
+                        .unwrap_or_default(),
+                    agreed.summary()
+                ),
+                None => format!(
+                    "{}: no primary name\n  source: {}",
+                    self.session_id,
+                    agreed.summary()
+                ),
+            };
+            ctx.out.result(
+                &text,
+                serde_json::json!({
+                    "session_id": self.session_id.to_string(),
+                    "primary_name": answer.name,
+                    "owner": answer.owner.map(|o| o.to_checksum(None)),
+                    "source": agreed.json(),
+                }),
+            )?;
+            return Ok(());
+        }
         let deployment = ctx.deployment()?;
         let provider = ctx.provider().await?;
         let registry = deployment.contracts.name_registry;

@@ -7,7 +7,9 @@ use clap::Args;
 /// Show a wallet's EVM address and Session ID.
 ///
 /// Reads only the public part of the wallet file; no password is needed.
-/// The primary name shows as "unknown" until registry lookups arrive.
+/// The primary name is asked of the registry nodes (/v1/reverse of the
+/// Session ID, accepted when they agree); it shows as "unknown" when no
+/// node answers.
 ///
 /// Examples:
 ///   sesh wallet show
@@ -21,14 +23,33 @@ impl ShowArgs {
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         let mut data = wallet_json(&file);
-        data["primary_name"] = serde_json::Value::Null;
+        // Offline, or no node answering: "unknown", quietly.
+        let primary = crate::cmd::name::reverse::primary_via_nodes(ctx, file.session_id, true)
+            .await
+            .ok()
+            .flatten();
+        let (primary_text, source) = match &primary {
+            Some((answer, agreed)) => (
+                format!(
+                    "{} ({})",
+                    answer.name.as_deref().unwrap_or("(none)"),
+                    agreed.summary()
+                ),
+                agreed.json(),
+            ),
+            None => ("unknown".to_string(), serde_json::Value::Null),
+        };
+        data["primary_name"] =
+            serde_json::json!(primary.as_ref().and_then(|(a, _)| a.name.clone()));
+        data["primary_name_source"] = source;
         data["path"] = serde_json::json!(ctx.keystore().path_of(&file.name));
         ctx.out.result(
             &format!(
-                "Wallet {}\n  EVM address   {}\n  Session ID    {}\n  primary name  unknown\n  created       {}\n  words         {}\n  keyring       {}",
+                "Wallet {}\n  EVM address   {}\n  Session ID    {}\n  primary name  {}\n  created       {}\n  words         {}\n  keyring       {}",
                 file.name,
                 file.evm_address,
                 file.session_id,
+                primary_text,
                 file.created,
                 file.words,
                 if file.remember_password { "password remembered" } else { "not used" }

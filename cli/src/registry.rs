@@ -1,0 +1,478 @@
+//! The registry-node client: asks several registry nodes the same question,
+//! checks every signed answer and accepts it only when the nodes agree.
+//!
+//! Which nodes are asked:
+//! - `--registry URL` (repeatable) or the config's `registry_urls.<network>`:
+//!   every URL given. A node's key is then taken from its own `/v1/identity`,
+//!   so the keys are *unverified* (the output says so); the chain id and the
+//!   contract of every answer are still checked against the deployment.
+//! - otherwise the active node set read from the chain
+//!   (`NodeStaking.activeNodeIds` and `nodeInfo(id)`): 3 nodes chosen by
+//!   rendezvous hashing, i.e. the 3 highest `keccak256(subject ‖ node key)`
+//!   where the subject is what is asked about (the name, the Session ID,
+//!   "listings"). The choice is deterministic for a subject and spreads
+//!   subjects over the set. Every answer must be signed by the key the node
+//!   registered on chain.
+//!
+//! Every answer must verify (signature, chain id, contract, node key). The
+//! signed bytes (kind, chain, contract, block and the canonical answer) must
+//! be equal across the nodes that answered: then "N of M nodes agree". A node
+//! that cannot be reached is reported and skipped (2 agreeing nodes are
+//! accepted with a warning); a node whose answer is invalid or different makes
+//! the command fail with the disagreement listed.
+
+use crate::context::Context;
+use alloy::primitives::{Address, U256, keccak256};
+use eyre::{WrapErr, bail};
+use serde::de::DeserializeOwned;
+use sesh_core::api::{IdentityResponse, Signed};
+use sesh_core::attestation::{Canonical, NodeKey};
+use std::future::Future;
+use std::task::Poll;
+use std::time::Duration;
+
+/// How many nodes of the active set are asked.
+pub const ASK: usize = 3;
+
+/// What agreeing nodes answered for a 404.
+const NOT_FOUND: &[u8] = b"not found";
+
+/// One node to ask.
+#[derive(Debug, Clone)]
+pub struct NodeTarget {
+    /// Its base URL.
+    pub url: String,
+    /// Its on-chain id (when the set came from the chain).
+    pub node_id: Option<u64>,
+    /// Its key: registered on chain, or (explicit URLs) announced by the node.
+    pub key: Option<NodeKey>,
+}
+
+/// The nodes to ask and what their answers must be about.
+#[derive(Debug)]
+pub struct Registry {
+    nodes: Vec<NodeTarget>,
+    from_chain: bool,
+    chain_id: u64,
+    client: reqwest::Client,
+}
+
+/// What one node said.
+#[derive(Debug, Clone)]
+pub enum NodeOutcome {
+    /// A valid answer.
+    Answered {
+        /// The signed bytes, signatures left out ("not found" for a 404).
+        digest: Vec<u8>,
+        /// The block the answer is signed at (`None`: not found).
+        block: Option<u64>,
+    },
+    /// Unreachable or not answering.
+    Down(String),
+    /// The answer does not check out.
+    Invalid(String),
+}
+
+/// The accepted answer and how it was reached.
+#[derive(Debug)]
+pub struct Agreed<R> {
+    /// The answer (`None`: the nodes agree it is not found).
+    pub value: Option<R>,
+    /// The block it is signed at.
+    pub block: Option<u64>,
+    /// How many nodes agree.
+    pub agree: usize,
+    /// How many nodes were asked.
+    pub asked: usize,
+    /// Per node: the node and its outcome.
+    pub outcomes: Vec<(NodeTarget, NodeOutcome)>,
+    /// Whether the node keys came from the chain.
+    pub keys_verified: bool,
+}
+
+impl<R> Agreed<R> {
+    /// "3 of 3 registry nodes agree (signed at block N)".
+    pub fn summary(&self) -> String {
+        let block = match self.block {
+            Some(block) => format!(" (signed at block {block})"),
+            None => String::new(),
+        };
+        let keys = if self.keys_verified {
+            ""
+        } else {
+            "; node keys unverified"
+        };
+        format!(
+            "{} of {} registry nodes agree{block}{keys}",
+            self.agree, self.asked
+        )
+    }
+
+    /// The source, for JSON output.
+    pub fn json(&self) -> serde_json::Value {
+        let nodes: Vec<_> = self
+            .outcomes
+            .iter()
+            .map(|(node, outcome)| {
+                let (status, detail) = match outcome {
+                    NodeOutcome::Answered { .. } => ("agrees", None),
+                    NodeOutcome::Down(e) => ("down", Some(e.clone())),
+                    NodeOutcome::Invalid(e) => ("invalid", Some(e.clone())),
+                };
+                serde_json::json!({
+                    "url": node.url,
+                    "node_id": node.node_id,
+                    "node_key": node.key.map(|k| k.to_string()),
+                    "status": status,
+                    "detail": detail,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "kind": "registry-nodes",
+            "agree": self.agree,
+            "asked": self.asked,
+            "block": self.block,
+            "keys_verified": self.keys_verified,
+            "nodes": nodes,
+        })
+    }
+}
+
+/// Verifies that a signed item is about `chain_id` and `contract`, appends its
+/// signed bytes to `digest` and returns its block and signing key.
+pub fn check_signed<T: Canonical>(
+    signed: &Signed<T>,
+    chain_id: u64,
+    contract: Address,
+    digest: &mut Vec<u8>,
+) -> Result<(u64, NodeKey), String> {
+    signed
+        .verify(chain_id, contract)
+        .map_err(|e| e.to_string())?;
+    let a = &signed.attestation;
+    digest.extend_from_slice(&sesh_core::attestation::message(
+        a.kind,
+        a.chain_id,
+        a.contract,
+        a.block,
+        &signed.answer.canonical_bytes(),
+    ));
+    Ok((a.block, a.node_key))
+}
+
+/// What a checker returns: the signed bytes, the block, the keys that signed.
+pub type Checked = (Vec<u8>, Option<u64>, Vec<NodeKey>);
+
+/// One node's raw reply: the key it announced (if asked) and the body (`None`: 404).
+type Reply = Result<(Option<NodeKey>, Option<serde_json::Value>), String>;
+
+impl Registry {
+    /// The nodes to ask about `subject`, or `None` when there are none (no
+    /// --registry, no config, and an empty or unreadable active set).
+    pub async fn discover(ctx: &Context<'_>, subject: &str) -> eyre::Result<Option<Self>> {
+        Self::discover_with(ctx, subject, false).await
+    }
+
+    /// [`Registry::discover`]; with `quiet`, an unreadable active set is not warned about.
+    pub async fn discover_with(
+        ctx: &Context<'_>,
+        subject: &str,
+        quiet: bool,
+    ) -> eyre::Result<Option<Self>> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(Duration::from_secs(10))
+            .build()
+            .wrap_err("cannot build the HTTP client")?;
+        let chain_id = ctx.deployment()?.chain_id;
+        if !ctx.registries.is_empty() {
+            let nodes = ctx
+                .registries
+                .iter()
+                .map(|url| NodeTarget {
+                    url: url.trim_end_matches('/').to_string(),
+                    node_id: None,
+                    key: None,
+                })
+                .collect();
+            return Ok(Some(Self {
+                nodes,
+                from_chain: false,
+                chain_id,
+                client,
+            }));
+        }
+        let nodes = match active_nodes(ctx).await {
+            Ok(nodes) => nodes,
+            Err(_) if quiet => return Ok(None),
+            Err(error) => {
+                ctx.out.warn(&format!(
+                    "cannot read the active registry nodes from the chain: {error:#}"
+                ));
+                return Ok(None);
+            }
+        };
+        if nodes.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            nodes: pick(nodes, subject),
+            from_chain: true,
+            chain_id,
+            client,
+        }))
+    }
+
+    /// GETs `path` from every node, checks each answer with `check` (a 404 is
+    /// a "not found" the nodes must agree on too) and returns the answer when
+    /// they agree; fails listing every node's answer when they don't.
+    pub async fn ask<R: DeserializeOwned>(
+        &self,
+        ctx: &Context<'_>,
+        path: &str,
+        check: impl Fn(&R, u64) -> Result<Checked, String>,
+    ) -> eyre::Result<Agreed<R>> {
+        let replies = join_all(self.nodes.iter().map(|node| self.ask_one(node, path))).await;
+        let mut outcomes = Vec::new();
+        let mut value = None;
+        for (mut node, reply) in self.nodes.iter().cloned().zip(replies) {
+            let outcome = match reply {
+                Err(error) => NodeOutcome::Down(error),
+                Ok((announced, body)) => {
+                    if node.key.is_none() {
+                        node.key = announced;
+                    }
+                    match body {
+                        None => NodeOutcome::Answered {
+                            digest: NOT_FOUND.to_vec(),
+                            block: None,
+                        },
+                        Some(body) => self.judge(&node, body, &check, &mut value),
+                    }
+                }
+            };
+            outcomes.push((node, outcome));
+        }
+        let asked = outcomes.len();
+        for (node, outcome) in &outcomes {
+            if let NodeOutcome::Down(error) = outcome {
+                ctx.out
+                    .warn(&format!("registry node {} is down: {error}", node.url));
+            }
+        }
+        let answered: Vec<(&Vec<u8>, Option<u64>)> = outcomes
+            .iter()
+            .filter_map(|(_, o)| match o {
+                NodeOutcome::Answered { digest, block } => Some((digest, *block)),
+                _ => None,
+            })
+            .collect();
+        let invalid = outcomes
+            .iter()
+            .any(|(_, o)| matches!(o, NodeOutcome::Invalid(_)));
+        let consistent = answered.windows(2).all(|w| w[0].0 == w[1].0);
+        if invalid || !consistent {
+            let mut lines = vec![format!("the registry nodes disagree on {path}:")];
+            for (node, outcome) in &outcomes {
+                let what = match outcome {
+                    NodeOutcome::Answered { digest, block } => match block {
+                        Some(b) => format!(
+                            "answer {} signed at block {b}",
+                            hex::encode(&keccak256(digest)[..6])
+                        ),
+                        None => "not found".into(),
+                    },
+                    NodeOutcome::Down(e) => format!("down ({e})"),
+                    NodeOutcome::Invalid(e) => format!("invalid answer: {e}"),
+                };
+                lines.push(format!("  {}: {what}", node.url));
+            }
+            bail!("{}", lines.join("\n"));
+        }
+        let agree = answered.len();
+        if agree == 0 || agree < asked.min(2) {
+            bail!(
+                "only {agree} of {asked} registry nodes answered; pass --rpc to read the chain directly"
+            );
+        }
+        if agree < asked {
+            ctx.out.warn(&format!(
+                "only {agree} of {asked} registry nodes answered; accepting the answer they agree on"
+            ));
+        } else if asked == 1 {
+            ctx.out
+                .warn("only one registry node was asked: its answer could not be compared");
+        }
+        if !self.from_chain {
+            ctx.out.warn(
+                "the registry nodes' keys are unverified (taken from each node's /v1/identity, not from the chain)",
+            );
+        }
+        let block = answered.first().and_then(|(_, block)| *block);
+        Ok(Agreed {
+            value,
+            block,
+            agree,
+            asked,
+            outcomes,
+            keys_verified: self.from_chain,
+        })
+    }
+
+    /// Parses and checks one node's answer; keeps the first valid one in `value`.
+    fn judge<R: DeserializeOwned>(
+        &self,
+        node: &NodeTarget,
+        body: serde_json::Value,
+        check: &impl Fn(&R, u64) -> Result<Checked, String>,
+        value: &mut Option<R>,
+    ) -> NodeOutcome {
+        let parsed = match serde_json::from_value::<R>(body) {
+            Ok(parsed) => parsed,
+            Err(error) => return NodeOutcome::Invalid(format!("malformed answer: {error}")),
+        };
+        let (digest, block, keys) = match check(&parsed, self.chain_id) {
+            Ok(checked) => checked,
+            Err(error) => return NodeOutcome::Invalid(error),
+        };
+        if let Some(wrong) = keys.iter().find(|k| Some(**k) != node.key) {
+            return NodeOutcome::Invalid(format!(
+                "signed by {wrong}, not by the node's {} key {}",
+                if self.from_chain {
+                    "registered"
+                } else {
+                    "announced"
+                },
+                node.key
+                    .map(|k| k.to_string())
+                    .unwrap_or_else(|| "(unknown)".into())
+            ));
+        }
+        if value.is_none() {
+            *value = Some(parsed);
+        }
+        NodeOutcome::Answered { digest, block }
+    }
+
+    /// One node: its announced key (explicit URLs only) and the body (`None`: 404).
+    async fn ask_one(&self, node: &NodeTarget, path: &str) -> Reply {
+        let mut announced = None;
+        if node.key.is_none() {
+            let identity: IdentityResponse = self
+                .client
+                .get(format!("{}/v1/identity", node.url))
+                .send()
+                .await
+                .map_err(|e| e.without_url().to_string())?
+                .json()
+                .await
+                .map_err(|e| format!("bad /v1/identity: {}", e.without_url()))?;
+            announced = Some(identity.node_key);
+        }
+        let response = self
+            .client
+            .get(format!("{}{path}", node.url))
+            .send()
+            .await
+            .map_err(|e| e.without_url().to_string())?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Ok((announced, None));
+        }
+        if !status.is_success() {
+            return Err(format!("HTTP {status}"));
+        }
+        let body = response
+            .json()
+            .await
+            .map_err(|e| format!("bad answer: {}", e.without_url()))?;
+        Ok((announced, Some(body)))
+    }
+}
+
+/// Runs the futures concurrently; results in order.
+async fn join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut pending: Vec<_> = futures.map(|f| Some(Box::pin(f))).collect();
+    let mut outputs: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for (slot, output) in pending.iter_mut().zip(outputs.iter_mut()) {
+            if let Some(future) = slot {
+                match future.as_mut().poll(cx) {
+                    Poll::Ready(value) => {
+                        *output = Some(value);
+                        *slot = None;
+                    }
+                    Poll::Pending => done = false,
+                }
+            }
+        }
+        if done { Poll::Ready(()) } else { Poll::Pending }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
+/// The active node set from the chain: URL, id and registered key.
+async fn active_nodes(ctx: &Context<'_>) -> eyre::Result<Vec<NodeTarget>> {
+    let provider = ctx.provider().await?;
+    let staking =
+        sesh_core::bindings::NodeStaking::new(ctx.deployment()?.contracts.node_staking, &provider);
+    let ids = staking
+        .activeNodeIds()
+        .call()
+        .await
+        .wrap_err("cannot read NodeStaking.activeNodeIds")?;
+    let mut nodes = Vec::new();
+    for id in ids {
+        let info = staking
+            .nodeInfo(id)
+            .call()
+            .await
+            .wrap_err_with(|| format!("cannot read NodeStaking.nodeInfo({id})"))?;
+        nodes.push(NodeTarget {
+            url: info.url.trim_end_matches('/').to_string(),
+            node_id: Some(u64::try_from(id).unwrap_or(u64::MAX)),
+            key: Some(NodeKey(info.ed25519Key.0)),
+        });
+    }
+    Ok(nodes)
+}
+
+/// The [`ASK`] nodes with the highest `keccak256(subject ‖ key)` (rendezvous hashing).
+pub fn pick(mut nodes: Vec<NodeTarget>, subject: &str) -> Vec<NodeTarget> {
+    let score = |node: &NodeTarget| {
+        let mut bytes = subject.as_bytes().to_vec();
+        bytes.extend_from_slice(&node.key.map(|k| k.0).unwrap_or_default());
+        U256::from_be_bytes(keccak256(&bytes).0)
+    };
+    nodes.sort_by_cached_key(|node| std::cmp::Reverse(score(node)));
+    nodes.truncate(ASK);
+    nodes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(byte: u8) -> NodeTarget {
+        NodeTarget {
+            url: format!("http://n{byte}"),
+            node_id: Some(byte.into()),
+            key: Some(NodeKey([byte; 32])),
+        }
+    }
+
+    #[test]
+    fn picks_three_deterministically_whatever_the_order() {
+        let nodes: Vec<_> = (1..=6).map(node).collect();
+        let urls = |nodes: Vec<NodeTarget>| nodes.into_iter().map(|n| n.url).collect::<Vec<_>>();
+        let a = urls(pick(nodes.clone(), "alice"));
+        let mut reversed = nodes.clone();
+        reversed.reverse();
+        assert_eq!(a.len(), ASK);
+        assert_eq!(a, urls(pick(reversed, "alice")));
+        assert_eq!(pick(nodes[..2].to_vec(), "alice").len(), 2);
+    }
+}
