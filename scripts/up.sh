@@ -36,6 +36,7 @@ for _ in $(seq 1 50); do
 done
 
 echo "==> deploying the contracts"
+mkdir -p "$root/contracts/deployments"
 (cd "$root/contracts" && "$bin/forge" script script/Deploy.s.sol --rpc-url "$rpc" \
   --broadcast --private-key "$deployer_key" -q >"$state/deploy.log" 2>&1) || {
   cat "$state/deploy.log" >&2
