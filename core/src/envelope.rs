@@ -341,7 +341,7 @@ pub enum RetrieveAuthError {
     #[error("the Ed25519 key is not the key of this mailbox's Session ID")]
     KeyMismatch,
     /// The signature does not verify.
-    #[error("the retrieve signature does not verify")]
+    #[error("the request signature does not verify")]
     BadSignature,
 }
 
@@ -376,6 +376,56 @@ pub fn verify_retrieve(
     signature: &[u8; 64],
     now_ms: u64,
 ) -> Result<(), RetrieveAuthError> {
+    verify_mailbox_signature(
+        mailbox,
+        ed25519_pk,
+        &retrieve_auth_message(namespace, timestamp_ms),
+        timestamp_ms,
+        signature,
+        now_ms,
+    )
+}
+
+/// The bytes signed to delete messages from a mailbox: ASCII `"delete"`, the
+/// namespace as in [`retrieve_auth_message`], the timestamp in milliseconds in
+/// decimal, then each message hash as 64 lowercase hex characters, in the
+/// order of the request.
+pub fn delete_auth_message(namespace: i16, timestamp_ms: u64, hashes: &[MessageHash]) -> Vec<u8> {
+    let namespace = if namespace == 0 {
+        String::new()
+    } else {
+        namespace.to_string()
+    };
+    let mut out = format!("delete{namespace}{timestamp_ms}").into_bytes();
+    for hash in hashes {
+        out.extend_from_slice(hash.to_string().as_bytes());
+    }
+    out
+}
+
+/// Signs [`delete_auth_message`] with an Ed25519 seed.
+pub fn sign_delete(
+    ed25519_seed: &[u8; 32],
+    namespace: i16,
+    timestamp_ms: u64,
+    hashes: &[MessageHash],
+) -> [u8; 64] {
+    SigningKey::from_bytes(ed25519_seed)
+        .sign(&delete_auth_message(namespace, timestamp_ms, hashes))
+        .to_bytes()
+}
+
+/// Checks a mailbox request signed over `message` (see [`verify_retrieve`]):
+/// the timestamp is within 60 s of `now_ms`, `ed25519_pk` converts to the
+/// mailbox's Session ID and `signature` verifies over `message`.
+pub fn verify_mailbox_signature(
+    mailbox: &SessionId,
+    ed25519_pk: &[u8; 32],
+    message: &[u8],
+    timestamp_ms: u64,
+    signature: &[u8; 64],
+    now_ms: u64,
+) -> Result<(), RetrieveAuthError> {
     if timestamp_ms.abs_diff(now_ms) > RETRIEVE_WINDOW_MS {
         return Err(RetrieveAuthError::OutOfWindow {
             timestamp_ms,
@@ -385,12 +435,7 @@ pub fn verify_retrieve(
     if session_id_from_ed25519(ed25519_pk).ok().as_ref() != Some(mailbox) {
         return Err(RetrieveAuthError::KeyMismatch);
     }
-    verify_strict(
-        ed25519_pk,
-        &retrieve_auth_message(namespace, timestamp_ms),
-        signature,
-    )
-    .map_err(|()| RetrieveAuthError::BadSignature)
+    verify_strict(ed25519_pk, message, signature).map_err(|()| RetrieveAuthError::BadSignature)
 }
 
 // ---------------------------------------------------------------- message hash

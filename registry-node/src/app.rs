@@ -6,6 +6,8 @@
 //! same bytes and block reuses the cached attestation.
 
 use crate::error::ApiError;
+use crate::mailbox::Mailbox;
+use crate::mailbox::replay::ReplayGuard;
 use crate::metrics::Metrics;
 use crate::model::{ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry};
 use crate::status::Status;
@@ -46,6 +48,10 @@ pub struct App {
     pub rpc_timeout: Duration,
     /// Whether `GET /v1/debug/dump` is served.
     pub enable_dump: bool,
+    /// The message mailboxes.
+    pub mailbox: Arc<Mailbox>,
+    /// Signed mailbox requests already accepted.
+    pub replay: ReplayGuard,
     cache: Mutex<HashMap<(u8, Vec<u8>), CachedSignature>>,
     signatures: AtomicU64,
     ons_values: Mutex<HashMap<U256, OnsValue>>,
@@ -95,6 +101,7 @@ impl App {
         provider: DynProvider,
         rpc_timeout: Duration,
         enable_dump: bool,
+        mailbox: Arc<Mailbox>,
     ) -> Self {
         Self {
             store,
@@ -105,6 +112,8 @@ impl App {
             provider,
             rpc_timeout,
             enable_dump,
+            mailbox,
+            replay: ReplayGuard::new(crate::mailbox::now_ms()),
             cache: Mutex::new(HashMap::new()),
             signatures: AtomicU64::new(0),
             ons_values: Mutex::new(HashMap::new()),
@@ -407,6 +416,31 @@ impl App {
             entry.changed_block,
             answer,
         )
+    }
+
+    /// The premium expiry (Unix seconds; 0: never bought) of `session_id`, unsigned.
+    pub fn premium_expiry(&self, session_id: SessionId) -> Result<u64, StoreError> {
+        let entry: Option<PremiumEntry> = self
+            .store
+            .get(IndexTable::Premium, session_id.key().as_slice())?
+            .map(|bytes| decode(&bytes, IndexTable::Premium))
+            .transpose()?;
+        Ok(entry.map_or(0, |e| e.expiry))
+    }
+
+    /// The active nodes (state active, key proven): their keys and URLs, in id order.
+    pub fn active_nodes(&self) -> Result<Vec<(NodeKey, String)>, StoreError> {
+        self.store
+            .scan_prefix(IndexTable::Nodes, &[])?
+            .into_iter()
+            .map(|(_, bytes)| decode::<NodeEntry>(&bytes, IndexTable::Nodes))
+            .filter(|entry| {
+                entry.as_ref().map_or(true, |e| {
+                    e.state == sesh_core::api::NodeState::Active && e.key_proof_valid
+                })
+            })
+            .map(|entry| entry.map(|e| (NodeKey(e.ed25519_key.0), e.url)))
+            .collect()
     }
 
     /// Every node, signed, in id order.

@@ -81,6 +81,12 @@ pub struct FileConfig {
     pub rpc_timeout_secs: Option<u64>,
     /// See [`NodeArgs::enable_dump`].
     pub enable_dump: Option<bool>,
+    /// Most messages kept for one recipient (default 5000).
+    pub mailbox_max_messages: Option<u64>,
+    /// Most envelope bytes kept for one recipient (default 104857600, 100 MiB).
+    pub mailbox_max_bytes: Option<u64>,
+    /// Seconds between sweeps of expired messages (default 10).
+    pub mailbox_prune_interval_secs: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -108,6 +114,10 @@ pub struct Config {
     pub rpc_timeout: Duration,
     /// Serve the dump route.
     pub enable_dump: bool,
+    /// Per-recipient mailbox quotas.
+    pub mailbox_quota: crate::mailbox::Quota,
+    /// Time between sweeps of expired messages.
+    pub mailbox_prune_interval: Duration,
 }
 
 impl FileConfig {
@@ -159,6 +169,22 @@ impl Config {
             reorg_window: file.reorg_window.unwrap_or(4096).max(16),
             rpc_timeout: Duration::from_secs(file.rpc_timeout_secs.unwrap_or(10).max(1)),
             enable_dump: args.enable_dump || file.enable_dump.unwrap_or(false),
+            mailbox_quota: {
+                let default = crate::mailbox::Quota::default();
+                crate::mailbox::Quota {
+                    max_messages: file
+                        .mailbox_max_messages
+                        .unwrap_or(default.max_messages)
+                        .max(1),
+                    max_bytes: file
+                        .mailbox_max_bytes
+                        .unwrap_or(default.max_bytes)
+                        .max(sesh_core::api::MAX_MESSAGE_BYTES as u64),
+                }
+            },
+            mailbox_prune_interval: Duration::from_secs(
+                file.mailbox_prune_interval_secs.unwrap_or(10).max(1),
+            ),
             data_dir,
             key_file,
         })

@@ -27,6 +27,9 @@ pub enum NodeError {
     /// The index.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// The mailboxes.
+    #[error(transparent)]
+    Mailbox(#[from] crate::mailbox::MailboxError),
     /// The RPC.
     #[error("rpc: {0}")]
     Rpc(String),
@@ -61,6 +64,15 @@ pub enum ApiError {
     /// Nothing is known under this key.
     #[error("{0}")]
     NotFound(String),
+    /// A signed request whose signature, key, time or freshness does not check out.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The request belongs to other nodes (a mailbox outside this node's swarm).
+    #[error("{0}")]
+    Misdirected(String),
+    /// The recipient's mailbox is full.
+    #[error("{0}")]
+    MailboxFull(String),
     /// The answer needs the chain, which does not answer now.
     #[error("{0}")]
     Unavailable(String),
@@ -78,6 +90,9 @@ impl ApiError {
             }
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Misdirected(_) => StatusCode::MISDIRECTED_REQUEST,
+            Self::MailboxFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -87,6 +102,15 @@ impl ApiError {
 impl From<crate::store::StoreError> for ApiError {
     fn from(error: crate::store::StoreError) -> Self {
         Self::Internal(error.to_string())
+    }
+}
+
+impl From<crate::mailbox::MailboxError> for ApiError {
+    fn from(error: crate::mailbox::MailboxError) -> Self {
+        match error {
+            full @ crate::mailbox::MailboxError::Full { .. } => Self::MailboxFull(full.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
     }
 }
 

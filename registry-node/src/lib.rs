@@ -4,6 +4,7 @@
 //! - [`config`]: TOML file, environment variables and flags;
 //! - [`store`]: the redb index (crash-safe batches, undo log for reorgs);
 //! - [`indexer`]: backfill, follow, reorg handling; [`verify`]: payment checks;
+//! - [`mailbox`]: message mailboxes (their own redb file), pruning, replay refusal;
 //! - [`app`], [`router`], [`handlers`], [`error`]: the HTTP API;
 //! - [`status`], [`metrics`], [`telemetry`], [`shutdown`]: operations;
 //! - [`cmd`]: the `init`, `run` and `sign-registration` subcommands.
@@ -15,6 +16,7 @@ pub mod error;
 pub mod handlers;
 pub mod indexer;
 pub mod key;
+pub mod mailbox;
 pub mod metrics;
 pub mod model;
 pub mod router;

@@ -2,7 +2,7 @@
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::handlers::{health, market, names, nodes, ons, premium};
+use crate::handlers::{health, market, messages, names, nodes, ons, premium};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
@@ -11,7 +11,8 @@ use axum::routing::{get, post};
 use std::time::Instant;
 use tower_http::catch_panic::CatchPanicLayer;
 
-/// The largest request body accepted (a batch of 100 names of 64 characters fits easily).
+/// The largest request body accepted (a batch of 100 names of 64 characters fits easily);
+/// storing a message takes up to [`messages::MAX_STORE_BODY_BYTES`].
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// The HTTP API.
@@ -26,6 +27,15 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/listings", get(market::listings))
         .route("/v1/premium/{session_id}", get(premium::status))
         .route("/v1/premium/{session_id}/proof", get(premium::proof))
+        .route(
+            "/v1/messages/{session_id}",
+            post(messages::store).layer(DefaultBodyLimit::max(messages::MAX_STORE_BODY_BYTES)),
+        )
+        .route(
+            "/v1/messages/{session_id}/retrieve",
+            post(messages::retrieve),
+        )
+        .route("/v1/messages/{session_id}/delete", post(messages::delete))
         .route("/v1/nodes", get(nodes::list))
         .route("/v1/nodes/{id}", get(nodes::one))
         .route("/v1/ons", post(ons::post))

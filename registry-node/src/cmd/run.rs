@@ -4,6 +4,7 @@ use crate::app::{App, AppState};
 use crate::config::{Config, NodeArgs};
 use crate::error::NodeError;
 use crate::indexer::{Indexer, IndexerConfig};
+use crate::mailbox::Mailbox;
 use crate::metrics::Metrics;
 use crate::status::Status;
 use crate::store::Store;
@@ -36,6 +37,10 @@ impl Args {
             deployment.chain_id,
             &deployment.contracts,
             deployment.deploy_block,
+        )?);
+        let mailbox = Arc::new(Mailbox::open(
+            &config.data_dir.join("mailbox.redb"),
+            config.mailbox_quota,
         )?);
         let provider = crate::indexer::connect::provider(config.require_rpc_url()?)
             .map_err(NodeError::Config)?;
@@ -71,6 +76,7 @@ impl Args {
             provider.clone(),
             config.rpc_timeout,
             config.enable_dump,
+            mailbox.clone(),
         )));
 
         let listener = tokio::net::TcpListener::bind(config.listen)
@@ -104,11 +110,17 @@ impl Args {
             metrics,
         );
         let indexer = tokio::spawn(indexer.run(cancel.clone()));
+        let pruner = tokio::spawn(crate::mailbox::prune_forever(
+            mailbox,
+            config.mailbox_prune_interval,
+            cancel.clone(),
+        ));
         let server = axum::serve(listener, router::router(app))
             .with_graceful_shutdown(cancel.clone().cancelled_owned());
         let served = server.await;
         cancel.cancel();
         indexer.await.wrap_err("the indexer task panicked")?;
+        pruner.await.wrap_err("the mailbox pruner panicked")?;
         served.wrap_err("the HTTP server failed")?;
         tracing::info!("stopped");
         Ok(())

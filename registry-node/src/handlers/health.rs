@@ -33,6 +33,10 @@ pub async fn health(State(app): State<AppState>) -> impl IntoResponse {
 /// `GET /metrics`: Prometheus text.
 pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
     let freshness = app.status.freshness();
+    let mailbox = app.mailbox.totals().unwrap_or_else(|error| {
+        tracing::warn!(%error, "cannot read the mailbox totals");
+        Default::default()
+    });
     let text = app.metrics.render(&[
         (
             "registry_indexed_block",
@@ -58,6 +62,21 @@ pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
             "registry_answer_signatures",
             "Signatures made over answers since start (cached per record change).",
             app.signatures_made(),
+        ),
+        (
+            "registry_mailbox_messages",
+            "Messages held in mailboxes.",
+            mailbox.messages,
+        ),
+        (
+            "registry_mailbox_bytes",
+            "Envelope bytes held in mailboxes.",
+            mailbox.bytes,
+        ),
+        (
+            "registry_mailbox_recipients",
+            "Recipients with at least one message held.",
+            mailbox.recipients,
         ),
     ]);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)

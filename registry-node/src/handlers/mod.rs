@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod market;
+pub mod messages;
 pub mod names;
 pub mod nodes;
 pub mod ons;

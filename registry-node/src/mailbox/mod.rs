@@ -1,0 +1,710 @@
+//! Message mailboxes, in their own redb file (`<data dir>/mailbox.redb`), apart
+//! from the chain index: messages are not chain state, are never rewound by a
+//! reorg, and their writes do not wait behind the indexer's batches.
+//!
+//! | table | key | value |
+//! | --- | --- | --- |
+//! | `meta` | `&str` | schema version, the last sequence number |
+//! | `messages` | mailbox (35) ‖ seq (8) | hash (32) ‖ stored_ms (8) ‖ expiry_ms (8) ‖ envelope |
+//! | `hashes` | mailbox (35) ‖ hash (32) | seq (8) |
+//! | `expiries` | expiry_ms (8) ‖ mailbox (35) ‖ seq (8) | empty |
+//! | `usage` | Session ID (33) | messages (8) ‖ bytes (8) |
+//!
+//! A mailbox is a Session ID (33) and a namespace (2, big-endian). Sequence
+//! numbers grow across the node, so a mailbox's messages come out in the
+//! order they were stored, and "since hash H" is "after H's sequence number".
+//! Every change is one write transaction (committed durably before the
+//! answer), so a crash keeps each message whole or not at all.
+
+pub mod replay;
+
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use sesh_core::SessionId;
+use sesh_core::api::StoredMessage;
+use sesh_core::envelope::{MessageHash, message_hash};
+use std::path::Path;
+
+const META: TableDefinition<'static, &str, &[u8]> = TableDefinition::new("meta");
+const MESSAGES: TableDefinition<'static, &[u8], &[u8]> = TableDefinition::new("messages");
+const HASHES: TableDefinition<'static, &[u8], u64> = TableDefinition::new("hashes");
+const EXPIRIES: TableDefinition<'static, &[u8], ()> = TableDefinition::new("expiries");
+const USAGE: TableDefinition<'static, &[u8], &[u8]> = TableDefinition::new("usage");
+
+const META_SCHEMA: &str = "schema";
+const META_SEQ: &str = "seq";
+/// Bumped when a table or an encoding changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const MAILBOX_LEN: usize = 35;
+const VALUE_HEADER: usize = 32 + 8 + 8;
+
+/// Why the mailbox store failed or refused.
+#[derive(Debug, thiserror::Error)]
+pub enum MailboxError {
+    /// redb failed.
+    #[error("mailbox database: {0}")]
+    Db(#[from] redb::Error),
+    /// A stored value does not decode.
+    #[error("mailbox database holds a malformed {0}")]
+    Corrupt(&'static str),
+    /// The data folder's mailbox file has another schema.
+    #[error(
+        "mailbox schema version {found} in the data folder, this node needs {expected}: move mailbox.redb away (its messages are lost)"
+    )]
+    Schema {
+        /// Version on disk.
+        found: u32,
+        /// Version of this build.
+        expected: u32,
+    },
+    /// The recipient's quota is used up.
+    #[error(
+        "the mailbox of {session_id} is full ({messages} messages, {bytes} bytes; the limit is {max_messages} messages and {max_bytes} bytes): it frees up as the recipient deletes or messages expire"
+    )]
+    Full {
+        /// The recipient.
+        session_id: SessionId,
+        /// Messages held.
+        messages: u64,
+        /// Bytes held.
+        bytes: u64,
+        /// The message limit.
+        max_messages: u64,
+        /// The byte limit.
+        max_bytes: u64,
+    },
+}
+
+macro_rules! from_redb {
+    ($($ty:ty),*) => {$(
+        impl From<$ty> for MailboxError {
+            fn from(error: $ty) -> Self {
+                Self::Db(error.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// The wall clock in ms since the Unix epoch (mailbox times are wall-clock, not chain, times).
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// A `Result` of the mailbox store.
+pub type MailboxResult<T> = Result<T, MailboxError>;
+
+/// Per-recipient quotas (over all its namespaces).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Most messages held for one recipient.
+    pub max_messages: u64,
+    /// Most envelope bytes held for one recipient.
+    pub max_bytes: u64,
+}
+
+impl Default for Quota {
+    fn default() -> Self {
+        Self {
+            max_messages: 5_000,
+            max_bytes: 100 * 1024 * 1024,
+        }
+    }
+}
+
+/// What a store did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored {
+    /// The message hash.
+    pub hash: MessageHash,
+    /// When it was stored (ms).
+    pub stored_ms: u64,
+    /// When it expires (ms).
+    pub expiry_ms: u64,
+    /// Whether it was already there.
+    pub duplicate: bool,
+}
+
+/// A page of a mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The messages, oldest first.
+    pub messages: Vec<StoredMessage>,
+    /// Whether more follow.
+    pub more: bool,
+}
+
+/// Totals over every mailbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Messages held.
+    pub messages: u64,
+    /// Envelope bytes held.
+    pub bytes: u64,
+    /// Recipients with at least one message.
+    pub recipients: u64,
+}
+
+/// The mailbox store.
+#[derive(Debug)]
+pub struct Mailbox {
+    db: Database,
+    quota: Quota,
+}
+
+fn mailbox_key(session_id: &SessionId, namespace: i16) -> [u8; MAILBOX_LEN] {
+    let mut key = [0u8; MAILBOX_LEN];
+    key[..33].copy_from_slice(&session_id.to_bytes());
+    key[33..].copy_from_slice(&namespace.to_be_bytes());
+    key
+}
+
+fn message_key(mailbox: &[u8; MAILBOX_LEN], seq: u64) -> Vec<u8> {
+    [mailbox.as_slice(), &seq.to_be_bytes()].concat()
+}
+
+fn hash_key(mailbox: &[u8; MAILBOX_LEN], hash: &MessageHash) -> Vec<u8> {
+    [mailbox.as_slice(), &hash.0].concat()
+}
+
+fn expiry_key(expiry_ms: u64, mailbox: &[u8], seq: u64) -> Vec<u8> {
+    [&expiry_ms.to_be_bytes(), mailbox, &seq.to_be_bytes()].concat()
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_be_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// A decoded `messages` value.
+struct Value<'a> {
+    hash: MessageHash,
+    stored_ms: u64,
+    expiry_ms: u64,
+    data: &'a [u8],
+}
+
+impl<'a> Value<'a> {
+    fn decode(bytes: &'a [u8]) -> MailboxResult<Self> {
+        if bytes.len() < VALUE_HEADER {
+            return Err(MailboxError::Corrupt("message"));
+        }
+        Ok(Self {
+            hash: MessageHash(bytes[..32].try_into().expect("32 bytes")),
+            stored_ms: u64_at(bytes, 32),
+            expiry_ms: u64_at(bytes, 40),
+            data: &bytes[VALUE_HEADER..],
+        })
+    }
+}
+
+fn decode_usage(bytes: Option<&[u8]>) -> MailboxResult<(u64, u64)> {
+    match bytes {
+        None => Ok((0, 0)),
+        Some(bytes) if bytes.len() == 16 => Ok((u64_at(bytes, 0), u64_at(bytes, 8))),
+        Some(_) => Err(MailboxError::Corrupt("usage")),
+    }
+}
+
+fn encode_usage(messages: u64, bytes: u64) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&messages.to_be_bytes());
+    out[8..].copy_from_slice(&bytes.to_be_bytes());
+    out
+}
+
+impl Mailbox {
+    /// Opens (or creates) the mailbox file at `path`.
+    pub fn open(path: &Path, quota: Quota) -> MailboxResult<Self> {
+        let db = Database::create(path)?;
+        let txn = db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            let found = meta.get(META_SCHEMA)?.map(|v| v.value().to_vec());
+            match found {
+                None => {
+                    meta.insert(META_SCHEMA, SCHEMA_VERSION.to_be_bytes().as_slice())?;
+                }
+                Some(bytes) => {
+                    let found = <[u8; 4]>::try_from(bytes.as_slice())
+                        .map(u32::from_be_bytes)
+                        .map_err(|_| MailboxError::Corrupt("schema"))?;
+                    if found != SCHEMA_VERSION {
+                        return Err(MailboxError::Schema {
+                            found,
+                            expected: SCHEMA_VERSION,
+                        });
+                    }
+                }
+            }
+            drop(meta);
+            txn.open_table(MESSAGES)?;
+            txn.open_table(HASHES)?;
+            txn.open_table(EXPIRIES)?;
+            txn.open_table(USAGE)?;
+        }
+        txn.commit()?;
+        Ok(Self { db, quota })
+    }
+
+    /// The quotas in force.
+    pub fn quota(&self) -> Quota {
+        self.quota
+    }
+
+    /// Stores `data` for `session_id` in `namespace` at `now_ms` for `ttl_ms`.
+    /// Storing a message the mailbox already holds changes nothing (its first
+    /// store's times are returned); a message over the recipient's quota is
+    /// refused with [`MailboxError::Full`].
+    pub fn store(
+        &self,
+        session_id: &SessionId,
+        namespace: i16,
+        data: &[u8],
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> MailboxResult<Stored> {
+        let mailbox = mailbox_key(session_id, namespace);
+        let hash = message_hash(session_id, namespace, data);
+        let txn = self.db.begin_write()?;
+        let stored = {
+            let mut hashes = txn.open_table(HASHES)?;
+            let mut messages = txn.open_table(MESSAGES)?;
+            let existing = hashes
+                .get(hash_key(&mailbox, &hash).as_slice())?
+                .map(|v| v.value());
+            if let Some(seq) = existing {
+                let value = messages
+                    .get(message_key(&mailbox, seq).as_slice())?
+                    .ok_or(MailboxError::Corrupt("hash index"))?;
+                let value = Value::decode(value.value())?;
+                return Ok(Stored {
+                    hash,
+                    stored_ms: value.stored_ms,
+                    expiry_ms: value.expiry_ms,
+                    duplicate: true,
+                });
+            }
+            let mut usage = txn.open_table(USAGE)?;
+            let recipient = session_id.to_bytes();
+            let (count, bytes) = decode_usage(
+                usage
+                    .get(recipient.as_slice())?
+                    .map(|v| v.value().to_vec())
+                    .as_deref(),
+            )?;
+            let size = data.len() as u64;
+            if count + 1 > self.quota.max_messages || bytes + size > self.quota.max_bytes {
+                return Err(MailboxError::Full {
+                    session_id: *session_id,
+                    messages: count,
+                    bytes,
+                    max_messages: self.quota.max_messages,
+                    max_bytes: self.quota.max_bytes,
+                });
+            }
+            let mut meta = txn.open_table(META)?;
+            let seq = match meta.get(META_SEQ)?.map(|v| v.value().to_vec()) {
+                None => 1,
+                Some(bytes) => {
+                    u64::from_be_bytes(
+                        bytes
+                            .as_slice()
+                            .try_into()
+                            .map_err(|_| MailboxError::Corrupt("sequence"))?,
+                    ) + 1
+                }
+            };
+            meta.insert(META_SEQ, seq.to_be_bytes().as_slice())?;
+            let expiry_ms = now_ms.saturating_add(ttl_ms);
+            let mut value = Vec::with_capacity(VALUE_HEADER + data.len());
+            value.extend_from_slice(&hash.0);
+            value.extend_from_slice(&now_ms.to_be_bytes());
+            value.extend_from_slice(&expiry_ms.to_be_bytes());
+            value.extend_from_slice(data);
+            messages.insert(message_key(&mailbox, seq).as_slice(), value.as_slice())?;
+            hashes.insert(hash_key(&mailbox, &hash).as_slice(), seq)?;
+            txn.open_table(EXPIRIES)?
+                .insert(expiry_key(expiry_ms, &mailbox, seq).as_slice(), ())?;
+            usage.insert(
+                recipient.as_slice(),
+                encode_usage(count + 1, bytes + size).as_slice(),
+            )?;
+            Stored {
+                hash,
+                stored_ms: now_ms,
+                expiry_ms,
+                duplicate: false,
+            }
+        };
+        txn.commit()?;
+        Ok(stored)
+    }
+
+    /// The unexpired messages of a mailbox stored after `last_hash` (all of them when it is
+    /// absent or unknown here), oldest first, at most `limit`.
+    pub fn retrieve(
+        &self,
+        session_id: &SessionId,
+        namespace: i16,
+        last_hash: Option<&MessageHash>,
+        limit: usize,
+        now_ms: u64,
+    ) -> MailboxResult<Page> {
+        let mailbox = mailbox_key(session_id, namespace);
+        let txn = self.db.begin_read()?;
+        let start = match last_hash {
+            Some(hash) => txn
+                .open_table(HASHES)?
+                .get(hash_key(&mailbox, hash).as_slice())?
+                .map_or(0, |v| v.value() + 1),
+            None => 0,
+        };
+        let messages = txn.open_table(MESSAGES)?;
+        let from = message_key(&mailbox, start);
+        let to = message_key(&mailbox, u64::MAX);
+        let mut page = Page {
+            messages: Vec::new(),
+            more: false,
+        };
+        for entry in messages.range(from.as_slice()..=to.as_slice())? {
+            let (_, value) = entry?;
+            let value = Value::decode(value.value())?;
+            if value.expiry_ms <= now_ms {
+                continue;
+            }
+            if page.messages.len() == limit {
+                page.more = true;
+                break;
+            }
+            page.messages.push(StoredMessage {
+                hash: value.hash,
+                data: value.data.to_vec(),
+                stored_ms: value.stored_ms,
+                expiry_ms: value.expiry_ms,
+            });
+        }
+        Ok(page)
+    }
+
+    /// Deletes the listed messages of a mailbox; returns those that were there.
+    pub fn delete(
+        &self,
+        session_id: &SessionId,
+        namespace: i16,
+        hashes: &[MessageHash],
+    ) -> MailboxResult<Vec<MessageHash>> {
+        let mailbox = mailbox_key(session_id, namespace);
+        let txn = self.db.begin_write()?;
+        let mut deleted = Vec::new();
+        {
+            let mut index = txn.open_table(HASHES)?;
+            let mut removals = Vec::new();
+            for hash in hashes {
+                if let Some(seq) = index.remove(hash_key(&mailbox, hash).as_slice())? {
+                    removals.push((mailbox, seq.value()));
+                    deleted.push(*hash);
+                }
+            }
+            drop(index);
+            remove_messages(&txn, &removals, false)?;
+        }
+        txn.commit()?;
+        Ok(deleted)
+    }
+
+    /// Drops up to `max` messages that expired at or before `now_ms`; returns how many.
+    pub fn prune(&self, now_ms: u64, max: usize) -> MailboxResult<usize> {
+        let txn = self.db.begin_write()?;
+        let removals = {
+            let expiries = txn.open_table(EXPIRIES)?;
+            let end = expiry_key(now_ms, &[0xff; MAILBOX_LEN], u64::MAX);
+            let mut removals = Vec::new();
+            for entry in expiries.range(..=end.as_slice())?.take(max) {
+                let (key, _) = entry?;
+                let key = key.value();
+                if key.len() != 8 + MAILBOX_LEN + 8 {
+                    return Err(MailboxError::Corrupt("expiry index"));
+                }
+                let mailbox: [u8; MAILBOX_LEN] =
+                    key[8..8 + MAILBOX_LEN].try_into().expect("35 bytes");
+                removals.push((mailbox, u64_at(key, 8 + MAILBOX_LEN)));
+            }
+            removals
+        };
+        let count = removals.len();
+        if count > 0 {
+            remove_messages(&txn, &removals, true)?;
+            txn.commit()?;
+        }
+        Ok(count)
+    }
+
+    /// Totals over every mailbox (reads the usage table: one entry per recipient).
+    pub fn totals(&self) -> MailboxResult<Totals> {
+        let txn = self.db.begin_read()?;
+        let usage = txn.open_table(USAGE)?;
+        let mut totals = Totals::default();
+        for entry in usage.iter()? {
+            let (_, value) = entry?;
+            let (messages, bytes) = decode_usage(Some(value.value()))?;
+            totals.messages += messages;
+            totals.bytes += bytes;
+            totals.recipients += 1;
+        }
+        Ok(totals)
+    }
+}
+
+/// Sweeps expired messages every `interval` until `cancel`; a sweep that fails is
+/// logged and retried at the next tick.
+pub async fn prune_forever(
+    mailbox: std::sync::Arc<Mailbox>,
+    interval: std::time::Duration,
+    cancel: tokio_util::sync::CancellationToken,
+) {
+    const PER_SWEEP: usize = 10_000;
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(interval) => {}
+        }
+        let mailbox = mailbox.clone();
+        let swept = tokio::task::spawn_blocking(move || {
+            let mut total = 0;
+            loop {
+                let pruned = mailbox.prune(now_ms(), PER_SWEEP)?;
+                total += pruned;
+                if pruned < PER_SWEEP {
+                    return Ok::<_, MailboxError>(total);
+                }
+            }
+        })
+        .await;
+        match swept {
+            Ok(Ok(0)) => {}
+            Ok(Ok(pruned)) => tracing::debug!(pruned, "expired messages dropped"),
+            Ok(Err(error)) => tracing::warn!(%error, "cannot drop expired messages"),
+            Err(error) => tracing::error!(%error, "the mailbox sweep panicked"),
+        }
+    }
+}
+
+/// Removes messages (and their expiry entries and usage; their hash entries too
+/// when `with_hashes`) inside `txn`.
+fn remove_messages(
+    txn: &redb::WriteTransaction,
+    removals: &[([u8; MAILBOX_LEN], u64)],
+    with_hashes: bool,
+) -> MailboxResult<()> {
+    let mut messages = txn.open_table(MESSAGES)?;
+    let mut hashes = txn.open_table(HASHES)?;
+    let mut expiries = txn.open_table(EXPIRIES)?;
+    let mut usage = txn.open_table(USAGE)?;
+    for (mailbox, seq) in removals {
+        let Some(value) = messages.remove(message_key(mailbox, *seq).as_slice())? else {
+            continue;
+        };
+        let value = value.value().to_vec();
+        let value = Value::decode(&value)?;
+        expiries.remove(expiry_key(value.expiry_ms, mailbox, *seq).as_slice())?;
+        if with_hashes {
+            hashes.remove(hash_key(mailbox, &value.hash).as_slice())?;
+        }
+        let recipient = &mailbox[..33];
+        let (count, bytes) =
+            decode_usage(usage.get(recipient)?.map(|v| v.value().to_vec()).as_deref())?;
+        let (count, bytes) = (
+            count.saturating_sub(1),
+            bytes.saturating_sub(value.data.len() as u64),
+        );
+        if count == 0 {
+            usage.remove(recipient)?;
+        } else {
+            usage.insert(recipient, encode_usage(count, bytes).as_slice())?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(byte: u8) -> SessionId {
+        sesh_core::envelope::session_id_from_seed(&[byte; 32])
+    }
+
+    fn open(quota: Quota) -> (tempfile::TempDir, Mailbox) {
+        let dir = tempfile::tempdir().unwrap();
+        let mailbox = Mailbox::open(&dir.path().join("mailbox.redb"), quota).unwrap();
+        (dir, mailbox)
+    }
+
+    fn hashes(page: &Page) -> Vec<MessageHash> {
+        page.messages.iter().map(|m| m.hash).collect()
+    }
+
+    #[test]
+    fn stores_retrieves_in_order_and_pages_by_last_hash() {
+        let (_dir, mailbox) = open(Quota::default());
+        let bob = id(2);
+        let a = mailbox.store(&bob, 0, b"one", 1_000, 60_000).unwrap();
+        let b = mailbox.store(&bob, 0, b"two", 1_001, 60_000).unwrap();
+        mailbox.store(&id(3), 0, b"other", 1_002, 60_000).unwrap();
+        let c = mailbox.store(&bob, 0, b"three", 1_003, 60_000).unwrap();
+        assert_eq!(a.hash, message_hash(&bob, 0, b"one"));
+        assert_eq!(
+            (a.stored_ms, a.expiry_ms, a.duplicate),
+            (1_000, 61_000, false)
+        );
+
+        let all = mailbox.retrieve(&bob, 0, None, 100, 2_000).unwrap();
+        assert_eq!(hashes(&all), vec![a.hash, b.hash, c.hash]);
+        assert_eq!(all.messages[1].data, b"two");
+        assert!(!all.more);
+
+        let first = mailbox.retrieve(&bob, 0, None, 2, 2_000).unwrap();
+        assert_eq!(hashes(&first), vec![a.hash, b.hash]);
+        assert!(first.more);
+        let rest = mailbox.retrieve(&bob, 0, Some(&b.hash), 2, 2_000).unwrap();
+        assert_eq!(hashes(&rest), vec![c.hash]);
+        assert!(!rest.more);
+        // An unknown last hash reads from the oldest.
+        let unknown = MessageHash([7; 32]);
+        assert_eq!(
+            hashes(
+                &mailbox
+                    .retrieve(&bob, 0, Some(&unknown), 100, 2_000)
+                    .unwrap()
+            ),
+            vec![a.hash, b.hash, c.hash]
+        );
+        // Namespaces are separate mailboxes.
+        assert!(
+            mailbox
+                .retrieve(&bob, 5, None, 100, 2_000)
+                .unwrap()
+                .messages
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_repeated_store_is_one_message() {
+        let (_dir, mailbox) = open(Quota::default());
+        let bob = id(2);
+        let first = mailbox.store(&bob, 0, b"same", 1_000, 60_000).unwrap();
+        let again = mailbox.store(&bob, 0, b"same", 5_000, 90_000).unwrap();
+        assert!(again.duplicate);
+        assert_eq!((again.stored_ms, again.expiry_ms), (1_000, 61_000));
+        assert_eq!(
+            mailbox
+                .retrieve(&bob, 0, None, 100, 2_000)
+                .unwrap()
+                .messages
+                .len(),
+            1
+        );
+        assert_eq!(mailbox.totals().unwrap().messages, 1);
+        assert_eq!(first.hash, again.hash);
+    }
+
+    #[test]
+    fn expired_messages_are_hidden_then_pruned() {
+        let (_dir, mailbox) = open(Quota::default());
+        let bob = id(2);
+        mailbox.store(&bob, 0, b"short", 1_000, 10_000).unwrap();
+        let long = mailbox.store(&bob, 0, b"long", 1_000, 100_000).unwrap();
+        let page = mailbox.retrieve(&bob, 0, None, 100, 11_000).unwrap();
+        assert_eq!(hashes(&page), vec![long.hash]);
+        assert_eq!(mailbox.prune(11_000, 100).unwrap(), 1);
+        assert_eq!(mailbox.prune(11_000, 100).unwrap(), 0);
+        assert_eq!(
+            mailbox.totals().unwrap(),
+            Totals {
+                messages: 1,
+                bytes: 4,
+                recipients: 1
+            }
+        );
+        // The pruned message can be stored again (its hash entry went with it).
+        assert!(
+            !mailbox
+                .store(&bob, 0, b"short", 12_000, 10_000)
+                .unwrap()
+                .duplicate
+        );
+        assert_eq!(mailbox.prune(200_000, 100).unwrap(), 2);
+        assert_eq!(mailbox.totals().unwrap(), Totals::default());
+    }
+
+    #[test]
+    fn deletes_only_what_is_there() {
+        let (_dir, mailbox) = open(Quota::default());
+        let bob = id(2);
+        let a = mailbox.store(&bob, 0, b"a", 1_000, 60_000).unwrap();
+        let b = mailbox.store(&bob, 0, b"b", 1_000, 60_000).unwrap();
+        let missing = MessageHash([1; 32]);
+        assert_eq!(
+            mailbox.delete(&bob, 0, &[a.hash, missing]).unwrap(),
+            vec![a.hash]
+        );
+        assert_eq!(mailbox.delete(&id(3), 0, &[b.hash]).unwrap(), vec![]);
+        assert_eq!(
+            hashes(&mailbox.retrieve(&bob, 0, None, 100, 2_000).unwrap()),
+            vec![b.hash]
+        );
+        assert_eq!(mailbox.totals().unwrap().messages, 1);
+        // Pruning after a delete does not double-count.
+        assert_eq!(mailbox.prune(100_000, 100).unwrap(), 1);
+        assert_eq!(mailbox.totals().unwrap(), Totals::default());
+    }
+
+    #[test]
+    fn quotas_refuse_and_free_up() {
+        let (_dir, mailbox) = open(Quota {
+            max_messages: 2,
+            max_bytes: 10,
+        });
+        let bob = id(2);
+        let a = mailbox.store(&bob, 0, b"12345", 0, 60_000).unwrap();
+        assert!(matches!(
+            mailbox.store(&bob, 0, b"123456", 0, 60_000),
+            Err(MailboxError::Full { bytes: 5, .. })
+        ));
+        mailbox.store(&bob, 1, b"1", 0, 60_000).unwrap();
+        assert!(matches!(
+            mailbox.store(&bob, 0, b"2", 0, 60_000),
+            Err(MailboxError::Full { messages: 2, .. })
+        ));
+        // Someone else's mailbox is not affected.
+        mailbox.store(&id(3), 0, b"2", 0, 60_000).unwrap();
+        mailbox.delete(&bob, 0, &[a.hash]).unwrap();
+        mailbox.store(&bob, 0, b"2", 0, 60_000).unwrap();
+    }
+
+    #[test]
+    fn survives_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mailbox.redb");
+        let bob = id(2);
+        let first = {
+            let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+            mailbox.store(&bob, 0, b"kept", 1_000, 60_000).unwrap()
+        };
+        let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+        let second = mailbox.store(&bob, 0, b"next", 1_001, 60_000).unwrap();
+        assert_eq!(
+            hashes(&mailbox.retrieve(&bob, 0, None, 100, 2_000).unwrap()),
+            vec![first.hash, second.hash]
+        );
+    }
+}
