@@ -22,7 +22,7 @@
 //! the command fail with the disagreement listed.
 
 use crate::context::Context;
-use alloy::primitives::{Address, U256, keccak256};
+use alloy::primitives::{Address, keccak256};
 use eyre::{WrapErr, bail};
 use serde::de::DeserializeOwned;
 use sesh_core::api::{IdentityResponse, Signed};
@@ -224,6 +224,21 @@ impl Registry {
         }))
     }
 
+    /// The nodes asked, best first.
+    pub fn nodes(&self) -> &[NodeTarget] {
+        &self.nodes
+    }
+
+    /// Whether the node keys come from the chain.
+    pub fn keys_verified(&self) -> bool {
+        self.from_chain
+    }
+
+    /// The HTTP client (timeouts set).
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     /// GETs `path` from every node, checks each answer with `check` (a 404 is
     /// a "not found" the nodes must agree on too) and returns the answer when
     /// they agree; fails listing every node's answer when they don't.
@@ -392,7 +407,7 @@ impl Registry {
 }
 
 /// Runs the futures concurrently; results in order.
-async fn join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+pub async fn join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
     let mut pending: Vec<_> = futures.map(|f| Some(Box::pin(f))).collect();
     let mut outputs: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
@@ -440,16 +455,42 @@ async fn active_nodes(ctx: &Context<'_>) -> eyre::Result<Vec<NodeTarget>> {
     Ok(nodes)
 }
 
-/// The [`ASK`] nodes with the highest `keccak256(subject ‖ key)` (rendezvous hashing).
-pub fn pick(mut nodes: Vec<NodeTarget>, subject: &str) -> Vec<NodeTarget> {
-    let score = |node: &NodeTarget| {
-        let mut bytes = subject.as_bytes().to_vec();
-        bytes.extend_from_slice(&node.key.map(|k| k.0).unwrap_or_default());
-        U256::from_be_bytes(keccak256(&bytes).0)
-    };
-    nodes.sort_by_cached_key(|node| std::cmp::Reverse(score(node)));
-    nodes.truncate(ASK);
-    nodes
+/// The [`ASK`] nodes with the highest `keccak256(subject ‖ key)` (rendezvous
+/// hashing, shared with the nodes: [`sesh_core::swarm`]).
+pub fn pick(nodes: Vec<NodeTarget>, subject: &str) -> Vec<NodeTarget> {
+    sesh_core::swarm::pick(nodes, subject.as_bytes(), |node| node.key, ASK)
+}
+
+/// The keys of the active node set: registered on chain, or (with explicit
+/// --registry URLs) announced by each node's `/v1/identity`.
+pub async fn active_keys(ctx: &Context<'_>) -> eyre::Result<Vec<NodeKey>> {
+    if ctx.registries.is_empty() {
+        return Ok(active_nodes(ctx)
+            .await?
+            .into_iter()
+            .filter_map(|node| node.key)
+            .collect());
+    }
+    let registry = Registry::discover(ctx, "").await?.ok_or_else(|| {
+        eyre::eyre!("no registry node is known: pass --registry URL or run `just up`")
+    })?;
+    let identities = join_all(registry.nodes.iter().map(|node| async {
+        registry
+            .client
+            .get(format!("{}/v1/identity", node.url))
+            .send()
+            .await
+            .ok()?
+            .json::<IdentityResponse>()
+            .await
+            .ok()
+    }))
+    .await;
+    Ok(identities
+        .into_iter()
+        .flatten()
+        .map(|i| i.node_key)
+        .collect())
 }
 
 #[cfg(test)]

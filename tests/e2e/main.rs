@@ -8,6 +8,7 @@ mod cli_sesh;
 mod cli_stake;
 mod cli_wallet;
 mod deploy;
+mod messages;
 mod registry_node;
 mod registry_node_chaos;
 mod registry_node_ons;

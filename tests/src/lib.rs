@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod node;
+pub mod swarm;
 
 use alloy::node_bindings::{Anvil, AnvilInstance};
 use sesh_core::deployment::Deployment;

@@ -4,6 +4,7 @@
 pub mod balance;
 pub mod faucet;
 pub mod market;
+pub mod msg;
 pub mod name;
 pub mod premium;
 pub mod send;
@@ -37,6 +38,9 @@ pub enum Command {
     /// Stake SESH in registry nodes and claim rewards.
     #[command(subcommand)]
     Stake(stake::StakeCommand),
+    /// Send and read end-to-end encrypted messages.
+    #[command(subcommand)]
+    Msg(msg::MsgCommand),
 }
 
 impl Command {
@@ -51,6 +55,7 @@ impl Command {
             Self::Premium(command) => command.run(ctx).await,
             Self::Market(command) => command.run(ctx).await,
             Self::Stake(command) => command.run(ctx).await,
+            Self::Msg(command) => command.run(ctx).await,
         }
     }
 }

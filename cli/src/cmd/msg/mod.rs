@@ -1,0 +1,256 @@
+//! `sesh msg ...`: end-to-end encrypted messages to names and Session IDs,
+//! kept in the recipient's swarm of registry nodes.
+
+pub mod delete;
+pub mod inbox;
+pub mod send;
+pub mod watch;
+
+use crate::cmd::name::common::{date, resolve_session_id};
+use crate::cmd::name::reverse::primary_via_nodes;
+use crate::context::Context;
+use crate::mailbox::Merged;
+use crate::registry::{Registry, check_signed};
+use clap::Subcommand;
+use eyre::{WrapErr, bail};
+use sesh_core::api::{NameResponse, NameState, StoredMessage};
+use sesh_core::attestation::NodeKey;
+use sesh_core::envelope::{self, MessageHash};
+use sesh_core::keys::SessionKeys;
+use sesh_core::message::{self, Content};
+use sesh_core::{Name, SessionId};
+use std::collections::HashMap;
+
+/// Message commands.
+#[derive(Debug, Subcommand)]
+pub enum MsgCommand {
+    /// Send an encrypted message to a name or a Session ID.
+    Send(send::SendArgs),
+    /// Read the wallet's messages: decrypt, verify each sender, show their names.
+    Inbox(inbox::InboxArgs),
+    /// Print messages as they arrive (polls the registry nodes with backoff).
+    Watch(watch::WatchArgs),
+    /// Delete messages from the wallet's mailbox on every node that keeps it.
+    Delete(delete::DeleteArgs),
+}
+
+impl MsgCommand {
+    /// Runs the command.
+    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+        match self {
+            Self::Send(args) => args.run(ctx).await,
+            Self::Inbox(args) => args.run(ctx).await,
+            Self::Watch(args) => args.run(ctx).await,
+            Self::Delete(args) => args.run(ctx).await,
+        }
+    }
+}
+
+/// A name's Session ID as the registry nodes agree on it (the chain when no
+/// node is known), or the Session ID given.
+pub async fn resolve_recipient(
+    ctx: &Context<'_>,
+    target: &str,
+) -> eyre::Result<(SessionId, Option<Name>)> {
+    if let Ok(id) = SessionId::parse(target) {
+        return Ok((id, None));
+    }
+    let Ok(name) = Name::parse(target) else {
+        // Let the chain path produce the precise error (bad Session ID or bad name).
+        let provider = ctx.provider().await?;
+        return resolve_session_id(ctx, &provider, target).await;
+    };
+    let Some(registry) = Registry::discover(ctx, name.as_str()).await? else {
+        let provider = ctx.provider().await?;
+        return resolve_session_id(ctx, &provider, target).await;
+    };
+    let contract = ctx.deployment()?.contracts.name_registry;
+    let agreed = registry
+        .ask::<NameResponse>(ctx, &format!("/v1/names/{name}"), |r, chain_id| {
+            let mut digest = Vec::new();
+            let (block, key) = check_signed(&r.name, chain_id, contract, &mut digest)?;
+            if r.name.answer.name != name.as_str() {
+                return Err(format!("answered about {:?}", r.name.answer.name));
+            }
+            digest.extend_from_slice(format!("{:?}", r.state).as_bytes());
+            Ok((digest, Some(block), vec![key]))
+        })
+        .await?;
+    let Some(response) = agreed.value else {
+        bail!("the name {name} is not registered");
+    };
+    if response.state != NameState::Live {
+        bail!(
+            "the name {name} does not resolve (its state is {:?}); send to a Session ID instead",
+            response.state
+        );
+    }
+    match response.name.answer.session_id {
+        Some(id) => Ok((id, Some(name))),
+        None => bail!("the name {name} has no Session ID record; ask its owner to set one"),
+    }
+}
+
+/// A message that opened and passed every check.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// Its hash.
+    pub hash: MessageHash,
+    /// Who sent it (proved by the signature inside the envelope).
+    pub sender: SessionId,
+    /// The sender's primary name, as the registry nodes agree on it.
+    pub sender_name: Option<String>,
+    /// The content.
+    pub content: Content,
+    /// When the first node stored it (ms).
+    pub stored_ms: u64,
+    /// When it expires (ms).
+    pub expiry_ms: u64,
+}
+
+/// A message that was refused, and why.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// Its hash.
+    pub hash: MessageHash,
+    /// Why.
+    pub reason: String,
+}
+
+/// Opens, checks and names the messages of `merged`, oldest first.
+pub async fn open_all(
+    ctx: &Context<'_>,
+    keys: &SessionKeys,
+    merged: &Merged,
+    names: &mut HashMap<SessionId, Option<String>>,
+) -> eyre::Result<(Vec<Received>, Vec<Refused>)> {
+    let mut stored: Vec<&StoredMessage> = merged.messages.values().collect();
+    stored.sort_by_key(|m| (m.stored_ms, m.hash));
+    let mut active: Option<Vec<NodeKey>> = None;
+    let mut received = Vec::new();
+    let mut refused = Vec::new();
+    for message in stored {
+        match open_one(ctx, keys, message, &mut active).await? {
+            Ok(item) => received.push(item),
+            Err(reason) => refused.push(Refused {
+                hash: message.hash,
+                reason,
+            }),
+        }
+    }
+    for item in &mut received {
+        if !names.contains_key(&item.sender) {
+            let name = match primary_via_nodes(ctx, item.sender, true).await {
+                Ok(found) => found.and_then(|(answer, _)| answer.name),
+                Err(error) => {
+                    ctx.out.warn(&format!(
+                        "cannot look up the name of {}: {error:#}",
+                        item.sender
+                    ));
+                    None
+                }
+            };
+            names.insert(item.sender, name);
+        }
+        item.sender_name = names[&item.sender].clone();
+    }
+    Ok((received, refused))
+}
+
+/// One message: `Ok(Err(reason))` when it is refused.
+async fn open_one(
+    ctx: &Context<'_>,
+    keys: &SessionKeys,
+    message: &StoredMessage,
+    active: &mut Option<Vec<NodeKey>>,
+) -> eyre::Result<Result<Received, String>> {
+    let opened = match envelope::open(&message.data, keys.ed25519_signing_key().as_bytes()) {
+        Ok(opened) => opened,
+        Err(error) => return Ok(Err(format!("cannot be opened: {error}"))),
+    };
+    let content = match Content::decode(&opened.plaintext) {
+        Ok(content) => content,
+        Err(error) => return Ok(Err(format!("from {}: {error}", opened.sender))),
+    };
+    if content.chars() > message::MAX_TEXT_CHARS {
+        if active.is_none() {
+            *active = Some(
+                crate::registry::active_keys(ctx)
+                    .await
+                    .wrap_err("cannot read the active registry nodes to check premium proofs")?,
+            );
+        }
+        let deployment = ctx.deployment()?;
+        if let Err(error) = message::check_length(
+            &content,
+            opened.sender,
+            deployment.chain_id,
+            deployment.contracts.premium,
+            active.as_deref().unwrap_or_default(),
+            message.stored_ms / 1000,
+        ) {
+            return Ok(Err(format!("from {}: refused: {error}", opened.sender)));
+        }
+    }
+    Ok(Ok(Received {
+        hash: message.hash,
+        sender: opened.sender,
+        sender_name: None,
+        content,
+        stored_ms: message.stored_ms,
+        expiry_ms: message.expiry_ms,
+    }))
+}
+
+impl Received {
+    /// The sender as people read it: "alice (05ab…)" or the Session ID.
+    pub fn from(&self) -> String {
+        match &self.sender_name {
+            Some(name) => format!("{name} ({})", self.sender),
+            None => self.sender.to_string(),
+        }
+    }
+
+    /// Text form: a header line and the text, indented.
+    pub fn text(&self) -> String {
+        let premium = if self.content.chars() > message::MAX_TEXT_CHARS {
+            " [premium]"
+        } else {
+            ""
+        };
+        let body: Vec<String> = self
+            .content
+            .text
+            .lines()
+            .map(|line| format!("  {line}"))
+            .collect();
+        format!(
+            "{}  from {}{premium}\n{}",
+            date(self.content.sent_ms / 1000),
+            self.from(),
+            body.join("\n")
+        )
+    }
+
+    /// JSON form.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "hash": self.hash.to_string(),
+            "sender": self.sender.to_string(),
+            "sender_name": self.sender_name,
+            "sent_ms": self.content.sent_ms,
+            "stored_ms": self.stored_ms,
+            "expiry_ms": self.expiry_ms,
+            "text": self.content.text,
+            "chars": self.content.chars(),
+            "premium_proofs": self.content.proofs.len(),
+        })
+    }
+}
+
+impl Refused {
+    /// JSON form.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({"hash": self.hash.to_string(), "reason": self.reason})
+    }
+}

@@ -1,0 +1,252 @@
+//! `sesh msg send NAME|SESSION_ID TEXT | --file FILE`.
+
+use super::resolve_recipient;
+use crate::context::Context;
+use crate::mailbox::{Swarm, nodes_json, now_ms, require_one};
+use crate::registry::{Registry, active_keys, join_all};
+use clap::Args;
+use eyre::{WrapErr, bail};
+use sesh_core::SessionId;
+use sesh_core::api::{MAX_MESSAGE_BYTES, MAX_TTL_MS, MIN_TTL_MS, PremiumAnswer, Signed};
+use sesh_core::envelope;
+use sesh_core::message::{self, Content, PremiumProof};
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Send an end-to-end encrypted message to a name or a Session ID.
+///
+/// The text is sealed to the recipient's Session ID (only they can read it)
+/// and signed with the wallet's Session key (they can tell it is from you).
+/// It is stored on each of the recipient's registry nodes (3 chosen from the
+/// active set by the Session ID); one node that is down or refuses does not
+/// stop it. A name is resolved through the registry nodes, which must agree.
+///
+/// Up to 2,000 characters; up to 10,000 with premium (`sesh premium buy`):
+/// the message then carries premium proofs signed by registry nodes, which
+/// the recipient checks.
+///
+/// Examples:
+///   sesh msg send alice "hi alice"
+///   sesh msg send 05d871fc80ca007eed9b2f4df72853e2a2d5465a92fcb1889fb5c84aa2833b3b40 "hi"
+///   sesh msg send alice --file letter.txt --ttl 3d
+///   echo "from a script" | sesh msg send alice --file - --json
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct SendArgs {
+    /// The recipient: a name or a Session ID.
+    #[arg(value_name = "NAME|SESSION_ID")]
+    pub to: String,
+    /// The text to send.
+    #[arg(
+        value_name = "TEXT",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub text: Option<String>,
+    /// Read the text from FILE (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Keep the message for DURATION before it expires unread: 30s, 45m, 12h,
+    /// 3d (10 s to 14 days; up to 30 days when the recipient has premium).
+    #[arg(long, value_name = "DURATION", default_value = "14d", value_parser = parse_ttl)]
+    pub ttl: u64,
+}
+
+/// Parses `30s`, `45m`, `12h`, `3d` (or plain seconds) into milliseconds.
+pub fn parse_ttl(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 30s, 45m, 12h or 3d"))?;
+    let unit_ms = match unit {
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(format!("unknown unit {unit:?}: use s, m, h or d")),
+    };
+    let ms = number
+        .checked_mul(unit_ms)
+        .ok_or_else(|| format!("{text:?} is too long"))?;
+    if !(MIN_TTL_MS..=sesh_core::api::MAX_PREMIUM_TTL_MS).contains(&ms) {
+        return Err(format!(
+            "{text:?} is out of range: from 10s to 14d (30d when the recipient has premium)"
+        ));
+    }
+    Ok(ms)
+}
+
+impl SendArgs {
+    /// Runs the command.
+    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+        let text = self.read_text()?;
+        let chars = text.chars().count();
+        if chars == 0 {
+            bail!("the message is empty");
+        }
+        if chars > message::MAX_PREMIUM_TEXT_CHARS {
+            bail!(
+                "the text is {chars} characters; the most anyone may send is {}",
+                message::MAX_PREMIUM_TEXT_CHARS
+            );
+        }
+        let (recipient, name) = resolve_recipient(ctx, &self.to).await?;
+        let file = ctx.wallet_file()?;
+        let keys = ctx.unlock(&file)?;
+        let session = keys.session();
+        let mut content = Content::text(text, now_ms());
+        if chars > message::MAX_TEXT_CHARS {
+            content.proofs = premium_proofs(ctx, session.session_id(), chars).await?;
+        }
+        let plaintext = content.encode()?;
+        let sealed = envelope::seal(
+            &plaintext,
+            session.ed25519_signing_key().as_bytes(),
+            &recipient,
+        )
+        .wrap_err("cannot seal the message")?;
+        if sealed.len() > MAX_MESSAGE_BYTES {
+            bail!(
+                "the sealed message is {} bytes; a node stores at most {MAX_MESSAGE_BYTES}",
+                sealed.len()
+            );
+        }
+        if self.ttl > MAX_TTL_MS {
+            ctx.out.info(
+                "a TTL over 14 days is kept only when the recipient has premium; nodes refuse it otherwise",
+            );
+        }
+        let swarm = Swarm::discover(ctx, recipient).await?;
+        let results = swarm.store(&sealed, self.ttl).await;
+        let stored = require_one(ctx, "store the message", &results)?;
+        let response = results
+            .iter()
+            .find_map(|(_, r)| r.as_ref().ok())
+            .expect("one node stored it");
+        let who = match &name {
+            Some(name) => format!("{name} ({recipient})"),
+            None => recipient.to_string(),
+        };
+        let text = format!(
+            "sent to {who}\n  message  {}\n  stored   on {stored} of {} registry nodes\n  expires  {}",
+            response.hash,
+            results.len(),
+            crate::cmd::name::common::date(response.expiry_ms / 1000),
+        );
+        ctx.out.result(
+            &text,
+            serde_json::json!({
+                "recipient": recipient.to_string(),
+                "name": name.as_ref().map(|n| n.as_str()),
+                "hash": response.hash.to_string(),
+                "bytes": sealed.len(),
+                "chars": chars,
+                "premium_proofs": content.proofs.len(),
+                "ttl_ms": self.ttl,
+                "expiry_ms": response.expiry_ms,
+                "stored": stored,
+                "nodes": nodes_json(&results),
+            }),
+        )?;
+        Ok(())
+    }
+
+    fn read_text(&self) -> eyre::Result<String> {
+        let text = match (&self.text, &self.file) {
+            (Some(text), _) => text.clone(),
+            (None, Some(path)) if path.as_os_str() == "-" => {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .wrap_err("cannot read the text from standard input (is it UTF-8?)")?;
+                text
+            }
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .wrap_err_with(|| format!("cannot read {} (a UTF-8 text file)", path.display()))?,
+            (None, None) => bail!("give the text, or --file FILE"),
+        };
+        Ok(text)
+    }
+}
+
+/// Proofs of the sender's premium from its registry nodes, enough for a long message.
+async fn premium_proofs(
+    ctx: &Context<'_>,
+    session_id: SessionId,
+    chars: usize,
+) -> eyre::Result<Vec<PremiumProof>> {
+    let deployment = ctx.deployment()?;
+    let (chain_id, contract) = (deployment.chain_id, deployment.contracts.premium);
+    let Some(registry) = Registry::discover(ctx, &session_id.to_string()).await? else {
+        bail!(
+            "the text is {chars} characters; over {} needs premium proofs from registry nodes, and none is known (pass --registry URL)",
+            message::MAX_TEXT_CHARS
+        );
+    };
+    let active = active_keys(ctx).await?;
+    let now = now_ms() / 1000;
+    let path = format!("/v1/premium/{session_id}/proof");
+    let answers = join_all(registry.nodes().iter().map(|node| async {
+        let response = registry
+            .client()
+            .get(format!("{}{path}", node.url))
+            .send()
+            .await
+            .ok()?;
+        if !response.status().is_success() {
+            return None;
+        }
+        let signed: Signed<PremiumAnswer> = response.json().await.ok()?;
+        let valid = signed.verify(chain_id, contract).is_ok()
+            && signed.answer.session_id == session_id
+            && node
+                .key
+                .is_none_or(|key| key == signed.attestation.node_key)
+            && signed.answer.expiry > now;
+        valid
+            .then(|| PremiumProof::from_signed(&signed).ok())
+            .flatten()
+    }))
+    .await;
+    let mut proofs: Vec<PremiumProof> = answers.into_iter().flatten().collect();
+    proofs.retain(|p| active.contains(&p.node_key));
+    proofs.dedup_by_key(|p| p.node_key);
+    proofs.truncate(message::MAX_PROOFS);
+    let needed = message::required_proofs(active.len());
+    if proofs.len() < needed {
+        bail!(
+            "the text is {chars} characters; over {} needs premium, proved by {needed} registry nodes, and {} did: buy premium with `sesh premium buy`, or shorten the text",
+            message::MAX_TEXT_CHARS,
+            proofs.len()
+        );
+    }
+    Ok(proofs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttls_parse_with_units_and_stay_in_range() {
+        assert_eq!(parse_ttl("30s"), Ok(30_000));
+        assert_eq!(parse_ttl("45m"), Ok(2_700_000));
+        assert_eq!(parse_ttl("12h"), Ok(43_200_000));
+        assert_eq!(parse_ttl("14d"), Ok(MAX_TTL_MS));
+        assert_eq!(parse_ttl("30d"), Ok(sesh_core::api::MAX_PREMIUM_TTL_MS));
+        assert_eq!(parse_ttl("60"), Ok(60_000));
+        assert!(parse_ttl("9s").unwrap_err().contains("out of range"));
+        assert!(parse_ttl("31d").unwrap_err().contains("out of range"));
+        assert!(parse_ttl("3w").unwrap_err().contains("unknown unit"));
+        assert!(parse_ttl("d").unwrap_err().contains("not a duration"));
+        assert!(
+            parse_ttl("99999999999999999d")
+                .unwrap_err()
+                .contains("too long")
+        );
+    }
+}

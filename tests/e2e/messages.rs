@@ -1,0 +1,487 @@
+//! Messages end to end: two wallets message each other by name through the
+//! real `sesh` binary and 3 staked registry nodes (one of them killed half
+//! way), long messages with and without premium, `msg watch`, and every way a
+//! mailbox request can be wrong, over real HTTP.
+
+use alloy::primitives::U256;
+use alloy::signers::local::PrivateKeySigner;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use sesh_core::SessionId;
+use sesh_core::api::MAX_MESSAGE_BYTES;
+use sesh_core::bindings::Premium;
+use sesh_core::envelope;
+use sesh_core::message::Content;
+use sesh_e2e::cli::SeshHome;
+use sesh_e2e::node::{
+    NodeOptions, RegistryNode, fund_and_approve, no_permit_premium, register, wallet_provider,
+};
+use sesh_e2e::swarm::staked_nodes;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+fn session_id(home: &SeshHome) -> SessionId {
+    let show = home
+        .run(&["wallet", "show", "--json"], None)
+        .ok()
+        .envelope();
+    SessionId::parse(show["data"]["session_id"].as_str().expect("a session id")).unwrap()
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+#[tokio::test]
+async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre::Result<()> {
+    let chain = sesh_e2e::deployed_chain();
+    let deployment = chain.deployment.clone();
+    let contracts = deployment.contracts.clone();
+    let url = chain.anvil.endpoint();
+    let keys = chain.anvil.keys().to_vec();
+    let signer = |i: usize| -> PrivateKeySigner { keys[i].clone().into() };
+
+    let alice = SeshHome::new(&chain);
+    alice.new_wallet("alice", "a-pw");
+    let bob = SeshHome::new(&chain);
+    bob.new_wallet("bob", "b-pw");
+    let (alice_id, bob_id) = (session_id(&alice), session_id(&bob));
+
+    // Each name is its owner's primary name, so the inbox shows it.
+    for (i, label, id) in [(1, "alice", alice_id), (6, "bob", bob_id)] {
+        let provider = wallet_provider(&url, signer(i));
+        fund_and_approve(
+            &provider,
+            &deployment,
+            signer(i).address(),
+            contracts.name_registry,
+            20_000,
+        )
+        .await?;
+        register(
+            &provider,
+            contracts.name_registry,
+            label,
+            signer(i).address(),
+            id.key(),
+            true,
+        )
+        .await?;
+    }
+    let mut nodes = staked_nodes(&url, &deployment, &[signer(2), signer(3), signer(4)]).await?;
+
+    // A message with the shortest TTL, checked at the end (after it expired).
+    let short_lived = envelope::seal(
+        &Content::text("gone soon", now_ms()).encode()?,
+        &[7; 32],
+        &bob_id,
+    )?;
+    let (status, body) = nodes[0]
+        .post(
+            &format!("/v1/messages/{bob_id}"),
+            serde_json::json!({"ttl_ms": 10_000, "data": STANDARD.encode(&short_lived)})
+                .to_string(),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let short_hash = body["hash"].as_str().unwrap().to_string();
+    let short_stored = Instant::now();
+
+    // Alice writes to bob by name; all 3 of bob's nodes keep it.
+    let sent = alice
+        .run(
+            &["msg", "send", "bob", "hi bob, it's alice", "--json"],
+            Some("a-pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(sent["data"]["recipient"], bob_id.to_string());
+    assert_eq!(sent["data"]["stored"], 3, "{sent}");
+    let hash = sent["data"]["hash"].as_str().unwrap().to_string();
+
+    let inbox = bob
+        .run(&["msg", "inbox", "--json"], Some("b-pw"))
+        .ok()
+        .envelope();
+    let messages = inbox["data"]["messages"].as_array().unwrap();
+    let from_alice: Vec<_> = messages.iter().filter(|m| m["hash"] == hash).collect();
+    assert_eq!(from_alice.len(), 1, "one copy from 3 nodes: {inbox}");
+    assert_eq!(from_alice[0]["text"], "hi bob, it's alice");
+    assert_eq!(from_alice[0]["sender"], alice_id.to_string());
+    assert_eq!(from_alice[0]["sender_name"], "alice");
+    let text = bob.run(&["msg", "inbox"], Some("b-pw")).ok().stdout;
+    assert!(text.contains("from alice (05"), "{text}");
+    assert!(text.contains("  hi bob, it's alice"), "{text}");
+
+    // A wrong password reads nothing.
+    let wrong = bob.run(&["msg", "inbox"], Some("nope")).failed();
+    assert!(wrong.stderr.contains("password"), "{}", wrong.stderr);
+
+    // Bob watches; alice's next message arrives while he does.
+    let mut watch = bob
+        .command()
+        .args([
+            "msg",
+            "watch",
+            "--count",
+            "1",
+            "--timeout",
+            "60s",
+            "--max-interval",
+            "1",
+        ])
+        .env("SESH_PASSWORD", "b-pw")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut stderr = BufReader::new(watch.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("watching") {
+        line.clear();
+        assert!(stderr.read_line(&mut line)? > 0, "msg watch ended early");
+    }
+    alice
+        .run(&["msg", "send", "bob", "are you there?"], Some("a-pw"))
+        .ok();
+    let watched = watch.wait_with_output()?;
+    let watched = String::from_utf8_lossy(&watched.stdout);
+    assert!(watched.contains("from alice"), "{watched}");
+    assert!(watched.contains("are you there?"), "{watched}");
+    assert!(
+        !watched.contains("hi bob, it's alice"),
+        "watch shows only new messages without --all: {watched}"
+    );
+
+    // One node goes down: bob's reply still reaches alice, from the other two.
+    drop(nodes.remove(0));
+    let reply = bob.run(&["msg", "send", "alice", "hi alice"], Some("b-pw"));
+    let reply = reply.ok();
+    assert!(
+        reply.stdout.contains("on 2 of 3 registry nodes"),
+        "{}",
+        reply.stdout
+    );
+    assert!(
+        reply.stderr.contains("warning: registry node"),
+        "{}",
+        reply.stderr
+    );
+    let inbox = alice
+        .run(&["msg", "inbox", "--json"], Some("a-pw"))
+        .ok()
+        .envelope();
+    let messages = inbox["data"]["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "{inbox}");
+    assert_eq!(messages[0]["text"], "hi alice");
+    assert_eq!(messages[0]["sender_name"], "bob");
+
+    // A long text needs premium: refused before buying, carried with proofs after.
+    let long = "x".repeat(2_500);
+    let refused = alice
+        .run(&["msg", "send", "bob", &long], Some("a-pw"))
+        .failed();
+    assert!(
+        refused.stderr.contains("needs premium"),
+        "{}",
+        refused.stderr
+    );
+    let payer = wallet_provider(&url, signer(1));
+    fund_and_approve(
+        &payer,
+        &deployment,
+        signer(1).address(),
+        contracts.premium,
+        1_000,
+    )
+    .await?;
+    let receipt = Premium::new(contracts.premium, &payer)
+        .buy(
+            alice_id.key(),
+            U256::from(1),
+            U256::MAX,
+            no_permit_premium(),
+        )
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    assert!(receipt.status());
+    let block = receipt.block_number.unwrap();
+    for node in &nodes {
+        node.wait_indexed(block, Duration::from_secs(30)).await;
+    }
+    let sent_long = alice
+        .run(&["msg", "send", "bob", &long, "--json"], Some("a-pw"))
+        .ok()
+        .envelope();
+    assert_eq!(sent_long["data"]["premium_proofs"], 2, "{sent_long}");
+    let inbox = bob
+        .run(&["msg", "inbox", "--json"], Some("b-pw"))
+        .ok()
+        .envelope();
+    let long_in: Vec<_> = inbox["data"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["chars"] == 2_500)
+        .collect();
+    assert_eq!(long_in.len(), 1, "{inbox}");
+    assert_eq!(long_in[0]["premium_proofs"], 2);
+
+    // A long message without valid proofs, stored directly, is refused by the recipient.
+    let forged = Content::text("y".repeat(2_001), now_ms());
+    let forged = envelope::seal(&forged.encode()?, &[8; 32], &bob_id)?;
+    // Tampered, sealed to someone else, and signed for someone else.
+    let mut tampered = envelope::seal(&Content::text("t", 0).encode()?, &[8; 32], &bob_id)?;
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let to_alice = envelope::seal(&Content::text("a", 0).encode()?, &[8; 32], &alice_id)?;
+    let plaintext = Content::text("s", 0).encode()?;
+    let signed_for_alice = {
+        let sender = envelope::ed25519_public(&[8; 32]);
+        let signing = ed25519_dalek::SigningKey::from_bytes(&[8; 32]);
+        use ed25519_dalek::Signer;
+        let signature = signing.sign(&envelope::signature_input(&plaintext, &sender, &alice_id));
+        let body = [plaintext.as_slice(), &sender, &signature.to_bytes()].concat();
+        envelope::box_seal(&body, &bob_id.key().0)?
+    };
+    for data in [&forged, &tampered, &to_alice, &signed_for_alice] {
+        let (status, body) = nodes[0]
+            .post(
+                &format!("/v1/messages/{bob_id}"),
+                serde_json::json!({"ttl_ms": 3_600_000, "data": STANDARD.encode(data)}).to_string(),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // The short-lived message has expired by now (10 s TTL).
+    let waited = short_stored.elapsed();
+    if waited < Duration::from_secs(11) {
+        tokio::time::sleep(Duration::from_secs(11) - waited).await;
+    }
+    let inbox = bob
+        .run(&["msg", "inbox", "--json"], Some("b-pw"))
+        .ok()
+        .envelope();
+    let refused = inbox["data"]["refused"].as_array().unwrap();
+    let reasons: Vec<&str> = refused
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(refused.len(), 4, "{inbox}");
+    assert_eq!(
+        reasons
+            .iter()
+            .filter(|r| r.contains("sealed to another recipient, or tampered with"))
+            .count(),
+        2,
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("signature does not verify")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("needs premium proved by 2 registry nodes, and 0 valid")),
+        "{reasons:?}"
+    );
+    let all: Vec<_> = inbox["data"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    assert!(
+        all.iter().all(|m| m["hash"] != short_hash.as_str()),
+        "an expired message is not served: {inbox}"
+    );
+    assert_eq!(all.len(), 3, "{inbox}");
+
+    // Deleting removes a message from every node that answers.
+    let deleted = bob
+        .run(&["msg", "delete", &hash, "--json"], Some("b-pw"))
+        .ok()
+        .envelope();
+    assert_eq!(deleted["data"]["deleted"][0], hash.as_str());
+    let inbox = bob
+        .run(&["msg", "inbox", "--json"], Some("b-pw"))
+        .ok()
+        .envelope();
+    assert!(
+        inbox["data"]["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["hash"] != hash.as_str()),
+        "{inbox}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_mailbox_requests_get_the_right_errors() -> eyre::Result<()> {
+    let chain = sesh_e2e::deployed_chain();
+    let node = RegistryNode::start(NodeOptions::new(&chain.anvil.endpoint(), &chain.deployment));
+    let seed = [5u8; 32];
+    let owner = envelope::session_id_from_seed(&seed);
+    let ed25519 = hex::encode(envelope::ed25519_public(&seed));
+    let store = |ttl_ms: u64, data: &[u8]| {
+        serde_json::json!({"ttl_ms": ttl_ms, "data": STANDARD.encode(data)}).to_string()
+    };
+    let path = format!("/v1/messages/{owner}");
+
+    // Oversized, out-of-range TTLs, another namespace, malformed bodies and IDs.
+    let (status, body) = node
+        .post(&path, store(60_000, &vec![1; MAX_MESSAGE_BYTES + 1]))
+        .await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body.to_string().contains("at most 76800 bytes"), "{body}");
+    let (status, _) = node
+        .post(&path, store(60_000, &vec![1; MAX_MESSAGE_BYTES]))
+        .await;
+    assert_eq!(status, 200, "exactly the limit is kept");
+    for ttl in [9_999, 14 * 86_400_000 + 1] {
+        let (status, body) = node.post(&path, store(ttl, b"m")).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.to_string().contains("out of range"), "{body}");
+    }
+    let (status, body) = node
+        .post(
+            &path,
+            serde_json::json!({"namespace": 3, "ttl_ms": 60_000, "data": "bQ=="}).to_string(),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = node.post(&path, "{not json").await;
+    assert_eq!(status, 400);
+    let (status, body) = node
+        .post(&path, r#"{"ttl_ms": 60000, "data": "%%%"}"#)
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("base64"), "{body}");
+    let (status, _) = node.post("/v1/messages/05zz", store(60_000, b"m")).await;
+    assert_eq!(status, 400);
+
+    let (status, body) = node.post(&path, store(60_000, b"hello")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["hash"],
+        envelope::message_hash(&owner, 0, b"hello").to_string()
+    );
+    let (_, again) = node.post(&path, store(60_000, b"hello")).await;
+    assert_eq!(again["duplicate"], true);
+
+    // Retrieve: signed, in the window, with the mailbox's own key, once.
+    let retrieve = |timestamp_ms: u64, key: &str, signature: [u8; 64]| {
+        serde_json::json!({
+            "timestamp_ms": timestamp_ms,
+            "ed25519_key": key,
+            "signature": hex::encode(signature),
+        })
+        .to_string()
+    };
+    let retrieve_path = format!("{path}/retrieve");
+    let now = now_ms();
+    let good = retrieve(now, &ed25519, envelope::sign_retrieve(&seed, 0, now));
+    let (status, body) = node.post(&retrieve_path, good.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["messages"].as_array().unwrap().len(), 2);
+    let (status, body) = node.post(&retrieve_path, good).await;
+    assert_eq!(status, 401, "a replayed retrieve is refused");
+    assert!(body.to_string().contains("already made"), "{body}");
+
+    let stale = now - 61_000;
+    let (status, body) = node
+        .post(
+            &retrieve_path,
+            retrieve(stale, &ed25519, envelope::sign_retrieve(&seed, 0, stale)),
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert!(body.to_string().contains("more than 60 s"), "{body}");
+
+    let other_seed = [6u8; 32];
+    let now = now_ms();
+    let (status, body) = node
+        .post(
+            &retrieve_path,
+            retrieve(
+                now,
+                &hex::encode(envelope::ed25519_public(&other_seed)),
+                envelope::sign_retrieve(&other_seed, 0, now),
+            ),
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert!(
+        body.to_string().contains("not the key of this mailbox"),
+        "{body}"
+    );
+
+    let mut forged = envelope::sign_retrieve(&seed, 0, now);
+    forged[0] ^= 1;
+    let (status, body) = node
+        .post(&retrieve_path, retrieve(now, &ed25519, forged))
+        .await;
+    assert_eq!(status, 401);
+    assert!(body.to_string().contains("does not verify"), "{body}");
+    let (status, _) = node
+        .post(&retrieve_path, retrieve(now, "abcd", forged))
+        .await;
+    assert_eq!(status, 400);
+
+    // Delete needs the owner's signature over the hashes too.
+    let hash = envelope::message_hash(&owner, 0, b"hello");
+    let now = now_ms();
+    let delete = |signature: [u8; 64]| {
+        serde_json::json!({
+            "hashes": [hash.to_string()],
+            "timestamp_ms": now,
+            "ed25519_key": ed25519,
+            "signature": hex::encode(signature),
+        })
+        .to_string()
+    };
+    let other_hash = envelope::message_hash(&owner, 0, b"other");
+    let (status, _) = node
+        .post(
+            &format!("{path}/delete"),
+            delete(envelope::sign_delete(&seed, 0, now, &[other_hash])),
+        )
+        .await;
+    assert_eq!(status, 401, "a signature over other hashes does not delete");
+    let (status, body) = node
+        .post(
+            &format!("{path}/delete"),
+            delete(envelope::sign_delete(&seed, 0, now, &[hash])),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["deleted"][0], hash.to_string());
+
+    // Messages survive a restart; the metrics count them.
+    let options = node.kill();
+    let node = RegistryNode::start(options);
+    let now = now_ms();
+    let (status, body) = node
+        .post(
+            &retrieve_path,
+            retrieve(now, &ed25519, envelope::sign_retrieve(&seed, 0, now)),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["messages"].as_array().unwrap().len(), 1);
+    let metrics = reqwest::get(format!("{}/metrics", node.url))
+        .await?
+        .text()
+        .await?;
+    assert!(metrics.contains("registry_mailbox_messages 1"), "{metrics}");
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! Staked registry nodes: started, registered on chain as active nodes and
+//! indexed up to the head, so the wallet finds them as the active set.
+
+use crate::node::{
+    NodeOptions, RegistryNode, fund_and_approve, registry_node_bin, wallet_provider,
+};
+use alloy::primitives::U256;
+use alloy::providers::Provider;
+use alloy::signers::local::PrivateKeySigner;
+use sesh_core::bindings::NodeStaking;
+use sesh_core::bindings::node_staking::INodeStaking;
+use sesh_core::deployment::Deployment;
+use std::time::Duration;
+
+/// Stakes `node` on chain with `operator` as a fully staked (active) node.
+pub async fn stake_node(
+    url: &str,
+    deployment: &Deployment,
+    node: &RegistryNode,
+    operator: PrivateKeySigner,
+) -> eyre::Result<()> {
+    let provider = wallet_provider(url, operator.clone());
+    let contracts = &deployment.contracts;
+    fund_and_approve(
+        &provider,
+        deployment,
+        operator.address(),
+        contracts.node_staking,
+        100_000,
+    )
+    .await?;
+    let output = std::process::Command::new(registry_node_bin())
+        .arg("sign-registration")
+        .args(["--rpc-url", url])
+        .arg("--deployment")
+        .arg(&node.options.manifest)
+        .arg("--data-dir")
+        .arg(&node.options.data_dir)
+        .args(["--operator", &operator.address().to_string()])
+        .args(["--signer", &operator.address().to_string()])
+        .output()?;
+    eyre::ensure!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let proof: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let field = |key: &str| {
+        proof[key]
+            .as_str()
+            .ok_or_else(|| eyre::eyre!("sign-registration printed no {key}"))
+    };
+    let staking = NodeStaking::new(contracts.node_staking, &provider);
+    let requirement = staking.stakingRequirement().call().await?;
+    let receipt = staking
+        .createNode(INodeStaking::NodeRegistration {
+            ed25519Key: field("ed25519_key")?.parse()?,
+            ed25519Signature: field("ed25519_signature")?.parse()?,
+            signer: operator.address(),
+            url: node.url.clone(),
+            feeBps: U256::from(500),
+            operatorStake: requirement,
+            reservations: vec![],
+        })
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    eyre::ensure!(receipt.status(), "createNode reverted");
+    Ok(())
+}
+
+/// Starts `operators.len()` nodes on the chain at `url`, stakes each with its
+/// operator and waits until every node has indexed the head.
+pub async fn staked_nodes(
+    url: &str,
+    deployment: &Deployment,
+    operators: &[PrivateKeySigner],
+) -> eyre::Result<Vec<RegistryNode>> {
+    let nodes: Vec<RegistryNode> = operators
+        .iter()
+        .map(|_| RegistryNode::start(NodeOptions::new(url, deployment)))
+        .collect();
+    for (node, operator) in nodes.iter().zip(operators) {
+        stake_node(url, deployment, node, operator.clone()).await?;
+    }
+    let head = wallet_provider(url, operators[0].clone())
+        .get_block_number()
+        .await?;
+    for node in &nodes {
+        node.wait_indexed(head, Duration::from_secs(30)).await;
+    }
+    Ok(nodes)
+}
