@@ -139,7 +139,7 @@ pub async fn open_all(
         }
     }
     for item in &mut received {
-        if !names.contains_key(&item.sender) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = names.entry(item.sender) {
             let name = match primary_via_nodes(ctx, item.sender, true).await {
                 Ok(found) => found.and_then(|(answer, _)| answer.name),
                 Err(error) => {
@@ -150,7 +150,7 @@ pub async fn open_all(
                     None
                 }
             };
-            names.insert(item.sender, name);
+            entry.insert(name);
         }
         item.sender_name = names[&item.sender].clone();
     }
