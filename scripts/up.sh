@@ -121,6 +121,8 @@ Try, in another shell:
   sesh name register alice --yes
   sesh name lookup alice
   curl -s http://127.0.0.1:8701/v1/names/alice
+  sesh msg send alice "hello, alice"
+  sesh msg inbox
   sesh stake nodes
 
 Press Ctrl-C to stop.
