@@ -8,7 +8,6 @@ pragma solidity ^0.8.24;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ERC721} from "solady/tokens/ERC721.sol";
@@ -35,13 +34,19 @@ import {RentPricing} from "./libraries/RentPricing.sol";
 /// {_afterTokenTransfer} on every path; those two hooks are this contract's single
 /// choke point (there is no OpenZeppelin `_update` here, the two models are not mixed):
 /// the first refuses to move an expired name, the second counts the transfer and clears the
-/// record and the previous owner's primary name on every transfer and burn.
+/// record and the previous owner's primary name on every transfer and burn. Both do nothing
+/// for a mint, so {register}'s first mint of a name, written out in its hot path to save gas,
+/// skips them; every transfer, burn and later mint goes through Solady and the hooks.
+///
+/// {register} is the hot path (a first-time user's one-transaction registration with permit
+/// and record is held to 150,000 gas, see docs/contracts.md): it reads its calldata, validates
+/// the label, writes the new name's slots, emits its events and pays with hand-written
+/// assembly, each piece documented where it stands and checked against its plain Solidity
+/// equivalent by the tests.
 ///
 /// Governance (two-step owner) can set prices within hard bounds and pause new
 /// registrations. It can never move a name or any SESH: fees never sit here.
 contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
-    using SafeERC20 for IERC20;
-
     /*//////////////////////////////////////////////////////////////
                                 CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -74,9 +79,22 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /// beyond the year 36,000. The 56 bits above hold its transfer count ({transferCountOf}).
     uint256 private constant _EXPIRY_BITS = 40;
     /// @dev The mask of the expiry in a name's extra data: its low {_EXPIRY_BITS} bits.
-    uint256 private constant _EXPIRY_MASK = type(uint40).max;
+    uint256 private constant _EXPIRY_MASK = 0xffffffffff; // type(uint40).max, as a literal for inline assembly
     /// @dev One transfer, in a name's extra data: the lowest bit above the expiry.
     uint96 private constant _ONE_TRANSFER = uint96(type(uint40).max) + 1;
+
+    /// @dev Solady's ERC721 slot seed (`_ERC721_MASTER_SLOT_SEED = 0x7d8825530a5a2e7a << 192`,
+    /// private there), written out for inline assembly. Solady documents its storage layout: the
+    /// slot of token `id` (owner in the low 160 bits, extra data above) is
+    /// `add(id, add(id, keccak256(0x00, 0x20)))` after `mstore(0x00, id) mstore(0x1c, seed)`, and
+    /// the slot of an account's balance (low 32 bits) and aux (above) is `keccak256(0x0c, 0x1c)`
+    /// after `mstore(0x1c, seed) mstore(0x00, account)`. {register} reads a name's slot and writes
+    /// a new name's two slots this way; everything else goes through Solady. A wrong seed would
+    /// make Solady's views (`ownerOf`, `balanceOf`, the extra data) miss what {register} wrote,
+    /// which the tests would see at once.
+    uint256 private constant _SOLADY_SLOT_SEED = 0x7d8825530a5a2e7a000000000000000000000000000000000000000000000000;
+    /// @dev `keccak256("Transfer(address,address,uint256)")`, the ERC-721 `Transfer` topic.
+    uint256 private constant _TRANSFER_TOPIC = 0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef;
 
     /*//////////////////////////////////////////////////////////////
                                  STORAGE
@@ -229,8 +247,8 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /// neither required nor consumed, and it expires after the maximum age.
     ///
     /// Order (checks-effects-interactions): all checks, then every state change and event,
-    /// then the optional permit and the `transferFrom(payer, pool, cost)`. The mint is
-    /// `_mint`, not `_safeMint`, so no receiver hook runs at all.
+    /// then the optional permit and the `transferFrom(payer, pool, cost)`. The mint is not a
+    /// safe mint, so no receiver hook runs at all.
     ///
     /// If `permit.deadline != 0`, `SESH.permit(msg.sender, this, permit.value, ...)` is tried
     /// first; if it fails (e.g. someone front-ran it), the registration goes on and succeeds
@@ -256,52 +274,133 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     {
         uint256 config = _config;
         if (config & _PAUSED_FLAG != 0) revert EnforcedPause();
-        address owner = registration.owner;
-        if (owner == address(0)) revert NameZeroOwner();
+        address owner;
+        // The {NameRegistered} data, written as its values become known (see {_recordAndLog}): the
+        // label is copied there once, hashed for the token id and logged from the same memory.
+        uint256 data;
         uint256 length;
         {
-            string calldata label = registration.label;
-            length = NameRules.validate(label);
-            tokenId = uint256(keccak256(bytes(label)));
+            string calldata label;
+            /// @solidity memory-safe-assembly
+            assembly {
+                // The static fields are read straight from calldata (the ABI decoder has checked
+                // that the struct head lies within it); these are the decoder's checks on the three
+                // that are not full words: a dirty address or bool reverts, as it would have.
+                owner := calldataload(add(registration, 0x20))
+                if or(
+                    shr(160, or(owner, calldataload(add(registration, 0x80)))),
+                    gt(calldataload(add(registration, 0xa0)), 1)
+                ) { revert(0, 0) }
+                // `registration.label`, with the decoder's checks: the offset, then the length,
+                // then that the bytes lie within the calldata.
+                let rel := calldataload(registration)
+                if iszero(slt(rel, sub(sub(calldatasize(), registration), 0x1f))) { revert(0, 0) }
+                let p := add(registration, rel)
+                label.length := calldataload(p)
+                if gt(label.length, 0xffffffffffffffff) { revert(0, 0) }
+                label.offset := add(p, 0x20)
+                if sgt(label.offset, sub(calldatasize(), label.length)) { revert(0, 0) }
+                // Ten words: the head (7), the label's length and its bytes (at most 64, zero-padded).
+                data := mload(0x40)
+                mstore(0x40, add(data, 0x140))
+            }
+            if (owner == address(0)) revert NameZeroOwner();
+            if (!NameRules.isValid(label)) NameRules.revertInvalid(label);
+            length = bytes(label).length;
+            /// @solidity memory-safe-assembly
+            assembly {
+                // sessionKey, evmAddress, setPrimary: three words, in the event's order.
+                calldatacopy(add(data, 0x80), add(registration, 0x60), 0x60)
+                mstore(add(data, 0xe0), length)
+                let labelData := add(data, 0x100)
+                mstore(labelData, 0)
+                mstore(add(labelData, 0x20), 0)
+                calldatacopy(labelData, label.offset, length)
+                tokenId := keccak256(labelData, length)
+            }
         }
-        if (registration.setPrimary && owner != msg.sender) revert NameUnauthorized(msg.sender, tokenId);
+        {
+            bool unauthorized;
+            /// @solidity memory-safe-assembly
+            assembly {
+                // `setPrimary` (a clean bool, checked above) for someone else.
+                unauthorized := and(mload(add(data, 0xc0)), iszero(eq(owner, caller())))
+            }
+            if (unauthorized) revert NameUnauthorized(msg.sender, tokenId);
+        }
         if (_MIN_COMMITMENT_AGE != 0) _consumeCommitment(_commitmentOf(tokenId, registration, secret));
 
-        uint256 extraData = _getExtraData(tokenId);
-        uint256 oldExpiry = extraData & _EXPIRY_MASK;
-        uint256 premium = 0;
-        if (oldExpiry != 0) {
-            // A name registered before: available only once its grace period is over.
-            uint256 graceEnd = oldExpiry + GRACE_PERIOD;
-            if (block.timestamp <= graceEnd) revert NameNotAvailable(tokenId);
-            premium = RentPricing.premium(_premiumStart, block.timestamp - graceEnd);
+        uint256 ownershipSlot;
+        uint256 oldExpiry;
+        /// @solidity memory-safe-assembly
+        assembly {
+            // Solady's slot for the token's owner (low 160 bits) and extra data (high 96), as in
+            // `_getExtraData`, kept for the mint below; the expiry is the extra data's low bits.
+            mstore(0x00, tokenId)
+            mstore(0x1c, _SOLADY_SLOT_SEED)
+            ownershipSlot := add(tokenId, add(tokenId, keccak256(0x00, 0x20)))
+            oldExpiry := and(shr(160, sload(ownershipSlot)), _EXPIRY_MASK)
         }
-        uint256 rent;
         uint256 expiry;
+        uint256 cost;
         {
+            uint256 premium = 0;
+            if (oldExpiry != 0) {
+                // A name registered before: available only once its grace period is over.
+                uint256 graceEnd = oldExpiry + GRACE_PERIOD;
+                if (block.timestamp <= graceEnd) revert NameNotAvailable(tokenId);
+                premium = RentPricing.premium(_premiumStart, block.timestamp - graceEnd);
+            }
             uint256 duration = registration.duration;
-            rent = _rent(config, length, duration);
-            expiry = block.timestamp + duration;
+            uint256 rent = _rent(config, length, duration);
+            // `duration` is at most MAX_DURATION (checked by `_rent`); rent is at most 1e16 a year
+            // for 100 years and the premium at most 1e16: no overflow.
+            unchecked {
+                expiry = block.timestamp + duration;
+                cost = rent + premium;
+            }
+            /// @solidity memory-safe-assembly
+            assembly {
+                mstore(add(data, 0x20), expiry)
+                mstore(add(data, 0x40), rent)
+                mstore(add(data, 0x60), premium)
+            }
         }
-        uint256 cost = rent + premium;
         if (cost > registration.maxCost) revert NameCostAboveMax(cost, registration.maxCost);
 
         if (oldExpiry == 0) {
             // Never registered, so it has no holder and its extra data is all zero (the transfer
-            // count only moves for a registered name): the unchecked mint is safe, and starts the
-            // count at 0. `expiry` is at most now + 100 years, far below 2**40.
-            // forge-lint: disable-next-line(unsafe-typecast)
-            _mintAndSetExtraDataUnchecked(owner, tokenId, uint96(expiry));
+            // count only moves for a registered name): its ownership slot is empty. This is
+            // Solady's `_mintAndSetExtraDataUnchecked(owner, tokenId, expiry)` (which starts the
+            // count at 0) without its two hooks, which do nothing for a mint here (both return at
+            // once when `from` is 0), and with the slot computed above: owner and expiry into the
+            // ownership slot, one more in the owner's balance (reverting on overflow, as Solady
+            // does; `owner` is not zero), a `Transfer` from 0. `expiry` is at most now + 100 years,
+            // far below 2**40.
+            /// @solidity memory-safe-assembly
+            assembly {
+                sstore(ownershipSlot, or(shl(160, expiry), owner))
+                mstore(0x1c, _SOLADY_SLOT_SEED)
+                mstore(0x00, owner)
+                let balanceSlot := keccak256(0x0c, 0x1c)
+                let balancePacked := add(sload(balanceSlot), 1)
+                if iszero(and(balancePacked, _MAX_ACCOUNT_BALANCE)) {
+                    mstore(0x00, 0x01336cea) // `AccountBalanceOverflow()`
+                    revert(0x1c, 0x04)
+                }
+                sstore(balanceSlot, balancePacked)
+                log4(codesize(), 0x00, _TRANSFER_TOPIC, 0, owner, tokenId)
+            }
         } else {
             // Set the new expiry first, keeping the transfer count: Solady's `_burn` reads
             // {ownerOf}, which refuses expired names. The burn counts as a transfer, so the new
             // token's count differs from every count the old one had.
             // forge-lint: disable-next-line(unsafe-typecast)
-            _setExtraData(tokenId, uint96(extraData - oldExpiry + expiry));
+            _setExtraData(tokenId, uint96(_getExtraData(tokenId) - oldExpiry + expiry));
             _burn(tokenId);
             _mint(owner, tokenId);
         }
-        _setRecordAndPrimary(tokenId, registration, expiry, rent, premium);
+        _recordAndLog(data, tokenId, owner);
 
         _collect(cost, permit);
     }
@@ -599,7 +698,10 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /// @dev Runs before every transfer, mint and burn. A transfer (not a mint, not the burn
     /// of a lapsed name at re-registration) of an expired name reverts with {NameExpired}.
     function _beforeTokenTransfer(address from, address to, uint256 tokenId) internal view override {
-        if (from != address(0) && to != address(0)) _requireLive(tokenId);
+        // Nested rather than `&&`: one test on the mint path, where `from` is 0.
+        if (from != address(0)) {
+            if (to != address(0)) _requireLive(tokenId);
+        }
     }
 
     /// @dev Runs after every transfer, mint and burn. When a name leaves `from` (transfer or
@@ -639,9 +741,9 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /// maxCost: in this order both in calldata and in {makeCommitment}'s encoding) and the secret.
     /// Assembly because it runs on every commit-reveal registration: one `calldatacopy` instead of
     /// six checked field reads and an `abi.encode` (about 900 gas). The words are copied as they
-    /// are; {register} has already rejected dirty `owner` and `setPrimary` words and rejects a dirty
-    /// `evmAddress` word later, so for every registration that succeeds this equals
-    /// {makeCommitment} (checked by {NameRegistryTest-testFuzz_CommitmentFastPathMatchesMakeCommitment}).
+    /// are; {register} has already rejected dirty `owner`, `evmAddress` and `setPrimary` words, so
+    /// this equals {makeCommitment} (checked by
+    /// {NameRegistryTest-testFuzz_CommitmentFastPathMatchesMakeCommitment}).
     function _commitmentOf(uint256 tokenId, Registration calldata registration, bytes32 secret)
         private
         pure
@@ -674,25 +776,39 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
         delete _commitments[commitment];
     }
 
-    /// @dev The end of {register}: sets the record (only non-zeros, as the record slots of a new
-    /// or just-burned token are empty) and, if asked, the owner's primary name, then emits
-    /// {NameRegistered}, which carries both.
-    function _setRecordAndPrimary(
-        uint256 tokenId,
-        Registration calldata registration,
-        uint256 expiry,
-        uint256 rent,
-        uint256 premium
-    ) private {
-        bytes32 sessionKey = registration.sessionKey;
-        address evmAddress = registration.evmAddress;
-        bool primary = registration.setPrimary;
+    /// @dev The end of {register}, from the {NameRegistered} data it built at `data`: the head
+    /// but for the label's offset (expiry, rent and premium at 0x20..0x5f; the registration's
+    /// `sessionKey`, `evmAddress` and `setPrimary` at 0x80..0xdf, checked clean), the label's
+    /// length at 0xe0 and its bytes at 0x100, zero-padded. Sets the record (only non-zeros, as the
+    /// record slots of a new or just-burned token are empty) and, if asked, the owner's primary
+    /// name, then emits {NameRegistered}, which carries both.
+    ///
+    /// The event is the one `emit NameRegistered(tokenId, label, owner, expiry, rent, premium,
+    /// sessionKey, evmAddress, primary)` would emit, byte for byte (checked by
+    /// {NameRegistryTest-testFuzz_RegisteredEventMatchesEmit}); assembly because the ABI encoder
+    /// would copy the label a second time and read every field again. The data's memory is
+    /// released afterwards (the free memory pointer goes back to `data`): nothing refers to it.
+    function _recordAndLog(uint256 data, uint256 tokenId, address owner) private {
+        bytes32 sessionKey;
+        address evmAddress;
+        bool primary;
+        /// @solidity memory-safe-assembly
+        assembly {
+            sessionKey := mload(add(data, 0x80))
+            evmAddress := mload(add(data, 0xa0))
+            primary := mload(add(data, 0xc0))
+        }
         if (sessionKey != 0) _sessionKeys[tokenId] = sessionKey;
         if (evmAddress != address(0)) _evmAddresses[tokenId] = evmAddress;
-        if (primary) _setAux(registration.owner, _tagOf(tokenId));
-        emit NameRegistered(
-            tokenId, registration.label, registration.owner, expiry, rent, premium, sessionKey, evmAddress, primary
-        );
+        if (primary) _setAux(owner, _tagOf(tokenId));
+        bytes32 topic = NameRegistered.selector;
+        /// @solidity memory-safe-assembly
+        assembly {
+            mstore(data, 0xe0) // the label's offset: after the seven head words
+            // The head, the length word and the label rounded up to whole words.
+            log3(data, add(0x100, and(add(mload(add(data, 0xe0)), 0x1f), not(0x1f))), topic, tokenId, owner)
+            mstore(0x40, data)
+        }
     }
 
     /// @dev The rent for a label of `length` bytes (1 or more) for `duration`, at the prices
@@ -700,7 +816,12 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     function _rent(uint256 config, uint256 length, uint256 duration) private pure returns (uint256) {
         if (duration < MIN_DURATION) revert NameDurationTooShort(duration, MIN_DURATION);
         if (duration > MAX_DURATION) revert NameDurationTooLong(duration, MAX_DURATION);
-        return RentPricing.rent(_tierPrice(config, RentPricing.tierOf(length)), duration);
+        // Inlined {RentPricing-tierOf} and {_tierPrice}: `length >= 1`, so the tier is 0..4, and a
+        // tier holds at most 2**48 - 1 units: no underflow, no overflow.
+        unchecked {
+            uint256 tier = length >= 5 ? 4 : length - 1;
+            return RentPricing.rent(((config >> (_TIER_BITS * tier)) & _TIER_MASK) * RENT_PRICE_UNIT, duration);
+        }
     }
 
     /// @dev The rent per 365 days of `tier` (0..4) in `config`, in SESH base units.
@@ -713,13 +834,49 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
 
     /// @dev Takes `amount` SESH from the caller straight to the rewards pool, after trying
     /// the permit if one is given (a failed permit is ignored: the allowance decides).
+    ///
+    /// Assembly because it runs on every registration and renewal; it does what
+    /// `try SESH.permit(msg.sender, this, value, deadline, v, r, s) {} catch {}` and OpenZeppelin's
+    /// `SESH.safeTransferFrom(msg.sender, pool, amount)` do, encoding each call once in scratch
+    /// memory past the free memory pointer:
+    /// - the permit is sent only if `permit.deadline != 0`, its outcome is ignored, and a `v`
+    ///   that is not a clean `uint8` reverts (as the ABI decoder would have);
+    /// - a failed `transferFrom` bubbles up the token's revert data; one that returns neither
+    ///   `true` nor nothing, or "succeeds" without code at the token address, reverts with
+    ///   `SafeERC20FailedOperation(token)` (OpenZeppelin's `_callOptionalReturn`, to the letter).
     function _collect(uint256 amount, Permit calldata permit) private {
-        if (permit.deadline != 0) {
-            try IERC20Permit(address(_SESH))
-                .permit(msg.sender, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s) {}
-                catch {}
+        address token = address(_SESH);
+        address pool = _REWARDS_POOL;
+        bool failed;
+        /// @solidity memory-safe-assembly
+        assembly {
+            let m := mload(0x40)
+            if calldataload(add(permit, 0x20)) {
+                if gt(calldataload(add(permit, 0x40)), 0xff) { revert(0, 0) }
+                // permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v,
+                // bytes32 r, bytes32 s): the last five are the Permit struct, word for word.
+                mstore(m, 0xd505accf00000000000000000000000000000000000000000000000000000000)
+                mstore(add(m, 0x04), caller())
+                mstore(add(m, 0x24), address())
+                calldatacopy(add(m, 0x44), permit, 0xa0)
+                pop(call(gas(), token, 0, m, 0xe4, 0, 0))
+            }
+            // transferFrom(address from, address to, uint256 value)
+            mstore(m, 0x23b872dd00000000000000000000000000000000000000000000000000000000)
+            mstore(add(m, 0x04), caller())
+            mstore(add(m, 0x24), pool)
+            mstore(add(m, 0x44), amount)
+            if iszero(call(gas(), token, 0, m, 0x64, 0, 0x20)) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+            // `returnSize == 0 ? token.code.length == 0 : returnValue != 1`
+            switch returndatasize()
+            case 0 { failed := iszero(extcodesize(token)) }
+            default { failed := iszero(eq(mload(0), 1)) }
         }
-        _SESH.safeTransferFrom(msg.sender, _REWARDS_POOL, amount);
+        // Reverted here rather than in the assembly, so the error stays in the ABI.
+        if (failed) revert SafeERC20.SafeERC20FailedOperation(token);
     }
 
     function _setRecord(uint256 tokenId, bytes32 sessionKey, address evmAddress) private {

@@ -13,6 +13,9 @@ import {ERC721} from "solady/tokens/ERC721.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 
 /// @dev Reads and writes a name's raw extra data (expiry in the low 40 bits, transfer count in
 /// the high 56), to test that the two never disturb each other at any value.
@@ -25,6 +28,38 @@ contract NameRegistryHarness is NameRegistry {
 
     function extraData(uint256 tokenId) external view returns (uint96) {
         return _getExtraData(tokenId);
+    }
+}
+
+/// @dev Records the calldata of the two calls {NameRegistry} makes to pay (the payment is encoded
+/// by hand there), and returns `true` as a token should.
+contract RecordingToken {
+    bytes public permitCall;
+    bytes public transferFromCall;
+
+    function permit(address, address, uint256, uint256, uint8, bytes32, bytes32) external {
+        permitCall = msg.data;
+    }
+
+    function transferFrom(address, address, uint256) external returns (bool) {
+        transferFromCall = msg.data;
+        return true;
+    }
+}
+
+/// @dev A token whose `transferFrom` returns `false` instead of reverting.
+contract FalseToken {
+    function transferFrom(address, address, uint256) external pure returns (bool) {
+        return false;
+    }
+}
+
+/// @dev A token whose `transferFrom` returns nothing (as USDT's does).
+contract NoReturnToken {
+    uint256 public calls;
+
+    function transferFrom(address, address, uint256) external {
+        ++calls;
     }
 }
 
@@ -119,6 +154,31 @@ abstract contract NameRegistryBase is Test {
         return keccak256(
             abi.encode(_id(r.label), r.owner, r.duration, r.sessionKey, r.evmAddress, r.setPrimary, r.maxCost, secret)
         );
+    }
+
+    /// @dev A valid label of `length` bytes (1 to 64) drawn from the whole alphabet.
+    function _validLabel(bytes32 seed, uint256 length) internal pure returns (string memory) {
+        bytes memory alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_-";
+        bytes memory b = new bytes(length);
+        for (uint256 i; i < length; ++i) {
+            b[i] = alphabet[uint256(keccak256(abi.encode(seed, i))) % alphabet.length];
+        }
+        if (b[0] == "-") b[0] = "a";
+        if (b[length - 1] == "-") b[length - 1] = "z";
+        return string(b);
+    }
+
+    /// @dev The logs `emitter` left in `logs`, in order.
+    function _logsOf(Vm.Log[] memory logs, address emitter) internal pure returns (Vm.Log[] memory out) {
+        uint256 n;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter == emitter) ++n;
+        }
+        out = new Vm.Log[](n);
+        n = 0;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter == emitter) out[n++] = logs[i];
+        }
     }
 
     /// @dev Registration sets the record and primary name through {NameRegistered} only.
@@ -1225,6 +1285,195 @@ contract NameRegistryTest is NameRegistryBase {
         if (elapsed >= 21 days) assertEq(premium, 0);
         else assertGt(premium, 0, "positive before 21 days");
     }
+
+    /*//////////////////////////////////////////////////////////////
+              REGISTER: WHAT IS ENCODED BY HAND (ASSEMBLY)
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev {register} writes `NameRegistered` itself (see {NameRegistry-_recordAndLog}): its topics and
+    /// data must be what `emit NameRegistered(...)` produces (the ABI encoding of the values), for any
+    /// label length (one or two words, padded), record and primary flag; the `Transfer` of the mint
+    /// (also written by hand) must be ERC-721's, and what the mint stored must read back through
+    /// Solady's views.
+    function testFuzz_RegisteredEventMatchesEmit(
+        bytes32 seed,
+        uint8 len,
+        bytes32 sessionKey,
+        address evmAddress,
+        bool primary,
+        uint256 duration
+    ) public {
+        string memory label = _validLabel(seed, bound(len, 1, 64));
+        INameRegistry.Registration memory r = _registration(label, alice);
+        r.sessionKey = sessionKey;
+        r.evmAddress = evmAddress;
+        r.setPrimary = primary;
+        r.duration = bound(duration, 28 days, YEAR);
+        (uint256 rent,) = reg0.rentPrice(label, r.duration);
+        uint256 id = _id(label);
+
+        vm.recordLogs();
+        assertEq(_register0(r, alice), id);
+        Vm.Log[] memory logs = _logsOf(vm.getRecordedLogs(), address(reg0));
+        assertEq(logs.length, 2, "two events");
+        assertEq(logs[0].topics.length, 4, "Transfer topics");
+        assertEq(logs[0].topics[0], ERC721.Transfer.selector);
+        assertEq(logs[0].topics[1], bytes32(0));
+        assertEq(logs[0].topics[2], bytes32(uint256(uint160(alice))));
+        assertEq(logs[0].topics[3], bytes32(id));
+        assertEq(logs[0].data.length, 0, "Transfer data");
+        assertEq(logs[1].topics.length, 3, "NameRegistered topics");
+        assertEq(logs[1].topics[0], INameRegistry.NameRegistered.selector);
+        assertEq(logs[1].topics[1], bytes32(id));
+        assertEq(logs[1].topics[2], bytes32(uint256(uint160(alice))));
+        assertEq(
+            logs[1].data,
+            abi.encode(label, T0 + r.duration, rent, uint256(0), sessionKey, evmAddress, primary),
+            "NameRegistered data"
+        );
+
+        assertEq(reg0.ownerOf(id), alice);
+        assertEq(reg0.registrantOf(id), alice);
+        assertEq(reg0.balanceOf(alice), 1);
+        assertEq(reg0.expiryOf(id), T0 + r.duration);
+        assertEq(reg0.transferCountOf(id), 0);
+        (bytes32 key, address evm) = reg0.recordOf(id);
+        assertEq(key, sessionKey);
+        assertEq(evm, evmAddress);
+        assertEq(reg0.isPrimaryName(id), primary);
+        // The name moves like any other: the hand-written mint left Solady's state consistent.
+        vm.prank(alice);
+        reg0.transferFrom(alice, bob, id);
+        assertEq(reg0.ownerOf(id), bob);
+        assertEq(reg0.balanceOf(alice), 0);
+        assertEq(reg0.balanceOf(bob), 1);
+        assertEq(reg0.transferCountOf(id), 1);
+        assertEq(reg0.expiryOf(id), T0 + r.duration);
+    }
+
+    /// @dev {register} reads the registration's fields, its label and the permit's `v` straight from
+    /// calldata. Like the ABI decoder it stands in for, it refuses (with empty revert data) a dirty
+    /// address or bool word, a `v` above 255, and a label whose offset or length is out of range or
+    /// whose bytes run past the calldata.
+    function test_RevertWhen_RegisterCalldataMalformed() public {
+        vm.prank(alice);
+        sesh.approve(address(reg0), type(uint256).max);
+        INameRegistry.Permit memory p = _permit(aliceKey, address(reg0), 100 * SESH);
+        bytes memory good = abi.encodeCall(INameRegistry.register, (_registration("alice", alice), SECRET, p));
+        // After the selector: the registration's offset, the secret and the five permit words (a static
+        // struct, in the head); then the registration at 0xe0: the label's offset, owner, duration,
+        // sessionKey, evmAddress, setPrimary, maxCost; then the label's length and bytes.
+        uint256 head = 4;
+        uint256 registration = head + 0xe0;
+        _expectMalformed(good, registration + 0x20, uint256(uint160(alice)) | (1 << 160)); // owner
+        _expectMalformed(good, registration + 0x80, 1 << 160); // evmAddress
+        _expectMalformed(good, registration + 0xa0, 2); // setPrimary
+        _expectMalformed(good, head + 0x80, 256); // permit.v
+        _expectMalformed(good, registration, 1 << 64); // the label's offset
+        _expectMalformed(good, registration + 0xe0, 1 << 64); // the label's length
+        _expectMalformed(good, registration + 0xe0, 0x21); // the label's bytes past the end
+        vm.prank(alice);
+        (bool ok,) = address(reg0).call(good);
+        assertTrue(ok, "the untouched calldata registers");
+        assertEq(reg0.ownerOf(_id("alice")), alice);
+    }
+
+    function _expectMalformed(bytes memory data, uint256 offset, uint256 word) internal {
+        bytes memory bad = bytes.concat(data);
+        assembly {
+            mstore(add(add(bad, 0x20), offset), word)
+        }
+        vm.prank(alice);
+        (bool ok, bytes memory reason) = address(reg0).call(bad);
+        assertFalse(ok, "malformed calldata accepted");
+        assertEq(reason.length, 0, "empty revert data");
+    }
+
+    /// @dev The ABI decoder does not look at the padding after a label's last byte, and neither does
+    /// {register}: it validates, hashes and logs the label's own bytes only (one word and two).
+    function test_Register_IgnoresDirtyLabelPadding() public {
+        vm.prank(alice);
+        sesh.approve(address(reg0), type(uint256).max);
+        string[2] memory labels = ["abc", "a_label_of_forty_bytes_0123456789-abcdef"];
+        for (uint256 k; k < labels.length; ++k) {
+            string memory label = labels[k];
+            uint256 length = bytes(label).length;
+            bytes memory data =
+                abi.encodeCall(INameRegistry.register, (_registration(label, alice), SECRET, _noPermit()));
+            // The label's bytes start at 4 + 0xe0 + 0x100; fill the rest of its last word with `A`.
+            uint256 start = 4 + 0xe0 + 0x100;
+            for (uint256 i = start + length; i < data.length; ++i) {
+                data[i] = "A";
+            }
+            vm.recordLogs();
+            vm.prank(alice);
+            (bool ok,) = address(reg0).call(data);
+            assertTrue(ok, label);
+            Vm.Log[] memory logs = _logsOf(vm.getRecordedLogs(), address(reg0));
+            (uint256 rent,) = reg0.rentPrice(label, YEAR);
+            assertEq(
+                logs[logs.length - 1].data,
+                abi.encode(label, T0 + YEAR, rent, uint256(0), bytes32(0), address(0), false),
+                "the logged label is padded with zeros"
+            );
+            assertEq(reg0.ownerOf(_id(label)), alice);
+        }
+    }
+
+    /// @dev The payment is encoded by hand (see {NameRegistry-_collect}): the token must receive exactly
+    /// `permit(payer, registry, value, deadline, v, r, s)` and `transferFrom(payer, pool, cost)`, and
+    /// no permit at all when `deadline` is 0.
+    function test_Register_PaymentCallsAreTheAbiEncodedOnes() public {
+        RecordingToken token = new RecordingToken();
+        NameRegistry r0 = new NameRegistry(address(token), address(pool), 0, 24 hours);
+        INameRegistry.Permit memory p = INameRegistry.Permit({
+            value: 123 * SESH, deadline: T0 + 1 hours, v: 28, r: keccak256("r"), s: keccak256("s")
+        });
+        vm.prank(bob);
+        r0.register(_registration("alice", alice), SECRET, p);
+        assertEq(
+            token.permitCall(),
+            abi.encodeCall(IERC20Permit.permit, (bob, address(r0), p.value, p.deadline, p.v, p.r, p.s)),
+            "permit"
+        );
+        assertEq(
+            token.transferFromCall(),
+            abi.encodeCall(IERC20.transferFrom, (bob, address(pool), 100 * SESH)),
+            "transferFrom"
+        );
+
+        RecordingToken token2 = new RecordingToken();
+        NameRegistry r1 = new NameRegistry(address(token2), address(pool), 0, 24 hours);
+        p.deadline = 0;
+        vm.prank(bob);
+        r1.register(_registration("alice", alice), SECRET, p);
+        assertEq(token2.permitCall().length, 0, "no permit without a deadline");
+        assertEq(
+            token2.transferFromCall(),
+            abi.encodeCall(IERC20.transferFrom, (bob, address(pool), 100 * SESH)),
+            "transferFrom"
+        );
+    }
+
+    /// @dev As OpenZeppelin's `safeTransferFrom`: a token returning `false`, or no code at the token's
+    /// address, fails with `SafeERC20FailedOperation(token)`; a token returning nothing pays.
+    function test_RevertWhen_TokenReturnsFalseOrHasNoCode() public {
+        FalseToken falseToken = new FalseToken();
+        NameRegistry r0 = new NameRegistry(address(falseToken), address(pool), 0, 24 hours);
+        vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(falseToken)));
+        r0.register(_registration("alice", alice), SECRET, _noPermit());
+
+        address noCode = makeAddr("no code");
+        NameRegistry r1 = new NameRegistry(noCode, address(pool), 0, 24 hours);
+        vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, noCode));
+        r1.register(_registration("alice", alice), SECRET, _noPermit());
+
+        NoReturnToken noReturn = new NoReturnToken();
+        NameRegistry r2 = new NameRegistry(address(noReturn), address(pool), 0, 24 hours);
+        r2.register(_registration("alice", alice), SECRET, _noPermit());
+        assertEq(noReturn.calls(), 1);
+        assertEq(r2.ownerOf(_id("alice")), alice);
+    }
 }
 
 /// @dev One measured call per test, after a `setUp` that ran as its own transaction, so
@@ -1256,7 +1505,9 @@ contract NameRegistryGasTest is NameRegistryBase {
     }
 
     /// @dev One-transaction registration (minimum commitment age 0) with permit and record,
-    /// by an account that holds SESH, never used permit and owns no names.
+    /// by an account that holds SESH, never used permit and owns no names. As a whole
+    /// transaction (`--isolate`, as `--gas-report` runs it, or a receipt on anvil) this is the
+    /// ≤ 150,000 target of docs/contracts.md.
     function test_Gas_RegisterOneTxPermitRecord() public {
         INameRegistry.Registration memory r = _registration("alice", alice);
         r.sessionKey = KEY_A;
@@ -1271,7 +1522,7 @@ contract NameRegistryGasTest is NameRegistryBase {
     }
 
     /// @dev The reveal of a commit-reveal registration with permit, record and primary name
-    /// (the commit is {test_Gas_Commit}).
+    /// (the commit is {test_Gas_Commit}); with the commit, the ≤ 200,000 target of docs/contracts.md.
     function test_Gas_RegisterCommittedPermitRecordPrimary() public {
         uint256 deadline = T0 + 1 hours;
         (uint8 v, bytes32 rr, bytes32 s) =

@@ -130,6 +130,44 @@ contract NameRulesTest is Test {
         assertFalse(h.isValid(string(b)));
     }
 
+    /// @dev `isValid` checks a label 32 bytes at a time, with no loop, and `validate` looks at the
+    /// bytes one by one only to name the error: every byte value, alone, inside a label, and at each
+    /// position around the word boundary (the first and last byte of each word, with labels that end
+    /// there or go on), is classified as the reference classifies it, by both.
+    function test_EveryByteValueAtEveryWordEdge() public view {
+        bytes memory filler = "abcdefghijklmnopqrstuvwxyz0123456789_abcdefghijklmnopqrstuvwxyz0";
+        uint8[6] memory positions = [0, 1, 30, 31, 32, 63];
+        for (uint256 c; c < 256; ++c) {
+            bytes1 x = bytes1(uint8(c));
+            _checkAgainstReference(abi.encodePacked(x));
+            _checkAgainstReference(abi.encodePacked("a", x, "a"));
+            for (uint256 i; i < positions.length; ++i) {
+                uint256 pos = positions[i];
+                // The byte last, then inside a 64-byte label.
+                bytes memory shortLabel = new bytes(pos + 1);
+                bytes memory longLabel = bytes.concat(filler);
+                for (uint256 j; j < pos; ++j) {
+                    shortLabel[j] = filler[j];
+                }
+                shortLabel[pos] = x;
+                longLabel[pos] = x;
+                _checkAgainstReference(shortLabel);
+                _checkAgainstReference(longLabel);
+            }
+        }
+    }
+
+    function _checkAgainstReference(bytes memory b) internal view {
+        bool expected = _reference(b);
+        assertEq(h.isValid(string(b)), expected, string(b));
+        try h.validate(string(b)) returns (uint256 length) {
+            assertTrue(expected, "validate accepted an invalid label");
+            assertEq(length, b.length);
+        } catch {
+            assertFalse(expected, "validate refused a valid label");
+        }
+    }
+
     /// @dev `isValid` and `validate` agree with the reference on arbitrary bytes.
     function testFuzz_MatchesReference(bytes calldata b) public view {
         bool expected = _reference(b);
