@@ -10,10 +10,10 @@ use crate::cmd::name::common::{date, resolve_session_id};
 use crate::cmd::name::reverse::primary_via_nodes;
 use crate::context::Context;
 use crate::mailbox::Merged;
-use crate::registry::{Registry, check_signed};
+use crate::registry::Registry;
 use clap::Subcommand;
 use eyre::{WrapErr, bail};
-use sesh_core::api::{NameResponse, NameState, StoredMessage};
+use sesh_core::api::{NameState, StoredMessage};
 use sesh_core::attestation::NodeKey;
 use sesh_core::envelope::{self, MessageHash};
 use sesh_core::keys::SessionKeys;
@@ -64,18 +64,7 @@ pub async fn resolve_recipient(
         let provider = ctx.provider().await?;
         return resolve_session_id(ctx, &provider, target).await;
     };
-    let contract = ctx.deployment()?.contracts.name_registry;
-    let agreed = registry
-        .ask::<NameResponse>(ctx, &format!("/v1/names/{name}"), |r, chain_id| {
-            let mut digest = Vec::new();
-            let (block, key) = check_signed(&r.name, chain_id, contract, &mut digest)?;
-            if r.name.answer.name != name.as_str() {
-                return Err(format!("answered about {:?}", r.name.answer.name));
-            }
-            digest.extend_from_slice(format!("{:?}", r.state).as_bytes());
-            Ok((digest, Some(block), vec![key]))
-        })
-        .await?;
+    let agreed = crate::cmd::name::lookup::ask_name(ctx, &registry, &name).await?;
     let Some(response) = agreed.value else {
         bail!("the name {name} is not registered");
     };

@@ -2,7 +2,7 @@
 
 use super::common::{NameState, Phase, date};
 use crate::context::Context;
-use crate::registry::{Registry, check_signed};
+use crate::registry::{Agreed, Registry, check_signed};
 use clap::Args;
 use sesh_core::Name;
 use sesh_core::api::{NameResponse, NameState as NodeNameState};
@@ -88,10 +88,14 @@ impl LookupArgs {
     }
 }
 
-/// The lookup through registry nodes.
-async fn lookup_via_nodes(ctx: &Context<'_>, registry: &Registry, name: &Name) -> eyre::Result<()> {
+/// `name` as the registry nodes agree on it (`value: None`: not registered).
+pub async fn ask_name(
+    ctx: &Context<'_>,
+    registry: &Registry,
+    name: &Name,
+) -> eyre::Result<Agreed<NameResponse>> {
     let contract = ctx.deployment()?.contracts.name_registry;
-    let agreed = registry
+    registry
         .ask::<NameResponse>(ctx, &format!("/v1/names/{name}"), |r, chain_id| {
             let mut digest = Vec::new();
             let (block, key) = check_signed(&r.name, chain_id, contract, &mut digest)?;
@@ -101,7 +105,12 @@ async fn lookup_via_nodes(ctx: &Context<'_>, registry: &Registry, name: &Name) -
             digest.extend_from_slice(format!("{:?}", r.state).as_bytes());
             Ok((digest, Some(block), vec![key]))
         })
-        .await?;
+        .await
+}
+
+/// The lookup through registry nodes.
+async fn lookup_via_nodes(ctx: &Context<'_>, registry: &Registry, name: &Name) -> eyre::Result<()> {
+    let agreed = ask_name(ctx, registry, name).await?;
     let source = agreed.summary();
     let mut text;
     let mut data;
