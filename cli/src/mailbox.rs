@@ -34,7 +34,8 @@ pub type NodeResult<T> = (NodeTarget, Result<T, String>);
 /// Every message a read found, merged by hash, and what each node did.
 #[derive(Debug, Default)]
 pub struct Merged {
-    /// By hash; the earliest store time any node reports.
+    /// By hash; with the latest store time any node reports (the conservative
+    /// one for premium checks: one node cannot backdate a message).
     pub messages: BTreeMap<MessageHash, StoredMessage>,
     /// Per node: how many messages it returned, or why it failed.
     pub nodes: Vec<NodeResult<usize>>,
@@ -101,8 +102,11 @@ impl Swarm {
                 async move {
                     let mut last = start;
                     let mut all = Vec::new();
+                    let mut previous_ms = 0;
                     loop {
-                        let timestamp_ms = now_ms();
+                        // Each page gets its own signature: the node accepts a signature once.
+                        let timestamp_ms = now_ms().max(previous_ms + 1);
+                        previous_ms = timestamp_ms;
                         let signature = envelope::sign_retrieve(
                             keys.ed25519_signing_key().as_bytes(),
                             0,
@@ -140,7 +144,7 @@ impl Swarm {
                             .messages
                             .entry(message.hash)
                             .and_modify(|kept| {
-                                kept.stored_ms = kept.stored_ms.min(message.stored_ms)
+                                kept.stored_ms = kept.stored_ms.max(message.stored_ms)
                             })
                             .or_insert(message);
                     }

@@ -82,6 +82,14 @@ impl Output {
         stdout.flush()
     }
 
+    /// [`Output::result`] for one of a stream of results (`msg watch`): each
+    /// JSON line carries only the warnings since the previous one.
+    pub fn result_line(&self, text: &str, data: Value) -> std::io::Result<()> {
+        self.result(text, data)?;
+        self.warnings.lock().expect("not poisoned").clear();
+        Ok(())
+    }
+
     /// A line of progress or a hint on stderr (not with --json or --quiet).
     pub fn info(&self, line: &str) {
         if !self.json && !self.quiet {

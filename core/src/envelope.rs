@@ -508,6 +508,31 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
+    #[test]
+    fn delete_auth_bytes_are_fixed() {
+        let a = MessageHash([0xab; 32]);
+        let b = MessageHash([0x01; 32]);
+        assert_eq!(
+            delete_auth_message(0, 1753933969155, &[a, b]),
+            format!("delete1753933969155{}{}", "ab".repeat(32), "01".repeat(32)).into_bytes()
+        );
+        assert_eq!(delete_auth_message(-10, 5, &[]), b"delete-105".to_vec());
+        let seed = [3u8; 32];
+        let owner = session_id_from_seed(&seed);
+        let signature = sign_delete(&seed, 0, 1_000, &[a]);
+        let key = ed25519_public(&seed);
+        let message = delete_auth_message(0, 1_000, &[a]);
+        assert_eq!(
+            verify_mailbox_signature(&owner, &key, &message, 1_000, &signature, 1_500),
+            Ok(())
+        );
+        let other = delete_auth_message(0, 1_000, &[b]);
+        assert_eq!(
+            verify_mailbox_signature(&owner, &key, &other, 1_000, &signature, 1_500),
+            Err(RetrieveAuthError::BadSignature)
+        );
+    }
+
     fn vectors() -> Value {
         serde_json::from_str(include_str!("../tests/vectors/envelope.json")).unwrap()
     }

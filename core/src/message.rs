@@ -203,6 +203,9 @@ impl Content {
         if bytes.len() < 5 || &bytes[..4] != MAGIC || bytes[4] != VERSION {
             return Err(ContentError::Format);
         }
+        if !bytes.len().is_multiple_of(PADDING_BLOCK) {
+            return Err(ContentError::Malformed("not padded to whole blocks"));
+        }
         let mut reader = Reader(&bytes[5..]);
         let sent_ms = u64::from_be_bytes(reader.array("sent time")?);
         let text_len = u32::from_be_bytes(reader.array("text length")?) as usize;
@@ -353,6 +356,12 @@ mod tests {
             Content::decode(&bytes[..18]),
             Err(ContentError::Malformed(_))
         ));
+        let mut unpadded = bytes.clone();
+        unpadded.push(0);
+        assert_eq!(
+            Content::decode(&unpadded),
+            Err(ContentError::Malformed("not padded to whole blocks"))
+        );
         let last = bytes.len() - 1;
         bytes[last] = 1;
         assert!(matches!(

@@ -16,15 +16,15 @@ use clap::Subcommand;
 
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
+// The variants' help is each Args struct's doc comment (a variant doc would replace
+// the long help with its one line), so the variants themselves carry none.
+#[allow(missing_docs)]
 pub enum Command {
     /// Create, restore, list, show, export and remove wallets.
     #[command(subcommand)]
     Wallet(wallet::WalletCommand),
-    /// Show the SESH and ETH balance of an account.
     Balance(balance::BalanceArgs),
-    /// Send SESH to an address or a name.
     Send(send::SendArgs),
-    /// Get test SESH (test networks only).
     Faucet(faucet::FaucetArgs),
     /// Register, renew, look up and manage usernames.
     #[command(subcommand)]

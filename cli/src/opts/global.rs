@@ -26,7 +26,7 @@ pub struct GlobalOpts {
     #[command(flatten)]
     pub rpc: RpcOpts,
 
-    /// Ask the registry node at URL (repeatable; for name lookups).
+    /// Ask the registry node at URL (repeatable): for lookups, and as the mailbox swarm for messages.
     #[arg(long, global = true, value_name = "URL", help_heading = "Network")]
     pub registry: Vec<String>,
 

@@ -274,24 +274,34 @@ impl Mailbox {
         let mailbox = mailbox_key(session_id, namespace);
         let hash = message_hash(session_id, namespace, data);
         let txn = self.db.begin_write()?;
-        let stored = {
-            let mut hashes = txn.open_table(HASHES)?;
-            let mut messages = txn.open_table(MESSAGES)?;
-            let existing = hashes
-                .get(hash_key(&mailbox, &hash).as_slice())?
-                .map(|v| v.value());
-            if let Some(seq) = existing {
+        // A copy already here: unexpired, the store changes nothing; expired but not swept
+        // yet, the new store replaces it.
+        let existing = txn
+            .open_table(HASHES)?
+            .get(hash_key(&mailbox, &hash).as_slice())?
+            .map(|v| v.value());
+        if let Some(seq) = existing {
+            let (stored_ms, expiry_ms) = {
+                let messages = txn.open_table(MESSAGES)?;
                 let value = messages
                     .get(message_key(&mailbox, seq).as_slice())?
                     .ok_or(MailboxError::Corrupt("hash index"))?;
                 let value = Value::decode(value.value())?;
+                (value.stored_ms, value.expiry_ms)
+            };
+            if expiry_ms > now_ms {
                 return Ok(Stored {
                     hash,
-                    stored_ms: value.stored_ms,
-                    expiry_ms: value.expiry_ms,
+                    stored_ms,
+                    expiry_ms,
                     duplicate: true,
                 });
             }
+            remove_messages(&txn, &[(mailbox, seq)], true)?;
+        }
+        let stored = {
+            let mut hashes = txn.open_table(HASHES)?;
+            let mut messages = txn.open_table(MESSAGES)?;
             let mut usage = txn.open_table(USAGE)?;
             let recipient = session_id.to_bytes();
             let (count, bytes) = decode_usage(
@@ -615,6 +625,13 @@ mod tests {
         );
         assert_eq!(mailbox.totals().unwrap().messages, 1);
         assert_eq!(first.hash, again.hash);
+        // Once expired (and not yet swept), storing it again keeps a fresh copy.
+        let renewed = mailbox.store(&bob, 0, b"same", 70_000, 60_000).unwrap();
+        assert!(!renewed.duplicate);
+        assert_eq!(renewed.expiry_ms, 130_000);
+        let page = mailbox.retrieve(&bob, 0, None, 100, 71_000).unwrap();
+        assert_eq!(hashes(&page), vec![renewed.hash]);
+        assert_eq!(mailbox.totals().unwrap().messages, 1);
     }
 
     #[test]

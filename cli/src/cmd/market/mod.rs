@@ -28,22 +28,17 @@ use std::collections::HashMap;
 
 /// Market commands.
 #[derive(Debug, Subcommand)]
+// The variants' help is each Args struct's doc comment (a variant doc would replace
+// the long help with its one line), so the variants themselves carry none.
+#[allow(missing_docs)]
 pub enum MarketCommand {
-    /// List a name for sale at a fixed price.
     List(list::ListArgs),
-    /// Remove your listing of a name.
     Unlist(unlist::UnlistArgs),
-    /// Buy a listed name.
     Buy(buy::BuyArgs),
-    /// Offer SESH for a name (held in escrow until accepted or cancelled).
     Offer(offer::OfferArgs),
-    /// Withdraw your offer on a name and get the SESH back.
     CancelOffer(cancel_offer::CancelOfferArgs),
-    /// Show the offers on names.
     Offers(offers::OffersArgs),
-    /// Sell your name to a bidder for its offer.
     Accept(accept::AcceptArgs),
-    /// Show the names for sale.
     Listings(listings::ListingsArgs),
 }
 

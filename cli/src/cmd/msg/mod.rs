@@ -23,14 +23,13 @@ use std::collections::HashMap;
 
 /// Message commands.
 #[derive(Debug, Subcommand)]
+// The variants' help is each Args struct's doc comment (a variant doc would replace
+// the long help with its one line), so the variants themselves carry none.
+#[allow(missing_docs)]
 pub enum MsgCommand {
-    /// Send an encrypted message to a name or a Session ID.
     Send(send::SendArgs),
-    /// Read the wallet's messages: decrypt, verify each sender, show their names.
     Inbox(inbox::InboxArgs),
-    /// Print messages as they arrive (polls the registry nodes with backoff).
     Watch(watch::WatchArgs),
-    /// Delete messages from the wallet's mailbox on every node that keeps it.
     Delete(delete::DeleteArgs),
 }
 
@@ -91,7 +90,7 @@ pub struct Received {
     pub sender_name: Option<String>,
     /// The content.
     pub content: Content,
-    /// When the first node stored it (ms).
+    /// When it was stored (ms; the latest time the nodes report).
     pub stored_ms: u64,
     /// When it expires (ms).
     pub expiry_ms: u64,

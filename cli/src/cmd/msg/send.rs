@@ -52,8 +52,19 @@ pub struct SendArgs {
     pub ttl: u64,
 }
 
-/// Parses `30s`, `45m`, `12h`, `3d` (or plain seconds) into milliseconds.
+/// Parses a TTL (`30s` to `30d`, see [`parse_duration`]) into milliseconds.
 pub fn parse_ttl(text: &str) -> Result<u64, String> {
+    let ms = parse_duration(text)?;
+    if !(MIN_TTL_MS..=sesh_core::api::MAX_PREMIUM_TTL_MS).contains(&ms) {
+        return Err(format!(
+            "{text:?} is out of range: from 10s to 14d (30d when the recipient has premium)"
+        ));
+    }
+    Ok(ms)
+}
+
+/// Parses `30s`, `45m`, `12h`, `3d` (or plain seconds) into milliseconds.
+pub fn parse_duration(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
         Some(at) => text.split_at(at),
@@ -69,15 +80,9 @@ pub fn parse_ttl(text: &str) -> Result<u64, String> {
         "d" => 86_400_000,
         _ => return Err(format!("unknown unit {unit:?}: use s, m, h or d")),
     };
-    let ms = number
+    number
         .checked_mul(unit_ms)
-        .ok_or_else(|| format!("{text:?} is too long"))?;
-    if !(MIN_TTL_MS..=sesh_core::api::MAX_PREMIUM_TTL_MS).contains(&ms) {
-        return Err(format!(
-            "{text:?} is out of range: from 10s to 14d (30d when the recipient has premium)"
-        ));
-    }
-    Ok(ms)
+        .ok_or_else(|| format!("{text:?} is too long"))
 }
 
 impl SendArgs {
@@ -214,6 +219,7 @@ async fn premium_proofs(
     .await;
     let mut proofs: Vec<PremiumProof> = answers.into_iter().flatten().collect();
     proofs.retain(|p| active.contains(&p.node_key));
+    proofs.sort_by_key(|p| p.node_key);
     proofs.dedup_by_key(|p| p.node_key);
     proofs.truncate(message::MAX_PROOFS);
     let needed = message::required_proofs(active.len());
@@ -248,5 +254,6 @@ mod tests {
                 .unwrap_err()
                 .contains("too long")
         );
+        assert_eq!(parse_duration("2s"), Ok(2_000));
     }
 }

@@ -1,7 +1,7 @@
 //! `sesh msg watch`.
 
 use super::open_all;
-use super::send::parse_ttl;
+use super::send::parse_duration;
 use crate::context::Context;
 use crate::mailbox::{Merged, Swarm};
 use clap::Args;
@@ -34,7 +34,7 @@ pub struct WatchArgs {
     #[arg(long, value_name = "N")]
     pub count: Option<usize>,
     /// Stop after DURATION (30s, 45m, 12h, 3d).
-    #[arg(long, value_name = "DURATION", value_parser = parse_ttl)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<u64>,
     /// Poll at least every SECS seconds while nothing arrives.
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -89,7 +89,8 @@ impl WatchArgs {
                         .warn(&format!("refused message {}: {}", item.hash, item.reason));
                 }
                 for item in received {
-                    ctx.out.result(&format!("{}\n", item.text()), item.json())?;
+                    ctx.out
+                        .result_line(&format!("{}\n", item.text()), item.json())?;
                     printed += 1;
                     arrived = true;
                     if self.count.is_some_and(|count| printed >= count) {

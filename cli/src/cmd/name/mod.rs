@@ -18,24 +18,18 @@ use clap::Subcommand;
 
 /// Username commands.
 #[derive(Debug, Subcommand)]
+// The variants' help is each Args struct's doc comment (a variant doc would replace
+// the long help with its one line), so the variants themselves carry none.
+#[allow(missing_docs)]
 pub enum NameCommand {
-    /// Check a name: valid, available, what it costs, who holds it.
     Check(check::CheckArgs),
-    /// Register a name, pay by permit, and set its record and primary name.
     Register(register::RegisterArgs),
-    /// Extend a name by a duration; anyone may pay.
     Renew(renew::RenewArgs),
-    /// Set what a name resolves to: a Session ID and an EVM address.
     SetRecord(set_record::SetRecordArgs),
-    /// Make a name the wallet's primary name, or clear it.
     SetPrimary(set_primary::SetPrimaryArgs),
-    /// Give a name to another account, setting its new record at once.
     Transfer(transfer::TransferArgs),
-    /// Look a name up: owner, Session ID, EVM address, expiry, state.
     Lookup(lookup::LookupArgs),
-    /// Find the primary name of a Session ID (registry nodes; --rpc reads logs).
     Reverse(reverse::ReverseArgs),
-    /// List the names the wallet holds, with expiry warnings.
     Mine(mine::MineArgs),
 }
 

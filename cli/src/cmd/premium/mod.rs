@@ -8,10 +8,11 @@ use clap::Subcommand;
 
 /// Premium (Session Pro) commands.
 #[derive(Debug, Subcommand)]
+// The variants' help is each Args struct's doc comment (a variant doc would replace
+// the long help with its one line), so the variants themselves carry none.
+#[allow(missing_docs)]
 pub enum PremiumCommand {
-    /// Buy premium periods for a Session ID (yours, or a gift).
     Buy(buy::BuyArgs),
-    /// Show whether a Session ID has premium and until when.
     Status(status::StatusArgs),
 }
 

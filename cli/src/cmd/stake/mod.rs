@@ -23,20 +23,16 @@ use sesh_core::bindings::{NodeStaking, TestSESH};
 
 /// Staking commands.
 #[derive(Debug, Subcommand)]
+// The variants' help is each Args struct's doc comment (a variant doc would replace
+// the long help with its one line), so the variants themselves carry none.
+#[allow(missing_docs)]
 pub enum StakeCommand {
-    /// Show the registry nodes: active and open to contributions.
     Nodes(nodes::NodesArgs),
-    /// Register a registry node and stake the operator's share.
     CreateNode(create_node::CreateNodeArgs),
-    /// Stake SESH in an open node.
     Contribute(contribute::ContributeArgs),
-    /// Show your stakes, their unlock dates and your pending rewards.
     Status(status::StatusArgs),
-    /// Claim your staking rewards.
     Claim(claim::ClaimArgs),
-    /// Ask an active node to exit; stakes unlock 15 days later.
     Exit(exit::ExitArgs),
-    /// Take your unlocked stake out of a node.
     Withdraw(withdraw::WithdrawArgs),
 }
 

@@ -16,20 +16,16 @@ use sesh_core::keystore::WalletFile;
 
 /// Wallet commands.
 #[derive(Debug, Subcommand)]
+// The variants' help is each Args struct's doc comment (a variant doc would replace
+// the long help with its one line), so the variants themselves carry none.
+#[allow(missing_docs)]
 pub enum WalletCommand {
-    /// Create a wallet with a new recovery phrase.
     New(new::NewArgs),
-    /// Restore a wallet from its recovery phrase.
     Restore(restore::RestoreArgs),
-    /// List the wallets.
     List(list::ListArgs),
-    /// Show a wallet's EVM address and Session ID.
     Show(show::ShowArgs),
-    /// Show the recovery phrase, or write the EVM key as a Web3 keystore.
     Export(export::ExportArgs),
-    /// Delete a wallet file.
     Remove(remove::RemoveArgs),
-    /// Change a wallet's password.
     ChangePassword(change_password::ChangePasswordArgs),
 }
 
