@@ -35,19 +35,37 @@ check-bindings: build-contracts
     cd {{contracts}} && node tools/export-artifacts.mjs --check
 
 # Run every test: forge (unit, fuzz, invariant; gas snapshots checked), the bindings check, then all cargo tests (end-to-end included).
-test: install check-bindings
-    cd {{contracts}} && FORGE_SNAPSHOT_CHECK=true {{forge}} test
-    cargo test --workspace
+test:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd {{justfile_directory()}}
+    target="${CARGO_TARGET_DIR:-target}"
+    mkdir -p "$target"
+    # The Rust build runs in the background while the contracts are built and tested
+    # (solc is JavaScript, on one core); its log is target/test-build.log. It is what
+    # `cargo test --workspace` builds plus the binaries the end-to-end tests run, with
+    # the same features (tests/src/lib.rs, workspace_binary, says why that matters).
+    cargo build --workspace --tests --bin sesh --bin registry-node >"$target/test-build.log" 2>&1 &
+    build=$!
+    trap 'kill $build 2>/dev/null || true' EXIT
+    {{just_executable()}} --justfile {{justfile()}} check-bindings
+    (cd {{contracts}} && FORGE_SNAPSHOT_CHECK=true {{forge}} test)
+    if ! wait $build; then cat "$target/test-build.log"; exit 1; fi
+    trap - EXIT
+    # The end-to-end tests mostly wait (on anvil, the nodes, commitment ages): at least 4 at once.
+    threads=$(nproc 2>/dev/null || echo 1)
+    [ "$threads" -ge 4 ] || threads=4
+    RUST_TEST_THREADS="${RUST_TEST_THREADS:-$threads}" cargo test --workspace
 
 # Rewrite the checked-in gas snapshots (contracts/snapshots/) after a deliberate gas change.
 gas-snapshots: build-contracts
     cd {{contracts}} && {{forge}} test --match-test 'test_Gas'
 
-# Check formatting and lints (cargo fmt, clippy, forge fmt).
+# Check formatting and lints (cargo fmt, forge fmt, clippy: the quick ones first).
 lint: install
     cargo fmt --all --check
-    cargo clippy --workspace --all-targets -- -D warnings
     cd {{contracts}} && {{forge}} fmt --check
+    cargo clippy --workspace --all-targets -- -D warnings
 
 # Format Rust and Solidity.
 fmt: install

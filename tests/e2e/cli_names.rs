@@ -443,8 +443,9 @@ fn interrupt_during_wait(home: &SeshHome, name: &str, password: &str) {
     child.wait().unwrap();
 }
 
-#[tokio::test]
-async fn commit_reveal_waits_and_resumes_after_an_interruption() {
+/// A fresh chain whose minimum commitment age is 5 s and a wallet on it with
+/// 1000 SESH: the chain, a provider, the wallet's home and its Session ID.
+fn commit_reveal_setup() -> (DeployedChain, DynProvider, SeshHome, String) {
     let chain = sesh_e2e::deployed_chain_with_min_commitment_age(5);
     assert_eq!(chain.deployment.parameters.min_commitment_age, 5);
     let provider = provider(&chain);
@@ -452,6 +453,15 @@ async fn commit_reveal_waits_and_resumes_after_an_interruption() {
     home.new_wallet("w", "pw");
     let id = session_id(&home);
     home.run(&["faucet", "1000", "--yes"], Some("pw")).ok();
+    (chain, provider, home, id)
+}
+
+// The commit–reveal tests are three, each on its own chain, so that their
+// waits for the commitment age overlap.
+
+#[tokio::test]
+async fn commit_reveal_waits_the_minimum_age_then_registers() {
+    let (chain, provider, home, id) = commit_reveal_setup();
 
     // Uninterrupted: commit, wait, register.
     let started = Instant::now();
@@ -472,6 +482,11 @@ async fn commit_reveal_waits_and_resumes_after_an_interruption() {
     assert_eq!(done["data"]["resumed"], false);
     assert_eq!(done["data"]["session_id"], id.as_str());
     assert_eq!(commits(&registry_logs(&chain, &provider).await), 1);
+}
+
+#[tokio::test]
+async fn commit_reveal_waits_and_resumes_after_an_interruption() {
+    let (chain, provider, home, id) = commit_reveal_setup();
 
     // Interrupted during the wait: nothing registered yet, the commitment saved.
     interrupt_during_wait(&home, "carol", "pw");
@@ -482,7 +497,7 @@ async fn commit_reveal_waits_and_resumes_after_an_interruption() {
         .ok()
         .envelope();
     assert_eq!(check["data"]["available"], true);
-    assert_eq!(commits(&registry_logs(&chain, &provider).await), 2);
+    assert_eq!(commits(&registry_logs(&chain, &provider).await), 1);
 
     // The next run resumes: no second commit, one registration.
     let run = home
@@ -492,7 +507,7 @@ async fn commit_reveal_waits_and_resumes_after_an_interruption() {
     assert!(run.stderr.contains("Resuming"), "{}", run.stderr);
     assert_eq!(
         commits(&registry_logs(&chain, &provider).await),
-        2,
+        1,
         "exactly one commit for carol"
     );
     assert!(!pending.exists(), "the pending registration is removed");
@@ -510,7 +525,13 @@ async fn commit_reveal_waits_and_resumes_after_an_interruption() {
         .ok();
     assert!(run.stderr.contains("expired"), "{}", run.stderr);
     assert!(run.stdout.contains("Registered erinn"), "{}", run.stdout);
-    assert_eq!(commits(&registry_logs(&chain, &provider).await), 4);
+    assert_eq!(commits(&registry_logs(&chain, &provider).await), 3);
+}
+
+#[tokio::test]
+async fn commit_reveal_without_enough_sesh_is_refused_before_any_commit() {
+    let chain = sesh_e2e::deployed_chain_with_min_commitment_age(5);
+    let provider = provider(&chain);
 
     // Not enough SESH: refused before any commit.
     let poor = SeshHome::new(&chain);
@@ -526,4 +547,5 @@ async fn commit_reveal_waits_and_resumes_after_an_interruption() {
         nonce
     );
     assert!(!poor.path().join("pending/w/31337/frank.json").exists());
+    assert_eq!(commits(&registry_logs(&chain, &provider).await), 0);
 }

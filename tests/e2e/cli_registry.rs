@@ -2,108 +2,26 @@
 //! asks 3 nodes, checks their signatures against the keys staked on chain and
 //! accepts an answer only when they agree.
 
-use alloy::primitives::{B256, U256};
+use alloy::primitives::B256;
 use alloy::providers::Provider;
-use alloy::signers::local::PrivateKeySigner;
 use sesh_core::SessionId;
-use sesh_core::bindings::NodeStaking;
-use sesh_core::bindings::node_staking::INodeStaking;
 use sesh_e2e::cli::SeshHome;
-use sesh_e2e::node::{NodeOptions, RegistryNode, fund_and_approve, register, wallet_provider};
+use sesh_e2e::node::{NodeOptions, NodeTestbed, RegistryNode, wallet_provider};
+use sesh_e2e::swarm::staked_nodes;
 use std::time::Duration;
-
-/// Stakes `node` on chain with `operator` as a fully staked (active) node.
-async fn stake(
-    url: &str,
-    deployment: &sesh_core::deployment::Deployment,
-    node: &RegistryNode,
-    operator: PrivateKeySigner,
-) -> eyre::Result<()> {
-    let provider = wallet_provider(url, operator.clone());
-    let contracts = &deployment.contracts;
-    fund_and_approve(
-        &provider,
-        deployment,
-        operator.address(),
-        contracts.node_staking,
-        100_000,
-    )
-    .await?;
-    let output = std::process::Command::new(sesh_e2e::node::registry_node_bin())
-        .arg("sign-registration")
-        .args(["--rpc-url", url])
-        .arg("--deployment")
-        .arg(&node.options.manifest)
-        .arg("--data-dir")
-        .arg(&node.options.data_dir)
-        .args(["--operator", &operator.address().to_string()])
-        .args(["--signer", &operator.address().to_string()])
-        .output()?;
-    eyre::ensure!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let proof: serde_json::Value = serde_json::from_slice(&output.stdout)?;
-    let staking = NodeStaking::new(contracts.node_staking, &provider);
-    let requirement = staking.stakingRequirement().call().await?;
-    let receipt = staking
-        .createNode(INodeStaking::NodeRegistration {
-            ed25519Key: proof["ed25519_key"].as_str().unwrap().parse()?,
-            ed25519Signature: proof["ed25519_signature"].as_str().unwrap().parse()?,
-            signer: operator.address(),
-            url: node.url.clone(),
-            feeBps: U256::from(500),
-            operatorStake: requirement,
-            reservations: vec![],
-        })
-        .send()
-        .await?
-        .get_receipt()
-        .await?;
-    eyre::ensure!(receipt.status(), "createNode reverted");
-    Ok(())
-}
 
 #[tokio::test]
 async fn lookups_go_through_three_agreeing_nodes_from_the_chain() -> eyre::Result<()> {
-    let chain = sesh_e2e::deployed_chain();
-    let deployment = chain.deployment.clone();
-    let url = chain.anvil.endpoint();
-    let keys = chain.anvil.keys().to_vec();
-    let alice: PrivateKeySigner = keys[1].clone().into();
-    let provider = wallet_provider(&url, alice.clone());
-    fund_and_approve(
-        &provider,
-        &deployment,
-        alice.address(),
-        deployment.contracts.name_registry,
-        1_000,
-    )
-    .await?;
+    let bed = NodeTestbed::funded(1_000).await?;
+    let (chain, alice) = (&bed.chain, &bed.alice);
     let session = SessionId::from_key(B256::repeat_byte(0xab)).unwrap();
-    register(
-        &provider,
-        deployment.contracts.name_registry,
-        "alice",
-        alice.address(),
-        session.key(),
-        true,
-    )
-    .await?;
+    bed.register("alice", session.key(), true).await?;
 
-    let mut nodes: Vec<RegistryNode> = (0..3)
-        .map(|_| RegistryNode::start(NodeOptions::new(&url, &deployment)))
-        .collect();
-    for (i, node) in nodes.iter().enumerate() {
-        stake(&url, &deployment, node, keys[2 + i].clone().into()).await?;
-    }
-    let head = provider.get_block_number().await?;
-    for node in &nodes {
-        node.wait_indexed(head, Duration::from_secs(30)).await;
-    }
+    // Three nodes, each staked by its own operator and indexed up to the head.
+    let operators = [bed.dev_key(2), bed.dev_key(3), bed.dev_key(4)];
+    let mut nodes = staked_nodes(&bed.url, &bed.deployment, &operators).await?;
 
-    let home = SeshHome::new(&chain);
+    let home = SeshHome::new(chain);
     let run = home.run(&["name", "lookup", "alice"], None).ok();
     assert!(
         run.stdout.contains("3 of 3 registry nodes agree"),

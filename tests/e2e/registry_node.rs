@@ -4,7 +4,6 @@
 
 use alloy::primitives::{B256, U256};
 use alloy::providers::Provider;
-use alloy::signers::local::PrivateKeySigner;
 use sesh_core::api::{
     BatchResponse, IdentityResponse, NameResponse, NameState, NodesResponse, OwnerNamesResponse,
     PremiumAnswer, PremiumResponse, ReverseResponse, Signed,
@@ -13,7 +12,7 @@ use sesh_core::attestation::Kind;
 use sesh_core::bindings::node_staking::INodeStaking;
 use sesh_core::bindings::{NodeStaking, Premium};
 use sesh_core::{Name, NameError, SessionId};
-use sesh_e2e::node::{NodeOptions, RegistryNode, fund_and_approve, register, wallet_provider};
+use sesh_e2e::node::{NodeTestbed, RegistryNode, fund_and_approve, wallet_provider};
 use std::time::Duration;
 
 fn session(byte: u8) -> SessionId {
@@ -22,34 +21,17 @@ fn session(byte: u8) -> SessionId {
 
 #[tokio::test]
 async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> eyre::Result<()> {
-    let chain = sesh_e2e::deployed_chain();
-    let deployment = chain.deployment.clone();
+    let bed = NodeTestbed::funded(1_000).await?;
+    let deployment = bed.deployment.clone();
     let contracts = &deployment.contracts;
-    let url = chain.anvil.endpoint();
-    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
-    let provider = wallet_provider(&url, alice.clone());
-    fund_and_approve(
-        &provider,
-        &deployment,
-        alice.address(),
-        contracts.name_registry,
-        1_000,
-    )
-    .await?;
+    let alice = bed.alice.clone();
+    let provider = bed.provider.clone();
 
-    let mut options = NodeOptions::new(&url, &deployment);
+    let mut options = bed.node_options();
     options.confirmations = 1;
     let node = RegistryNode::start(options);
 
-    let block = register(
-        &provider,
-        contracts.name_registry,
-        "alice",
-        alice.address(),
-        session(0xab).key(),
-        true,
-    )
-    .await?;
+    let block = bed.register("alice", session(0xab).key(), true).await?;
     // At the chain head the registration has 0 confirmations: not served yet.
     node.wait_indexed(block - 1, Duration::from_secs(20)).await;
     let (status, _) = node.get("/v1/names/alice").await;
@@ -227,7 +209,7 @@ async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> ey
 
     // The RPC goes away: the node keeps serving its index, marked stale, and says so in /health.
     drop(provider);
-    drop(chain);
+    drop(bed);
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     while node.get("/health").await.0 != 503 {
         assert!(
@@ -254,21 +236,10 @@ async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> ey
 
 #[tokio::test]
 async fn three_nodes_give_the_same_answers_each_signed_by_its_own_key() -> eyre::Result<()> {
-    let chain = sesh_e2e::deployed_chain();
-    let deployment = chain.deployment.clone();
+    let bed = NodeTestbed::funded(100_000).await?;
+    let (deployment, url, alice, provider) = (&bed.deployment, &bed.url, &bed.alice, &bed.provider);
     let contracts = &deployment.contracts;
-    let url = chain.anvil.endpoint();
-    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
-    let provider = wallet_provider(&url, alice.clone());
-    fund_and_approve(
-        &provider,
-        &deployment,
-        alice.address(),
-        contracts.name_registry,
-        100_000,
-    )
-    .await?;
-    let sesh = sesh_core::bindings::TestSESH::new(contracts.sesh, &provider);
+    let sesh = sesh_core::bindings::TestSESH::new(contracts.sesh, provider);
     for spender in [contracts.premium, contracts.node_staking] {
         sesh.approve(spender, U256::MAX)
             .send()
@@ -277,29 +248,11 @@ async fn three_nodes_give_the_same_answers_each_signed_by_its_own_key() -> eyre:
             .await?;
     }
 
-    let nodes: Vec<RegistryNode> = (0..3)
-        .map(|_| RegistryNode::start(NodeOptions::new(&url, &deployment)))
-        .collect();
+    let nodes = bed.start_nodes(3);
 
-    register(
-        &provider,
-        contracts.name_registry,
-        "carol",
-        alice.address(),
-        session(1).key(),
-        true,
-    )
-    .await?;
-    register(
-        &provider,
-        contracts.name_registry,
-        "dave",
-        alice.address(),
-        session(2).key(),
-        false,
-    )
-    .await?;
-    let premium = Premium::new(contracts.premium, &provider);
+    bed.register("carol", session(1).key(), true).await?;
+    bed.register("dave", session(2).key(), false).await?;
+    let premium = Premium::new(contracts.premium, provider);
     premium
         .buy(
             session(1).key(),
@@ -313,10 +266,10 @@ async fn three_nodes_give_the_same_answers_each_signed_by_its_own_key() -> eyre:
         .await?;
 
     // A staking node whose key proof the first registry node signs with `sign-registration`.
-    let staking = NodeStaking::new(contracts.node_staking, &provider);
+    let staking = NodeStaking::new(contracts.node_staking, provider);
     let output = std::process::Command::new(sesh_e2e::node::registry_node_bin())
         .arg("sign-registration")
-        .args(["--rpc-url", &url])
+        .args(["--rpc-url", url])
         .arg("--deployment")
         .arg(&nodes[0].options.manifest)
         .arg("--data-dir")
@@ -433,41 +386,22 @@ async fn indexes_listings_offers_and_verified_sales() -> eyre::Result<()> {
     use sesh_core::bindings::name_market::INameRegistry::Permit as MarketPermit;
     use sesh_core::bindings::{NameMarket, NameRegistry};
 
-    let chain = sesh_e2e::deployed_chain();
-    let deployment = chain.deployment.clone();
+    let bed = NodeTestbed::funded(1_000).await?;
+    let (deployment, alice, alice_provider) = (&bed.deployment, &bed.alice, &bed.provider);
     let contracts = &deployment.contracts;
-    let url = chain.anvil.endpoint();
-    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
-    let bob: PrivateKeySigner = chain.anvil.keys()[2].clone().into();
-    let alice_provider = wallet_provider(&url, alice.clone());
-    let bob_provider = wallet_provider(&url, bob.clone());
-    fund_and_approve(
-        &alice_provider,
-        &deployment,
-        alice.address(),
-        contracts.name_registry,
-        1_000,
-    )
-    .await?;
+    let bob = bed.dev_key(2);
+    let bob_provider = wallet_provider(&bed.url, bob.clone());
     fund_and_approve(
         &bob_provider,
-        &deployment,
+        deployment,
         bob.address(),
         contracts.name_market,
         2_000,
     )
     .await?;
-    let node = RegistryNode::start(NodeOptions::new(&url, &deployment));
+    let node = bed.start_node();
 
-    register(
-        &alice_provider,
-        contracts.name_registry,
-        "for-sale",
-        alice.address(),
-        session(7).key(),
-        true,
-    )
-    .await?;
+    bed.register("for-sale", session(7).key(), true).await?;
     let token_id = Name::parse("for-sale")?.token_id();
     NameRegistry::new(contracts.name_registry, &alice_provider)
         .setApprovalForAll(contracts.name_market, true)

@@ -3,11 +3,10 @@
 
 use alloy::primitives::{Address, B256, U256};
 use alloy::providers::Provider;
-use alloy::signers::local::PrivateKeySigner;
 use sesh_core::api::{FlaggedResponse, NameResponse, NameState};
 use sesh_core::bindings::NameRegistry;
 use sesh_e2e::node::{
-    NodeOptions, RegistryNode, fund_and_approve, no_permit, register, registration, wallet_provider,
+    NodeTestbed, RegistryNode, fund_and_approve, no_permit, register, registration, wallet_provider,
 };
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -22,23 +21,12 @@ fn random(bound: u64) -> u64 {
 
 #[tokio::test]
 async fn sigkill_during_backfill_loses_and_duplicates_nothing() -> eyre::Result<()> {
-    let chain = sesh_e2e::deployed_chain();
-    let deployment = chain.deployment.clone();
+    let bed = NodeTestbed::funded(40_000).await?;
+    let (deployment, alice, provider) = (&bed.deployment, &bed.alice, &bed.provider);
     let contracts = &deployment.contracts;
-    let url = chain.anvil.endpoint();
-    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
-    let provider = wallet_provider(&url, alice.clone());
-    fund_and_approve(
-        &provider,
-        &deployment,
-        alice.address(),
-        contracts.name_registry,
-        40_000,
-    )
-    .await?;
 
     // 300 registrations, 2 a block, with records and primary names changing hands.
-    let registry = NameRegistry::new(contracts.name_registry, &provider);
+    let registry = NameRegistry::new(contracts.name_registry, provider);
     provider
         .raw_request::<_, ()>("evm_setAutomine".into(), (false,))
         .await?;
@@ -75,7 +63,7 @@ async fn sigkill_during_backfill_loses_and_duplicates_nothing() -> eyre::Result<
     assert_eq!(count, U256::from(300), "every registration landed");
 
     // The reference: one uninterrupted run.
-    let mut reference_options = NodeOptions::new(&url, &deployment);
+    let mut reference_options = bed.node_options();
     reference_options.max_range = 1;
     let reference = RegistryNode::start(reference_options);
     reference.wait_indexed(head, Duration::from_secs(120)).await;
@@ -87,7 +75,7 @@ async fn sigkill_during_backfill_loses_and_duplicates_nothing() -> eyre::Result<
     );
 
     // The victim: small ranges, killed with SIGKILL at random moments until it catches up.
-    let mut options = NodeOptions::new(&url, &deployment);
+    let mut options = bed.node_options();
     options.max_range = 1;
     let mut kills = 0;
     loop {
@@ -115,41 +103,14 @@ async fn sigkill_during_backfill_loses_and_duplicates_nothing() -> eyre::Result<
 
 #[tokio::test]
 async fn a_reorg_removes_the_orphaned_registration_and_adds_the_new_one() -> eyre::Result<()> {
-    let chain = sesh_e2e::deployed_chain();
-    let deployment = chain.deployment.clone();
+    let bed = NodeTestbed::funded(1_000).await?;
+    let (deployment, alice, provider, url) = (&bed.deployment, &bed.alice, &bed.provider, &bed.url);
     let contracts = &deployment.contracts;
-    let url = chain.anvil.endpoint();
-    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
-    let provider = wallet_provider(&url, alice.clone());
-    fund_and_approve(
-        &provider,
-        &deployment,
-        alice.address(),
-        contracts.name_registry,
-        1_000,
-    )
-    .await?;
-    let node = RegistryNode::start(NodeOptions::new(&url, &deployment));
+    let node = bed.start_node();
 
-    register(
-        &provider,
-        contracts.name_registry,
-        "stays",
-        alice.address(),
-        B256::repeat_byte(1),
-        false,
-    )
-    .await?;
+    bed.register("stays", B256::repeat_byte(1), false).await?;
     let snapshot: U256 = provider.raw_request("evm_snapshot".into(), ()).await?;
-    let orphan_block = register(
-        &provider,
-        contracts.name_registry,
-        "orphan",
-        alice.address(),
-        B256::repeat_byte(2),
-        true,
-    )
-    .await?;
+    let orphan_block = bed.register("orphan", B256::repeat_byte(2), true).await?;
     node.wait_indexed(orphan_block, Duration::from_secs(20))
         .await;
     assert_eq!(node.get("/v1/names/orphan").await.0, 200);
@@ -160,7 +121,7 @@ async fn a_reorg_removes_the_orphaned_registration_and_adds_the_new_one() -> eyr
         .await?;
     assert!(reverted);
     // A fresh provider: the old one cached the orphaned transaction's nonce.
-    let provider = wallet_provider(&url, alice.clone());
+    let provider = wallet_provider(url, alice.clone());
     let new_block = register(
         &provider,
         contracts.name_registry,
@@ -219,24 +180,22 @@ async fn a_reorg_removes_the_orphaned_registration_and_adds_the_new_one() -> eyr
 
 #[tokio::test]
 async fn a_registration_whose_fee_missed_the_pool_is_flagged_not_served() -> eyre::Result<()> {
-    let chain = sesh_e2e::deployed_chain();
-    let mut deployment = chain.deployment.clone();
-    let url = chain.anvil.endpoint();
-    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
-    let provider = wallet_provider(&url, alice.clone());
+    let mut bed = NodeTestbed::new();
+    let (alice, provider) = (bed.alice.clone(), bed.provider.clone());
 
     // A registry that sends its fees to an address of the deployer's choosing, not the pool.
     let thief = Address::repeat_byte(0x77);
     let rogue = NameRegistry::deploy(
         &provider,
-        deployment.contracts.sesh,
+        bed.deployment.contracts.sesh,
         thief,
         U256::ZERO,
         U256::from(86_400),
     )
     .await?;
     // The node is told that this is the registry, and that the pool is the real one.
-    deployment.contracts.name_registry = *rogue.address();
+    bed.deployment.contracts.name_registry = *rogue.address();
+    let deployment = bed.deployment.clone();
     fund_and_approve(
         &provider,
         &deployment,
@@ -245,7 +204,7 @@ async fn a_registration_whose_fee_missed_the_pool_is_flagged_not_served() -> eyr
         1_000,
     )
     .await?;
-    let node = RegistryNode::start(NodeOptions::new(&url, &deployment));
+    let node = bed.start_node();
 
     let block = register(
         &provider,

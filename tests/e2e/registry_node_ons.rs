@@ -5,13 +5,12 @@
 
 use alloy::primitives::{Address, B256};
 use alloy::providers::Provider;
-use alloy::signers::local::PrivateKeySigner;
 use serde_json::{Value, json};
 use sesh_core::SessionId;
 use sesh_core::bindings::NameRegistry;
 use sesh_core::ons::{self, NameHash, OnsResult};
 use sesh_e2e::cli::SeshHome;
-use sesh_e2e::node::{NodeOptions, RegistryNode, fund_and_approve, register, wallet_provider};
+use sesh_e2e::node::{NodeTestbed, RegistryNode};
 use std::time::Duration;
 
 fn session(byte: u8) -> SessionId {
@@ -84,42 +83,15 @@ fn assert_not_found(answers: &[(u16, Value)]) {
 
 #[tokio::test]
 async fn ons_resolve_answers_encrypted_and_signed_and_hides_why_not() -> eyre::Result<()> {
-    let chain = sesh_e2e::deployed_chain();
-    let deployment = chain.deployment.clone();
+    let bed = NodeTestbed::funded(1_000).await?;
+    let (chain, deployment, provider) = (&bed.chain, &bed.deployment, &bed.provider);
     let contracts = &deployment.contracts;
-    let url = chain.anvil.endpoint();
-    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
-    let provider = wallet_provider(&url, alice.clone());
-    fund_and_approve(
-        &provider,
-        &deployment,
-        alice.address(),
-        contracts.name_registry,
-        1_000,
-    )
-    .await?;
-    let mut options = NodeOptions::new(&url, &deployment);
+    let mut options = bed.node_options();
     options.confirmations = 0;
     let node = RegistryNode::start(options);
 
-    register(
-        &provider,
-        contracts.name_registry,
-        "alice",
-        alice.address(),
-        session(0xab).key(),
-        true,
-    )
-    .await?;
-    let block = register(
-        &provider,
-        contracts.name_registry,
-        "carol",
-        alice.address(),
-        session(0xcd).key(),
-        false,
-    )
-    .await?;
+    bed.register("alice", session(0xab).key(), true).await?;
+    let block = bed.register("carol", session(0xcd).key(), false).await?;
     node.wait_indexed(block, Duration::from_secs(20)).await;
 
     // Resolves, whatever the case of the name and the encoding of the hash.
@@ -145,7 +117,7 @@ async fn ons_resolve_answers_encrypted_and_signed_and_hides_why_not() -> eyre::R
     );
 
     // The CLI resolves privately.
-    let home = SeshHome::new(&chain);
+    let home = SeshHome::new(chain);
     let run = home
         .run(
             &[
@@ -178,7 +150,7 @@ async fn ons_resolve_answers_encrypted_and_signed_and_hides_why_not() -> eyre::R
     assert_not_found(&unregistered);
 
     // Record cleared.
-    let registry = NameRegistry::new(contracts.name_registry, &provider);
+    let registry = NameRegistry::new(contracts.name_registry, provider);
     let receipt = registry
         .setRecord(
             sesh_core::Name::parse("carol")?.token_id(),

@@ -5,8 +5,8 @@ use alloy::primitives::B256;
 use alloy::signers::local::PrivateKeySigner;
 use sesh_core::api::NameResponse;
 use sesh_e2e::node::{
-    NodeOptions, RegistryNode, RestartableAnvil, fund_and_approve, register, scratch_dir,
-    template_state, wallet_provider,
+    NodeOptions, NodeTestbed, RegistryNode, RestartableAnvil, fund_and_approve, register,
+    scratch_dir, template_state, wallet_provider,
 };
 use std::time::{Duration, Instant};
 
@@ -35,18 +35,15 @@ async fn wait_health(node: &RegistryNode, status: u16, timeout: Duration) {
 
 #[tokio::test]
 async fn a_websocket_rpc_url_indexes_and_serves() -> eyre::Result<()> {
-    let chain = sesh_e2e::deployed_chain();
-    let deployment = chain.deployment.clone();
-    let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
-    let provider = wallet_provider(&chain.anvil.endpoint(), alice.clone());
-    let registry = deployment.contracts.name_registry;
-    fund_and_approve(&provider, &deployment, alice.address(), registry, 1_000).await?;
+    let bed = NodeTestbed::funded(1_000).await?;
+    let deployment = &bed.deployment;
 
-    let ws = chain.anvil.ws_endpoint();
+    let ws = bed.chain.anvil.ws_endpoint();
     assert!(ws.starts_with("ws://"), "{ws}");
-    let node = RegistryNode::start(NodeOptions::new(&ws, &deployment));
-    let key = B256::repeat_byte(0x5a);
-    let block = register(&provider, registry, "wsname", alice.address(), key, true).await?;
+    let node = RegistryNode::start(NodeOptions::new(&ws, deployment));
+    let block = bed
+        .register("wsname", B256::repeat_byte(0x5a), true)
+        .await?;
     node.wait_indexed(block, Duration::from_secs(20)).await;
     let answer = name(&node, "wsname").await;
     answer

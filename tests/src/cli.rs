@@ -1,11 +1,11 @@
 //! Driving the real `sesh` binary.
 //!
-//! How the binary is found: the first test that needs it runs
-//! `cargo build -p sesh-cli --bin sesh` (once per test process, the same way
-//! `escargot`/`assert_cmd` do), so `cargo test -p sesh-e2e` never runs a
-//! stale or missing binary. It lands in `$CARGO_TARGET_DIR` (default
-//! `target/`) under `debug/`. Set `SESH_BIN` to test a prebuilt binary
-//! instead.
+//! How the binary is found: the first test that needs it runs `cargo build`
+//! for it (once per test process, the same way `escargot`/`assert_cmd` do;
+//! see [`crate::workspace_binary`] for the exact command), so `cargo test -p
+//! sesh-e2e` never runs a stale or missing binary. It lands in
+//! `$CARGO_TARGET_DIR` (default `target/`) under `debug/`. Set `SESH_BIN` to
+//! test a prebuilt binary instead.
 //!
 //! Each [`SeshHome`] is a temporary data folder (`SESH_HOME`) pointed at one
 //! anvil through `SESH_RPC_URL` and `SESH_DEPLOYMENT`, so tests never see the
@@ -16,28 +16,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-/// The `sesh` binary, built on first use.
+/// The `sesh` binary, built on first use (see [`crate::workspace_binary`]).
 pub fn sesh_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(path) = std::env::var_os("SESH_BIN") {
-            return PathBuf::from(path);
-        }
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .current_dir(crate::repo_root())
-            .args(["build", "--quiet", "-p", "sesh-cli", "--bin", "sesh"])
-            .status()
-            .expect("run cargo build for the sesh binary");
-        assert!(status.success(), "cargo build -p sesh-cli failed");
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| crate::repo_root().join("target"));
-        let path = target
-            .join("debug")
-            .join(format!("sesh{}", std::env::consts::EXE_SUFFIX));
-        assert!(path.exists(), "no sesh binary at {}", path.display());
-        path
+    BIN.get_or_init(|| match std::env::var_os("SESH_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => crate::workspace_binary("sesh"),
     })
 }
 

@@ -53,6 +53,42 @@ pub fn foundry_bin(tool: &str) -> PathBuf {
     path
 }
 
+/// The `sesh` and `registry-node` binaries in cargo's output folder, built
+/// on first use (once per test process, in one cargo run).
+///
+/// The build is `cargo build --workspace --tests --bin sesh --bin
+/// registry-node`: the package selection and dev-dependency features of
+/// `cargo test --workspace` (what `just test` and CI run), so every crate the
+/// binaries need is the one `cargo test` has just built and only the two
+/// binaries are compiled. `cargo build -p sesh-cli` alone resolves features
+/// for that one package (serde_core, tracing, hyper, ... differ), which makes
+/// a second copy of about 125 dependency crates, alloy included, and
+/// `-p sesh-registry-node` a third: minutes on a clean clone. (`cargo test`
+/// has released the build lock by the time tests run.)
+fn workspace_binary(name: &str) -> PathBuf {
+    static TARGET: OnceLock<PathBuf> = OnceLock::new();
+    let dir = TARGET.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(repo_root())
+            .args(["build", "--quiet", "--workspace", "--tests"])
+            .args(["--bin", "sesh", "--bin", "registry-node"])
+            .status()
+            .expect("run cargo build for the sesh and registry-node binaries");
+        assert!(
+            status.success(),
+            "cargo build of the sesh and registry-node binaries failed"
+        );
+        std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| repo_root().join("target"))
+            .join("debug")
+    });
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.exists(), "no {name} binary at {}", path.display());
+    path
+}
+
 /// Where the pinned anvil lives.
 pub fn anvil_path() -> PathBuf {
     foundry_bin("anvil")

@@ -2,9 +2,8 @@
 //! child process, and helpers to register names quickly.
 //!
 //! Finding the binary: `CARGO_BIN_EXE_*` only exists for a package's own
-//! binaries, so the harness runs `cargo build -p sesh-registry-node --bin
-//! registry-node` once per test process (a no-op when it is up to date; `cargo
-//! test` has released the build lock by the time tests run) and starts
+//! binaries, so the harness runs `cargo build` for it once per test process
+//! (a no-op when it is up to date; see [`crate::workspace_binary`]) and starts
 //! `target/debug/registry-node`. `SESH_REGISTRY_NODE_BIN` overrides the path.
 
 use crate::repo_root;
@@ -22,33 +21,12 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// The `registry-node` binary, built on first use.
+/// The `registry-node` binary, built on first use (see [`crate::workspace_binary`]).
 pub fn registry_node_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Ok(path) = std::env::var("SESH_REGISTRY_NODE_BIN") {
-            return PathBuf::from(path);
-        }
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .current_dir(repo_root())
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "sesh-registry-node",
-                "--bin",
-                "registry-node",
-            ])
-            .status()
-            .expect("run cargo build for registry-node");
-        assert!(status.success(), "cargo build of registry-node failed");
-        let target = std::env::var("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| repo_root().join("target"));
-        let path = target.join("debug/registry-node");
-        assert!(path.exists(), "no binary at {}", path.display());
-        path
+    BIN.get_or_init(|| match std::env::var_os("SESH_REGISTRY_NODE_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => crate::workspace_binary("registry-node"),
     })
     .clone()
 }
@@ -141,9 +119,17 @@ pub fn init_key(options: &NodeOptions) -> String {
         .to_string()
 }
 
-impl RegistryNode {
-    /// Starts a node (making its key first if there is none) and waits until it listens.
-    pub fn start(options: NodeOptions) -> Self {
+/// A `registry-node run` that has been spawned but has not said where it listens yet;
+/// killed on drop.
+struct Spawned {
+    child: Option<Child>,
+    line: std::sync::mpsc::Receiver<String>,
+    options: NodeOptions,
+}
+
+impl Spawned {
+    /// Makes the node's key first if there is none.
+    fn spawn(options: NodeOptions) -> Self {
         if !options.data_dir.join("node.key").exists() {
             init_key(&options);
         }
@@ -170,26 +156,60 @@ impl RegistryNode {
             .spawn()
             .expect("start registry-node");
         let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (tx, line) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut line = String::new();
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = tx.send(line);
         });
-        let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+        Self {
+            child: Some(child),
+            line,
+            options,
+        }
+    }
+
+    /// Waits until the node listens.
+    fn listening(mut self) -> RegistryNode {
+        let line = self
+            .line
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_default();
         // "registry-node KEY listening on http://ADDR"
         let words: Vec<&str> = line.split_whitespace().collect();
         assert!(
             words.len() == 5 && words[2] == "listening",
             "registry-node did not start (stdout {line:?}); log: {}",
-            std::fs::read_to_string(options.data_dir.join("node.log")).unwrap_or_default()
+            std::fs::read_to_string(self.options.data_dir.join("node.log")).unwrap_or_default()
         );
-        Self {
+        RegistryNode {
             url: words[4].to_string(),
             node_key: words[1].to_string(),
-            child,
-            options,
+            child: self.child.take().expect("not taken yet"),
+            options: self.options.clone(),
         }
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl RegistryNode {
+    /// Starts a node (making its key first if there is none) and waits until it listens.
+    pub fn start(options: NodeOptions) -> Self {
+        Spawned::spawn(options).listening()
+    }
+
+    /// Starts one node per options, all at once, and waits until each listens.
+    pub fn start_all(options: impl IntoIterator<Item = NodeOptions>) -> Vec<Self> {
+        let spawned: Vec<Spawned> = options.into_iter().map(Spawned::spawn).collect();
+        spawned.into_iter().map(Spawned::listening).collect()
     }
 
     /// SIGKILL: no shutdown, no flush.
@@ -370,6 +390,96 @@ pub async fn register(
         .await?;
     eyre::ensure!(receipt.status(), "registration of {label} reverted");
     Ok(receipt.block_number.expect("mined"))
+}
+
+/// The setup the registry-node tests start from: a fresh chain with the deployment and
+/// alice (anvil's dev key 1) signing through a wallet provider.
+pub struct NodeTestbed {
+    /// The chain; stops on drop (drop it, or the whole testbed, to take the RPC away).
+    pub chain: crate::DeployedChain,
+    /// The chain's deployment.
+    pub deployment: Deployment,
+    /// The chain's HTTP RPC URL.
+    pub url: String,
+    /// anvil's dev key 1.
+    pub alice: PrivateKeySigner,
+    /// A provider signing as `alice`.
+    pub provider: DynProvider,
+}
+
+impl Default for NodeTestbed {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl NodeTestbed {
+    /// A fresh chain and alice, nothing funded.
+    pub fn new() -> Self {
+        let chain = crate::deployed_chain();
+        let url = chain.anvil.endpoint();
+        let alice: PrivateKeySigner = chain.anvil.keys()[1].clone().into();
+        Self {
+            deployment: chain.deployment.clone(),
+            provider: wallet_provider(&url, alice.clone()),
+            alice,
+            url,
+            chain,
+        }
+    }
+
+    /// A fresh chain where alice holds `whole_sesh` SESH from the faucet and the name
+    /// registry may take all of it ([`fund_and_approve`]).
+    pub async fn funded(whole_sesh: u64) -> eyre::Result<Self> {
+        let bed = Self::new();
+        fund_and_approve(
+            &bed.provider,
+            &bed.deployment,
+            bed.alice.address(),
+            bed.deployment.contracts.name_registry,
+            whole_sesh,
+        )
+        .await?;
+        Ok(bed)
+    }
+
+    /// Anvil's dev key `index`.
+    pub fn dev_key(&self, index: usize) -> PrivateKeySigner {
+        self.chain.anvil.keys()[index].clone().into()
+    }
+
+    /// Options for a node on this chain: a fresh data folder, no confirmations, fast polling.
+    pub fn node_options(&self) -> NodeOptions {
+        NodeOptions::new(&self.url, &self.deployment)
+    }
+
+    /// Starts a node with [`Self::node_options`].
+    pub fn start_node(&self) -> RegistryNode {
+        RegistryNode::start(self.node_options())
+    }
+
+    /// Starts `count` nodes with [`Self::node_options`], all at once.
+    pub fn start_nodes(&self, count: usize) -> Vec<RegistryNode> {
+        RegistryNode::start_all((0..count).map(|_| self.node_options()))
+    }
+
+    /// Registers `label` to alice at the name registry ([`register`]); the block it landed in.
+    pub async fn register(
+        &self,
+        label: &str,
+        session_key: B256,
+        primary: bool,
+    ) -> eyre::Result<u64> {
+        register(
+            &self.provider,
+            self.deployment.contracts.name_registry,
+            label,
+            self.alice.address(),
+            session_key,
+            primary,
+        )
+        .await
+    }
 }
 
 /// No permit, in the type `Premium.buy` takes.

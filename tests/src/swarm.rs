@@ -77,10 +77,8 @@ pub async fn staked_nodes(
     deployment: &Deployment,
     operators: &[PrivateKeySigner],
 ) -> eyre::Result<Vec<RegistryNode>> {
-    let nodes: Vec<RegistryNode> = operators
-        .iter()
-        .map(|_| RegistryNode::start(NodeOptions::new(url, deployment)))
-        .collect();
+    let nodes =
+        RegistryNode::start_all(operators.iter().map(|_| NodeOptions::new(url, deployment)));
     for (node, operator) in nodes.iter().zip(operators) {
         stake_node(url, deployment, node, operator.clone()).await?;
     }
