@@ -72,10 +72,18 @@ fmt: install
     cargo fmt --all
     cd {{contracts}} && {{forge}} fmt
 
-# Measure: the contracts' gas per operation (more benchmarks land with issue 9).
-bench: build-contracts
-    cd {{contracts}} && {{forge}} test --match-test 'test_Gas' -q
-    @cat {{contracts}}/snapshots/*.json
+# Benchmarks (not tests; not in CI): lookups vs eth_call and a bare server, indexing, gas, mailboxes, CLI; writes docs/benchmarks.md. `just bench quick`: small sizes, report in target/bench/.
+bench mode="full": install
+    #!/usr/bin/env bash
+    set -euo pipefail
+    case "{{mode}}" in
+        full) args=() ;;
+        quick) args=(--quick) ;;
+        *) echo "usage: just bench [full|quick]" >&2; exit 2 ;;
+    esac
+    cd {{justfile_directory()}}
+    cargo build --release -p sesh-bench -p sesh-registry-node -p sesh-cli
+    "${CARGO_TARGET_DIR:-target}/release/sesh-bench" run --root . "${args[@]}"
 
 # Run the whole system locally: anvil, the deployed contracts, funded dev accounts.
 up: build-contracts

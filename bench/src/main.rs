@@ -1,0 +1,149 @@
+//! `sesh-bench`: runs every benchmark on this machine, prints the tables and writes
+//! `docs/benchmarks.md` (see that file for the method). `just bench` builds and runs it.
+
+use clap::{Parser, Subcommand};
+use sesh_bench::run::{Options, run};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Benchmarks of the Session name system.
+#[derive(Debug, Parser)]
+#[command(name = "sesh-bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every benchmark, print the tables, write the report.
+    Run {
+        /// Small sizes for development (a few minutes); the report goes to
+        /// target/bench/benchmarks-quick.md unless --out is given.
+        #[arg(long)]
+        quick: bool,
+        /// Where to write the report (default: docs/benchmarks.md, or the quick file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The repository root (default: the current folder).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Connections of the main load runs.
+        #[arg(long)]
+        concurrency: Option<usize>,
+        /// Load generator threads.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Names on the lookup chain (at most 10,000,000).
+        #[arg(long)]
+        names: Option<u64>,
+        /// Registrations per transaction on the lookup chain (1 to 2,000).
+        #[arg(long)]
+        per_tx: Option<u64>,
+        /// Names registered one per transaction for the second indexing run (0 skips it).
+        #[arg(long)]
+        single_names: Option<u64>,
+    },
+    /// Write the report again from a run's raw figures (after a change to the report's text).
+    Report {
+        /// The raw figures of a run.
+        #[arg(long, default_value = "target/bench/results.json")]
+        results: PathBuf,
+        /// Where to write the report.
+        #[arg(long, default_value = "docs/benchmarks.md")]
+        out: PathBuf,
+    },
+}
+
+fn rewrite_report(results: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let text = match std::fs::read_to_string(results) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("sesh-bench: cannot read {}: {error}", results.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let parsed: sesh_bench::results::Results = match serde_json::from_str(&text) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            eprintln!(
+                "sesh-bench: {} is not a run's results: {error}",
+                results.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(error) = std::fs::write(out, sesh_bench::report::markdown(&parsed)) {
+        eprintln!("sesh-bench: cannot write {}: {error}", out.display());
+        return ExitCode::FAILURE;
+    }
+    println!("{}", sesh_bench::report::console(&parsed));
+    ExitCode::SUCCESS
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (quick, out, root, concurrency, threads, names, per_tx, single_names) =
+        match Cli::parse().command {
+            Command::Report { results, out } => return rewrite_report(&results, &out),
+            Command::Run {
+                quick,
+                out,
+                root,
+                concurrency,
+                threads,
+                names,
+                per_tx,
+                single_names,
+            } => (
+                quick,
+                out,
+                root,
+                concurrency,
+                threads,
+                names,
+                per_tx,
+                single_names,
+            ),
+        };
+    let root = match std::fs::canonicalize(&root) {
+        Ok(root) if root.join("contracts/bench/BenchRegistrar.sol").exists() => root,
+        _ => {
+            eprintln!(
+                "sesh-bench: {} is not the repository root (no contracts/bench/BenchRegistrar.sol); pass --root",
+                root.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut options = Options::new(quick, root);
+    if let Some(out) = out {
+        options.out = out;
+    }
+    if let Some(c) = concurrency {
+        options.sizes.concurrency = c.clamp(1, 10_000);
+    }
+    if let Some(t) = threads {
+        options.sizes.threads = t.clamp(1, 64);
+    }
+    if let Some(n) = names {
+        options.sizes.names = n.clamp(1, sesh_bench::names::MAX_NAMES);
+    }
+    if let Some(k) = per_tx {
+        options.sizes.per_tx = k.clamp(1, 2_000);
+    }
+    if let Some(n) = single_names {
+        options.sizes.single_names = n.min(sesh_bench::names::MAX_NAMES);
+    }
+    match run(options).await {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("sesh-bench: some phases failed; see the report");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("sesh-bench: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! What the load generator sends: requests prepared before the run (so building them costs
+//! nothing while measuring), or, for mailbox stores and retrievals, made per request because
+//! each must be new (a fresh message, a fresh signed timestamp).
+
+use crate::http1::{Response, request};
+use crate::names::{Rng, label_of};
+use alloy::primitives::Address;
+use alloy::sol_types::SolCall;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use sesh_core::bindings::name_registry::NameRegistry::resolveCall;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// How a response is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// HTTP 200.
+    Ok,
+    /// HTTP 200 and no JSON-RPC `"error"` in the body.
+    OkNoRpcError,
+}
+
+/// One mailbox to read: its Session ID and its owner's Ed25519 seed.
+#[derive(Debug, Clone)]
+pub struct Mailbox {
+    /// `05…`, 66 hex characters.
+    pub session_id: String,
+    /// The owner's Ed25519 seed.
+    pub seed: [u8; 32],
+}
+
+impl Mailbox {
+    /// Mailbox `index` of the benchmark: its seed is `keccak256("mailbox" ‖ index)`.
+    pub fn bench(index: u64) -> Self {
+        let mut input = b"mailbox".to_vec();
+        input.extend_from_slice(&index.to_be_bytes());
+        let seed = alloy::primitives::keccak256(&input).0;
+        Self {
+            session_id: sesh_core::envelope::session_id_from_seed(&seed).to_string(),
+            seed,
+        }
+    }
+}
+
+/// A workload.
+#[derive(Debug)]
+pub enum Workload {
+    /// One of prepared requests, picked uniformly at random.
+    Pool {
+        /// Its name in reports.
+        name: String,
+        /// The whole requests.
+        requests: Vec<Vec<u8>>,
+        /// Items per request.
+        items: u64,
+        /// How a response is judged.
+        check: Check,
+    },
+    /// `POST /v1/messages/{session_id}` of a new random payload each time.
+    MsgStore {
+        /// `Host` header value.
+        host: String,
+        /// Recipients, picked at random.
+        recipients: Vec<String>,
+        /// Payload bytes (before base64).
+        payload_len: usize,
+        /// TTL of the stored messages.
+        ttl_ms: u64,
+    },
+    /// `POST /v1/messages/{session_id}/retrieve`, signed with a fresh timestamp each time;
+    /// connection `i` reads mailbox `i mod len`.
+    MsgRetrieve {
+        /// `Host` header value.
+        host: String,
+        /// The mailboxes.
+        mailboxes: Vec<Mailbox>,
+    },
+}
+
+/// Per-connection state.
+#[derive(Debug, Default)]
+pub struct ConnectionState {
+    mailbox: usize,
+    last_ms: u64,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// `GET /v1/names/{label}` for every name `0..names`.
+pub fn name_lookups(name: &str, host: &str, names: u64) -> Workload {
+    Workload::Pool {
+        name: name.to_string(),
+        requests: (0..names)
+            .map(|i| request("GET", host, &format!("/v1/names/{}", label_of(i)), None))
+            .collect(),
+        items: 1,
+        check: Check::Ok,
+    }
+}
+
+fn eth_call_json(registry: Address, index: u64, id: u64) -> serde_json::Value {
+    let data = resolveCall {
+        label: label_of(index),
+    }
+    .abi_encode();
+    serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "method": "eth_call",
+        "params": [{"to": registry, "data": format!("0x{}", hex::encode(data))}, "latest"],
+    })
+}
+
+/// `eth_call` of `NameRegistry.resolve(label)` for every name `0..names`.
+pub fn eth_calls(host: &str, registry: Address, names: u64) -> Workload {
+    Workload::Pool {
+        name: "eth_call resolve".into(),
+        requests: (0..names)
+            .map(|i| {
+                let body = eth_call_json(registry, i, 1).to_string();
+                request("POST", host, "/", Some(body.as_bytes()))
+            })
+            .collect(),
+        items: 1,
+        check: Check::OkNoRpcError,
+    }
+}
+
+/// `pool` bodies of `POST /v1/names/batch`, each with `per` random names of `0..names`.
+pub fn name_batches(host: &str, names: u64, per: u64, pool: usize, seed: u64) -> Workload {
+    let mut rng = Rng::new(seed);
+    Workload::Pool {
+        name: format!("node POST /v1/names/batch ({per} names)"),
+        requests: (0..pool)
+            .map(|_| {
+                let batch: Vec<String> = (0..per).map(|_| label_of(rng.below(names))).collect();
+                let body = serde_json::json!({ "names": batch }).to_string();
+                request("POST", host, "/v1/names/batch", Some(body.as_bytes()))
+            })
+            .collect(),
+        items: per,
+        check: Check::Ok,
+    }
+}
+
+/// `pool` JSON-RPC batches of `per` `eth_call`s of random names of `0..names`.
+pub fn eth_call_batches(
+    host: &str,
+    registry: Address,
+    names: u64,
+    per: u64,
+    pool: usize,
+    seed: u64,
+) -> Workload {
+    let mut rng = Rng::new(seed);
+    Workload::Pool {
+        name: format!("eth_call JSON-RPC batch ({per} calls)"),
+        requests: (0..pool)
+            .map(|_| {
+                let calls: Vec<serde_json::Value> = (0..per)
+                    .map(|id| eth_call_json(registry, rng.below(names), id + 1))
+                    .collect();
+                let body = serde_json::Value::Array(calls).to_string();
+                request("POST", host, "/", Some(body.as_bytes()))
+            })
+            .collect(),
+        items: per,
+        check: Check::OkNoRpcError,
+    }
+}
+
+impl Workload {
+    /// The name in reports.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Pool { name, .. } => name,
+            Self::MsgStore { .. } => "node POST /v1/messages (store)",
+            Self::MsgRetrieve { .. } => "node POST /v1/messages/retrieve",
+        }
+    }
+
+    /// Items per request.
+    pub fn items_per_request(&self) -> u64 {
+        match self {
+            Self::Pool { items, .. } => *items,
+            Self::MsgStore { .. } | Self::MsgRetrieve { .. } => 1,
+        }
+    }
+
+    /// The state of connection `index`.
+    pub fn connection_state(&self, index: usize) -> ConnectionState {
+        match self {
+            Self::MsgRetrieve { mailboxes, .. } if !mailboxes.is_empty() => ConnectionState {
+                mailbox: index % mailboxes.len(),
+                last_ms: 0,
+            },
+            _ => ConnectionState::default(),
+        }
+    }
+
+    /// Writes the next request into `out`.
+    pub fn fill(&self, rng: &mut Rng, state: &mut ConnectionState, out: &mut Vec<u8>) {
+        match self {
+            Self::Pool { requests, .. } => {
+                if !requests.is_empty() {
+                    let pick = rng.below(requests.len() as u64) as usize;
+                    out.extend_from_slice(&requests[pick]);
+                }
+            }
+            Self::MsgStore {
+                host,
+                recipients,
+                payload_len,
+                ttl_ms,
+            } => {
+                let mut payload = vec![0u8; *payload_len];
+                rng.fill(&mut payload);
+                let recipient = &recipients[rng.below(recipients.len().max(1) as u64) as usize];
+                let body = format!(
+                    r#"{{"namespace":0,"ttl_ms":{ttl_ms},"data":"{}"}}"#,
+                    STANDARD.encode(&payload)
+                );
+                out.extend_from_slice(&request(
+                    "POST",
+                    host,
+                    &format!("/v1/messages/{recipient}"),
+                    Some(body.as_bytes()),
+                ));
+            }
+            Self::MsgRetrieve { host, mailboxes } => {
+                let Some(mailbox) = mailboxes.get(state.mailbox) else {
+                    return;
+                };
+                let timestamp = now_ms().max(state.last_ms + 1);
+                state.last_ms = timestamp;
+                out.extend_from_slice(&retrieve_request(host, mailbox, timestamp));
+            }
+        }
+    }
+
+    /// Whether `response` is a correct answer.
+    pub fn check(&self, response: &Response) -> Result<(), String> {
+        let check = match self {
+            Self::Pool { check, .. } => *check,
+            _ => Check::Ok,
+        };
+        if response.status != 200 {
+            let body = String::from_utf8_lossy(&response.body);
+            return Err(format!(
+                "HTTP {}: {}",
+                response.status,
+                body.chars().take(300).collect::<String>()
+            ));
+        }
+        if check == Check::OkNoRpcError && contains(&response.body, b"\"error\"") {
+            let body = String::from_utf8_lossy(&response.body);
+            return Err(format!(
+                "JSON-RPC error: {}",
+                body.chars().take(300).collect::<String>()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The whole `retrieve` request for `mailbox`, signed at `timestamp_ms`.
+pub fn retrieve_request(host: &str, mailbox: &Mailbox, timestamp_ms: u64) -> Vec<u8> {
+    let signature = sesh_core::envelope::sign_retrieve(&mailbox.seed, 0, timestamp_ms);
+    let key = sesh_core::envelope::ed25519_public(&mailbox.seed);
+    let body = serde_json::json!({
+        "namespace": 0,
+        "timestamp_ms": timestamp_ms,
+        "ed25519_key": hex::encode(key),
+        "signature": hex::encode(signature),
+        "last_hash": null,
+    })
+    .to_string();
+    request(
+        "POST",
+        host,
+        &format!("/v1/messages/{}/retrieve", mailbox.session_id),
+        Some(body.as_bytes()),
+    )
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eth_call_bodies_name_the_registry_and_resolve() {
+        let registry = Address::repeat_byte(0x11);
+        let Workload::Pool { requests, .. } = eth_calls("h", registry, 2) else {
+            panic!("a pool");
+        };
+        let text = String::from_utf8(requests[1].clone()).unwrap();
+        assert!(text.starts_with("POST / HTTP/1.1\r\n"));
+        assert!(text.contains("eth_call"));
+        assert!(text.contains(&format!("{registry}").to_lowercase()[2..]));
+        let selector = hex::encode(resolveCall::SELECTOR);
+        assert!(text.contains(&selector));
+    }
+
+    #[test]
+    fn rpc_errors_are_failures() {
+        let workload = eth_calls("h", Address::ZERO, 1);
+        let ok = Response {
+            status: 200,
+            body: br#"{"result":"0x"}"#.to_vec(),
+            close: false,
+        };
+        assert!(workload.check(&ok).is_ok());
+        let error = Response {
+            status: 200,
+            body: br#"{"error":{"code":3}}"#.to_vec(),
+            close: false,
+        };
+        assert!(workload.check(&error).is_err());
+    }
+}
