@@ -103,6 +103,32 @@ pub enum NameState {
     Flagged,
 }
 
+impl NameState {
+    /// The state at `timestamp` of a name that expires at `expiry` (`valid`: its payment was
+    /// verified).
+    pub fn of(valid: bool, expiry: u64, timestamp: u64) -> Self {
+        if !valid {
+            Self::Flagged
+        } else if timestamp < expiry {
+            Self::Live
+        } else if timestamp <= expiry.saturating_add(GRACE_PERIOD) {
+            Self::Grace
+        } else {
+            Self::Expired
+        }
+    }
+
+    /// The JSON string of the state, quotes included (as serde writes it).
+    pub fn json(self) -> &'static str {
+        match self {
+            Self::Live => "\"live\"",
+            Self::Grace => "\"grace\"",
+            Self::Expired => "\"expired\"",
+            Self::Flagged => "\"flagged\"",
+        }
+    }
+}
+
 /// A name and its record (`Kind::Name`, contract: the `NameRegistry`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NameAnswer {
@@ -128,15 +154,7 @@ pub struct NameAnswer {
 impl NameAnswer {
     /// The state of the name at `timestamp` (the indexed head's).
     pub fn state_at(&self, timestamp: u64) -> NameState {
-        if !self.valid {
-            NameState::Flagged
-        } else if timestamp < self.expiry {
-            NameState::Live
-        } else if timestamp <= self.expiry.saturating_add(GRACE_PERIOD) {
-            NameState::Grace
-        } else {
-            NameState::Expired
-        }
+        NameState::of(self.valid, self.expiry, timestamp)
     }
 }
 
@@ -691,6 +709,30 @@ mod tests {
             primary: true,
             valid: true,
         }
+    }
+
+    #[test]
+    fn state_json_is_what_serde_writes() {
+        for state in [
+            NameState::Live,
+            NameState::Grace,
+            NameState::Expired,
+            NameState::Flagged,
+        ] {
+            assert_eq!(state.json(), serde_json::to_string(&state).unwrap());
+        }
+        let expiry = 1_000;
+        assert_eq!(NameState::of(true, expiry, 999), NameState::Live);
+        assert_eq!(NameState::of(true, expiry, 1_000), NameState::Grace);
+        assert_eq!(
+            NameState::of(true, expiry, 1_000 + GRACE_PERIOD),
+            NameState::Grace
+        );
+        assert_eq!(
+            NameState::of(true, expiry, 1_001 + GRACE_PERIOD),
+            NameState::Expired
+        );
+        assert_eq!(NameState::of(false, expiry, 0), NameState::Flagged);
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! The state every handler shares, and the signed-answer cache.
+//! The state every handler shares, and the answers it signs.
 //!
 //! A lookup is a key-value read plus, at most once per change of the record, a
-//! signature: signed answers are cached by (kind, key) together with the block
+//! signature: attestations are cached by (kind, key) together with the block
 //! they are signed at and their canonical bytes; a request whose answer has the
-//! same bytes and block reuses the cached attestation.
+//! same bytes and block reuses the cached attestation. Name answers are also
+//! kept rendered to JSON until a commit changes them (see [`crate::cache`]).
 
+use crate::cache::{self, NameAnswers, RenderedName, Signatures};
 use crate::error::ApiError;
 use crate::mailbox::Mailbox;
 use crate::mailbox::replay::ReplayGuard;
@@ -20,13 +22,12 @@ use sesh_core::api::{
     ContributorAnswer, ListingAnswer, NameAnswer, NodeAnswer, OfferAnswer, OwnerNamesAnswer,
     PremiumAnswer, ReverseAnswer, Signed,
 };
-use sesh_core::attestation::{Attestation, Canonical, Kind, NodeKey, NodeSigner};
+use sesh_core::attestation::{Canonical, Kind, NodeKey, NodeSigner};
 use sesh_core::deployment::Deployment;
 use sesh_core::ons::{self, NameHash, OnsAnswer, OnsResult};
 use sesh_core::{Name, SessionId};
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Everything a handler needs.
@@ -52,9 +53,11 @@ pub struct App {
     pub mailbox: Arc<Mailbox>,
     /// Signed mailbox requests already accepted.
     pub replay: ReplayGuard,
-    cache: Mutex<HashMap<(u8, Vec<u8>), CachedSignature>>,
-    signatures: AtomicU64,
-    ons_values: Mutex<HashMap<U256, OnsValue>>,
+    /// Name answers rendered to JSON.
+    pub answers: Arc<NameAnswers>,
+    signatures: Signatures,
+    signatures_made: AtomicU64,
+    ons_values: cache::Bounded<U256, OnsValue>,
 }
 
 /// The encrypted ONS value of a name entry, computed once per change of the entry.
@@ -66,11 +69,10 @@ struct OnsValue {
     nonce: [u8; ons::NONCE_LEN],
 }
 
-#[derive(Debug)]
-struct CachedSignature {
-    block: u64,
-    canonical: Vec<u8>,
-    attestation: Attestation,
+impl cache::Weigh for OnsValue {
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+    }
 }
 
 /// The handlers' state extractor.
@@ -90,7 +92,8 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], table: IndexTable) -> Result<T, Sto
 }
 
 impl App {
-    /// A new state.
+    /// A new state; its caches take at most `cache_bytes`: three quarters for rendered name
+    /// answers (the lookups that matter most), an eighth each for attestations and ONS values.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Arc<Store>,
@@ -102,8 +105,10 @@ impl App {
         rpc_timeout: Duration,
         enable_dump: bool,
         mailbox: Arc<Mailbox>,
+        cache_bytes: u64,
     ) -> Self {
         Self {
+            answers: NameAnswers::new(cache_bytes / 4 * 3, &store),
             store,
             signer,
             deployment,
@@ -114,9 +119,9 @@ impl App {
             enable_dump,
             mailbox,
             replay: ReplayGuard::new(crate::mailbox::now_ms()),
-            cache: Mutex::new(HashMap::new()),
-            signatures: AtomicU64::new(0),
-            ons_values: Mutex::new(HashMap::new()),
+            signatures: Signatures::new(cache_bytes / 8),
+            signatures_made: AtomicU64::new(0),
+            ons_values: cache::bounded(cache_bytes / 8),
         }
     }
 
@@ -127,7 +132,7 @@ impl App {
 
     /// How many signatures the node has made over answers (not counting heads).
     pub fn signatures_made(&self) -> u64 {
-        self.signatures.load(Ordering::Relaxed)
+        self.signatures_made.load(Ordering::Relaxed)
     }
 
     /// Signs `answer` as true at `block`, reusing the cached signature when neither the answer
@@ -141,29 +146,18 @@ impl App {
         answer: T,
     ) -> Signed<T> {
         let canonical = answer.canonical_bytes();
-        let cache_key = (kind as u8, key.to_vec());
-        let mut cache = self.cache.lock().expect("signature cache lock");
-        if let Some(cached) = cache.get(&cache_key)
-            && cached.block == block
-            && cached.canonical == canonical
-        {
+        if let Some(attestation) = self.signatures.get(kind, key, block, &canonical) {
             return Signed {
                 answer,
-                attestation: cached.attestation.clone(),
+                attestation,
             };
         }
         let attestation =
             self.signer
                 .attest(kind, self.deployment.chain_id, contract, block, &answer);
-        self.signatures.fetch_add(1, Ordering::Relaxed);
-        cache.insert(
-            cache_key,
-            CachedSignature {
-                block,
-                canonical,
-                attestation: attestation.clone(),
-            },
-        );
+        self.signatures_made.fetch_add(1, Ordering::Relaxed);
+        self.signatures
+            .put(kind, key, block, canonical, attestation.clone());
         Signed {
             answer,
             attestation,
@@ -200,27 +194,25 @@ impl App {
         let Some(session_id) = SessionId::from_key(entry.session_key).filter(|_| live) else {
             return Ok(None);
         };
-        let value = {
-            let mut values = self.ons_values.lock().expect("ons cache lock");
-            match values.get(&token_id) {
-                Some(value)
-                    if value.changed_block == entry.changed_block
-                        && value.session_key == entry.session_key =>
-                {
-                    value.clone()
-                }
-                _ => {
-                    let nonce =
-                        ons::random_nonce().map_err(|e| ApiError::Internal(e.to_string()))?;
-                    let value = OnsValue {
-                        changed_block: entry.changed_block,
-                        session_key: entry.session_key,
-                        encrypted_value: ons::encrypt_session_id(&entry.label, &session_id, &nonce),
-                        nonce,
-                    };
+        let cached = self.ons_values.as_ref().and_then(|values| {
+            values.get(&token_id).filter(|value| {
+                value.changed_block == entry.changed_block && value.session_key == entry.session_key
+            })
+        });
+        let value = match cached {
+            Some(value) => value,
+            None => {
+                let nonce = ons::random_nonce().map_err(|e| ApiError::Internal(e.to_string()))?;
+                let value = OnsValue {
+                    changed_block: entry.changed_block,
+                    session_key: entry.session_key,
+                    encrypted_value: ons::encrypt_session_id(&entry.label, &session_id, &nonce),
+                    nonce,
+                };
+                if let Some(values) = &self.ons_values {
                     values.insert(token_id, value.clone());
-                    value
                 }
+                value
             }
         };
         let signed = self.sign(
@@ -253,6 +245,22 @@ impl App {
                     u64::from_be_bytes(bytes[32..].try_into().expect("8 bytes")),
                 )
             }))
+    }
+
+    /// The signed answer about `name` rendered to JSON, `None` if it was never registered:
+    /// from the cache, or read, signed, rendered and cached.
+    pub fn name_rendered(&self, name: &Name) -> Result<Option<RenderedName>, StoreError> {
+        if let Some(rendered) = self.answers.get(name.as_str()) {
+            return Ok(Some(rendered));
+        }
+        let read_at = self.store.names_generation();
+        let Some(signed) = self.name(name)? else {
+            return Ok(None);
+        };
+        let rendered = RenderedName::new(&signed);
+        self.answers
+            .put(name.as_str(), rendered.clone(), read_at, &self.store);
+        Ok(Some(rendered))
     }
 
     /// The signed answer about `name`, `None` if it was never registered.

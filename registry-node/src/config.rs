@@ -87,6 +87,9 @@ pub struct FileConfig {
     pub mailbox_max_bytes: Option<u64>,
     /// Seconds between sweeps of expired messages (default 10).
     pub mailbox_prune_interval_secs: Option<u64>,
+    /// MiB of memory for cached answers: rendered name answers, signatures, ONS values
+    /// (default 256; 0 turns the caches off).
+    pub answer_cache_mib: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -118,6 +121,8 @@ pub struct Config {
     pub mailbox_quota: crate::mailbox::Quota,
     /// Time between sweeps of expired messages.
     pub mailbox_prune_interval: Duration,
+    /// Bytes of memory for cached answers.
+    pub answer_cache_bytes: u64,
 }
 
 impl FileConfig {
@@ -185,6 +190,11 @@ impl Config {
             mailbox_prune_interval: Duration::from_secs(
                 file.mailbox_prune_interval_secs.unwrap_or(10).max(1),
             ),
+            answer_cache_bytes: file
+                .answer_cache_mib
+                .unwrap_or(256)
+                .min(1 << 20)
+                .saturating_mul(1 << 20),
             data_dir,
             key_file,
         })
@@ -257,6 +267,7 @@ mod tests {
         assert_eq!(config.key_file, PathBuf::from("/srv/reg/node.key"));
         assert_eq!(config.reorg_window, 100);
         assert_eq!(config.listen.port(), 8547);
+        assert_eq!(config.answer_cache_bytes, 256 << 20);
         assert!(config.require_deployment().is_err());
 
         std::fs::write(&file, "unknown_key = 1\n").unwrap();

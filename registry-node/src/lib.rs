@@ -10,6 +10,7 @@
 //! - [`cmd`]: the `init`, `run` and `sign-registration` subcommands.
 
 pub mod app;
+pub mod cache;
 pub mod cmd;
 pub mod config;
 pub mod error;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -12,11 +12,68 @@ const BUCKETS: [f64; 10] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0,
 ];
 
+/// Requests of one route: counts by status and a latency histogram, updated without locks
+/// once the route and status have been seen. Requests run on every core at once, so each one
+/// touches as few shared counters as it can: its status's, one bucket (the exposition's
+/// cumulative counts are summed when rendered) and the sum.
 #[derive(Debug, Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+struct RouteStats {
+    ok: AtomicU64,
+    statuses: RwLock<BTreeMap<u16, AtomicU64>>,
+    /// Requests per bucket, not cumulative; the last counts those above every bound.
+    buckets: [AtomicU64; BUCKETS.len() + 1],
+    sum_nanos: AtomicU64,
+}
+
+impl RouteStats {
+    fn observe(&self, status: u16, elapsed: Duration) {
+        let seconds = elapsed.as_secs_f64();
+        let bucket = BUCKETS
+            .iter()
+            .position(|bound| seconds <= *bound)
+            .unwrap_or(BUCKETS.len());
+        self.buckets[bucket].fetch_add(1, Ordering::Relaxed);
+        self.sum_nanos.fetch_add(
+            u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+        if status == 200 {
+            self.ok.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let counted = self
+            .statuses
+            .read()
+            .expect("metrics lock")
+            .get(&status)
+            .map(|count| count.fetch_add(1, Ordering::Relaxed))
+            .is_some();
+        if !counted {
+            *self
+                .statuses
+                .write()
+                .expect("metrics lock")
+                .entry(status)
+                .or_default()
+                .get_mut() += 1;
+        }
+    }
+
+    /// Requests by status, in status order.
+    fn by_status(&self) -> BTreeMap<u16, u64> {
+        let mut out: BTreeMap<u16, u64> = self
+            .statuses
+            .read()
+            .expect("metrics lock")
+            .iter()
+            .map(|(status, count)| (*status, count.load(Ordering::Relaxed)))
+            .collect();
+        let ok = self.ok.load(Ordering::Relaxed);
+        if ok > 0 {
+            out.insert(200, ok);
+        }
+        out
+    }
 }
 
 /// The node's metrics.
@@ -32,29 +89,22 @@ pub struct Metrics {
     pub reorgs: AtomicU64,
     /// RPC calls that failed.
     pub rpc_errors: AtomicU64,
-    requests: Mutex<BTreeMap<(String, u16), u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
+    routes: RwLock<BTreeMap<String, RouteStats>>,
 }
 
 impl Metrics {
     /// Counts one HTTP request.
     pub fn observe_request(&self, route: &str, status: u16, elapsed: Duration) {
-        *self
-            .requests
-            .lock()
-            .expect("metrics lock")
-            .entry((route.to_string(), status))
-            .or_default() += 1;
-        let seconds = elapsed.as_secs_f64();
-        let mut latency = self.latency.lock().expect("metrics lock");
-        let histogram = latency.entry(route.to_string()).or_default();
-        for (bucket, bound) in histogram.counts.iter_mut().zip(BUCKETS) {
-            if seconds <= bound {
-                *bucket += 1;
-            }
+        if let Some(stats) = self.routes.read().expect("metrics lock").get(route) {
+            stats.observe(status, elapsed);
+            return;
         }
-        histogram.count += 1;
-        histogram.sum += seconds;
+        self.routes
+            .write()
+            .expect("metrics lock")
+            .entry(route.to_string())
+            .or_default()
+            .observe(status, elapsed);
     }
 
     /// The exposition text; `gauges` are (name, help, value) read at scrape time.
@@ -103,28 +153,34 @@ impl Metrics {
             out,
             "# HELP registry_http_requests_total HTTP requests by route and status.\n# TYPE registry_http_requests_total counter"
         );
-        for ((route, status), count) in self.requests.lock().expect("metrics lock").iter() {
-            let _ = writeln!(
-                out,
-                "registry_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {count}"
-            );
+        let routes = self.routes.read().expect("metrics lock");
+        for (route, stats) in routes.iter() {
+            for (status, count) in stats.by_status() {
+                let _ = writeln!(
+                    out,
+                    "registry_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {count}"
+                );
+            }
         }
         let _ = writeln!(
             out,
             "# HELP registry_http_request_duration_seconds HTTP request latency by route.\n# TYPE registry_http_request_duration_seconds histogram"
         );
-        for (route, histogram) in self.latency.lock().expect("metrics lock").iter() {
+        for (route, stats) in routes.iter() {
             let name = "registry_http_request_duration_seconds";
-            for (count, bound) in histogram.counts.iter().zip(BUCKETS) {
+            let mut count = 0;
+            for (bucket, bound) in stats.buckets.iter().zip(BUCKETS) {
+                count += bucket.load(Ordering::Relaxed);
                 let _ = writeln!(
                     out,
                     "{name}_bucket{{route=\"{route}\",le=\"{bound}\"}} {count}"
                 );
             }
+            count += stats.buckets[BUCKETS.len()].load(Ordering::Relaxed);
+            let sum = stats.sum_nanos.load(Ordering::Relaxed) as f64 / 1e9;
             let _ = writeln!(
                 out,
-                "{name}_bucket{{route=\"{route}\",le=\"+Inf\"}} {}\n{name}_sum{{route=\"{route}\"}} {}\n{name}_count{{route=\"{route}\"}} {}",
-                histogram.count, histogram.sum, histogram.count
+                "{name}_bucket{{route=\"{route}\",le=\"+Inf\"}} {count}\n{name}_sum{{route=\"{route}\"}} {sum}\n{name}_count{{route=\"{route}\"}} {count}",
             );
         }
         out
@@ -141,6 +197,7 @@ mod tests {
         metrics.events_indexed.fetch_add(3, Ordering::Relaxed);
         metrics.observe_request("/v1/names/{name}", 200, Duration::from_micros(700));
         metrics.observe_request("/v1/names/{name}", 404, Duration::from_millis(30));
+        metrics.observe_request("/v1/names/{name}", 200, Duration::from_secs(2));
         let text = metrics.render(&[("registry_head_lag_blocks", "Lag.", 2)]);
         assert!(text.contains("registry_head_lag_blocks 2"));
         assert!(text.contains("registry_events_indexed_total 3"));
@@ -152,7 +209,19 @@ mod tests {
         assert!(text.contains("registry_http_request_duration_seconds_bucket{route=\"/v1/names/{name}\",le=\"0.001\"} 1"));
         assert!(text.contains("registry_http_request_duration_seconds_bucket{route=\"/v1/names/{name}\",le=\"0.05\"} 2"));
         assert!(text.contains(
-            "registry_http_request_duration_seconds_count{route=\"/v1/names/{name}\"} 2"
+            "registry_http_request_duration_seconds_bucket{route=\"/v1/names/{name}\",le=\"1\"} 2"
+        ));
+        assert!(text.contains("registry_http_request_duration_seconds_bucket{route=\"/v1/names/{name}\",le=\"+Inf\"} 3"));
+        assert!(text.contains(
+            "registry_http_request_duration_seconds_count{route=\"/v1/names/{name}\"} 3"
+        ));
+        assert!(
+            text.contains(
+                "registry_http_requests_total{route=\"/v1/names/{name}\",status=\"200\"} 2"
+            )
+        );
+        assert!(text.contains(
+            "registry_http_request_duration_seconds_sum{route=\"/v1/names/{name}\"} 2.0307"
         ));
     }
 }

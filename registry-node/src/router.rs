@@ -60,17 +60,14 @@ async fn not_found() -> ApiError {
 
 /// Counts requests by route and status, times them, and logs them.
 async fn observe(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |path| path.as_str())
-        .to_string();
+    let path = request.extensions().get::<MatchedPath>().cloned();
+    let route = path.as_ref().map_or("unmatched", MatchedPath::as_str);
     let method = request.method().clone();
     let started = Instant::now();
     let response = next.run(request).await.into_response();
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    app.metrics.observe_request(&route, status, elapsed);
+    app.metrics.observe_request(route, status, elapsed);
     tracing::debug!(%method, route, status, micros = elapsed.as_micros() as u64, "request");
     response
 }

@@ -3,11 +3,21 @@
 
 use crate::store::Cursor;
 use alloy::primitives::Address;
+use axum::body::Bytes;
 use sesh_core::api::{Freshness, HeadAnswer, Signed};
 use sesh_core::attestation::{Kind, NodeSigner};
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
+
+static NEXT_STATUS_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// The freshness this thread last rendered: (status id, version, head timestamp, JSON).
+    /// Kept per thread so that lookups on different cores share no lock or reference count.
+    static RENDERED: RefCell<Option<(u64, u64, u64, Bytes)>> = const { RefCell::new(None) };
+}
 
 /// Shared indexer status.
 #[derive(Debug)]
@@ -20,6 +30,9 @@ pub struct Status {
     rpc_ok: AtomicBool,
     last_rpc_ok: Mutex<Option<Instant>>,
     head: RwLock<Signed<HeadAnswer>>,
+    id: u64,
+    /// Moves after every change to what [`Status::freshness`] says.
+    version: AtomicU64,
 }
 
 impl Status {
@@ -41,19 +54,26 @@ impl Status {
             rpc_ok: AtomicBool::new(false),
             last_rpc_ok: Mutex::new(None),
             head: RwLock::new(head),
+            id: NEXT_STATUS_ID.fetch_add(1, Ordering::Relaxed),
+            version: AtomicU64::new(0),
         }
     }
 
     /// The RPC answered with `chain_head`.
     pub fn rpc_succeeded(&self, chain_head: u64) {
-        self.chain_head.store(chain_head, Ordering::Relaxed);
-        self.rpc_ok.store(true, Ordering::Relaxed);
+        let moved = self.chain_head.swap(chain_head, Ordering::Relaxed) != chain_head;
+        let recovered = !self.rpc_ok.swap(true, Ordering::Relaxed);
         *self.last_rpc_ok.lock().expect("status lock") = Some(Instant::now());
+        if moved || recovered {
+            self.version.fetch_add(1, Ordering::Release);
+        }
     }
 
     /// The RPC failed.
     pub fn rpc_failed(&self) {
-        self.rpc_ok.store(false, Ordering::Relaxed);
+        if self.rpc_ok.swap(false, Ordering::Relaxed) {
+            self.version.fetch_add(1, Ordering::Release);
+        }
     }
 
     /// Whether the last RPC call succeeded.
@@ -82,6 +102,7 @@ impl Status {
         {
             let head = sign_head(&self.signer, self.chain_id, self.registry, cursor);
             *self.head.write().expect("status lock") = head;
+            self.version.fetch_add(1, Ordering::Release);
         }
     }
 
@@ -90,17 +111,44 @@ impl Status {
         self.head.read().expect("status lock").clone()
     }
 
+    /// The chain head and whether an index at `head_block` is stale.
+    fn lag(&self, head_block: u64) -> (u64, bool) {
+        let chain_head = self.chain_head().max(head_block);
+        let stale = !self.rpc_ok() || chain_head - head_block > self.confirmations + 5;
+        (chain_head, stale)
+    }
+
     /// How current the index is, for an answer.
     pub fn freshness(&self) -> Freshness {
         let head = self.head();
-        let chain_head = self.chain_head().max(head.answer.block);
-        let lag_blocks = chain_head - head.answer.block;
+        let (chain_head, stale) = self.lag(head.answer.block);
         Freshness {
-            stale: !self.rpc_ok() || lag_blocks > self.confirmations + 5,
+            stale,
+            lag_blocks: chain_head - head.answer.block,
             head,
             chain_head,
-            lag_blocks,
         }
+    }
+
+    /// [`Status::freshness`] as JSON, rendered once per change (and thread), with the indexed
+    /// head's timestamp (what name states are judged at).
+    pub fn freshness_json(&self) -> (u64, Bytes) {
+        // Read the version before the state: what is rendered is then at least that new.
+        let version = self.version.load(Ordering::Acquire);
+        let cached = RENDERED.with_borrow(|rendered| {
+            rendered
+                .as_ref()
+                .filter(|(id, at, _, _)| *id == self.id && *at == version)
+                .map(|(_, _, timestamp, json)| (*timestamp, json.clone()))
+        });
+        if let Some(cached) = cached {
+            return cached;
+        }
+        let freshness = self.freshness();
+        let timestamp = freshness.head.answer.timestamp;
+        let json = Bytes::from(serde_json::to_vec(&freshness).expect("freshness serializes"));
+        RENDERED.set(Some((self.id, version, timestamp, json.clone())));
+        (timestamp, json)
     }
 }
 
@@ -118,5 +166,50 @@ fn sign_head(
     Signed {
         attestation: signer.attest(Kind::Head, chain_id, registry, cursor.number, &answer),
         answer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::primitives::B256;
+
+    fn cursor(number: u64) -> Cursor {
+        Cursor {
+            number,
+            hash: B256::with_last_byte(number as u8),
+            timestamp: 1_000 + number,
+        }
+    }
+
+    /// The rendered freshness is always what `freshness()` says now.
+    fn assert_current(status: &Status) {
+        let (timestamp, json) = status.freshness_json();
+        let now = status.freshness();
+        assert_eq!(timestamp, now.head.answer.timestamp);
+        assert_eq!(json.as_ref(), serde_json::to_vec(&now).unwrap().as_slice());
+    }
+
+    #[test]
+    fn the_rendered_freshness_follows_every_change() {
+        let signer = Arc::new(NodeSigner::from_seed([4; 32]));
+        let status = Status::new(signer.clone(), 1, Address::ZERO, 2, cursor(5));
+        assert_current(&status);
+        assert!(status.freshness().stale, "no RPC answer yet");
+        status.rpc_succeeded(7);
+        assert_current(&status);
+        assert!(!status.freshness().stale);
+        status.rpc_succeeded(20);
+        assert_current(&status);
+        assert!(status.freshness().stale, "13 blocks behind");
+        status.indexed(cursor(18));
+        assert_current(&status);
+        assert_eq!(status.freshness_json().0, 1_018);
+        status.rpc_failed();
+        assert_current(&status);
+        // Another status on the same thread does not see this one's rendering.
+        let other = Status::new(signer, 1, Address::ZERO, 2, cursor(9));
+        assert_current(&other);
+        assert_current(&status);
     }
 }

@@ -86,12 +86,13 @@ async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> ey
     assert_eq!(owned.names.answer.primary.as_deref(), Some("alice"));
 
     // The signature is made once per record change, not once per request.
-    let signatures = |text: &str| -> u64 {
+    let metric = |text: &str, name: &str| -> u64 {
         text.lines()
-            .find_map(|l| l.strip_prefix("registry_answer_signatures "))
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
             .and_then(|v| v.parse().ok())
             .unwrap_or(0)
     };
+    let signatures = |text: &str| metric(text, "registry_answer_signatures");
     let metrics = reqwest::get(format!("{}/metrics", node.url))
         .await?
         .text()
@@ -202,6 +203,42 @@ async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> ey
             .unwrap()
             .contains("position 4")
     );
+
+    // Answers are kept rendered, and a commit drops exactly the ones it changed: a new primary
+    // name turns alice's primary flag off at the next lookup, single or batch.
+    let metrics = reqwest::get(format!("{}/metrics", node.url))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        metric(&metrics, "registry_answer_cache_entries") >= 1,
+        "{metrics}"
+    );
+    let block = bed.register("alicetwo", session(0xac).key(), true).await?;
+    provider
+        .raw_request::<_, String>("evm_mine".into(), ())
+        .await?;
+    node.wait_indexed(block, Duration::from_secs(5)).await;
+    let (status, body) = node.get("/v1/names/alice").await;
+    assert_eq!(status, 200, "{body}");
+    let answer: NameResponse = serde_json::from_value(body)?;
+    answer
+        .name
+        .verify(deployment.chain_id, contracts.name_registry)?;
+    assert!(
+        !answer.name.answer.primary,
+        "a cached answer outlived a primary-name change"
+    );
+    assert_eq!(answer.name.attestation.block, block);
+    let request = serde_json::json!({ "names": ["alicetwo", "alice"] }).to_string();
+    let (_, body) = node.post("/v1/names/batch", request).await;
+    let batch: BatchResponse = serde_json::from_value(body)?;
+    let primaries: Vec<bool> = batch
+        .results
+        .iter()
+        .map(|item| item.name.as_ref().is_some_and(|n| n.answer.primary))
+        .collect();
+    assert_eq!(primaries, [true, false]);
 
     let (status, body) = node.get("/health").await;
     assert_eq!(status, 200, "{body}");

@@ -77,6 +77,7 @@ impl Args {
             config.rpc_timeout,
             config.enable_dump,
             mailbox.clone(),
+            config.answer_cache_bytes,
         )));
 
         let listener = tokio::net::TcpListener::bind(config.listen)

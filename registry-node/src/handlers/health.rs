@@ -64,6 +64,16 @@ pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
             app.signatures_made(),
         ),
         (
+            "registry_answer_cache_entries",
+            "Name answers held rendered in memory.",
+            app.answers.len() as u64,
+        ),
+        (
+            "registry_answer_cache_bytes",
+            "Memory the rendered name answers take, bytes.",
+            app.answers.weight(),
+        ),
+        (
             "registry_mailbox_messages",
             "Messages held in mailboxes.",
             mailbox.messages,

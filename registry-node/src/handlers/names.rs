@@ -1,42 +1,43 @@
 //! Names: lookup, batch lookup, reverse lookup, names by owner, availability.
 
 use crate::app::AppState;
+use crate::cache::RenderedName;
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::parse_address;
 use alloy::primitives::U256;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sesh_core::api::{
-    AvailabilityResponse, BatchItem, BatchRequest, BatchResponse, MAX_BATCH, NameResponse,
-    NameState, OwnerNamesResponse, ReverseResponse,
+    AvailabilityResponse, BatchRequest, MAX_BATCH, NameState, OwnerNamesResponse, ReverseResponse,
 };
 use sesh_core::bindings::NameRegistry;
 use sesh_core::{Name, SessionId};
 
-/// `GET /v1/names/{name}`.
-pub async fn lookup(
-    State(app): State<AppState>,
-    Path(name): Path<String>,
-) -> ApiResult<Json<NameResponse>> {
+// Lookups answer with JSON assembled from pieces rendered once (a name's signed answer, the
+// freshness): byte for byte what serde writes for `NameResponse` and `BatchResponse`, which
+// the tests below check.
+
+/// `GET /v1/names/{name}`: a `NameResponse`.
+pub async fn lookup(State(app): State<AppState>, Path(name): Path<String>) -> ApiResult<Response> {
     let name = Name::parse(&name)?;
-    let signed = app
-        .name(&name)?
+    let rendered = app
+        .name_rendered(&name)?
         .ok_or_else(|| ApiError::NotFound(format!("name {name} is not registered")))?;
-    let freshness = app.status.freshness();
-    Ok(Json(NameResponse {
-        state: signed.answer.state_at(freshness.head.answer.timestamp),
-        name: signed,
-        freshness,
-    }))
+    let (timestamp, freshness) = app.status.freshness_json();
+    Ok(json_response(name_response(
+        &rendered, timestamp, &freshness,
+    )))
 }
 
-/// `POST /v1/names/batch`.
+/// `POST /v1/names/batch`: a `BatchResponse`.
 pub async fn batch(
     State(app): State<AppState>,
     body: Result<Json<BatchRequest>, JsonRejection>,
-) -> ApiResult<Json<BatchResponse>> {
+) -> ApiResult<Response> {
     let Json(request) = body?;
     if request.names.len() > MAX_BATCH {
         return Err(ApiError::BadRequest(format!(
@@ -44,35 +45,82 @@ pub async fn batch(
             request.names.len()
         )));
     }
-    let freshness = app.status.freshness();
-    let now = freshness.head.answer.timestamp;
-    let mut results = Vec::with_capacity(request.names.len());
-    for query in request.names {
-        let item = match Name::parse(&query) {
-            Err(error) => BatchItem {
-                query,
-                name: None,
-                state: None,
-                error: Some(error.to_string()),
-            },
-            Ok(name) => match app.name(&name)? {
-                Some(signed) => BatchItem {
-                    query,
-                    state: Some(signed.answer.state_at(now)),
-                    name: Some(signed),
-                    error: None,
-                },
-                None => BatchItem {
-                    error: Some(format!("name {name} is not registered")),
-                    query,
-                    name: None,
-                    state: None,
-                },
-            },
-        };
-        results.push(item);
+    let mut answers = Vec::with_capacity(request.names.len());
+    for query in &request.names {
+        answers.push(match Name::parse(query) {
+            Err(error) => Err(error.to_string()),
+            Ok(name) => app
+                .name_rendered(&name)?
+                .ok_or_else(|| format!("name {name} is not registered")),
+        });
     }
-    Ok(Json(BatchResponse { results, freshness }))
+    let (timestamp, freshness) = app.status.freshness_json();
+    let items = request.names.iter().zip(&answers);
+    Ok(json_response(batch_response(items, timestamp, &freshness)))
+}
+
+fn json_response(body: Vec<u8>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// `{"name":…,"state":…,"freshness":…}`.
+fn name_response(rendered: &RenderedName, timestamp: u64, freshness: &[u8]) -> Vec<u8> {
+    let state = rendered.state_at(timestamp).json();
+    let mut body = Vec::with_capacity(rendered.json.len() + freshness.len() + 48);
+    body.extend_from_slice(b"{\"name\":");
+    body.extend_from_slice(&rendered.json);
+    body.extend_from_slice(b",\"state\":");
+    body.extend_from_slice(state.as_bytes());
+    body.extend_from_slice(b",\"freshness\":");
+    body.extend_from_slice(freshness);
+    body.push(b'}');
+    body
+}
+
+/// `{"results":[{"query":…,"name":…,"state":…,"error":…},…],"freshness":…}`.
+fn batch_response<'a>(
+    items: impl ExactSizeIterator<Item = (&'a String, &'a Result<RenderedName, String>)>,
+    timestamp: u64,
+    freshness: &[u8],
+) -> Vec<u8> {
+    let mut body = Vec::with_capacity(items.len() * 800 + freshness.len() + 32);
+    body.extend_from_slice(b"{\"results\":[");
+    for (index, (query, answer)) in items.enumerate() {
+        if index > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(b"{\"query\":");
+        write_json_string(&mut body, query);
+        match answer {
+            Ok(rendered) => {
+                body.extend_from_slice(b",\"name\":");
+                body.extend_from_slice(&rendered.json);
+                body.extend_from_slice(b",\"state\":");
+                body.extend_from_slice(rendered.state_at(timestamp).json().as_bytes());
+                body.extend_from_slice(b",\"error\":null}");
+            }
+            Err(error) => {
+                body.extend_from_slice(b",\"name\":null,\"state\":null,\"error\":");
+                write_json_string(&mut body, error);
+                body.push(b'}');
+            }
+        }
+    }
+    body.extend_from_slice(b"],\"freshness\":");
+    body.extend_from_slice(freshness);
+    body.push(b'}');
+    body
+}
+
+fn write_json_string(body: &mut Vec<u8>, text: &str) {
+    serde_json::to_writer(body, text).expect("writing to a Vec cannot fail");
 }
 
 /// `GET /v1/reverse/{session_id}`.
@@ -167,4 +215,135 @@ pub async fn availability(
         total: price.rent.saturating_add(price.premium),
         quoted_at_block: block,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::primitives::{Address, B256};
+    use sesh_core::api::{
+        BatchItem, BatchResponse, Freshness, HeadAnswer, NameAnswer, NameResponse, Signed,
+    };
+    use sesh_core::attestation::{Kind, NodeSigner};
+
+    fn signed_name(label: &str, valid: bool) -> Signed<NameAnswer> {
+        let signer = NodeSigner::from_seed([3; 32]);
+        let answer = NameAnswer {
+            name: label.into(),
+            token_id: Name::parse(label).unwrap().token_id(),
+            owner: Address::repeat_byte(0xab),
+            expiry: 2_000,
+            session_id: SessionId::from_key(B256::repeat_byte(0x05)),
+            evm_address: Some(Address::repeat_byte(0x11)),
+            primary: true,
+            valid,
+        };
+        Signed {
+            attestation: signer.attest(Kind::Name, 31337, Address::repeat_byte(3), 9, &answer),
+            answer,
+        }
+    }
+
+    fn freshness(timestamp: u64) -> Freshness {
+        let signer = NodeSigner::from_seed([3; 32]);
+        let head = HeadAnswer {
+            block: 12,
+            block_hash: B256::repeat_byte(0x77),
+            timestamp,
+        };
+        Freshness {
+            head: Signed {
+                attestation: signer.attest(Kind::Head, 31337, Address::repeat_byte(3), 12, &head),
+                answer: head,
+            },
+            chain_head: 14,
+            lag_blocks: 2,
+            stale: false,
+        }
+    }
+
+    #[test]
+    fn a_lookup_body_is_what_serde_writes() {
+        for (valid, timestamp) in [(true, 1_999), (true, 2_000), (false, 5), (true, 1 << 40)] {
+            let signed = signed_name("alice", valid);
+            let freshness = freshness(timestamp);
+            let expected = serde_json::to_vec(&NameResponse {
+                state: signed.answer.state_at(timestamp),
+                name: signed.clone(),
+                freshness: freshness.clone(),
+            })
+            .unwrap();
+            let body = name_response(
+                &RenderedName::new(&signed),
+                timestamp,
+                &serde_json::to_vec(&freshness).unwrap(),
+            );
+            assert_eq!(
+                String::from_utf8(body).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_batch_body_is_what_serde_writes() {
+        let timestamp = 1_500;
+        let freshness = freshness(timestamp);
+        let alice = signed_name("alice", true);
+        let queries: Vec<String> = vec![
+            "Alice".into(),
+            "bad \"name\"\n\u{1}é".into(),
+            "nobody".into(),
+        ];
+        let answers: Vec<Result<RenderedName, String>> = vec![
+            Ok(RenderedName::new(&alice)),
+            Err("the name has \"quotes\" and a \\ backslash".into()),
+            Err("name nobody is not registered".into()),
+        ];
+        let expected = serde_json::to_vec(&BatchResponse {
+            results: vec![
+                BatchItem {
+                    query: queries[0].clone(),
+                    state: Some(alice.answer.state_at(timestamp)),
+                    name: Some(alice.clone()),
+                    error: None,
+                },
+                BatchItem {
+                    query: queries[1].clone(),
+                    name: None,
+                    state: None,
+                    error: Some(answers[1].clone().unwrap_err()),
+                },
+                BatchItem {
+                    query: queries[2].clone(),
+                    name: None,
+                    state: None,
+                    error: Some(answers[2].clone().unwrap_err()),
+                },
+            ],
+            freshness: freshness.clone(),
+        })
+        .unwrap();
+        let body = batch_response(
+            queries.iter().zip(&answers),
+            timestamp,
+            &serde_json::to_vec(&freshness).unwrap(),
+        );
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+
+        let empty = serde_json::to_vec(&BatchResponse {
+            results: vec![],
+            freshness: freshness.clone(),
+        })
+        .unwrap();
+        let body = batch_response(
+            std::iter::empty::<(&String, &Result<RenderedName, String>)>(),
+            timestamp,
+            &serde_json::to_vec(&freshness).unwrap(),
+        );
+        assert_eq!(body, empty);
+    }
 }

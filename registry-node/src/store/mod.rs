@@ -13,8 +13,10 @@ pub mod tables;
 use alloy::primitives::{Address, B256};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use sesh_core::deployment::Contracts;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use tables::{
     BLOCKS, IndexTable, META, META_CHAIN, META_CONTRACTS, META_CURSOR, META_SCHEMA, SCHEMA_VERSION,
     UNDO,
@@ -106,10 +108,49 @@ impl Cursor {
     }
 }
 
+/// What a committed change may have changed in a name answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NamesChanged {
+    /// These names (labels): their entry changed, or their owner's primary name did.
+    Some(BTreeSet<String>),
+    /// Any name (a reorg rewind or a reset).
+    All,
+}
+
+/// A function told of every committed change to names.
+pub type NamesWatcher = Box<dyn Fn(&NamesChanged) + Send + Sync>;
+
+/// Tells watchers (the node's answer cache) what each commit changed. The generation moves
+/// before the watchers run, so a reader that samples it before reading the index and again
+/// after caching what it read knows whether a commit may have slipped in between.
+#[derive(Default)]
+struct NamesFeed {
+    generation: AtomicU64,
+    watchers: RwLock<Vec<NamesWatcher>>,
+}
+
+impl NamesFeed {
+    fn publish(&self, changed: &NamesChanged) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        for watcher in self.watchers.read().expect("watchers lock").iter() {
+            watcher(changed);
+        }
+    }
+}
+
+impl std::fmt::Debug for NamesFeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NamesFeed")
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The redb index.
 #[derive(Debug)]
 pub struct Store {
     db: Database,
+    names_feed: Arc<NamesFeed>,
 }
 
 impl Store {
@@ -122,7 +163,10 @@ impl Store {
         deploy_block: u64,
     ) -> StoreResult<Self> {
         let db = Database::create(path)?;
-        let store = Self { db };
+        let store = Self {
+            db,
+            names_feed: Arc::default(),
+        };
         let expected = serde_json::to_vec(contracts).expect("contracts serialize");
         let txn = store.db.begin_write()?;
         {
@@ -246,6 +290,21 @@ impl Store {
         Ok(out)
     }
 
+    /// Calls `watcher` after every commit that changed a name answer (from the committing
+    /// thread: keep it short).
+    pub fn watch_names(&self, watcher: impl Fn(&NamesChanged) + Send + Sync + 'static) {
+        self.names_feed
+            .watchers
+            .write()
+            .expect("watchers lock")
+            .push(Box::new(watcher));
+    }
+
+    /// How many commits have changed name answers so far (see [`Store::watch_names`]).
+    pub fn names_generation(&self) -> u64 {
+        self.names_feed.generation.load(Ordering::SeqCst)
+    }
+
     /// Starts a batch; nothing is visible until [`Batch::commit`].
     pub fn batch(&self) -> StoreResult<Batch> {
         Ok(Batch {
@@ -253,6 +312,8 @@ impl Store {
             block: 0,
             seq: 0,
             touched: HashSet::new(),
+            names_changed: BTreeSet::new(),
+            names_feed: self.names_feed.clone(),
         })
     }
 
@@ -290,6 +351,7 @@ impl Store {
             meta.insert(META_CURSOR, to.encode().as_slice())?;
         }
         txn.commit()?;
+        self.names_feed.publish(&NamesChanged::All);
         Ok(undone)
     }
 
@@ -312,6 +374,7 @@ impl Store {
                 .insert(META_CURSOR, cursor.encode().as_slice())?;
         }
         txn.commit()?;
+        self.names_feed.publish(&NamesChanged::All);
         Ok(())
     }
 
@@ -353,6 +416,8 @@ pub struct Batch {
     block: u64,
     seq: u32,
     touched: HashSet<(IndexTable, Vec<u8>)>,
+    names_changed: BTreeSet<String>,
+    names_feed: Arc<NamesFeed>,
 }
 
 impl std::fmt::Debug for Batch {
@@ -415,8 +480,40 @@ impl Batch {
         Ok(())
     }
 
+    /// Notes which name answers a write to `table` at `key` changes: a name entry changes its
+    /// own; a primary-name change changes the old primary's and the new one's (`new`). Names
+    /// are noted by label, what lookups ask by; an entry without a label is not served.
+    fn note_names_changed(
+        &mut self,
+        table: IndexTable,
+        key: &[u8],
+        new: Option<&[u8]>,
+    ) -> StoreResult<()> {
+        match table {
+            IndexTable::Names => {
+                let old = self.get(table, key)?;
+                for value in [new, old.as_deref()].into_iter().flatten() {
+                    self.names_changed.extend(label_of(value));
+                }
+            }
+            IndexTable::Primary => {
+                let old = self.get(table, key)?;
+                for value in [new, old.as_deref()].into_iter().flatten() {
+                    if let Some(token) = value.get(..32)
+                        && let Some(entry) = self.get(IndexTable::Names, token)?
+                    {
+                        self.names_changed.extend(label_of(&entry));
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// Writes a value (and its undo entry).
     pub fn put(&mut self, table: IndexTable, key: &[u8], value: &[u8]) -> StoreResult<()> {
+        self.note_names_changed(table, key, Some(value))?;
         self.remember(table, key)?;
         self.txn.open_table(table.def())?.insert(key, value)?;
         if table == IndexTable::Names {
@@ -430,6 +527,7 @@ impl Batch {
         if self.get(table, key)?.is_none() {
             return Ok(());
         }
+        self.note_names_changed(table, key, None)?;
         self.remember(table, key)?;
         self.txn.open_table(table.def())?.remove(key)?;
         Ok(())
@@ -471,8 +569,20 @@ impl Batch {
             .open_table(META)?
             .insert(META_CURSOR, cursor.encode().as_slice())?;
         self.txn.commit()?;
+        if !self.names_changed.is_empty() {
+            self.names_feed
+                .publish(&NamesChanged::Some(self.names_changed));
+        }
         Ok(())
     }
+}
+
+/// The label of a stored name entry (`None` without one, or for a value that is not an entry).
+fn label_of(entry: &[u8]) -> Option<String> {
+    serde_json::from_slice::<crate::model::NameEntry>(entry)
+        .ok()
+        .map(|entry| entry.label)
+        .filter(|label| !label.is_empty())
 }
 
 fn encode_undo(table: IndexTable, key: &[u8], old: Option<&[u8]>) -> Vec<u8> {
