@@ -72,14 +72,15 @@ fmt: install
     cargo fmt --all
     cd {{contracts}} && {{forge}} fmt
 
-# Benchmarks (not tests; not in CI): lookups vs eth_call and a bare server, indexing, gas, mailboxes, CLI; writes docs/benchmarks.md. `just bench quick`: small sizes, report in target/bench/.
+# Benchmarks (not tests; not in CI): lookups vs eth_call and a bare server, indexing, gas, mailboxes, CLI; writes docs/benchmarks.md. `just bench quick`: small sizes, report in target/bench/; `just bench lookups`: only the lookup runs.
 bench mode="full": install
     #!/usr/bin/env bash
     set -euo pipefail
     case "{{mode}}" in
         full) args=() ;;
         quick) args=(--quick) ;;
-        *) echo "usage: just bench [full|quick]" >&2; exit 2 ;;
+        lookups) args=(--lookups-only) ;;
+        *) echo "usage: just bench [full|quick|lookups]" >&2; exit 2 ;;
     esac
     cd {{justfile_directory()}}
     cargo build --release -p sesh-bench -p sesh-registry-node -p sesh-cli

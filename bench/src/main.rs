@@ -43,6 +43,10 @@ enum Command {
         /// Names registered one per transaction for the second indexing run (0 skips it).
         #[arg(long)]
         single_names: Option<u64>,
+        /// Only the lookup chain, its indexing and the lookup runs (for work on the node's
+        /// read path); the report goes to target/bench/ unless --out is given.
+        #[arg(long)]
+        lookups_only: bool,
     },
     /// Write the report again from a run's raw figures (after a change to the report's text).
     Report {
@@ -83,7 +87,7 @@ fn rewrite_report(results: &std::path::Path, out: &std::path::Path) -> ExitCode 
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (quick, out, root, concurrency, threads, names, per_tx, single_names) =
+    let (quick, out, root, concurrency, threads, names, per_tx, single_names, lookups_only) =
         match Cli::parse().command {
             Command::Report { results, out } => return rewrite_report(&results, &out),
             Command::Run {
@@ -95,6 +99,7 @@ async fn main() -> ExitCode {
                 names,
                 per_tx,
                 single_names,
+                lookups_only,
             } => (
                 quick,
                 out,
@@ -104,6 +109,7 @@ async fn main() -> ExitCode {
                 names,
                 per_tx,
                 single_names,
+                lookups_only,
             ),
         };
     let root = match std::fs::canonicalize(&root) {
@@ -117,6 +123,10 @@ async fn main() -> ExitCode {
         }
     };
     let mut options = Options::new(quick, root);
+    if lookups_only {
+        options.lookups_only = true;
+        options.out = options.root.join("target/bench/benchmarks-lookups.md");
+    }
     if let Some(out) = out {
         options.out = out;
     }

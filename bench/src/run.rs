@@ -28,6 +28,8 @@ pub struct Options {
     pub sweep: Vec<usize>,
     /// Measuring window of the sweep runs, ms.
     pub sweep_duration_ms: u64,
+    /// Only the lookup chain, its indexing and the lookup runs.
+    pub lookups_only: bool,
 }
 
 impl Options {
@@ -72,6 +74,7 @@ impl Options {
                 vec![1, 4, 16, 256]
             },
             sweep_duration_ms: if quick { 2_000 } else { 5_000 },
+            lookups_only: false,
             sizes,
             root,
             out,
@@ -239,6 +242,9 @@ async fn lookup_network(options: &Options, paths: &Paths, results: &mut Results)
         )
         .await;
     }
+    if options.lookups_only {
+        return;
+    }
     let Some(others) = phase(
         results,
         "start registry nodes 2 and 3",
@@ -294,14 +300,18 @@ pub async fn run(options: Options) -> eyre::Result<bool> {
     let paths = Paths::new(options.root.clone())?;
     let mut results = header(&options, &paths)?;
     let meter = CpuMeter::start();
-    results.gas = phase(
-        &mut results,
-        "gas: whole transactions on anvil",
-        gas::run(&paths),
-    )
-    .await;
+    if !options.lookups_only {
+        results.gas = phase(
+            &mut results,
+            "gas: whole transactions on anvil",
+            gas::run(&paths),
+        )
+        .await;
+    }
     lookup_network(&options, &paths, &mut results).await;
-    single_indexing(&options, &paths, &mut results).await;
+    if !options.lookups_only {
+        single_indexing(&options, &paths, &mut results).await;
+    }
     results.load_after = load_average();
     results.others_cpu_percent = meter.others_percent();
     results.total_seconds = started.elapsed().as_secs_f64();
@@ -309,7 +319,9 @@ pub async fn run(options: Options) -> eyre::Result<bool> {
     let json = paths.scratch.parent().map_or_else(
         || paths.scratch.join("results.json"),
         |bench| {
-            bench.join(if options.sizes.quick {
+            bench.join(if options.lookups_only {
+                "results-lookups.json"
+            } else if options.sizes.quick {
                 "results-quick.json"
             } else {
                 "results.json"

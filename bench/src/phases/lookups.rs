@@ -1,6 +1,6 @@
 //! Lookups: one registry node holding every name, under concurrent HTTP load from `sesh-load`,
 //! against `eth_call` of `NameRegistry.resolve` on the same anvil and against the bare axum
-//! server; then batches of 100 names against JSON-RPC batches of 100 `eth_call`s; then the
+//! server, in alternating rounds; then batches of 100 names against JSON-RPC batches of 100 `eth_call`s; then the
 //! node alone at several concurrencies.
 
 use crate::load::LoadReport;
@@ -19,6 +19,10 @@ use std::time::Duration;
 
 /// Names per batch request.
 pub const BATCH: u64 = 100;
+
+/// Alternating rounds of the three single-name workloads (bare, node, eth_call); the median
+/// round of each is reported, so one slow moment of a shared machine does not decide a ratio.
+pub const ROUNDS: usize = 3;
 
 /// Everything the lookup phase measured.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -45,6 +49,15 @@ pub struct Lookups {
     pub sweep: Vec<SweepPoint>,
     /// The node's `VmHWM` after the lookups, bytes.
     pub node_peak_rss_bytes: u64,
+    /// Requests per second of every round (bare, node, eth_call), in the order run.
+    #[serde(default)]
+    pub rounds: Vec<[f64; 3]>,
+}
+
+/// The report whose throughput is the median of `reports` (which must not be empty).
+fn median(mut reports: Vec<LoadReport>) -> LoadReport {
+    reports.sort_by(|a, b| a.requests_per_s.total_cmp(&b.requests_per_s));
+    reports.swap_remove(reports.len() / 2)
 }
 
 /// The node and the bare server at one concurrency.
@@ -174,25 +187,37 @@ pub async fn run(
         addr: bare_listen,
         pid: bare_process.pid(),
     };
-    let bare_report = load(paths, bare_addr, shape, &args(&[&kind("bare"), &names_arg])).await?;
-    require_clean(&bare_report)?;
-
-    let node_report = load(
-        paths,
-        node_addr,
-        shape,
-        &args(&[&kind("node-names"), &names_arg]),
-    )
-    .await?;
-    require_clean(&node_report)?;
-    let eth_report = load(
-        paths,
-        rpc_addr,
-        shape,
-        &args(&[&kind("eth-call"), &names_arg, &registry_arg]),
-    )
-    .await?;
-    require_clean(&eth_report)?;
+    let (mut bares, mut nodes, mut eth_calls) = (Vec::new(), Vec::new(), Vec::new());
+    let mut rounds = Vec::new();
+    for _ in 0..ROUNDS {
+        let bare = load(paths, bare_addr, shape, &args(&[&kind("bare"), &names_arg])).await?;
+        require_clean(&bare)?;
+        let node_report = load(
+            paths,
+            node_addr,
+            shape,
+            &args(&[&kind("node-names"), &names_arg]),
+        )
+        .await?;
+        require_clean(&node_report)?;
+        let eth = load(
+            paths,
+            rpc_addr,
+            shape,
+            &args(&[&kind("eth-call"), &names_arg, &registry_arg]),
+        )
+        .await?;
+        require_clean(&eth)?;
+        rounds.push([
+            bare.requests_per_s,
+            node_report.requests_per_s,
+            eth.requests_per_s,
+        ]);
+        bares.push(bare);
+        nodes.push(node_report);
+        eth_calls.push(eth);
+    }
+    let (bare_report, node_report, eth_report) = (median(bares), median(nodes), median(eth_calls));
     let per = ["--per".to_string(), BATCH.to_string()];
     let node_batch = load(
         paths,
@@ -244,5 +269,6 @@ pub async fn run(
         eth_call_batch: eth_batch,
         sweep: sweep_reports,
         node_peak_rss_bytes: node.peak_rss().unwrap_or(0),
+        rounds,
     })
 }
