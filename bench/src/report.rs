@@ -568,8 +568,8 @@ fn section_method(out: &mut String) {
          240,000 names), and a lookup is a map read and a copy. A commit that changes a name \
          drops its cached answer; the node signs again only when a record changes.\n\
          - **The ceiling.** The bare server is axum with one handler returning a constant body of \
-         the node's answer size, built with the node's allocator (mimalloc), so the two differ \
-         only in the work the node does per request. Half of each request's CPU is the kernel's \
+         the node's answer size, on the same HTTP stack and allocator, so the two differ only in \
+         the work the node does per request. Half of each request's CPU is the kernel's \
          TCP work, the same for both. A target set against `eth_call` can only be met where the \
          bare server itself clears it: the bare server's own multiple of `eth_call` is in the \
          targets table.\n\

@@ -5,10 +5,6 @@ use clap::Parser;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-// The registry node's allocator, so the ceiling differs from the node only in the work done.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Serves `GET /v1/names/{name}` with a constant body.
 #[derive(Debug, Parser)]
 #[command(name = "sesh-bare-server", version, about)]
