@@ -216,24 +216,9 @@ mod tests {
     use super::*;
     use crate::model::NameEntry;
     use crate::store::tables::IndexTable;
-    use crate::store::{Cursor, keys};
+    use crate::store::{keys, testing};
     use alloy::primitives::{Address, B256, U256};
     use sesh_core::attestation::NodeSigner;
-    use sesh_core::deployment::Contracts;
-
-    fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let contracts = Contracts {
-            sesh: Address::repeat_byte(1),
-            rewards_pool: Address::repeat_byte(2),
-            name_registry: Address::repeat_byte(3),
-            name_market: Address::repeat_byte(4),
-            premium: Address::repeat_byte(5),
-            node_staking: Address::repeat_byte(6),
-        };
-        let store = Store::open(&dir.path().join("index.redb"), 31337, &contracts, 1).unwrap();
-        (dir, store)
-    }
 
     fn signed(expiry: u64) -> Signed<NameAnswer> {
         let signer = NodeSigner::from_seed([7; 32]);
@@ -263,13 +248,7 @@ mod tests {
         for (table, key, value) in writes {
             batch.put(*table, key, value).unwrap();
         }
-        batch
-            .commit(Cursor {
-                number: 10,
-                hash: B256::repeat_byte(1),
-                timestamp: 100,
-            })
-            .unwrap();
+        batch.commit(testing::cursor(10)).unwrap();
     }
 
     /// The names-table write of `label`'s entry, at expiry `expiry`.
@@ -308,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_commit_drops_the_names_it_changed_and_no_others() {
-        let (_dir, store) = store();
+        let (_dir, store) = testing::store();
         commit(&store, &[entry("a", 9), entry("b", 9), entry("c", 9)]);
         let answers = NameAnswers::new(1 << 20, &store);
         cache_all(&answers, &store, &["a", "b", "c"]);
@@ -331,7 +310,7 @@ mod tests {
 
     #[test]
     fn an_answer_read_before_a_commit_is_not_kept() {
-        let (_dir, store) = store();
+        let (_dir, store) = testing::store();
         let answers = NameAnswers::new(1 << 20, &store);
         let read_at = store.names_generation();
         // A commit lands between the read and the insert: its invalidation already ran.
@@ -350,22 +329,16 @@ mod tests {
 
     #[test]
     fn a_rewind_drops_everything() {
-        let (_dir, store) = store();
+        let (_dir, store) = testing::store();
         let answers = NameAnswers::new(1 << 20, &store);
         cache_all(&answers, &store, &["a"]);
-        store
-            .rewind(Cursor {
-                number: 0,
-                hash: B256::ZERO,
-                timestamp: 0,
-            })
-            .unwrap();
+        store.rewind(testing::cursor(0)).unwrap();
         assert!(answers.is_empty());
     }
 
     #[test]
     fn caches_stay_within_their_bytes_and_zero_disables_them() {
-        let (_dir, store) = store();
+        let (_dir, store) = testing::store();
         let budget = 64 * 1024;
         let answers = NameAnswers::new(budget, &store);
         for index in 0..1_000u64 {

@@ -75,22 +75,7 @@ pub enum MailboxError {
     },
 }
 
-macro_rules! from_redb {
-    ($($ty:ty),*) => {$(
-        impl From<$ty> for MailboxError {
-            fn from(error: $ty) -> Self {
-                Self::Db(error.into())
-            }
-        }
-    )*};
-}
-from_redb!(
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError
-);
+crate::error::from_redb_errors!(MailboxError);
 
 /// The wall clock in ms since the Unix epoch (mailbox times are wall-clock, not chain, times).
 pub fn now_ms() -> u64 {

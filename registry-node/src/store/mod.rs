@@ -9,6 +9,8 @@
 
 pub mod ons;
 pub mod tables;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use alloy::primitives::{Address, B256};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
@@ -56,22 +58,7 @@ pub enum StoreError {
     },
 }
 
-macro_rules! from_redb {
-    ($($ty:ty),*) => {$(
-        impl From<$ty> for StoreError {
-            fn from(error: $ty) -> Self {
-                Self::Db(error.into())
-            }
-        }
-    )*};
-}
-from_redb!(
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError
-);
+crate::error::from_redb_errors!(StoreError);
 
 /// A `Result` of the store.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -673,26 +660,8 @@ pub mod keys {
 
 #[cfg(test)]
 mod tests {
+    use super::testing::{contracts, cursor};
     use super::*;
-
-    fn contracts() -> Contracts {
-        Contracts {
-            sesh: Address::repeat_byte(1),
-            rewards_pool: Address::repeat_byte(2),
-            name_registry: Address::repeat_byte(3),
-            name_market: Address::repeat_byte(4),
-            premium: Address::repeat_byte(5),
-            node_staking: Address::repeat_byte(6),
-        }
-    }
-
-    fn cursor(number: u64) -> Cursor {
-        Cursor {
-            number,
-            hash: B256::with_last_byte(number as u8),
-            timestamp: number * 10,
-        }
-    }
 
     fn write(store: &Store, block: u64, key: &[u8], value: Option<&[u8]>) {
         let mut batch = store.batch().unwrap();

@@ -34,30 +34,12 @@ pub(super) fn name_written(batch: &mut Batch, token_key: &[u8], value: &[u8]) ->
 mod tests {
     use super::super::keys;
     use super::*;
-    use crate::store::{Cursor, Store};
+    use crate::store::testing::{self, cursor};
     use alloy::primitives::{Address, B256, U256};
-    use sesh_core::deployment::Contracts;
-
-    fn cursor(number: u64) -> Cursor {
-        Cursor {
-            number,
-            hash: B256::with_last_byte(number as u8),
-            timestamp: number,
-        }
-    }
 
     #[test]
     fn a_labelled_name_entry_indexes_its_hash_and_a_rewind_removes_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let contracts = Contracts {
-            sesh: Address::repeat_byte(1),
-            rewards_pool: Address::repeat_byte(2),
-            name_registry: Address::repeat_byte(3),
-            name_market: Address::repeat_byte(4),
-            premium: Address::repeat_byte(5),
-            node_staking: Address::repeat_byte(6),
-        };
-        let store = Store::open(&dir.path().join("i.redb"), 1, &contracts, 1).unwrap();
+        let (_dir, store) = testing::store();
         let token_id = U256::from(42);
         let mut entry = NameEntry {
             label: String::new(),
