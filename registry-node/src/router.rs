@@ -5,10 +5,15 @@ use crate::error::ApiError;
 use crate::handlers::{health, market, messages, names, nodes, ons, premium};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
+use tower::Service;
 use tower_http::catch_panic::CatchPanicLayer;
 
 /// The largest request body accepted (a batch of 100 names of 64 characters fits easily);
@@ -54,6 +59,99 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The route of single-name lookups, as metrics name it.
+const LOOKUP_ROUTE: &str = "/v1/names/{name}";
+
+/// The HTTP API as one service: single-name lookups, most of a node's traffic, are answered
+/// before the [`router`] (they need none of its layers: no body, one plain path segment) and
+/// counted in the same metrics; every other request goes through it.
+#[derive(Clone)]
+pub struct Api {
+    app: AppState,
+    router: Router,
+}
+
+impl Api {
+    /// The API over `state`.
+    pub fn new(state: AppState) -> Self {
+        Self {
+            router: router(state.clone()),
+            app: state,
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Response {
+        let started = Instant::now();
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            names::lookup_now(&self.app, name)
+        }));
+        let response = match answer {
+            Ok(answer) => answer.into_response(),
+            Err(_) => ApiError::Internal("the lookup panicked".into()).into_response(),
+        };
+        let elapsed = started.elapsed();
+        let status = response.status().as_u16();
+        self.app
+            .metrics
+            .observe_request(LOOKUP_ROUTE, status, elapsed);
+        tracing::debug!(
+            method = "GET",
+            route = LOOKUP_ROUTE,
+            status,
+            micros = elapsed.as_micros() as u64,
+            "request"
+        );
+        response
+    }
+}
+
+/// The name of `GET /v1/names/NAME` when NAME needs no decoding (no `%`), else `None`.
+fn plain_lookup(request: &Request) -> Option<&str> {
+    if request.method() != Method::GET {
+        return None;
+    }
+    let name = request.uri().path().strip_prefix("/v1/names/")?;
+    (!name.is_empty() && !name.contains(['/', '%'])).then_some(name)
+}
+
+/// [`Api`]'s future: a lookup already answered, or the router's.
+pub enum ApiFuture {
+    /// Answered before the router.
+    Ready(Option<Response>),
+    /// The router's answer.
+    Router(Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>),
+}
+
+impl Future for ApiFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Self::Ready(response) => Poll::Ready(Ok(response
+                .take()
+                .expect("an answered future is polled once"))),
+            Self::Router(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl Service<Request> for Api {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = ApiFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> ApiFuture {
+        match plain_lookup(&request) {
+            Some(name) => ApiFuture::Ready(Some(self.lookup(name))),
+            None => ApiFuture::Router(Box::pin(self.router.call(request))),
+        }
+    }
+}
+
 async fn not_found() -> ApiError {
     ApiError::NotFound("no such route; see docs/api.md".into())
 }
@@ -70,4 +168,42 @@ async fn observe(State(app): State<AppState>, request: Request, next: Next) -> R
     app.metrics.observe_request(route, status, elapsed);
     tracing::debug!(%method, route, status, micros = elapsed.as_micros() as u64, "request");
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(method: Method, path: &str) -> Request {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    }
+
+    #[test]
+    fn only_plain_single_name_lookups_skip_the_router() {
+        let plain = |method, path| plain_lookup(&request(method, path)).map(str::to_string);
+        assert_eq!(
+            plain(Method::GET, "/v1/names/alice").as_deref(),
+            Some("alice")
+        );
+        assert_eq!(
+            plain(Method::GET, "/v1/names/Alice?x=1").as_deref(),
+            Some("Alice")
+        );
+        // Names that break the rules still skip it: the lookup refuses them itself.
+        assert_eq!(plain(Method::GET, "/v1/names/-ab").as_deref(), Some("-ab"));
+        for (method, path) in [
+            (Method::GET, "/v1/names/al%20ice"),
+            (Method::GET, "/v1/names/alice/offers"),
+            (Method::GET, "/v1/names/"),
+            (Method::GET, "/v1/reverse/alice"),
+            (Method::POST, "/v1/names/batch"),
+            (Method::HEAD, "/v1/names/alice"),
+        ] {
+            assert_eq!(plain(method.clone(), path), None, "{method} {path}");
+        }
+    }
 }

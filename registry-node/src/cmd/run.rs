@@ -116,8 +116,10 @@ impl Args {
             config.mailbox_prune_interval,
             cancel.clone(),
         ));
-        let server = axum::serve(listener, router::router(app))
-            .with_graceful_shutdown(cancel.clone().cancelled_owned());
+        let api =
+            axum::ServiceExt::<axum::extract::Request>::into_make_service(router::Api::new(app));
+        let server =
+            axum::serve(listener, api).with_graceful_shutdown(cancel.clone().cancelled_owned());
         let served = server.await;
         cancel.cancel();
         indexer.await.wrap_err("the indexer task panicked")?;

@@ -1,6 +1,6 @@
 //! Names: lookup, batch lookup, reverse lookup, names by owner, availability.
 
-use crate::app::AppState;
+use crate::app::{App, AppState};
 use crate::cache::RenderedName;
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::parse_address;
@@ -21,9 +21,15 @@ use sesh_core::{Name, SessionId};
 // freshness): byte for byte what serde writes for `NameResponse` and `BatchResponse`, which
 // the tests below check.
 
-/// `GET /v1/names/{name}`: a `NameResponse`.
+/// `GET /v1/names/{name}`: a `NameResponse`. (Most lookups are answered by
+/// [`crate::router::Api`] before the router; both call [`lookup_now`].)
 pub async fn lookup(State(app): State<AppState>, Path(name): Path<String>) -> ApiResult<Response> {
-    let name = Name::parse(&name)?;
+    lookup_now(&app, &name)
+}
+
+/// The answer to `GET /v1/names/{name}` for the path segment `name` (percent-decoded).
+pub fn lookup_now(app: &App, name: &str) -> ApiResult<Response> {
+    let name = Name::parse(name)?;
     let rendered = app
         .name_rendered(&name)?
         .ok_or_else(|| ApiError::NotFound(format!("name {name} is not registered")))?;
