@@ -1,6 +1,6 @@
 //! Every route, in one place.
 
-use crate::app::AppState;
+use crate::app::{App, AppState};
 use crate::error::ApiError;
 use crate::handlers::{health, market, messages, names, nodes, ons, premium};
 use axum::Router;
@@ -89,18 +89,7 @@ impl Api {
             Ok(answer) => answer.into_response(),
             Err(_) => ApiError::Internal("the lookup panicked".into()).into_response(),
         };
-        let elapsed = started.elapsed();
-        let status = response.status().as_u16();
-        self.app
-            .metrics
-            .observe_request(LOOKUP_ROUTE, status, elapsed);
-        tracing::debug!(
-            method = "GET",
-            route = LOOKUP_ROUTE,
-            status,
-            micros = elapsed.as_micros() as u64,
-            "request"
-        );
+        record(&self.app, &Method::GET, LOOKUP_ROUTE, &response, started);
         response
     }
 }
@@ -163,11 +152,16 @@ async fn observe(State(app): State<AppState>, request: Request, next: Next) -> R
     let method = request.method().clone();
     let started = Instant::now();
     let response = next.run(request).await.into_response();
+    record(&app, &method, route, &response, started);
+    response
+}
+
+/// Counts and logs one answered request.
+fn record(app: &App, method: &Method, route: &str, response: &Response, started: Instant) {
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     app.metrics.observe_request(route, status, elapsed);
     tracing::debug!(%method, route, status, micros = elapsed.as_micros() as u64, "request");
-    response
 }
 
 #[cfg(test)]

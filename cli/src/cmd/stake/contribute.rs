@@ -41,11 +41,7 @@ impl ContributeArgs {
         let me = file.evm_address;
         let provider = ctx.provider().await?;
         let staking = staking(ctx, &provider)?;
-        let info = staking
-            .nodeInfo(node_id)
-            .call()
-            .await
-            .map_err(read_error("the node"))?;
+        let info = super::node_info(&staking, node_id).await?;
         if info.state != OPEN {
             bail!(
                 "node {id} is {}, so it takes no contributions; `sesh stake nodes` shows the open ones",
@@ -104,11 +100,7 @@ impl ContributeArgs {
         let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
             return Ok(());
         };
-        let now = staking
-            .nodeInfo(node_id)
-            .call()
-            .await
-            .map_err(read_error("the node"))?;
+        let now = super::node_info(&staking, node_id).await?;
         let mut data = mined.json();
         data["node_id"] = serde_json::json!(id);
         data["amount"] = serde_json::json!(sesh_fixed(self.amount));

@@ -36,11 +36,7 @@ impl ExitArgs {
         let me = file.evm_address;
         let provider = ctx.provider().await?;
         let staking = staking(ctx, &provider)?;
-        let info = staking
-            .nodeInfo(node_id)
-            .call()
-            .await
-            .map_err(read_error("the node"))?;
+        let info = super::node_info(&staking, node_id).await?;
         if info.state != ACTIVE {
             bail!(
                 "node {id} is {}; only an active node can exit",
@@ -81,11 +77,7 @@ impl ExitArgs {
         let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
             return Ok(());
         };
-        let info = staking
-            .nodeInfo(node_id)
-            .call()
-            .await
-            .map_err(read_error("the node"))?;
+        let info = super::node_info(&staking, node_id).await?;
         let unlock = crate::cmd::market::secs(info.unlockTime);
         let mut data = mined.json();
         data["node_id"] = serde_json::json!(id);

@@ -86,6 +86,18 @@ pub fn percent(bps: U256) -> String {
     }
 }
 
+/// Node `node_id`'s record on chain (`NodeStaking.nodeInfo`).
+pub async fn node_info(
+    staking: &NodeStaking::NodeStakingInstance<&DynProvider>,
+    node_id: U256,
+) -> eyre::Result<sesh_core::bindings::node_staking::INodeStaking::NodeInfo> {
+    staking
+        .nodeInfo(node_id)
+        .call()
+        .await
+        .map_err(crate::cmd::market::read_error("the node"))
+}
+
 /// The staking contract.
 pub fn staking<'p>(
     ctx: &Context<'_>,

@@ -43,11 +43,7 @@ impl WithdrawArgs {
         if position.stake.is_zero() {
             bail!("{me} has no stake in node {id}");
         }
-        let info = staking
-            .nodeInfo(node_id)
-            .call()
-            .await
-            .map_err(read_error("the node"))?;
+        let info = super::node_info(&staking, node_id).await?;
         if info.state == ACTIVE {
             bail!(
                 "node {id} is active, so its stakes are locked; `sesh stake exit {id}` unlocks them 15 days later"
