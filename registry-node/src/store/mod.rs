@@ -468,20 +468,24 @@ impl Batch {
     }
 
     /// Notes which name answers a write to `table` at `key` changes: a name entry changes its
-    /// own; a primary-name change changes the old primary's and the new one's (`new`). Names
-    /// are noted by label, what lookups ask by; an entry without a label is not served.
+    /// own (`label`, the written entry's; a label, once set, never changes, so only a write
+    /// without one looks at the entry it replaces); a primary-name change changes the old
+    /// primary's and the new one's (`new`). Names are noted by label, what lookups ask by; an
+    /// entry without a label is not served.
     fn note_names_changed(
         &mut self,
         table: IndexTable,
         key: &[u8],
         new: Option<&[u8]>,
+        label: Option<&str>,
     ) -> StoreResult<()> {
         match table {
             IndexTable::Names => {
-                let old = self.get(table, key)?;
-                for value in [new, old.as_deref()].into_iter().flatten() {
-                    self.names_changed.extend(label_of(value));
-                }
+                let label = match label {
+                    Some(label) => Some(label.to_string()),
+                    None => self.get(table, key)?.as_deref().and_then(label_of),
+                };
+                self.names_changed.extend(label);
             }
             IndexTable::Primary => {
                 let old = self.get(table, key)?;
@@ -500,11 +504,15 @@ impl Batch {
 
     /// Writes a value (and its undo entry).
     pub fn put(&mut self, table: IndexTable, key: &[u8], value: &[u8]) -> StoreResult<()> {
-        self.note_names_changed(table, key, Some(value))?;
+        let label = match table {
+            IndexTable::Names => label_of(value),
+            _ => None,
+        };
+        self.note_names_changed(table, key, Some(value), label.as_deref())?;
         self.remember(table, key)?;
         self.txn.open_table(table.def())?.insert(key, value)?;
-        if table == IndexTable::Names {
-            ons::name_written(self, key, value)?;
+        if let Some(label) = label {
+            ons::name_written(self, key, &label)?;
         }
         Ok(())
     }
@@ -514,7 +522,7 @@ impl Batch {
         if self.get(table, key)?.is_none() {
             return Ok(());
         }
-        self.note_names_changed(table, key, None)?;
+        self.note_names_changed(table, key, None, None)?;
         self.remember(table, key)?;
         self.txn.open_table(table.def())?.remove(key)?;
         Ok(())

@@ -10,20 +10,15 @@
 
 use super::tables::IndexTable;
 use super::{Batch, StoreResult};
-use crate::model::NameEntry;
 use sesh_core::ons::name_hash;
 
-/// Called by [`Batch::put`] for every write to the names table: records the
-/// entry's name hash if it is not recorded yet. A value that is not a
-/// [`NameEntry`] with a label (only the store's own tests write those) adds nothing.
-pub(super) fn name_written(batch: &mut Batch, token_key: &[u8], value: &[u8]) -> StoreResult<()> {
-    let Ok(entry) = serde_json::from_slice::<NameEntry>(value) else {
-        return Ok(());
-    };
-    if entry.label.is_empty() || token_key.len() != 32 {
+/// Called by [`Batch::put`] for every write of a name entry with a `label`: records the
+/// entry's name hash if it is not recorded yet.
+pub(super) fn name_written(batch: &mut Batch, token_key: &[u8], label: &str) -> StoreResult<()> {
+    if token_key.len() != 32 {
         return Ok(());
     }
-    let hash = name_hash(&entry.label);
+    let hash = name_hash(label);
     if batch.get(IndexTable::Ons, &hash)?.is_none() {
         batch.put(IndexTable::Ons, &hash, token_key)?;
     }
@@ -34,6 +29,7 @@ pub(super) fn name_written(batch: &mut Batch, token_key: &[u8], value: &[u8]) ->
 mod tests {
     use super::super::keys;
     use super::*;
+    use crate::model::NameEntry;
     use crate::store::testing::{self, cursor};
     use alloy::primitives::{Address, B256, U256};
 
