@@ -22,21 +22,30 @@ pub const DEV_KEYS: [&str; 4] = [
     "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
 ];
 
-/// A running anvil.
+/// A running anvil; stopped, and its state cache deleted, on drop.
 #[derive(Debug)]
 pub struct Anvil {
     /// The process.
     pub process: Guard,
     /// Its port.
     pub port: u16,
+    /// Where it writes the historical states it cannot keep in memory (`--cache-path`).
+    states: PathBuf,
 }
 
 impl Anvil {
     /// Starts the pinned anvil on a free port with `extra` arguments; its output goes to `log`.
+    ///
+    /// A long run (100,000 blocks) makes anvil write old states to disk, by default under
+    /// `~/.foundry/anvil/tmp`, where a killed anvil leaves gigabytes behind. They go beside `log`
+    /// instead, and are deleted when the anvil stops.
     pub fn start(paths: &Paths, extra: &[&str], log: &Path) -> eyre::Result<Self> {
         let port = free_port()?;
+        let states = log.with_file_name("anvil-states");
         let child = Command::new(paths.foundry("anvil")?)
             .args(["--port", &port.to_string(), "--silent"])
+            .arg("--cache-path")
+            .arg(&states)
             .args(extra)
             .stdout(log_file(log)?)
             .stderr(log_file(log)?)
@@ -44,8 +53,13 @@ impl Anvil {
             .spawn()
             .wrap_err("cannot start anvil")?;
         let process = Guard::new(child, "anvil");
+        let anvil = Self {
+            process,
+            port,
+            states,
+        };
         wait_port(port, Duration::from_secs(30), "anvil")?;
-        Ok(Self { process, port })
+        Ok(anvil)
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -143,6 +157,13 @@ impl Anvil {
             .ok()
             .and_then(|info| info["hardFork"].as_str().map(str::to_string))
             .unwrap_or_else(|| "unknown".into())
+    }
+}
+
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        self.process.stop(Duration::from_secs(5));
+        let _ = std::fs::remove_dir_all(&self.states);
     }
 }
 
