@@ -96,6 +96,26 @@ pub async fn wait_receipt(
     }
 }
 
+/// Sends `tx` from `provider` and waits for its receipt ([`wait_receipt`]), failing if it
+/// reverted; errors name the transaction as `what`.
+pub async fn send_and_confirm(
+    provider: &DynProvider,
+    tx: TransactionRequest,
+    what: &str,
+) -> eyre::Result<alloy::rpc::types::TransactionReceipt> {
+    let sent = provider
+        .send_transaction(tx)
+        .await
+        .wrap_err_with(|| format!("{what}: send"))?;
+    let receipt = wait_receipt(provider, *sent.tx_hash())
+        .await
+        .wrap_err_with(|| format!("{what}: receipt"))?;
+    if !receipt.status() {
+        bail!("{what} reverted");
+    }
+    Ok(receipt)
+}
+
 /// Waits until `from`'s mined transaction count reaches `nonce` (at most 300 s).
 async fn wait_nonce(provider: &DynProvider, from: Address, nonce: u64) -> eyre::Result<()> {
     let deadline = Instant::now() + std::time::Duration::from_secs(300);

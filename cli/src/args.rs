@@ -5,7 +5,7 @@ use crate::cmd::Command;
 use crate::opts::global::GlobalOpts;
 use clap::Parser;
 
-/// sesh: the Session Network wallet for keys, SESH, usernames, the market, premium and stakes.
+/// sesh: the Session Network wallet for keys, SESH, usernames, the market, premium and stakes
 ///
 /// Start with `sesh wallet new`, then `sesh faucet` on a test network and
 /// `sesh balance`. Every command takes --json for one machine-readable
@@ -89,6 +89,25 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.global.registry.len(), 2);
+    }
+
+    #[test]
+    fn one_line_summaries_have_no_trailing_period() {
+        // cargo style: `sesh -h` and each group's command list show summaries without a
+        // period. clap drops it from one-paragraph doc comments, but not from
+        // `verbatim_doc_comment` ones, so those are written without it.
+        fn check(command: &clap::Command, path: &str) {
+            let about = command.get_about().map(ToString::to_string);
+            let about = about.unwrap_or_default();
+            assert!(
+                !about.is_empty() && !about.ends_with('.'),
+                "`{path}` summary: {about:?}"
+            );
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        check(&Cli::command(), "sesh");
     }
 
     #[test]

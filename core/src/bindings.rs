@@ -3,9 +3,39 @@
 //! output by `just bindings`; the test run fails when they are stale).
 //!
 //! Each contract gets its own module because several ABIs share a struct
-//! (`INameRegistry.Permit`), which `sol!` would otherwise define twice.
+//! (`INameRegistry.Permit`), which `sol!` would otherwise define twice. So each
+//! of `name_registry`, `name_market` and `premium` has its own `Permit` type,
+//! and with it `no_permit()` and `From<SignedPermit>` ([`crate::permit::SignedPermit`]).
 
 #![allow(missing_docs, unreachable_pub, clippy::too_many_arguments)]
+
+/// For a module whose ABI takes `INameRegistry.Permit`: [`SignedPermit`] converts into
+/// that module's `Permit`, and `no_permit()` is the all-zero one.
+///
+/// [`SignedPermit`]: crate::permit::SignedPermit
+macro_rules! permit_helpers {
+    () => {
+        impl From<crate::permit::SignedPermit> for INameRegistry::Permit {
+            fn from(signed: crate::permit::SignedPermit) -> Self {
+                Self {
+                    value: signed.value,
+                    deadline: signed.deadline,
+                    v: signed.v,
+                    r: signed.r,
+                    s: signed.s,
+                }
+            }
+        }
+
+        /// No permit (every field zero, [`SignedPermit::NONE`]), for a call that needs none:
+        /// the contract then takes the fee from the existing allowance.
+        ///
+        /// [`SignedPermit::NONE`]: crate::permit::SignedPermit::NONE
+        pub fn no_permit() -> INameRegistry::Permit {
+            crate::permit::SignedPermit::NONE.into()
+        }
+    };
+}
 
 /// `TestSESH`.
 pub mod test_sesh {
@@ -37,6 +67,7 @@ pub mod name_registry {
         NameRegistry,
         "artifacts/NameRegistry.json"
     );
+    permit_helpers!();
 }
 pub use name_registry::NameRegistry;
 
@@ -48,6 +79,7 @@ pub mod name_market {
         NameMarket,
         "artifacts/NameMarket.json"
     );
+    permit_helpers!();
 }
 pub use name_market::NameMarket;
 
@@ -59,6 +91,7 @@ pub mod premium {
         Premium,
         "artifacts/Premium.json"
     );
+    permit_helpers!();
 }
 pub use premium::Premium;
 

@@ -76,15 +76,8 @@ pub(crate) async fn register_name(
         setPrimary: false,
         maxCost: cost,
     };
-    let permit = INameRegistry::Permit {
-        value: signed.value,
-        deadline: signed.deadline,
-        v: signed.v,
-        r: signed.r,
-        s: signed.s,
-    };
     let receipt = registry
-        .register(registration, B256::ZERO, permit)
+        .register(registration, B256::ZERO, signed.into())
         .send()
         .await
         .unwrap()

@@ -75,15 +75,8 @@ async fn registers_a_name_with_a_permit_in_one_transaction() -> eyre::Result<()>
         setPrimary: true,
         maxCost: price.rent,
     };
-    let permit = INameRegistry::Permit {
-        value: signed.value,
-        deadline: signed.deadline,
-        v: signed.v,
-        r: signed.r,
-        s: signed.s,
-    };
     let receipt = registry
-        .register(registration, B256::ZERO, permit)
+        .register(registration, B256::ZERO, signed.into())
         .send()
         .await?
         .get_receipt()

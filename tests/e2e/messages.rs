@@ -10,11 +10,12 @@ use base64::engine::general_purpose::STANDARD;
 use sesh_core::SessionId;
 use sesh_core::api::MAX_MESSAGE_BYTES;
 use sesh_core::bindings::Premium;
+use sesh_core::bindings::premium::no_permit;
 use sesh_core::envelope;
 use sesh_core::message::Content;
 use sesh_e2e::cli::SeshHome;
 use sesh_e2e::node::{
-    NodeOptions, RegistryNode, fund_and_approve, no_permit_premium, register, wallet_provider,
+    NodeOptions, RegistryNode, fund_and_approve, register, wait_all_indexed, wallet_provider,
 };
 use sesh_e2e::swarm::staked_nodes;
 use std::io::{BufRead, BufReader};
@@ -199,21 +200,14 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
     )
     .await?;
     let receipt = Premium::new(contracts.premium, &payer)
-        .buy(
-            alice_id.key(),
-            U256::from(1),
-            U256::MAX,
-            no_permit_premium(),
-        )
+        .buy(alice_id.key(), U256::from(1), U256::MAX, no_permit())
         .send()
         .await?
         .get_receipt()
         .await?;
     assert!(receipt.status());
     let block = receipt.block_number.unwrap();
-    for node in &nodes {
-        node.wait_indexed(block, Duration::from_secs(30)).await;
-    }
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
     let sent_long = alice
         .run(&["msg", "send", "bob", &long, "--json"], Some("a-pw"))
         .ok()

@@ -12,7 +12,9 @@ use sesh_core::attestation::Kind;
 use sesh_core::bindings::node_staking::INodeStaking;
 use sesh_core::bindings::{NodeStaking, Premium};
 use sesh_core::{Name, NameError, SessionId};
-use sesh_e2e::node::{NodeTestbed, RegistryNode, fund_and_approve, wallet_provider};
+use sesh_e2e::node::{
+    NodeTestbed, RegistryNode, fund_and_approve, wait_all_indexed, wallet_provider,
+};
 use std::time::Duration;
 
 fn session(byte: u8) -> SessionId {
@@ -295,7 +297,7 @@ async fn three_nodes_give_the_same_answers_each_signed_by_its_own_key() -> eyre:
             session(1).key(),
             U256::from(2),
             U256::MAX,
-            sesh_e2e::node::no_permit_premium(),
+            sesh_core::bindings::premium::no_permit(),
         )
         .send()
         .await?
@@ -342,9 +344,9 @@ async fn three_nodes_give_the_same_answers_each_signed_by_its_own_key() -> eyre:
     assert!(receipt.status());
     let head = provider.get_block_number().await?;
 
+    wait_all_indexed(&nodes, head, Duration::from_secs(20)).await;
     let mut answers = Vec::new();
     for node in &nodes {
-        node.wait_indexed(head, Duration::from_secs(20)).await;
         let (_, identity) = node.get("/v1/identity").await;
         let identity: IdentityResponse = serde_json::from_value(identity)?;
         assert_eq!(identity.node_key.to_string(), node.node_key);
@@ -420,7 +422,6 @@ async fn three_nodes_give_the_same_answers_each_signed_by_its_own_key() -> eyre:
 #[tokio::test]
 async fn indexes_listings_offers_and_verified_sales() -> eyre::Result<()> {
     use sesh_core::api::{ListingsResponse, OffersResponse};
-    use sesh_core::bindings::name_market::INameRegistry::Permit as MarketPermit;
     use sesh_core::bindings::{NameMarket, NameRegistry};
 
     let bed = NodeTestbed::funded(1_000).await?;
@@ -460,13 +461,7 @@ async fn indexes_listings_offers_and_verified_sales() -> eyre::Result<()> {
         .await?
         .get_receipt()
         .await?;
-    let no_permit = MarketPermit {
-        value: U256::ZERO,
-        deadline: U256::ZERO,
-        v: 0,
-        r: B256::ZERO,
-        s: B256::ZERO,
-    };
+    let no_permit = sesh_core::bindings::name_market::no_permit();
     let bob_market = NameMarket::new(contracts.name_market, &bob_provider);
     bob_market
         .makeOffer(

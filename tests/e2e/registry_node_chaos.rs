@@ -5,8 +5,9 @@ use alloy::primitives::{Address, B256, U256};
 use alloy::providers::Provider;
 use sesh_core::api::{FlaggedResponse, NameResponse, NameState};
 use sesh_core::bindings::NameRegistry;
+use sesh_core::bindings::name_registry::no_permit;
 use sesh_e2e::node::{
-    NodeTestbed, RegistryNode, fund_and_approve, no_permit, register, registration, wallet_provider,
+    NodeTestbed, RegistryNode, fund_and_approve, register, registration, wallet_provider,
 };
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

@@ -11,7 +11,7 @@ use alloy::network::EthereumWallet;
 use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::signers::local::PrivateKeySigner;
-use sesh_core::bindings::name_registry::INameRegistry;
+use sesh_core::bindings::name_registry::{INameRegistry, no_permit};
 use sesh_core::bindings::{NameRegistry, TestSESH};
 use sesh_core::deployment::Deployment;
 use std::io::{BufRead, BufReader};
@@ -290,6 +290,14 @@ impl RegistryNode {
     }
 }
 
+/// Waits until every node has indexed `block`, one after the other, each within `timeout`
+/// ([`RegistryNode::wait_indexed`]).
+pub async fn wait_all_indexed(nodes: &[RegistryNode], block: u64, timeout: Duration) {
+    for node in nodes {
+        node.wait_indexed(block, timeout).await;
+    }
+}
+
 impl Drop for RegistryNode {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -354,17 +362,6 @@ pub fn registration(
         evmAddress: Address::ZERO,
         setPrimary: primary,
         maxCost: U256::MAX,
-    }
-}
-
-/// No permit: the contract uses the allowance.
-pub fn no_permit() -> INameRegistry::Permit {
-    INameRegistry::Permit {
-        value: U256::ZERO,
-        deadline: U256::ZERO,
-        v: 0,
-        r: B256::ZERO,
-        s: B256::ZERO,
     }
 }
 
@@ -479,17 +476,6 @@ impl NodeTestbed {
             primary,
         )
         .await
-    }
-}
-
-/// No permit, in the type `Premium.buy` takes.
-pub fn no_permit_premium() -> sesh_core::bindings::premium::INameRegistry::Permit {
-    sesh_core::bindings::premium::INameRegistry::Permit {
-        value: U256::ZERO,
-        deadline: U256::ZERO,
-        v: 0,
-        r: B256::ZERO,
-        s: B256::ZERO,
     }
 }
 

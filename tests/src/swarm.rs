@@ -2,7 +2,8 @@
 //! indexed up to the head, so the wallet finds them as the active set.
 
 use crate::node::{
-    NodeOptions, RegistryNode, fund_and_approve, registry_node_bin, wallet_provider,
+    NodeOptions, RegistryNode, fund_and_approve, registry_node_bin, wait_all_indexed,
+    wallet_provider,
 };
 use alloy::primitives::U256;
 use alloy::providers::Provider;
@@ -85,8 +86,6 @@ pub async fn staked_nodes(
     let head = wallet_provider(url, operators[0].clone())
         .get_block_number()
         .await?;
-    for node in &nodes {
-        node.wait_indexed(head, Duration::from_secs(30)).await;
-    }
+    wait_all_indexed(&nodes, head, Duration::from_secs(30)).await;
     Ok(nodes)
 }

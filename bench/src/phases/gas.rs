@@ -4,19 +4,19 @@
 //! (one-transaction registration).
 
 use crate::chain::{Anvil, deployer, fresh_key};
-use crate::populate::wait_receipt;
+use crate::populate::send_and_confirm;
 use crate::process::Paths;
 use alloy::primitives::{Address, B256, Bytes, U256, keccak256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
-use eyre::{WrapErr, bail};
+use eyre::bail;
 use serde::{Deserialize, Serialize};
-use sesh_core::bindings::name_registry::INameRegistry;
+use sesh_core::bindings::name_registry::{INameRegistry, no_permit};
 use sesh_core::bindings::node_staking::INodeStaking;
 use sesh_core::bindings::{NameMarket, NameRegistry, NodeStaking, Premium, TestSESH};
 use sesh_core::deployment::Deployment;
-use sesh_core::permit::{PermitDomain, SignedPermit, sign_permit};
+use sesh_core::permit::{PermitDomain, sign_permit};
 
 /// One measured operation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,17 +45,7 @@ const SESH: u64 = 1_000_000_000;
 
 /// Sends `tx` from `provider` and returns its receipt's gas, failing if it reverted.
 async fn gas(provider: &DynProvider, tx: TransactionRequest, what: &str) -> eyre::Result<u64> {
-    let sent = provider
-        .send_transaction(tx)
-        .await
-        .wrap_err_with(|| format!("{what}: send"))?;
-    let receipt = wait_receipt(provider, *sent.tx_hash())
-        .await
-        .wrap_err_with(|| format!("{what}: receipt"))?;
-    if !receipt.status() {
-        bail!("{what} reverted");
-    }
-    Ok(receipt.gas_used)
+    Ok(send_and_confirm(provider, tx, what).await?.gas_used)
 }
 
 struct Chain<'a> {
@@ -120,15 +110,8 @@ impl Chain<'_> {
             token: self.deployment.contracts.sesh,
         };
         let nonce = token.nonces(key.address()).call().await?;
-        let signed: SignedPermit =
-            sign_permit(key, &domain, spender, value, nonce, U256::from(u64::MAX)).await?;
-        Ok(INameRegistry::Permit {
-            value: signed.value,
-            deadline: signed.deadline,
-            v: signed.v,
-            r: signed.r,
-            s: signed.s,
-        })
+        let signed = sign_permit(key, &domain, spender, value, nonce, U256::from(u64::MAX)).await?;
+        Ok(signed.into())
     }
 
     fn registration(label: &str, owner: Address, primary: bool) -> INameRegistry::Registration {
@@ -140,16 +123,6 @@ impl Chain<'_> {
             evmAddress: Address::ZERO,
             setPrimary: primary,
             maxCost: U256::MAX,
-        }
-    }
-
-    fn no_permit() -> INameRegistry::Permit {
-        INameRegistry::Permit {
-            value: U256::ZERO,
-            deadline: U256::ZERO,
-            v: 0,
-            r: B256::ZERO,
-            s: B256::ZERO,
         }
     }
 
@@ -165,7 +138,7 @@ impl Chain<'_> {
             .register(
                 Self::registration(label, key.address(), false),
                 B256::ZERO,
-                Self::no_permit(),
+                no_permit(),
             )
             .into_transaction_request();
         gas(provider, tx, "register").await
@@ -319,7 +292,7 @@ async fn renew_and_market(chain: &Chain<'_>, rows: &mut Vec<GasRow>) -> eyre::Re
                 "gasrenewed".into(),
                 U256::from(YEAR),
                 U256::MAX,
-                Chain::no_permit(),
+                no_permit(),
             )
             .into_transaction_request(),
         "renew",
@@ -365,13 +338,7 @@ async fn renew_and_market(chain: &Chain<'_>, rows: &mut Vec<GasRow>) -> eyre::Re
     )
     .await?;
     let market_buyer = NameMarket::new(contracts.name_market, &buyer_p);
-    let none = sesh_core::bindings::name_market::INameRegistry::Permit {
-        value: U256::ZERO,
-        deadline: U256::ZERO,
-        v: 0,
-        r: B256::ZERO,
-        s: B256::ZERO,
-    };
+    let none = sesh_core::bindings::name_market::no_permit();
     let buy = gas(
         &buyer_p,
         market_buyer
@@ -456,13 +423,7 @@ async fn premium_and_staking(chain: &Chain<'_>, rows: &mut Vec<GasRow>) -> eyre:
     let (_payer, payer_p) = chain.account(10_000).await?;
     chain.approve(&payer_p, contracts.premium).await?;
     let premium = Premium::new(contracts.premium, &payer_p);
-    let none = sesh_core::bindings::premium::INameRegistry::Permit {
-        value: U256::ZERO,
-        deadline: U256::ZERO,
-        v: 0,
-        r: B256::ZERO,
-        s: B256::ZERO,
-    };
+    let none = sesh_core::bindings::premium::no_permit();
     let key = keccak256(b"premium-session");
     let buy = |label: &'static str| {
         let premium = &premium;

@@ -4,12 +4,11 @@
 
 use crate::chain::{Anvil, dev_key};
 use crate::node;
-use crate::populate::{self, Artifact, Populated, wait_receipt};
+use crate::populate::{self, Artifact, Populated, send_and_confirm};
 use crate::process::{Paths, free_port};
 use alloy::primitives::U256;
-use alloy::providers::{DynProvider, Provider};
-use alloy::rpc::types::TransactionRequest;
-use eyre::{WrapErr, bail};
+use alloy::providers::Provider;
+use eyre::bail;
 use sesh_core::bindings::node_staking::INodeStaking;
 use sesh_core::bindings::{NodeStaking, TestSESH};
 use sesh_core::deployment::Deployment;
@@ -41,18 +40,6 @@ pub struct Network {
     pub head: u64,
 }
 
-async fn send(provider: &DynProvider, tx: TransactionRequest, what: &str) -> eyre::Result<()> {
-    let sent = provider
-        .send_transaction(tx)
-        .await
-        .wrap_err_with(|| format!("{what}: send"))?;
-    let receipt = wait_receipt(provider, *sent.tx_hash()).await?;
-    if !receipt.status() {
-        bail!("{what} reverted");
-    }
-    Ok(())
-}
-
 /// Stakes `count` nodes (operated by dev accounts 1…) whose URLs are free local ports.
 async fn stake_nodes(
     paths: &Paths,
@@ -73,7 +60,7 @@ async fn stake_nodes(
             node::sign_registration(paths, &data_dir, &anvil.url(), manifest, operator.address())?;
         let port = free_port()?;
         let token = TestSESH::new(deployment.contracts.sesh, &deployer);
-        send(
+        send_and_confirm(
             &deployer,
             token
                 .faucet(operator.address(), requirement)
@@ -83,7 +70,7 @@ async fn stake_nodes(
         .await?;
         let provider = anvil.wallet(&operator)?;
         let token = TestSESH::new(deployment.contracts.sesh, &provider);
-        send(
+        send_and_confirm(
             &provider,
             token
                 .approve(deployment.contracts.node_staking, requirement)
@@ -101,7 +88,7 @@ async fn stake_nodes(
             operatorStake: requirement,
             reservations: vec![],
         };
-        send(
+        send_and_confirm(
             &provider,
             staking.createNode(registration).into_transaction_request(),
             "createNode",

@@ -8,7 +8,7 @@ use eyre::WrapErr;
 use sesh_core::Sesh;
 use sesh_core::bindings::TestSESH;
 
-/// Show the SESH and ETH balance of an account.
+/// Show the SESH and ETH balance of an account
 ///
 /// SESH is shown exactly, with all 9 decimals; ETH pays for gas. ACCOUNT is
 /// an address or a name with an EVM address record; without it, the

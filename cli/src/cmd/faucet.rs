@@ -16,7 +16,7 @@ use eyre::{WrapErr, bail};
 use sesh_core::Sesh;
 use sesh_core::bindings::test_sesh::TestSESH::faucetCall;
 
-/// Get test SESH on a test network (at most 100,000 per call).
+/// Get test SESH on a test network (at most 100,000 per call)
 ///
 /// Only test networks (local, arbitrum-sepolia) have a faucet; SESH on
 /// arbitrum-one is real. The wallet pays the gas; on the local chain an

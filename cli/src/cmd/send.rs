@@ -10,7 +10,7 @@ use clap::Args;
 use sesh_core::Sesh;
 use sesh_core::bindings::test_sesh::TestSESH::transferCall;
 
-/// Send SESH to an address or a name.
+/// Send SESH to an address or a name
 ///
 /// TO is an address, or a name whose record holds an EVM address. AMOUNT is
 /// exact SESH (up to 9 decimals, "25_000" and "12.5" work). The transfer is

@@ -9,7 +9,7 @@ use clap::Args;
 use eyre::bail;
 use sesh_core::{Name, Sesh};
 
-/// Sell your name to BIDDER for its escrowed offer.
+/// Sell your name to BIDDER for its escrowed offer
 ///
 /// Shows the offer, the network fee and your proceeds, then asks. The market
 /// must be allowed to move your names: if it is not yet, `setApprovalForAll`

@@ -10,7 +10,7 @@ use clap::Args;
 use eyre::bail;
 use sesh_core::{Name, Sesh};
 
-/// Buy a listed name at its price.
+/// Buy a listed name at its price
 ///
 /// Shows the price, the network fee and what the seller receives, then asks.
 /// Pays by permit (no separate approval), and sets the name's record to this

@@ -8,7 +8,7 @@ use clap::Args;
 use eyre::bail;
 use sesh_core::{Name, Sesh};
 
-/// Withdraw your offer on a name; the escrowed SESH comes back.
+/// Withdraw your offer on a name; the escrowed SESH comes back
 ///
 /// Works also after the offer ended.
 ///

@@ -11,7 +11,7 @@ use eyre::bail;
 use sesh_core::bindings::NameRegistry;
 use sesh_core::{Name, Sesh};
 
-/// List a name you own for sale at a fixed PRICE in SESH.
+/// List a name you own for sale at a fixed PRICE in SESH
 ///
 /// The name stays yours until someone buys it. The market must be allowed to
 /// move your names: if it is not yet, `setApprovalForAll` is sent first, with

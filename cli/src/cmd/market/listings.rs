@@ -1,12 +1,11 @@
 //! `sesh market listings [--sort price|ends] [--limit N] [--page N]`.
 
-use super::{chain_now, date, label_or_id, labels, market, read_error, secs};
+use super::{chain_now, date, events_since, label_or_id, labels, market, read_error, secs};
 use crate::cmd::balance::sesh_fixed;
 use crate::context::Context;
 use crate::registry::{Registry, check_signed};
 use alloy::primitives::U256;
 use clap::{Args, ValueEnum};
-use eyre::WrapErr;
 use sesh_core::Sesh;
 use sesh_core::api::ListingsResponse;
 use std::collections::BTreeSet;
@@ -20,7 +19,7 @@ pub enum Sort {
     Ends,
 }
 
-/// Show the names for sale.
+/// Show the names for sale
 ///
 /// By default asks registry nodes (--registry URLs, else 3 nodes of the
 /// active set read from the chain) for /v1/listings and accepts the page only
@@ -64,29 +63,14 @@ impl ListingsArgs {
         let market = market(ctx, &provider)?;
         let from = deployment.deploy_block;
         let mut tokens: BTreeSet<U256> = BTreeSet::new();
-        let listed = market
-            .Listed_filter()
-            .from_block(from)
-            .query()
-            .await
-            .wrap_err("cannot read the Listed logs")?;
-        tokens.extend(listed.iter().map(|(e, _)| e.tokenId));
+        let listed = events_since(market.Listed_filter(), from).await?;
+        tokens.extend(listed.iter().map(|e| e.tokenId));
         // Unlisted and Sold only end listings; a name with no Listed log
         // has no listing, so reading them only confirms what listingOf says.
-        let unlisted = market
-            .Unlisted_filter()
-            .from_block(from)
-            .query()
-            .await
-            .wrap_err("cannot read the Unlisted logs")?;
-        let sold = market
-            .Sold_filter()
-            .from_block(from)
-            .query()
-            .await
-            .wrap_err("cannot read the Sold logs")?;
-        tokens.extend(unlisted.iter().map(|(e, _)| e.tokenId));
-        tokens.extend(sold.iter().map(|(e, _)| e.tokenId));
+        let unlisted = events_since(market.Unlisted_filter(), from).await?;
+        let sold = events_since(market.Sold_filter(), from).await?;
+        tokens.extend(unlisted.iter().map(|e| e.tokenId));
+        tokens.extend(sold.iter().map(|e| e.tokenId));
 
         let labels = labels(ctx, &provider).await?;
         let mut rows = Vec::new();

@@ -14,10 +14,12 @@ pub mod unlist;
 
 use crate::context::Context;
 use crate::tx::{self, Plan};
+use alloy::contract::Event;
 use alloy::network::TransactionBuilder;
 use alloy::primitives::{Address, Bytes, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::TransactionRequest;
+use alloy::sol_types::SolEvent;
 use clap::Subcommand;
 use eyre::{WrapErr, eyre};
 use sesh_core::bindings::name_market::INameRegistry::Permit;
@@ -187,13 +189,22 @@ pub async fn market_permit(
     )
     .await
     .wrap_err("cannot sign the SESH permit")?;
-    Ok(Permit {
-        value: signed.value,
-        deadline: signed.deadline,
-        v: signed.v,
-        r: signed.r,
-        s: signed.s,
-    })
+    Ok(signed.into())
+}
+
+/// Every `E` event logged since block `from` (in practice the deployment block), in
+/// chain order. A failed read says which event it was: "cannot read the Listed logs".
+pub async fn events_since<P: Provider, E: SolEvent>(
+    filter: Event<P, E>,
+    from: u64,
+) -> eyre::Result<Vec<E>> {
+    let name = E::SIGNATURE.split('(').next().unwrap_or(E::SIGNATURE);
+    let logs = filter
+        .from_block(from)
+        .query()
+        .await
+        .wrap_err_with(|| format!("cannot read the {name} logs"))?;
+    Ok(logs.into_iter().map(|(event, _)| event).collect())
 }
 
 /// The labels of every name registered since the deployment, by token id
@@ -204,15 +215,11 @@ pub async fn labels(
 ) -> eyre::Result<HashMap<U256, String>> {
     let deployment = ctx.deployment()?;
     let registry = NameRegistry::new(deployment.contracts.name_registry, provider);
-    let logs = registry
-        .NameRegistered_filter()
-        .from_block(deployment.deploy_block)
-        .query()
-        .await
-        .wrap_err("cannot read the NameRegistered logs")?;
-    Ok(logs
+    let registered =
+        events_since(registry.NameRegistered_filter(), deployment.deploy_block).await?;
+    Ok(registered
         .into_iter()
-        .map(|(event, _)| (event.tokenId, event.label))
+        .map(|event| (event.tokenId, event.label))
         .collect())
 }
 

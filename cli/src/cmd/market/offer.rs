@@ -11,7 +11,7 @@ use clap::Args;
 use eyre::bail;
 use sesh_core::{Name, Sesh};
 
-/// Offer AMOUNT SESH for a name, held in escrow until it ends.
+/// Offer AMOUNT SESH for a name, held in escrow until it ends
 ///
 /// The SESH moves into the market now (by permit, no separate approval) and
 /// comes back with `sesh market cancel-offer`. If the owner accepts, the name

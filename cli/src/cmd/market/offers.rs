@@ -1,15 +1,14 @@
 //! `sesh market offers [NAME] [--all]`.
 
-use super::{chain_now, date, label_or_id, labels, market, read_error, secs};
+use super::{chain_now, date, events_since, label_or_id, labels, market, read_error, secs};
 use crate::cmd::balance::sesh_fixed;
 use crate::context::Context;
 use alloy::primitives::{Address, U256};
 use clap::Args;
-use eyre::WrapErr;
 use sesh_core::{Name, Sesh};
 use std::collections::BTreeSet;
 
-/// Show the offers on names, read from the chain.
+/// Show the offers on names, read from the chain
 ///
 /// Finds every offer made since the deployment (OfferMade, OfferCancelled,
 /// OfferAccepted logs), then reads each one's current state. Without NAME,
@@ -37,27 +36,12 @@ impl OffersArgs {
         let market = market(ctx, &provider)?;
         let from = deployment.deploy_block;
         let mut seen: BTreeSet<(U256, Address)> = BTreeSet::new();
-        let made = market
-            .OfferMade_filter()
-            .from_block(from)
-            .query()
-            .await
-            .wrap_err("cannot read the OfferMade logs")?;
-        seen.extend(made.iter().map(|(e, _)| (e.tokenId, e.bidder)));
-        let cancelled = market
-            .OfferCancelled_filter()
-            .from_block(from)
-            .query()
-            .await
-            .wrap_err("cannot read the OfferCancelled logs")?;
-        seen.extend(cancelled.iter().map(|(e, _)| (e.tokenId, e.bidder)));
-        let accepted = market
-            .OfferAccepted_filter()
-            .from_block(from)
-            .query()
-            .await
-            .wrap_err("cannot read the OfferAccepted logs")?;
-        seen.extend(accepted.iter().map(|(e, _)| (e.tokenId, e.bidder)));
+        let made = events_since(market.OfferMade_filter(), from).await?;
+        seen.extend(made.iter().map(|e| (e.tokenId, e.bidder)));
+        let cancelled = events_since(market.OfferCancelled_filter(), from).await?;
+        seen.extend(cancelled.iter().map(|e| (e.tokenId, e.bidder)));
+        let accepted = events_since(market.OfferAccepted_filter(), from).await?;
+        seen.extend(accepted.iter().map(|e| (e.tokenId, e.bidder)));
         if let Some(name) = &only {
             seen.retain(|(token_id, _)| *token_id == name.token_id());
         }

@@ -7,7 +7,7 @@ use clap::Args;
 use eyre::bail;
 use sesh_core::Name;
 
-/// Remove your listing of a name.
+/// Remove your listing of a name
 ///
 /// Only the seller can remove a live listing; a dead one (the name changed
 /// hands) can be removed by anyone.

@@ -7,7 +7,7 @@ use sesh_core::api::MAX_RETRIEVE;
 use sesh_core::envelope::MessageHash;
 use std::collections::BTreeSet;
 
-/// Delete messages from the wallet's mailbox.
+/// Delete messages from the wallet's mailbox
 ///
 /// Asks every registry node that keeps the mailbox to delete the messages
 /// (by the hashes `sesh msg inbox` shows), signing the request with the

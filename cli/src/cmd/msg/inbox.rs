@@ -6,7 +6,7 @@ use crate::mailbox::{Swarm, nodes_json, require_one};
 use clap::Args;
 use std::collections::HashMap;
 
-/// Read the wallet's messages.
+/// Read the wallet's messages
 ///
 /// Reads the wallet's mailbox from each of its registry nodes (signing each
 /// request with the wallet's Session key), keeps one copy of each message,

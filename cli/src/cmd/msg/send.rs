@@ -13,7 +13,7 @@ use sesh_core::message::{self, Content, PremiumProof};
 use std::io::Read;
 use std::path::PathBuf;
 
-/// Send an end-to-end encrypted message to a name or a Session ID.
+/// Send an end-to-end encrypted message to a name or a Session ID
 ///
 /// The text is sealed to the recipient's Session ID (only they can read it)
 /// and signed with the wallet's Session key (they can tell it is from you).

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// The first poll interval, and the interval right after a message arrives.
 const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
-/// Print messages as they arrive.
+/// Print messages as they arrive
 ///
 /// Polls the wallet's registry nodes for messages stored since the last poll,
 /// every second at first; while nothing arrives the interval doubles up to

@@ -9,7 +9,7 @@ use eyre::WrapErr;
 use sesh_core::Name;
 use sesh_core::bindings::NameRegistry;
 
-/// Check a name: valid, available, what it costs, who holds it.
+/// Check a name: valid, available, what it costs, who holds it
 ///
 /// Names are 1 to 64 characters: letters a-z, digits, '_' and '-', not
 /// starting or ending with '-'. Input is lowercased first. With the chain

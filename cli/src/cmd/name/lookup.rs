@@ -7,7 +7,7 @@ use clap::Args;
 use sesh_core::Name;
 use sesh_core::api::{NameResponse, NameState as NodeNameState};
 
-/// Look a name up: owner, Session ID, EVM address, expiry, state.
+/// Look a name up: owner, Session ID, EVM address, expiry, state
 ///
 /// By default asks registry nodes (--registry URLs, else 3 nodes of the
 /// active set read from the chain), checks their signed answers and accepts

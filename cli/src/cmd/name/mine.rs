@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Warn about names expiring within this many days.
 const EXPIRY_WARNING_DAYS: u64 = 30;
 
-/// List the names the wallet holds, with expiry warnings.
+/// List the names the wallet holds, with expiry warnings
 ///
 /// Reads the registry's Transfer logs to and from the wallet's account since
 /// the deployment block (eth_getLogs), then each name's current state. Warns

@@ -19,11 +19,10 @@ use eyre::{WrapErr, bail};
 use sesh_core::bindings::NameRegistry;
 use sesh_core::bindings::name_registry::INameRegistry;
 use sesh_core::keys::WalletKeys;
-use sesh_core::permit::SignedPermit;
 use sesh_core::{Name, SessionId};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Register a name, pay by permit, and set its record and primary name.
+/// Register a name, pay by permit, and set its record and primary name
 ///
 /// The record gets the wallet's Session ID (or --session-id) and, with
 /// --evm-address, an EVM address; the name becomes the wallet's primary name
@@ -236,16 +235,6 @@ fn registration_of(pending: &PendingRegistration) -> INameRegistry::Registration
     }
 }
 
-fn permit_of(signed: SignedPermit) -> INameRegistry::Permit {
-    INameRegistry::Permit {
-        value: signed.value,
-        deadline: signed.deadline,
-        v: signed.v,
-        r: signed.r,
-        s: signed.s,
-    }
-}
-
 fn register_plan(
     name: &Name,
     pending: &PendingRegistration,
@@ -294,7 +283,7 @@ async fn send_register(
         NameRegistry::registerCall {
             registration: registration_of(pending),
             secret: pending.secret,
-            permit: permit_of(permit),
+            permit: permit.into(),
         }
         .abi_encode(),
     );

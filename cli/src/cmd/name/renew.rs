@@ -13,9 +13,8 @@ use clap::Args;
 use eyre::{WrapErr, bail};
 use sesh_core::Name;
 use sesh_core::bindings::NameRegistry;
-use sesh_core::bindings::name_registry::INameRegistry;
 
-/// Extend a name by a duration; anyone may pay.
+/// Extend a name by a duration; anyone may pay
 ///
 /// The time is added to the current expiry, so renewing early loses
 /// nothing. A name in its grace period can still be renewed; after it, it
@@ -81,13 +80,7 @@ impl RenewArgs {
                         label: name.to_string(),
                         duration: U256::from(duration),
                         maxCost: rent,
-                        permit: INameRegistry::Permit {
-                            value: permit.value,
-                            deadline: permit.deadline,
-                            v: permit.v,
-                            r: permit.r,
-                            s: permit.s,
-                        },
+                        permit: permit.into(),
                     }
                     .abi_encode(),
                 ),

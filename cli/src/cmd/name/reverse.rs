@@ -13,7 +13,7 @@ use sesh_core::bindings::NameRegistry;
 use sesh_core::{Name, SessionId};
 use std::collections::BTreeMap;
 
-/// Find the names whose record points at a Session ID.
+/// Find the names whose record points at a Session ID
 ///
 /// By default asks registry nodes (--registry URLs, else 3 nodes of the
 /// active set read from the chain) for the Session ID's primary name

@@ -11,7 +11,7 @@ use eyre::bail;
 use sesh_core::Name;
 use sesh_core::bindings::NameRegistry;
 
-/// Make a name the wallet's primary name (its reverse record), or clear it.
+/// Make a name the wallet's primary name (its reverse record), or clear it
 ///
 /// The account's primary name is what others see for its Session ID. Only
 /// the owner of a live name may make it primary; an account has at most one.

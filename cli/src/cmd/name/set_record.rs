@@ -11,7 +11,7 @@ use clap::Args;
 use sesh_core::bindings::NameRegistry;
 use sesh_core::{Name, SessionId};
 
-/// Set what a name resolves to: a Session ID and an EVM address.
+/// Set what a name resolves to: a Session ID and an EVM address
 ///
 /// Without --session-id the wallet's own Session ID is used; --clear
 /// removes the Session ID (and, without --evm-address, the EVM address).

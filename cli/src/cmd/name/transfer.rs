@@ -12,7 +12,7 @@ use eyre::bail;
 use sesh_core::bindings::NameRegistry;
 use sesh_core::{Name, SessionId};
 
-/// Give a name to another account, setting its new record at once.
+/// Give a name to another account, setting its new record at once
 ///
 /// Uses `transferWithRecord`, so with --session-id (and --evm-address) the
 /// name resolves to the recipient from the same transaction. Without them

@@ -12,9 +12,8 @@ use alloy::sol_types::SolCall;
 use clap::Args;
 use eyre::WrapErr;
 use sesh_core::bindings::Premium;
-use sesh_core::bindings::premium::INameRegistry;
 
-/// Buy premium (Session Pro) periods of 30 days for a Session ID.
+/// Buy premium (Session Pro) periods of 30 days for a Session ID
 ///
 /// Without --for, for the wallet's own Session ID; with --for, a gift to
 /// another Session ID or to the Session ID a name resolves to. Buying again
@@ -88,13 +87,7 @@ impl BuyArgs {
                         sessionKey: session_id.key(),
                         periods,
                         maxCost: cost,
-                        permit: INameRegistry::Permit {
-                            value: permit.value,
-                            deadline: permit.deadline,
-                            v: permit.v,
-                            r: permit.r,
-                            s: permit.s,
-                        },
+                        permit: permit.into(),
                     }
                     .abi_encode(),
                 ),

@@ -7,7 +7,7 @@ use clap::Args;
 use eyre::WrapErr;
 use sesh_core::bindings::Premium;
 
-/// Show whether a Session ID has premium and until when.
+/// Show whether a Session ID has premium and until when
 ///
 /// TARGET is a Session ID or a name (its record's Session ID); without it,
 /// the wallet's own Session ID (no password needed).

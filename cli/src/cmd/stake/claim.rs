@@ -10,7 +10,7 @@ use eyre::{WrapErr, bail};
 use sesh_core::Sesh;
 use sesh_core::bindings::TestSESH;
 
-/// Claim every staking reward you have earned, over all your nodes.
+/// Claim every staking reward you have earned, over all your nodes
 ///
 /// Works also after a node exited, for what was earned before.
 ///

@@ -11,7 +11,7 @@ use clap::Args;
 use eyre::bail;
 use sesh_core::Sesh;
 
-/// Stake AMOUNT SESH in the open node NODE_ID.
+/// Stake AMOUNT SESH in the open node NODE_ID
 ///
 /// Shows the least and the most you may contribute now (every contributor
 /// puts in at least the remaining stake divided by the open slots; a reserved

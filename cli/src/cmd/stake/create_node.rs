@@ -12,7 +12,7 @@ use eyre::bail;
 use sesh_core::Sesh;
 use sesh_core::bindings::node_staking::INodeStaking::{NodeRegistration, Reservation};
 
-/// Register a registry node and stake the operator's share (at least 25%).
+/// Register a registry node and stake the operator's share (at least 25%)
 ///
 /// The node's Ed25519 key and its signature over `ed25519Message(operator,
 /// signer)` come from the node's key file: run

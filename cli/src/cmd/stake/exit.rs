@@ -12,7 +12,7 @@ use sesh_core::Sesh;
 /// Days between an exit request and the stakes unlocking.
 const EXIT_UNLOCK_DAYS: u64 = 15;
 
-/// Ask the active node NODE_ID to exit; its stakes unlock 15 days later.
+/// Ask the active node NODE_ID to exit; its stakes unlock 15 days later
 ///
 /// Any contributor of the node may ask. The node leaves the active set at
 /// once and earns nothing more; every contributor's stake can be withdrawn

@@ -11,7 +11,7 @@ use sesh_core::Sesh;
 /// Most contributors a node can have, the operator included.
 const MAX_CONTRIBUTORS: u64 = 10;
 
-/// Show the registry nodes: the active ones and the ones open to stakes.
+/// Show the registry nodes: the active ones and the ones open to stakes
 ///
 /// For each node: its id, operator, stake against its requirement, the
 /// operator's fee on contributors' rewards, the open contributor slots, its

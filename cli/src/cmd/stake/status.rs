@@ -8,7 +8,7 @@ use alloy::primitives::U256;
 use clap::Args;
 use sesh_core::Sesh;
 
-/// Show your stakes per node, when they unlock, and your pending rewards.
+/// Show your stakes per node, when they unlock, and your pending rewards
 ///
 /// Unlock dates are shown with the days left: stakes in an open node can be
 /// withdrawn 1 day after they went in, stakes of an exited node 15 days

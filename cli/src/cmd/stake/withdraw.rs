@@ -10,7 +10,7 @@ use clap::Args;
 use eyre::bail;
 use sesh_core::Sesh;
 
-/// Take your unlocked stake out of node NODE_ID.
+/// Take your unlocked stake out of node NODE_ID
 ///
 /// From an open node: 1 day after you contributed (the operator cancels the
 /// node instead). From an exited, deregistered or cancelled node: from its

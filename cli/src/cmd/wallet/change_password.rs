@@ -5,7 +5,7 @@ use crate::password::{self, NEW_PASSWORD_ENV};
 use clap::Args;
 use std::path::PathBuf;
 
-/// Change a wallet's password.
+/// Change a wallet's password
 ///
 /// The current password comes the usual way (--password-file, SESH_PASSWORD,
 /// keyring, prompt); the new one from --new-password-file, SESH_NEW_PASSWORD

@@ -6,7 +6,7 @@ use eyre::bail;
 use sesh_core::keystore::export_web3_keystore;
 use std::path::PathBuf;
 
-/// Show the recovery phrase, or write the EVM key as a Web3 keystore.
+/// Show the recovery phrase, or write the EVM key as a Web3 keystore
 ///
 /// Without --keystore: prints the recovery phrase after a confirmation
 /// (anyone who sees it owns the wallet). With --keystore FILE: writes the EVM

@@ -4,7 +4,7 @@ use super::wallet_json;
 use crate::context::Context;
 use clap::Args;
 
-/// List the wallets.
+/// List the wallets
 ///
 /// Shows each wallet's name, EVM address and Session ID. Nothing is
 /// decrypted; no password is needed.

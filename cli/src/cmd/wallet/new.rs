@@ -9,7 +9,7 @@ use sesh_core::keys::{Mnemonic, WordCount};
 use sesh_core::keystore::{WalletFile, check_name};
 use std::io::IsTerminal;
 
-/// Create a wallet with a new recovery phrase.
+/// Create a wallet with a new recovery phrase
 ///
 /// The recovery phrase (12 or 24 words) is shown once: write it down, it is
 /// the only way to restore the wallet. You are then asked to type two of the

@@ -3,7 +3,7 @@
 use crate::context::Context;
 use clap::Args;
 
-/// Delete a wallet file.
+/// Delete a wallet file
 ///
 /// Asks first (or pass --yes). Without the recovery phrase, whatever the
 /// wallet holds is lost: `sesh wallet export` shows it.

@@ -11,7 +11,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use zeroize::Zeroizing;
 
-/// Restore a wallet from its recovery phrase.
+/// Restore a wallet from its recovery phrase
 ///
 /// The words are read from a hidden prompt or from --mnemonic-file. A word
 /// that is not in the BIP-39 list is named, with suggestions; a phrase whose

@@ -4,7 +4,7 @@ use super::wallet_json;
 use crate::context::Context;
 use clap::Args;
 
-/// Show a wallet's EVM address and Session ID.
+/// Show a wallet's EVM address and Session ID
 ///
 /// Reads only the public part of the wallet file; no password is needed.
 /// The primary name is asked of the registry nodes (/v1/reverse of the
