@@ -426,7 +426,9 @@ fn section_messages(out: &mut String, results: &Results) {
          400-byte payload each (the size of a sealed 256-byte message; the node never opens \
          envelopes) to one of 1,000 mailboxes, TTL one hour; every store is committed durably \
          before it is answered. Retrievals: one mailbox per connection holding 10 messages, each \
-         request signed with a fresh timestamp (the load generator signs it, as a client does).\n"
+         request signed with a fresh timestamp (the load generator signs it, as a client does). \
+         The node's per-address mailbox rate limit is off here (`--mailbox-requests-per-sec 0`): \
+         every client is 127.0.0.1, and what is measured is what the node can take.\n"
     );
     let _ = writeln!(
         out,

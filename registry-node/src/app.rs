@@ -51,6 +51,8 @@ pub struct App {
     pub enable_dump: bool,
     /// The message mailboxes.
     pub mailbox: Arc<Mailbox>,
+    /// Per-address limits on the mailbox routes (`None`: off).
+    pub mailbox_limiter: Option<crate::ratelimit::MailboxLimiter>,
     /// Signed mailbox requests already accepted.
     pub replay: ReplayGuard,
     /// Name answers rendered to JSON.
@@ -105,6 +107,7 @@ impl App {
         rpc_timeout: Duration,
         enable_dump: bool,
         mailbox: Arc<Mailbox>,
+        mailbox_rate: Option<crate::ratelimit::Rate>,
         cache_bytes: u64,
     ) -> Self {
         Self {
@@ -118,6 +121,7 @@ impl App {
             rpc_timeout,
             enable_dump,
             mailbox,
+            mailbox_limiter: mailbox_rate.map(crate::ratelimit::MailboxLimiter::new),
             replay: ReplayGuard::new(crate::mailbox::now_ms()),
             signatures: Signatures::new(cache_bytes / 8),
             signatures_made: AtomicU64::new(0),

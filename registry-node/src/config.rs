@@ -53,6 +53,22 @@ pub struct NodeArgs {
     /// Serve GET /v1/debug/dump (the whole index; for tests and audits).
     #[arg(long, global = true, env = "SESH_NODE_ENABLE_DUMP")]
     pub enable_dump: bool,
+    /// Let one client address make NUM mailbox requests a second (default 20; 0: no limit).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_MAILBOX_REQUESTS_PER_SEC",
+        value_name = "NUM"
+    )]
+    pub mailbox_requests_per_sec: Option<u32>,
+    /// Let one client address make bursts of NUM mailbox requests (default 100).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_MAILBOX_REQUEST_BURST",
+        value_name = "NUM"
+    )]
+    pub mailbox_request_burst: Option<u32>,
 }
 
 /// The configuration file (every key optional; same names as the flags, with `_`).
@@ -85,8 +101,14 @@ pub struct FileConfig {
     pub mailbox_max_messages: Option<u64>,
     /// Most envelope bytes kept for one recipient (default 104857600, 100 MiB).
     pub mailbox_max_bytes: Option<u64>,
+    /// Most envelope bytes kept over every mailbox (default 10737418240, 10 GiB).
+    pub mailbox_max_total_bytes: Option<u64>,
     /// Seconds between sweeps of expired messages (default 10).
     pub mailbox_prune_interval_secs: Option<u64>,
+    /// See [`NodeArgs::mailbox_requests_per_sec`].
+    pub mailbox_requests_per_sec: Option<u32>,
+    /// See [`NodeArgs::mailbox_request_burst`].
+    pub mailbox_request_burst: Option<u32>,
     /// MiB of memory for cached answers: rendered name answers, signatures, ONS values
     /// (default 256; 0 turns the caches off).
     pub answer_cache_mib: Option<u64>,
@@ -117,10 +139,12 @@ pub struct Config {
     pub rpc_timeout: Duration,
     /// Serve the dump route.
     pub enable_dump: bool,
-    /// Per-recipient mailbox quotas.
+    /// Mailbox quotas: per recipient and over the node.
     pub mailbox_quota: crate::mailbox::Quota,
     /// Time between sweeps of expired messages.
     pub mailbox_prune_interval: Duration,
+    /// How fast one client address may use the mailbox routes (`None`: no limit).
+    pub mailbox_rate: Option<crate::ratelimit::Rate>,
     /// Bytes of memory for cached answers.
     pub answer_cache_bytes: u64,
 }
@@ -185,8 +209,20 @@ impl Config {
                         .mailbox_max_bytes
                         .unwrap_or(default.max_bytes)
                         .max(sesh_core::api::MAX_MESSAGE_BYTES as u64),
+                    max_total_bytes: file
+                        .mailbox_max_total_bytes
+                        .unwrap_or(default.max_total_bytes)
+                        .max(sesh_core::api::MAX_MESSAGE_BYTES as u64),
                 }
             },
+            mailbox_rate: crate::ratelimit::Rate::new(
+                args.mailbox_requests_per_sec
+                    .or(file.mailbox_requests_per_sec)
+                    .unwrap_or(20),
+                args.mailbox_request_burst
+                    .or(file.mailbox_request_burst)
+                    .unwrap_or(100),
+            ),
             mailbox_prune_interval: Duration::from_secs(
                 file.mailbox_prune_interval_secs.unwrap_or(10).max(1),
             ),

@@ -92,9 +92,12 @@ pub enum ApiError {
     /// The request belongs to other nodes (a mailbox outside this node's swarm).
     #[error("{0}")]
     Misdirected(String),
-    /// The recipient's mailbox is full.
+    /// The recipient's mailbox, or this node's message storage, is full.
     #[error("{0}")]
     MailboxFull(String),
+    /// The client made more mailbox requests than its rate allows.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The answer needs the chain, which does not answer now.
     #[error("{0}")]
     Unavailable(String),
@@ -115,6 +118,7 @@ impl ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Misdirected(_) => StatusCode::MISDIRECTED_REQUEST,
             Self::MailboxFull(_) => StatusCode::INSUFFICIENT_STORAGE,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -130,7 +134,8 @@ impl From<crate::store::StoreError> for ApiError {
 impl From<crate::mailbox::MailboxError> for ApiError {
     fn from(error: crate::mailbox::MailboxError) -> Self {
         match error {
-            full @ crate::mailbox::MailboxError::Full { .. } => Self::MailboxFull(full.to_string()),
+            full @ (crate::mailbox::MailboxError::Full { .. }
+            | crate::mailbox::MailboxError::NodeFull { .. }) => Self::MailboxFull(full.to_string()),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -5,6 +5,7 @@
 //! - [`store`]: the redb index (crash-safe batches, undo log for reorgs);
 //! - [`indexer`]: backfill, follow, reorg handling; [`verify`]: payment checks;
 //! - [`mailbox`]: message mailboxes (their own redb file), pruning, replay refusal;
+//!   [`ratelimit`]: per-address limits on the mailbox routes;
 //! - [`app`], [`router`], [`handlers`], [`error`]: the HTTP API;
 //! - [`status`], [`metrics`], [`telemetry`], [`shutdown`]: operations;
 //! - [`cmd`]: the `init`, `run` and `sign-registration` subcommands.
@@ -20,6 +21,7 @@ pub mod key;
 pub mod mailbox;
 pub mod metrics;
 pub mod model;
+pub mod ratelimit;
 pub mod router;
 pub mod shutdown;
 pub mod status;

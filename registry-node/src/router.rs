@@ -3,6 +3,7 @@
 use crate::app::{App, AppState};
 use crate::error::ApiError;
 use crate::handlers::{health, market, messages, names, nodes, ons, premium};
+use crate::ratelimit;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::Method;
@@ -22,6 +23,7 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// The HTTP API.
 pub fn router(state: AppState) -> Router {
+    let mailbox_limit = middleware::from_fn_with_state(state.clone(), ratelimit::limit_mailbox);
     Router::new()
         .route("/v1/names/batch", post(names::batch))
         .route("/v1/names/{name}", get(names::lookup))
@@ -34,13 +36,18 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/premium/{session_id}/proof", get(premium::proof))
         .route(
             "/v1/messages/{session_id}",
-            post(messages::store).layer(DefaultBodyLimit::max(messages::MAX_STORE_BODY_BYTES)),
+            post(messages::store)
+                .layer(DefaultBodyLimit::max(messages::MAX_STORE_BODY_BYTES))
+                .layer(mailbox_limit.clone()),
         )
         .route(
             "/v1/messages/{session_id}/retrieve",
-            post(messages::retrieve),
+            post(messages::retrieve).layer(mailbox_limit.clone()),
         )
-        .route("/v1/messages/{session_id}/delete", post(messages::delete))
+        .route(
+            "/v1/messages/{session_id}/delete",
+            post(messages::delete).layer(mailbox_limit),
+        )
         .route("/v1/nodes", get(nodes::list))
         .route("/v1/nodes/{id}", get(nodes::one))
         .route("/v1/ons", post(ons::post))

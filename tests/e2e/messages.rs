@@ -1,7 +1,7 @@
 //! Messages end to end: two wallets message each other by name through the
 //! real `sesh` binary and 3 staked registry nodes (one of them killed half
-//! way), long messages with and without premium, `msg watch`, and every way a
-//! mailbox request can be wrong, over real HTTP.
+//! way), long messages with and without premium, `msg watch`, every way a
+//! mailbox request can be wrong, and a node's rate and storage limits, over real HTTP.
 
 use alloy::primitives::U256;
 use alloy::signers::local::PrivateKeySigner;
@@ -477,5 +477,101 @@ async fn bad_mailbox_requests_get_the_right_errors() -> eyre::Result<()> {
         .text()
         .await?;
     assert!(metrics.contains("registry_mailbox_messages 1"), "{metrics}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_node_limits_each_address_and_its_total_storage() -> eyre::Result<()> {
+    let chain = sesh_e2e::deployed_chain();
+    let mut options = NodeOptions::new(&chain.anvil.endpoint(), &chain.deployment);
+    // Room for one message of 50,000 bytes over every mailbox, and a rate of 1 a second in
+    // bursts of 4.
+    let config = options.data_dir.join("node.toml");
+    std::fs::write(&config, "mailbox_max_total_bytes = 76800\n")?;
+    options.extra_args = [
+        "--config",
+        config.to_str().expect("utf-8 path"),
+        "--mailbox-requests-per-sec",
+        "1",
+        "--mailbox-request-burst",
+        "4",
+    ]
+    .map(String::from)
+    .to_vec();
+    let node = RegistryNode::start(options);
+    let store = |seed: u8, data: &[u8]| {
+        let recipient = envelope::session_id_from_seed(&[seed; 32]);
+        let body = serde_json::json!({"ttl_ms": 60_000, "data": STANDARD.encode(data)});
+        (format!("/v1/messages/{recipient}"), body.to_string())
+    };
+
+    // The node-wide bound refuses a second recipient that is far under its own quota.
+    let (path, body) = store(1, &[7; 50_000]);
+    let (status, answer) = node.post(&path, body).await;
+    assert_eq!(status, 200, "{answer}");
+    let (path, body) = store(2, &[8; 30_000]);
+    let (status, answer) = node.post(&path, body).await;
+    assert_eq!(status, 507, "{answer}");
+    let detail = answer["errors"][0]["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains(
+            "this node's message storage is full (50000 bytes held; it keeps at most 76800)"
+        ),
+        "{answer}"
+    );
+    // A small one still fits.
+    let (path, body) = store(2, &[8; 100]);
+    assert_eq!(node.post(&path, body).await.0, 200);
+
+    // Three stores so far; retrieves (every mailbox route counts) go on until the burst of 4
+    // is spent (one more per second elapsed), then are refused before their body is read.
+    let started = Instant::now();
+    let retrieve = || {
+        sesh_e2e::node::http()
+            .post(format!("{}{path}/retrieve", node.url))
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+    };
+    let mut served = 3;
+    let response = loop {
+        let response = retrieve().await?;
+        if response.status().as_u16() == 429 {
+            break response;
+        }
+        assert_eq!(
+            response.status().as_u16(),
+            400,
+            "an empty body is malformed"
+        );
+        served += 1;
+        assert!(served <= 20, "never limited");
+    };
+    let allowed = 4 + started.elapsed().as_secs() + 1;
+    assert!((4..=allowed).contains(&served), "{served} requests served");
+    let retry_after: u64 = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After header in seconds");
+    assert_eq!(retry_after, 1);
+    let answer: serde_json::Value = response.json().await?;
+    assert!(
+        answer["errors"][0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with(
+                "too many mailbox requests from 127.0.0.1: at most 1 a second (bursts of 4)"
+            )),
+        "{answer}"
+    );
+    // Lookups are not limited.
+    let (status, answer) = node.get("/v1/names/alice").await;
+    assert_eq!(status, 404, "{answer}");
+    // A second later the bucket holds a token again.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let (path, body) = store(3, &[9; 100]);
+    let (status, answer) = node.post(&path, body).await;
+    assert_eq!(status, 200, "{answer}");
     Ok(())
 }

@@ -70,6 +70,8 @@ pub struct NodeOptions {
     pub poll_ms: u64,
     /// Largest eth_getLogs range.
     pub max_range: u64,
+    /// More arguments for `registry-node run` (`--config FILE`, limits).
+    pub extra_args: Vec<String>,
 }
 
 impl NodeOptions {
@@ -84,6 +86,7 @@ impl NodeOptions {
             confirmations: 0,
             poll_ms: 50,
             max_range: 10_000,
+            extra_args: Vec::new(),
         }
     }
 }
@@ -150,6 +153,7 @@ impl Spawned {
             .args(["--confirmations", &options.confirmations.to_string()])
             .args(["--poll-interval-ms", &options.poll_ms.to_string()])
             .args(["--max-range", &options.max_range.to_string()])
+            .args(&options.extra_args)
             .env("RUST_LOG", "info,sesh_registry_node=debug")
             .stdout(Stdio::piped())
             .stderr(log)
@@ -305,7 +309,8 @@ impl Drop for RegistryNode {
     }
 }
 
-fn http() -> &'static reqwest::Client {
+/// The tests' one HTTP client.
+pub fn http() -> &'static reqwest::Client {
     static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
     CLIENT.get_or_init(reqwest::Client::new)
 }

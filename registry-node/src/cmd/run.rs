@@ -77,6 +77,7 @@ impl Args {
             config.rpc_timeout,
             config.enable_dump,
             mailbox.clone(),
+            config.mailbox_rate,
             config.answer_cache_bytes,
         )));
 
@@ -116,16 +117,37 @@ impl Args {
             config.mailbox_prune_interval,
             cancel.clone(),
         ));
-        let api =
-            axum::ServiceExt::<axum::extract::Request>::into_make_service(router::Api::new(app));
+        let limiter_sweeper = tokio::spawn(forget_idle_clients(app.clone(), cancel.clone()));
+        // With each connection's peer address, for the per-address mailbox limits.
+        let api = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+            std::net::SocketAddr,
+        >(router::Api::new(app));
         let server =
             axum::serve(listener, api).with_graceful_shutdown(cancel.clone().cancelled_owned());
         let served = server.await;
         cancel.cancel();
         indexer.await.wrap_err("the indexer task panicked")?;
         pruner.await.wrap_err("the mailbox pruner panicked")?;
+        limiter_sweeper
+            .await
+            .wrap_err("the rate-limit sweeper panicked")?;
         served.wrap_err("the HTTP server failed")?;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// Every minute, forgets the clients of the mailbox rate limit whose buckets are full again,
+/// so its memory follows recent clients only.
+async fn forget_idle_clients(app: AppState, cancel: CancellationToken) {
+    let Some(limiter) = app.mailbox_limiter.as_ref() else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
+        }
+        limiter.forget_idle();
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! | table | key | value |
 //! | --- | --- | --- |
-//! | `meta` | `&str` | schema version, the last sequence number |
+//! | `meta` | `&str` | schema version, the last sequence number, totals (messages ‖ bytes) |
 //! | `messages` | mailbox (35) ‖ seq (8) | hash (32) ‖ stored_ms (8) ‖ expiry_ms (8) ‖ envelope |
 //! | `hashes` | mailbox (35) ‖ hash (32) | seq (8) |
 //! | `expiries` | expiry_ms (8) ‖ mailbox (35) ‖ seq (8) | empty |
@@ -18,7 +18,7 @@
 
 pub mod replay;
 
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use sesh_core::SessionId;
 use sesh_core::api::StoredMessage;
 use sesh_core::envelope::{MessageHash, message_hash};
@@ -32,6 +32,10 @@ const USAGE: TableDefinition<'static, &[u8], &[u8]> = TableDefinition::new("usag
 
 const META_SCHEMA: &str = "schema";
 const META_SEQ: &str = "seq";
+/// Messages and envelope bytes over every mailbox, kept with each change so that the
+/// node-wide bound costs one read per store. Files made before it had it are summed from
+/// `usage` when opened.
+const META_TOTAL: &str = "total";
 /// Bumped when a table or an encoding changes.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -73,6 +77,16 @@ pub enum MailboxError {
         /// The byte limit.
         max_bytes: u64,
     },
+    /// The node keeps as many envelope bytes as it is set to, over every mailbox.
+    #[error(
+        "this node's message storage is full ({bytes} bytes held; it keeps at most {max_bytes}): it frees up as messages expire or are deleted; other nodes of the swarm may still take the message"
+    )]
+    NodeFull {
+        /// Bytes held over every mailbox.
+        bytes: u64,
+        /// The node-wide limit.
+        max_bytes: u64,
+    },
 }
 
 crate::error::from_redb_errors!(MailboxError);
@@ -87,13 +101,16 @@ pub fn now_ms() -> u64 {
 /// A `Result` of the mailbox store.
 pub type MailboxResult<T> = Result<T, MailboxError>;
 
-/// Per-recipient quotas (over all its namespaces).
+/// How much the node keeps: per recipient (over all its namespaces) and in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quota {
     /// Most messages held for one recipient.
     pub max_messages: u64,
     /// Most envelope bytes held for one recipient.
     pub max_bytes: u64,
+    /// Most envelope bytes held over every mailbox: what bounds the disk, since anyone can
+    /// fill the quotas of any number of Session IDs.
+    pub max_total_bytes: u64,
 }
 
 impl Default for Quota {
@@ -101,6 +118,7 @@ impl Default for Quota {
         Self {
             max_messages: 5_000,
             max_bytes: 100 * 1024 * 1024,
+            max_total_bytes: 10 * 1024 * 1024 * 1024,
         }
     }
 }
@@ -229,11 +247,18 @@ impl Mailbox {
                     }
                 }
             }
+            if meta.get(META_TOTAL)?.is_none() {
+                let mut total = (0, 0);
+                for entry in txn.open_table(USAGE)?.iter()? {
+                    let (messages, bytes) = decode_usage(Some(entry?.1.value()))?;
+                    total = (total.0 + messages, total.1 + bytes);
+                }
+                meta.insert(META_TOTAL, encode_usage(total.0, total.1).as_slice())?;
+            }
             drop(meta);
             txn.open_table(MESSAGES)?;
             txn.open_table(HASHES)?;
             txn.open_table(EXPIRIES)?;
-            txn.open_table(USAGE)?;
         }
         txn.commit()?;
         Ok(Self { db, quota })
@@ -306,6 +331,17 @@ impl Mailbox {
                 });
             }
             let mut meta = txn.open_table(META)?;
+            let total = read_total(&meta)?;
+            if total.1 + size > self.quota.max_total_bytes {
+                return Err(MailboxError::NodeFull {
+                    bytes: total.1,
+                    max_bytes: self.quota.max_total_bytes,
+                });
+            }
+            meta.insert(
+                META_TOTAL,
+                encode_usage(total.0 + 1, total.1 + size).as_slice(),
+            )?;
             let seq = match meta.get(META_SEQ)?.map(|v| v.value().to_vec()) {
                 None => 1,
                 Some(bytes) => {
@@ -442,19 +478,15 @@ impl Mailbox {
         Ok(count)
     }
 
-    /// Totals over every mailbox (reads the usage table: one entry per recipient).
+    /// Totals over every mailbox.
     pub fn totals(&self) -> MailboxResult<Totals> {
         let txn = self.db.begin_read()?;
-        let usage = txn.open_table(USAGE)?;
-        let mut totals = Totals::default();
-        for entry in usage.iter()? {
-            let (_, value) = entry?;
-            let (messages, bytes) = decode_usage(Some(value.value()))?;
-            totals.messages += messages;
-            totals.bytes += bytes;
-            totals.recipients += 1;
-        }
-        Ok(totals)
+        let (messages, bytes) = read_total(&txn.open_table(META)?)?;
+        Ok(Totals {
+            messages,
+            bytes,
+            recipients: txn.open_table(USAGE)?.len()?,
+        })
     }
 }
 
@@ -492,7 +524,16 @@ pub async fn prune_forever(
     }
 }
 
-/// Removes messages (and their expiry entries and usage; their hash entries too
+/// The `meta` totals: messages and envelope bytes over every mailbox.
+fn read_total(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> MailboxResult<(u64, u64)> {
+    decode_usage(Some(
+        meta.get(META_TOTAL)?
+            .ok_or(MailboxError::Corrupt("totals"))?
+            .value(),
+    ))
+}
+
+/// Removes messages (and their expiry entries, usage and totals; their hash entries too
 /// when `with_hashes`) inside `txn`.
 fn remove_messages(
     txn: &redb::WriteTransaction,
@@ -503,6 +544,8 @@ fn remove_messages(
     let mut hashes = txn.open_table(HASHES)?;
     let mut expiries = txn.open_table(EXPIRIES)?;
     let mut usage = txn.open_table(USAGE)?;
+    let mut meta = txn.open_table(META)?;
+    let mut total = read_total(&meta)?;
     for (mailbox, seq) in removals {
         let Some(value) = messages.remove(message_key(mailbox, *seq).as_slice())? else {
             continue;
@@ -525,7 +568,12 @@ fn remove_messages(
         } else {
             usage.insert(recipient, encode_usage(count, bytes).as_slice())?;
         }
+        total = (
+            total.0.saturating_sub(1),
+            total.1.saturating_sub(value.data.len() as u64),
+        );
     }
+    meta.insert(META_TOTAL, encode_usage(total.0, total.1).as_slice())?;
     Ok(())
 }
 
@@ -675,6 +723,7 @@ mod tests {
         let (_dir, mailbox) = open(Quota {
             max_messages: 2,
             max_bytes: 10,
+            ..Quota::default()
         });
         let bob = id(2);
         let a = mailbox.store(&bob, 0, b"12345", 0, 60_000).unwrap();
@@ -691,6 +740,90 @@ mod tests {
         mailbox.store(&id(3), 0, b"2", 0, 60_000).unwrap();
         mailbox.delete(&bob, 0, &[a.hash]).unwrap();
         mailbox.store(&bob, 0, b"2", 0, 60_000).unwrap();
+    }
+
+    #[test]
+    fn the_node_wide_bound_refuses_any_recipient_and_frees_up() {
+        let (_dir, mailbox) = open(Quota {
+            max_total_bytes: 10,
+            ..Quota::default()
+        });
+        let a = mailbox.store(&id(2), 0, b"123456", 0, 60_000).unwrap();
+        mailbox.store(&id(3), 0, b"1234", 0, 1_000).unwrap();
+        // A third recipient, far under its own quota, is refused: the node is full.
+        assert!(matches!(
+            mailbox.store(&id(4), 0, b"1", 0, 60_000),
+            Err(MailboxError::NodeFull {
+                bytes: 10,
+                max_bytes: 10
+            })
+        ));
+        // A duplicate of what is held changes nothing and is not refused.
+        assert!(
+            mailbox
+                .store(&id(2), 0, b"123456", 0, 60_000)
+                .unwrap()
+                .duplicate
+        );
+        // Deleting frees room, and so does sweeping an expired message.
+        mailbox.delete(&id(2), 0, &[a.hash]).unwrap();
+        mailbox.store(&id(4), 0, b"123456", 0, 60_000).unwrap();
+        assert!(mailbox.store(&id(5), 0, b"1", 0, 60_000).is_err());
+        assert_eq!(mailbox.prune(1_000, 100).unwrap(), 1);
+        mailbox.store(&id(5), 0, b"1234", 2_000, 60_000).unwrap();
+        let totals = mailbox.totals().unwrap();
+        assert_eq!(
+            (totals.messages, totals.bytes, totals.recipients),
+            (2, 10, 2)
+        );
+    }
+
+    #[test]
+    fn totals_follow_every_change_and_are_rebuilt_for_older_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mailbox.redb");
+        let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+        let mut held = Vec::new();
+        for i in 0..40u8 {
+            let recipient = id(i % 7);
+            let data = vec![i; usize::from(i) + 1];
+            let stored = mailbox
+                .store(
+                    &recipient,
+                    i16::from(i % 2),
+                    &data,
+                    0,
+                    u64::from(i) * 100 + 100,
+                )
+                .unwrap();
+            held.push((recipient, i16::from(i % 2), stored.hash));
+            if i % 5 == 0 {
+                let (recipient, namespace, hash) = held.remove(0);
+                mailbox.delete(&recipient, namespace, &[hash]).unwrap();
+            }
+        }
+        mailbox.prune(1_000, 5).unwrap();
+        let summed = |mailbox: &Mailbox| {
+            let txn = mailbox.db.begin_read().unwrap();
+            let mut sum = Totals::default();
+            for entry in txn.open_table(USAGE).unwrap().iter().unwrap() {
+                let (messages, bytes) = decode_usage(Some(entry.unwrap().1.value())).unwrap();
+                sum.messages += messages;
+                sum.bytes += bytes;
+                sum.recipients += 1;
+            }
+            sum
+        };
+        let expected = summed(&mailbox);
+        assert!(expected.messages > 0);
+        assert_eq!(mailbox.totals().unwrap(), expected);
+        // A file from before the totals were kept: they are summed when it is opened.
+        let txn = mailbox.db.begin_write().unwrap();
+        txn.open_table(META).unwrap().remove(META_TOTAL).unwrap();
+        txn.commit().unwrap();
+        drop(mailbox);
+        let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+        assert_eq!(mailbox.totals().unwrap(), expected);
     }
 
     #[test]
