@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod config;
 pub mod context;
 pub mod error;
+pub mod logs;
 pub mod mailbox;
 pub mod network;
 pub mod opts;

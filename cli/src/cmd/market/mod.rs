@@ -193,18 +193,21 @@ pub async fn market_permit(
 }
 
 /// Every `E` event logged since block `from` (in practice the deployment block), in
-/// chain order. A failed read says which event it was: "cannot read the Listed logs".
+/// chain order, read over block ranges an RPC accepts ([`crate::logs`]). A failed read
+/// says which event it was: "cannot read the Listed logs".
 pub async fn events_since<P: Provider, E: SolEvent>(
-    filter: Event<P, E>,
+    event: Event<P, E>,
     from: u64,
 ) -> eyre::Result<Vec<E>> {
     let name = E::SIGNATURE.split('(').next().unwrap_or(E::SIGNATURE);
-    let logs = filter
-        .from_block(from)
-        .query()
+    let logs = crate::logs::fetch(&event.provider, event.filter, from)
         .await
         .wrap_err_with(|| format!("cannot read the {name} logs"))?;
-    Ok(logs.into_iter().map(|(event, _)| event).collect())
+    logs.iter()
+        .map(|log| {
+            E::decode_log_data(log.data()).wrap_err_with(|| format!("a {name} log does not decode"))
+        })
+        .collect()
 }
 
 /// The labels of every name registered since the deployment, by token id

@@ -1,8 +1,8 @@
 //! `sesh name mine`.
 
 use super::common::{DAY, NameState, Phase, date};
-use super::logs;
 use crate::context::Context;
+use crate::logs;
 use alloy::primitives::{B256, U256};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;

@@ -2,7 +2,6 @@
 
 pub mod check;
 pub mod common;
-pub mod logs;
 pub mod lookup;
 pub mod lookup_private;
 pub mod mine;

@@ -1,8 +1,8 @@
 //! `sesh name reverse SESSION_ID`.
 
 use super::common::{NameState, Phase, date, parse_session_id};
-use super::logs;
 use crate::context::Context;
+use crate::logs;
 use crate::registry::{Agreed, Registry, check_signed};
 use alloy::primitives::{B256, U256};
 use alloy::rpc::types::Filter;

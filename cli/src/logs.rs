@@ -1,8 +1,9 @@
-//! Reading the registry's event logs from the deployment block, for the
-//! commands that need history (`reverse`, `mine`): `eth_getLogs` over
-//! adaptive block ranges (halved when the node refuses a range).
+//! Reading event logs from the deployment block, for the commands that need
+//! history (`name reverse`, `name mine`, `market listings`, `market offers`):
+//! `eth_getLogs` over adaptive block ranges (halved when the RPC refuses a
+//! range), since public RPCs limit how many blocks one request may span.
 
-use alloy::providers::{DynProvider, Provider};
+use alloy::providers::Provider;
 use alloy::rpc::types::{Filter, Log};
 use eyre::WrapErr;
 
@@ -12,7 +13,7 @@ const MAX_SPAN: u64 = 100_000;
 const MIN_SPAN: u64 = 500;
 
 /// Every log matching `filter` from `from` to the latest block, in chain order.
-pub async fn fetch(provider: &DynProvider, filter: Filter, from: u64) -> eyre::Result<Vec<Log>> {
+pub async fn fetch<P: Provider>(provider: &P, filter: Filter, from: u64) -> eyre::Result<Vec<Log>> {
     let latest = provider
         .get_block_number()
         .await
