@@ -95,6 +95,9 @@ pub enum ApiError {
     /// The recipient's mailbox, or this node's message storage, is full.
     #[error("{0}")]
     MailboxFull(String),
+    /// The recipient deleted this message: it cannot be stored again.
+    #[error("{0}")]
+    Gone(String),
     /// The client made more mailbox requests than its rate allows.
     #[error("{0}")]
     TooManyRequests(String),
@@ -119,6 +122,7 @@ impl ApiError {
             Self::Misdirected(_) => StatusCode::MISDIRECTED_REQUEST,
             Self::MailboxFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Gone(_) => StatusCode::GONE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -136,6 +140,7 @@ impl From<crate::mailbox::MailboxError> for ApiError {
         match error {
             full @ (crate::mailbox::MailboxError::Full { .. }
             | crate::mailbox::MailboxError::NodeFull { .. }) => Self::MailboxFull(full.to_string()),
+            gone @ crate::mailbox::MailboxError::Deleted { .. } => Self::Gone(gone.to_string()),
             other => Self::Internal(other.to_string()),
         }
     }

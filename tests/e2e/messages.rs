@@ -459,10 +459,21 @@ async fn bad_mailbox_requests_get_the_right_errors() -> eyre::Result<()> {
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["deleted"][0], hash.to_string());
+    // Anyone holding the envelope could store it again: the node refuses, and says why.
+    let gone = |(status, body): (u16, serde_json::Value)| {
+        assert_eq!(status, 410, "{body}");
+        assert!(
+            body.to_string()
+                .contains("the recipient deleted this message"),
+            "{body}"
+        );
+    };
+    gone(node.post(&path, store(60_000, b"hello")).await);
 
-    // Messages survive a restart; the metrics count them.
+    // Messages (and tombstones) survive a restart; the metrics count them.
     let options = node.kill();
     let node = RegistryNode::start(options);
+    gone(node.post(&path, store(60_000, b"hello")).await);
     let now = now_ms();
     let (status, body) = node
         .post(

@@ -9,12 +9,18 @@
 //! | `hashes` | mailbox (35) ‖ hash (32) | seq (8) |
 //! | `expiries` | expiry_ms (8) ‖ mailbox (35) ‖ seq (8) | empty |
 //! | `usage` | Session ID (33) | messages (8) ‖ bytes (8) |
+//! | `deleted` | mailbox (35) ‖ hash (32) | forget_ms (8): the deleted message's expiry |
+//! | `deleted_expiries` | forget_ms (8) ‖ mailbox (35) ‖ hash (32) | empty |
 //!
 //! A mailbox is a Session ID (33) and a namespace (2, big-endian). Sequence
 //! numbers grow across the node, so a mailbox's messages come out in the
 //! order they were stored, and "since hash H" is "after H's sequence number".
 //! Every change is one write transaction (committed durably before the
 //! answer), so a crash keeps each message whole or not at all.
+//!
+//! A deleted message leaves a tombstone until it would have expired: stores
+//! need no signature, so without it anyone holding a copy of the envelope
+//! could store it again and bring back what the recipient deleted.
 
 pub mod replay;
 
@@ -29,6 +35,9 @@ const MESSAGES: TableDefinition<'static, &[u8], &[u8]> = TableDefinition::new("m
 const HASHES: TableDefinition<'static, &[u8], u64> = TableDefinition::new("hashes");
 const EXPIRIES: TableDefinition<'static, &[u8], ()> = TableDefinition::new("expiries");
 const USAGE: TableDefinition<'static, &[u8], &[u8]> = TableDefinition::new("usage");
+const DELETED: TableDefinition<'static, &[u8], u64> = TableDefinition::new("deleted");
+const DELETED_EXPIRIES: TableDefinition<'static, &[u8], ()> =
+    TableDefinition::new("deleted_expiries");
 
 const META_SCHEMA: &str = "schema";
 const META_SEQ: &str = "seq";
@@ -76,6 +85,14 @@ pub enum MailboxError {
         max_messages: u64,
         /// The byte limit.
         max_bytes: u64,
+    },
+    /// The recipient deleted this message, and it would not have expired yet.
+    #[error(
+        "the recipient deleted this message: it cannot be stored again before {until_ms} ms since the Unix epoch, when it would have expired"
+    )]
+    Deleted {
+        /// When the tombstone goes.
+        until_ms: u64,
     },
     /// The node keeps as many envelope bytes as it is set to, over every mailbox.
     #[error(
@@ -259,6 +276,8 @@ impl Mailbox {
             txn.open_table(MESSAGES)?;
             txn.open_table(HASHES)?;
             txn.open_table(EXPIRIES)?;
+            txn.open_table(DELETED)?;
+            txn.open_table(DELETED_EXPIRIES)?;
         }
         txn.commit()?;
         Ok(Self { db, quota })
@@ -272,7 +291,9 @@ impl Mailbox {
     /// Stores `data` for `session_id` in `namespace` at `now_ms` for `ttl_ms`.
     /// Storing a message the mailbox already holds changes nothing (its first
     /// store's times are returned); a message over the recipient's quota is
-    /// refused with [`MailboxError::Full`].
+    /// refused with [`MailboxError::Full`], past the node-wide bound with
+    /// [`MailboxError::NodeFull`], and one the recipient deleted (before it
+    /// would have expired) with [`MailboxError::Deleted`].
     pub fn store(
         &self,
         session_id: &SessionId,
@@ -284,6 +305,13 @@ impl Mailbox {
         let mailbox = mailbox_key(session_id, namespace);
         let hash = message_hash(session_id, namespace, data);
         let txn = self.db.begin_write()?;
+        let tombstone = txn
+            .open_table(DELETED)?
+            .get(hash_key(&mailbox, &hash).as_slice())?
+            .map(|v| v.value());
+        if let Some(until_ms) = tombstone.filter(|until_ms| *until_ms > now_ms) {
+            return Err(MailboxError::Deleted { until_ms });
+        }
         // A copy already here: unexpired, the store changes nothing; expired but not swept
         // yet, the new store replaces it.
         let existing = txn
@@ -445,10 +473,52 @@ impl Mailbox {
                 }
             }
             drop(index);
-            remove_messages(&txn, &removals, false)?;
+            let removed = remove_messages(&txn, &removals, false)?;
+            let mut tombstones = txn.open_table(DELETED)?;
+            let mut forget = txn.open_table(DELETED_EXPIRIES)?;
+            for (hash, expiry_ms) in removed {
+                let key = hash_key(&mailbox, &hash);
+                tombstones.insert(key.as_slice(), expiry_ms)?;
+                forget.insert([&expiry_ms.to_be_bytes()[..], &key].concat().as_slice(), ())?;
+            }
         }
         txn.commit()?;
         Ok(deleted)
+    }
+
+    /// Drops up to `max` tombstones of deleted messages that would have expired at or before
+    /// `now_ms`; returns how many.
+    pub fn forget_deleted(&self, now_ms: u64, max: usize) -> MailboxResult<usize> {
+        let txn = self.db.begin_write()?;
+        let keys = {
+            let forget = txn.open_table(DELETED_EXPIRIES)?;
+            let end = [&now_ms.to_be_bytes()[..], &[0xff; MAILBOX_LEN + 32]].concat();
+            let mut keys = Vec::new();
+            for entry in forget.range(..=end.as_slice())?.take(max) {
+                keys.push(entry?.0.value().to_vec());
+            }
+            keys
+        };
+        if keys.is_empty() {
+            return Ok(0);
+        }
+        {
+            let mut forget = txn.open_table(DELETED_EXPIRIES)?;
+            let mut tombstones = txn.open_table(DELETED)?;
+            for key in &keys {
+                if key.len() != 8 + MAILBOX_LEN + 32 {
+                    return Err(MailboxError::Corrupt("tombstone index"));
+                }
+                forget.remove(key.as_slice())?;
+                // A later delete of a re-stored copy may have moved the tombstone on.
+                let current = tombstones.get(&key[8..])?.map(|v| v.value());
+                if current.is_some_and(|until| until.to_be_bytes() == key[..8]) {
+                    tombstones.remove(&key[8..])?;
+                }
+            }
+        }
+        txn.commit()?;
+        Ok(keys.len())
     }
 
     /// Drops up to `max` messages that expired at or before `now_ms`; returns how many.
@@ -490,8 +560,8 @@ impl Mailbox {
     }
 }
 
-/// Sweeps expired messages every `interval` until `cancel`; a sweep that fails is
-/// logged and retried at the next tick.
+/// Sweeps expired messages, and the tombstones of deleted ones that would have expired,
+/// every `interval` until `cancel`; a sweep that fails is logged and retried at the next tick.
 pub async fn prune_forever(
     mailbox: std::sync::Arc<Mailbox>,
     interval: std::time::Duration,
@@ -505,19 +575,28 @@ pub async fn prune_forever(
         }
         let mailbox = mailbox.clone();
         let swept = tokio::task::spawn_blocking(move || {
-            let mut total = 0;
+            let (mut messages, mut tombstones) = (0, 0);
             loop {
-                let pruned = mailbox.prune(now_ms(), PER_SWEEP)?;
-                total += pruned;
-                if pruned < PER_SWEEP {
-                    return Ok::<_, MailboxError>(total);
+                let now = now_ms();
+                let pruned = mailbox.prune(now, PER_SWEEP)?;
+                let forgotten = mailbox.forget_deleted(now, PER_SWEEP)?;
+                messages += pruned;
+                tombstones += forgotten;
+                if pruned < PER_SWEEP && forgotten < PER_SWEEP {
+                    return Ok::<_, MailboxError>((messages, tombstones));
                 }
             }
         })
         .await;
         match swept {
-            Ok(Ok(0)) => {}
-            Ok(Ok(pruned)) => tracing::debug!(pruned, "expired messages dropped"),
+            Ok(Ok((0, 0))) => {}
+            Ok(Ok((pruned, tombstones))) => {
+                tracing::debug!(
+                    pruned,
+                    tombstones,
+                    "expired messages and tombstones dropped"
+                );
+            }
             Ok(Err(error)) => tracing::warn!(%error, "cannot drop expired messages"),
             Err(error) => tracing::error!(%error, "the mailbox sweep panicked"),
         }
@@ -539,13 +618,14 @@ fn remove_messages(
     txn: &redb::WriteTransaction,
     removals: &[([u8; MAILBOX_LEN], u64)],
     with_hashes: bool,
-) -> MailboxResult<()> {
+) -> MailboxResult<Vec<(MessageHash, u64)>> {
     let mut messages = txn.open_table(MESSAGES)?;
     let mut hashes = txn.open_table(HASHES)?;
     let mut expiries = txn.open_table(EXPIRIES)?;
     let mut usage = txn.open_table(USAGE)?;
     let mut meta = txn.open_table(META)?;
     let mut total = read_total(&meta)?;
+    let mut removed = Vec::with_capacity(removals.len());
     for (mailbox, seq) in removals {
         let Some(value) = messages.remove(message_key(mailbox, *seq).as_slice())? else {
             continue;
@@ -553,6 +633,7 @@ fn remove_messages(
         let value = value.value().to_vec();
         let value = Value::decode(&value)?;
         expiries.remove(expiry_key(value.expiry_ms, mailbox, *seq).as_slice())?;
+        removed.push((value.hash, value.expiry_ms));
         if with_hashes {
             hashes.remove(hash_key(mailbox, &value.hash).as_slice())?;
         }
@@ -574,7 +655,7 @@ fn remove_messages(
         );
     }
     meta.insert(META_TOTAL, encode_usage(total.0, total.1).as_slice())?;
-    Ok(())
+    Ok(removed)
 }
 
 #[cfg(test)]
@@ -824,6 +905,56 @@ mod tests {
         drop(mailbox);
         let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
         assert_eq!(mailbox.totals().unwrap(), expected);
+    }
+
+    #[test]
+    fn a_deleted_message_cannot_be_stored_again_until_it_would_have_expired() {
+        let (_dir, mailbox) = open(Quota::default());
+        let bob = id(2);
+        let kept = mailbox.store(&bob, 0, b"deleted", 1_000, 60_000).unwrap();
+        assert_eq!(kept.expiry_ms, 61_000);
+        assert_eq!(
+            mailbox.delete(&bob, 0, &[kept.hash]).unwrap(),
+            vec![kept.hash]
+        );
+        assert!(matches!(
+            mailbox.store(&bob, 0, b"deleted", 2_000, 600_000),
+            Err(MailboxError::Deleted { until_ms: 61_000 })
+        ));
+        // Other namespaces and recipients are other mailboxes.
+        mailbox.store(&bob, 1, b"deleted", 2_000, 60_000).unwrap();
+        mailbox.store(&id(3), 0, b"deleted", 2_000, 60_000).unwrap();
+        // The tombstone stays until the message would have expired, then goes.
+        assert_eq!(mailbox.forget_deleted(60_999, 100).unwrap(), 0);
+        assert!(mailbox.store(&bob, 0, b"deleted", 60_999, 60_000).is_err());
+        assert_eq!(mailbox.forget_deleted(61_000, 100).unwrap(), 1);
+        let again = mailbox.store(&bob, 0, b"deleted", 61_000, 60_000).unwrap();
+        assert!(!again.duplicate);
+        // Deleted again: a new tombstone, until the new expiry.
+        mailbox.delete(&bob, 0, &[again.hash]).unwrap();
+        assert!(matches!(
+            mailbox.store(&bob, 0, b"deleted", 62_000, 60_000),
+            Err(MailboxError::Deleted { until_ms: 121_000 })
+        ));
+    }
+
+    #[test]
+    fn a_stale_tombstone_entry_does_not_forget_a_newer_tombstone() {
+        let (_dir, mailbox) = open(Quota::default());
+        let bob = id(2);
+        let first = mailbox.store(&bob, 0, b"m", 0, 10_000).unwrap();
+        mailbox.delete(&bob, 0, &[first.hash]).unwrap();
+        // Past the first tombstone (not swept yet), the message is stored and deleted again.
+        let second = mailbox.store(&bob, 0, b"m", 20_000, 60_000).unwrap();
+        mailbox.delete(&bob, 0, &[second.hash]).unwrap();
+        // Sweeping the first tombstone's index entry leaves the second in force.
+        assert_eq!(mailbox.forget_deleted(30_000, 100).unwrap(), 1);
+        assert!(matches!(
+            mailbox.store(&bob, 0, b"m", 30_000, 60_000),
+            Err(MailboxError::Deleted { until_ms: 80_000 })
+        ));
+        assert_eq!(mailbox.forget_deleted(80_000, 100).unwrap(), 1);
+        mailbox.store(&bob, 0, b"m", 80_000, 60_000).unwrap();
     }
 
     #[test]
