@@ -9,8 +9,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sesh_core::SessionId;
 use sesh_core::api::MAX_MESSAGE_BYTES;
-use sesh_core::bindings::Premium;
 use sesh_core::bindings::premium::no_permit;
+use sesh_core::bindings::{NodeStaking, Premium};
 use sesh_core::envelope;
 use sesh_core::message::Content;
 use sesh_e2e::cli::SeshHome;
@@ -584,5 +584,109 @@ async fn a_node_limits_each_address_and_its_total_storage() -> eyre::Result<()> 
     let (path, body) = store(3, &[9; 100]);
     let (status, answer) = node.post(&path, body).await;
     assert_eq!(status, 200, "{answer}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_wallet_reads_and_deletes_on_nodes_that_left_its_swarm() -> eyre::Result<()> {
+    let chain = sesh_e2e::deployed_chain();
+    let deployment = chain.deployment.clone();
+    let url = chain.anvil.endpoint();
+    let keys = chain.anvil.keys().to_vec();
+    let signer = |i: usize| -> PrivateKeySigner { keys[i].clone().into() };
+    let bob = SeshHome::new(&chain);
+    bob.new_wallet("bob", "b-pw");
+    let bob_id = session_id(&bob);
+    let old = staked_nodes(&url, &deployment, &[signer(2), signer(3), signer(4)]).await?;
+
+    // A message on the 3 nodes of bob's swarm; reading it, the wallet remembers them.
+    let sealed = envelope::seal(
+        &Content::text("before the change", now_ms()).encode()?,
+        &[7; 32],
+        &bob_id,
+    )?;
+    let body = serde_json::json!({"ttl_ms": 600_000, "data": STANDARD.encode(&sealed)});
+    for node in &old {
+        let (status, answer) = node
+            .post(&format!("/v1/messages/{bob_id}"), body.to_string())
+            .await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let inbox = bob
+        .run(&["msg", "inbox", "--json"], Some("b-pw"))
+        .ok()
+        .envelope();
+    assert_eq!(
+        inbox["data"]["messages"].as_array().unwrap().len(),
+        1,
+        "{inbox}"
+    );
+    assert_eq!(inbox["data"]["former_nodes"], serde_json::json!([]));
+
+    // The active set changes completely: 3 nodes join, the old ones exit (and keep serving).
+    let new = staked_nodes(&url, &deployment, &[signer(5), signer(6), signer(7)]).await?;
+    for (node, operator) in old.iter().zip([2, 3, 4]) {
+        let staking = NodeStaking::new(
+            deployment.contracts.node_staking,
+            wallet_provider(&url, signer(operator)),
+        );
+        let id = staking
+            .nodeIdOfEd25519Key(node.node_key.parse()?)
+            .call()
+            .await?;
+        let receipt = staking.requestExit(id).send().await?.get_receipt().await?;
+        assert!(receipt.status(), "requestExit");
+    }
+
+    // The new swarm never had the message; the wallet still reads it from the former members.
+    let inbox = bob
+        .run(&["msg", "inbox", "--json"], Some("b-pw"))
+        .ok()
+        .envelope();
+    let urls = |nodes: &serde_json::Value| -> Vec<String> {
+        let mut urls: Vec<String> = nodes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["url"].as_str().unwrap().to_string())
+            .collect();
+        urls.sort();
+        urls
+    };
+    let sorted = |nodes: &[RegistryNode]| {
+        let mut urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+        urls.sort();
+        urls
+    };
+    assert_eq!(urls(&inbox["data"]["nodes"]), sorted(&new), "{inbox}");
+    assert_eq!(
+        urls(&inbox["data"]["former_nodes"]),
+        sorted(&old),
+        "{inbox}"
+    );
+    let messages = inbox["data"]["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "{inbox}");
+    assert_eq!(messages[0]["text"], "before the change");
+    let hash = messages[0]["hash"].as_str().unwrap().to_string();
+
+    // Deleting reaches them too, and the message is gone everywhere.
+    let deleted = bob
+        .run(&["msg", "delete", &hash, "--json"], Some("b-pw"))
+        .ok()
+        .envelope();
+    assert_eq!(deleted["data"]["deleted"][0], hash.as_str(), "{deleted}");
+    assert!(
+        deleted["data"]["former_nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["ok"] == true),
+        "{deleted}"
+    );
+    let inbox = bob
+        .run(&["msg", "inbox", "--json"], Some("b-pw"))
+        .ok()
+        .envelope();
+    assert_eq!(inbox["data"]["messages"], serde_json::json!([]), "{inbox}");
     Ok(())
 }

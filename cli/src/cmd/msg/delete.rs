@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 ///
 /// Asks every registry node that keeps the mailbox to delete the messages
 /// (by the hashes `sesh msg inbox` shows), signing the request with the
-/// wallet's Session key.
+/// wallet's Session key. Nodes that were in the mailbox's swarm in the last
+/// 30 days are asked too: they may still hold the messages.
 ///
 /// Examples:
 ///   sesh msg delete 2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669
@@ -29,11 +30,12 @@ impl DeleteArgs {
         let file = ctx.wallet_file()?;
         let keys = ctx.unlock(&file)?;
         let session = keys.session();
-        let swarm = Swarm::discover(ctx, session.session_id()).await?;
-        let results = swarm.delete(session, &self.hashes).await;
+        let swarm = Swarm::discover_own(ctx, session.session_id()).await?;
+        let (results, former) = swarm.delete(session, &self.hashes).await;
         let answered = require_one(ctx, "delete the messages", &results)?;
         let deleted: BTreeSet<MessageHash> = results
             .iter()
+            .chain(&former)
             .filter_map(|(_, r)| r.as_ref().ok())
             .flat_map(|r| r.deleted.iter().copied())
             .collect();
@@ -50,6 +52,14 @@ impl DeleteArgs {
             if self.hashes.len() == 1 { "" } else { "s" },
             results.len()
         );
+        if !former.is_empty() {
+            let answered = former.iter().filter(|(_, r)| r.is_ok()).count();
+            text.push_str(&format!(
+                "; also asked {} former swarm node{} ({answered} answered)",
+                former.len(),
+                if former.len() == 1 { "" } else { "s" },
+            ));
+        }
         if !missing.is_empty() {
             text.push_str(&format!(
                 "\n  not found on any node: {}",
@@ -62,6 +72,7 @@ impl DeleteArgs {
                 "deleted": deleted.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
                 "not_found": missing,
                 "nodes": nodes_json(&results),
+                "former_nodes": nodes_json(&former),
             }),
         )?;
         Ok(())

@@ -14,7 +14,9 @@ use std::collections::HashMap;
 /// characters, the sender's premium proofs, and shows the sender's primary
 /// name as the registry nodes agree on it. Messages that fail a check are
 /// listed as refused, with the reason. Messages stay on the nodes until they
-/// expire or `sesh msg delete` removes them.
+/// expire or `sesh msg delete` removes them. Nodes that were in the mailbox's
+/// swarm in the last 30 days (before the active node set changed) are read
+/// too: they keep what was stored on them.
 ///
 /// Examples:
 ///   sesh msg inbox
@@ -29,7 +31,7 @@ impl InboxArgs {
         let file = ctx.wallet_file()?;
         let keys = ctx.unlock(&file)?;
         let session = keys.session();
-        let swarm = Swarm::discover(ctx, session.session_id()).await?;
+        let swarm = Swarm::discover_own(ctx, session.session_id()).await?;
         let merged = swarm.retrieve(session, &HashMap::new()).await;
         require_one(ctx, "read the mailbox", &merged.nodes)?;
         let (received, refused) = open_all(ctx, session, &merged, &mut HashMap::new()).await?;
@@ -54,6 +56,7 @@ impl InboxArgs {
                 "messages": received.iter().map(|m| m.json()).collect::<Vec<_>>(),
                 "refused": refused.iter().map(|m| m.json()).collect::<Vec<_>>(),
                 "nodes": nodes_json(&merged.nodes),
+                "former_nodes": nodes_json(&merged.former),
             }),
         )?;
         Ok(())

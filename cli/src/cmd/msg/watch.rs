@@ -14,7 +14,8 @@ const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Print messages as they arrive
 ///
-/// Polls the wallet's registry nodes for messages stored since the last poll,
+/// Polls the wallet's registry nodes (those `sesh msg inbox` reads, former
+/// swarm members included) for messages stored since the last poll,
 /// every second at first; while nothing arrives the interval doubles up to
 /// --max-interval, and drops back to a second when a message comes. Each
 /// message is decrypted and checked as `sesh msg inbox` does. With --json,
@@ -47,7 +48,7 @@ impl WatchArgs {
         let file = ctx.wallet_file()?;
         let keys = ctx.unlock(&file)?;
         let session = keys.session();
-        let swarm = Swarm::discover(ctx, session.session_id()).await?;
+        let swarm = Swarm::discover_own(ctx, session.session_id()).await?;
         let deadline = self
             .timeout
             .map(|ms| Instant::now() + Duration::from_millis(ms));
