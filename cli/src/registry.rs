@@ -20,16 +20,23 @@
 //! that cannot be reached is reported and skipped (2 agreeing nodes are
 //! accepted with a warning); a node whose answer is invalid or different makes
 //! the command fail with the disagreement listed.
+//!
+//! After a transaction that changes what the nodes serve, a command waits
+//! (briefly) for them to index its block ([`await_indexed`]), so that a lookup
+//! right after it sees the change.
 
 use crate::context::Context;
 use alloy::primitives::{Address, keccak256};
 use eyre::{WrapErr, bail};
 use serde::de::DeserializeOwned;
-use sesh_core::api::{IdentityResponse, Signed};
+use sesh_core::api::{HealthResponse, IdentityResponse, Signed};
 use sesh_core::attestation::{Canonical, NodeKey};
 use std::future::Future;
 use std::task::Poll;
 use std::time::Duration;
+
+/// How long a command waits for the registry nodes to index its transaction.
+pub const INDEX_WAIT: Duration = Duration::from_secs(20);
 
 /// How many nodes of the active set are asked.
 pub const ASK: usize = 3;
@@ -237,6 +244,22 @@ impl Registry {
     /// The HTTP client (timeouts set).
     pub fn client(&self) -> &reqwest::Client {
         &self.client
+    }
+
+    /// The lowest block indexed among the nodes that answer `/health` (`None`: none answers).
+    pub async fn indexed_block(&self) -> Option<u64> {
+        let health = join_all(self.nodes.iter().map(|node| async move {
+            self.client
+                .get(format!("{}/health", node.url))
+                .send()
+                .await
+                .ok()?
+                .json::<HealthResponse>()
+                .await
+                .ok()
+        }))
+        .await;
+        health.into_iter().flatten().map(|h| h.indexed_block).min()
     }
 
     /// GETs `path` from every node, checks each answer with `check` (a 404 is
@@ -491,6 +514,42 @@ pub async fn active_keys(ctx: &Context<'_>) -> eyre::Result<Vec<NodeKey>> {
         .flatten()
         .map(|i| i.node_key)
         .collect())
+}
+
+/// After a transaction mined in `block`: waits, up to [`INDEX_WAIT`] with a spinner, until
+/// the registry nodes that answer about `subject` (those that answer at all) have indexed
+/// it, so that a lookup right after sees the change. Says so when they have not. `None`
+/// when there are no registry nodes to wait for (none active, or none reachable).
+pub async fn await_indexed(ctx: &Context<'_>, subject: &str, block: u64) -> Option<bool> {
+    let registry = Registry::discover_with(ctx, subject, true).await.ok()??;
+    let spinner = ctx.out.shows_progress().then(|| {
+        let spinner = indicatif::ProgressBar::new_spinner();
+        spinner.set_message(format!(
+            "waiting for the registry nodes to index block {block}…"
+        ));
+        spinner.enable_steady_tick(Duration::from_millis(100));
+        spinner
+    });
+    let deadline = std::time::Instant::now() + INDEX_WAIT;
+    let indexed = loop {
+        let indexed = registry.indexed_block().await;
+        match indexed {
+            None => break None,
+            Some(at) if at >= block => break Some(true),
+            Some(_) if std::time::Instant::now() >= deadline => break Some(false),
+            Some(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    };
+    if let Some(spinner) = spinner {
+        spinner.finish_and_clear();
+    }
+    if indexed == Some(false) {
+        ctx.out.warn(&format!(
+            "the registry nodes have not indexed block {block} within {} s: lookups through them show the change once they have (`--rpc` reads the chain now)",
+            INDEX_WAIT.as_secs()
+        ));
+    }
+    indexed
 }
 
 #[cfg(test)]

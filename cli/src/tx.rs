@@ -39,6 +39,9 @@ pub struct Mined {
     pub gas_used: u64,
     /// What it cost in ETH (wei).
     pub fee_wei: U256,
+    /// Whether the registry nodes have indexed its block (`None`: not waited for, or no
+    /// registry node to wait for); see [`Mined::await_indexed`].
+    pub indexed: Option<bool>,
 }
 
 /// Simulates, previews, confirms, sends and waits. `Ok(None)` when the user
@@ -156,10 +159,19 @@ pub async fn execute(
         block: receipt.block_number,
         gas_used: receipt.gas_used,
         fee_wei: U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price),
+        indexed: None,
     }))
 }
 
 impl Mined {
+    /// For a transaction that changes what registry nodes serve about `subject`: waits for
+    /// them to index it ([`crate::registry::await_indexed`]).
+    pub async fn await_indexed(&mut self, ctx: &Context<'_>, subject: &str) {
+        if let Some(block) = self.block {
+            self.indexed = crate::registry::await_indexed(ctx, subject, block).await;
+        }
+    }
+
     /// The JSON fields every transaction command reports.
     pub fn json(&self) -> serde_json::Value {
         serde_json::json!({
@@ -167,6 +179,7 @@ impl Mined {
             "block": self.block,
             "gas_used": self.gas_used,
             "fee_eth": format_ether(self.fee_wei),
+            "indexed": self.indexed,
         })
     }
 }

@@ -58,6 +58,26 @@ async fn lookups_go_through_three_agreeing_nodes_from_the_chain() -> eyre::Resul
         listings.stdout
     );
 
+    // A registration through the CLI waits for the nodes to index its block, so a lookup
+    // right after it, through the nodes, sees the name.
+    home.new_wallet("carol", "c-pw");
+    home.run(&["faucet", "1000", "--yes"], Some("c-pw")).ok();
+    let registered = home
+        .run(
+            &["name", "register", "carol", "--yes", "--json"],
+            Some("c-pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(registered["data"]["indexed"], true, "{registered}");
+    let run = home.run(&["name", "lookup", "carol"], None).ok();
+    assert!(
+        run.stdout.contains("carol: registered")
+            && run.stdout.contains("3 of 3 registry nodes agree"),
+        "{}",
+        run.stdout
+    );
+
     // One node down: 2 agreeing nodes answer, with a warning.
     let killed = nodes.remove(1);
     let killed_url = killed.url.clone();

@@ -87,9 +87,10 @@ impl AcceptArgs {
                     .calldata(),
             ),
         };
-        let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(mut mined) = tx::execute(ctx, &provider, me, plan).await? else {
             return Ok(());
         };
+        mined.await_indexed(ctx, name.as_str()).await;
         let mut data = mined.json();
         data["name"] = serde_json::json!(name.as_str());
         data["bidder"] = serde_json::json!(self.bidder.to_checksum(None));

@@ -46,9 +46,10 @@ impl CancelOfferArgs {
             details: vec![("refund".into(), format!("{} SESH", sesh_fixed(amount)))],
             request: call(*market.address(), market.cancelOffer(token_id).calldata()),
         };
-        let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(mut mined) = tx::execute(ctx, &provider, me, plan).await? else {
             return Ok(());
         };
+        mined.await_indexed(ctx, name.as_str()).await;
         let mut data = mined.json();
         data["name"] = serde_json::json!(name.as_str());
         data["refund"] = serde_json::json!(sesh_fixed(amount));

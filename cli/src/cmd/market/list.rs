@@ -115,9 +115,10 @@ impl ListArgs {
                     .calldata(),
             ),
         };
-        let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(mut mined) = tx::execute(ctx, &provider, me, plan).await? else {
             return Ok(());
         };
+        mined.await_indexed(ctx, name.as_str()).await;
         let mut data = mined.json();
         data["name"] = serde_json::json!(name.as_str());
         data["token_id"] = serde_json::json!(format!("{token_id:#x}"));

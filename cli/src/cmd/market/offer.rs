@@ -97,9 +97,10 @@ impl OfferArgs {
                     .calldata(),
             ),
         };
-        let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(mut mined) = tx::execute(ctx, &provider, me, plan).await? else {
             return Ok(());
         };
+        mined.await_indexed(ctx, name.as_str()).await;
         let mut data = mined.json();
         data["name"] = serde_json::json!(name.as_str());
         data["token_id"] = serde_json::json!(format!("{token_id:#x}"));

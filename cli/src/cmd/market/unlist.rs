@@ -44,9 +44,10 @@ impl UnlistArgs {
             details: vec![("seller".into(), listing.seller.to_string())],
             request: call(*market.address(), market.unlist(token_id).calldata()),
         };
-        let Some(mined) = tx::execute(ctx, &provider, file.evm_address, plan).await? else {
+        let Some(mut mined) = tx::execute(ctx, &provider, file.evm_address, plan).await? else {
             return Ok(());
         };
+        mined.await_indexed(ctx, name.as_str()).await;
         let mut data = mined.json();
         data["name"] = serde_json::json!(name.as_str());
         ctx.out.result(

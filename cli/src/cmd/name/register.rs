@@ -36,6 +36,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// sent: if the wait is interrupted, run the same command again and it
 /// resumes without committing twice (within the maximum age).
 ///
+/// Once registered, it waits (up to 20 s) for the registry nodes to index the
+/// transaction, so that `sesh name lookup` right after shows the name. Every
+/// command that changes what the nodes serve (renew, set-record, set-primary,
+/// transfer, the market verbs, premium buy) does the same.
+///
 /// Examples:
 ///   sesh name register alice
 ///   sesh name register alice --years 2 --evm-address 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
@@ -134,7 +139,7 @@ impl RegisterArgs {
             committed_at: None,
             created_at: unix_now(),
         };
-        let outcome = if min_age == 0 {
+        let mut outcome = if min_age == 0 {
             let keys = ctx.unlock(&file)?;
             let signer = ctx.signing_provider(&keys).await?;
             let plan = register_plan(&name, &fresh, price.rent, price.premium, duration);
@@ -168,6 +173,7 @@ impl RegisterArgs {
             outcome
         };
 
+        outcome.mined.await_indexed(ctx, name.as_str()).await;
         let after = NameState::read(ctx, &provider, &name).await?;
         let registration = &outcome.registration;
         let session = SessionId::from_key(registration.session_key);

@@ -85,9 +85,10 @@ impl RenewArgs {
                     .abi_encode(),
                 ),
         };
-        let Some(mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
+        let Some(mut mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
             return Ok(());
         };
+        mined.await_indexed(ctx, name.as_str()).await;
         let after = NameState::read(ctx, &provider, &name).await?;
         let mut data = mined.json();
         data["name"] = serde_json::json!(name.as_str());

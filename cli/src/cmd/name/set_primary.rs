@@ -73,9 +73,12 @@ impl SetPrimaryArgs {
                 .with_to(registry_address)
                 .with_input(input),
         };
-        let Some(mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
+        let Some(mut mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
             return Ok(());
         };
+        mined
+            .await_indexed(ctx, &file.evm_address.to_string())
+            .await;
         let mut data = mined.json();
         data["primary_name"] = serde_json::json!(name.as_ref().map(|n| n.as_str()));
         let text = match &name {

@@ -84,9 +84,10 @@ impl SetRecordArgs {
                     .abi_encode(),
                 ),
         };
-        let Some(mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
+        let Some(mut mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
             return Ok(());
         };
+        mined.await_indexed(ctx, name.as_str()).await;
         let mut data = mined.json();
         data["name"] = serde_json::json!(name.as_str());
         data["session_id"] = serde_json::json!(session_id.map(|id| id.to_string()));

@@ -92,9 +92,10 @@ impl BuyArgs {
                     .abi_encode(),
                 ),
         };
-        let Some(mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
+        let Some(mut mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
             return Ok(());
         };
+        mined.await_indexed(ctx, &session_id.to_string()).await;
         let expiry: u64 = premium
             .premiumExpiry(session_id.key())
             .call()
