@@ -7,7 +7,7 @@
 //!   so the keys are *unverified* (the output says so); the chain id and the
 //!   contract of every answer are still checked against the deployment.
 //! - otherwise the active node set read from the chain
-//!   (`NodeStaking.activeNodeIds` and `nodeInfo(id)`): 3 nodes chosen by
+//!   (`NodeStaking.activeNodes`, in pages at one block): 3 nodes chosen by
 //!   rendezvous hashing, i.e. the 3 highest `keccak256(subject ‖ node key)`
 //!   where the subject is what is asked about (the name, the Session ID,
 //!   "listings"). The choice is deterministic for a subject and spreads
@@ -26,7 +26,7 @@
 //! right after it sees the change.
 
 use crate::context::Context;
-use alloy::primitives::{Address, keccak256};
+use alloy::primitives::{Address, U256, keccak256};
 use eyre::{WrapErr, bail};
 use serde::de::DeserializeOwned;
 use sesh_core::api::{HealthResponse, IdentityResponse, Signed};
@@ -452,30 +452,37 @@ pub async fn join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Out
     outputs.into_iter().flatten().collect()
 }
 
-/// The active node set from the chain: URL, id and registered key.
+/// Active nodes read per `NodeStaking.activeNodes` call.
+const ACTIVE_PAGE: u64 = 500;
+
+/// The active node set from the chain: URL, id and registered key, in pages of
+/// [`ACTIVE_PAGE`] read at one block (so the pages agree with each other).
 async fn active_nodes(ctx: &Context<'_>) -> eyre::Result<Vec<NodeTarget>> {
     let provider = ctx.provider().await?;
     let staking =
         sesh_core::bindings::NodeStaking::new(ctx.deployment()?.contracts.node_staking, &provider);
-    let ids = staking
-        .activeNodeIds()
-        .call()
+    let block = alloy::providers::Provider::get_block_number(&provider)
         .await
-        .wrap_err("cannot read NodeStaking.activeNodeIds")?;
+        .wrap_err("cannot read the block number")?;
     let mut nodes = Vec::new();
-    for id in ids {
-        let info = staking
-            .nodeInfo(id)
+    loop {
+        let start = nodes.len() as u64;
+        let page = staking
+            .activeNodes(U256::from(start), U256::from(ACTIVE_PAGE))
+            .block(alloy::eips::BlockId::number(block))
             .call()
             .await
-            .wrap_err_with(|| format!("cannot read NodeStaking.nodeInfo({id})"))?;
-        nodes.push(NodeTarget {
-            url: info.url.trim_end_matches('/').to_string(),
-            node_id: Some(u64::try_from(id).unwrap_or(u64::MAX)),
-            key: Some(NodeKey(info.ed25519Key.0)),
-        });
+            .wrap_err_with(|| format!("cannot read NodeStaking.activeNodes from {start}"))?;
+        let read = page.page.len() as u64;
+        nodes.extend(page.page.into_iter().map(|node| NodeTarget {
+            url: node.url.trim_end_matches('/').to_string(),
+            node_id: Some(u64::try_from(node.nodeId).unwrap_or(u64::MAX)),
+            key: Some(NodeKey(node.ed25519Key.0)),
+        }));
+        if read < ACTIVE_PAGE || U256::from(nodes.len()) >= page.total {
+            return Ok(nodes);
+        }
     }
-    Ok(nodes)
 }
 
 /// The [`ASK`] nodes with the highest `keccak256(subject ‖ key)` (rendezvous

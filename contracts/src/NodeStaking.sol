@@ -600,6 +600,19 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
     }
 
     /// @inheritdoc INodeStaking
+    /// @dev In the order of {activeNodeIds}; a `start` at or past the end gives an empty page.
+    function activeNodes(uint256 start, uint256 count) external view returns (ActiveNode[] memory page, uint256 total) {
+        total = _activeNodes.length;
+        uint256 size = start >= total ? 0 : Math.min(count, total - start);
+        page = new ActiveNode[](size);
+        for (uint256 i; i < size; ++i) {
+            uint256 nodeId = _activeNodes[start + i];
+            Node storage node = _nodes[nodeId];
+            page[i] = ActiveNode({nodeId: nodeId, ed25519Key: node.ed25519Key, url: node.url});
+        }
+    }
+
+    /// @inheritdoc INodeStaking
     /// @dev The sum of the active nodes' requirements.
     function totalActiveStake() external view returns (uint256) {
         return _totalActiveStake;

@@ -1214,6 +1214,36 @@ contract NodeStakingTest is StakingFixture {
         assertEq(staking.activeNodeCount(), 0);
         assertEq(staking.totalActiveStake(), 0);
     }
+
+    function test_ActiveNodesPages() public {
+        _activeNodes(5);
+        vm.prank(_operator(2));
+        staking.requestExit(2);
+        uint256[] memory ids = staking.activeNodeIds();
+        (INodeStaking.ActiveNode[] memory all, uint256 total) = staking.activeNodes(0, type(uint256).max);
+        assertEq(total, 4);
+        assertEq(all.length, 4);
+        for (uint256 i; i < all.length; ++i) {
+            INodeStaking.NodeInfo memory info = staking.nodeInfo(ids[i]);
+            assertEq(all[i].nodeId, ids[i], "order of activeNodeIds");
+            assertEq(all[i].ed25519Key, info.ed25519Key);
+            assertEq(all[i].url, info.url);
+        }
+        (INodeStaking.ActiveNode[] memory page,) = staking.activeNodes(1, 2);
+        assertEq(page.length, 2);
+        assertEq(page[0].nodeId, ids[1]);
+        assertEq(page[1].nodeId, ids[2]);
+        (page,) = staking.activeNodes(3, 10);
+        assertEq(page.length, 1, "the last page is short");
+        assertEq(page[0].nodeId, ids[3]);
+        (page, total) = staking.activeNodes(4, 10);
+        assertEq(page.length, 0, "past the end");
+        assertEq(total, 4);
+        (page,) = staking.activeNodes(type(uint256).max, type(uint256).max);
+        assertEq(page.length, 0);
+        (page,) = staking.activeNodes(0, 0);
+        assertEq(page.length, 0);
+    }
 }
 
 /// @dev Fuzz tests of the contribution rules and the reward split, on a small

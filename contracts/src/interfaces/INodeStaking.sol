@@ -54,6 +54,14 @@ interface INodeStaking {
         Reservation[] reservations;
     }
 
+    /// @dev One active node as {activeNodes} returns it: what a wallet needs to reach the
+    /// node and check its signed answers.
+    struct ActiveNode {
+        uint256 nodeId;
+        bytes32 ed25519Key;
+        string url;
+    }
+
     /// @dev What {nodeInfo} returns.
     struct NodeInfo {
         address operator;
@@ -308,6 +316,11 @@ interface INodeStaking {
 
     /// @notice How many nodes are active.
     function activeNodeCount() external view returns (uint256);
+
+    /// @notice Up to `count` active nodes, from position `start` of {activeNodeIds}, with
+    /// their keys and URLs, and how many nodes are active: a wallet reads the whole set in
+    /// a few calls instead of one {nodeInfo} per node.
+    function activeNodes(uint256 start, uint256 count) external view returns (ActiveNode[] memory page, uint256 total);
 
     /// @notice The SESH staked in active nodes (also the total reward weight).
     function totalActiveStake() external view returns (uint256);
