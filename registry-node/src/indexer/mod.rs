@@ -23,6 +23,7 @@ use alloy::primitives::{B256, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::Filter;
 use apply::{Context, Decoded};
+use futures_util::StreamExt;
 use range::AdaptiveRange;
 use reorg::{ChainView, ForkPoint, find_fork_point};
 use sesh_core::deployment::Deployment;
@@ -32,6 +33,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
+
+/// Receipts asked for at once while verifying a batch's paid transactions.
+const RECEIPTS_IN_FLIGHT: usize = 16;
 
 /// Why one indexer step failed (the loop logs it and retries).
 #[derive(Debug, thiserror::Error)]
@@ -290,18 +294,26 @@ impl Indexer {
             }
         }
         let contracts = &self.deployment.contracts;
+        // Receipts are independent reads: several in flight at once, since one round trip
+        // per transaction dominates indexing when each registration is its own transaction.
+        let mut verdicts = futures_util::stream::iter(by_tx)
+            .map(|(tx, events)| async move {
+                let receipt = rpc
+                    .call(self.provider.get_transaction_receipt(tx))
+                    .await?
+                    .ok_or_else(|| IndexerError::Rpc(format!("no receipt for {tx}")))?;
+                let verdict: Verdict = verify::check_transaction(
+                    &events,
+                    receipt.inner.logs(),
+                    contracts.sesh,
+                    contracts.rewards_pool,
+                );
+                Ok::<_, IndexerError>((tx, verdict))
+            })
+            .buffer_unordered(RECEIPTS_IN_FLIGHT);
         let mut failures = HashMap::new();
-        for (tx, events) in by_tx {
-            let receipt = rpc
-                .call(self.provider.get_transaction_receipt(tx))
-                .await?
-                .ok_or_else(|| IndexerError::Rpc(format!("no receipt for {tx}")))?;
-            let verdict: Verdict = verify::check_transaction(
-                &events,
-                receipt.inner.logs(),
-                contracts.sesh,
-                contracts.rewards_pool,
-            );
+        while let Some(checked) = verdicts.next().await {
+            let (tx, verdict) = checked?;
             if let Some(reason) = verdict.failure(contracts.rewards_pool) {
                 failures.insert(tx, (verdict.paid, reason));
             }
