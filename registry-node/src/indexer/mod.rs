@@ -97,6 +97,25 @@ impl Rpc<'_> {
         }
     }
 
+    /// A transaction's receipt. A failed read is tried again, up to 3 more times after
+    /// 200, 400 and 800 ms: providers that limit requests per second refuse some of a burst,
+    /// and one refusal would otherwise fail (and repeat) the whole batch.
+    async fn receipt(
+        &self,
+        tx: B256,
+    ) -> Result<Option<alloy::rpc::types::TransactionReceipt>, IndexerError> {
+        let mut pause = Duration::from_millis(200);
+        loop {
+            match self.call(self.provider.get_transaction_receipt(tx)).await {
+                Err(_) if pause <= Duration::from_millis(800) => {
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                }
+                answer => return answer,
+            }
+        }
+    }
+
     async fn header(&self, number: u64) -> Result<Option<(B256, u64)>, IndexerError> {
         let block = self
             .call(
@@ -299,7 +318,7 @@ impl Indexer {
         let mut verdicts = futures_util::stream::iter(by_tx)
             .map(|(tx, events)| async move {
                 let receipt = rpc
-                    .call(self.provider.get_transaction_receipt(tx))
+                    .receipt(tx)
                     .await?
                     .ok_or_else(|| IndexerError::Rpc(format!("no receipt for {tx}")))?;
                 let verdict: Verdict = verify::check_transaction(
