@@ -23,7 +23,6 @@ use sesh_core::api::{
     DeleteRequest, DeleteResponse, ErrorBody, RetrieveRequest, RetrieveResponse, StoreRequest,
     StoreResponse, StoredMessage,
 };
-use sesh_core::attestation::NodeKey;
 use sesh_core::envelope::{self, MessageHash};
 use sesh_core::keys::SessionKeys;
 use std::collections::{BTreeMap, HashMap};
@@ -301,9 +300,8 @@ struct SwarmMemory {
 /// A remembered swarm member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 struct RememberedNode {
-    url: String,
-    node_id: Option<u64>,
-    key: Option<NodeKey>,
+    #[serde(flatten)]
+    node: NodeTarget,
     /// When it was last in the swarm (ms since the Unix epoch).
     last_seen_ms: u64,
 }
@@ -345,24 +343,16 @@ fn remember(
     let is_current = |url: &str| current.iter().any(|node| node.url == url);
     let former: Vec<RememberedNode> = remembered
         .into_iter()
-        .filter(|node| {
-            !is_current(&node.url) && node.last_seen_ms.saturating_add(MAX_PREMIUM_TTL_MS) > now_ms
+        .filter(|seen| {
+            !is_current(&seen.node.url)
+                && seen.last_seen_ms.saturating_add(MAX_PREMIUM_TTL_MS) > now_ms
         })
         .collect();
-    let targets = former
-        .iter()
-        .map(|node| NodeTarget {
-            url: node.url.clone(),
-            node_id: node.node_id,
-            key: node.key,
-        })
-        .collect();
+    let targets = former.iter().map(|seen| seen.node.clone()).collect();
     let kept = current
         .iter()
         .map(|node| RememberedNode {
-            url: node.url.clone(),
-            node_id: node.node_id,
-            key: node.key,
+            node: node.clone(),
             last_seen_ms: now_ms,
         })
         .chain(former)
@@ -413,6 +403,7 @@ pub fn nodes_json<T>(results: &[NodeResult<T>]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sesh_core::attestation::NodeKey;
 
     fn target(url: &str) -> NodeTarget {
         NodeTarget {
@@ -424,9 +415,7 @@ mod tests {
 
     fn seen(url: &str, last_seen_ms: u64) -> RememberedNode {
         RememberedNode {
-            url: url.into(),
-            node_id: Some(1),
-            key: Some(NodeKey([url.len() as u8; 32])),
+            node: target(url),
             last_seen_ms,
         }
     }

@@ -62,6 +62,20 @@ impl Output {
         !self.json && !self.quiet && std::io::stderr().is_terminal()
     }
 
+    /// A spinner saying `message` while something is awaited, when progress is shown;
+    /// `finish_and_clear` it after.
+    pub fn spinner(
+        &self,
+        message: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Option<indicatif::ProgressBar> {
+        self.shows_progress().then(|| {
+            let spinner = indicatif::ProgressBar::new_spinner();
+            spinner.set_message(message);
+            spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+            spinner
+        })
+    }
+
     /// Prints the result: `text` on stdout, or the envelope with `data`.
     pub fn result(&self, text: &str, data: Value) -> std::io::Result<()> {
         let mut stdout = std::io::stdout().lock();

@@ -45,7 +45,7 @@ pub const ASK: usize = 3;
 const NOT_FOUND: &[u8] = b"not found";
 
 /// One node to ask.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeTarget {
     /// Its base URL.
     pub url: String,
@@ -246,19 +246,25 @@ impl Registry {
         &self.client
     }
 
-    /// The lowest block indexed among the nodes that answer `/health` (`None`: none answers).
-    pub async fn indexed_block(&self) -> Option<u64> {
-        let health = join_all(self.nodes.iter().map(|node| async move {
+    /// `GET path` from every node at once: each node's JSON answer, or `None` when it did not
+    /// give one (unsigned routes only: nothing here is checked).
+    async fn get_each<T: DeserializeOwned>(&self, path: &str) -> Vec<Option<T>> {
+        join_all(self.nodes.iter().map(|node| async move {
             self.client
-                .get(format!("{}/health", node.url))
+                .get(format!("{}{path}", node.url))
                 .send()
                 .await
                 .ok()?
-                .json::<HealthResponse>()
+                .json::<T>()
                 .await
                 .ok()
         }))
-        .await;
+        .await
+    }
+
+    /// The lowest block indexed among the nodes that answer `/health` (`None`: none answers).
+    pub async fn indexed_block(&self) -> Option<u64> {
+        let health = self.get_each::<HealthResponse>("/health").await;
         health.into_iter().flatten().map(|h| h.indexed_block).min()
     }
 
@@ -504,18 +510,7 @@ pub async fn active_keys(ctx: &Context<'_>) -> eyre::Result<Vec<NodeKey>> {
     let registry = Registry::discover(ctx, "").await?.ok_or_else(|| {
         eyre::eyre!("no registry node is known: pass --registry URL or run `just up`")
     })?;
-    let identities = join_all(registry.nodes.iter().map(|node| async {
-        registry
-            .client
-            .get(format!("{}/v1/identity", node.url))
-            .send()
-            .await
-            .ok()?
-            .json::<IdentityResponse>()
-            .await
-            .ok()
-    }))
-    .await;
+    let identities = registry.get_each::<IdentityResponse>("/v1/identity").await;
     Ok(identities
         .into_iter()
         .flatten()
@@ -529,14 +524,9 @@ pub async fn active_keys(ctx: &Context<'_>) -> eyre::Result<Vec<NodeKey>> {
 /// when there are no registry nodes to wait for (none active, or none reachable).
 pub async fn await_indexed(ctx: &Context<'_>, subject: &str, block: u64) -> Option<bool> {
     let registry = Registry::discover_with(ctx, subject, true).await.ok()??;
-    let spinner = ctx.out.shows_progress().then(|| {
-        let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.set_message(format!(
-            "waiting for the registry nodes to index block {block}…"
-        ));
-        spinner.enable_steady_tick(Duration::from_millis(100));
-        spinner
-    });
+    let spinner = ctx.out.spinner(format!(
+        "waiting for the registry nodes to index block {block}…"
+    ));
     let deadline = std::time::Instant::now() + INDEX_WAIT;
     let indexed = loop {
         let indexed = registry.indexed_block().await;

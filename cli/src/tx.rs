@@ -128,12 +128,7 @@ pub async fn execute(
     let hash = *pending.tx_hash();
     ctx.out.info(&format!("Sent transaction {hash}"));
 
-    let spinner = ctx.out.shows_progress().then(|| {
-        let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.set_message("waiting for the receipt…");
-        spinner.enable_steady_tick(Duration::from_millis(100));
-        spinner
-    });
+    let spinner = ctx.out.spinner("waiting for the receipt…");
     let receipt = pending
         .with_timeout(Some(RECEIPT_TIMEOUT))
         .get_receipt()
