@@ -195,6 +195,8 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
     ///   if it came back to the seller;
     /// - the name has not expired (else the registry's {INameRegistry-NameExpired});
     /// - the market may still move the name (else the registry's `NotOwnerNorApproved`);
+    /// - the caller is not the seller (else {MarketBuyerIsOwner}: it would pay the fee to
+    ///   trade with itself; checked once the registry has named the seller);
     /// - the caller has approved (or permits) the price and holds it.
     function buy(
         uint256 tokenId,
@@ -223,6 +225,7 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
         } catch (bytes memory reason) {
             _explainFailedTransfer(tokenId, reason);
         }
+        if (seller == msg.sender) revert MarketBuyerIsOwner(tokenId, msg.sender);
         emit Sold(tokenId, seller, msg.sender, price, fee);
         if (permit.deadline != 0) _tryPermit(permit);
         if (fee != 0) _sesh.safeTransferFrom(msg.sender, _rewardsPool, fee);
@@ -249,6 +252,8 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
     /// - the market is not paused;
     /// - `amount` is neither zero nor above `type(uint64).max`;
     /// - `endTime` is in the future and fits 32 bits;
+    /// - the caller does not own the name (else {MarketBuyerIsOwner}); an expired or
+    ///   unregistered name has no owner, so anyone may bid on it;
     /// - the caller has approved (or permits) and holds what must be pulled.
     function makeOffer(
         uint256 tokenId,
@@ -262,6 +267,10 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
         if (endTime <= block.timestamp || endTime > type(uint32).max) {
             revert MarketInvalidEndTime(endTime, block.timestamp + 1, type(uint32).max);
         }
+        // The registry refuses `ownerOf` for a name that is unregistered or expired: no owner.
+        try _nft().ownerOf(tokenId) returns (address owner) {
+            if (owner == msg.sender) revert MarketBuyerIsOwner(tokenId, msg.sender);
+        } catch {}
         Offer storage offer = _offers[tokenId][msg.sender];
         uint256 previous = offer.amount;
         // Cannot truncate: both values were bounded above.
@@ -319,6 +328,8 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
     ///   cannot lower it under the seller);
     /// - the offer has not ended;
     /// - the name has not expired;
+    /// - `bidder` is not the name's owner (else {MarketBuyerIsOwner}: the name may have come
+    ///   to the bidder after its offer was made);
     /// - the caller is the name's owner or approved by it;
     /// - the market may move the name.
     function acceptOffer(uint256 tokenId, address bidder, uint256 expectedAmount)
@@ -334,6 +345,7 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
         if (block.timestamp >= offer.endTime) revert MarketOfferExpired(tokenId, bidder, offer.endTime);
         // Reverts for an expired name.
         address owner = _nft().ownerOf(tokenId);
+        if (bidder == owner) revert MarketBuyerIsOwner(tokenId, bidder);
         if (
             msg.sender != owner && !_nft().isApprovedForAll(owner, msg.sender)
                 && _nft().getApproved(tokenId) != msg.sender

@@ -355,6 +355,9 @@ fn template(name: &str) -> Option<&'static str> {
         "MarketAmountMismatch" => {
             "the offer from {bidder} is {amount:sesh}, not the {expectedAmount:sesh} you expected"
         }
+        "MarketBuyerIsOwner" => {
+            "{buyer} owns this name already: an owner cannot buy it, make an offer on it or have its own offer accepted (it would pay the network fee to trade with itself)"
+        }
         "MarketFeeTooHigh" => "a market fee of {feeBps:bps} is above the maximum {max:bps}",
         // Premium.
         "PremiumZeroAddress" => "a Premium address parameter is the zero address",
@@ -527,6 +530,24 @@ mod tests {
         }
         .abi_encode();
         assert!(decode(&data).unwrap().message.contains("'!' at position 3"));
+    }
+
+    #[test]
+    fn an_owner_trading_with_itself_is_told_in_words() {
+        let data = NameMarket::MarketBuyerIsOwner {
+            tokenId: U256::from(7),
+            buyer: Address::repeat_byte(0x22),
+        }
+        .abi_encode();
+        let decoded = decode(&data).unwrap();
+        assert_eq!(decoded.contract, "NameMarket");
+        assert!(
+            decoded.message.starts_with(
+                "0x2222222222222222222222222222222222222222 owns this name already: an owner cannot buy it, make an offer on it"
+            ),
+            "{}",
+            decoded.message
+        );
     }
 
     #[test]

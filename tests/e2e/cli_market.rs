@@ -2,7 +2,7 @@
 //! (the name resolves to the buyer at once, the seller gets the price minus
 //! the fee, the pool the fee), offers (make, list, cancel, accept), and
 //! refusals that change nothing (stale price, not enough SESH, an ended or
-//! dead listing).
+//! dead listing, an offer on one's own name).
 
 use alloy::network::EthereumWallet;
 use alloy::primitives::{Address, B256, U256};
@@ -367,6 +367,42 @@ async fn offers_are_made_listed_cancelled_and_accepted() {
         "{}",
         run.stderr
     );
+}
+
+#[tokio::test]
+async fn an_owner_cannot_make_an_offer_on_its_own_name() {
+    let chain = sesh_e2e::deployed_chain();
+    let contracts = chain.deployment.contracts.clone();
+    let alice = SeshHome::new(&chain);
+    let alice_address = funded_wallet(&alice, "alice", "a-pw", "1000");
+    register_name(&chain, 1, "peony", alice_address).await;
+    let provider = ProviderBuilder::new()
+        .connect_http(chain.anvil.endpoint_url())
+        .erased();
+    let market = NameMarket::new(contracts.name_market, &provider);
+
+    // The contract refuses it (the owner would pay the 2.5% fee to trade with
+    // itself); the wallet tells why, in words, and sends nothing.
+    let alice_nonce = nonce(&chain, alice_address).await;
+    let run = alice
+        .run(&["market", "offer", "peony", "100", "--yes"], Some("a-pw"))
+        .failed();
+    assert!(
+        run.stderr.contains(&format!(
+            "{alice_address} owns this name already: an owner cannot buy it, make an offer on it"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
+    assert_eq!(nonce(&chain, alice_address).await, alice_nonce);
+    assert_eq!(balance(&alice), "1000.000000000");
+    assert_eq!(market.totalEscrowed().call().await.unwrap(), U256::ZERO);
+    let offers = alice
+        .run(&["market", "offers", "peony", "--json"], None)
+        .ok()
+        .envelope();
+    assert_eq!(offers["data"]["offers"], serde_json::json!([]));
 }
 
 #[tokio::test]

@@ -50,6 +50,10 @@ interface INameMarket {
     error MarketOfferExpired(uint256 tokenId, address bidder, uint256 endTime);
     /// @dev The offer is `amount`, not the `expectedAmount` the seller agreed to.
     error MarketAmountMismatch(uint256 tokenId, address bidder, uint256 amount, uint256 expectedAmount);
+    /// @dev `buyer` owns `tokenId` already: an owner cannot buy its own listing, make an offer
+    /// on its own name, or have its offer on a name it has come to own accepted (it would pay
+    /// the network fee to trade with itself).
+    error MarketBuyerIsOwner(uint256 tokenId, address buyer);
     /// @dev A fee above the hard cap `max` (basis points).
     error MarketFeeTooHigh(uint256 feeBps, uint256 max);
 

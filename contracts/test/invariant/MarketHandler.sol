@@ -11,8 +11,9 @@ import {Test} from "../utils/Test.sol";
 /// @dev Drives the market with a few actors: list, unlist, buy, offer, cancel, accept,
 /// direct transfers (to anyone, the seller of a listing included) and round trips
 /// (A -> B -> A), approval changes, fee changes and time. Keeps ghost accounts the
-/// invariants check: fees seen, transfers per name, and whether a listing was ever bought
-/// after its name changed hands or expired.
+/// invariants check: fees seen, transfers per name, whether a listing was ever bought
+/// after its name changed hands or expired, and whether an owner ever traded with itself
+/// (bought its own listing, bid on its own name, or had its own offer accepted).
 contract MarketHandler is Test {
     TestSESH public immutable sesh;
     RewardsPool public immutable pool;
@@ -31,6 +32,11 @@ contract MarketHandler is Test {
     uint256 public ghostDeadBuysRefused;
     /// @dev Refused purchases of a listing whose name left its seller and came back.
     uint256 public ghostRevivedBuysRefused;
+    /// @dev Set if an owner bought its own listing, made an offer on its own live name, or had
+    /// its own offer on a name it had come to own accepted.
+    bool public ghostSelfTrade;
+    /// @dev Self-trades tried and refused (purchases, offers, acceptances).
+    uint256 public ghostSelfTradesRefused;
 
     /// @dev Every transfer of a name bumps its counter; a listing remembers the counter
     /// it was made at.
@@ -113,16 +119,19 @@ contract MarketHandler is Test {
         address buyer = _actor(actorSeed);
         bool dead = transfers[tokenId] != listedAtTransfer[tokenId] || !_live(tokenId);
         bool cameBack = transfers[tokenId] != listedAtTransfer[tokenId] && registry.registrantOf(tokenId) == seller;
+        bool own = registry.registrantOf(tokenId) == buyer;
         uint256 fee = price * market.feeBps() / 10_000;
         vm.prank(buyer);
         try market.buy(tokenId, price, sessionKey, address(0), _noPermit) {
             if (dead) ghostBoughtDeadListing = true;
+            if (own) ghostSelfTrade = true;
             ghostFees += fee;
             ghostSales++;
             transfers[tokenId]++;
         } catch {
             if (dead) ghostDeadBuysRefused++;
             if (cameBack) ghostRevivedBuysRefused++;
+            if (own) ghostSelfTradesRefused++;
         }
     }
 
@@ -131,9 +140,15 @@ contract MarketHandler is Test {
     {
         amount = bound(amount, 1, 20_000e9);
         duration = bound(duration, 1, 10 days);
-        vm.prank(_actor(actorSeed));
-        try market.makeOffer(_name(nameSeed), amount, block.timestamp + duration, sessionKey, address(0), _noPermit) {}
-            catch {}
+        address bidder = _actor(actorSeed);
+        uint256 tokenId = _name(nameSeed);
+        bool own = _live(tokenId) && registry.registrantOf(tokenId) == bidder;
+        vm.prank(bidder);
+        try market.makeOffer(tokenId, amount, block.timestamp + duration, sessionKey, address(0), _noPermit) {
+            if (own) ghostSelfTrade = true;
+        } catch {
+            if (own) ghostSelfTradesRefused++;
+        }
     }
 
     function cancelOffer(uint256 actorSeed, uint256 nameSeed) external {
@@ -156,10 +171,13 @@ contract MarketHandler is Test {
         uint256 fee = amount * market.feeBps() / 10_000;
         vm.prank(owner);
         try market.acceptOffer(tokenId, bidder, amount) {
+            if (bidder == owner) ghostSelfTrade = true;
             ghostFees += fee;
             ghostSales++;
             transfers[tokenId]++;
-        } catch {}
+        } catch {
+            if (bidder == owner) ghostSelfTradesRefused++;
+        }
     }
 
     /// @dev A transfer outside the market, to any other actor: also back to the seller of a

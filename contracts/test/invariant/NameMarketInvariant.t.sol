@@ -17,7 +17,9 @@ import {MarketHandler} from "./MarketHandler.sol";
 /// (c) each name has exactly one owner, one of the actors;
 /// (d) no listing is ever bought after its name changed hands (round trips A -> B -> A
 ///     included) or expired;
-/// (e) the registry's transfer count of each name is the number of transfers seen.
+/// (e) the registry's transfer count of each name is the number of transfers seen;
+/// (f) no owner ever trades with itself: buys its own listing, bids on its own live name, or
+///     has its own offer accepted once the name came to it.
 contract NameMarketInvariantTest is Test {
     uint256 internal constant START = 1_700_000_000;
 
@@ -137,6 +139,11 @@ contract NameMarketInvariantTest is Test {
             uint256 tokenId = handler.names(i);
             assertEq(registry.transferCountOf(tokenId), handler.transfers(tokenId), "transfer count");
         }
+    }
+
+    /// @dev (f) No owner traded with itself (which would pay the fee for nothing).
+    function invariant_NoSelfTrade() public view {
+        assertFalse(handler.ghostSelfTrade(), "an owner traded with itself");
     }
 
     /// @dev Total SESH is conserved among actors, the market and the pool.
