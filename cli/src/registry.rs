@@ -16,10 +16,12 @@
 //!
 //! Every answer must verify (signature, chain id, contract, node key). The
 //! signed bytes (kind, chain, contract, block and the canonical answer) must
-//! be equal across the nodes that answered: then "N of M nodes agree". A node
-//! that cannot be reached is reported and skipped (2 agreeing nodes are
-//! accepted with a warning); a node whose answer is invalid or different makes
-//! the command fail with the disagreement listed.
+//! be equal across the nodes that answered: then "N of M nodes agree". The
+//! rule is [`sesh_core::agreement`]'s: a strict majority of the nodes asked
+//! must answer (1 of 1, 2 of 2, 2 of 3; not 1 of 2), a node that cannot be
+//! reached is reported, and a node whose answer is invalid or different makes
+//! the command fail with the disagreement listed. When only one node is asked
+//! the output says that nothing was cross-checked.
 //!
 //! After a transaction that changes what the nodes serve, a command waits
 //! (briefly) for them to index its block ([`await_indexed`]), so that a lookup
@@ -29,6 +31,7 @@ use crate::context::Context;
 use alloy::primitives::{Address, U256, keccak256};
 use eyre::{WrapErr, bail};
 use serde::de::DeserializeOwned;
+use sesh_core::agreement::Verdict;
 use sesh_core::api::{HealthResponse, IdentityResponse, Signed};
 use sesh_core::attestation::{Canonical, NodeKey};
 use std::future::Future;
@@ -101,6 +104,9 @@ impl<R> Agreed<R> {
     /// "3 of 3 registry nodes agree (signed at block N)".
     pub fn summary(&self) -> String {
         let block = match self.block {
+            // Block 0: the answer is signed as describing nothing the chain ever recorded
+            // (a Session ID no name record holds, or holds any more).
+            Some(0) => " (no record on chain refers to it)".to_string(),
             Some(block) => format!(" (signed at block {block})"),
             None => String::new(),
         };
@@ -308,45 +314,53 @@ impl Registry {
         let answered: Vec<(&Vec<u8>, Option<u64>)> = outcomes
             .iter()
             .filter_map(|(_, o)| match o {
+        // The first answer is the reference: every other valid answer must equal it.
+        let agree = answered
+            .iter()
+            .filter(|(digest, _)| Some(*digest) == answered.first().map(|(d, _)| *d))
+            .count();
                 NodeOutcome::Answered { digest, block } => Some((digest, *block)),
                 _ => None,
             })
             .collect();
         let invalid = outcomes
             .iter()
-            .any(|(_, o)| matches!(o, NodeOutcome::Invalid(_)));
-        let consistent = answered.windows(2).all(|w| w[0].0 == w[1].0);
-        if invalid || !consistent {
-            let mut lines = vec![format!("the registry nodes disagree on {path}:")];
-            for (node, outcome) in &outcomes {
-                let what = match outcome {
-                    NodeOutcome::Answered { digest, block } => match block {
-                        Some(b) => format!(
-                            "answer {} signed at block {b}",
-                            hex::encode(&keccak256(digest)[..6])
-                        ),
-                        None => "not found".into(),
-                    },
-                    NodeOutcome::Down(e) => format!("down ({e})"),
-                    NodeOutcome::Invalid(e) => format!("invalid answer: {e}"),
-                };
-                lines.push(format!("  {}: {what}", node.url));
+            .filter(|(_, o)| matches!(o, NodeOutcome::Invalid(_)))
+            .count();
+        let verdict = Verdict::of(asked, agree, invalid + answered.len() - agree);
+        match verdict {
+            Verdict::Disagreement => {
+                let mut lines = vec![format!("the registry nodes disagree on {path}:")];
+                for (node, outcome) in &outcomes {
+                    let what = match outcome {
+                        NodeOutcome::Answered { digest, block } => match block {
+                            Some(b) => format!(
+                                "answer {} signed at block {b}",
+                                hex::encode(&keccak256(digest)[..6])
+                            ),
+                            None => "not found".into(),
+                        },
+                        NodeOutcome::Down(e) => format!("down ({e})"),
+                        NodeOutcome::Invalid(e) => format!("invalid answer: {e}"),
+                    };
+                    lines.push(format!("  {}: {what}", node.url));
+                }
+                bail!("{}", lines.join("\n"));
             }
-            bail!("{}", lines.join("\n"));
-        }
-        let agree = answered.len();
-        if agree == 0 || agree < asked.min(2) {
-            bail!(
-                "only {agree} of {asked} registry nodes answered; pass --rpc to read the chain directly"
-            );
-        }
-        if agree < asked {
-            ctx.out.warn(&format!(
-                "only {agree} of {asked} registry nodes answered; accepting the answer they agree on"
-            ));
-        } else if asked == 1 {
-            ctx.out
-                .warn("only one registry node was asked: its answer could not be compared");
+            Verdict::TooFew { .. } => {
+                let why = verdict.shortfall().unwrap_or_default();
+                let fix = if self.from_chain {
+                    "try again when the nodes are back, or pass --rpc to read the chain directly"
+                } else {
+                    "drop the unreachable nodes from --registry, or pass --rpc to read the chain directly"
+                };
+                bail!("{why}: {fix}");
+            }
+            Verdict::Accepted { .. } => {
+                if let Some(caveat) = verdict.caveat() {
+                    ctx.out.warn(&caveat);
+                }
+            }
         }
         if !self.from_chain {
             ctx.out.warn(
@@ -557,6 +571,33 @@ mod tests {
         NodeTarget {
             url: format!("http://n{byte}"),
             node_id: Some(byte.into()),
+    fn agreed(block: Option<u64>) -> Agreed<()> {
+        Agreed {
+            value: None,
+            block,
+            agree: 3,
+            asked: 3,
+            outcomes: Vec::new(),
+            keys_verified: true,
+        }
+    }
+
+    #[test]
+    fn an_answer_about_nothing_on_chain_is_not_said_to_be_signed_at_block_0() {
+        // A Session ID whose reverse record was cleared: the nodes sign "no name" at block 0.
+        let summary = agreed(Some(0)).summary();
+        assert_eq!(
+            summary,
+            "3 of 3 registry nodes agree (no record on chain refers to it)"
+        );
+        assert!(!summary.contains("block 0"));
+        assert_eq!(
+            agreed(Some(88)).summary(),
+            "3 of 3 registry nodes agree (signed at block 88)"
+        );
+        assert_eq!(agreed(None).summary(), "3 of 3 registry nodes agree");
+    }
+
             key: Some(NodeKey([byte; 32])),
         }
     }

@@ -255,10 +255,12 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// How many distinct active nodes must prove premium: 2, or all of them when
-/// fewer are active (so one dishonest node cannot sell long messages).
+/// How many distinct active nodes must prove premium: the wallet's agreement rule
+/// ([`crate::agreement::needed`]) over the [`SWARM_SIZE`](crate::swarm::SWARM_SIZE) nodes a
+/// sender asks, i.e. 2, or all of them when fewer are active (so one dishonest node cannot
+/// sell long messages).
 pub fn required_proofs(active_nodes: usize) -> usize {
-    active_nodes.clamp(1, 2)
+    crate::agreement::needed(active_nodes.min(crate::swarm::SWARM_SIZE))
 }
 
 /// The recipient's rule: `content`, sent by `sender`, may be as long as it is.

@@ -120,4 +120,100 @@ async fn lookups_go_through_three_agreeing_nodes_from_the_chain() -> eyre::Resul
     assert!(run.stderr.contains("disagree"), "{}", run.stderr);
     assert!(run.stderr.contains(&stranger.url), "{}", run.stderr);
     Ok(())
+
+/// The agreement rule (`sesh_core::agreement`): a strict majority of the nodes asked must
+/// answer. One node of one answers: accepted, saying nothing was cross-checked. One of
+/// two (the other down): refused, saying how to fix it, for lookups, the name a message
+/// is sent to, and private (ONS) lookups alike.
+#[tokio::test]
+async fn one_of_one_node_is_accepted_unchecked_and_one_of_two_is_refused() -> eyre::Result<()> {
+    let bed = NodeTestbed::funded(1_000).await?;
+    let session = SessionId::from_key(B256::repeat_byte(0xab)).unwrap();
+    let block = bed.register("alice", session.key(), true).await?;
+    let node = bed.start_node();
+    node.wait_indexed(block, Duration::from_secs(30)).await;
+    let dead = "http://127.0.0.1:9";
+    let home = SeshHome::new(&bed.chain);
+
+    let run = home
+        .run(&["name", "lookup", "alice", "--registry", &node.url], None)
+        .ok();
+    assert!(
+        run.stdout.contains("1 of 1 registry nodes agree"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("only one registry node was asked, so nothing was cross-checked"),
+        "{}",
+        run.stderr
+    );
+    let json = home
+        .run(
+            &["name", "lookup", "alice", "--registry", &node.url, "--json"],
+            None,
+        )
+        .ok()
+        .envelope();
+    assert_eq!(json["data"]["session_id"], session.to_string());
+    assert!(
+        json["warnings"]
+            .to_string()
+            .contains("nothing was cross-checked"),
+        "{json}"
+    );
+
+    let two = ["--registry", dead, "--registry", &node.url];
+    for command in [
+        &["name", "lookup", "alice"][..],
+        &["msg", "send", "alice", "hi"],
+        &["name", "lookup", "alice", "--private"],
+    ] {
+        let run = home.run(&[command, &two[..]].concat(), None).failed();
+        assert!(
+            run.stderr
+                .contains("only 1 of 2 registry nodes answered; 2 must answer and agree"),
+            "{command:?}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("drop the unreachable nodes from --registry"),
+            "{command:?}: {}",
+            run.stderr
+        );
+    }
+    let json = home
+        .run(
+            &[&["name", "lookup", "alice", "--json"][..], &two[..]].concat(),
+            None,
+        )
+        .failed()
+        .envelope();
+    assert_eq!(json["success"], false);
+    assert!(json["errors"].to_string().contains("only 1 of 2"), "{json}");
+
+    // The private lookup follows the same rule for one node of one.
+    let run = home
+        .run(
+            &[
+                "name",
+                "lookup",
+                "alice",
+                "--private",
+                "--registry",
+                &node.url,
+            ],
+            None,
+        )
+        .ok();
+    assert!(run.stdout.contains("1 of 1 agree"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("nothing was cross-checked"),
+        "{}",
+        run.stderr
+    );
+    Ok(())
+}
 }

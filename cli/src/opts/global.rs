@@ -27,6 +27,12 @@ pub struct GlobalOpts {
     pub rpc: RpcOpts,
 
     /// Ask the registry node at URL (repeatable): for lookups, and as the mailbox swarm for messages.
+    ///
+    /// Instead of 3 nodes of the active set read from the chain. An answer is
+    /// accepted when a strict majority of the URLs given answer and none
+    /// disagrees: 1 of 1 (nothing is then cross-checked, and the output says
+    /// so), 2 of 2, 2 of 3; not 1 of 2. See docs/api.md, "Agreement between
+    /// nodes".
     #[arg(long, global = true, value_name = "URL", help_heading = "Network")]
     pub registry: Vec<String>,
 

@@ -7,6 +7,7 @@ use crate::registry::{Registry, active_keys, join_all};
 use clap::Args;
 use eyre::{WrapErr, bail};
 use sesh_core::SessionId;
+use sesh_core::agreement;
 use sesh_core::api::{MAX_MESSAGE_BYTES, MAX_TTL_MS, MIN_TTL_MS, PremiumAnswer, Signed};
 use sesh_core::envelope;
 use sesh_core::message::{self, Content, PremiumProof};
@@ -196,37 +197,61 @@ async fn premium_proofs(
     let now = now_ms() / 1000;
     let path = format!("/v1/premium/{session_id}/proof");
     let answers = join_all(registry.nodes().iter().map(|node| async {
+        // `None`: no answer; `Some(None)`: an answer that proves nothing.
         let response = registry
             .client()
             .get(format!("{}{path}", node.url))
             .send()
             .await
             .ok()?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Some(None);
+        }
         if !response.status().is_success() {
             return None;
         }
-        let signed: Signed<PremiumAnswer> = response.json().await.ok()?;
+        let Ok(signed) = response.json::<Signed<PremiumAnswer>>().await else {
+            return Some(None);
+        };
         let valid = signed.verify(chain_id, contract).is_ok()
             && signed.answer.session_id == session_id
             && node
                 .key
                 .is_none_or(|key| key == signed.attestation.node_key)
             && signed.answer.expiry > now;
-        valid
-            .then(|| PremiumProof::from_signed(&signed).ok())
-            .flatten()
+        Some(
+            valid
+                .then(|| PremiumProof::from_signed(&signed).ok())
+                .flatten(),
+        )
     }))
     .await;
-    let mut proofs: Vec<PremiumProof> = answers.into_iter().flatten().collect();
+    let answers_count = answers.iter().filter(|a| a.is_some()).count();
+    let mut proofs: Vec<PremiumProof> = answers.into_iter().flatten().flatten().collect();
     proofs.retain(|p| active.contains(&p.node_key));
     proofs.sort_by_key(|p| p.node_key);
     proofs.dedup_by_key(|p| p.node_key);
     proofs.truncate(message::MAX_PROOFS);
-    let needed = message::required_proofs(active.len());
+    // The recipient's rule, and the wallet's agreement rule over the nodes asked (a strict
+    // majority): with `--registry dead --registry A`, A alone is 1 of 2, not enough.
+    let asked = registry.nodes().len();
+    let needed = message::required_proofs(active.len())
+        .max(agreement::needed(asked))
+        .min(message::MAX_PROOFS);
     if proofs.len() < needed {
+        let limit = message::MAX_TEXT_CHARS;
+        if answers_count < needed {
+            bail!(
+                "the text is {chars} characters; over {limit} needs premium, proved by {needed} registry nodes, and only {answers_count} of the {asked} asked answered: try again when they are back{}, or shorten the text",
+                if registry.keys_verified() {
+                    ""
+                } else {
+                    " (or drop the unreachable ones from --registry)"
+                }
+            );
+        }
         bail!(
-            "the text is {chars} characters; over {} needs premium, proved by {needed} registry nodes, and {} did: buy premium with `sesh premium buy`, or shorten the text",
-            message::MAX_TEXT_CHARS,
+            "the text is {chars} characters; over {limit} needs premium, proved by {needed} registry nodes, and {} did: buy premium with `sesh premium buy`, or shorten the text",
             proofs.len()
         );
     }

@@ -4,10 +4,20 @@
 //! from the name, and each node's signature over it is checked.
 
 use crate::context::Context;
-use eyre::{WrapErr, bail};
+use eyre::bail;
 use sesh_core::Name;
 use sesh_core::SessionId;
+use sesh_core::agreement::Verdict;
 use sesh_core::ons::{self, NameHash, OnsRequest, OnsResult, TYPE_SESSION};
+
+/// Why one node gave no usable answer.
+#[derive(Debug)]
+enum Failure {
+    /// It could not be reached (or answered with an HTTP error).
+    Down(String),
+    /// It answered, but the answer does not check out: a disagreement.
+    Invalid(String),
+}
 
 /// One node's verified answer: `None` when it says the name does not resolve.
 async fn ask(
@@ -17,7 +27,7 @@ async fn ask(
     hash: NameHash,
     chain_id: u64,
     contract: alloy::primitives::Address,
-) -> eyre::Result<Option<(SessionId, u64)>> {
+) -> Result<Option<(SessionId, u64)>, Failure> {
     let endpoint = format!("{}/v1/ons", url.trim_end_matches('/'));
     let response = client
         .post(&endpoint)
@@ -27,26 +37,26 @@ async fn ask(
         })
         .send()
         .await
-        .wrap_err_with(|| format!("registry node {url} does not answer"))?;
+        .map_err(|e| Failure::Down(e.without_url().to_string()))?;
     if response.status() == reqwest::StatusCode::NOT_FOUND {
         return Ok(None);
     }
     if !response.status().is_success() {
-        bail!(
-            "registry node {url} refused the ONS request: {} {}",
+        return Err(Failure::Down(format!(
+            "refused the ONS request: {} {}",
             response.status(),
             response.text().await.unwrap_or_default()
-        );
+        )));
     }
     let result: OnsResult = response
         .json()
         .await
-        .wrap_err_with(|| format!("registry node {url} sent a malformed ONS answer"))?;
+        .map_err(|e| Failure::Invalid(format!("a malformed ONS answer: {}", e.without_url())))?;
     let answer = result
         .verify(hash, chain_id, contract)
-        .wrap_err_with(|| format!("registry node {url}: the ONS answer's signature"))?;
+        .map_err(|e| Failure::Invalid(format!("the ONS answer's signature: {e}")))?;
     let session_id = ons::decrypt(name.as_str(), &answer.encrypted_value, &answer.nonce)
-        .wrap_err_with(|| format!("registry node {url}: the ONS answer"))?;
+        .map_err(|e| Failure::Invalid(format!("the ONS answer: {e}")))?;
     Ok(Some((session_id, result.attestation.block)))
 }
 
@@ -61,31 +71,62 @@ pub async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(15))
         .build()?;
+    let replies = crate::registry::join_all(
+        ctx.registries
+            .iter()
+            .map(|url| ask(&client, url, name, hash, chain_id, contract)),
+    )
+    .await;
     let mut answers = Vec::new();
-    for url in &ctx.registries {
-        answers.push((
-            url.clone(),
-            ask(&client, url, name, hash, chain_id, contract).await?,
-        ));
+    let mut invalid = Vec::new();
+    for (url, reply) in ctx.registries.iter().zip(replies) {
+        match reply {
+            Ok(answer) => answers.push((url.clone(), answer)),
+            Err(Failure::Down(error)) => ctx
+                .out
+                .warn(&format!("registry node {url} is down: {error}")),
+            Err(Failure::Invalid(error)) => invalid.push(format!("{url}: {error}")),
+        }
     }
-    let first = answers[0].1.map(|(id, _)| id);
-    if let Some((url, other)) = answers
+    let first = answers.first().and_then(|(_, a)| a.map(|(id, _)| id));
+    let agree = answers
         .iter()
-        .find(|(_, answer)| answer.map(|(id, _)| id) != first)
-    {
-        bail!(
-            "registry nodes disagree about {name}: {} says {}, {url} says {}",
-            answers[0].0,
-            first.map_or("not found".into(), |id| id.to_string()),
-            other.map_or("not found".into(), |(id, _)| id.to_string())
-        );
+        .filter(|(_, answer)| answer.map(|(id, _)| id) == first)
+        .count();
+    let verdict = Verdict::of(
+        ctx.registries.len(),
+        agree,
+        invalid.len() + answers.len() - agree,
+    );
+    match verdict {
+        Verdict::Disagreement => {
+            let mut lines = vec![format!("registry nodes disagree about {name}:")];
+            for (url, answer) in &answers {
+                lines.push(format!(
+                    "  {url}: {}",
+                    answer.map_or("not found".into(), |(id, _)| id.to_string())
+                ));
+            }
+            lines.extend(invalid.iter().map(|line| format!("  {line}")));
+            bail!("{}", lines.join("\n"));
+        }
+        Verdict::TooFew { .. } => bail!(
+            "{}: drop the unreachable nodes from --registry, or look the name up without --private",
+            verdict.shortfall().unwrap_or_default()
+        ),
+        Verdict::Accepted { .. } => {
+            if let Some(caveat) = verdict.caveat() {
+                ctx.out.warn(&caveat);
+            }
+        }
     }
+    let asked = ctx.registries.len();
     let nodes: Vec<&str> = answers.iter().map(|(url, _)| url.as_str()).collect();
     let block = answers.iter().filter_map(|(_, a)| a.map(|(_, b)| b)).max();
     match first {
         Some(session_id) => {
             let text = format!(
-                "{name}: resolves (ONS)\n  Session ID    {session_id}\n  source        registry nodes {} (ONS, signed at block {}; only the name hash was sent)",
+                "{name}: resolves (ONS)\n  Session ID    {session_id}\n  source        registry nodes {} ({agree} of {asked} agree; ONS, signed at block {}; only the name hash was sent)",
                 nodes.join(", "),
                 block.unwrap_or_default()
             );
@@ -96,13 +137,13 @@ pub async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
                     "resolves": true,
                     "session_id": session_id.to_string(),
                     "name_hash": hash.to_hex(),
-                    "source": {"kind": "ons", "registries": nodes, "block": block},
+                    "source": {"kind": "ons", "registries": nodes, "agree": agree, "asked": asked, "block": block},
                 }),
             )?;
         }
         None => {
             let text = format!(
-                "{name}: does not resolve (ONS: unregistered, expired, record cleared or flagged)\n  source        registry nodes {} (ONS)",
+                "{name}: does not resolve (ONS: unregistered, expired, record cleared or flagged)\n  source        registry nodes {} ({agree} of {asked} agree; ONS)",
                 nodes.join(", ")
             );
             ctx.out.result(
@@ -111,7 +152,7 @@ pub async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
                     "name": name.as_str(),
                     "resolves": false,
                     "name_hash": hash.to_hex(),
-                    "source": {"kind": "ons", "registries": nodes},
+                    "source": {"kind": "ons", "registries": nodes, "agree": agree, "asked": asked},
                 }),
             )?;
         }
