@@ -90,6 +90,12 @@ bench mode="full": install
 up: build-contracts
     scripts/up.sh
 
+# Deploy to a public chain with the SESH token already there; writes contracts/deployments/<chainId>.json once it verifies on chain. `just deploy --help` says how (RPC URL, token, deployer key).
+[positional-arguments]
+[no-cd]
+deploy *args: build-contracts
+    {{justfile_directory()}}/scripts/deploy.sh "$@"
+
 # Static analysis: Slither (from PyPI, into .local/venv) must report no high or medium finding.
 slither: build-contracts
     #!/usr/bin/env bash

@@ -8,15 +8,22 @@ import {NameRegistry} from "../src/NameRegistry.sol";
 import {NameMarket} from "../src/NameMarket.sol";
 import {Premium} from "../src/Premium.sol";
 import {NodeStaking} from "../src/NodeStaking.sol";
+import {SeshTokenCheck} from "./SeshTokenCheck.sol";
 
 /// @title Deploy
 /// @notice Deploys every contract to any chain and writes `deployments/<chainId>.json`
 /// (addresses, deploy block, parameters), which the wallet and the registry node read.
-/// @dev Run: `forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key $KEY`.
+/// @dev Run: `forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --account NAME` (or any
+/// of forge's wallet options). To a public chain, use `just deploy` (scripts/deploy.sh): it checks
+/// the token first, writes the manifest only once the deployment is verified
+/// ({VerifyDeployment}) and never overwrites one.
 ///
 /// Environment (all optional):
 /// - `SESH_TOKEN`: the SESH token; without it a TestSESH (with faucet) is deployed, except on
-///   Arbitrum One, where it is required.
+///   Arbitrum One, where it is required. A given token must be an ERC-20 with 9 decimals and
+///   EIP-2612 permit ({SeshTokenCheck}), checked before anything is sent.
+/// - `DEPLOYER_PRIVATE_KEY`: the deployer's key, read here so that it is on no command line;
+///   without it forge's wallet options (`--account`, `--keystore`, `--ledger`, ...) sign.
 /// - `MIN_COMMITMENT_AGE`, `MAX_COMMITMENT_AGE` (seconds): commit-reveal window. The minimum
 ///   defaults to 0 (one-transaction registration) on Arbitrum and anvil, whose sequencer or
 ///   automine has no public mempool to front-run from, and to 60 elsewhere; the maximum to 24 h.
@@ -24,7 +31,7 @@ import {NodeStaking} from "../src/NodeStaking.sol";
 ///   100 SESH elsewhere, so local nodes are cheap to run.
 /// - `DEPLOYMENT_OUT`: where to write the manifest instead (inside `deployments/`).
 /// - `GOVERNANCE`: if set, ownership of every contract is offered to it (two-step: it must accept).
-contract Deploy {
+contract Deploy is SeshTokenCheck {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
     uint256 internal constant ARBITRUM_ONE = 42161;
@@ -53,6 +60,10 @@ contract Deploy {
         NodeStaking staking;
     }
 
+    /// @notice Deploys every contract with the configuration from the environment and writes
+    /// the manifest.
+    /// @dev A refused configuration (no token on Arbitrum One, a token that is not SESH-like)
+    /// reverts before any transaction is broadcast.
     function run() external {
         Config memory config = _config();
         Deployed memory deployed = _deploy(config);
@@ -74,10 +85,13 @@ contract Deploy {
             revert DeploySeshTokenRequired(config.chainId);
         }
         config.testToken = config.sesh == address(0);
+        if (!config.testToken) _checkSeshToken(config.sesh);
     }
 
     function _deploy(Config memory config) internal returns (Deployed memory deployed) {
-        vm.startBroadcast();
+        uint256 key = vm.envOr("DEPLOYER_PRIVATE_KEY", uint256(0));
+        if (key != 0) vm.startBroadcast(key);
+        else vm.startBroadcast();
         deployed.sesh = config.testToken ? address(new TestSESH()) : config.sesh;
         deployed.pool = new RewardsPool(deployed.sesh);
         deployed.registry = new NameRegistry(deployed.sesh, address(deployed.pool), config.minAge, config.maxAge);
@@ -96,6 +110,14 @@ contract Deploy {
     }
 
     function _writeManifest(Config memory config, Deployed memory deployed) internal {
+        string memory defaultPath =
+            string.concat(vm.projectRoot(), "/deployments/", vm.toString(config.chainId), ".json");
+        vm.writeJson(_manifestJson(config, deployed), vm.envOr("DEPLOYMENT_OUT", defaultPath));
+    }
+
+    /// @dev The manifest `core/src/deployment.rs` reads (the staking requirement as a decimal
+    /// string: it may exceed what JSON numbers hold exactly).
+    function _manifestJson(Config memory config, Deployed memory deployed) internal returns (string memory) {
         string memory contracts = "contracts";
         vm.serializeAddress(contracts, "sesh", deployed.sesh);
         vm.serializeAddress(contracts, "rewardsPool", address(deployed.pool));
@@ -114,9 +136,6 @@ contract Deploy {
         vm.serializeUint(manifest, "chainId", config.chainId);
         vm.serializeUint(manifest, "deployBlock", config.deployBlock);
         vm.serializeString(manifest, "contracts", contracts);
-        manifest = vm.serializeString(manifest, "parameters", parameters);
-        string memory defaultPath =
-            string.concat(vm.projectRoot(), "/deployments/", vm.toString(config.chainId), ".json");
-        vm.writeJson(manifest, vm.envOr("DEPLOYMENT_OUT", defaultPath));
+        return vm.serializeString(manifest, "parameters", parameters);
     }
 }
