@@ -26,6 +26,22 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Parses a whole number of at least 1, for counts and page numbers. (clap's own
+/// `range(1..)` would word its error "not in 1..18446744073709551615".)
+pub fn at_least_one<T>(text: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + From<u8>,
+{
+    let value: T = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a whole number; give one of at least 1"))?;
+    if value < T::from(1) {
+        return Err(format!("it must be at least 1, not {text}"));
+    }
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,3 +132,23 @@ mod tests {
         assert!(Cli::try_parse_from(["sesh", "wallet", "new", "--words", "18"]).is_err());
     }
 }
+    #[test]
+    fn counts_and_pages_say_at_least_1_in_words() {
+        assert_eq!(at_least_one::<u64>("5"), Ok(5));
+        assert_eq!(at_least_one::<usize>("1"), Ok(1));
+        assert_eq!(
+            at_least_one::<u64>("0"),
+            Err("it must be at least 1, not 0".into())
+        );
+        assert!(
+            at_least_one::<u64>("-3")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
+        let error = Cli::try_parse_from(["sesh", "market", "listings", "--page", "0"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("at least 1"), "{error}");
+        assert!(!error.contains("18446744073709551615"), "{error}");
+    }
+

@@ -102,7 +102,7 @@ impl<'a> Context<'a> {
     }
 
     /// The wallet to use: --wallet / SESH_WALLET, else the config's, else the
-    /// only wallet there is.
+    /// only wallet there is, else the one named "default".
     pub fn wallet_name(&self) -> eyre::Result<String> {
         if let Some(name) = self
             .wallet_flag
@@ -137,6 +137,9 @@ impl<'a> Context<'a> {
 
     /// Unlocks a wallet file: asks for (or finds) the password and decrypts.
     pub fn unlock(&self, file: &WalletFile) -> eyre::Result<WalletKeys> {
+            // `sesh wallet new` without --name makes "default": it stays the default when
+            // other wallets join it.
+            several if several.iter().any(|w| w.name == "default") => Ok("default".into()),
         let keyring_user = file
             .remember_password
             .then(|| password::keyring_user(&file.name, &file.evm_address));

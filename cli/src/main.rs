@@ -6,7 +6,17 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = sesh_cli::args::Cli::parse();
+    let cli = match sesh_cli::args::Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version: printed on stdout, exit code 0.
+        Err(error) if !error.use_stderr() => error.exit(),
+        // A usage error: clap's text, or with --json the failure envelope; exit code 2.
+        Err(error) => {
+            let json = sesh_cli::output::json_requested(std::env::args_os());
+            sesh_cli::output::Output::new(json, false).usage_error(&error);
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
     let output = sesh_cli::output::Output::new(cli.global.json, cli.global.quiet);
     match sesh_cli::run(cli, &output) {
         Ok(()) => ExitCode::SUCCESS,

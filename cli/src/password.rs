@@ -88,14 +88,27 @@ pub fn for_new(file: Option<&Path>, env: &str, prompt: &str) -> eyre::Result<Pas
                 .wrap_err("cannot read the password")?,
         )
     } else {
-        bail!(
-            "no password for the new wallet: set {env}, pass --password-file FILE, or run sesh in a terminal to be asked"
-        );
+        return Err(no_new_password_error(env));
     };
     if password.is_empty() {
         bail!("the wallet password cannot be empty");
     }
     Ok(password)
+}
+
+/// No new password anywhere: names the file flag that goes with `env` (a new wallet's
+/// password comes from --password-file, the new one of change-password from
+/// --new-password-file).
+fn no_new_password_error(env: &str) -> eyre::Report {
+    if env == NEW_PASSWORD_ENV {
+        eyre::eyre!(
+            "no new password: set {env}, pass --new-password-file FILE, or run sesh in a terminal to be asked"
+        )
+    } else {
+        eyre::eyre!(
+            "no password for the new wallet: set {env}, pass --password-file FILE, or run sesh in a terminal to be asked"
+        )
+    }
 }
 
 /// The keyring account name of a wallet (name and address, so two data dirs
@@ -154,6 +167,18 @@ mod tests {
         keyring_delete(&user);
         assert!(keyring_get(&user).is_none());
         keyring_delete(&user);
+    }
+
+    #[test]
+    fn a_missing_new_password_names_the_flag_that_gives_it() {
+        let change = no_new_password_error(NEW_PASSWORD_ENV).to_string();
+        assert!(
+            change.contains("--new-password-file FILE") && change.contains(NEW_PASSWORD_ENV),
+            "{change}"
+        );
+        assert!(!change.contains(" --password-file"), "{change}");
+        let new = no_new_password_error(PASSWORD_ENV).to_string();
+        assert!(new.contains("--password-file FILE"), "{new}");
     }
 
     #[test]

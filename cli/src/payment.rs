@@ -2,7 +2,6 @@
 //! transaction is needed: the wallet signs a permit for exactly the quoted
 //! cost and the paying contract submits it with the call.
 
-use crate::cmd::balance::sesh_fixed;
 use alloy::primitives::{Address, U256};
 use alloy::providers::{DynProvider, Provider};
 use eyre::{WrapErr, bail};
@@ -77,7 +76,7 @@ pub async fn sign(
         .wrap_err("cannot sign the SESH permit")
 }
 
-/// `1234.5 SESH` with all decimals, for previews.
+/// `1234.5 SESH`: exact, without trailing zeros, as every amount in text.
 pub fn cost_line(amount: U256) -> String {
-    format!("{} SESH", sesh_fixed(Sesh::from_units(amount)))
+    format!("{} SESH", Sesh::from_units(amount))
 }

@@ -4,6 +4,7 @@
 //! never re-sent automatically: when the receipt does not come in time, the
 //! hash and how to check it are printed instead.
 
+use crate::cmd::balance::eth_text;
 use crate::context::Context;
 use crate::error::Refused;
 use alloy::network::TransactionBuilder;
@@ -83,8 +84,8 @@ pub async fn execute(
         };
         bail!(
             "{from} has {} ETH but the fee can reach {} ETH; add ETH for gas{hint}",
-            format_ether(eth),
-            format_ether(max_fee + value)
+            eth_text(eth),
+            eth_text(max_fee + value)
         );
     }
 
@@ -95,11 +96,7 @@ pub async fn execute(
     preview.push_str(&format!("  {:<14}{}\n", "from", from));
     preview.push_str(&format!("  {:<14}{}\n", "network", ctx.network));
     preview.push_str(&format!("  {:<14}{gas}\n", "gas (est.)"));
-    preview.push_str(&format!(
-        "  {:<14}at most {} ETH",
-        "fee",
-        format_ether(max_fee)
-    ));
+    preview.push_str(&format!("  {:<14}at most {} ETH", "fee", eth_text(max_fee)));
     if ctx.yes {
         ctx.out.info(&preview);
     } else {
@@ -110,10 +107,12 @@ pub async fn execute(
         }
     }
 
+    let gas_limit = gas.saturating_mul(6) / 5;
     let request = request
-        .with_gas_limit(gas.saturating_mul(6) / 5)
+        .with_gas_limit(gas_limit)
         .with_max_fee_per_gas(fees.max_fee_per_gas)
         .with_max_priority_fee_per_gas(fees.max_priority_fee_per_gas);
+    let sent = request.clone();
     let pending = provider.send_transaction(request).await.map_err(|error| {
         match crate::error::rpc_revert_data(&error)
             .and_then(|data| sesh_core::revert::decode(&data))
@@ -144,9 +143,12 @@ pub async fn execute(
         )
     })?;
     if !receipt.status() {
+        let block = receipt.block_number.unwrap_or_default();
+        let reason = replay_revert(provider, &sent, block).await;
+        let out_of_gas = receipt.gas_used >= gas_limit;
         bail!(
-            "transaction {hash} was mined in block {} but reverted; nothing changed except the gas paid",
-            receipt.block_number.unwrap_or_default()
+            "{}",
+            reverted_message(hash, block, reason.as_ref(), out_of_gas)
         );
     }
     Ok(Some(Mined {
@@ -156,6 +158,53 @@ pub async fn execute(
         fee_wei: U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price),
         indexed: None,
     }))
+}
+
+/// Why a mined transaction reverted: the same call replayed at the end of its block (what
+/// beat it, such as another buyer or a spent balance, is in that state), decoded. `None` when
+/// the replay gives no revert data, or does not revert.
+async fn replay_revert(
+    provider: &DynProvider,
+    sent: &TransactionRequest,
+    block: u64,
+) -> Option<sesh_core::revert::Revert> {
+    // The same call without the fee fields: a replay pays nothing.
+    let call = TransactionRequest {
+        from: sent.from,
+        to: sent.to,
+        input: sent.input.clone(),
+        value: sent.value,
+        gas: sent.gas,
+        ..Default::default()
+    };
+    match provider
+        .call(call)
+        .block(alloy::eips::BlockId::number(block))
+        .await
+    {
+        Ok(_) => None,
+        Err(error) => {
+            crate::error::rpc_revert_data(&error).and_then(|data| sesh_core::revert::decode(&data))
+        }
+    }
+}
+
+/// What the user is told about a transaction mined but reverted: the reason in words when
+/// the replay gave one.
+fn reverted_message(
+    hash: B256,
+    block: u64,
+    reason: Option<&sesh_core::revert::Revert>,
+    out_of_gas: bool,
+) -> String {
+    let why = match reason {
+        Some(revert) => format!(": {revert}"),
+        None if out_of_gas => " (it used all the gas it was given: it ran out of gas)".into(),
+        None => " (replaying it at that block gives no reason: what made it fail changed within the block)".into(),
+    };
+    format!(
+        "transaction {hash} was mined in block {block} but reverted{why}; nothing changed except the gas paid"
+    )
 }
 
 impl Mined {
@@ -176,5 +225,42 @@ impl Mined {
             "fee_eth": format_ether(self.fee_wei),
             "indexed": self.indexed,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mined_revert_is_told_with_its_decoded_reason() {
+        // ERC20InsufficientBalance(sender, balance = 0, needed = 600 SESH): what a send that
+        // lost a race to a transfer of the whole balance replays to.
+        let data = alloy::hex::decode(concat!(
+            "e450d38c",
+            "000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+            "0000000000000000000000000000000000000000000000000000000000000000",
+            "0000000000000000000000000000000000000000000000000000008bb2c97000",
+        ))
+        .unwrap();
+        let revert = sesh_core::revert::decode(&data).unwrap();
+        let hash = B256::repeat_byte(0x11);
+        let text = reverted_message(hash, 88, Some(&revert), false);
+        assert!(
+            text.starts_with(&format!(
+                "transaction {hash} was mined in block 88 but reverted: not enough SESH"
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains("holds 0 SESH but 600 SESH are needed"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("nothing changed except the gas paid"),
+            "{text}"
+        );
+        assert!(reverted_message(hash, 88, None, true).contains("ran out of gas"));
+        assert!(reverted_message(hash, 88, None, false).contains("gives no reason"));
     }
 }

@@ -1,5 +1,10 @@
 //! SESH amounts: integers of the token's smallest unit (9 decimals), parsed and
 //! printed exactly. Never floats.
+//!
+//! One format for people: [`Sesh`]'s `Display`, exact without trailing zeros
+//! (`12.5`, `1000`, `0.000000001`), in every line of text the wallet prints, its
+//! previews, results and refusals alike. Machine output (the wallet's `--json`)
+//! gives all 9 decimals (`12.500000000`).
 
 use alloy::primitives::U256;
 use std::fmt;

@@ -44,16 +44,16 @@ pub struct Name(String);
 
 impl Name {
     /// Lowercases `input` and checks it against the name rules.
+    ///
+    /// Only ASCII letters are lowercased: a refused character is reported as it
+    /// was typed (`ÄLICE` has 'Ä' at position 1), and no other character can
+    /// become a letter by lowercasing (the Kelvin sign 'K' is not 'k').
     pub fn parse(input: &str) -> Result<Self, NameError> {
-        let lowered = input.to_lowercase();
-        if lowered.is_empty() {
+        if input.is_empty() {
             return Err(NameError::Empty);
         }
-        for (index, character) in lowered.chars().enumerate() {
-            let allowed = character.is_ascii_lowercase()
-                || character.is_ascii_digit()
-                || character == '_'
-                || character == '-';
+        for (index, character) in input.chars().enumerate() {
+            let allowed = character.is_ascii_alphanumeric() || character == '_' || character == '-';
             if !allowed {
                 return Err(NameError::InvalidCharacter {
                     position: index + 1,
@@ -61,6 +61,7 @@ impl Name {
                 });
             }
         }
+        let lowered = input.to_ascii_lowercase();
         // Every character is ASCII now, so bytes and characters agree.
         if lowered.len() > MAX_NAME_LEN {
             return Err(NameError::TooLong { len: lowered.len() });
@@ -151,6 +152,34 @@ mod tests {
             Err(NameError::InvalidCharacter {
                 position: 2,
                 character: '.'
+            })
+        );
+    }
+
+    #[test]
+    fn a_refused_character_is_reported_as_typed() {
+        assert_eq!(
+            Name::parse("ÄLICE"),
+            Err(NameError::InvalidCharacter {
+                position: 1,
+                character: 'Ä'
+            })
+        );
+        let error = Name::parse("ÄLICE").unwrap_err().to_string();
+        assert!(error.contains("'Ä' at position 1"), "{error}");
+        assert_eq!(
+            Name::parse("BOB.X"),
+            Err(NameError::InvalidCharacter {
+                position: 4,
+                character: '.'
+            })
+        );
+        // The Kelvin sign lowercases to an ASCII 'k', but it is not a letter a-z.
+        assert_eq!(
+            Name::parse("\u{212A}im"),
+            Err(NameError::InvalidCharacter {
+                position: 1,
+                character: '\u{212A}'
             })
         );
     }

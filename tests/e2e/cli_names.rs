@@ -72,10 +72,7 @@ async fn register_lookup_renew_record_primary_transfer_reverse_and_mine() {
         .run(&["name", "check", "alice", "--years", "2"], None)
         .ok()
         .stdout;
-    assert!(
-        text.contains("200.000000000 SESH to register for 2 years"),
-        "{text}"
-    );
+    assert!(text.contains("200 SESH to register for 2 years"), "{text}");
 
     // Register: one transaction (minimum commitment age 0 on anvil).
     let run = alice
@@ -105,7 +102,8 @@ async fn register_lookup_renew_record_primary_transfer_reverse_and_mine() {
         .envelope();
     assert_eq!(lookup["data"]["session_id"], alice_id.as_str());
     assert_eq!(lookup["data"]["owner"], alice_address.as_str());
-    assert_eq!(lookup["data"]["state"], "registered");
+    // One word for one state: the chain read says what the registry nodes say.
+    assert_eq!(lookup["data"]["state"], "live");
     assert_eq!(lookup["data"]["source"]["kind"], "rpc");
     let text = bob.run(&["name", "lookup", "alice"], None).ok().stdout;
     assert!(
@@ -249,6 +247,7 @@ async fn register_lookup_renew_record_primary_transfer_reverse_and_mine() {
         .map(|n| n["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["alice2"]);
+    assert_eq!(mine["data"]["names"][0]["state"], "live", "{mine}");
     let mine = alice.run(&["name", "mine", "--json"], None).ok().envelope();
     assert_eq!(mine["data"]["names"].as_array().unwrap().len(), 1);
 
@@ -269,6 +268,84 @@ async fn register_lookup_renew_record_primary_transfer_reverse_and_mine() {
         .ok()
         .envelope();
     assert_eq!(lookup["data"]["session_id"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn a_second_name_keeps_the_primary_name_unless_primary_is_asked_for() {
+    let chain = sesh_e2e::deployed_chain();
+    let home = SeshHome::new(&chain);
+    home.new_wallet("alice", "pw");
+    home.run(&["faucet", "1000", "--yes"], Some("pw")).ok();
+    let primary = |name: &str| {
+        home.run(&["name", "lookup", name, "--rpc", "--json"], None)
+            .ok()
+            .envelope()["data"]["primary"]
+            .clone()
+    };
+
+    // The first name becomes the primary name.
+    let first = home
+        .run(
+            &[
+                "name", "register", "alice", "--days", "28", "--yes", "--json",
+            ],
+            Some("pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(first["data"]["primary"], true, "{first}");
+    assert_eq!(first["data"]["previous_primary"], serde_json::Value::Null);
+
+    // A second one does not take it over silently: the preview says alice stays.
+    let run = home
+        .run(
+            &["name", "register", "second", "--days", "28", "--yes"],
+            Some("pw"),
+        )
+        .ok();
+    assert!(
+        run.stderr.contains(
+            "primary name  stays alice (--primary makes second the primary name instead)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("primary name  alice (unchanged)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(primary("alice"), true);
+    assert_eq!(primary("second"), false);
+
+    // --primary replaces it, and says so before and after.
+    let run = home
+        .run(
+            &[
+                "name",
+                "register",
+                "third",
+                "--days",
+                "28",
+                "--primary",
+                "--yes",
+            ],
+            Some("pw"),
+        )
+        .ok();
+    assert!(
+        run.stderr
+            .contains("primary name  third, replacing alice as the wallet's primary name"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("primary name  third (replaced alice)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(primary("third"), true);
+    assert_eq!(primary("alice"), false);
 }
 
 #[tokio::test]

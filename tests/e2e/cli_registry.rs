@@ -72,8 +72,7 @@ async fn lookups_go_through_three_agreeing_nodes_from_the_chain() -> eyre::Resul
     assert_eq!(registered["data"]["indexed"], true, "{registered}");
     let run = home.run(&["name", "lookup", "carol"], None).ok();
     assert!(
-        run.stdout.contains("carol: registered")
-            && run.stdout.contains("3 of 3 registry nodes agree"),
+        run.stdout.contains("carol: live") && run.stdout.contains("3 of 3 registry nodes agree"),
         "{}",
         run.stdout
     );
@@ -120,6 +119,7 @@ async fn lookups_go_through_three_agreeing_nodes_from_the_chain() -> eyre::Resul
     assert!(run.stderr.contains("disagree"), "{}", run.stderr);
     assert!(run.stderr.contains(&stranger.url), "{}", run.stderr);
     Ok(())
+}
 
 /// The agreement rule (`sesh_core::agreement`): a strict majority of the nodes asked must
 /// answer. One node of one answers: accepted, saying nothing was cross-checked. One of
@@ -215,5 +215,4 @@ async fn one_of_one_node_is_accepted_unchecked_and_one_of_two_is_refused() -> ey
         run.stderr
     );
     Ok(())
-}
 }

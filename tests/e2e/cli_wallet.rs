@@ -293,3 +293,82 @@ fn remove_asks_and_the_faucet_refuses_real_sesh() {
         run.stderr
     );
 }
+
+#[test]
+fn a_wallet_named_default_stays_the_default_when_others_exist() {
+    let home = SeshHome::offline();
+    let default = home.new_wallet("default", "pw");
+    home.new_wallet("work", "pw");
+    let show = home
+        .run(&["wallet", "show", "--json"], None)
+        .ok()
+        .envelope();
+    assert_eq!(show["data"]["evm_address"], default.as_str(), "{show}");
+    assert_eq!(show["data"]["name"], "default", "{show}");
+    // Without a "default", two wallets still ask which.
+    let other = SeshHome::offline();
+    other.new_wallet("a", "pw");
+    other.new_wallet("b", "pw");
+    let run = other.run(&["wallet", "show"], None).failed();
+    assert!(run.stderr.contains("--wallet NAME"), "{}", run.stderr);
+}
+
+#[test]
+fn change_password_without_a_new_one_points_at_new_password_file() {
+    let home = SeshHome::offline();
+    home.new_wallet("alice", "old");
+    let run = home
+        .run(&["wallet", "change-password"], Some("old"))
+        .failed();
+    assert!(
+        run.stderr.contains("--new-password-file FILE") && run.stderr.contains("SESH_NEW_PASSWORD"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(" --password-file"), "{}", run.stderr);
+}
+
+#[test]
+fn json_carries_command_line_errors_in_the_envelope() {
+    let home = SeshHome::offline();
+    for args in [
+        &["balance", "--bogus", "--json"][..],
+        &["--json", "frobnicate"],
+        &[
+            "--json",
+            "send",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            "lots",
+        ],
+        &["--json", "market", "listings", "--page", "0"],
+        &["--json", "wallet"],
+    ] {
+        let run = home.run(args, None).failed();
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        let envelope = run.envelope();
+        assert_eq!(envelope["schema_version"], 1, "{envelope}");
+        assert_eq!(envelope["success"], false, "{envelope}");
+        assert_eq!(envelope["data"], serde_json::Value::Null, "{envelope}");
+        let errors = envelope["errors"].as_array().unwrap();
+        assert!(!errors.is_empty(), "{envelope}");
+        assert!(
+            errors.last().unwrap().as_str().unwrap().contains("--help"),
+            "{envelope}"
+        );
+    }
+    let run = home.run(&["--json", "market", "listings", "--page", "0"], None);
+    let errors = run.envelope()["errors"].to_string();
+    assert!(errors.contains("at least 1"), "{errors}");
+    assert!(!errors.contains("18446744073709551615"), "{errors}");
+    // Without --json, clap's own text on stderr, nothing on stdout.
+    let run = home.run(&["balance", "--bogus"], None).failed();
+    assert!(
+        run.stdout.is_empty() && run.stderr.contains("--bogus"),
+        "{run:?}"
+    );
+    // --help and --version are not errors, --json or not.
+    let help = home.run(&["--json", "--help"], None).ok();
+    assert!(help.stdout.contains("Usage: sesh"), "{}", help.stdout);
+    let version = home.run(&["--version", "--json"], None).ok();
+    assert!(version.stdout.starts_with("sesh "), "{}", version.stdout);
+}

@@ -117,6 +117,8 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
     let text = bob.run(&["msg", "inbox"], Some("b-pw")).ok().stdout;
     assert!(text.contains("from alice (05"), "{text}");
     assert!(text.contains("  hi bob, it's alice"), "{text}");
+    // The text inbox shows the hash `msg delete` takes, in full.
+    assert!(text.contains(&format!("\n  hash {hash}\n")), "{text}");
 
     // A wrong password reads nothing.
     let wrong = bob.run(&["msg", "inbox"], Some("nope")).failed();
@@ -155,6 +157,30 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
     assert!(
         !watched.contains("hi bob, it's alice"),
         "watch shows only new messages without --all: {watched}"
+    );
+    // Fewer than --count by the --timeout is a failure that says how many came.
+    let short = bob
+        .run(
+            &[
+                "msg",
+                "watch",
+                "--count",
+                "2",
+                "--timeout",
+                "2s",
+                "--max-interval",
+                "1",
+                "--json",
+            ],
+            Some("b-pw"),
+        )
+        .failed();
+    let envelope = short.envelope();
+    assert!(
+        envelope["errors"].to_string().contains(
+            "only 0 of the 2 messages asked for (--count 2) arrived before the timeout of 2 s"
+        ),
+        "{envelope}"
     );
 
     // One node goes down: bob's reply still reaches alice, from the other two.

@@ -1,13 +1,13 @@
 //! `sesh faucet [AMOUNT]`.
 
-use super::balance::sesh_fixed;
+use super::balance::{eth_text, sesh_fixed};
 use super::send::parse_amount;
 use crate::context::Context;
 use crate::network::Network;
 use crate::tx::{self, Plan};
 use alloy::network::TransactionBuilder;
 use alloy::primitives::U256;
-use alloy::primitives::utils::{format_ether, parse_ether};
+use alloy::primitives::utils::parse_ether;
 use alloy::providers::Provider;
 use alloy::rpc::types::TransactionRequest;
 use alloy::sol_types::SolCall;
@@ -36,6 +36,9 @@ pub struct FaucetArgs {
 impl FaucetArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+        if self.amount == Sesh::ZERO {
+            bail!("the amount is 0; give how much test SESH to get, like 1000 (nothing was sent)");
+        }
         if !ctx.network.is_test() {
             bail!(
                 "{} uses real SESH and has no faucet; use --network arbitrum-sepolia or local for test SESH",
@@ -62,7 +65,7 @@ impl FaucetArgs {
                     .wrap_err("cannot give test ETH: the local chain is not anvil")?;
                 ctx.out.info(&format!(
                     "Gave {} test ETH for gas to {}",
-                    format_ether(topped),
+                    eth_text(topped),
                     file.evm_address
                 ));
             }
@@ -71,7 +74,7 @@ impl FaucetArgs {
         let provider = ctx.signing_provider(&keys).await?;
         let plan = Plan {
             action: format!("Get {} test SESH from the faucet", self.amount),
-            details: vec![("amount".into(), format!("{} SESH", sesh_fixed(self.amount)))],
+            details: vec![("amount".into(), format!("{} SESH", self.amount))],
             request: TransactionRequest::default().with_to(token).with_input(
                 faucetCall {
                     to: file.evm_address,

@@ -53,7 +53,7 @@ impl SendArgs {
         };
         let plan = Plan {
             action: format!("Send {} SESH to {recipient}", self.amount),
-            details: vec![("amount".into(), format!("{} SESH", sesh_fixed(self.amount)))],
+            details: vec![("amount".into(), format!("{} SESH", self.amount))],
             request: TransactionRequest::default().with_to(token).with_input(
                 transferCall {
                     to,

@@ -69,15 +69,9 @@ impl AcceptArgs {
         let plan = Plan {
             action: format!("Sell {name} to {} for {amount} SESH", self.bidder),
             details: vec![
-                ("offer".into(), format!("{} SESH", sesh_fixed(amount))),
-                (
-                    "network fee".into(),
-                    format!("{} SESH", sesh_fixed(fee_sesh)),
-                ),
-                (
-                    "you receive".into(),
-                    format!("{} SESH", sesh_fixed(proceeds)),
-                ),
+                ("offer".into(), format!("{amount} SESH")),
+                ("network fee".into(), format!("{fee_sesh} SESH")),
+                ("you receive".into(), format!("{proceeds} SESH")),
                 ("offer ends".into(), date(secs(offer.endTime))),
             ],
             request: call(

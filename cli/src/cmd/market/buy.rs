@@ -78,14 +78,11 @@ impl BuyArgs {
         let plan = Plan {
             action: format!("Buy {name} for {price} SESH"),
             details: vec![
-                ("price".into(), format!("{} SESH", sesh_fixed(price))),
-                (
-                    "network fee".into(),
-                    format!("{} SESH", sesh_fixed(fee_sesh)),
-                ),
+                ("price".into(), format!("{price} SESH")),
+                ("network fee".into(), format!("{fee_sesh} SESH")),
                 (
                     "seller gets".into(),
-                    format!("{} SESH ({})", sesh_fixed(proceeds), listing.seller),
+                    format!("{} SESH ({})", proceeds, listing.seller),
                 ),
                 ("listing ends".into(), date(end)),
                 ("record".into(), format!("{session_id}, {me}")),

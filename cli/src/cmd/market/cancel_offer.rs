@@ -43,7 +43,7 @@ impl CancelOfferArgs {
         let market = market(ctx, &provider)?;
         let plan = Plan {
             action: format!("Cancel your offer of {amount} SESH for {name}"),
-            details: vec![("refund".into(), format!("{} SESH", sesh_fixed(amount)))],
+            details: vec![("refund".into(), format!("{amount} SESH"))],
             request: call(*market.address(), market.cancelOffer(token_id).calldata()),
         };
         let Some(mut mined) = tx::execute(ctx, &provider, me, plan).await? else {

@@ -97,14 +97,14 @@ impl ListArgs {
         let plan = Plan {
             action: format!("List {name} for {} SESH", self.price),
             details: vec![
-                ("price".into(), format!("{} SESH", sesh_fixed(self.price))),
+                ("price".into(), format!("{} SESH", self.price)),
                 (
                     "network fee".into(),
-                    format!("{} SESH", sesh_fixed(Sesh::from_units(fee.fee))),
+                    format!("{} SESH", Sesh::from_units(fee.fee)),
                 ),
                 (
                     "you receive".into(),
-                    format!("{} SESH", sesh_fixed(Sesh::from_units(fee.proceeds))),
+                    format!("{} SESH", Sesh::from_units(fee.proceeds)),
                 ),
                 ("ends".into(), date(end)),
             ],

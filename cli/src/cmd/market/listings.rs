@@ -43,7 +43,7 @@ pub struct ListingsArgs {
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub limit: u64,
     /// Show page N (from 1).
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = crate::args::at_least_one::<u64>)]
     pub page: u64,
     /// Read the chain's logs directly through the RPC endpoint.
     #[arg(long)]
@@ -96,6 +96,7 @@ impl ListingsArgs {
             Sort::Ends => rows.sort_by(|a, b| a.4.cmp(&b.4).then(a.0.cmp(&b.0))),
         }
         let total = rows.len();
+        let pages = page_count(total as u64, self.limit, self.page)?;
         let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
         let skip = usize::try_from(self.page - 1)
             .unwrap_or(usize::MAX)
@@ -120,9 +121,8 @@ impl ListingsArgs {
             ));
         }
         text.push_str(&format!(
-            "\n{total} live listing(s), page {} of {} (source: chain logs since block {from})",
+            "\n{total} live listing(s), page {} of {pages} (source: chain logs since block {from})",
             self.page,
-            total.div_ceil(limit).max(1)
         ));
         let listings: Vec<_> = page
             .iter()
@@ -180,6 +180,7 @@ impl ListingsArgs {
             Some(r) => (r.listings.clone(), r.total),
             None => (Vec::new(), 0),
         };
+        let pages = page_count(total, limit, self.page)?;
         let mut text = String::new();
         if listings.is_empty() {
             text.push_str(if total == 0 {
@@ -199,9 +200,8 @@ impl ListingsArgs {
             ));
         }
         text.push_str(&format!(
-            "\n{total} live listing(s), page {} of {} (source: {})",
+            "\n{total} live listing(s), page {} of {pages} (source: {})",
             self.page,
-            total.div_ceil(limit).max(1),
             agreed.summary()
         ));
         let rows: Vec<_> = listings
@@ -232,10 +232,53 @@ impl ListingsArgs {
     }
 }
 
+/// How many pages `total` listings make at `limit` a page (at least 1: an empty first
+/// page); refuses a `page` past the last.
+fn page_count(total: u64, limit: u64, page: u64) -> eyre::Result<u64> {
+    let pages = total.div_ceil(limit.max(1)).max(1);
+    if page > pages {
+        let listings = match total {
+            0 => "there are no live listings".to_string(),
+            1 => "1 live listing makes".to_string(),
+            n => format!("{n} live listings make"),
+        };
+        let made = if total == 0 {
+            format!("{listings}, so page 1 is the only one")
+        } else {
+            format!(
+                "{listings} {pages} page{} of {limit}; ask for --page {pages} or less",
+                if pages == 1 { "" } else { "s" }
+            )
+        };
+        eyre::bail!("page {page} is past the end: {made}");
+    }
+    Ok(pages)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::page_count;
     use crate::args::Cli;
     use clap::Parser;
+
+    #[test]
+    fn a_page_past_the_end_is_refused_in_words() {
+        assert_eq!(page_count(0, 20, 1).unwrap(), 1);
+        assert_eq!(page_count(3, 20, 1).unwrap(), 1);
+        assert_eq!(page_count(41, 20, 3).unwrap(), 3);
+        assert_eq!(
+            page_count(3, 20, 5).unwrap_err().to_string(),
+            "page 5 is past the end: 3 live listings make 1 page of 20; ask for --page 1 or less"
+        );
+        assert_eq!(
+            page_count(41, 20, 4).unwrap_err().to_string(),
+            "page 4 is past the end: 41 live listings make 3 pages of 20; ask for --page 3 or less"
+        );
+        assert_eq!(
+            page_count(0, 20, 2).unwrap_err().to_string(),
+            "page 2 is past the end: there are no live listings, so page 1 is the only one"
+        );
+    }
 
     #[test]
     fn sort_limit_and_page_are_checked_by_the_parser() {

@@ -64,10 +64,7 @@ impl OfferArgs {
         let permit = market_permit(ctx, &provider, &keys, self.amount.units()).await?;
         let session_id = file.session_id;
         let mut details = vec![
-            (
-                "escrowed".into(),
-                format!("{} SESH", sesh_fixed(self.amount)),
-            ),
+            ("escrowed".into(), format!("{} SESH", self.amount)),
             ("ends".into(), date(end)),
             ("record".into(), format!("{session_id}, {me}")),
         ];

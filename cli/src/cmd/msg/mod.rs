@@ -199,7 +199,8 @@ impl Received {
         }
     }
 
-    /// Text form: a header line and the text, indented.
+    /// Text form: a header line, the message hash (what `sesh msg delete` takes, in
+    /// full) and the text, indented further.
     pub fn text(&self) -> String {
         let premium = if self.content.chars() > message::MAX_TEXT_CHARS {
             " [premium]"
@@ -210,12 +211,13 @@ impl Received {
             .content
             .text
             .lines()
-            .map(|line| format!("  {line}"))
+            .map(|line| format!("    {line}"))
             .collect();
         format!(
-            "{}  from {}{premium}\n{}",
+            "{}  from {}{premium}\n  hash {}\n{}",
             date(self.content.sent_ms / 1000),
             self.from(),
+            self.hash,
             body.join("\n")
         )
     }
@@ -240,5 +242,35 @@ impl Refused {
     /// JSON form.
     pub fn json(&self) -> serde_json::Value {
         serde_json::json!({"hash": self.hash.to_string(), "reason": self.reason})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_form_shows_the_full_hash_that_msg_delete_takes() {
+        let hash: MessageHash = "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669"
+            .parse()
+            .unwrap();
+        let received = Received {
+            hash,
+            sender: SessionId::from_key(alloy::primitives::B256::repeat_byte(0xab)).unwrap(),
+            sender_name: Some("alice".into()),
+            content: Content::text("hi bob\nsecond line", 1_700_000_000_000),
+            stored_ms: 1_700_000_000_000,
+            expiry_ms: 1_700_000_100_000,
+        };
+        let text = received.text();
+        assert!(text.contains(&format!("\n  hash {hash}\n")), "{text}");
+        // What the inbox shows is what `msg delete` parses.
+        let shown = text
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("hash "))
+            .unwrap();
+        let parsed: MessageHash = shown.parse().unwrap();
+        assert_eq!(parsed, hash);
+        assert!(text.contains("\n    hi bob\n    second line"), "{text}");
     }
 }

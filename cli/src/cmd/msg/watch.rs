@@ -20,7 +20,9 @@ const MIN_INTERVAL: Duration = Duration::from_secs(1);
 /// --max-interval, and drops back to a second when a message comes. Each
 /// message is decrypted and checked as `sesh msg inbox` does. With --json,
 /// one JSON document per message, one per line. Stops on Ctrl-C, after
-/// --count messages, or after --timeout.
+/// --count messages, or after --timeout. When --count messages have not all
+/// arrived by the --timeout, it fails (exit code 1) saying how many did; with
+/// --json the last line is then the failure envelope.
 ///
 /// Examples:
 ///   sesh msg watch
@@ -31,8 +33,8 @@ pub struct WatchArgs {
     /// Print the messages already in the mailbox first.
     #[arg(long)]
     pub all: bool,
-    /// Stop after N messages.
-    #[arg(long, value_name = "N")]
+    /// Stop after N messages; with --timeout, fewer than N by then is a failure.
+    #[arg(long, value_name = "N", value_parser = crate::args::at_least_one::<usize>)]
     pub count: Option<usize>,
     /// Stop after DURATION (30s, 45m, 12h, 3d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
@@ -117,9 +119,8 @@ impl WatchArgs {
                 Some(deadline) => {
                     let left = deadline.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        ctx.out.info(&format!(
-                            "stopped at the timeout after {printed} message(s)"
-                        ));
+                        ctx.out
+                            .info(&at_timeout(printed, self.count, self.timeout)?);
                         return Ok(());
                     }
                     interval.min(left)
@@ -134,5 +135,65 @@ impl WatchArgs {
                 }
             }
         }
+    }
+}
+
+/// The end at the timeout: a line to tell without --count, or the failure when fewer than
+/// --count messages arrived.
+fn at_timeout(
+    printed: usize,
+    count: Option<usize>,
+    timeout_ms: Option<u64>,
+) -> eyre::Result<String> {
+    let timeout = match timeout_ms {
+        Some(ms) if ms % 1000 == 0 => format!(" of {} s", ms / 1000),
+        Some(ms) => format!(" of {ms} ms"),
+        None => String::new(),
+    };
+    match count {
+        Some(count) if printed < count => eyre::bail!(
+            "only {printed} of the {count} message{} asked for (--count {count}) arrived before the timeout{timeout}; wait longer with a larger --timeout",
+            if count == 1 { "" } else { "s" }
+        ),
+        _ => Ok(format!(
+            "stopped at the timeout{timeout} after {printed} message(s)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fewer_messages_than_the_count_by_the_timeout_is_a_failure() {
+        let error = at_timeout(1, Some(3), Some(120_000))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "only 1 of the 3 messages asked for (--count 3) arrived before the timeout of 120 s; wait longer with a larger --timeout"
+        );
+        assert!(
+            at_timeout(0, Some(1), Some(500))
+                .unwrap_err()
+                .to_string()
+                .contains("only 0 of the 1 message asked for")
+        );
+        assert!(
+            at_timeout(3, None, Some(2_000))
+                .unwrap()
+                .contains("after 3 message(s)")
+        );
+        assert!(at_timeout(2, Some(2), Some(2_000)).is_ok());
+    }
+
+    #[test]
+    fn the_count_is_at_least_one() {
+        use clap::Parser;
+        let error = crate::args::Cli::try_parse_from(["sesh", "msg", "watch", "--count", "0"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("at least 1"), "{error}");
     }
 }

@@ -13,7 +13,7 @@ use sesh_core::bindings::NameRegistry;
 ///
 /// Names are 1 to 64 characters: letters a-z, digits, '_' and '-', not
 /// starting or ending with '-'. Input is lowercased first. With the chain
-/// reachable it also shows the state (available, registered, in grace,
+/// reachable it also shows the state (available, live, in grace,
 /// premium auction), the price for the duration (rent and any premium, with
 /// why), and the owner and expiry of a registered name. Without the chain it
 /// checks only the name rules, and says so.

@@ -108,7 +108,8 @@ impl Phase {
     pub fn key(self) -> &'static str {
         match self {
             Self::Unregistered | Self::Lapsed => "available",
-            Self::Registered => "registered",
+            // The registry nodes' word too (`NameState::Live`): one word for one state.
+            Self::Registered => "live",
             Self::Grace => "grace",
             Self::PremiumAuction => "premium",
         }
@@ -235,12 +236,12 @@ impl NameState {
         })
     }
 
-    /// The state in one phrase: "registered until D", "in grace until D", ...
+    /// The state in one phrase: "live until D", "in grace until D", ...
     pub fn describe(&self) -> String {
         match self.phase {
             Phase::Unregistered => "available (never registered)".into(),
             Phase::Lapsed => format!("available (expired on {})", date(self.expiry)),
-            Phase::Registered => format!("registered until {}", date(self.expiry)),
+            Phase::Registered => format!("live until {}", date(self.expiry)),
             Phase::Grace => format!(
                 "in grace until {} (expired on {}; it does not resolve and only its owner can renew it)",
                 date(self.grace_end()),
@@ -291,6 +292,81 @@ impl NameState {
             _ => bail!("{} is not registered; nothing was sent", self.name),
         }
     }
+}
+
+/// `owner`'s live primary name, read from the chain: `primaryNameOf` gives only a tag (the
+/// token id's top 224 bits), so the name comes from the registry's logs (the owner's
+/// `PrimaryNameSet` and `NameRegistered` events, then the label of the matching token);
+/// `isPrimaryName` confirms it is live. `None`: no primary name (or an expired one). A
+/// primary whose label no log gives is shown as its token id.
+pub async fn current_primary(
+    ctx: &Context<'_>,
+    provider: &DynProvider,
+    owner: Address,
+) -> eyre::Result<Option<String>> {
+    use alloy::rpc::types::Filter;
+    use alloy::sol_types::SolEvent;
+    let deployment = ctx.deployment()?;
+    let address = deployment.contracts.name_registry;
+    let registry = NameRegistry::new(address, provider);
+    let primary = registry
+        .primaryNameOf(owner)
+        .call()
+        .await
+        .wrap_err_with(|| format!("cannot read the primary name of {owner}"))?;
+    if !primary.set {
+        return Ok(None);
+    }
+    let tag = U256::from(primary.tokenIdTag);
+    let topic = B256::left_padding_from(owner.as_slice());
+    let events = Filter::new().address(address).event_signature(vec![
+        NameRegistry::PrimaryNameSet::SIGNATURE_HASH,
+        NameRegistry::NameRegistered::SIGNATURE_HASH,
+    ]);
+    // PrimaryNameSet(owner indexed, tokenId indexed); NameRegistered(tokenId indexed, label,
+    // owner indexed, ...).
+    let mut candidates = Vec::new();
+    for filter in [events.clone().topic1(topic), events.topic2(topic)] {
+        for log in crate::logs::fetch(provider, filter, deployment.deploy_block).await? {
+            if let Ok(event) = log.log_decode::<NameRegistry::PrimaryNameSet>() {
+                candidates.push((event.inner.data.tokenId, None));
+            } else if let Ok(event) = log.log_decode::<NameRegistry::NameRegistered>() {
+                let event = event.inner.data;
+                candidates.push((event.tokenId, Some(event.label)));
+            }
+        }
+    }
+    let Some(token) = candidates
+        .iter()
+        .map(|(token, _)| *token)
+        .find(|token| !token.is_zero() && (*token >> 32) == tag)
+    else {
+        return Ok(Some(format!("token {tag:#x}…")));
+    };
+    let live = registry
+        .isPrimaryName(token)
+        .call()
+        .await
+        .wrap_err_with(|| format!("cannot read whether {token:#x} is a primary name"))?;
+    if !live {
+        return Ok(None);
+    }
+    if let Some(label) = candidates
+        .iter()
+        .find_map(|(t, label)| (*t == token).then_some(label.clone()).flatten())
+    {
+        return Ok(Some(label));
+    }
+    let filter = Filter::new()
+        .address(address)
+        .event_signature(NameRegistry::NameRegistered::SIGNATURE_HASH)
+        .topic1(B256::from(token));
+    let label = crate::logs::fetch(provider, filter, deployment.deploy_block)
+        .await?
+        .iter()
+        .find_map(|log| log.log_decode::<NameRegistry::NameRegistered>().ok())
+        .map(|event| event.inner.data.label.clone());
+    Ok(Some(label.unwrap_or_else(|| format!("token {token:#x}"))))
 }
 
 /// The timestamp of block `number`.
@@ -361,6 +437,16 @@ mod tests {
             Phase::Lapsed
         );
         assert!(Phase::PremiumAuction.is_available() && !Phase::Grace.is_available());
+    }
+
+    #[test]
+    fn a_live_name_is_called_what_the_registry_nodes_call_it() {
+        use sesh_core::api::NameState as NodeState;
+        let word = |state| serde_json::to_value(state).unwrap();
+        // `name mine`, `name check` and `name lookup --rpc` say what `name lookup` through
+        // the nodes says.
+        assert_eq!(word(NodeState::Live), Phase::Registered.key());
+        assert_eq!(word(NodeState::Grace), Phase::Grace.key());
     }
 
     #[test]

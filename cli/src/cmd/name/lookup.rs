@@ -122,7 +122,7 @@ async fn lookup_via_nodes(ctx: &Context<'_>, registry: &Registry, name: &Name) -
         Some(response) => {
             let answer = &response.name.answer;
             let state = match response.state {
-                NodeNameState::Live => "registered",
+                NodeNameState::Live => "live",
                 NodeNameState::Grace => "in its grace period (does not resolve)",
                 NodeNameState::Expired => "expired (available)",
                 NodeNameState::Flagged => "flagged: its payment did not verify (not valid)",

@@ -1,7 +1,8 @@
 //! `sesh name register NAME`.
 
 use super::common::{
-    DurationOpts, NameState, block_time, date, describe_duration, key_of, parse_session_id,
+    DurationOpts, NameState, block_time, current_primary, date, describe_duration, key_of,
+    parse_session_id,
 };
 use crate::cmd::balance::sesh_fixed;
 use crate::context::Context;
@@ -25,10 +26,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Register a name, pay by permit, and set its record and primary name
 ///
 /// The record gets the wallet's Session ID (or --session-id) and, with
-/// --evm-address, an EVM address; the name becomes the wallet's primary name
-/// unless --no-primary or --for another owner. The price (rent, plus a
-/// premium on a recently lapsed name) is quoted first and is the most the
-/// transaction may take.
+/// --evm-address, an EVM address. The name becomes the wallet's primary name
+/// when the wallet has none yet; a wallet that has one keeps it unless
+/// --primary is given (--no-primary: never; --for another owner: never). The
+/// preview says which, naming the primary name that stays or is replaced.
+/// The price (rent, plus a premium on a recently lapsed name) is quoted first
+/// and is the most the transaction may take.
 ///
 /// Where the deployment requires commit-reveal (a minimum commitment age
 /// above 0), this commits, waits the minimum age, then registers. The pending
@@ -45,6 +48,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 ///   sesh name register alice
 ///   sesh name register alice --years 2 --evm-address 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 ///   sesh name register gift --for 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --session-id 05ab... --yes
+///   sesh name register alice2 --primary
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct RegisterArgs {
@@ -53,10 +57,13 @@ pub struct RegisterArgs {
     /// How long to register it for.
     #[command(flatten)]
     pub duration: DurationOpts,
-    /// Do not make it the wallet's primary name.
-    #[arg(long)]
+    /// Do not make it the wallet's primary name, even if the wallet has none.
+    #[arg(long, conflicts_with = "primary")]
     pub no_primary: bool,
     /// Put ADDR in the record as the name's EVM address.
+    /// Make it the wallet's primary name, replacing the one it has.
+    #[arg(long, conflicts_with = "owner")]
+    pub primary: bool,
     #[arg(long, value_name = "ADDR")]
     pub evm_address: Option<Address>,
     /// Register it for ADDR (default: the wallet's account; the wallet pays).
@@ -93,7 +100,18 @@ impl RegisterArgs {
                 None
             }
         };
-        let set_primary = !self.no_primary && owner == wallet;
+        let previous = if owner == wallet {
+            current_primary(ctx, &provider, wallet).await?
+        } else {
+            None
+        };
+        let set_primary =
+            owner == wallet && !self.no_primary && (self.primary || previous.is_none());
+        let primary = PrimaryChoice {
+            for_wallet: owner == wallet,
+            previous,
+            no_primary: self.no_primary,
+        };
 
         let state = NameState::read(ctx, &provider, &name).await?;
         if let Some(reason) = state.unavailable_reason() {
@@ -142,7 +160,7 @@ impl RegisterArgs {
         let mut outcome = if min_age == 0 {
             let keys = ctx.unlock(&file)?;
             let signer = ctx.signing_provider(&keys).await?;
-            let plan = register_plan(&name, &fresh, price.rent, price.premium, duration);
+            let plan = register_plan(&name, &fresh, price.rent, price.premium, duration, &primary);
             let Some(mined) = send_register(ctx, &signer, &keys, &fresh, plan, deployment).await?
             else {
                 return Ok(());
@@ -165,6 +183,7 @@ impl RegisterArgs {
                 (price.rent, price.premium),
                 min_age,
             )
+                &primary,
             .await?
             else {
                 return Ok(());
@@ -189,6 +208,7 @@ impl RegisterArgs {
         );
         data["primary"] = serde_json::json!(after.primary);
         data["cost"] = serde_json::json!(sesh_fixed(registration.max_cost.into()));
+        data["previous_primary"] = serde_json::json!(primary.previous);
         data["commit_tx"] = serde_json::json!(outcome.commit_tx);
         data["resumed"] = serde_json::json!(outcome.resumed);
         let mut text = format!(
@@ -204,7 +224,7 @@ impl RegisterArgs {
         }
         text.push_str(&format!(
             "  primary name  {}\n",
-            if after.primary { "yes" } else { "no" }
+            primary.outcome(&name, after.primary)
         ));
         if let Some(commit) = outcome.commit_tx {
             text.push_str(&format!("  commit tx     {commit}\n"));
@@ -242,12 +262,57 @@ fn registration_of(pending: &PendingRegistration) -> INameRegistry::Registration
 }
 
 fn register_plan(
+/// What registering does to the wallet's primary name.
+#[derive(Debug, Clone, Default)]
+struct PrimaryChoice {
+    /// Whether the name is registered to the wallet itself.
+    for_wallet: bool,
+    /// The wallet's primary name now.
+    previous: Option<String>,
+    /// Whether --no-primary was given.
+    no_primary: bool,
+}
+
+impl PrimaryChoice {
+    /// The preview's "primary name" line, for a registration that sets it or not.
+    fn preview(&self, name: &Name, set_primary: bool) -> String {
+        match (&self.previous, set_primary) {
+            (Some(previous), true) => {
+                format!("{name}, replacing {previous} as the wallet's primary name")
+            }
+            (None, true) => format!("{name} (the wallet has none yet)"),
+            _ if !self.for_wallet => "unchanged (the name goes to another account)".into(),
+            (Some(previous), false) if self.no_primary => {
+                format!("stays {previous} (--no-primary)")
+            }
+            (Some(previous), false) => {
+                format!("stays {previous} (--primary makes {name} the primary name instead)")
+            }
+            (None, false) => "none (--no-primary)".into(),
+        }
+    }
+
+    /// The result's "primary name" line, from what the chain says after.
+    fn outcome(&self, name: &Name, is_primary: bool) -> String {
+        if !self.for_wallet {
+            return "not set (the name went to another account)".into();
+        }
+        match (&self.previous, is_primary) {
+            (Some(previous), true) => format!("{name} (replaced {previous})"),
+            (None, true) => name.to_string(),
+            (Some(previous), false) => format!("{previous} (unchanged)"),
+            (None, false) => "none".into(),
+        }
+    }
+}
+
     name: &Name,
     pending: &PendingRegistration,
     rent: U256,
     premium: U256,
     duration: u64,
 ) -> Plan {
+    primary: &PrimaryChoice,
     let mut details = vec![
         ("owner".to_string(), pending.owner.to_string()),
         ("rent".to_string(), cost_line(rent)),
@@ -264,7 +329,7 @@ fn register_plan(
     }
     details.push((
         "primary name".into(),
-        if pending.set_primary { "yes" } else { "no" }.into(),
+        primary.preview(name, pending.set_primary),
     ));
     Plan {
         action: format!("Register {name} for {}", describe_duration(duration)),
@@ -308,6 +373,7 @@ async fn commit_reveal(
     (rent, premium): (U256, U256),
     min_age: u64,
 ) -> eyre::Result<Option<Outcome>> {
+    primary: &PrimaryChoice,
     let deployment = ctx.deployment()?;
     let registry = NameRegistry::new(fresh.registry, provider);
     let max_age: u64 = registry
@@ -426,7 +492,7 @@ async fn commit_reveal(
     let duration: u64 = pending.duration.try_into().unwrap_or(u64::MAX);
     let mut tries = 0;
     let mined = loop {
-        let plan = register_plan(name, &pending, rent, premium, duration);
+        let plan = register_plan(name, &pending, rent, premium, duration, primary);
         match send_register(ctx, &signer, &keys, &pending, plan, deployment).await {
             Ok(Some(mined)) => break mined,
             Ok(None) => {
@@ -578,4 +644,62 @@ async fn wait_for_age(
     // One more second so the next block's timestamp is surely past the minimum.
     tokio::time::sleep(Duration::from_secs(1)).await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_preview_says_what_happens_to_the_primary_name() {
+        let bob = Name::parse("bob").unwrap();
+        let has_alice = PrimaryChoice {
+            for_wallet: true,
+            previous: Some("alice".into()),
+            no_primary: false,
+        };
+        assert_eq!(
+            has_alice.preview(&bob, false),
+            "stays alice (--primary makes bob the primary name instead)"
+        );
+        assert_eq!(
+            has_alice.preview(&bob, true),
+            "bob, replacing alice as the wallet's primary name"
+        );
+        assert_eq!(has_alice.outcome(&bob, false), "alice (unchanged)");
+        assert_eq!(has_alice.outcome(&bob, true), "bob (replaced alice)");
+        let none = PrimaryChoice {
+            for_wallet: true,
+            ..PrimaryChoice::default()
+        };
+        assert_eq!(none.preview(&bob, true), "bob (the wallet has none yet)");
+        let gift = PrimaryChoice::default();
+        assert_eq!(
+            gift.preview(&bob, false),
+            "unchanged (the name goes to another account)"
+        );
+        assert_eq!(
+            gift.outcome(&bob, false),
+            "not set (the name went to another account)"
+        );
+    }
+
+    #[test]
+    fn primary_and_no_primary_exclude_each_other_and_a_gift() {
+        use clap::Parser;
+        let parses = |args: &[&str]| {
+            crate::args::Cli::try_parse_from(
+                [&["sesh", "name", "register", "bob"][..], args].concat(),
+            )
+            .is_ok()
+        };
+        assert!(parses(&["--primary"]));
+        assert!(parses(&["--no-primary"]));
+        assert!(!parses(&["--primary", "--no-primary"]));
+        assert!(!parses(&[
+            "--primary",
+            "--for",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+        ]));
+    }
 }

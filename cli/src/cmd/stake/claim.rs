@@ -47,7 +47,7 @@ impl ClaimArgs {
         let staking = staking(ctx, &provider)?;
         let plan = Plan {
             action: format!("Claim about {pending} SESH of staking rewards"),
-            details: vec![("pending".into(), format!("{} SESH", sesh_fixed(pending)))],
+            details: vec![("pending".into(), format!("{pending} SESH"))],
             request: call(*staking.address(), staking.claimRewards().calldata()),
         };
         let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {

@@ -80,7 +80,7 @@ impl ContributeArgs {
         let plan = Plan {
             action: format!("Stake {} SESH in node {id}", self.amount),
             details: vec![
-                ("amount".into(), format!("{} SESH", sesh_fixed(self.amount))),
+                ("amount".into(), format!("{} SESH", self.amount)),
                 ("limits".into(), format!("{min} to {max} SESH")),
                 (
                     "node stake".into(),

@@ -124,7 +124,7 @@ impl CreateNodeArgs {
             return Ok(());
         }
         let mut details = vec![
-            ("stake".into(), format!("{} SESH", sesh_fixed(self.stake))),
+            ("stake".into(), format!("{} SESH", self.stake)),
             ("requirement".into(), format!("{requirement} SESH")),
             (
                 "fee".into(),

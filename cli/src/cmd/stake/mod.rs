@@ -10,7 +10,6 @@ pub mod nodes;
 pub mod status;
 pub mod withdraw;
 
-use crate::cmd::balance::sesh_fixed;
 use crate::cmd::market::call;
 use crate::context::Context;
 use crate::tx::{self, Plan};
@@ -155,7 +154,7 @@ pub async fn ensure_allowance(
     let plan = Plan {
         action: format!("Allow the staking contract to take {amount} SESH"),
         details: vec![
-            ("amount".into(), format!("{} SESH", sesh_fixed(amount))),
+            ("amount".into(), format!("{amount} SESH")),
             ("spender".into(), contracts.node_staking.to_string()),
         ],
         request: call(

@@ -74,7 +74,7 @@ impl WithdrawArgs {
         let plan = Plan {
             action: format!("Withdraw {stake} SESH from node {id}"),
             details: vec![
-                ("amount".into(), format!("{} SESH", sesh_fixed(stake))),
+                ("amount".into(), format!("{stake} SESH")),
                 ("node".into(), state_name(info.state).into()),
             ],
             request: call(*staking.address(), &input),
