@@ -4,8 +4,11 @@
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
 contracts := justfile_directory() / "contracts"
-bin := contracts / "node_modules/.bin"
-forge := bin / "forge"
+# The pinned Foundry binaries themselves: the npm launchers in node_modules/.bin never
+# pass on the tool's exit status, so a failing `forge test` would look like a pass.
+platform := (if os() == "macos" { "darwin" } else { os() }) + "-" + (if arch() == "x86_64" { "amd64" } else { "arm64" })
+foundry_bin := contracts / "node_modules/@foundry-rs" / ("forge-" + platform) / "bin"
+forge := foundry_bin / "forge"
 
 # List the recipes.
 default:
@@ -106,6 +109,6 @@ slither: build-contracts
         "$venv/bin/pip" install -q slither-analyzer==0.11.6
     fi
     cd {{contracts}}
-    PATH="{{bin}}:$PATH" "$venv/bin/slither" . --foundry-compile-all \
+    PATH="{{foundry_bin}}:$PATH" "$venv/bin/slither" . --foundry-compile-all \
         --filter-paths "node_modules|test|script" \
         --exclude-informational --exclude-optimization --exclude-low

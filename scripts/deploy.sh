@@ -8,17 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 contracts="$root/contracts"
 deployments="$contracts/deployments"
 
-# The pinned forge and cast themselves: the npm launchers in node_modules/.bin do not pass
-# on their exit status, and every step here depends on it.
-case "$(uname -s)-$(uname -m)" in
-  Linux-x86_64) platform=linux-amd64 ;;
-  Linux-aarch64 | Linux-arm64) platform=linux-arm64 ;;
-  Darwin-arm64) platform=darwin-arm64 ;;
-  Darwin-x86_64) platform=darwin-amd64 ;;
-  *) echo "error: no pinned Foundry for $(uname -s) $(uname -m)" >&2; exit 1 ;;
-esac
-forge="$contracts/node_modules/@foundry-rs/forge-$platform/bin/forge"
-cast="$contracts/node_modules/@foundry-rs/cast-$platform/bin/cast"
+# The pinned forge and cast themselves (scripts/foundry.sh says why).
+source "$root/scripts/foundry.sh"
 
 usage() {
   cat <<'EOF'

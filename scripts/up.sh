@@ -4,7 +4,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin="$root/contracts/node_modules/.bin"
+source "$root/scripts/foundry.sh"
 state="$root/.local"
 port="${SESH_ANVIL_PORT:-8545}"
 rpc="http://127.0.0.1:$port"
@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # cast exits 0 even when nothing answers, so look at what it prints.
-chain_answers() { [ -n "$("$bin/cast" chain-id --rpc-url "$rpc" 2>/dev/null)" ]; }
+chain_answers() { [ -n "$("$cast" chain-id --rpc-url "$rpc" 2>/dev/null)" ]; }
 
 if chain_answers; then
   echo "error: something already answers on $rpc; stop it or set SESH_ANVIL_PORT" >&2
@@ -28,7 +28,7 @@ if chain_answers; then
 fi
 
 echo "==> starting anvil on $rpc (log: .local/anvil.log)"
-"$bin/anvil" --port "$port" --silent >"$state/anvil.log" 2>&1 &
+"$anvil" --port "$port" --silent >"$state/anvil.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do
   chain_answers && break
@@ -37,7 +37,7 @@ done
 
 echo "==> deploying the contracts"
 mkdir -p "$root/contracts/deployments"
-(cd "$root/contracts" && "$bin/forge" script script/Deploy.s.sol --rpc-url "$rpc" \
+(cd "$root/contracts" && "$forge" script script/Deploy.s.sol --rpc-url "$rpc" \
   --broadcast --private-key "$deployer_key" -q >"$state/deploy.log" 2>&1) || {
   cat "$state/deploy.log" >&2
   exit 1
@@ -47,8 +47,8 @@ sesh=$(node -e "console.log(require('$manifest').contracts.sesh)")
 
 echo "==> funding dev accounts 0-4 with 100,000 test SESH each"
 for i in 0 1 2 3 4; do
-  account=$("$bin/cast" wallet address --mnemonic "test test test test test test test test test test test junk" --mnemonic-index "$i")
-  "$bin/cast" send "$sesh" "faucet(address,uint256)" "$account" 100000000000000 \
+  account=$("$cast" wallet address --mnemonic "test test test test test test test test test test test junk" --mnemonic-index "$i")
+  "$cast" send "$sesh" "faucet(address,uint256)" "$account" 100000000000000 \
     --rpc-url "$rpc" --private-key "$deployer_key" >/dev/null
 done
 
@@ -69,7 +69,7 @@ for i in 1 2 3; do
   data="$state/node-$i"
   port=$((8700 + i))
   key=${operator_keys[$((i - 1))]}
-  operator=$("$bin/cast" wallet address --private-key "$key")
+  operator=$("$cast" wallet address --private-key "$key")
   if [ ! -f "$data/node.key" ]; then
     "$node_bin" init --data-dir "$data" >/dev/null
   fi
@@ -78,11 +78,11 @@ for i in 1 2 3; do
     --operator "$operator" --signer "$operator")
   ed_key=$(node -e "console.log(JSON.parse(process.argv[1]).ed25519_key)" "$proof")
   ed_sig=$(node -e "console.log(JSON.parse(process.argv[1]).ed25519_signature)" "$proof")
-  "$bin/cast" send "$sesh" "faucet(address,uint256)" "$operator" "$requirement" \
+  "$cast" send "$sesh" "faucet(address,uint256)" "$operator" "$requirement" \
     --rpc-url "$rpc" --private-key "$deployer_key" >/dev/null
-  "$bin/cast" send "$sesh" "approve(address,uint256)" "$staking" "$requirement" \
+  "$cast" send "$sesh" "approve(address,uint256)" "$staking" "$requirement" \
     --rpc-url "$rpc" --private-key "$key" >/dev/null
-  "$bin/cast" send "$staking" \
+  "$cast" send "$staking" \
     "createNode((bytes32,bytes,address,string,uint256,uint256,(address,uint256)[]))" \
     "($ed_key,$ed_sig,$operator,http://127.0.0.1:$port,0,$requirement,[])" \
     --rpc-url "$rpc" --private-key "$key" >/dev/null
@@ -92,7 +92,7 @@ for i in 1 2 3; do
     >"$state/node-$i.log" 2>&1 &
   pids+=($!)
 done
-active=$("$bin/cast" call "$staking" "activeNodeCount()(uint256)" --rpc-url "$rpc")
+active=$("$cast" call "$staking" "activeNodeCount()(uint256)" --rpc-url "$rpc")
 if [ "$active" != 3 ]; then
   echo "error: expected 3 active nodes after staking, the chain has ${active:-none}" >&2
   exit 1

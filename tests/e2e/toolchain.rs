@@ -43,3 +43,35 @@ async fn deploys_test_sesh_through_the_bindings_and_reads_it_back() -> eyre::Res
     );
     Ok(())
 }
+
+/// The justfile and the scripts run the Foundry binaries themselves, whose exit status
+/// says when a command failed: the npm launchers in `node_modules/.bin` exit 0 whatever
+/// happens, which once let a failing `forge test` pass `just test`.
+#[test]
+fn foundry_failures_reach_the_justfile_and_the_scripts() {
+    let root = sesh_e2e::repo_root();
+    let output = std::process::Command::new(root.join("just"))
+        .args(["--evaluate", "forge"])
+        .output()
+        .expect("run ./just --evaluate forge");
+    assert!(output.status.success());
+    let forge = String::from_utf8(output.stdout).expect("utf-8");
+    let status = std::process::Command::new(forge.trim())
+        .arg("--no-such-flag")
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run the justfile's forge");
+    assert!(!status.success(), "the justfile's forge hides failures");
+
+    for tool in ["forge", "cast", "anvil"] {
+        let status = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source scripts/foundry.sh && \"${tool}\" --no-such-flag 2>/dev/null"
+            ))
+            .current_dir(&root)
+            .status()
+            .expect("run bash");
+        assert!(!status.success(), "scripts/foundry.sh's {tool} hides failures");
+    }
+}
