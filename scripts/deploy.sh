@@ -47,7 +47,8 @@ OPTIONS:
   --max-commitment-age SECS  when a commitment goes stale (default: 86400)
   --staking-requirement SESH the stake a Session Node needs, in SESH with up to 9
                              decimals (default: 25000)
-  --governance ADDRESS       offer ownership of every contract to ADDRESS
+  --governance ADDRESS       offer ownership of every contract (the rewards pool has
+                             no owner) to ADDRESS
                              (two-step: it must call acceptOwnership)
   --out FILE                 write the manifest there instead (inside
                              contracts/deployments/)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {LibRLP} from "solady/utils/LibRLP.sol";
+
 import {Vm} from "../test/utils/Vm.sol";
 import {TestSESH} from "../src/test-only/TestSESH.sol";
 import {RewardsPool} from "../src/RewardsPool.sol";
@@ -30,7 +32,8 @@ import {SeshTokenCheck} from "./SeshTokenCheck.sol";
 /// - `STAKING_REQUIREMENT` (SESH units): stake a node needs; 25,000 SESH on Arbitrum One,
 ///   100 SESH elsewhere, so local nodes are cheap to run.
 /// - `DEPLOYMENT_OUT`: where to write the manifest instead (inside `deployments/`).
-/// - `GOVERNANCE`: if set, ownership of every contract is offered to it (two-step: it must accept).
+/// - `GOVERNANCE`: if set, ownership of every owned contract is offered to it (two-step: it must accept);
+///   the RewardsPool has no owner.
 contract Deploy is SeshTokenCheck {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
@@ -39,6 +42,9 @@ contract Deploy is SeshTokenCheck {
     uint256 internal constant ANVIL = 31337;
 
     error DeploySeshTokenRequired(uint256 chainId);
+    /// @dev NodeStaking was created at `actual`, not at `expected`, the address the pool was
+    /// created with as its distributor (the deployer sent another transaction in between).
+    error DeployDistributorMismatch(address expected, address actual);
 
     struct Config {
         uint256 chainId;
@@ -93,14 +99,19 @@ contract Deploy is SeshTokenCheck {
         if (key != 0) vm.startBroadcast(key);
         else vm.startBroadcast();
         deployed.sesh = config.testToken ? address(new TestSESH()) : config.sesh;
-        deployed.pool = new RewardsPool(deployed.sesh);
+        // The pool's distributor is fixed at its construction (no one may ever name another), so
+        // it is created with the address of the deployer's next contract, NodeStaking, which is
+        // created right after it with the pool's address.
+        (, address deployer,) = vm.readCallers();
+        address staking = LibRLP.computeAddress(deployer, uint256(vm.getNonce(deployer)) + 1);
+        deployed.pool = new RewardsPool(deployed.sesh, staking);
+        deployed.staking = new NodeStaking(deployed.sesh, address(deployed.pool), config.requirement);
+        if (address(deployed.staking) != staking) revert DeployDistributorMismatch(staking, address(deployed.staking));
         deployed.registry = new NameRegistry(deployed.sesh, address(deployed.pool), config.minAge, config.maxAge);
         deployed.market = new NameMarket(deployed.sesh, address(deployed.registry), address(deployed.pool));
         deployed.premium = new Premium(deployed.sesh, address(deployed.pool));
-        deployed.staking = new NodeStaking(deployed.sesh, address(deployed.pool), config.requirement);
-        deployed.pool.setDistributor(address(deployed.staking));
         if (config.governance != address(0)) {
-            deployed.pool.transferOwnership(config.governance);
+            // The pool has no owner.
             deployed.registry.transferOwnership(config.governance);
             deployed.market.transferOwnership(config.governance);
             deployed.premium.transferOwnership(config.governance);

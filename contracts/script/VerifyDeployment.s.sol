@@ -8,8 +8,8 @@ import {SeshTokenCheck} from "./SeshTokenCheck.sol";
 /// @notice Reads a deployment manifest back and checks it against the chain: the chain id, code
 /// at every address, the SESH token (9 decimals, permit; a faucet exactly when the manifest says
 /// `testToken`), every contract wired to the token, to the pool and to each other, the parameters
-/// as deployed, one owner for all, and each contract created at or after `deployBlock` (where
-/// indexers start). Sends nothing.
+/// as deployed, one owner for all owned contracts (the RewardsPool has none), and each contract
+/// created at or after `deployBlock` (where indexers start). Sends nothing.
 /// @dev Run: `DEPLOYMENT_MANIFEST=deployments/42161.json forge script script/VerifyDeployment.s.sol
 /// --rpc-url $RPC` (without `DEPLOYMENT_MANIFEST`: `deployments/<chainId>.json`). `just deploy`
 /// runs it on the manifest it has just written, before keeping it. A failed check reverts with
@@ -25,6 +25,8 @@ contract VerifyDeployment is SeshTokenCheck {
 
     /// @dev Ownable's constructor emits `OwnershipTransferred(address(0), deployer)`.
     bytes32 internal constant OWNERSHIP_TRANSFERRED = keccak256("OwnershipTransferred(address,address)");
+    /// @dev The RewardsPool (which has no owner) emits `DistributorSet(distributor)` in its constructor.
+    bytes32 internal constant DISTRIBUTOR_SET = keccak256("DistributorSet(address)");
 
     /// @notice A manifest, as `Deploy` writes it.
     struct Manifest {
@@ -61,8 +63,8 @@ contract VerifyDeployment is SeshTokenCheck {
     error VerifyTestTokenMismatch(address token, bool manifestTestToken, bool hasFaucet);
     /// @dev `getter` returned `actual`; the registry's answer, which every contract shares, is `expected`.
     error VerifyOwnersDiffer(string getter, address expected, address actual);
-    /// @dev No creation of `name` (Ownable's first `OwnershipTransferred`) at `at` between `fromBlock`
-    /// and `toBlock`: `deployBlock` is after its creation, or far before it.
+    /// @dev No creation of `name` (Ownable's first `OwnershipTransferred`; the pool's `DistributorSet`)
+    /// at `at` between `fromBlock` and `toBlock`: `deployBlock` is after its creation, or far before it.
     error VerifyCreationNotFound(string name, address at, uint256 fromBlock, uint256 toBlock);
 
     /// @notice Verifies the manifest at `DEPLOYMENT_MANIFEST` (default: `deployments/<chainId>.json`).
@@ -140,11 +142,12 @@ contract VerifyDeployment is SeshTokenCheck {
             manifest.stakingRequirement
         );
 
-        // One owner, and one pending owner (governance, when the deployer offered it), for all.
+        // One owner, and one pending owner (governance, when the deployer offered it), for all the
+        // owned contracts: all but the token and the pool, which has no owner.
         address owner = _readAddress(registry, "owner()", "NameRegistry.owner()");
         address pending = _readAddress(registry, "pendingOwner()", "NameRegistry.pendingOwner()");
         for (uint256 i = 1; i < 6; ++i) {
-            if (addresses[i] == registry) continue;
+            if (addresses[i] == registry || addresses[i] == pool) continue;
             string memory ownerGetter = string.concat(names[i], ".owner()");
             string memory pendingGetter = string.concat(names[i], ".pendingOwner()");
             address actual = _readAddress(addresses[i], "owner()", ownerGetter);
@@ -156,15 +159,18 @@ contract VerifyDeployment is SeshTokenCheck {
 
     /// @notice Checks that each contract (the token aside) was created between `deployBlock` and
     /// {CREATION_WINDOW} blocks later, so indexers starting at `deployBlock` see all its events.
-    /// @dev Reads logs through the RPC (`eth_getLogs`): a forge script with `--rpc-url` only.
+    /// @dev Reads logs through the RPC (`eth_getLogs`): a forge script with `--rpc-url` only. A
+    /// contract's creation is its constructor's log: Ownable's `OwnershipTransferred(0, deployer)`,
+    /// or for the pool `DistributorSet(nodeStaking)`.
     function verifyCreationBlocks(Manifest memory manifest) public {
         (string[6] memory names, address[6] memory addresses) = _contracts(manifest);
         uint256 toBlock = manifest.deployBlock + CREATION_WINDOW;
         if (toBlock > block.number) toBlock = block.number;
         bytes32[] memory topics = new bytes32[](2);
-        topics[0] = OWNERSHIP_TRANSFERRED;
-        topics[1] = bytes32(0);
         for (uint256 i = 1; i < 6; ++i) {
+            bool isPool = addresses[i] == manifest.rewardsPool;
+            topics[0] = isPool ? DISTRIBUTOR_SET : OWNERSHIP_TRANSFERRED;
+            topics[1] = isPool ? bytes32(uint256(uint160(manifest.nodeStaking))) : bytes32(0);
             Vm.EthGetLogs[] memory logs = vm.eth_getLogs(manifest.deployBlock, toBlock, addresses[i], topics);
             if (logs.length == 0) {
                 revert VerifyCreationNotFound(names[i], addresses[i], manifest.deployBlock, toBlock);

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
@@ -13,10 +11,15 @@ import {IRewardsPool} from "./interfaces/IRewardsPool.sol";
 /// callable by the distributor (NodeStaking) alone.
 /// @dev A passive receiver: paying contracts move fees in with
 /// `SESH.transferFrom(payer, pool, fee)`, with no callback, so the pool costs a
-/// payer nothing beyond the ERC-20 transfer. There is deliberately no rescue,
-/// sweep or owner withdrawal: the owner can wire the distributor once and do
-/// nothing else with the funds.
-contract RewardsPool is IRewardsPool, Ownable2Step {
+/// payer nothing beyond the ERC-20 transfer.
+///
+/// The pool has no owner and no function but {payReward} that moves SESH: no rescue,
+/// sweep or withdrawal. The distributor is fixed at construction (immutable), so there is
+/// no moment, before or after wiring, at which anyone could name another one and take
+/// the fees already paid. The deploy script creates the pool with the address NodeStaking
+/// will have (the deployer's next contract address) and checks it got it; NodeStaking is
+/// created with the pool's address, and `VerifyDeployment` checks the two name each other.
+contract RewardsPool is IRewardsPool {
     using SafeERC20 for IERC20;
 
     /*//////////////////////////////////////////////////////////////
@@ -24,17 +27,27 @@ contract RewardsPool is IRewardsPool, Ownable2Step {
     //////////////////////////////////////////////////////////////*/
 
     IERC20 private immutable _SESH;
-    address private _distributor;
+    address private immutable _DISTRIBUTOR;
     uint256 private _totalPaid;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
-    /// @param sesh_ The SESH token. The deployer becomes the owner (two-step transferable).
-    constructor(address sesh_) Ownable(msg.sender) {
-        if (sesh_ == address(0)) revert RewardsPoolZeroAddress();
+    /// @param sesh_ The SESH token.
+    /// @param distributor_ The only address that may ever pay rewards out: the NodeStaking
+    /// contract. It may have no code yet (NodeStaking is created after the pool, with the
+    /// pool's address).
+    /// @dev Emits a {DistributorSet} event: the pool's first log, where indexers and
+    /// `VerifyDeployment` find its creation.
+    ///
+    /// Requirements:
+    /// - neither address is zero.
+    constructor(address sesh_, address distributor_) {
+        if (sesh_ == address(0) || distributor_ == address(0)) revert RewardsPoolZeroAddress();
         _SESH = IERC20(sesh_);
+        _DISTRIBUTOR = distributor_;
+        emit DistributorSet(distributor_);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -47,8 +60,9 @@ contract RewardsPool is IRewardsPool, Ownable2Step {
     }
 
     /// @inheritdoc IRewardsPool
+    /// @dev Immutable: set at construction.
     function distributor() external view returns (address) {
-        return _distributor;
+        return _DISTRIBUTOR;
     }
 
     /// @inheritdoc IRewardsPool
@@ -67,20 +81,6 @@ contract RewardsPool is IRewardsPool, Ownable2Step {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IRewardsPool
-    /// @dev Emits a {DistributorSet} event.
-    ///
-    /// Requirements:
-    /// - the caller is the owner;
-    /// - no distributor was set before;
-    /// - `distributor_` is not the zero address.
-    function setDistributor(address distributor_) external onlyOwner {
-        if (_distributor != address(0)) revert RewardsPoolDistributorAlreadySet(_distributor);
-        if (distributor_ == address(0)) revert RewardsPoolZeroAddress();
-        _distributor = distributor_;
-        emit DistributorSet(distributor_);
-    }
-
-    /// @inheritdoc IRewardsPool
     /// @dev Emits a {RewardPaid} event (and the token's `Transfer`).
     ///
     /// Requirements:
@@ -88,7 +88,7 @@ contract RewardsPool is IRewardsPool, Ownable2Step {
     /// - `to` is not the zero address;
     /// - the pool holds at least `amount` SESH.
     function payReward(address to, uint256 amount) external {
-        if (msg.sender != _distributor) revert RewardsPoolUnauthorized(msg.sender);
+        if (msg.sender != _DISTRIBUTOR) revert RewardsPoolUnauthorized(msg.sender);
         if (to == address(0)) revert RewardsPoolZeroAddress();
         uint256 balance = _SESH.balanceOf(address(this));
         if (amount > balance) revert RewardsPoolInsufficientFunds(amount, balance);

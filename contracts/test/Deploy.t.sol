@@ -186,15 +186,16 @@ contract DeployTest is Test {
         verifier.verify(manifest);
     }
 
-    function test_RevertWhen_ThePoolHasNoDistributor() public {
-        RewardsPool unwired = new RewardsPool(address(token));
-        manifest.rewardsPool = address(unwired);
+    function test_RevertWhen_ThePoolPaysThroughAnotherDistributor() public {
+        // A pool of the same token whose distributor is someone else (its deployer, say).
+        RewardsPool elsewhere = new RewardsPool(address(token), address(this));
+        manifest.rewardsPool = address(elsewhere);
         vm.expectRevert(
             abi.encodeWithSelector(
                 VerifyDeployment.VerifyWrongAddress.selector,
                 "RewardsPool.distributor()",
                 address(deployed.staking),
-                address(0)
+                address(this)
             )
         );
         verifier.verify(manifest);
@@ -202,8 +203,7 @@ contract DeployTest is Test {
 
     function test_RevertWhen_AContractPaysAnotherPool() public {
         // A pool of the same token, wired to the same staking, that the registry does not pay.
-        RewardsPool other = new RewardsPool(address(token));
-        other.setDistributor(address(deployed.staking));
+        RewardsPool other = new RewardsPool(address(token), address(deployed.staking));
         manifest.rewardsPool = address(other);
         vm.expectRevert(
             abi.encodeWithSelector(

@@ -31,7 +31,7 @@ abstract contract MarketFixture is Test {
         vm.warp(START);
         gov = makeAddr("governance");
         sesh = new TestSESH();
-        pool = new RewardsPool(address(sesh));
+        pool = new RewardsPool(address(sesh), makeAddr("node staking"));
         registry = new NameRegistry(address(sesh), address(pool), 0, 24 hours);
         market = new NameMarket(address(sesh), address(registry), address(pool));
         market.transferOwnership(gov);

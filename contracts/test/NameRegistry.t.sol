@@ -89,7 +89,7 @@ abstract contract NameRegistryBase is Test {
     function setUp() public virtual {
         vm.warp(T0);
         sesh = new TestSESH();
-        pool = new RewardsPool(address(sesh));
+        pool = new RewardsPool(address(sesh), makeAddr("node staking"));
         reg = new NameRegistry(address(sesh), address(pool), 60, 24 hours);
         reg0 = new NameRegistry(address(sesh), address(pool), 0, 24 hours);
         domainSeparator = sesh.DOMAIN_SEPARATOR();

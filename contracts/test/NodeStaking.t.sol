@@ -29,9 +29,9 @@ abstract contract StakingFixture is Test {
         vm.roll(1_000);
         gov = makeAddr("governance");
         sesh = new TestSESH();
-        pool = new RewardsPool(address(sesh));
+        // The pool's distributor is fixed at construction: the staking contract created next.
+        pool = new RewardsPool(address(sesh), nextCreateAddress(1));
         staking = new NodeStaking(address(sesh), address(pool), requirement);
-        pool.setDistributor(address(staking));
         staking.transferOwnership(gov);
         vm.prank(gov);
         staking.acceptOwnership();

@@ -5,7 +5,6 @@ import {Test} from "./utils/Test.sol";
 import {TestSESH} from "../src/test-only/TestSESH.sol";
 import {RewardsPool} from "../src/RewardsPool.sol";
 import {IRewardsPool} from "../src/interfaces/IRewardsPool.sol";
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 contract RewardsPoolTest is Test {
     uint256 internal constant SESH = 1e9;
@@ -17,47 +16,65 @@ contract RewardsPoolTest is Test {
 
     function setUp() public {
         sesh = new TestSESH();
-        pool = new RewardsPool(address(sesh));
         staking = makeAddr("staking");
         alice = makeAddr("alice");
+        pool = new RewardsPool(address(sesh), staking);
         sesh.faucet(address(pool), 1_000 * SESH);
     }
 
-    function test_Constructor() public view {
+    function test_Constructor() public {
         assertEq(pool.sesh(), address(sesh));
-        assertEq(pool.owner(), address(this));
-        assertEq(pool.distributor(), address(0));
+        assertEq(pool.distributor(), staking);
         assertEq(pool.totalPaid(), 0);
         assertEq(pool.totalReceived(), 1_000 * SESH);
+
+        // The constructor's event is the pool's first log (where VerifyDeployment finds its creation).
+        vm.expectEmit(true, true, true, true);
+        emit IRewardsPool.DistributorSet(alice);
+        new RewardsPool(address(sesh), alice);
     }
 
-    function test_RevertWhen_ConstructorGetsZeroToken() public {
+    function test_RevertWhen_ConstructorGetsZeroAddress() public {
         vm.expectRevert(IRewardsPool.RewardsPoolZeroAddress.selector);
-        new RewardsPool(address(0));
+        new RewardsPool(address(0), staking);
+        vm.expectRevert(IRewardsPool.RewardsPoolZeroAddress.selector);
+        new RewardsPool(address(sesh), address(0));
     }
 
-    function test_SetDistributor_Once() public {
-        vm.expectEmit(true, true, true, true, address(pool));
-        emit IRewardsPool.DistributorSet(staking);
-        pool.setDistributor(staking);
+    /// @dev Issue 15, item 5: the fees paid before NodeStaking exists (its address has no code
+    /// yet) stay in the pool. The deployer, who owned the pool and wired its distributor after
+    /// deployment, could wire itself first and take them. Now the distributor is fixed at
+    /// construction, and the pool has no owner and no setter.
+    function test_TheDeployerCannotWireItselfAndTakeTheFees() public {
+        assertEq(staking.code.length, 0, "NodeStaking is not there yet");
+        (bool wired,) = address(pool).call(abi.encodeWithSignature("setDistributor(address)", address(this)));
+        assertFalse(wired, "the distributor could be set");
+        vm.expectRevert(abi.encodeWithSelector(IRewardsPool.RewardsPoolUnauthorized.selector, address(this)));
+        pool.payReward(address(this), 1_000 * SESH);
         assertEq(pool.distributor(), staking);
-        vm.expectRevert(abi.encodeWithSelector(IRewardsPool.RewardsPoolDistributorAlreadySet.selector, staking));
-        pool.setDistributor(alice);
+        assertEq(sesh.balanceOf(address(pool)), 1_000 * SESH);
     }
 
-    function test_RevertWhen_SetDistributorByStranger() public {
-        vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
-        pool.setDistributor(staking);
+    /// @dev No owner: nothing to hand over, nothing an owner could call.
+    function test_HasNoOwner() public {
+        string[5] memory sigs =
+            ["owner()", "pendingOwner()", "transferOwnership(address)", "acceptOwnership()", "renounceOwnership()"];
+        for (uint256 i; i < sigs.length; ++i) {
+            (bool ok,) = address(pool).call(abi.encodeWithSignature(sigs[i], address(this)));
+            assertFalse(ok, sigs[i]);
+        }
     }
 
-    function test_RevertWhen_SetDistributorZero() public {
-        vm.expectRevert(IRewardsPool.RewardsPoolZeroAddress.selector);
-        pool.setDistributor(address(0));
+    function test_RefusesEth() public {
+        vm.deal(address(this), 1 ether);
+        (bool ok,) = address(pool).call{value: 1 ether}("");
+        assertFalse(ok, "plain ETH transfer");
+        (ok,) = address(pool).call{value: 1 ether}(abi.encodeCall(IRewardsPool.payReward, (alice, 0)));
+        assertFalse(ok, "ETH with a call");
+        assertEq(address(pool).balance, 0);
     }
 
     function test_PayReward() public {
-        pool.setDistributor(staking);
         vm.expectEmit(true, true, true, true, address(pool));
         emit IRewardsPool.RewardPaid(alice, 400 * SESH);
         vm.prank(staking);
@@ -71,10 +88,6 @@ contract RewardsPoolTest is Test {
     }
 
     function test_RevertWhen_PayRewardByOthers() public {
-        // Before the distributor is wired nobody can pay, not even the owner.
-        vm.expectRevert(abi.encodeWithSelector(IRewardsPool.RewardsPoolUnauthorized.selector, address(this)));
-        pool.payReward(alice, 1);
-        pool.setDistributor(staking);
         vm.expectRevert(abi.encodeWithSelector(IRewardsPool.RewardsPoolUnauthorized.selector, address(this)));
         pool.payReward(alice, 1);
         vm.prank(alice);
@@ -83,14 +96,12 @@ contract RewardsPoolTest is Test {
     }
 
     function test_RevertWhen_PayRewardToZero() public {
-        pool.setDistributor(staking);
         vm.prank(staking);
         vm.expectRevert(IRewardsPool.RewardsPoolZeroAddress.selector);
         pool.payReward(address(0), 1);
     }
 
     function test_RevertWhen_PayRewardAboveBalance() public {
-        pool.setDistributor(staking);
         vm.prank(staking);
         vm.expectRevert(
             abi.encodeWithSelector(IRewardsPool.RewardsPoolInsufficientFunds.selector, 1_000 * SESH + 1, 1_000 * SESH)
@@ -99,7 +110,6 @@ contract RewardsPoolTest is Test {
     }
 
     function testFuzz_PayRewardKeepsTotals(uint256 a, uint256 b) public {
-        pool.setDistributor(staking);
         a = bound(a, 0, 1_000 * SESH);
         b = bound(b, 0, 1_000 * SESH - a);
         vm.startPrank(staking);
@@ -111,36 +121,32 @@ contract RewardsPoolTest is Test {
         assertEq(pool.totalReceived(), 1_000 * SESH);
     }
 
-    /// @dev Whatever the owner calls, no SESH leaves the pool (there is no rescue, sweep or
-    /// withdrawal; the owner is not the distributor).
-    function testFuzz_OwnerCannotMoveFunds(bytes calldata data) public {
-        pool.setDistributor(staking);
+    /// @dev Whoever calls whatever (the deployer included), no SESH leaves the pool but through
+    /// the distributor: there is no rescue, sweep, withdrawal or setter.
+    function testFuzz_NoOneButTheDistributorMovesFunds(address caller, bytes calldata data) public {
+        vm.assume(caller != staking);
+        vm.prank(caller);
         (bool ok,) = address(pool).call(data);
         ok; // success or not, the balance is what matters
         assertEq(sesh.balanceOf(address(pool)), 1_000 * SESH);
+        assertEq(pool.distributor(), staking);
     }
 
-    function test_OwnerCannotMoveFundsWithLikelySelectors() public {
-        string[6] memory sigs = [
+    function test_NoOneMovesFundsWithLikelySelectors() public {
+        string[8] memory sigs = [
             "withdraw(address,uint256)",
             "withdraw(uint256)",
             "rescue(address,address,uint256)",
             "sweep(address,address)",
+            "sweepUnowed()",
             "transfer(address,uint256)",
-            "emergencyWithdraw()"
+            "emergencyWithdraw()",
+            "setDistributor(address)"
         ];
         for (uint256 i; i < sigs.length; ++i) {
             (bool ok,) = address(pool).call(abi.encodeWithSignature(sigs[i], address(this), uint256(1_000 * SESH), 0));
             assertFalse(ok, sigs[i]);
         }
         assertEq(sesh.balanceOf(address(pool)), 1_000 * SESH);
-    }
-
-    function test_OwnershipIsTwoStep() public {
-        pool.transferOwnership(alice);
-        assertEq(pool.owner(), address(this));
-        vm.prank(alice);
-        pool.acceptOwnership();
-        assertEq(pool.owner(), alice);
     }
 }

@@ -370,7 +370,6 @@ fn template(name: &str) -> Option<&'static str> {
             "the premium price {price:sesh} is outside the allowed range {min:sesh} to {max:sesh}"
         }
         // RewardsPool.
-        "RewardsPoolDistributorAlreadySet" => "the rewards distributor is already {distributor}",
         "RewardsPoolUnauthorized" => "{caller} may not pay out rewards",
         "RewardsPoolInsufficientFunds" => {
             "the rewards pool holds {available:sesh}, less than the {requested:sesh} requested"

@@ -3,7 +3,8 @@ pragma solidity ^0.8.24;
 
 /// @title IRewardsPool
 /// @notice Receives every network fee in SESH. Nothing leaves it but staking
-/// rewards, paid through the one distributor (NodeStaking) wired after deployment.
+/// rewards, paid through the one distributor (NodeStaking) fixed at construction.
+/// The pool has no owner: no one can name another distributor or move its SESH.
 /// @dev Fees arrive as plain SESH transfers (no callback), so paying a fee costs
 /// one ERC-20 transfer and a registry node can verify it from the receipt's
 /// `Transfer` logs alone. Totals by source are the sums of the paying contracts'
@@ -14,9 +15,6 @@ interface IRewardsPool {
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
-
-    /// @dev The distributor was already set; it can be set only once.
-    error RewardsPoolDistributorAlreadySet(address distributor);
 
     /// @dev The caller is not the distributor.
     error RewardsPoolUnauthorized(address caller);
@@ -31,7 +29,7 @@ interface IRewardsPool {
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Emitted once, when the distributor is wired.
+    /// @notice Emitted once, by the constructor, which fixes the distributor for good.
     event DistributorSet(address indexed distributor);
 
     /// @notice Emitted for every reward paid out.
@@ -44,7 +42,7 @@ interface IRewardsPool {
     /// @notice The SESH token.
     function sesh() external view returns (address);
 
-    /// @notice The only address allowed to pay rewards out (zero until wired).
+    /// @notice The only address allowed to pay rewards out (NodeStaking), fixed at construction.
     function distributor() external view returns (address);
 
     /// @notice Total SESH ever paid out as rewards.
@@ -56,9 +54,6 @@ interface IRewardsPool {
     /*//////////////////////////////////////////////////////////////
                                  ACTIONS
     //////////////////////////////////////////////////////////////*/
-
-    /// @notice Wires the distributor. Owner only, once.
-    function setDistributor(address distributor_) external;
 
     /// @notice Pays `amount` SESH of rewards to `to`. Distributor only.
     function payReward(address to, uint256 amount) external;

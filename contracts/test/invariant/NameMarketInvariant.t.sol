@@ -34,7 +34,7 @@ contract NameMarketInvariantTest is Test {
         vm.warp(START);
         address gov = makeAddr("governance");
         sesh = new TestSESH();
-        pool = new RewardsPool(address(sesh));
+        pool = new RewardsPool(address(sesh), makeAddr("node staking"));
         registry = new NameRegistry(address(sesh), address(pool), 0, 24 hours);
         market = new NameMarket(address(sesh), address(registry), address(pool));
         market.transferOwnership(gov);

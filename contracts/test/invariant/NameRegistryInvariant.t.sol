@@ -17,7 +17,7 @@ contract NameRegistryInvariantTest is Test {
     function setUp() public {
         vm.warp(1_700_000_000);
         sesh = new TestSESH();
-        pool = new RewardsPool(address(sesh));
+        pool = new RewardsPool(address(sesh), makeAddr("node staking"));
         reg = new NameRegistry(address(sesh), address(pool), 0, 24 hours);
         handler = new NameRegistryHandler(sesh, reg);
         sesh.faucet(address(pool), 1e9);

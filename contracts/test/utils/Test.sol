@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {LibRLP} from "solady/utils/LibRLP.sol";
+
 import {Vm} from "./Vm.sol";
 
 /// @dev A small stand-in for forge-std's `Test`: the cheatcode handle,
@@ -132,6 +134,12 @@ abstract contract Test {
     function makeAddr(string memory name) internal returns (address account) {
         account = vm.addr(uint256(keccak256(bytes(name))));
         vm.label(account, name);
+    }
+
+    /// @dev The address of the contract this test contract creates `ahead` creations from now
+    /// (0: its next one). A RewardsPool is created with the address its NodeStaking will have.
+    function nextCreateAddress(uint256 ahead) internal view returns (address) {
+        return LibRLP.computeAddress(address(this), vm.getNonce(address(this)) + ahead);
     }
 
     function makeAccount(string memory name) internal returns (address account, uint256 privateKey) {

@@ -28,6 +28,7 @@ interface Vm {
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function label(address account, string calldata newLabel) external;
     function deal(address account, uint256 newBalance) external;
+    function getNonce(address account) external view returns (uint64 nonce);
     function envOr(string calldata name, uint256 defaultValue) external view returns (uint256);
     function envOr(string calldata name, address defaultValue) external view returns (address);
     function envOr(string calldata name, bool defaultValue) external view returns (bool);
@@ -43,6 +44,8 @@ interface Vm {
     function prank(address msgSender) external;
     function startPrank(address msgSender) external;
     function stopPrank() external;
+    /// @dev `callerMode`: 0 none, 1 broadcast, 2 recurrent broadcast, 3 prank, 4 recurrent prank.
+    function readCallers() external returns (uint8 callerMode, address msgSender, address txOrigin);
 
     // Expectations
     function expectRevert() external;
