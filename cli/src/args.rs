@@ -127,12 +127,6 @@ mod tests {
     }
 
     #[test]
-    fn wallet_new_takes_only_12_or_24_words() {
-        assert!(Cli::try_parse_from(["sesh", "wallet", "new", "--words", "24"]).is_ok());
-        assert!(Cli::try_parse_from(["sesh", "wallet", "new", "--words", "18"]).is_err());
-    }
-}
-    #[test]
     fn counts_and_pages_say_at_least_1_in_words() {
         assert_eq!(at_least_one::<u64>("5"), Ok(5));
         assert_eq!(at_least_one::<usize>("1"), Ok(1));
@@ -152,3 +146,9 @@ mod tests {
         assert!(!error.contains("18446744073709551615"), "{error}");
     }
 
+    #[test]
+    fn wallet_new_takes_only_12_or_24_words() {
+        assert!(Cli::try_parse_from(["sesh", "wallet", "new", "--words", "24"]).is_ok());
+        assert!(Cli::try_parse_from(["sesh", "wallet", "new", "--words", "18"]).is_err());
+    }
+}

@@ -114,6 +114,9 @@ impl<'a> Context<'a> {
         let (wallets, _) = self.keystore().list()?;
         match wallets.as_slice() {
             [only] => Ok(only.name.clone()),
+            // `sesh wallet new` without --name makes "default": it stays the default when
+            // other wallets join it.
+            several if several.iter().any(|w| w.name == "default") => Ok("default".into()),
             [] => bail!(
                 "no wallet in {}: create one with `sesh wallet new` or `sesh wallet restore`",
                 self.keystore().dir().display()
@@ -137,9 +140,6 @@ impl<'a> Context<'a> {
 
     /// Unlocks a wallet file: asks for (or finds) the password and decrypts.
     pub fn unlock(&self, file: &WalletFile) -> eyre::Result<WalletKeys> {
-            // `sesh wallet new` without --name makes "default": it stays the default when
-            // other wallets join it.
-            several if several.iter().any(|w| w.name == "default") => Ok("default".into()),
         let keyring_user = file
             .remember_password
             .then(|| password::keyring_user(&file.name, &file.evm_address));

@@ -314,15 +314,15 @@ impl Registry {
         let answered: Vec<(&Vec<u8>, Option<u64>)> = outcomes
             .iter()
             .filter_map(|(_, o)| match o {
+                NodeOutcome::Answered { digest, block } => Some((digest, *block)),
+                _ => None,
+            })
+            .collect();
         // The first answer is the reference: every other valid answer must equal it.
         let agree = answered
             .iter()
             .filter(|(digest, _)| Some(*digest) == answered.first().map(|(d, _)| *d))
             .count();
-                NodeOutcome::Answered { digest, block } => Some((digest, *block)),
-                _ => None,
-            })
-            .collect();
         let invalid = outcomes
             .iter()
             .filter(|(_, o)| matches!(o, NodeOutcome::Invalid(_)))
@@ -571,6 +571,10 @@ mod tests {
         NodeTarget {
             url: format!("http://n{byte}"),
             node_id: Some(byte.into()),
+            key: Some(NodeKey([byte; 32])),
+        }
+    }
+
     fn agreed(block: Option<u64>) -> Agreed<()> {
         Agreed {
             value: None,
@@ -596,10 +600,6 @@ mod tests {
             "3 of 3 registry nodes agree (signed at block 88)"
         );
         assert_eq!(agreed(None).summary(), "3 of 3 registry nodes agree");
-    }
-
-            key: Some(NodeKey([byte; 32])),
-        }
     }
 
     #[test]

@@ -9,11 +9,11 @@
 //! - [`envelope`], [`message`], [`swarm`]: sealed messages, what the wallet
 //!   puts inside them, and which nodes keep a mailbox.
 
+pub mod agreement;
 pub mod amount;
 pub mod api;
 pub mod attestation;
 pub mod bindings;
-pub mod agreement;
 pub mod deployment;
 pub mod envelope;
 pub mod keys;

@@ -103,9 +103,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sesh_is_printed_with_nine_decimals() {
-        assert_eq!(sesh_fixed(Sesh::ZERO), "0.000000000");
-    #[test]
     fn text_amounts_are_exact_without_trailing_zeros() {
         use alloy::primitives::U256;
         let wei = |n: u128| U256::from(n);
@@ -121,6 +118,9 @@ mod tests {
         );
     }
 
+    #[test]
+    fn sesh_is_printed_with_nine_decimals() {
+        assert_eq!(sesh_fixed(Sesh::ZERO), "0.000000000");
         assert_eq!(sesh_fixed(Sesh::parse("1234.5").unwrap()), "1234.500000000");
         assert_eq!(
             sesh_fixed(Sesh::parse("0.000000001").unwrap()),

@@ -47,8 +47,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Examples:
 ///   sesh name register alice
 ///   sesh name register alice --years 2 --evm-address 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
-///   sesh name register gift --for 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --session-id 05ab... --yes
 ///   sesh name register alice2 --primary
+///   sesh name register gift --for 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --session-id 05ab... --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct RegisterArgs {
@@ -60,10 +60,10 @@ pub struct RegisterArgs {
     /// Do not make it the wallet's primary name, even if the wallet has none.
     #[arg(long, conflicts_with = "primary")]
     pub no_primary: bool,
-    /// Put ADDR in the record as the name's EVM address.
     /// Make it the wallet's primary name, replacing the one it has.
     #[arg(long, conflicts_with = "owner")]
     pub primary: bool,
+    /// Put ADDR in the record as the name's EVM address.
     #[arg(long, value_name = "ADDR")]
     pub evm_address: Option<Address>,
     /// Register it for ADDR (default: the wallet's account; the wallet pays).
@@ -182,8 +182,8 @@ impl RegisterArgs {
                 fresh,
                 (price.rent, price.premium),
                 min_age,
-            )
                 &primary,
+            )
             .await?
             else {
                 return Ok(());
@@ -207,8 +207,8 @@ impl RegisterArgs {
                 .then(|| registration.evm_address.to_checksum(None))
         );
         data["primary"] = serde_json::json!(after.primary);
-        data["cost"] = serde_json::json!(sesh_fixed(registration.max_cost.into()));
         data["previous_primary"] = serde_json::json!(primary.previous);
+        data["cost"] = serde_json::json!(sesh_fixed(registration.max_cost.into()));
         data["commit_tx"] = serde_json::json!(outcome.commit_tx);
         data["resumed"] = serde_json::json!(outcome.resumed);
         let mut text = format!(
@@ -261,7 +261,6 @@ fn registration_of(pending: &PendingRegistration) -> INameRegistry::Registration
     }
 }
 
-fn register_plan(
 /// What registering does to the wallet's primary name.
 #[derive(Debug, Clone, Default)]
 struct PrimaryChoice {
@@ -306,13 +305,14 @@ impl PrimaryChoice {
     }
 }
 
+fn register_plan(
     name: &Name,
     pending: &PendingRegistration,
     rent: U256,
     premium: U256,
     duration: u64,
-) -> Plan {
     primary: &PrimaryChoice,
+) -> Plan {
     let mut details = vec![
         ("owner".to_string(), pending.owner.to_string()),
         ("rent".to_string(), cost_line(rent)),
@@ -372,8 +372,8 @@ async fn commit_reveal(
     fresh: PendingRegistration,
     (rent, premium): (U256, U256),
     min_age: u64,
-) -> eyre::Result<Option<Outcome>> {
     primary: &PrimaryChoice,
+) -> eyre::Result<Option<Outcome>> {
     let deployment = ctx.deployment()?;
     let registry = NameRegistry::new(fresh.registry, provider);
     let max_age: u64 = registry
