@@ -13,6 +13,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {INameMarket} from "./interfaces/INameMarket.sol";
 import {INameRegistry} from "./interfaces/INameRegistry.sol";
+import {ISweepable} from "./interfaces/ISweepable.sol";
 
 /// @title NameMarket
 /// @notice Listings and offers for Session names, in SESH, with a network fee
@@ -23,7 +24,10 @@ import {INameRegistry} from "./interfaces/INameRegistry.sol";
 /// (the seller has held the name all along: a name that left it and came back does
 /// not revive the listing) and the name has not expired. Offers are
 /// escrowed: their SESH sits here until accepted or cancelled, and
-/// {totalEscrowed} always equals what the market owes its bidders.
+/// {totalEscrowed} always equals what the market owes its bidders. The market's SESH
+/// balance is {totalEscrowed} plus whatever was sent to it directly, which no one is owed:
+/// anyone may send that to the RewardsPool with {sweepUnowed}, and the balance is then
+/// exactly {totalEscrowed}. The market takes no ETH (no function is payable).
 ///
 /// Governance can set the fee (within a hard cap) and pause new business;
 /// it can never move names or escrowed SESH, and a pause never blocks
@@ -379,6 +383,28 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
         _registry.transferWithRecord(owner, bidder, tokenId, offer.sessionKey, offer.evmAddress);
     }
 
+    // ------------------------------------------------------------------ stray funds
+
+    /// @notice Sends the SESH the market holds beyond the escrowed offers (SESH sent to it
+    /// directly, which no one could otherwise take out) to the RewardsPool, and returns how
+    /// much. Anyone may call it, also while the market is paused.
+    /// @dev Escrow is never touched: afterwards the market's balance is exactly
+    /// {totalEscrowed}. A sweep of nothing does nothing and returns 0.
+    ///
+    /// Emits an {ISweepable-UnowedSwept} event (and the token's `Transfer` into the pool)
+    /// when it sends anything.
+    function sweepUnowed() external virtual nonReentrant returns (uint256 amount) {
+        uint256 balance = _sesh.balanceOf(address(this));
+        uint256 escrowed = _totalEscrowed;
+        if (balance <= escrowed) return 0;
+        // Cannot underflow: checked above.
+        unchecked {
+            amount = balance - escrowed;
+        }
+        emit UnowedSwept(amount);
+        _sesh.safeTransfer(_rewardsPool, amount);
+    }
+
     // ------------------------------------------------------------------ governance
 
     /// @notice Sets the network fee on sales to `feeBps_` basis points. It applies to
@@ -440,7 +466,8 @@ contract NameMarket is INameMarket, Ownable2Step, Pausable, ReentrancyGuardTrans
     }
 
     /// @notice SESH held in escrow for open offers (ended or not, until cancelled or accepted).
-    /// @dev Equals the sum of all offers' amounts.
+    /// @dev Equals the sum of all offers' amounts; the market's SESH balance is this plus what
+    /// {sweepUnowed} would send to the pool.
     function totalEscrowed() external view virtual returns (uint256) {
         return _totalEscrowed;
     }

@@ -10,15 +10,17 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {INameRegistry} from "./interfaces/INameRegistry.sol";
 import {IPremium} from "./interfaces/IPremium.sol";
+import {ISweepable} from "./interfaces/ISweepable.sol";
 
 /// @title Premium
 /// @notice Session Pro for a Session ID, paid in SESH by the 30-day period.
 /// Anyone may buy for anyone; buying again extends from the later of now and
 /// the current expiry.
 /// @dev Payments go straight from the payer to the RewardsPool (one
-/// `transferFrom`), so the contract never holds SESH and the owner can move no
+/// `transferFrom`), so the contract owes no one SESH and the owner can move no
 /// funds: governance can only set the price (within hard bounds) and pause new
-/// purchases. A registry node verifies a purchase from its receipt: the
+/// purchases. SESH sent to the contract directly is owed to no one: anyone may send
+/// it on to the pool with {sweepUnowed}. It takes no ETH (no function is payable). A registry node verifies a purchase from its receipt: the
 /// {PremiumPurchased} event and a SESH transfer of `cost` into the pool.
 contract Premium is IPremium, Ownable2Step, Pausable {
     using SafeERC20 for IERC20;
@@ -97,6 +99,21 @@ contract Premium is IPremium, Ownable2Step, Pausable {
 
         if (permit.deadline != 0) _tryPermit(permit);
         _sesh.safeTransferFrom(msg.sender, _rewardsPool, cost);
+    }
+
+    /// @notice Sends all the SESH this contract holds to the RewardsPool, and returns how much.
+    /// Premium owes no one SESH (payments go straight to the pool), so whatever it holds was
+    /// sent to it directly and would otherwise be locked. Anyone may call it, also while
+    /// paused.
+    /// @dev A sweep of nothing does nothing and returns 0.
+    ///
+    /// Emits an {ISweepable-UnowedSwept} event (and the token's `Transfer` into the pool)
+    /// when it sends anything.
+    function sweepUnowed() external virtual returns (uint256 amount) {
+        amount = _sesh.balanceOf(address(this));
+        if (amount == 0) return 0;
+        emit UnowedSwept(amount);
+        _sesh.safeTransfer(_rewardsPool, amount);
     }
 
     /// @notice Sets the price of one period to `price` SESH (9 decimals). Purchases

@@ -11,6 +11,7 @@ import {NameRegistry} from "../src/NameRegistry.sol";
 import {RewardsPool} from "../src/RewardsPool.sol";
 import {INameMarket} from "../src/interfaces/INameMarket.sol";
 import {INameRegistry} from "../src/interfaces/INameRegistry.sol";
+import {ISweepable} from "../src/interfaces/ISweepable.sol";
 import {TestSESH} from "../src/test-only/TestSESH.sol";
 import {Permits} from "./utils/Permits.sol";
 import {Test} from "./utils/Test.sol";
@@ -1051,6 +1052,89 @@ contract NameMarketTest is MarketFixture {
         assertEq(market.owner(), carol);
         assertEq(market.totalEscrowed(), PRICE);
         assertEq(market.feeBps(), 777);
+    }
+
+    // ================================================================ stray funds (issue 15, item 6)
+
+    /// @dev SESH sent to the market directly used to be locked for good (and made the balance
+    /// differ from `totalEscrowed`); anyone sends it on to the pool, and escrow stays.
+    function test_SweepUnowed_SendsStraySeshToThePoolAndKeepsEscrow() public {
+        _offer(bob, PRICE, START + 1 days);
+        vm.prank(carol);
+        sesh.transfer(address(market), 7 * SESH);
+        assertEq(sesh.balanceOf(address(market)), PRICE + 7 * SESH);
+        uint256 poolBefore = sesh.balanceOf(address(pool));
+
+        vm.expectEmit(true, true, true, true, address(market));
+        emit ISweepable.UnowedSwept(7 * SESH);
+        vm.prank(makeAddr("anyone"));
+        uint256 swept = ISweepable(address(market)).sweepUnowed();
+
+        assertEq(swept, 7 * SESH, "returned");
+        assertEq(sesh.balanceOf(address(pool)), poolBefore + 7 * SESH, "the pool got it");
+        assertEq(sesh.balanceOf(address(market)), PRICE, "balance == escrow");
+        assertEq(market.totalEscrowed(), PRICE, "escrow untouched");
+        vm.prank(bob);
+        market.cancelOffer(tokenId);
+        assertEq(sesh.balanceOf(address(market)), 0, "the bidder got all its escrow back");
+    }
+
+    /// @dev A sweep of nothing (only escrow held, or nothing at all) moves nothing and logs nothing.
+    function test_SweepUnowed_NothingToSweep() public {
+        assertEq(market.sweepUnowed(), 0);
+        _offer(bob, PRICE, START + 1 days);
+        vm.recordLogs();
+        assertEq(market.sweepUnowed(), 0);
+        assertEq(vm.getRecordedLogs().length, 0, "no event, no transfer");
+        assertEq(sesh.balanceOf(address(market)), PRICE);
+    }
+
+    /// @dev Governance cannot stop it: a sweep works while the market is paused.
+    function test_SweepUnowed_WhilePaused() public {
+        vm.prank(gov);
+        market.pause();
+        vm.prank(carol);
+        sesh.transfer(address(market), 1);
+        assertEq(market.sweepUnowed(), 1);
+        assertEq(sesh.balanceOf(address(market)), 0);
+    }
+
+    /// @dev Whatever the offers and strays, a sweep sends exactly the strays and leaves the
+    /// balance equal to the escrow, which every bidder can still take back.
+    function testFuzz_SweepUnowedNeverTouchesEscrow(uint256 bobAmount, uint256 carolAmount, uint256 stray) public {
+        bobAmount = bound(bobAmount, 1, 50_000 * SESH);
+        carolAmount = bound(carolAmount, 1, 50_000 * SESH);
+        stray = bound(stray, 0, 10_000 * SESH);
+        _offer(bob, bobAmount, START + 1 days);
+        vm.prank(carol);
+        market.makeOffer(tokenId, carolAmount, START + 1 days, bytes32(0), address(0), _none());
+        _fund(address(market), stray);
+        uint256 poolBefore = sesh.balanceOf(address(pool));
+
+        assertEq(market.sweepUnowed(), stray);
+        assertEq(sesh.balanceOf(address(pool)) - poolBefore, stray);
+        assertEq(sesh.balanceOf(address(market)), market.totalEscrowed());
+        assertEq(market.sweepUnowed(), 0, "a second sweep finds nothing");
+        vm.prank(bob);
+        market.cancelOffer(tokenId);
+        vm.prank(carol);
+        market.cancelOffer(tokenId);
+        assertEq(sesh.balanceOf(address(market)), 0);
+    }
+
+    /// @dev No function of the market is payable: ETH is refused, with a call or without.
+    function test_RefusesEth() public {
+        _list(PRICE, START + 1 days);
+        vm.deal(bob, 1 ether);
+        vm.prank(bob);
+        (bool ok,) = address(market).call{value: 1 ether}("");
+        assertFalse(ok, "plain ETH transfer");
+        vm.prank(bob);
+        (ok,) = address(market).call{value: 1 ether}(
+            abi.encodeCall(INameMarket.buy, (tokenId, PRICE, BOB_SESSION, BOB_EVM, _none()))
+        );
+        assertFalse(ok, "ETH with a purchase");
+        assertEq(address(market).balance, 0);
     }
 }
 

@@ -8,6 +8,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Premium} from "../src/Premium.sol";
 import {INameRegistry} from "../src/interfaces/INameRegistry.sol";
 import {IPremium} from "../src/interfaces/IPremium.sol";
+import {ISweepable} from "../src/interfaces/ISweepable.sol";
 import {TestSESH} from "../src/test-only/TestSESH.sol";
 import {Permits} from "./utils/Permits.sol";
 import {Test} from "./utils/Test.sol";
@@ -383,6 +384,50 @@ contract PremiumTest is Test {
         assertEq(premium.pricePerPeriod(), PRICE);
         assertEq(premium.pendingOwner(), bob);
         assertTrue(premium.paused());
+    }
+
+    // ---------------------------------------------------------------- stray funds (issue 15, item 6)
+
+    /// @dev Premium owes no one SESH, so whatever it holds was sent to it directly and used to
+    /// be locked for good; anyone sends it all on to the pool.
+    function test_SweepUnowed_SendsEverythingToThePool() public {
+        vm.prank(bob);
+        sesh.transfer(address(premium), 3 * SESH);
+        uint256 poolBefore = sesh.balanceOf(pool);
+
+        vm.expectEmit(true, true, true, true, address(premium));
+        emit ISweepable.UnowedSwept(3 * SESH);
+        vm.prank(makeAddr("anyone"));
+        uint256 swept = ISweepable(address(premium)).sweepUnowed();
+
+        assertEq(swept, 3 * SESH, "returned");
+        assertEq(sesh.balanceOf(pool), poolBefore + 3 * SESH, "the pool got it");
+        assertEq(sesh.balanceOf(address(premium)), 0, "nothing stays");
+    }
+
+    /// @dev A sweep of nothing moves nothing and logs nothing; it works while paused.
+    function test_SweepUnowed_NothingToSweepAndWhilePaused() public {
+        vm.recordLogs();
+        assertEq(premium.sweepUnowed(), 0);
+        assertEq(vm.getRecordedLogs().length, 0, "no event, no transfer");
+        vm.prank(gov);
+        premium.pause();
+        vm.prank(bob);
+        sesh.transfer(address(premium), 1);
+        assertEq(premium.sweepUnowed(), 1);
+        assertEq(sesh.balanceOf(address(premium)), 0);
+    }
+
+    /// @dev No function of Premium is payable: ETH is refused, with a purchase or without.
+    function test_RefusesEth() public {
+        vm.deal(alice, 1 ether);
+        vm.prank(alice);
+        (bool ok,) = address(premium).call{value: 1 ether}("");
+        assertFalse(ok, "plain ETH transfer");
+        vm.prank(alice);
+        (ok,) = address(premium).call{value: 1 ether}(abi.encodeCall(IPremium.buy, (KEY, 1, PRICE, _none())));
+        assertFalse(ok, "ETH with a purchase");
+        assertEq(address(premium).balance, 0);
     }
 
     // ---------------------------------------------------------------- gas

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {INameRegistry} from "./INameRegistry.sol";
+import {ISweepable} from "./ISweepable.sol";
 
 /// @title INameMarket
 /// @notice A market for Session names in SESH: fixed-price listings with an end
@@ -14,7 +15,10 @@ import {INameRegistry} from "./INameRegistry.sol";
 /// name has not expired, and the market may move the name. A listing is dead for good
 /// once the name changes hands, even if it comes back to the seller; a new owner (or
 /// the seller, once the name is back) lists afresh.
-interface INameMarket {
+///
+/// SESH sent to the market directly (not through an offer) is owed to no one: anyone may send
+/// it to the RewardsPool with {ISweepable-sweepUnowed}; escrow is never touched.
+interface INameMarket is ISweepable {
     // ------------------------------------------------------------------ errors
 
     /// @dev The zero address was given where a contract is required.

@@ -2,14 +2,16 @@
 pragma solidity ^0.8.24;
 
 import {INameRegistry} from "./INameRegistry.sol";
+import {ISweepable} from "./ISweepable.sol";
 
 /// @title IPremium
 /// @notice Session Pro: premium features for a Session ID, bought in SESH in
 /// 30-day periods. Anyone may pay for anyone (gifts); buying again extends.
 /// @dev A Session ID is `0x05 ‖ key`; only the 32-byte key (`sessionKey`) is
 /// passed and stored, the `05` prefix is implied. Every payment goes straight
-/// from the payer to the RewardsPool, so the contract never holds SESH.
-interface IPremium {
+/// from the payer to the RewardsPool, so the contract owes no one SESH; SESH sent
+/// to it directly goes on to the pool with {ISweepable-sweepUnowed} (anyone may call it).
+interface IPremium is ISweepable {
     // ------------------------------------------------------------------ errors
 
     /// @dev The zero address was given where a contract is required.
