@@ -60,6 +60,11 @@ test:
     [ "$threads" -ge 4 ] || threads=4
     RUST_TEST_THREADS="${RUST_TEST_THREADS:-$threads}" cargo test --workspace
 
+# Every forge test at depth (hours; not in CI): invariants at 10,000 runs, fuzz tests at 100,000 (`[profile.deep]` in contracts/foundry.toml; gas snapshots checked). Arguments go to forge test, e.g. `just test-deep --match-contract SystemInvariant`.
+[positional-arguments]
+test-deep *args: build-contracts
+    cd {{contracts}} && FOUNDRY_PROFILE=deep FORGE_SNAPSHOT_CHECK=true {{forge}} test "$@"
+
 # Rewrite the checked-in gas snapshots (contracts/snapshots/) after a deliberate gas change.
 gas-snapshots: build-contracts
     cd {{contracts}} && {{forge}} test --match-test 'test_Gas'
