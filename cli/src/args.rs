@@ -26,6 +26,12 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Reads an EVM address argument: `0x` and 40 hex digits, and a mixed-case
+/// address must pass its EIP-55 checksum ([`sesh_core::parse_address`]).
+pub fn parse_address(text: &str) -> Result<alloy::primitives::Address, String> {
+    sesh_core::parse_address(text).map_err(|error| error.to_string())
+}
+
 /// Parses a whole number of at least 1, for counts and page numbers. (clap's own
 /// `range(1..)` would word its error "not in 1..18446744073709551615".)
 pub fn at_least_one<T>(text: &str) -> Result<T, String>
@@ -46,6 +52,42 @@ where
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    /// Every argument that takes an address checks its checksum: a new
+    /// `Address` argument without `value_parser = parse_address` fails here.
+    #[test]
+    fn every_address_argument_checks_its_checksum() {
+        // 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 with one letter's case flipped.
+        const TYPO: &str = "0x70997970c51812dc3A010C7d01b50e0d17dc79C8";
+        fn visit(command: &clap::Command, path: &str, checked: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                if arg.get_value_parser().type_id()
+                    != std::any::TypeId::of::<alloy::primitives::Address>()
+                {
+                    continue;
+                }
+                let id = arg.get_id().to_string();
+                let single = clap::Command::new("t").arg(arg.clone().required(false).global(false));
+                let argv: Vec<String> = match arg.get_long() {
+                    Some(long) => vec!["t".into(), format!("--{long}"), TYPO.into()],
+                    None => vec!["t".into(), TYPO.into()],
+                };
+                let error = single
+                    .try_get_matches_from(argv)
+                    .expect_err(&format!("{path} {id} took a bad checksum"))
+                    .to_string();
+                assert!(error.contains("EIP-55 checksum"), "{path} {id}: {error}");
+                checked.push(format!("{path} {id}"));
+            }
+            for sub in command.get_subcommands() {
+                visit(sub, &format!("{path} {}", sub.get_name()), checked);
+            }
+        }
+        let mut checked = Vec::new();
+        visit(&Cli::command(), "sesh", &mut checked);
+        // name register, name set-record, name transfer, market accept, stake create-node at least.
+        assert!(checked.len() >= 6, "{checked:?}");
+    }
 
     #[test]
     fn the_command_tree_is_consistent() {

@@ -5,6 +5,7 @@
 //! network = "arbitrum-sepolia"      # default --network
 //! wallet = "alice"                  # default --wallet
 //! remember_password = false         # keep new wallets' passwords in the OS keyring
+//! ca_cert = "/etc/ssl/my-ca.pem"     # also trust this CA for https:// and wss:// (--ca-cert)
 //!
 //! [rpc_urls]
 //! arbitrum-sepolia = "https://my-node.example/rpc"
@@ -30,6 +31,8 @@ pub struct Config {
     /// Remember passwords of new wallets in the OS keyring.
     #[serde(default)]
     pub remember_password: bool,
+    /// A PEM file of CA certificates trusted on top of the system's roots.
+    pub ca_cert: Option<PathBuf>,
     /// RPC URL per network.
     #[serde(default)]
     pub rpc_urls: BTreeMap<Network, String>,

@@ -9,15 +9,16 @@ use crate::opts::global::GlobalOpts;
 use crate::output::Output;
 use crate::password;
 use alloy::network::EthereumWallet;
-use alloy::primitives::Address;
-use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::providers::{DynProvider, Provider};
 use eyre::{WrapErr, bail, eyre};
 use sesh_core::deployment::Deployment;
 use sesh_core::keys::WalletKeys;
 use sesh_core::keystore::{Keystore, WalletFile};
+use sesh_core::net::TrustRoots;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::Duration;
 
 /// Everything a command needs, resolved once.
 #[derive(Debug)]
@@ -42,6 +43,25 @@ pub struct Context<'a> {
     password_file: Option<PathBuf>,
     deployment_file: Option<PathBuf>,
     deployment: OnceLock<Deployment>,
+    ca_cert: Option<PathBuf>,
+    trust: OnceLock<TrustRoots>,
+}
+
+/// How a user adds a CA, as error messages name it.
+const CA_SETTING: &str = "--ca-cert FILE (or SESH_CA_CERT, or ca_cert in the config)";
+
+/// The RPC did not answer (refused, timed out, no route): the one failure a
+/// command may work around (`name check` then checks only the name rules).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Unreachable(String);
+
+/// Why a request to `url` (an RPC or a registry node) failed, in words: a TLS
+/// certificate problem is named with the setting that fixes it, anything else
+/// as its chain of causes.
+pub fn describe_failure(error: &(dyn std::error::Error + 'static), url: &str) -> String {
+    sesh_core::net::explain_tls_failure(error, url, CA_SETTING)
+        .unwrap_or_else(|| sesh_core::net::error_chain(error))
 }
 
 impl<'a> Context<'a> {
@@ -75,6 +95,7 @@ impl<'a> Context<'a> {
                     eyre!("no data folder on this platform: pass --data-dir DIR or set SESH_HOME")
                 })?,
         };
+        let ca_cert = opts.rpc.ca_cert.or_else(|| config.ca_cert.clone());
         Ok(Self {
             out,
             network,
@@ -88,6 +109,8 @@ impl<'a> Context<'a> {
             password_file: opts.wallet.password_file,
             deployment_file: opts.rpc.deployment,
             deployment: OnceLock::new(),
+            ca_cert,
+            trust: OnceLock::new(),
         })
     }
 
@@ -204,47 +227,68 @@ impl<'a> Context<'a> {
             );
         }
         bail!(
-            "sesh has no built-in deployment for {} yet; pass --deployment FILE (or SESH_DEPLOYMENT)",
-            self.network
+            "this build of sesh knows no deployment of the name contracts on {} (chain {}): none has been published there yet; pass the manifest of a deployment with --deployment FILE (or SESH_DEPLOYMENT); `just deploy` makes one",
+            self.network,
+            chain_id
         )
+    }
+
+    /// The TLS roots: the platform's, and `--ca-cert`'s when given.
+    pub fn trust(&self) -> eyre::Result<&TrustRoots> {
+        if let Some(trust) = self.trust.get() {
+            return Ok(trust);
+        }
+        let trust = match &self.ca_cert {
+            Some(path) => TrustRoots::with_files(&[path])?,
+            None => TrustRoots::platform(),
+        };
+        Ok(self.trust.get_or_init(|| trust))
+    }
+
+    /// An HTTP client for registry nodes (`http://` or `https://`), with these timeouts.
+    pub fn http_client(
+        &self,
+        connect_timeout: Duration,
+        timeout: Duration,
+    ) -> eyre::Result<reqwest::Client> {
+        Ok(self.trust()?.http_client(connect_timeout, timeout)?)
     }
 
     /// A read-only provider, checked to serve the chosen network's chain.
     pub async fn provider(&self) -> eyre::Result<DynProvider> {
-        let url = self.rpc_url()?;
-        let provider = ProviderBuilder::new().connect_http(url).erased();
+        let provider = self.trust()?.provider(&self.rpc_url)?;
         self.check_chain(&provider).await?;
         Ok(provider)
     }
 
     /// A provider that signs with `keys`' EVM account.
     pub async fn signing_provider(&self, keys: &WalletKeys) -> eyre::Result<DynProvider> {
-        let url = self.rpc_url()?;
-        let provider = ProviderBuilder::new()
-            .wallet(EthereumWallet::from(keys.evm_signer().clone()))
-            .connect_http(url)
-            .erased();
+        let provider = self.trust()?.signing_provider(
+            &self.rpc_url,
+            EthereumWallet::from(keys.evm_signer().clone()),
+        )?;
         self.check_chain(&provider).await?;
         Ok(provider)
     }
 
-    fn rpc_url(&self) -> eyre::Result<alloy::transports::http::reqwest::Url> {
-        self.rpc_url
-            .parse()
-            .wrap_err_with(|| format!("--rpc-url {:?} is not a URL", self.rpc_url))
-    }
-
     async fn check_chain(&self, provider: &DynProvider) -> eyre::Result<()> {
-        let chain_id = provider.get_chain_id().await.wrap_err_with(|| {
+        let chain_id = provider.get_chain_id().await.map_err(|error| {
             let hint = if self.network == Network::Local {
-                "; is anvil running? (`just up` starts it)"
+                " (is anvil running? `just up` starts it)"
             } else {
                 ""
             };
-            format!(
-                "cannot reach the {} RPC at {}{hint}",
+            let reason = describe_failure(&error, &self.rpc_url);
+            let message = format!(
+                "cannot reach the {} RPC at {}{hint}: {reason}",
                 self.network, self.rpc_url
-            )
+            );
+            // A certificate nobody vouched for is a setting to fix, not a network that is down.
+            if sesh_core::net::explain_tls_failure(&error, &self.rpc_url, CA_SETTING).is_some() {
+                eyre!(message)
+            } else {
+                eyre::Report::new(Unreachable(message))
+            }
         })?;
         if chain_id != self.network.chain_id() {
             bail!(
@@ -255,42 +299,5 @@ impl<'a> Context<'a> {
             );
         }
         Ok(())
-    }
-
-    /// An address as given, or a name's EVM address record read from the chain.
-    pub async fn resolve_target(
-        &self,
-        provider: &DynProvider,
-        target: &str,
-    ) -> eyre::Result<(Address, Option<String>)> {
-        if let Ok(address) = target.parse::<Address>() {
-            return Ok((address, None));
-        }
-        if target.starts_with("0x") {
-            bail!("{target:?} is not an address: an address is 0x followed by 40 hex digits");
-        }
-        let name = sesh_core::Name::parse(target)
-            .wrap_err_with(|| format!("{target:?} is neither an address nor a name"))?;
-        let registry = sesh_core::bindings::NameRegistry::new(
-            self.deployment()?.contracts.name_registry,
-            provider,
-        );
-        let record = registry
-            .resolve(name.to_string())
-            .call()
-            .await
-            .map_err(|error| match crate::error::decode_contract_error(&error) {
-                Some(revert) => eyre!("cannot resolve {name}: {}", revert.message),
-                None => eyre::Report::new(error).wrap_err(format!("cannot resolve {name}")),
-            })?;
-        if record.sessionKey.is_zero() {
-            bail!("the name {name} is not registered (or has expired)");
-        }
-        if record.evmAddress.is_zero() {
-            bail!(
-                "the name {name} has no EVM address record; ask its owner to set one, or use an address"
-            );
-        }
-        Ok((record.evmAddress, Some(name.to_string())))
     }
 }

@@ -16,6 +16,7 @@ pub mod output;
 pub mod password;
 pub mod payment;
 pub mod pending;
+pub mod recipient;
 pub mod registry;
 pub mod tx;
 

@@ -272,7 +272,7 @@ impl Swarm {
             .json(body)
             .send()
             .await
-            .map_err(|e| e.without_url().to_string())?;
+            .map_err(|e| crate::context::describe_failure(&e.without_url(), &node.url))?;
         let status = response.status();
         if !status.is_success() {
             let detail = response

@@ -452,8 +452,13 @@ async fn bad_input_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn check_works_offline_for_validity_only() {
-    let home = SeshHome::offline();
-    let run = home.run(&["name", "check", "Alice"], None).ok();
+    // A known deployment whose RPC does not answer: the name rules are all that is checked.
+    let chain = sesh_e2e::deployed_chain();
+    let home = SeshHome::new(&chain);
+    let offline = ["--rpc-url", "http://127.0.0.1:9"];
+    let run = home
+        .run(&[&offline[..], &["name", "check", "Alice"]].concat(), None)
+        .ok();
     assert!(
         run.stdout.contains("alice is a valid name"),
         "{}",
@@ -462,11 +467,36 @@ async fn check_works_offline_for_validity_only() {
     assert!(run.stdout.contains("not checked"), "{}", run.stdout);
     assert!(run.stderr.contains("offline"), "{}", run.stderr);
     let envelope = home
-        .run(&["name", "check", "alice", "--json"], None)
+        .run(
+            &[&offline[..], &["name", "check", "alice", "--json"]].concat(),
+            None,
+        )
         .ok()
         .envelope();
     assert_eq!(envelope["data"]["online"], false);
     assert_eq!(envelope["data"]["valid"], true);
+
+    // No deployment is not "offline": the real cause, and a non-zero exit.
+    let run = SeshHome::offline()
+        .run(&["name", "check", "alice"], None)
+        .failed();
+    assert!(run.stderr.contains("no-deployment.json"), "{}", run.stderr);
+    let mut command = SeshHome::offline().command();
+    command.env_remove("SESH_DEPLOYMENT").args([
+        "--network",
+        "arbitrum-sepolia",
+        "name",
+        "check",
+        "alice",
+    ]);
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("knows no deployment of the name contracts on arbitrum-sepolia")
+            && stderr.contains("--deployment FILE"),
+        "{stderr}"
+    );
 }
 
 fn commits(logs: &[alloy::rpc::types::Log]) -> usize {

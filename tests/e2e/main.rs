@@ -3,6 +3,7 @@
 mod cli_market;
 mod cli_names;
 mod cli_premium;
+mod cli_recipients;
 mod cli_registry;
 mod cli_sesh;
 mod cli_stake;
@@ -13,4 +14,5 @@ mod registry_node;
 mod registry_node_chaos;
 mod registry_node_ons;
 mod registry_node_rpc;
+mod tls;
 mod toolchain;

@@ -72,6 +72,9 @@ fn foundry_failures_reach_the_justfile_and_the_scripts() {
             .current_dir(&root)
             .status()
             .expect("run bash");
-        assert!(!status.success(), "scripts/foundry.sh's {tool} hides failures");
+        assert!(
+            !status.success(),
+            "scripts/foundry.sh's {tool} hides failures"
+        );
     }
 }

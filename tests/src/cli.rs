@@ -120,6 +120,7 @@ impl SeshHome {
             "SESH_PASSWORD_FILE",
             "SESH_WALLET",
             "SESH_NETWORK",
+            "SESH_CA_CERT",
         ] {
             command.env_remove(var);
         }

@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod node;
 pub mod swarm;
+pub mod tls;
 
 use alloy::node_bindings::{Anvil, AnvilInstance};
 use sesh_core::deployment::Deployment;

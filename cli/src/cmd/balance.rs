@@ -58,7 +58,10 @@ impl BalanceArgs {
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let provider = ctx.provider().await?;
         let (address, name) = match &self.account {
-            Some(target) => ctx.resolve_target(&provider, target).await?,
+            Some(target) => {
+                let recipient = crate::recipient::resolve(ctx, &provider, target).await?;
+                (recipient.address, recipient.name)
+            }
             None => (ctx.wallet_file()?.evm_address, None),
         };
         let deployment = ctx.deployment()?;

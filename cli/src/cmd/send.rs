@@ -12,7 +12,10 @@ use sesh_core::bindings::test_sesh::TestSESH::transferCall;
 
 /// Send SESH to an address or a name
 ///
-/// TO is an address, or a name whose record holds an EVM address. AMOUNT is
+/// TO is an address (a mixed-case one must pass its EIP-55 checksum), or a
+/// name whose record holds an EVM address. SESH is never sent to this
+/// deployment's own contracts, and a contract address is sent to only after
+/// a confirmation. AMOUNT is
 /// exact SESH (up to 9 decimals, "25_000" and "12.5" work). The transfer is
 /// simulated first: if it would fail (for instance more than the balance),
 /// the reason is shown and nothing is sent.
@@ -43,14 +46,15 @@ impl SendArgs {
         }
         let file = ctx.wallet_file()?;
         let provider = ctx.provider().await?;
-        let (to, name) = ctx.resolve_target(&provider, &self.to).await?;
+        let recipient = crate::recipient::resolve(ctx, &provider, &self.to).await?;
+        if !crate::recipient::check(ctx, &provider, &recipient, "SESH").await? {
+            return Ok(());
+        }
+        let (to, name) = (recipient.address, recipient.name.clone());
+        let recipient = recipient.describe();
         let token = ctx.deployment()?.contracts.sesh;
         let keys = ctx.unlock(&file)?;
         let provider = ctx.signing_provider(&keys).await?;
-        let recipient = match &name {
-            Some(name) => format!("{name} ({to})"),
-            None => to.to_string(),
-        };
         let plan = Plan {
             action: format!("Send {} SESH to {recipient}", self.amount),
             details: vec![("amount".into(), format!("{} SESH", self.amount))],

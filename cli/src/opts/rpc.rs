@@ -9,10 +9,18 @@ use std::path::PathBuf;
 pub struct RpcOpts {
     /// Talk to the chain at URL.
     ///
-    /// Defaults to the config's `rpc_urls.<network>`, else the network's
-    /// public endpoint (http://127.0.0.1:8545 for local).
+    /// http://, https://, ws:// or wss://. Defaults to the config's
+    /// `rpc_urls.<network>`, else the network's public endpoint
+    /// (http://127.0.0.1:8545 for local).
     #[arg(long, global = true, env = "SESH_RPC_URL", value_name = "URL")]
     pub rpc_url: Option<String>,
+
+    /// Trust the CA certificate(s) in the PEM file FILE for https:// and wss:// endpoints.
+    ///
+    /// For an RPC or registry nodes behind a private CA. The system's roots
+    /// stay trusted; defaults to the config's `ca_cert`.
+    #[arg(long, global = true, env = "SESH_CA_CERT", value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
 
     /// Read contract addresses from FILE (a deployment manifest).
     ///

@@ -1,6 +1,7 @@
 //! `sesh market accept NAME BIDDER`.
 
 use super::{call, date, ensure_market_approved, market, read_error, secs};
+use crate::args::parse_address;
 use crate::cmd::balance::sesh_fixed;
 use crate::context::Context;
 use crate::tx::{self, Plan};
@@ -25,6 +26,7 @@ pub struct AcceptArgs {
     /// Your name.
     pub name: String,
     /// The bidder whose offer to accept.
+    #[arg(value_parser = parse_address)]
     pub bidder: Address,
 }
 

@@ -1,7 +1,7 @@
 //! `sesh name check NAME [--years N | --days N]`.
 
 use super::common::{DurationOpts, NameState, Phase, date, describe_duration};
-use crate::context::Context;
+use crate::context::{Context, Unreachable};
 use crate::payment::cost_line;
 use alloy::primitives::U256;
 use clap::Args;
@@ -15,8 +15,9 @@ use sesh_core::bindings::NameRegistry;
 /// starting or ending with '-'. Input is lowercased first. With the chain
 /// reachable it also shows the state (available, live, in grace,
 /// premium auction), the price for the duration (rent and any premium, with
-/// why), and the owner and expiry of a registered name. Without the chain it
-/// checks only the name rules, and says so.
+/// why), and the owner and expiry of a registered name. When the RPC does
+/// not answer it checks only the name rules, and says so ("online": false);
+/// a network without a known deployment is an error.
 ///
 /// Examples:
 ///   sesh name check alice
@@ -37,14 +38,12 @@ impl CheckArgs {
         let name = Name::parse(&self.name)?;
         let duration = self.duration.seconds()?;
         let token_id = format!("{:#x}", name.token_id());
-        let online = async {
-            let deployment = ctx.deployment()?;
-            let provider = ctx.provider().await?;
-            Ok::<_, eyre::Report>((deployment, provider))
-        }
-        .await;
-        let (deployment, provider) = match online {
-            Ok(pair) => pair,
+        // A missing deployment or a bad setting is an error; only an RPC that does not
+        // answer leaves the name rules as all that can be checked.
+        let deployment = ctx.deployment()?;
+        let provider = match ctx.provider().await {
+            Ok(provider) => provider,
+            Err(error) if error.downcast_ref::<Unreachable>().is_none() => return Err(error),
             Err(error) => {
                 ctx.out.warn(&format!(
                     "offline: only the name rules were checked, not availability or price ({})",

@@ -80,7 +80,9 @@ mod tests {
             "--session-id",
             "05ab"
         ]));
-        assert!(!parses(&["name", "transfer", "alice", "bob"]));
+        // TO is an address or a name (resolved to its record's EVM address when run).
+        assert!(parses(&["name", "transfer", "alice", "bob"]));
+        assert!(!parses(&["name", "transfer", "alice"]));
         assert!(!parses(&["name", "reverse", "not-a-session-id"]));
         assert!(parses(&[
             "premium",

@@ -4,6 +4,7 @@ use super::common::{
     DurationOpts, NameState, block_time, current_primary, date, describe_duration, key_of,
     parse_session_id,
 };
+use crate::args::parse_address;
 use crate::cmd::balance::sesh_fixed;
 use crate::context::Context;
 use crate::error::Refused;
@@ -64,10 +65,10 @@ pub struct RegisterArgs {
     #[arg(long, conflicts_with = "owner")]
     pub primary: bool,
     /// Put ADDR in the record as the name's EVM address.
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR", value_parser = parse_address)]
     pub evm_address: Option<Address>,
     /// Register it for ADDR (default: the wallet's account; the wallet pays).
-    #[arg(long = "for", value_name = "ADDR")]
+    #[arg(long = "for", value_name = "ADDR", value_parser = parse_address)]
     pub owner: Option<Address>,
     /// Put ID in the record (default: the wallet's Session ID when it owns the name).
     #[arg(long, value_name = "ID", value_parser = parse_session_id)]
@@ -87,8 +88,16 @@ impl RegisterArgs {
         let provider = ctx.provider().await?;
         let wallet = file.evm_address;
         let owner = self.owner.unwrap_or(wallet);
-        if owner.is_zero() {
-            bail!("a name cannot be registered to the zero address; nothing was sent");
+        if owner != wallet {
+            let recipient = crate::recipient::Recipient {
+                address: owner,
+                name: None,
+            };
+            if !crate::recipient::check(ctx, &provider, &recipient, &format!("the name {name}"))
+                .await?
+            {
+                return Ok(());
+            }
         }
         let session_id = match self.session_id {
             Some(id) => Some(id),

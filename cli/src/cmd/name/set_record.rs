@@ -1,6 +1,7 @@
 //! `sesh name set-record NAME`.
 
 use super::common::{NameState, key_of, parse_session_id};
+use crate::args::parse_address;
 use crate::context::Context;
 use crate::tx::{self, Plan};
 use alloy::network::TransactionBuilder;
@@ -34,7 +35,7 @@ pub struct SetRecordArgs {
     #[arg(long)]
     pub clear: bool,
     /// The EVM address to put in the record.
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR", value_parser = parse_address)]
     pub evm_address: Option<Address>,
 }
 
