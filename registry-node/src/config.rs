@@ -3,11 +3,16 @@
 //! variables); [`FileConfig`] is the file; [`Config`] is the resolved whole.
 
 use crate::error::{NodeError, NodeResult};
+use alloy::providers::DynProvider;
 use clap::Args;
 use serde::Deserialize;
+use sesh_core::net::{RpcScheme, TrustRoots};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// How an operator adds a CA, as error messages name it.
+pub const CA_SETTING: &str = "--ca-cert FILE (or SESH_NODE_CA_CERT, or ca_cert in the config file)";
 
 /// Options shared by every subcommand.
 #[derive(Debug, Clone, Default, Args)]
@@ -19,6 +24,9 @@ pub struct NodeArgs {
     /// Use the chain's JSON-RPC endpoint URL (http(s):// or ws(s)://).
     #[arg(long, global = true, env = "SESH_NODE_RPC_URL", value_name = "URL")]
     pub rpc_url: Option<String>,
+    /// Trust the CA certificate(s) in the PEM file FILE for https:// and wss:// RPCs, on top of the system's roots.
+    #[arg(long, global = true, env = "SESH_NODE_CA_CERT", value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
     /// Follow the deployment described by the manifest FILE (contracts/deployments/<chainId>.json).
     #[arg(long, global = true, env = "SESH_NODE_DEPLOYMENT", value_name = "FILE")]
     pub deployment: Option<PathBuf>,
@@ -77,6 +85,8 @@ pub struct NodeArgs {
 pub struct FileConfig {
     /// See [`NodeArgs::rpc_url`].
     pub rpc_url: Option<String>,
+    /// See [`NodeArgs::ca_cert`].
+    pub ca_cert: Option<PathBuf>,
     /// See [`NodeArgs::deployment`].
     pub deployment: Option<PathBuf>,
     /// See [`NodeArgs::data_dir`].
@@ -119,6 +129,8 @@ pub struct FileConfig {
 pub struct Config {
     /// JSON-RPC URL (HTTP or WebSocket; the scheme is checked).
     pub rpc_url: Option<String>,
+    /// The TLS roots: the system's and the `ca_cert` file's.
+    pub trust: TrustRoots,
     /// Deployment manifest.
     pub deployment: Option<PathBuf>,
     /// Data folder.
@@ -178,10 +190,15 @@ impl Config {
             .unwrap_or_else(|| data_dir.join("node.key"));
         let rpc_url = args.rpc_url.clone().or(file.rpc_url);
         if let Some(url) = &rpc_url {
-            rpc_scheme(url)?;
+            RpcScheme::of(url)?;
         }
+        let trust = match args.ca_cert.as_ref().or(file.ca_cert.as_ref()) {
+            Some(path) => TrustRoots::with_files(&[path])?,
+            None => TrustRoots::platform(),
+        };
         Ok(Self {
             rpc_url,
+            trust,
             deployment: args.deployment.clone().or(file.deployment),
             listen: args
                 .listen
@@ -246,6 +263,11 @@ impl Config {
         })
     }
 
+    /// A provider for the RPC URL (`http(s)://` or `ws(s)://`, connected on first use).
+    pub fn provider(&self) -> NodeResult<DynProvider> {
+        Ok(self.trust.provider(self.require_rpc_url()?)?)
+    }
+
     /// The manifest path, or an error that says how to set it.
     pub fn require_deployment(&self) -> NodeResult<&Path> {
         self.deployment.as_deref().ok_or_else(|| {
@@ -253,29 +275,6 @@ impl Config {
                 "no deployment manifest: pass --deployment, set SESH_NODE_DEPLOYMENT or deployment in the config file".into(),
             )
         })
-    }
-}
-
-/// The transport an RPC URL asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RpcScheme {
-    /// `http://` or `https://`.
-    Http,
-    /// `ws://` or `wss://`.
-    Ws,
-}
-
-/// The transport of `url`, or an error that says which schemes work.
-pub fn rpc_scheme(url: &str) -> NodeResult<RpcScheme> {
-    let scheme = url
-        .split_once("://")
-        .map(|(scheme, _)| scheme.to_ascii_lowercase());
-    match scheme.as_deref() {
-        Some("http" | "https") => Ok(RpcScheme::Http),
-        Some("ws" | "wss") => Ok(RpcScheme::Ws),
-        _ => Err(NodeError::Config(format!(
-            "the RPC URL {url:?} has an unsupported scheme: use http(s):// or ws(s)://"
-        ))),
     }
 }
 
@@ -319,11 +318,10 @@ mod tests {
             ("ws://127.0.0.1:8545", RpcScheme::Ws),
             ("wss://rpc.example/ws", RpcScheme::Ws),
         ] {
-            assert_eq!(rpc_scheme(url).unwrap(), scheme, "{url}");
+            assert_eq!(RpcScheme::of(url).unwrap(), scheme, "{url}");
         }
         for url in ["ftp://rpc.example", "127.0.0.1:8545", ""] {
-            let error = rpc_scheme(url).unwrap_err().to_string();
-            assert!(error.contains("use http(s):// or ws(s)://"), "{error}");
+            assert!(RpcScheme::of(url).is_err(), "{url}");
         }
         let args = NodeArgs {
             rpc_url: Some("ftp://rpc.example".into()),
@@ -331,5 +329,16 @@ mod tests {
         };
         let error = Config::resolve(&args).unwrap_err().to_string();
         assert!(error.contains("ftp://rpc.example"), "{error}");
+        assert!(error.contains("https://"), "{error}");
+    }
+
+    #[test]
+    fn a_ca_file_is_read_at_start() {
+        let args = NodeArgs {
+            ca_cert: Some(PathBuf::from("/nonexistent/ca.pem")),
+            ..NodeArgs::default()
+        };
+        let error = Config::resolve(&args).unwrap_err().to_string();
+        assert!(error.contains("/nonexistent/ca.pem"), "{error}");
     }
 }

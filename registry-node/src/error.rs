@@ -55,6 +55,9 @@ pub enum NodeError {
     /// The RPC.
     #[error("rpc: {0}")]
     Rpc(String),
+    /// The RPC URL or the TLS settings.
+    #[error(transparent)]
+    Net(#[from] sesh_core::net::NetError),
     /// I/O (binding the listen address, the data folder).
     #[error("{what}: {source}")]
     Io {

@@ -177,6 +177,16 @@ async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> ey
     assert_eq!(status, 400);
     let (status, _) = node.get("/v1/owners/not-an-address/names").await;
     assert_eq!(status, 400);
+    // A mixed-case address with one letter's case flipped fails its EIP-55 checksum.
+    let (status, body) = node
+        .get("/v1/owners/0x70997970c51812dc3A010C7d01b50e0d17dc79C8/names")
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("EIP-55 checksum"), "{body}");
+    let (status, _) = node
+        .get("/v1/owners/0x70997970c51812dc3a010c7d01b50e0d17dc79c8/names")
+        .await;
+    assert_eq!(status, 200, "all-lowercase is accepted unchecked");
     let (status, _) = node.get("/v1/no/such/route").await;
     assert_eq!(status, 404);
 

@@ -42,8 +42,7 @@ impl Args {
             &config.data_dir.join("mailbox.redb"),
             config.mailbox_quota,
         )?);
-        let provider = crate::indexer::connect::provider(config.require_rpc_url()?)
-            .map_err(NodeError::Config)?;
+        let provider = config.provider()?;
         match tokio::time::timeout(config.rpc_timeout, provider.get_chain_id()).await {
             Ok(Ok(chain_id)) if chain_id != deployment.chain_id => {
                 return Err(NodeError::Config(format!(
@@ -53,7 +52,17 @@ impl Args {
                 .into());
             }
             Ok(Ok(_)) => {}
-            _ => tracing::warn!(
+            Ok(Err(error)) => {
+                // A certificate the node does not trust will not fix itself: say so and stop.
+                let rpc_url = config.require_rpc_url()?;
+                if let Some(reason) =
+                    sesh_core::net::explain_tls_failure(&error, rpc_url, crate::config::CA_SETTING)
+                {
+                    return Err(NodeError::Rpc(reason).into());
+                }
+                tracing::warn!(%error, "the RPC does not answer yet; serving the index as it is and retrying")
+            }
+            Err(_) => tracing::warn!(
                 "the RPC does not answer yet; serving the index as it is and retrying"
             ),
         }

@@ -24,8 +24,7 @@ impl Args {
     pub async fn execute(self, node: &NodeArgs) -> eyre::Result<()> {
         let config = Config::resolve(node)?;
         let deployment = Deployment::load(config.require_deployment()?)?;
-        let provider = crate::indexer::connect::provider(config.require_rpc_url()?)
-            .map_err(crate::error::NodeError::Config)?;
+        let provider = config.provider()?;
         let staking = NodeStaking::new(deployment.contracts.node_staking, &provider);
         let message = staking
             .ed25519Message(self.operator, self.signer)

@@ -11,11 +11,8 @@ pub mod premium;
 use crate::error::ApiError;
 use alloy::primitives::Address;
 
-/// Parses an EVM address path or query parameter.
+/// Parses an EVM address path or query parameter (a mixed-case one must pass its EIP-55
+/// checksum, as everywhere an address is read).
 pub(crate) fn parse_address(input: &str) -> Result<Address, ApiError> {
-    input.parse().map_err(|_| {
-        ApiError::BadRequest(format!(
-            "{input:?} is not an EVM address (0x and 40 hex digits)"
-        ))
-    })
+    sesh_core::parse_address(input).map_err(|error| ApiError::BadRequest(error.to_string()))
 }

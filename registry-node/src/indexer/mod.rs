@@ -6,11 +6,11 @@
 //!
 //! - [`range`]: the adaptive `eth_getLogs` range;
 //! - [`reorg`]: finding the fork point;
-//! - [`apply`]: decoding logs and applying them to the index;
-//! - [`connect`]: the HTTP or WebSocket provider.
+//! - [`apply`]: decoding logs and applying them to the index.
+//!
+//! The provider itself comes from [`sesh_core::net`] (HTTP or WebSocket, TLS).
 
 pub mod apply;
-pub mod connect;
 pub mod range;
 pub mod reorg;
 
@@ -86,13 +86,16 @@ struct Rpc<'a> {
 }
 
 impl Rpc<'_> {
-    async fn call<T, E: std::fmt::Display>(
+    async fn call<T, E: std::error::Error + 'static>(
         &self,
         future: impl Future<Output = Result<T, E>>,
     ) -> Result<T, IndexerError> {
         match tokio::time::timeout(self.timeout, future).await {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(IndexerError::Rpc(error.to_string())),
+            Ok(Err(error)) => Err(IndexerError::Rpc(
+                sesh_core::net::explain_tls_failure(&error, "the RPC", crate::config::CA_SETTING)
+                    .unwrap_or_else(|| sesh_core::net::error_chain(&error)),
+            )),
             Err(_) => Err(IndexerError::Rpc("timed out".into())),
         }
     }
