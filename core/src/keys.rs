@@ -3,14 +3,28 @@
 //! - The **EVM account** is BIP-32/BIP-44 at [`EVM_DERIVATION_PATH`]
 //!   (`m/44'/60'/0'/0/0`), the first account MetaMask and
 //!   `cast wallet address --mnemonic` derive.
-//! - The **Session identity** is an Ed25519 key derived from the same BIP-39
-//!   seed with SLIP-0010 (ed25519 curve) at [`SESSION_DERIVATION_PATH`]
-//!   (`m/44'/240'/0'/0'/0'`, all hardened). Its Session ID is `05` followed by
-//!   the X25519 public key converted from the Ed25519 one (Edwards to
-//!   Montgomery, as libsodium's `crypto_sign_ed25519_pk_to_curve25519`).
+//! - The **Session account** is a 16-byte Session seed, the one the Session
+//!   app writes as a 13-word recovery password ([`recovery_password`]); its
+//!   Ed25519 seed is those 16 bytes and 16 zero bytes. [`Mnemonic::derive`]
+//!   takes the 16 bytes from the same BIP-39 seed: the first half of the
+//!   SLIP-0010 (ed25519) key at [`SESSION_SEED_DERIVATION_PATH`]
+//!   (`m/44'/240'/1'/0'/0'`). A wallet may instead hold a Session account
+//!   imported from its recovery password.
+//! - The **legacy Session identity** of wallets made before recovery
+//!   passwords ([`Mnemonic::derive_legacy`]) is the SLIP-0010 key at
+//!   [`SESSION_DERIVATION_PATH`] (`m/44'/240'/0'/0'/0'`) used whole, which no
+//!   recovery password can hold.
 //!
-//! `docs/keys.md` documents the derivation and publishes test vectors; the
+//! Either way the Session ID is `05` followed by the X25519 public key
+//! converted from the Ed25519 one (Edwards to Montgomery, as libsodium's
+//! `crypto_sign_ed25519_pk_to_curve25519`).
+//!
+//! `docs/keys.md` documents the derivations and publishes test vectors; the
 //! tests below assert them.
+
+pub mod recovery_password;
+
+pub use recovery_password::{RecoveryPassword, RecoveryPasswordError};
 
 use crate::session_id::SessionId;
 use alloy::primitives::Address;
@@ -30,6 +44,14 @@ pub const SESSION_DERIVATION_PATH: &str = "m/44'/240'/0'/0'/0'";
 
 /// [`SESSION_DERIVATION_PATH`] as indices (hardening is implied).
 const SESSION_PATH: [u32; 5] = [44, 240, 0, 0, 0];
+
+/// Where the 16-byte Session seed of a wallet's Session account comes from: the
+/// first 16 bytes of the SLIP-0010 ed25519 key at this path (account 1' of coin
+/// type 240, so it is never the legacy key at [`SESSION_DERIVATION_PATH`]).
+pub const SESSION_SEED_DERIVATION_PATH: &str = "m/44'/240'/1'/0'/0'";
+
+/// [`SESSION_SEED_DERIVATION_PATH`] as indices (hardening is implied).
+const SESSION_SEED_PATH: [u32; 5] = [44, 240, 1, 0, 0];
 
 const HARDENED: u32 = 0x8000_0000;
 
@@ -175,19 +197,44 @@ impl Mnemonic {
         Zeroizing::new(self.0.to_seed(""))
     }
 
-    /// Derives both identities.
+    /// Derives both identities: the EVM account and the Session account of
+    /// [`Self::session_recovery_password`].
     pub fn derive(&self) -> WalletKeys {
-        let evm = MnemonicBuilder::<English>::default()
+        WalletKeys::new(
+            self.evm_signer(),
+            self.session_recovery_password().session_keys(),
+        )
+    }
+
+    /// Derives the identities of a wallet made before Session recovery
+    /// passwords: the EVM account and [`Self::legacy_session_keys`].
+    pub fn derive_legacy(&self) -> WalletKeys {
+        WalletKeys::new(self.evm_signer(), self.legacy_session_keys())
+    }
+
+    /// The EVM account at [`EVM_DERIVATION_PATH`].
+    pub fn evm_signer(&self) -> PrivateKeySigner {
+        MnemonicBuilder::<English>::default()
             .phrase(self.phrase().as_str())
             .derivation_path(EVM_DERIVATION_PATH)
             .and_then(|builder| builder.build())
-            .expect("a valid mnemonic and a fixed valid path always derive");
-        let seed = self.seed();
-        let session_seed = slip10_ed25519(seed.as_slice(), &SESSION_PATH);
-        WalletKeys {
-            evm,
-            session: SessionKeys::from_seed(&session_seed),
-        }
+            .expect("a valid mnemonic and a fixed valid path always derive")
+    }
+
+    /// The Session account this phrase derives: the first 16 bytes of the
+    /// SLIP-0010 key at [`SESSION_SEED_DERIVATION_PATH`], as the Session app's
+    /// 13-word recovery password.
+    pub fn session_recovery_password(&self) -> RecoveryPassword {
+        let key = slip10_ed25519(self.seed().as_slice(), &SESSION_SEED_PATH);
+        let mut seed = Zeroizing::new([0u8; recovery_password::SEED_LEN]);
+        seed.copy_from_slice(&key[..recovery_password::SEED_LEN]);
+        RecoveryPassword::from_seed(&seed)
+    }
+
+    /// The legacy Session identity (wallet file version 1): the SLIP-0010 key
+    /// at [`SESSION_DERIVATION_PATH`] as the whole Ed25519 seed.
+    pub fn legacy_session_keys(&self) -> SessionKeys {
+        SessionKeys::from_seed(&slip10_ed25519(self.seed().as_slice(), &SESSION_PATH))
     }
 }
 
@@ -273,6 +320,11 @@ impl fmt::Debug for WalletKeys {
 }
 
 impl WalletKeys {
+    /// Puts an EVM account and a Session identity together.
+    pub fn new(evm: PrivateKeySigner, session: SessionKeys) -> Self {
+        Self { evm, session }
+    }
+
     /// The EVM signer (alloy); its key is wiped on drop.
     pub fn evm_signer(&self) -> &PrivateKeySigner {
         &self.evm
@@ -341,6 +393,18 @@ impl SessionKeys {
     pub fn session_id(&self) -> SessionId {
         crate::envelope::session_id_from_seed(self.ed25519.as_bytes())
     }
+
+    /// The identity of a Session recovery password (as the Session app has it).
+    pub fn from_recovery_password(password: &RecoveryPassword) -> Self {
+        password.session_keys()
+    }
+
+    /// The recovery password that restores this identity in the Session app:
+    /// only keys whose Ed25519 seed ends in 16 zero bytes have one (not the
+    /// legacy identity of [`Mnemonic::derive_legacy`]).
+    pub fn recovery_password(&self) -> Option<RecoveryPassword> {
+        RecoveryPassword::of_ed25519_seed(self.ed25519.as_bytes())
+    }
 }
 
 #[cfg(test)]
@@ -358,42 +422,84 @@ mod tests {
     struct Vector {
         mnemonic: &'static str,
         evm: &'static str,
+        /// The Session account the phrase derives (m/44'/240'/1'/0'/0', 16 bytes).
+        session_seed: &'static str,
+        recovery_password: &'static str,
         ed25519: &'static str,
         session_id: &'static str,
+        /// The legacy identity (wallet file version 1, m/44'/240'/0'/0'/0').
+        legacy_ed25519: &'static str,
+        legacy_session_id: &'static str,
     }
 
-    /// The vectors published in docs/keys.md.
+    /// The vectors published in docs/keys.md (reproduced there by a script
+    /// independent of this code).
     const VECTORS: [Vector; 3] = [
         Vector {
             mnemonic: TEST_JUNK,
             evm: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
-            ed25519: "69af2b80ffd7300b3747f556edd82de8d8a273fcb74a5db8e1b8cca4e558a291",
-            session_id: "059342856c706fee38f771d61d763e14c1b86e16698747bc0b0f192a72e9dda108",
+            session_seed: "22aa19637dabc833b678679889505566",
+            recovery_password: "iris fazed podcast pests enlist jury erase hectare were under evaluate plus fazed",
+            ed25519: "8f3a3d32d8e20a036936f70bdba99076d8e2d462407421ab2ac26c1e9457595b",
+            session_id: "0509ebe260378c9087c5edb6dd81067f595116127e26f1368a270737b9f9da2e4d",
+            legacy_ed25519: "69af2b80ffd7300b3747f556edd82de8d8a273fcb74a5db8e1b8cca4e558a291",
+            legacy_session_id: "059342856c706fee38f771d61d763e14c1b86e16698747bc0b0f192a72e9dda108",
         },
         Vector {
             mnemonic: ABANDON,
             evm: "0x9858EfFD232B4033E47d90003D41EC34EcaEda94",
-            ed25519: "ea70497c495cd1a303b524388079e416821869bab60691ca45bfad1a264924b3",
-            session_id: "053aae361db43360ca5e9487e019123756c576c9203d29d2079a80ca45a6cb8d77",
+            session_seed: "d99fae3c4b83eefc6b80e0da6fc47c80",
+            recovery_password: "reef sighting addicted doorway ecstatic dunes hover furnished cuffs idols safety elope reef",
+            ed25519: "53b4753658087c3fc351a1366f26add84ffb3f34a4f0f874cd8aa1c811429253",
+            session_id: "056ac4d4cd7cb9f1f3e2dea39094f03a34287b6b24a07c66f4e26e5ec86773f96d",
+            legacy_ed25519: "ea70497c495cd1a303b524388079e416821869bab60691ca45bfad1a264924b3",
+            legacy_session_id: "053aae361db43360ca5e9487e019123756c576c9203d29d2079a80ca45a6cb8d77",
         },
         Vector {
             mnemonic: LEGAL,
             evm: "0x2f826cb22E80a2c40f149Ecb92b2Fa5ecBf67170",
-            ed25519: "dfcbadf7d2d64b34caf29d81385112733f72c7147bbf00eb2337ac38f9e2e9dc",
-            session_id: "05400325d2c01e997e1373a3c296f38e2297f5522e176be118f2ca0d0d646c7304",
+            session_seed: "5e0b4e0bdd14a7603c99454a31077870",
+            recovery_password: "nozzle gambit hashing wetsuit fidget poetry upload drowning losing venomous otherwise army venomous",
+            ed25519: "c9da258b966eaa8c91a4b0b1601378ebb638447f70627f1f87ed12bca3c8b385",
+            session_id: "058c3746717c71ac6c0cfbf5e38ea89a94739d58966c7fcf9117e5a9c86de2963c",
+            legacy_ed25519: "dfcbadf7d2d64b34caf29d81385112733f72c7147bbf00eb2337ac38f9e2e9dc",
+            legacy_session_id: "05400325d2c01e997e1373a3c296f38e2297f5522e176be118f2ca0d0d646c7304",
         },
     ];
 
     #[test]
     fn published_vectors_hold() {
         for vector in &VECTORS {
-            let keys = Mnemonic::parse(vector.mnemonic).unwrap().derive();
+            let mnemonic = Mnemonic::parse(vector.mnemonic).unwrap();
+            let keys = mnemonic.derive();
             assert_eq!(keys.evm_address().to_checksum(None), vector.evm);
+            let password = mnemonic.session_recovery_password();
+            assert_eq!(hex::encode(password.seed()), vector.session_seed);
+            assert_eq!(*password.phrase(), vector.recovery_password);
             assert_eq!(
                 hex::encode(keys.session().ed25519_public().as_bytes()),
                 vector.ed25519
             );
             assert_eq!(keys.session().session_id().to_string(), vector.session_id);
+            // The words open the same account (as they would in the Session app).
+            let restored = RecoveryPassword::parse(vector.recovery_password).unwrap();
+            assert_eq!(
+                restored.session_keys().session_id().to_string(),
+                vector.session_id
+            );
+            assert_eq!(keys.session().recovery_password(), Some(password));
+
+            let legacy = mnemonic.derive_legacy();
+            assert_eq!(legacy.evm_address().to_checksum(None), vector.evm);
+            assert_eq!(
+                hex::encode(legacy.session().ed25519_public().as_bytes()),
+                vector.legacy_ed25519
+            );
+            assert_eq!(
+                legacy.session().session_id().to_string(),
+                vector.legacy_session_id
+            );
+            assert_eq!(legacy.session().recovery_password(), None);
         }
     }
 

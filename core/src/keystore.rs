@@ -1,13 +1,14 @@
-//! The wallet file: public parts in clear, the mnemonic entropy encrypted.
+//! The wallet file: public parts in clear, the secrets encrypted.
 //!
 //! One JSON file per wallet, `<data dir>/wallets/<name>.json`:
 //!
 //! ```json
 //! {
-//!   "version": 1,
+//!   "version": 2,
 //!   "name": "alice",
 //!   "evm_address": "0x…",
 //!   "session_id": "05…",
+//!   "session_key": "derived",
 //!   "created": "2026-08-01T12:00:00Z",
 //!   "words": 12,
 //!   "crypto": {
@@ -18,14 +19,20 @@
 //! }
 //! ```
 //!
-//! The key is scrypt(password, salt) with N = 2^15, r = 8, p = 1; the entropy is
-//! sealed with XChaCha20-Poly1305 under a random nonce, with the header (every
-//! field above but `nonce`, `ciphertext` and `remember_password`) as associated
-//! data, so changing a public field makes decryption fail. Files are written
-//! atomically (temporary file in the same folder, fsync, rename), mode 0600 on
-//! Unix; plaintext never touches the disk. See `docs/keys.md`.
+//! What is encrypted is the recovery phrase's entropy, followed, when
+//! `session_key` is `"imported"`, by the 16-byte seed of the Session account
+//! imported from its recovery password ([`SessionKeyOrigin`]). Version 1 files
+//! (no `session_key`; the legacy Session identity) are still read, and
+//! rewritten as version 2 when their password changes.
+//!
+//! The key is scrypt(password, salt) with N = 2^15, r = 8, p = 1; the secrets
+//! are sealed with XChaCha20-Poly1305 under a random nonce, with the header
+//! (every field above but `nonce`, `ciphertext` and `remember_password`) as
+//! associated data, so changing a public field makes decryption fail. Files
+//! are written atomically (temporary file in the same folder, fsync, rename),
+//! mode 0600 on Unix; plaintext never touches the disk. See `docs/keys.md`.
 
-use crate::keys::Mnemonic;
+use crate::keys::{Mnemonic, RecoveryPassword, SessionKeys, WalletKeys, recovery_password};
 use crate::name::{Name, NameError};
 use crate::session_id::SessionId;
 use alloy::primitives::Address;
@@ -37,8 +44,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
-/// The wallet file format version this code writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The wallet file format version this code writes (it reads 1 and 2).
+pub const FORMAT_VERSION: u32 = 2;
+/// The first format: no `session_key`, the legacy Session identity.
+pub const LEGACY_FORMAT_VERSION: u32 = 1;
 /// scrypt cost: N = 2^15.
 pub const SCRYPT_LOG_N: u8 = 15;
 /// scrypt block size.
@@ -52,7 +61,8 @@ pub const WALLETS_DIR: &str = "wallets";
 
 const KDF: &str = "scrypt";
 const CIPHER: &str = "xchacha20-poly1305";
-const AAD_DOMAIN: &[u8] = b"sesh-wallet-v1\n";
+const AAD_DOMAIN_V1: &[u8] = b"sesh-wallet-v1\n";
+const AAD_DOMAIN_V2: &[u8] = b"sesh-wallet-v2\n";
 
 /// Why a wallet could not be read, written or unlocked.
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +122,16 @@ pub enum KeystoreError {
         /// The wallet name.
         name: String,
     },
+    /// A legacy wallet's Session key has no recovery password.
+    #[error(
+        "wallet {name:?} has no Session recovery password: it was made before them (wallet file version 1), and its Session ID {session_id} comes from its recovery phrase by a derivation the Session app does not know. It keeps working here. For a Session account the app opens, make a wallet with `sesh wallet new`, or restore this phrase into a new wallet (`sesh wallet restore --name NEW`): that one gets a new Session ID, to which `sesh name set-record NAME --session-id 05…` can point your names"
+    )]
+    NoRecoveryPassword {
+        /// The wallet name.
+        name: String,
+        /// Its (legacy) Session ID.
+        session_id: SessionId,
+    },
     /// Exporting the Web3 keystore failed.
     #[error("cannot write the Web3 keystore {path}: {reason}")]
     Export {
@@ -150,22 +170,160 @@ pub struct Crypto {
     pub ciphertext: String,
 }
 
+/// Where a wallet's Session account comes from (`session_key` in the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionKeyOrigin {
+    /// Derived from the recovery phrase ([`Mnemonic::session_recovery_password`]):
+    /// the phrase restores it, and it has a Session recovery password.
+    Derived,
+    /// Imported from a Session recovery password, whose 16-byte seed the file
+    /// keeps (encrypted) beside the phrase's entropy.
+    Imported,
+    /// The legacy identity of version 1 wallets ([`Mnemonic::derive_legacy`]):
+    /// the phrase restores it (`--legacy-session`), but it has no recovery password.
+    Legacy,
+}
+
+impl SessionKeyOrigin {
+    /// How it reads in the file and in `--json` output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Derived => "derived",
+            Self::Imported => "imported",
+            Self::Legacy => "legacy",
+        }
+    }
+
+    /// Whether the Session account has a recovery password the Session app
+    /// restores.
+    pub fn has_recovery_password(self) -> bool {
+        self != Self::Legacy
+    }
+}
+
+/// What a wallet file keeps secret: its recovery phrase, and the Session
+/// account that goes with it. Wiped on drop.
+pub struct WalletSecrets {
+    mnemonic: Mnemonic,
+    session: SessionSecret,
+}
+
+enum SessionSecret {
+    Derived,
+    Imported(RecoveryPassword),
+    Legacy,
+}
+
+impl std::fmt::Debug for WalletSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "WalletSecrets({} words, {} Session key, redacted)",
+            self.mnemonic.word_count(),
+            self.origin().as_str()
+        )
+    }
+}
+
+impl WalletSecrets {
+    /// A phrase and the Session account it derives (new wallets, restores).
+    pub fn derived(mnemonic: Mnemonic) -> Self {
+        Self {
+            mnemonic,
+            session: SessionSecret::Derived,
+        }
+    }
+
+    /// A phrase for the EVM account, paired with an imported Session account.
+    pub fn imported(mnemonic: Mnemonic, session: RecoveryPassword) -> Self {
+        Self {
+            mnemonic,
+            session: SessionSecret::Imported(session),
+        }
+    }
+
+    /// A phrase with the legacy Session identity of version 1 wallets.
+    pub fn legacy(mnemonic: Mnemonic) -> Self {
+        Self {
+            mnemonic,
+            session: SessionSecret::Legacy,
+        }
+    }
+
+    /// The recovery phrase (the EVM account, and the Session account unless imported).
+    pub fn mnemonic(&self) -> &Mnemonic {
+        &self.mnemonic
+    }
+
+    /// The recovery phrase, words separated by single spaces.
+    pub fn phrase(&self) -> zeroize::Zeroizing<String> {
+        self.mnemonic.phrase()
+    }
+
+    /// Where the Session account comes from.
+    pub fn origin(&self) -> SessionKeyOrigin {
+        match self.session {
+            SessionSecret::Derived => SessionKeyOrigin::Derived,
+            SessionSecret::Imported(_) => SessionKeyOrigin::Imported,
+            SessionSecret::Legacy => SessionKeyOrigin::Legacy,
+        }
+    }
+
+    /// The Session account's recovery password, for the Session app; `None`
+    /// for the legacy identity.
+    pub fn session_recovery_password(&self) -> Option<RecoveryPassword> {
+        match &self.session {
+            SessionSecret::Derived => Some(self.mnemonic.session_recovery_password()),
+            SessionSecret::Imported(password) => Some(password.clone()),
+            SessionSecret::Legacy => None,
+        }
+    }
+
+    /// The Session identity.
+    pub fn session_keys(&self) -> SessionKeys {
+        match &self.session {
+            SessionSecret::Derived => self.mnemonic.session_recovery_password().session_keys(),
+            SessionSecret::Imported(password) => password.session_keys(),
+            SessionSecret::Legacy => self.mnemonic.legacy_session_keys(),
+        }
+    }
+
+    /// Both identities: the EVM account and the Session identity.
+    pub fn derive(&self) -> WalletKeys {
+        WalletKeys::new(self.mnemonic.evm_signer(), self.session_keys())
+    }
+
+    /// What is encrypted: the phrase's entropy, then an imported Session seed.
+    fn plaintext(&self) -> Zeroizing<Vec<u8>> {
+        let mut bytes = Zeroizing::new(self.mnemonic.entropy().to_vec());
+        if let SessionSecret::Imported(password) = &self.session {
+            bytes.extend_from_slice(password.seed());
+        }
+        bytes
+    }
+}
+
 /// A wallet file as stored. Everything but `crypto.ciphertext` is public.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WalletFile {
-    /// Format version ([`FORMAT_VERSION`]).
+    /// Format version ([`FORMAT_VERSION`], or [`LEGACY_FORMAT_VERSION`]).
     pub version: u32,
     /// The wallet's name (also its file name).
     pub name: String,
     /// The EVM account (`m/44'/60'/0'/0/0`).
     pub evm_address: Address,
-    /// The Session ID of the derived Session identity.
+    /// The Session ID of the wallet's Session identity.
     pub session_id: SessionId,
+    /// Where the Session identity comes from (version 2; absent in version 1,
+    /// whose identity is [`SessionKeyOrigin::Legacy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_key: Option<SessionKeyOrigin>,
     /// When the wallet was created or restored (RFC 3339, UTC).
     pub created: String,
     /// How many words the recovery phrase has.
     pub words: usize,
-    /// The encrypted entropy.
+    /// The encrypted secrets.
     pub crypto: Crypto,
     /// Whether the password is kept in the OS keyring (not authenticated:
     /// it only tells the wallet where to look first).
@@ -180,6 +338,9 @@ struct Header<'a> {
     name: &'a str,
     evm_address: &'a Address,
     session_id: &'a SessionId,
+    // Absent from version 1 headers, which stay byte for byte what they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_key: Option<SessionKeyOrigin>,
     created: &'a str,
     words: usize,
     kdf: &'a str,
@@ -188,31 +349,44 @@ struct Header<'a> {
 }
 
 impl WalletFile {
-    /// Encrypts `mnemonic` under `password` into a new wallet file (in memory).
-    pub fn encrypt(name: &str, mnemonic: &Mnemonic, password: &str) -> Result<Self, KeystoreError> {
+    /// Encrypts `secrets` under `password` into a new wallet file (in memory).
+    pub fn encrypt(
+        name: &str,
+        secrets: &WalletSecrets,
+        password: &str,
+    ) -> Result<Self, KeystoreError> {
         let name = check_name(name)?;
-        Self::encrypt_with(&name, mnemonic, password, now_rfc3339(), SCRYPT_LOG_N)
+        Self::encrypt_with(
+            &name,
+            secrets,
+            password,
+            now_rfc3339(),
+            SCRYPT_LOG_N,
+            FORMAT_VERSION,
+        )
     }
 
     fn encrypt_with(
         name: &str,
-        mnemonic: &Mnemonic,
+        secrets: &WalletSecrets,
         password: &str,
         created: String,
         log_n: u8,
+        version: u32,
     ) -> Result<Self, KeystoreError> {
-        let keys = mnemonic.derive();
+        let keys = secrets.derive();
         let mut salt = [0u8; SALT_LEN];
         let mut nonce = [0u8; 24];
         getrandom::fill(&mut salt).expect("the operating system's RNG works");
         getrandom::fill(&mut nonce).expect("the operating system's RNG works");
         let mut file = Self {
-            version: FORMAT_VERSION,
+            version,
             name: name.to_string(),
             evm_address: keys.evm_address(),
             session_id: keys.session().session_id(),
+            session_key: (version != LEGACY_FORMAT_VERSION).then_some(secrets.origin()),
             created,
-            words: mnemonic.word_count(),
+            words: secrets.mnemonic().word_count(),
             crypto: Crypto {
                 kdf: KDF.into(),
                 kdf_params: KdfParams {
@@ -235,7 +409,7 @@ impl WalletFile {
             .encrypt(
                 &XNonce::from(nonce),
                 Payload {
-                    msg: mnemonic.entropy().as_slice(),
+                    msg: secrets.plaintext().as_slice(),
                     aad: &aad,
                 },
             )
@@ -244,9 +418,14 @@ impl WalletFile {
         Ok(file)
     }
 
-    /// Opens the file with `password`: the mnemonic, checked against the
-    /// public address and Session ID.
-    pub fn decrypt(&self, password: &str) -> Result<Mnemonic, KeystoreError> {
+    /// Where the wallet's Session identity comes from (version 1 files: legacy).
+    pub fn session_origin(&self) -> SessionKeyOrigin {
+        self.session_key.unwrap_or(SessionKeyOrigin::Legacy)
+    }
+
+    /// Opens the file with `password`: the recovery phrase and the Session
+    /// account, checked against the public address and Session ID.
+    pub fn decrypt(&self, password: &str) -> Result<WalletSecrets, KeystoreError> {
         self.check_supported()?;
         let malformed = |reason: &str| KeystoreError::Malformed {
             path: format!("wallet {:?}", self.name),
@@ -262,7 +441,7 @@ impl WalletFile {
         let cipher =
             XChaCha20Poly1305::new_from_slice(key.as_slice()).expect("the key is 32 bytes");
         let aad = self.aad();
-        let entropy = Zeroizing::new(
+        let plaintext = Zeroizing::new(
             cipher
                 .decrypt(
                     &XNonce::from(nonce),
@@ -275,28 +454,67 @@ impl WalletFile {
                     name: self.name.clone(),
                 })?,
         );
-        let mnemonic = Mnemonic::from_entropy(&entropy)
+        let origin = self.session_origin();
+        // The phrase's entropy: 4 bytes for every 3 words (BIP-39); an imported
+        // Session seed follows it.
+        let entropy_len = self.words / 3 * 4;
+        let session_len = match origin {
+            SessionKeyOrigin::Imported => recovery_password::SEED_LEN,
+            SessionKeyOrigin::Derived | SessionKeyOrigin::Legacy => 0,
+        };
+        if plaintext.len() != entropy_len + session_len {
+            return Err(malformed(
+                "the decrypted secrets do not have the length its header announces",
+            ));
+        }
+        let (entropy, session_seed) = plaintext.split_at(entropy_len);
+        let mnemonic = Mnemonic::from_entropy(entropy)
             .map_err(|_| malformed("the decrypted entropy has a wrong length"))?;
-        let keys = mnemonic.derive();
+        let secrets = match origin {
+            SessionKeyOrigin::Derived => WalletSecrets::derived(mnemonic),
+            SessionKeyOrigin::Legacy => WalletSecrets::legacy(mnemonic),
+            SessionKeyOrigin::Imported => {
+                let mut seed = Zeroizing::new([0u8; recovery_password::SEED_LEN]);
+                seed.copy_from_slice(session_seed);
+                WalletSecrets::imported(mnemonic, RecoveryPassword::from_seed(&seed))
+            }
+        };
+        let keys = secrets.derive();
         if keys.evm_address() != self.evm_address || keys.session().session_id() != self.session_id
         {
             return Err(KeystoreError::Mismatch {
                 name: self.name.clone(),
             });
         }
-        Ok(mnemonic)
+        Ok(secrets)
+    }
+
+    /// Whether the wallet's Session account has a recovery password for the
+    /// Session app, told from the public header (no password needed): a
+    /// legacy wallet has none, and the error says why and what to do.
+    pub fn check_recovery_password(&self) -> Result<(), KeystoreError> {
+        if self.session_origin().has_recovery_password() {
+            Ok(())
+        } else {
+            Err(KeystoreError::NoRecoveryPassword {
+                name: self.name.clone(),
+                session_id: self.session_id,
+            })
+        }
     }
 
     /// Re-encrypts under a new password (fresh salt and nonce), keeping the
-    /// name, creation time and keyring preference.
+    /// name, creation time, keys and keyring preference. A version 1 file
+    /// becomes version 2 with the same (legacy) keys.
     pub fn change_password(&self, old: &str, new: &str) -> Result<Self, KeystoreError> {
-        let mnemonic = self.decrypt(old)?;
+        let secrets = self.decrypt(old)?;
         let mut file = Self::encrypt_with(
             &self.name,
-            &mnemonic,
+            &secrets,
             new,
             self.created.clone(),
             self.crypto.kdf_params.log_n,
+            FORMAT_VERSION,
         )?;
         file.remember_password = self.remember_password;
         Ok(file)
@@ -311,7 +529,7 @@ impl WalletFile {
         file.check_supported().map_err(|_| KeystoreError::Malformed {
             path: path.display().to_string(),
             reason: format!(
-                "format version {} with {}/{}; this sesh reads version {FORMAT_VERSION} with {KDF}/{CIPHER}",
+                "format version {} with {}/{}; this sesh reads versions {LEGACY_FORMAT_VERSION} and {FORMAT_VERSION} with {KDF}/{CIPHER} (a newer sesh may read it)",
                 file.version, file.crypto.kdf, file.crypto.cipher
             ),
         })?;
@@ -326,8 +544,13 @@ impl WalletFile {
     }
 
     fn check_supported(&self) -> Result<(), KeystoreError> {
-        if self.version != FORMAT_VERSION || self.crypto.kdf != KDF || self.crypto.cipher != CIPHER
-        {
+        // Version 1 has no `session_key`; version 2 always has one.
+        let versioned = match self.version {
+            LEGACY_FORMAT_VERSION => self.session_key.is_none(),
+            FORMAT_VERSION => self.session_key.is_some(),
+            _ => false,
+        };
+        if !versioned || self.crypto.kdf != KDF || self.crypto.cipher != CIPHER {
             return Err(KeystoreError::Malformed {
                 path: format!("wallet {:?}", self.name),
                 reason: "unsupported format".into(),
@@ -342,13 +565,18 @@ impl WalletFile {
             name: &self.name,
             evm_address: &self.evm_address,
             session_id: &self.session_id,
+            session_key: self.session_key,
             created: &self.created,
             words: self.words,
             kdf: &self.crypto.kdf,
             kdf_params: &self.crypto.kdf_params,
             cipher: &self.crypto.cipher,
         };
-        let mut aad = AAD_DOMAIN.to_vec();
+        let mut aad = if self.version == LEGACY_FORMAT_VERSION {
+            AAD_DOMAIN_V1.to_vec()
+        } else {
+            AAD_DOMAIN_V2.to_vec()
+        };
         aad.extend(serde_json::to_vec(&header).expect("the header serializes"));
         aad
     }
@@ -671,13 +899,25 @@ mod tests {
 
     const JUNK: &str = "test test test test test test test test test test test junk";
 
-    fn junk() -> Mnemonic {
-        Mnemonic::parse(JUNK).unwrap()
+    /// The seed of libsession-util's tests/test_session_encrypt.cpp and its Session ID.
+    const SESSION_SEED: &str = "0123456789abcdef0123456789abcdef";
+    const SESSION_ID: &str = "05d2ad010eeb72d72e561d9de7bd7b6989af77dcabffa03a5111a6c859ae5c3a72";
+
+    fn junk() -> WalletSecrets {
+        WalletSecrets::derived(Mnemonic::parse(JUNK).unwrap())
+    }
+
+    fn session_account() -> RecoveryPassword {
+        RecoveryPassword::from_seed(&hex::decode(SESSION_SEED).unwrap().try_into().unwrap())
     }
 
     /// A cheap KDF for tests that are about everything but the KDF's cost.
+    fn quick_with(name: &str, secrets: &WalletSecrets, password: &str, version: u32) -> WalletFile {
+        WalletFile::encrypt_with(name, secrets, password, now_rfc3339(), 10, version).unwrap()
+    }
+
     fn quick(name: &str, password: &str) -> WalletFile {
-        WalletFile::encrypt_with(name, &junk(), password, now_rfc3339(), 10).unwrap()
+        quick_with(name, &junk(), password, FORMAT_VERSION)
     }
 
     #[test]
@@ -686,14 +926,149 @@ mod tests {
         assert_eq!(file.crypto.kdf_params.log_n, 15);
         assert_eq!(file.crypto.kdf_params.salt.len(), 64);
         assert_eq!(file.words, 12);
+        assert_eq!(file.version, 2);
+        assert_eq!(file.session_key, Some(SessionKeyOrigin::Derived));
         let parsed = WalletFile::from_json(&file.to_json(), Path::new("alice.json")).unwrap();
         assert_eq!(parsed, file);
-        assert_eq!(*parsed.decrypt("correct horse").unwrap().phrase(), JUNK);
+        let secrets = parsed.decrypt("correct horse").unwrap();
+        assert_eq!(*secrets.phrase(), JUNK);
+        assert_eq!(secrets.origin(), SessionKeyOrigin::Derived);
         assert_eq!(
             file.evm_address.to_checksum(None),
             "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
         );
+        // The Session account the phrase derives (docs/keys.md), with its recovery password.
+        assert_eq!(
+            file.session_id.to_string(),
+            "0509ebe260378c9087c5edb6dd81067f595116127e26f1368a270737b9f9da2e4d"
+        );
+        assert_eq!(
+            *secrets.session_recovery_password().unwrap().phrase(),
+            "iris fazed podcast pests enlist jury erase hectare were under evaluate plus fazed"
+        );
+        assert!(file.to_json().contains("\"session_key\": \"derived\""));
         assert!(!file.to_json().contains("junk"), "no plaintext in the file");
+    }
+
+    #[test]
+    fn an_imported_session_account_is_kept_beside_the_phrase() {
+        let secrets = WalletSecrets::imported(Mnemonic::parse(JUNK).unwrap(), session_account());
+        let file = quick_with("paired", &secrets, "pw", FORMAT_VERSION);
+        assert_eq!(file.session_key, Some(SessionKeyOrigin::Imported));
+        assert_eq!(file.session_id.to_string(), SESSION_ID);
+        assert_eq!(
+            file.evm_address.to_checksum(None),
+            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+        );
+        // 16 bytes of entropy, 16 of Session seed, 16 of tag.
+        assert_eq!(file.crypto.ciphertext.len(), 2 * 48);
+        let json = file.to_json();
+        assert!(!json.contains(SESSION_SEED) && !json.contains("vexed"));
+        let opened = WalletFile::from_json(&json, Path::new("paired.json"))
+            .unwrap()
+            .decrypt("pw")
+            .unwrap();
+        assert_eq!(opened.origin(), SessionKeyOrigin::Imported);
+        assert_eq!(opened.session_recovery_password(), Some(session_account()));
+        assert_eq!(
+            opened.derive().session().session_id().to_string(),
+            SESSION_ID
+        );
+        assert_eq!(*opened.phrase(), JUNK);
+
+        // The origin is authenticated: calling it derived does not open the file.
+        let mut relabelled = file.clone();
+        relabelled.session_key = Some(SessionKeyOrigin::Derived);
+        assert!(matches!(
+            relabelled.decrypt("pw"),
+            Err(KeystoreError::WrongPassword { .. })
+        ));
+        // Nor does dropping it to pass the file off as version 1.
+        let mut downgraded = file;
+        downgraded.version = 1;
+        downgraded.session_key = None;
+        assert!(downgraded.decrypt("pw").is_err());
+    }
+
+    #[test]
+    fn a_version_1_file_opens_with_its_legacy_session_id_and_migrates_on_password_change() {
+        // Written by sesh before wallet file version 2 (password "pw").
+        let text = include_str!("../tests/fixtures/wallet-v1.json");
+        let file = WalletFile::from_json(text, Path::new("old.json")).unwrap();
+        assert_eq!((file.version, file.session_key), (1, None));
+        assert_eq!(file.session_origin(), SessionKeyOrigin::Legacy);
+        let legacy_id = "059342856c706fee38f771d61d763e14c1b86e16698747bc0b0f192a72e9dda108";
+        assert_eq!(file.session_id.to_string(), legacy_id);
+        let secrets = file.decrypt("pw").unwrap();
+        assert_eq!(secrets.origin(), SessionKeyOrigin::Legacy);
+        assert_eq!(*secrets.phrase(), JUNK);
+        assert_eq!(
+            secrets.derive().session().session_id().to_string(),
+            legacy_id
+        );
+        assert_eq!(secrets.session_recovery_password(), None);
+        let error = file.check_recovery_password().unwrap_err();
+        assert!(
+            matches!(error, KeystoreError::NoRecoveryPassword { .. })
+                && error.to_string().contains("version 1")
+                && error.to_string().contains("sesh wallet new"),
+            "{error}"
+        );
+        assert!(WalletFile::from_json(&file.to_json(), Path::new("old.json")).is_ok());
+
+        let changed = file.change_password("pw", "new").unwrap();
+        assert_eq!(changed.version, FORMAT_VERSION);
+        assert_eq!(changed.session_key, Some(SessionKeyOrigin::Legacy));
+        assert_eq!(changed.session_id, file.session_id);
+        assert_eq!(changed.evm_address, file.evm_address);
+        assert_eq!(changed.created, file.created);
+        let reopened = WalletFile::from_json(&changed.to_json(), Path::new("old.json")).unwrap();
+        assert_eq!(
+            reopened
+                .decrypt("new")
+                .unwrap()
+                .derive()
+                .session()
+                .session_id(),
+            file.session_id
+        );
+        assert!(reopened.check_recovery_password().is_err());
+
+        // A version 1 file written now reads the same way (the header is unchanged).
+        let v1 = quick_with(
+            "again",
+            &WalletSecrets::legacy(Mnemonic::parse(JUNK).unwrap()),
+            "pw",
+            1,
+        );
+        assert!(!v1.to_json().contains("session_key"));
+        assert_eq!(v1.session_id.to_string(), legacy_id);
+        assert_eq!(v1.decrypt("pw").unwrap().origin(), SessionKeyOrigin::Legacy);
+    }
+
+    #[test]
+    fn unknown_versions_and_inconsistent_headers_are_refused() {
+        let file = quick("alice", "pw");
+        for (version, session_key) in [
+            (3, Some("derived")),
+            (2, None),
+            (1, Some("derived")),
+            (2, Some("other")),
+        ] {
+            let mut json: serde_json::Value = serde_json::from_str(&file.to_json()).unwrap();
+            json["version"] = version.into();
+            match session_key {
+                Some(origin) => json["session_key"] = origin.into(),
+                None => {
+                    json.as_object_mut().unwrap().remove("session_key");
+                }
+            }
+            let error = WalletFile::from_json(&json.to_string(), Path::new("a.json")).unwrap_err();
+            assert!(
+                matches!(error, KeystoreError::Malformed { .. }),
+                "{version} {session_key:?}: {error}"
+            );
+        }
     }
 
     #[test]

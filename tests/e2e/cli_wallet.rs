@@ -372,3 +372,391 @@ fn json_carries_command_line_errors_in_the_envelope() {
     let version = home.run(&["--version", "--json"], None).ok();
     assert!(version.stdout.starts_with("sesh "), "{}", version.stdout);
 }
+
+/// libsession-util's tests/test_session_encrypt.cpp: the account of seed
+/// 0123456789abcdef0123456789abcdef and its Session ID; the words are that
+/// seed's recovery password (docs/keys.md).
+const SESSION_WORDS: &str =
+    "vexed enjoy pigment films adept voted vexed enjoy pigment films adept voted adept";
+const SESSION_ID: &str = "05d2ad010eeb72d72e561d9de7bd7b6989af77dcabffa03a5111a6c859ae5c3a72";
+
+fn no_wallets(home: &SeshHome) -> bool {
+    std::fs::read_dir(home.path().join("wallets"))
+        .map(|mut entries| entries.next().is_none())
+        .unwrap_or(true)
+}
+
+#[test]
+fn a_session_recovery_password_restores_its_session_id_and_exports_back() {
+    let home = SeshHome::offline();
+    let words = home.path().join("session-words.txt");
+    // As a person might keep them: capitals, line breaks, words cut after 3 letters.
+    std::fs::write(
+        &words,
+        "Vexed enjoy PIGMENT films\nadept voted vex enj pig\nfilms adept voted adept\n",
+    )
+    .unwrap();
+    let restore = |extra: &[&str]| {
+        let mut args = vec![
+            "wallet",
+            "restore",
+            "--name",
+            "sess",
+            "--session-recovery-file",
+            words.to_str().unwrap(),
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        home.run(&args, Some("pw"))
+    };
+    // Alone, the words need a new phrase for the EVM account: headless that takes --yes.
+    let run = restore(&[]).failed();
+    assert!(
+        run.envelope()["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("--yes"),
+        "{}",
+        run.stdout
+    );
+    assert!(no_wallets(&home), "nothing was written");
+
+    let envelope = restore(&["--yes", "--show-mnemonic"]).ok().envelope();
+    let data = &envelope["data"];
+    assert_eq!(data["session_id"], SESSION_ID, "{envelope}");
+    assert_eq!(data["session_key"], "imported");
+    assert_eq!(data["session_recovery_password"], true);
+    assert_eq!(data["new_mnemonic"], true);
+    let phrase = data["mnemonic"].as_str().unwrap().to_string();
+    assert_eq!(phrase.split(' ').count(), 12);
+    let file = std::fs::read_to_string(wallet_file(&home, "sess")).unwrap();
+    assert!(
+        !file.contains("vexed") && !file.contains("0123456789abcdef") && !file.contains(&phrase),
+        "no secret in clear: {file}"
+    );
+    assert!(file.contains("\"version\": 2"), "{file}");
+
+    // The same 13 words back, and the new phrase for the EVM account.
+    let run = home
+        .run(&["wallet", "export", "--session-recovery"], Some("pw"))
+        .failed();
+    assert!(
+        run.stderr.contains("pass --yes"),
+        "asks first: {}",
+        run.stderr
+    );
+    let run = home
+        .run(
+            &["wallet", "export", "--session-recovery", "--yes"],
+            Some("pw"),
+        )
+        .ok();
+    assert_eq!(run.stdout.trim(), SESSION_WORDS);
+    let envelope = home
+        .run(
+            &["wallet", "export", "--session-recovery", "--yes", "--json"],
+            Some("pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(envelope["data"]["session_recovery_password"], SESSION_WORDS);
+    assert_eq!(envelope["data"]["session_id"], SESSION_ID);
+    let run = home.run(&["wallet", "export", "--yes"], Some("pw")).ok();
+    assert_eq!(run.stdout.trim(), phrase);
+    let show = home.run(&["wallet", "show"], None).ok();
+    assert!(
+        show.stdout.contains(SESSION_ID)
+            && show
+                .stdout
+                .contains("imported from a Session recovery password"),
+        "{}",
+        show.stdout
+    );
+}
+
+#[test]
+fn a_recovery_phrase_and_a_session_recovery_password_pair_in_one_wallet() {
+    let home = SeshHome::offline();
+    let phrase = home.path().join("words.txt");
+    let session = home.path().join("session-words.txt");
+    std::fs::write(&phrase, JUNK).unwrap();
+    std::fs::write(&session, SESSION_WORDS).unwrap();
+    let envelope = home
+        .run(
+            &[
+                "wallet",
+                "restore",
+                "--name",
+                "both",
+                "--mnemonic-file",
+                phrase.to_str().unwrap(),
+                "--session-recovery-file",
+                session.to_str().unwrap(),
+                "--json",
+            ],
+            Some("pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(envelope["data"]["evm_address"], JUNK_ADDRESS);
+    assert_eq!(envelope["data"]["session_id"], SESSION_ID);
+    assert_eq!(envelope["data"]["new_mnemonic"], false);
+    assert!(envelope["data"]["mnemonic"].is_null());
+    let run = home
+        .run(
+            &["wallet", "export", "--session-recovery", "--yes"],
+            Some("pw"),
+        )
+        .ok();
+    assert_eq!(run.stdout.trim(), SESSION_WORDS);
+    let run = home.run(&["wallet", "export", "--yes"], Some("pw")).ok();
+    assert_eq!(run.stdout.trim(), JUNK);
+
+    // A new wallet can bring the Session account too.
+    let envelope = home
+        .run(
+            &[
+                "wallet",
+                "new",
+                "--name",
+                "fresh",
+                "--session-recovery-file",
+                session.to_str().unwrap(),
+                "--yes",
+                "--json",
+            ],
+            Some("pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(envelope["data"]["session_id"], SESSION_ID);
+    assert_eq!(envelope["data"]["session_key"], "imported");
+    assert_ne!(envelope["data"]["evm_address"], JUNK_ADDRESS);
+}
+
+#[test]
+fn a_new_wallets_session_account_moves_by_its_recovery_password() {
+    let home = SeshHome::offline();
+    let envelope = home
+        .run(
+            &["wallet", "new", "--name", "a", "--yes", "--json"],
+            Some("pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(envelope["data"]["session_key"], "derived");
+    let session_id = envelope["data"]["session_id"].as_str().unwrap().to_string();
+    let words = home
+        .run(
+            &["wallet", "export", "--session-recovery", "--yes"],
+            Some("pw"),
+        )
+        .ok()
+        .stdout;
+    assert_eq!(words.split_whitespace().count(), 13, "{words}");
+    // Restored elsewhere from those 13 words alone: the same Session ID.
+    let other = SeshHome::offline();
+    let file = other.path().join("session-words.txt");
+    std::fs::write(&file, &words).unwrap();
+    let envelope = other
+        .run(
+            &[
+                "wallet",
+                "restore",
+                "--session-recovery-file",
+                file.to_str().unwrap(),
+                "--yes",
+                "--json",
+            ],
+            Some("pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(envelope["data"]["session_id"], session_id.as_str());
+
+    // The recovery phrase alone restores that Session account too, and names the
+    // legacy Session ID an older sesh gave the same phrase.
+    let phrase = home.path().join("words.txt");
+    std::fs::write(&phrase, JUNK).unwrap();
+    let restored = home
+        .run(
+            &[
+                "wallet",
+                "restore",
+                "--name",
+                "dev",
+                "--mnemonic-file",
+                phrase.to_str().unwrap(),
+                "--json",
+            ],
+            Some("pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(
+        restored["data"]["session_id"],
+        "0509ebe260378c9087c5edb6dd81067f595116127e26f1368a270737b9f9da2e4d"
+    );
+    assert_eq!(
+        restored["data"]["legacy_session_id"],
+        "059342856c706fee38f771d61d763e14c1b86e16698747bc0b0f192a72e9dda108"
+    );
+    let run = home
+        .run(
+            &[
+                "--wallet",
+                "dev",
+                "wallet",
+                "export",
+                "--session-recovery",
+                "--yes",
+            ],
+            Some("pw"),
+        )
+        .ok();
+    assert_eq!(
+        run.stdout.trim(),
+        "iris fazed podcast pests enlist jury erase hectare were under evaluate plus fazed"
+    );
+}
+
+#[test]
+fn a_wrong_word_or_checksum_word_is_refused_and_writes_nothing() {
+    let home = SeshHome::offline();
+    let words = home.path().join("session-words.txt");
+    let restore = |name: &str| {
+        home.run(
+            &[
+                "wallet",
+                "restore",
+                "--name",
+                name,
+                "--session-recovery-file",
+                words.to_str().unwrap(),
+                "--yes",
+            ],
+            Some("pw"),
+        )
+        .failed()
+    };
+
+    // A typo in the first 3 letters: the word is named, the right one suggested.
+    std::fs::write(&words, SESSION_WORDS.replacen("pigment", "pgiment", 1)).unwrap();
+    let run = restore("typo");
+    assert!(
+        run.stderr
+            .contains("word 3 (\"pgiment\") is not in Session's English word list"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean") && run.stderr.contains("pigment"),
+        "{}",
+        run.stderr
+    );
+
+    // All words valid, but the 13th is not the checksum of the 12.
+    let wrong = format!("{} vexed", SESSION_WORDS.rsplit_once(' ').unwrap().0);
+    std::fs::write(&words, wrong).unwrap();
+    let run = restore("checksum");
+    assert!(
+        run.stderr
+            .contains("the checksum word (the 13th) does not match"),
+        "{}",
+        run.stderr
+    );
+
+    // 12 words: the missing checksum word is said.
+    std::fs::write(&words, SESSION_WORDS.rsplit_once(' ').unwrap().0).unwrap();
+    let run = restore("short");
+    assert!(
+        run.stderr.contains("checksum word is missing"),
+        "{}",
+        run.stderr
+    );
+
+    // A BIP-39 phrase in the wrong flag, and the other way round.
+    std::fs::write(&words, JUNK).unwrap();
+    let run = restore("swapped");
+    assert!(run.stderr.contains("--mnemonic-file"), "{}", run.stderr);
+    std::fs::write(&words, SESSION_WORDS).unwrap();
+    let run = home
+        .run(
+            &[
+                "wallet",
+                "restore",
+                "--name",
+                "other",
+                "--mnemonic-file",
+                words.to_str().unwrap(),
+            ],
+            Some("pw"),
+        )
+        .failed();
+    assert!(
+        run.stderr.contains("--session-recovery-file"),
+        "{}",
+        run.stderr
+    );
+
+    for name in ["typo", "checksum", "short", "swapped", "other"] {
+        assert!(!wallet_file(&home, name).exists(), "{name} was not written");
+    }
+}
+
+#[test]
+fn a_version_1_wallet_keeps_its_session_id_and_has_no_recovery_password() {
+    let home = SeshHome::offline();
+    std::fs::create_dir_all(home.path().join("wallets")).unwrap();
+    // Written by sesh before wallet file version 2, for the phrase JUNK, password "pw".
+    std::fs::write(
+        wallet_file(&home, "old"),
+        include_str!("../../core/tests/fixtures/wallet-v1.json"),
+    )
+    .unwrap();
+    let legacy = "059342856c706fee38f771d61d763e14c1b86e16698747bc0b0f192a72e9dda108";
+    let show = home
+        .run(&["wallet", "show", "--json"], None)
+        .ok()
+        .envelope();
+    assert_eq!(show["data"]["session_id"], legacy);
+    assert_eq!(show["data"]["session_key"], "legacy");
+    assert_eq!(show["data"]["session_recovery_password"], false);
+    let run = home
+        .run(
+            &["wallet", "export", "--session-recovery", "--yes"],
+            Some("pw"),
+        )
+        .failed();
+    assert!(
+        run.stderr.contains("has no Session recovery password")
+            && run.stderr.contains("sesh wallet new"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let run = home.run(&["wallet", "export", "--yes"], Some("pw")).ok();
+    assert_eq!(run.stdout.trim(), JUNK);
+
+    // The same phrase restored with --legacy-session gets that Session ID back.
+    let phrase = home.path().join("words.txt");
+    std::fs::write(&phrase, JUNK).unwrap();
+    let envelope = home
+        .run(
+            &[
+                "wallet",
+                "restore",
+                "--name",
+                "again",
+                "--mnemonic-file",
+                phrase.to_str().unwrap(),
+                "--legacy-session",
+                "--json",
+            ],
+            Some("pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(envelope["data"]["session_id"], legacy);
+    assert_eq!(envelope["data"]["session_key"], "legacy");
+}

@@ -1,5 +1,8 @@
 //! `sesh wallet ...`: keys. One BIP-39 recovery phrase per wallet gives its
-//! EVM account and its Session ID (see docs/keys.md).
+//! EVM account and its Session account, whose 13-word Session recovery
+//! password opens it in the Session app; a wallet may instead pair the phrase
+//! with a Session account imported from its recovery password (see
+//! docs/keys.md).
 
 pub mod change_password;
 pub mod export;
@@ -12,7 +15,11 @@ pub mod show;
 use crate::context::Context;
 use crate::password;
 use clap::Subcommand;
-use sesh_core::keystore::WalletFile;
+use eyre::{WrapErr, bail};
+use sesh_core::keys::{Mnemonic, RecoveryPassword};
+use sesh_core::keystore::{SessionKeyOrigin, WalletFile};
+use std::path::Path;
+use zeroize::Zeroizing;
 
 /// Wallet commands.
 #[derive(Debug, Subcommand)]
@@ -52,8 +59,122 @@ pub fn wallet_json(file: &WalletFile) -> serde_json::Value {
         "session_id": file.session_id,
         "created": file.created,
         "words": file.words,
+        "session_key": file.session_origin().as_str(),
+        "session_recovery_password": file.session_origin().has_recovery_password(),
         "password_remembered": file.remember_password,
     })
+}
+
+/// Where a wallet's Session account comes from, in words.
+pub fn session_key_text(origin: SessionKeyOrigin) -> &'static str {
+    match origin {
+        SessionKeyOrigin::Derived => {
+            "from the recovery phrase; `sesh wallet export --session-recovery` shows its recovery password for the Session app"
+        }
+        SessionKeyOrigin::Imported => {
+            "imported from a Session recovery password (keep those 13 words too: the recovery phrase does not restore it)"
+        }
+        SessionKeyOrigin::Legacy => {
+            "legacy (a wallet from before Session recovery passwords; the Session app cannot open it)"
+        }
+    }
+}
+
+/// Reads a secret (a recovery phrase or password) from a file.
+pub fn read_secret_file(path: &Path, what: &str) -> eyre::Result<Zeroizing<String>> {
+    Ok(Zeroizing::new(
+        std::fs::read_to_string(path)
+            .wrap_err_with(|| format!("cannot read the {what} from {}", path.display()))?,
+    ))
+}
+
+/// Parses a BIP-39 recovery phrase; a Session recovery password given here is
+/// pointed at --session-recovery-file.
+pub fn parse_phrase(text: &str) -> eyre::Result<Mnemonic> {
+    Mnemonic::parse(text).map_err(|error| {
+        let hint = if RecoveryPassword::parse(text).is_ok() {
+            "; these 13 words are a Session recovery password: pass it with --session-recovery-file FILE"
+        } else {
+            ""
+        };
+        eyre::eyre!("this recovery phrase cannot be restored: {error}{hint}")
+    })
+}
+
+/// Parses a Session recovery password; a BIP-39 recovery phrase given here is
+/// pointed at --mnemonic-file.
+pub fn parse_session_recovery(text: &str) -> eyre::Result<RecoveryPassword> {
+    RecoveryPassword::parse(text).map_err(|error| {
+        let hint = if Mnemonic::parse(text).is_ok() {
+            "; these words are a BIP-39 recovery phrase: pass it with --mnemonic-file FILE"
+        } else {
+            ""
+        };
+        eyre::eyre!("this Session recovery password cannot be restored: {error}{hint}")
+    })
+}
+
+/// Whether stdin and stderr are a terminal (prompts can be shown and answered).
+pub fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// A hidden prompt for words; `optional` lets an empty answer through as `None`.
+pub fn prompt_words(prompt: &str, optional: bool) -> eyre::Result<Option<Zeroizing<String>>> {
+    let answer = Zeroizing::new(
+        dialoguer::Password::new()
+            .with_prompt(prompt)
+            .allow_empty_password(optional)
+            .interact()
+            .wrap_err("cannot read the words")?,
+    );
+    Ok((!answer.trim().is_empty()).then_some(answer))
+}
+
+/// Prints the words of a new recovery phrase, numbered, on stderr (the
+/// terminal), never into a pipe that might end in a file.
+pub fn show_words(mnemonic: &Mnemonic) {
+    let words = mnemonic.words();
+    eprintln!(
+        "Your recovery phrase ({} words). Write it down and keep it offline;",
+        words.len()
+    );
+    eprintln!("it is the only way to restore this wallet and it is shown only now:\n");
+    for (row, chunk) in words.chunks(4).enumerate() {
+        let line: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, word)| format!("{:>2}. {word:<10}", row * 4 + i + 1))
+            .collect();
+        eprintln!("  {}", line.join(" "));
+    }
+    eprintln!();
+}
+
+/// Asks for two random words of a new phrase back.
+pub fn confirm_words(mnemonic: &Mnemonic) -> eyre::Result<()> {
+    let words = mnemonic.words();
+    let mut picks = [0u8; 2];
+    getrandom::fill(&mut picks).expect("the operating system's RNG works");
+    let first = usize::from(picks[0]) % words.len();
+    let mut second = usize::from(picks[1]) % words.len();
+    if second == first {
+        second = (first + 1) % words.len();
+    }
+    for index in [first.min(second), first.max(second)] {
+        let answer: String = dialoguer::Input::new()
+            .with_prompt(format!("Word #{}", index + 1))
+            .interact_text()
+            .wrap_err("cannot read the answer")?;
+        if answer.trim().to_lowercase() != words[index] {
+            bail!(
+                "word #{} does not match; nothing was saved. Run the command again and write the words down carefully",
+                index + 1
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Stores the password in the OS keyring when asked to; a missing keyring is

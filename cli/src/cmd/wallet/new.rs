@@ -1,13 +1,16 @@
 //! `sesh wallet new`.
 
-use super::{remember, wallet_json};
+use super::{
+    confirm_words, interactive, parse_session_recovery, read_secret_file, remember,
+    session_key_text, show_words, wallet_json,
+};
 use crate::context::Context;
 use crate::password::{self, PASSWORD_ENV};
 use clap::Args;
-use eyre::{WrapErr, bail};
+use eyre::bail;
 use sesh_core::keys::{Mnemonic, WordCount};
-use sesh_core::keystore::{WalletFile, check_name};
-use std::io::IsTerminal;
+use sesh_core::keystore::{WalletFile, WalletSecrets, check_name};
+use std::path::PathBuf;
 
 /// Create a wallet with a new recovery phrase
 ///
@@ -16,12 +19,19 @@ use std::io::IsTerminal;
 /// words back (skipped with --yes). The wallet file keeps the phrase
 /// encrypted under your password.
 ///
+/// The phrase gives an EVM account and a Session account; `sesh wallet export
+/// --session-recovery` shows the Session account's 13-word recovery password,
+/// which opens it in the Session app. With --session-recovery-file the wallet
+/// uses the Session account of that recovery password instead (one you have in
+/// the Session app), paired with the new EVM account.
+///
 /// Headless: SESH_PASSWORD=... sesh wallet new --yes (add --json
 /// --show-mnemonic to receive the words in the JSON envelope).
 ///
 /// Examples:
 ///   sesh wallet new --name alice
 ///   sesh wallet new --words 24 --remember
+///   sesh wallet new --name alice --session-recovery-file session-words.txt
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct NewArgs {
@@ -31,6 +41,9 @@ pub struct NewArgs {
     /// Use 12 or 24 words.
     #[arg(long, default_value_t = 12, value_parser = parse_words)]
     pub words: usize,
+    /// Use the Session account of the 13-word Session recovery password in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub session_recovery_file: Option<PathBuf>,
     /// Put the words in the --json envelope too.
     #[arg(long)]
     pub show_mnemonic: bool,
@@ -56,28 +69,35 @@ impl NewArgs {
                 "a wallet named {name:?} exists already; pick another name with --name, or `sesh wallet remove --wallet {name}` first"
             );
         }
-        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        let interactive = interactive();
         if !ctx.yes && !interactive {
             bail!(
                 "there is no terminal to confirm the recovery phrase; pass --yes (and {PASSWORD_ENV}) to create the wallet headless"
             );
         }
+        // Read everything that can be wrong before anything is made or asked.
+        let session = match &self.session_recovery_file {
+            Some(path) => Some(parse_session_recovery(&read_secret_file(
+                path,
+                "Session recovery password",
+            )?)?),
+            None => None,
+        };
         let password = password::for_new(
             ctx.password_file(),
             PASSWORD_ENV,
             "Password for the new wallet",
         )?;
-        let mnemonic =
-            Mnemonic::generate(WordCount::from_words(self.words).expect("clap allows 12 or 24"));
-
-        if !ctx.out.is_json() || interactive {
-            show_words(&mnemonic);
+        let words = WordCount::from_words(self.words)
+            .ok_or_else(|| eyre::eyre!("a new wallet has 12 or 24 words"))?;
+        let mnemonic = Mnemonic::generate(words);
+        let secrets = NewPhrase {
+            show_mnemonic: self.show_mnemonic,
+            interactive,
         }
-        if !ctx.yes {
-            confirm_words(&mnemonic)?;
-        }
+        .present(ctx, mnemonic, session)?;
 
-        let mut file = WalletFile::encrypt(&name, &mnemonic, &password)?;
+        let mut file = WalletFile::encrypt(&name, &secrets, &password)?;
         remember(
             ctx,
             &mut file,
@@ -88,16 +108,15 @@ impl NewArgs {
         let mut data = wallet_json(&file);
         data["path"] = serde_json::json!(path);
         if self.show_mnemonic {
-            data["mnemonic"] = serde_json::json!(mnemonic.phrase().as_str());
-        } else if ctx.out.is_json() {
-            ctx.out.warn("the recovery phrase is not in this output; pass --show-mnemonic to include it, or run `sesh wallet export` later");
+            data["mnemonic"] = serde_json::json!(secrets.phrase().as_str());
         }
         ctx.out.result(
             &format!(
-                "Created wallet {}\n  EVM address  {}\n  Session ID   {}\n  file         {}",
+                "Created wallet {}\n  EVM address  {}\n  Session ID   {}\n  Session key  {}\n  file         {}",
                 file.name,
                 file.evm_address,
                 file.session_id,
+                session_key_text(file.session_origin()),
                 path.display()
             ),
             data,
@@ -106,47 +125,37 @@ impl NewArgs {
     }
 }
 
-/// Prints the words, numbered, on stderr (the terminal), never into a pipe
-/// that might end in a file.
-fn show_words(mnemonic: &Mnemonic) {
-    let words = mnemonic.words();
-    eprintln!(
-        "Your recovery phrase ({} words). Write it down and keep it offline;",
-        words.len()
-    );
-    eprintln!("it is the only way to restore this wallet and it is shown only now:\n");
-    for (row, chunk) in words.chunks(4).enumerate() {
-        let line: Vec<String> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, word)| format!("{:>2}. {word:<10}", row * 4 + i + 1))
-            .collect();
-        eprintln!("  {}", line.join(" "));
-    }
-    eprintln!();
+/// How a freshly generated recovery phrase is handed to the user: shown on
+/// the terminal, two words asked back (not with --yes), and a warning when
+/// --json output leaves it out.
+pub struct NewPhrase {
+    /// --show-mnemonic: the words go into the JSON envelope.
+    pub show_mnemonic: bool,
+    /// Whether there is a terminal.
+    pub interactive: bool,
 }
 
-/// Asks for two random words back.
-fn confirm_words(mnemonic: &Mnemonic) -> eyre::Result<()> {
-    let words = mnemonic.words();
-    let mut picks = [0u8; 2];
-    getrandom::fill(&mut picks).expect("the operating system's RNG works");
-    let first = usize::from(picks[0]) % words.len();
-    let mut second = usize::from(picks[1]) % words.len();
-    if second == first {
-        second = (first + 1) % words.len();
-    }
-    for index in [first.min(second), first.max(second)] {
-        let answer: String = dialoguer::Input::new()
-            .with_prompt(format!("Word #{}", index + 1))
-            .interact_text()
-            .wrap_err("cannot read the answer")?;
-        if answer.trim().to_lowercase() != words[index] {
-            bail!(
-                "word #{} does not match; nothing was saved. Run `sesh wallet new` again and write the words down carefully",
-                index + 1
-            );
+impl NewPhrase {
+    /// Shows (and confirms) `mnemonic`, then pairs it with the imported
+    /// Session account, if any.
+    pub fn present(
+        &self,
+        ctx: &Context<'_>,
+        mnemonic: Mnemonic,
+        session: Option<sesh_core::keys::RecoveryPassword>,
+    ) -> eyre::Result<WalletSecrets> {
+        if !ctx.out.is_json() || self.interactive {
+            show_words(&mnemonic);
         }
+        if !ctx.yes {
+            confirm_words(&mnemonic)?;
+        }
+        if ctx.out.is_json() && !self.show_mnemonic {
+            ctx.out.warn("the recovery phrase is not in this output; pass --show-mnemonic to include it, or run `sesh wallet export` later");
+        }
+        Ok(match session {
+            Some(session) => WalletSecrets::imported(mnemonic, session),
+            None => WalletSecrets::derived(mnemonic),
+        })
     }
-    Ok(())
 }

@@ -7,6 +7,8 @@ use clap::Args;
 /// Show a wallet's EVM address and Session ID
 ///
 /// Reads only the public part of the wallet file; no password is needed.
+/// "Session key" says where the Session account comes from, and whether the
+/// Session app can open it (`sesh wallet export --session-recovery`).
 /// The primary name is asked of the registry nodes (/v1/reverse of the
 /// Session ID, accepted when they agree); it shows as "unknown" when no
 /// node answers.
@@ -45,10 +47,11 @@ impl ShowArgs {
         data["path"] = serde_json::json!(ctx.keystore().path_of(&file.name));
         ctx.out.result(
             &format!(
-                "Wallet {}\n  EVM address   {}\n  Session ID    {}\n  primary name  {}\n  created       {}\n  words         {}\n  keyring       {}",
+                "Wallet {}\n  EVM address   {}\n  Session ID    {}\n  Session key   {}\n  primary name  {}\n  created       {}\n  words         {}\n  keyring       {}",
                 file.name,
                 file.evm_address,
                 file.session_id,
+                super::session_key_text(file.session_origin()),
                 primary_text,
                 file.created,
                 file.words,
