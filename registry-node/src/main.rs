@@ -2,17 +2,26 @@
 
 use clap::Parser;
 use sesh_registry_node::cmd::Cli;
+use sesh_registry_node::error::describe;
 use std::process::ExitCode;
+use std::time::Duration;
+
+/// How long the last log lines may take to reach stderr before the process exits.
+const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    sesh_registry_node::telemetry::init();
-    match cli.execute().await {
+    let logs = sesh_registry_node::telemetry::init();
+    let code = match cli.execute().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("registry-node: {error:#}");
+            // Through the log queue too: a closed or stuck stderr must not turn a clean
+            // error into a panic or a hang.
+            logs.push(format!("registry-node: {}\n", describe(&error)).into_bytes());
             ExitCode::FAILURE
         }
-    }
+    };
+    logs.flush(LOG_FLUSH_TIMEOUT);
+    code
 }

@@ -545,3 +545,167 @@ async fn indexes_listings_offers_and_verified_sales() -> eyre::Result<()> {
     );
     Ok(())
 }
+
+/// A child process killed (if still running) and reaped when dropped.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `registry-node run` for `options` listening on `listen`, stdout and stderr piped; the
+/// caller reads or closes them.
+fn spawn_piped(options: &sesh_e2e::node::NodeOptions, listen: &str, rust_log: &str) -> Reaped {
+    use std::process::{Command, Stdio};
+    sesh_e2e::node::init_key(options);
+    let child = Command::new(sesh_e2e::node::registry_node_bin())
+        .arg("run")
+        .args(["--rpc-url", &options.rpc_url])
+        .arg("--deployment")
+        .arg(&options.manifest)
+        .arg("--data-dir")
+        .arg(&options.data_dir)
+        .args(["--listen", listen, "--confirmations", "0"])
+        .args(["--poll-interval-ms", "20"])
+        .env("RUST_LOG", rust_log)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start registry-node");
+    Reaped(child)
+}
+
+/// Waits up to `timeout` for `child` to exit.
+fn exit_within(
+    child: &mut std::process::Child,
+    timeout: Duration,
+) -> Option<std::process::ExitStatus> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for registry-node") {
+            return Some(status);
+        }
+        if std::time::Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// Issue 14, item 9: with its stdout and stderr pipes closed by their reader (as
+/// `registry-node 2>&1 | head` does), the node kept serving after SIGTERM: the signal
+/// task logged before stopping the node, and a failed log write panicked it.
+#[tokio::test]
+async fn sigterm_stops_the_node_even_when_its_output_pipes_are_closed() -> eyre::Result<()> {
+    sigterm_with_closed_pipes("info").await
+}
+
+/// The same with every request and every poll of the indexer logging a line: each write
+/// fails, and the node still serves and stops.
+#[tokio::test]
+async fn sigterm_stops_the_node_whose_debug_log_writes_all_fail() -> eyre::Result<()> {
+    sigterm_with_closed_pipes("debug").await
+}
+
+async fn sigterm_with_closed_pipes(rust_log: &str) -> eyre::Result<()> {
+    use std::io::{BufRead, BufReader};
+    let bed = NodeTestbed::new();
+    let options = bed.node_options();
+    let mut node = spawn_piped(&options, "127.0.0.1:0", rust_log);
+    let child = &mut node.0;
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        let _ = reader.read_line(&mut line);
+        let _ = tx.send(line);
+        // `reader` (the read end of stdout) is dropped here: the pipe is closed.
+    });
+    let line = rx.recv_timeout(Duration::from_secs(30))?;
+    let url = line
+        .split_whitespace()
+        .last()
+        .filter(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("registry-node did not start: {line:?}"))
+        .to_string();
+    // Close stderr's read end too, then let the node write (and fail to write) for a while.
+    drop(child.stderr.take());
+    let health = || async {
+        sesh_e2e::node::http()
+            .get(format!("{url}/health"))
+            .send()
+            .await
+            .map(|response| response.status().as_u16())
+    };
+    for _ in 0..10 {
+        // 200, or 503 until the indexer has caught up with the chain: either way, it answers.
+        let status = health().await.map_err(|error| {
+            let exited = child.try_wait().ok().flatten();
+            eyre::eyre!("/health failed with the pipes closed ({error:?}); exited: {exited:?}")
+        })?;
+        assert!(status == 200 || status == 503, "/health answered {status}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let pid = child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()?;
+    assert!(sent.success());
+    let exit = exit_within(child, Duration::from_secs(15));
+    if exit.is_none() {
+        let still_serving = health().await.is_ok();
+        panic!(
+            "registry-node ignored SIGTERM with its output pipes closed (still serving: {still_serving})"
+        );
+    }
+    let exit = exit.expect("exited");
+    assert!(exit.success(), "a clean shutdown exits with 0: {exit:?}");
+    assert!(
+        health().await.is_err(),
+        "nothing listens after the shutdown"
+    );
+    Ok(())
+}
+
+/// Issue 14: a listen address already taken was reported with "Address already in use"
+/// twice, and without the setting to change.
+#[tokio::test]
+async fn a_taken_listen_address_is_reported_once_with_the_setting_to_change() -> eyre::Result<()> {
+    let bed = NodeTestbed::new();
+    let options = bed.node_options();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let address = taken.local_addr()?.to_string();
+    let mut node = spawn_piped(&options, &address, "info");
+    let status = exit_within(&mut node.0, Duration::from_secs(30))
+        .expect("registry-node exits when it cannot listen");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(
+        &mut node.0.stderr.take().expect("piped stderr"),
+        &mut stderr,
+    )?;
+    assert!(!status.success(), "{stderr}");
+    let error: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("registry-node: "))
+        .collect();
+    assert_eq!(error.len(), 1, "one error line: {stderr}");
+    assert!(
+        error[0].starts_with(&format!(
+            "registry-node: cannot listen on {address}: the address is already in use"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        error[0].contains("--listen, SESH_NODE_LISTEN or `listen` in the config file"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("in use").count(), 1, "said once: {stderr}");
+    drop(taken);
+    Ok(())
+}

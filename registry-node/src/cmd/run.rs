@@ -12,6 +12,7 @@ use crate::{key, router, shutdown};
 use alloy::providers::Provider;
 use eyre::WrapErr;
 use sesh_core::deployment::Deployment;
+use std::io::Write;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
@@ -92,16 +93,21 @@ impl Args {
 
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
-            .map_err(|source| NodeError::Io {
-                what: format!("cannot listen on {}", config.listen),
-                source,
+            .map_err(|error| NodeError::Listen {
+                address: config.listen,
+                error,
             })?;
         let address = listener.local_addr().wrap_err("no local address")?;
         tracing::info!(%address, node_key = %signer.node_key(), chain_id = deployment.chain_id, "registry node listening");
-        println!(
+        // Not `println!`, which panics when stdout is closed (`registry-node | head`).
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(
+            stdout,
             "registry-node {} listening on http://{address}",
             signer.node_key()
-        );
+        )
+        .and_then(|()| stdout.flush());
+        drop(stdout);
 
         let cancel = CancellationToken::new();
         shutdown::cancel_on_signal(cancel.clone());
