@@ -10,10 +10,11 @@ use sesh_core::deployment::Deployment;
 /// Arguments of `sign-registration`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The operator address that will call createNode.
+    /// The operator: the wallet address that will run `sesh stake create-node`.
     #[arg(long, value_name = "ADDR")]
     pub operator: Address,
-    /// The signer address the node votes with.
+    /// The EVM address the node votes with (signs deregistration votes); not the signer of
+    /// another open or active node. Pass the same address to `sesh stake create-node --signer`.
     #[arg(long, value_name = "ADDR")]
     pub signer: Address,
 }
@@ -31,8 +32,24 @@ impl Args {
             .call()
             .await
             .wrap_err("cannot read ed25519Message from NodeStaking")?;
+        // The bytes every registry node and wallet check the proof against
+        // (`sesh_core::key_proof`); the contract's copy must be the same, or the chain
+        // is not the manifest's.
+        let expected = sesh_core::key_proof::message(
+            deployment.chain_id,
+            deployment.contracts.node_staking,
+            self.operator,
+            self.signer,
+        );
+        if message.as_ref() != expected.as_slice() {
+            return Err(crate::error::NodeError::Config(format!(
+                "NodeStaking at {} on this RPC returns another ed25519Message than the deployment manifest (chain {}) implies: point --rpc-url at the manifest's chain",
+                deployment.contracts.node_staking, deployment.chain_id
+            ))
+            .into());
+        }
         let signer = key::load(&config.key_file)?;
-        let signature = signer.sign_raw(&message);
+        let signature = signer.sign_raw(&expected);
         println!(
             "{}",
             serde_json::json!({

@@ -7,7 +7,6 @@ use crate::verify::PaidEvent;
 use alloy::primitives::{Address, B256, U256, keccak256};
 use alloy::rpc::types::Log;
 use alloy::sol_types::SolEventInterface;
-use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sesh_core::api::{FlaggedEvent, NodeState};
@@ -211,34 +210,6 @@ fn flag_event(
     )
 }
 
-/// The bytes a node key signs to register (`NodeStaking.ed25519Message`):
-/// `"sesh-node-key" ‖ chainid (32) ‖ staking contract ‖ operator ‖ signer`.
-pub fn node_key_message(
-    chain_id: u64,
-    staking: Address,
-    operator: Address,
-    signer: Address,
-) -> Vec<u8> {
-    let mut out = Vec::with_capacity(13 + 32 + 60);
-    out.extend_from_slice(b"sesh-node-key");
-    out.extend_from_slice(&U256::from(chain_id).to_be_bytes::<32>());
-    out.extend_from_slice(staking.as_slice());
-    out.extend_from_slice(operator.as_slice());
-    out.extend_from_slice(signer.as_slice());
-    out
-}
-
-fn key_proof_valid(message: &[u8], key: B256, signature: &[u8]) -> bool {
-    let Ok(key) = VerifyingKey::from_bytes(&key.0) else {
-        return false;
-    };
-    let Ok(signature) = <[u8; 64]>::try_from(signature) else {
-        return false;
-    };
-    key.verify(message, &Signature::from_bytes(&signature))
-        .is_ok()
-}
-
 /// Applies one decoded log. `failure` is set when the log is a paid event whose transaction
 /// did not pay the pool: `(amount that reached the pool, reason)`.
 pub fn apply(
@@ -412,17 +383,18 @@ fn apply_staking(
         };
     match event {
         NodeStakingEvents::NodeCreated(e) => {
-            let message = node_key_message(
-                ctx.chain_id,
-                ctx.contracts.node_staking,
-                e.operator,
-                e.signer,
-            );
             let entry = NodeEntry {
                 node_id: u64::try_from(e.nodeId).unwrap_or(u64::MAX),
                 operator: e.operator,
                 ed25519_key: e.ed25519Key,
-                key_proof_valid: key_proof_valid(&message, e.ed25519Key, &e.ed25519Signature),
+                key_proof_valid: sesh_core::key_proof::is_valid(
+                    ctx.chain_id,
+                    ctx.contracts.node_staking,
+                    e.operator,
+                    e.signer,
+                    e.ed25519Key,
+                    &e.ed25519Signature,
+                ),
                 signer: e.signer,
                 url: e.url.clone(),
                 fee_bps: u64::try_from(e.feeBps).unwrap_or(u64::MAX),
@@ -485,29 +457,4 @@ fn withdraw(node: &mut NodeEntry, account: Address, amount: U256) {
 /// `keccak256(label)` as a token id.
 pub fn token_id_of(label: &str) -> U256 {
     U256::from_be_bytes(keccak256(label.as_bytes()).0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use sesh_core::attestation::NodeSigner;
-
-    #[test]
-    fn node_key_proofs_check_the_contract_message() {
-        let signer = NodeSigner::from_seed([5; 32]);
-        let staking = Address::repeat_byte(1);
-        let message = node_key_message(
-            31337,
-            staking,
-            Address::repeat_byte(2),
-            Address::repeat_byte(3),
-        );
-        assert_eq!(message.len(), 13 + 32 + 60);
-        let signature = signer.sign_raw(&message);
-        let key = B256::from(signer.node_key().0);
-        assert!(key_proof_valid(&message, key, &signature));
-        let other = node_key_message(1, staking, Address::repeat_byte(2), Address::repeat_byte(3));
-        assert!(!key_proof_valid(&other, key, &signature));
-        assert!(!key_proof_valid(&message, key, &signature[..63]));
-    }
 }

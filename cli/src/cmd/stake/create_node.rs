@@ -11,15 +11,19 @@ use clap::Args;
 use eyre::bail;
 use sesh_core::Sesh;
 use sesh_core::bindings::node_staking::INodeStaking::{NodeRegistration, Reservation};
+use sesh_core::key_proof::{self, KeyProofError};
 
 /// Register a registry node and stake the operator's share (at least 25%)
 ///
 /// The node's Ed25519 key and its signature over `ed25519Message(operator,
 /// signer)` come from the node's key file: run
 /// `registry-node sign-registration --operator YOUR_ADDRESS --signer SIGNER`
-/// and pass its `ed25519_key` and `ed25519_signature`. The stake is approved
-/// first if needed (its own transaction). The node is active once fully
-/// staked; other contributors join with `sesh stake contribute`.
+/// and pass its `ed25519_key` and `ed25519_signature`, with the same --signer.
+/// The proof is checked first, as registry nodes check it: one made for
+/// another operator, signer or network is refused and nothing is sent. The
+/// stake is approved first if needed (its own transaction). The node is
+/// active once fully staked; other contributors join with `sesh stake
+/// contribute`; until then `sesh stake cancel` gives the stakes back.
 ///
 /// Examples:
 ///   sesh stake create-node --ed25519-key 0x… --ed25519-signature 0x… \
@@ -63,15 +67,55 @@ fn parse_reservation(text: &str) -> Result<(Address, Sesh), String> {
     Ok((address, parse_amount(amount)?))
 }
 
+/// Refuses, before anything is sent, a key proof that registry nodes would reject
+/// (`sesh_core::key_proof::check`, the function they use): the node would be staked but
+/// never used, and `stake nodes` would warn contributors away from it.
+fn check_key_proof(
+    chain_id: u64,
+    staking: Address,
+    operator: Address,
+    signer: Address,
+    key: B256,
+    signature: &[u8],
+) -> eyre::Result<()> {
+    let again = format!(
+        "run `registry-node sign-registration --operator {operator} --signer {signer}` with this node's key and pass the ed25519_key and ed25519_signature it prints"
+    );
+    let error = match key_proof::check(chain_id, staking, operator, signer, key, signature) {
+        Ok(()) => return Ok(()),
+        Err(error) => error,
+    };
+    let verifies = |operator: Address, signer: Address| {
+        key_proof::is_valid(chain_id, staking, operator, signer, key, signature)
+    };
+    let reason = match error {
+        KeyProofError::InvalidKey(_) | KeyProofError::SignatureLength(_) => error.to_string(),
+        KeyProofError::Mismatch { .. } => {
+            // Name the mistake when it is a likely one: the proof made for the operator as
+            // its own signer, or with operator and signer swapped.
+            if operator != signer && verifies(operator, operator) {
+                format!(
+                    "the key proof was signed for signer {operator} but this node would vote with {signer} (--signer)"
+                )
+            } else if operator != signer && verifies(signer, operator) {
+                format!(
+                    "the key proof was signed with operator and signer swapped (operator {signer}, signer {operator}); the operator is this wallet, {operator}"
+                )
+            } else {
+                format!(
+                    "the key proof does not verify: key {key} did not sign the registration of operator {operator} (this wallet) with signer {signer} for NodeStaking {staking} on chain {chain_id}; it was made for another operator, signer or network, or with another key"
+                )
+            }
+        }
+    };
+    Err(eyre::eyre!(
+        "{reason}; registry nodes would ignore the node, so nothing was sent: {again}"
+    ))
+}
+
 impl CreateNodeArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
-        if self.ed25519_signature.len() != 64 {
-            bail!(
-                "the Ed25519 signature has {} bytes instead of 64; pass the ed25519_signature `registry-node sign-registration` prints",
-                self.ed25519_signature.len()
-            );
-        }
         if self.ed25519_key.is_zero() {
             bail!(
                 "the Ed25519 key is zero; pass the ed25519_key `registry-node sign-registration` prints"
@@ -79,6 +123,15 @@ impl CreateNodeArgs {
         }
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
+        let deployment = ctx.deployment()?;
+        check_key_proof(
+            deployment.chain_id,
+            deployment.contracts.node_staking,
+            me,
+            self.signer,
+            self.ed25519_key,
+            &self.ed25519_signature,
+        )?;
         let provider = ctx.provider().await?;
         let requirement = Sesh::from_units(
             staking(ctx, &provider)?
@@ -185,6 +238,53 @@ mod tests {
         assert_eq!(amount, Sesh::parse("25.5").unwrap());
         assert!(parse_reservation("0x7099=1").is_err());
         assert!(parse_reservation("nothing").is_err());
+    }
+
+    #[test]
+    fn a_key_proof_for_another_signer_is_refused_naming_both_signers() {
+        let node = sesh_core::attestation::NodeSigner::from_seed([9; 32]);
+        let key = B256::from(node.node_key().0);
+        let (staking, operator, signer) = (
+            Address::repeat_byte(1),
+            Address::repeat_byte(2),
+            Address::repeat_byte(3),
+        );
+        let proof =
+            |operator, signer| node.sign_raw(&key_proof::message(31337, staking, operator, signer));
+        let check = |signature: &[u8]| {
+            check_key_proof(31337, staking, operator, signer, key, signature)
+                .map_err(|error| error.to_string())
+        };
+        assert!(check(&proof(operator, signer)).is_ok());
+
+        let error = check(&proof(operator, operator)).unwrap_err();
+        assert!(
+            error.starts_with(&format!(
+                "the key proof was signed for signer {operator} but this node would vote with {signer}"
+            )),
+            "{error}"
+        );
+        assert!(
+            error.contains(&format!(
+                "run `registry-node sign-registration --operator {operator} --signer {signer}`"
+            )),
+            "{error}"
+        );
+        assert!(error.contains("nothing was sent"), "{error}");
+
+        let error = check(&proof(signer, operator)).unwrap_err();
+        assert!(error.contains("operator and signer swapped"), "{error}");
+
+        let error = check(&proof(operator, Address::repeat_byte(4))).unwrap_err();
+        assert!(
+            error.starts_with("the key proof does not verify"),
+            "{error}"
+        );
+        let wrong_chain = node.sign_raw(&key_proof::message(1, staking, operator, signer));
+        assert!(check(&wrong_chain).unwrap_err().contains("on chain 31337"));
+
+        let error = check(&proof(operator, signer)[..63]).unwrap_err();
+        assert!(error.contains("63 bytes instead of 64"), "{error}");
     }
 
     #[test]

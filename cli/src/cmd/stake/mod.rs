@@ -2,6 +2,7 @@
 //! (see docs/staking.md). Stakes go in by ERC-20 approval (staking has no
 //! permit path): the approval is its own transaction, confirmed separately.
 
+pub mod cancel;
 pub mod claim;
 pub mod contribute;
 pub mod create_node;
@@ -33,6 +34,7 @@ pub enum StakeCommand {
     Claim(claim::ClaimArgs),
     Exit(exit::ExitArgs),
     Withdraw(withdraw::WithdrawArgs),
+    Cancel(cancel::CancelArgs),
 }
 
 impl StakeCommand {
@@ -46,6 +48,7 @@ impl StakeCommand {
             Self::Claim(args) => args.run(ctx).await,
             Self::Exit(args) => args.run(ctx).await,
             Self::Withdraw(args) => args.run(ctx).await,
+            Self::Cancel(args) => args.run(ctx).await,
         }
     }
 }
@@ -64,6 +67,8 @@ pub const STATES: [&str; 6] = [
 pub const OPEN: u8 = 1;
 /// `NodeState::Active`.
 pub const ACTIVE: u8 = 2;
+/// `NodeState::Cancelled`.
+pub const CANCELLED: u8 = 5;
 
 /// A node state in words.
 pub fn state_name(state: u8) -> &'static str {

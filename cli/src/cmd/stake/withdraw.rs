@@ -12,9 +12,10 @@ use sesh_core::Sesh;
 
 /// Take your unlocked stake out of node NODE_ID
 ///
-/// From an open node: 1 day after you contributed (the operator cancels the
-/// node instead). From an exited, deregistered or cancelled node: from its
-/// unlock date. Before that it is refused with the date, and nothing is sent.
+/// From an open node: 1 day after you contributed (its operator cancels the
+/// node instead, with `sesh stake cancel`). From an exited, deregistered or
+/// cancelled node: from its unlock date (at once for a cancelled node).
+/// Before that it is refused with the date, and nothing is sent.
 ///
 /// Examples:
 ///   sesh stake status
@@ -51,7 +52,9 @@ impl WithdrawArgs {
         }
         let unlock = secs(position.unlockTime);
         if info.state == OPEN && unlock == 0 {
-            bail!("the operator of open node {id} cannot withdraw; the node is cancelled instead");
+            bail!(
+                "the operator of open node {id} cannot withdraw; cancel the node instead with `sesh stake cancel {id}` (your stake comes back at once and the other contributors withdraw theirs); nothing was sent"
+            );
         }
         let now = chain_now(&provider).await?;
         if now < unlock {
