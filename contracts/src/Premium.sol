@@ -111,9 +111,10 @@ contract Premium is IPremium, Ownable2Step, Pausable {
     /// when it sends anything.
     function sweepUnowed() external virtual returns (uint256 amount) {
         amount = _sesh.balanceOf(address(this));
-        if (amount == 0) return 0;
-        emit UnowedSwept(amount);
-        _sesh.safeTransfer(_rewardsPool, amount);
+        if (amount > 0) {
+            emit UnowedSwept(amount);
+            _sesh.safeTransfer(_rewardsPool, amount);
+        }
     }
 
     /// @notice Sets the price of one period to `price` SESH (9 decimals). Purchases
