@@ -1,6 +1,7 @@
 //! `sesh stake create-node ...`.
 
 use super::{ensure_allowance, percent, require_balance, staking};
+use crate::args::parse_address;
 use crate::cmd::balance::sesh_fixed;
 use crate::cmd::market::{call, read_error};
 use crate::cmd::send::parse_amount;
@@ -39,7 +40,7 @@ pub struct CreateNodeArgs {
     #[arg(long, value_name = "HEX")]
     pub ed25519_signature: Bytes,
     /// The EVM address the node votes with.
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR", value_parser = parse_address)]
     pub signer: Address,
     /// The node's public URL.
     #[arg(long, value_name = "URL")]
@@ -60,10 +61,7 @@ fn parse_reservation(text: &str) -> Result<(Address, Sesh), String> {
     let (address, amount) = text
         .split_once('=')
         .ok_or_else(|| format!("{text:?} is not ADDR=AMOUNT"))?;
-    let address = address
-        .trim()
-        .parse::<Address>()
-        .map_err(|_| format!("{address:?} is not an address"))?;
+    let address = parse_address(address)?;
     Ok((address, parse_amount(amount)?))
 }
 
