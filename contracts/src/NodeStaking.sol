@@ -5,7 +5,8 @@ pragma solidity ^0.8.24;
 // intended (a sequencer skew of seconds is harmless against days-long locks).
 // Every narrowing cast below is safe: amounts are bounded by their node's requirement
 // (at most MAX_STAKING_REQUIREMENT = 1e15 < 2^96), fees by 10,000 (< 2^16), counts by
-// 10 (< 2^8) and timestamps fit 48 bits for millions of years.
+// 10 (< 2^8), node ids count up by one (< 2^160) and timestamps fit 48 bits for
+// millions of years.
 // forge-lint: disable-start(block-timestamp, unsafe-typecast)
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
@@ -20,12 +21,15 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {INodeStaking} from "./interfaces/INodeStaking.sol";
 import {IRewardsPool} from "./interfaces/IRewardsPool.sol";
+import {ISweepable} from "./interfaces/ISweepable.sol";
 
 /// @title NodeStaking
 /// @notice Multi-contributor staking for registry nodes, and the RewardsPool's
 /// distributor: every fee paid into the pool is shared by the stakers of active
 /// nodes in proportion to stake and time, the operator's fee taken from the other
-/// contributors' share. A quorum of active nodes deregisters misbehaving ones.
+/// contributors' share. Active nodes holding two thirds of the other active stake
+/// deregister misbehaving ones: votes are weighed by stake, not counted per node, so
+/// nodes created cheaply after the requirement was lowered cannot out-vote the rest.
 /// @dev Rewards use a global accumulator, lazily synced from the pool: nothing
 /// loops over nodes or stakers when fees arrive or anyone claims.
 ///
@@ -43,11 +47,12 @@ import {IRewardsPool} from "./interfaces/IRewardsPool.sol";
 ///   contributors, at most {MAX_CONTRIBUTORS}.
 ///
 /// Governance (two-step owner) can only set the stake requirement of new nodes,
-/// within hard bounds; it can never move stakes or rewards.
+/// within hard bounds; it can never move stakes or rewards. SESH sent here other than
+/// as a stake belongs to no one; anyone may send it to the pool ({sweepUnowed}).
 ///
 /// If you are overriding: every path that changes `_totalActiveStake` must call
 /// {_syncRewards} first.
-contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTransient {
+contract NodeStaking is INodeStaking, ISweepable, Ownable2Step, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /*//////////////////////////////////////////////////////////////
@@ -74,6 +79,11 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
     uint256 public constant EXIT_UNLOCK_DELAY = 15 days;
     /// @notice How long after a deregistration the stakes unlock.
     uint256 public constant DEREGISTRATION_LOCK = 30 days;
+    /// @notice A contributor holding less than 1/{SMALL_CONTRIBUTOR_DIVISOR} of a node's stake
+    /// is small: it may ask the node to exit only {SMALL_CONTRIBUTOR_EXIT_DELAY} after activation.
+    uint256 public constant SMALL_CONTRIBUTOR_DIVISOR = 4;
+    /// @notice How long after activation a small contributor must wait to ask for an exit.
+    uint256 public constant SMALL_CONTRIBUTOR_EXIT_DELAY = 30 days;
     /// @notice The deregistration penalty, in basis points of the node's stake: 0.2%.
     uint256 public constant DEREGISTRATION_PENALTY_BPS = 20;
     /// @notice The fixed-point scale of the reward accumulator.
@@ -122,11 +132,11 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         uint96 amount;
     }
 
-    /// @dev One slot, so checking a vote costs one storage read: the voter's node and
-    /// whether it is active.
+    /// @dev One slot, so checking a vote costs one storage read: the voter's node and the
+    /// stake it votes with (the node's stake while it is active, 0 otherwise).
     struct SignerRecord {
-        uint248 nodeId;
-        bool active;
+        uint160 nodeId;
+        uint96 activeStake;
     }
 
     /// @dev `debt` is scaled by {ACC_PRECISION}: what `weight` had earned, times the
@@ -142,6 +152,8 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
 
     uint256 private _stakingRequirement;
     uint256 private _nodeCount;
+    /// @dev The sum of every node's `totalStaked`: the SESH this contract owes.
+    uint256 private _totalHeld;
 
     uint256 private _accRewardPerWeight;
     uint256 private _lastAccountedReceived;
@@ -234,7 +246,7 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         node.ed25519Key = registration.ed25519Key;
         node.url = registration.url;
         _nodeOfKey[registration.ed25519Key] = nodeId;
-        _signers[registration.signer] = SignerRecord({nodeId: uint248(nodeId), active: false});
+        _signers[registration.signer] = SignerRecord({nodeId: uint160(nodeId), activeStake: 0});
         emit NodeCreated(
             nodeId,
             msg.sender,
@@ -302,9 +314,10 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
 
         delete _positions[nodeId][msg.sender];
         _removeContributor(nodeId, msg.sender);
-        // Cannot underflow: `amount` is part of the node's total.
+        // Cannot underflow: `amount` is part of the node's total, itself part of `_totalHeld`.
         unchecked {
             node.totalStaked -= uint96(amount);
+            _totalHeld -= amount;
         }
         uint256 reserved = _reservedAmount(nodeId, msg.sender);
         if (reserved != 0) {
@@ -338,19 +351,32 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
 
     /// @notice Takes the active node `nodeId` out of the active set at once (it stops
     /// earning); every contributor's stake unlocks {EXIT_UNLOCK_DELAY} later. Any
-    /// contributor may ask.
-    /// @dev Until the unlock, the node can still be deregistered with votes gathered
-    /// against it (so an exit cannot dodge the penalty).
+    /// contributor may ask, a small one (less than a quarter of the stake) only from
+    /// {SMALL_CONTRIBUTOR_EXIT_DELAY} after the node activated ({exitAllowedFrom}).
+    /// @dev The delay is Session's rule: without it, a contributor with the smallest
+    /// share could take a node down in the block it activates, locking everyone else's
+    /// stake for 15 days without rewards, again and again. Until the unlock, the node
+    /// can still be deregistered with votes gathered against it (so an exit cannot
+    /// dodge the penalty).
     ///
     /// Emits an {ExitRequested} event.
     ///
     /// Requirements:
     /// - the node is active;
-    /// - the caller is one of its contributors.
+    /// - the caller is one of its contributors;
+    /// - the caller holds at least a quarter of the node's stake (rounded up), or the
+    ///   node activated at least {SMALL_CONTRIBUTOR_EXIT_DELAY} ago.
     function requestExit(uint256 nodeId) external virtual nonReentrant {
         Node storage node = _nodes[nodeId];
         if (node.state != NodeState.Active) revert StakingUnexpectedNodeState(nodeId, node.state);
-        if (_positions[nodeId][msg.sender].stake == 0) revert StakingNoStake(nodeId, msg.sender);
+        uint256 stake = _positions[nodeId][msg.sender].stake;
+        if (stake == 0) revert StakingNoStake(nodeId, msg.sender);
+        uint256 allowedFrom = _exitAllowedFrom(node, stake);
+        if (block.timestamp < allowedFrom) {
+            revert StakingSmallContributorExitTooEarly(
+                nodeId, msg.sender, stake, Math.ceilDiv(node.requirement, SMALL_CONTRIBUTOR_DIVISOR), allowedFrom
+            );
+        }
         _deactivate(nodeId, node);
         uint256 unlock = block.timestamp + EXIT_UNLOCK_DELAY;
         node.state = NodeState.Exited;
@@ -358,25 +384,30 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         emit ExitRequested(nodeId, msg.sender, unlock);
     }
 
-    /// @notice Deregisters node `nodeId` on the votes of at least two thirds
-    /// (rounded up) of the other active nodes: it stops earning, pays
-    /// {DEREGISTRATION_PENALTY_BPS} of its stake to the RewardsPool (pro rata from
-    /// its contributors, rounding to the operator) and its stakes unlock
+    /// @notice Deregisters node `nodeId` on the votes of active nodes holding at least
+    /// two thirds (rounded up) of the active stake other than the node's own: it stops
+    /// earning, pays {DEREGISTRATION_PENALTY_BPS} of its stake to the RewardsPool (pro
+    /// rata from its contributors, rounding to the operator) and its stakes unlock
     /// {DEREGISTRATION_LOCK} from now. Anyone may submit the votes.
     /// @dev Each vote is an EIP-712 `DeregisterNode(nodeId, deadline)` signature
     /// ({deregistrationDigest}) by the signer of an active node other than the
-    /// target; votes are sorted by signer, strictly ascending, so no node counts
-    /// twice. With `n` other active nodes, {requiredVotes} is `ceil(2n / 3)` (at
-    /// least 1). A node that requested exit can still be deregistered until its
-    /// unlock time.
+    /// target, and weighs that node's stake; votes are sorted by signer, strictly
+    /// ascending, so no node counts twice. Weighing by stake (not one vote per node)
+    /// is what keeps the quorum meaningful when governance changes the requirement:
+    /// nodes keep the stake they were created with, so after the requirement drops a
+    /// thousand cheap nodes hold a thousand cheap votes' worth of stake, not a
+    /// majority. {requiredVotingStake} is the bar (at least 1, so a lone active node
+    /// cannot be deregistered). A node that requested exit can still be deregistered
+    /// until its unlock time.
     ///
     /// Emits a {NodeDeregistered} event.
     ///
     /// Requirements:
     /// - `deadline` has not passed;
     /// - the node is active, or exited and not yet unlocked;
-    /// - at least {requiredVotes} votes, each a valid signature by the signer of a
-    ///   distinct active node other than the target, sorted by signer.
+    /// - the votes are valid signatures by the signers of distinct active nodes other
+    ///   than the target, sorted by signer, whose stakes add up to at least
+    ///   {requiredVotingStake}.
     function deregister(uint256 nodeId, uint256 deadline, VoteSignature[] calldata votes)
         external
         virtual
@@ -389,10 +420,14 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         if (!active && !(state == NodeState.Exited && block.timestamp < node.unlockTime)) {
             revert StakingUnexpectedNodeState(nodeId, state);
         }
-        _checkVotes(nodeId, deadline, votes, active);
+        _checkVotes(nodeId, node, deadline, votes);
         if (active) _deactivate(nodeId, node);
 
         uint256 penalty = _applyPenalty(nodeId, node);
+        // Cannot underflow: the penalty is part of the node's total, itself part of `_totalHeld`.
+        unchecked {
+            _totalHeld -= penalty;
+        }
         uint256 unlock = block.timestamp + DEREGISTRATION_LOCK;
         node.state = NodeState.Deregistered;
         node.unlockTime = uint48(unlock);
@@ -435,6 +470,28 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         account.unclaimed = 0;
         emit RewardsClaimed(msg.sender, amount);
         _pool.payReward(msg.sender, amount);
+    }
+
+    /// @notice Sends the SESH this contract holds beyond the stakes it owes (SESH sent to it
+    /// directly rather than through {createNode} or {contribute}, which no one could
+    /// otherwise take out) to the RewardsPool, where it becomes stakers' fees, and returns
+    /// how much. Anyone may call it.
+    /// @dev Stakes are never touched: afterwards the balance is exactly the sum of every
+    /// node's `totalStaked`, counted as stakes come and go. A sweep of nothing does nothing
+    /// and returns 0.
+    ///
+    /// Emits an {ISweepable-UnowedSwept} event (and the token's `Transfer` into the pool)
+    /// when it sends anything.
+    function sweepUnowed() external virtual nonReentrant returns (uint256 amount) {
+        uint256 balance = _sesh.balanceOf(address(this));
+        uint256 held = _totalHeld;
+        if (balance <= held) return 0;
+        // Cannot underflow: checked above.
+        unchecked {
+            amount = balance - held;
+        }
+        emit UnowedSwept(amount);
+        _sesh.safeTransfer(address(_pool), amount);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -644,11 +701,20 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
     }
 
     /// @inheritdoc INodeStaking
-    /// @dev `ceil(2n / 3)`, at least 1, where `n` is the number of active nodes other than `nodeId`.
-    function requiredVotes(uint256 nodeId) public view returns (uint256) {
-        uint256 voters = _activeNodes.length;
-        if (_nodes[nodeId].state == NodeState.Active) --voters;
-        return voters == 0 ? 1 : Math.ceilDiv(2 * voters, 3);
+    /// @dev `ceil(2s / 3)`, at least 1, where `s` is {totalActiveStake} less the node's own
+    /// stake if it is active. In SESH base units.
+    function requiredVotingStake(uint256 nodeId) public view returns (uint256) {
+        return _requiredVotingStake(_nodes[nodeId]);
+    }
+
+    /// @inheritdoc INodeStaking
+    /// @dev The activation time for a contributor holding at least
+    /// `ceil(requirement / SMALL_CONTRIBUTOR_DIVISOR)`, {SMALL_CONTRIBUTOR_EXIT_DELAY} after it otherwise.
+    function exitAllowedFrom(uint256 nodeId, address account) external view returns (uint256) {
+        Node storage node = _nodes[nodeId];
+        uint256 stake = _positions[nodeId][account].stake;
+        if (node.state != NodeState.Active || stake == 0) return 0;
+        return _exitAllowedFrom(node, stake);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -709,26 +775,30 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
 
     /// @dev The bounds on what `account` (with no position yet) may stake in the open
     /// node now, and its reserved amount (0 if none). `max == 0` means no slot is open to it.
+    ///
+    /// `free` is the stake missing beyond the open reservations; `taken` the slots filled
+    /// or reserved. An outsider takes an unreserved slot with at least `free` over the
+    /// unreserved slots left, so the last of them takes all of `free`. A reserved
+    /// contributor stakes its amount and up to all of `free`; when no unreserved slot is
+    /// left it must take all of `free` (nobody else could), so a node never has ten
+    /// contributors and a stake short. (`free` with no unreserved slot left arises when a
+    /// reserved contributor staked above its amount, then withdrew.)
     function _limits(uint256 nodeId, Node storage node, address account)
         internal
         view
         virtual
         returns (uint256 min, uint256 max, uint256 reserved)
     {
-        uint256 remaining = node.requirement - node.totalStaked;
-        uint256 openReservedAmount = node.openReservedAmount;
-        reserved = _reservedAmount(nodeId, account);
-        if (reserved != 0) {
-            // Cannot underflow: open reservations are part of the stake still missing.
-            unchecked {
-                return (reserved, remaining - (openReservedAmount - reserved), reserved);
-            }
+        uint256 free;
+        // Cannot underflow: open reservations are part of the stake still missing.
+        unchecked {
+            free = node.requirement - node.totalStaked - node.openReservedAmount;
         }
         uint256 taken = _contributors[nodeId].length + node.openReservedSlots;
-        // Cannot underflow: open reservations are part of the stake still missing.
-        uint256 free;
-        unchecked {
-            free = remaining - openReservedAmount;
+        reserved = _reservedAmount(nodeId, account);
+        if (reserved != 0) {
+            max = reserved + free;
+            return (taken < MAX_CONTRIBUTORS ? reserved : max, max, reserved);
         }
         if (taken >= MAX_CONTRIBUTORS || free == 0) return (0, 0, 0);
         return (Math.ceilDiv(free, MAX_CONTRIBUTORS - taken), free, 0);
@@ -750,6 +820,7 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         _contributors[nodeId].push(msg.sender);
         uint256 total = node.totalStaked + amount;
         node.totalStaked = uint96(total);
+        _totalHeld += amount;
         emit Contributed(nodeId, msg.sender, amount);
         _sesh.safeTransferFrom(msg.sender, address(this), amount);
         if (total == node.requirement) _activate(nodeId, node);
@@ -775,9 +846,10 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         uint256 amount = position.stake;
         if (amount == 0) revert StakingNoStake(nodeId, account);
         position.stake = 0;
-        // Cannot underflow: `amount` is part of the node's total.
+        // Cannot underflow: `amount` is part of the node's total, itself part of `_totalHeld`.
         unchecked {
             node.totalStaked -= uint96(amount);
+            _totalHeld -= amount;
         }
         emit StakeWithdrawn(nodeId, account, amount);
         _sesh.safeTransfer(account, amount);
@@ -808,18 +880,16 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         node.totalStaked = uint96(total - penalty);
     }
 
-    /// @dev Checks the deregistration votes for `nodeId` against the active set.
-    function _checkVotes(uint256 nodeId, uint256 deadline, VoteSignature[] calldata votes, bool targetActive)
+    /// @dev Checks the deregistration votes for `nodeId` against the active set: each a
+    /// distinct active node other than the target, their stakes adding up to the quorum.
+    function _checkVotes(uint256 nodeId, Node storage node, uint256 deadline, VoteSignature[] calldata votes)
         internal
         view
         virtual
     {
-        uint256 voters = _activeNodes.length;
-        if (targetActive) --voters;
-        uint256 required = voters == 0 ? 1 : Math.ceilDiv(2 * voters, 3);
-        if (votes.length < required) revert StakingQuorumNotMet(nodeId, votes.length, required);
         bytes32 digest = deregistrationDigest(nodeId, deadline);
         address previous = address(0);
+        uint256 votingStake = 0;
         for (uint256 i; i < votes.length; ++i) {
             // The third value only details the error, which is refused whatever it is.
             // slither-disable-next-line unused-return
@@ -827,9 +897,33 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
             if (error != ECDSA.RecoverError.NoError) revert StakingInvalidVoteSignature(i);
             if (voter <= previous) revert StakingVotersNotSorted(i, voter);
             SignerRecord storage record = _signers[voter];
-            if (!record.active || record.nodeId == nodeId) revert StakingVoterNotActive(i, voter);
+            uint256 stake = record.activeStake;
+            if (stake == 0 || record.nodeId == nodeId) revert StakingVoterNotActive(i, voter);
+            // Cannot overflow: distinct active nodes, so at most the total active stake.
+            unchecked {
+                votingStake += stake;
+            }
             previous = voter;
         }
+        uint256 required = _requiredVotingStake(node);
+        if (votingStake < required) revert StakingQuorumNotMet(nodeId, votingStake, required);
+    }
+
+    /// @dev Two thirds (rounded up, at least 1) of the active stake other than `node`'s own.
+    function _requiredVotingStake(Node storage node) internal view virtual returns (uint256) {
+        uint256 others = _totalActiveStake;
+        // Cannot underflow: an active node's stake is part of the total.
+        unchecked {
+            if (node.state == NodeState.Active) others -= node.totalStaked;
+        }
+        return others == 0 ? 1 : Math.ceilDiv(2 * others, 3);
+    }
+
+    /// @dev When a contributor holding `stake` in the active `node` may ask it to exit.
+    function _exitAllowedFrom(Node storage node, uint256 stake) internal view virtual returns (uint256) {
+        uint256 activatedAt = node.activatedAt;
+        if (stake * SMALL_CONTRIBUTOR_DIVISOR >= node.requirement) return activatedAt;
+        return activatedAt + SMALL_CONTRIBUTOR_EXIT_DELAY;
     }
 
     /// @dev Checks the hard bounds and sets the requirement of new nodes.
@@ -905,7 +999,7 @@ contract NodeStaking is INodeStaking, Ownable2Step, EIP712, ReentrancyGuardTrans
         _activeSlot[nodeId] = _activeNodes.length;
         node.state = NodeState.Active;
         node.activatedAt = uint48(block.timestamp);
-        _signers[node.signer].active = true;
+        _signers[node.signer].activeStake = uint96(total);
         emit NodeActivated(nodeId);
     }
 

@@ -8,6 +8,7 @@ import {NodeStaking} from "../src/NodeStaking.sol";
 import {RewardsPool} from "../src/RewardsPool.sol";
 import {INodeStaking} from "../src/interfaces/INodeStaking.sol";
 import {IRewardsPool} from "../src/interfaces/IRewardsPool.sol";
+import {ISweepable} from "../src/interfaces/ISweepable.sol";
 import {TestSESH} from "../src/test-only/TestSESH.sol";
 import {Test} from "./utils/Test.sol";
 
@@ -517,6 +518,56 @@ contract NodeStakingTest is StakingFixture {
         staking.contribute(nodeId, amount);
     }
 
+    /// @dev Issue 15, item 4: a reserved contributor who staked above its reservation,
+    /// withdrew and came back with only its reservation left a node with ten contributors
+    /// and a stake short, which nobody could complete. With no unreserved slot left, the
+    /// last reserved contributors must now take all the unreserved stake still missing.
+    function test_ReservedContributorCannotLeaveANodeFullOfContributorsAndShort() public {
+        uint256 a1 = (REQ - REQ / 4 + 8) / 9;
+        uint256 a2 = (REQ - REQ / 4 - a1 + 7) / 8;
+        INodeStaking.NodeRegistration memory r = _registration(1, REQ / 4, 0);
+        r.reservations = _reserved(alice, a1, bob, a2);
+        uint256 nodeId = _create(_operator(1), r);
+
+        // Alice stakes 5,000 SESH above her reservation; seven outsiders take the seven
+        // unreserved slots at their minimum, the last of them all the unreserved stake left.
+        uint256 over = a1 + 5_000 * SESH;
+        _contribute(nodeId, alice, over);
+        for (uint256 i; i < 7; ++i) {
+            (uint256 least,) = staking.contributionLimits(nodeId, _operator(100 + i));
+            _contribute(nodeId, _operator(100 + i), least);
+        }
+        (uint256 min, uint256 max) = staking.contributionLimits(nodeId, makeAddr("dave"));
+        assertEq(max, 0, "no unreserved slot left");
+        assertEq(staking.nodeInfo(nodeId).totalStaked, REQ - a2, "only bob's reservation missing");
+
+        // Alice leaves: her slot is reserved again and 5,000 SESH more than the two
+        // reservations are missing, with no unreserved slot to take them.
+        vm.warp(START + 1 days);
+        vm.prank(alice);
+        staking.withdrawContribution(nodeId);
+        (min, max) = staking.contributionLimits(nodeId, alice);
+        assertEq(min, over, "she must bring back all that is not reserved for bob");
+        assertEq(max, over);
+        vm.expectRevert(
+            abi.encodeWithSelector(INodeStaking.StakingContributionOutOfRange.selector, nodeId, a1, over, over)
+        );
+        this.contributeAs(alice, nodeId, a1);
+        (min, max) = staking.contributionLimits(nodeId, bob);
+        assertEq(min, a2 + 5_000 * SESH, "so must bob, if he comes first");
+        assertEq(max, a2 + 5_000 * SESH);
+
+        _contribute(nodeId, alice, over);
+        (min, max) = staking.contributionLimits(nodeId, bob);
+        assertEq(min, a2);
+        assertEq(max, a2);
+        _contribute(nodeId, bob, a2);
+        INodeStaking.NodeInfo memory info = staking.nodeInfo(nodeId);
+        assertTrue(info.state == INodeStaking.NodeState.Active, "ten contributors, full");
+        assertEq(info.contributorCount, 10);
+        assertEq(info.totalStaked, REQ);
+    }
+
     function test_ReservedSlotsOnlyForTheirContributors() public {
         // Nine reservations fill every slot: no one else can contribute.
         INodeStaking.NodeRegistration memory r = _registration(1, REQ / 4, 0);
@@ -845,6 +896,70 @@ contract NodeStakingTest is StakingFixture {
         staking.requestExit(nodeId);
     }
 
+    /// @dev Issue 15, item 3 (Session's rule): a contributor holding less than a quarter of
+    /// the stake cannot take the node down in the first 30 days after it activates.
+    function test_RevertWhen_SmallContributorExitsInTheFirst30Days() public {
+        uint256 nodeId = _createOpen(1, 0);
+        uint256 small = REQ / 4 - 1;
+        _contribute(nodeId, alice, small);
+        _contribute(nodeId, bob, REQ / 4);
+        _contribute(nodeId, carol, REQ - 2 * (REQ / 4) - small);
+        assertTrue(_state(nodeId) == INodeStaking.NodeState.Active);
+        uint256 allowed = START + 30 days;
+
+        // In the block it activates, and up to 30 days later, alice (under 25%) cannot.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                INodeStaking.StakingSmallContributorExitTooEarly.selector, nodeId, alice, small, REQ / 4, allowed
+            )
+        );
+        vm.prank(alice);
+        staking.requestExit(nodeId);
+        vm.warp(allowed - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                INodeStaking.StakingSmallContributorExitTooEarly.selector, nodeId, alice, small, REQ / 4, allowed
+            )
+        );
+        vm.prank(alice);
+        staking.requestExit(nodeId);
+        assertTrue(_state(nodeId) == INodeStaking.NodeState.Active, "still active");
+        vm.warp(allowed);
+        vm.prank(alice);
+        staking.requestExit(nodeId);
+        assertTrue(_state(nodeId) == INodeStaking.NodeState.Exited, "from day 30 she can");
+    }
+
+    function test_RequestExit_AQuarterOrMoreAtOnce() public {
+        uint256 nodeId = _createOpen(1, 0);
+        _contribute(nodeId, alice, REQ / 4 - 1);
+        _contribute(nodeId, bob, REQ / 4);
+        _contribute(nodeId, carol, REQ - 2 * (REQ / 4) - (REQ / 4 - 1));
+        assertEq(staking.exitAllowedFrom(nodeId, alice), START + 30 days);
+        assertEq(staking.exitAllowedFrom(nodeId, bob), START, "exactly a quarter is enough");
+        assertEq(staking.exitAllowedFrom(nodeId, carol), START);
+        assertEq(staking.exitAllowedFrom(nodeId, _operator(1)), START, "the operator holds a quarter or more");
+        assertEq(staking.exitAllowedFrom(nodeId, makeAddr("dave")), 0, "no stake");
+        assertEq(staking.exitAllowedFrom(_createOpen(2, 0), _operator(2)), 0, "not active");
+        vm.prank(bob);
+        staking.requestExit(nodeId);
+        assertEq(staking.exitAllowedFrom(nodeId, bob), 0, "no longer active");
+
+        // Each node keeps its own requirement: a quarter of the node's, not of today's.
+        vm.prank(gov);
+        staking.setStakingRequirement(4 * REQ);
+        uint256 other = _create(_operator(3), _registration(3, REQ, 0));
+        _contribute(other, alice, REQ - 1);
+        _contribute(other, bob, 2 * REQ);
+        _contribute(other, carol, 1);
+        assertTrue(_state(other) == INodeStaking.NodeState.Active);
+        assertEq(staking.exitAllowedFrom(other, alice), START + 30 days, "one unit short of a quarter of 4 * REQ");
+        assertEq(staking.exitAllowedFrom(other, carol), START + 30 days);
+        assertEq(staking.exitAllowedFrom(nodeId, carol), 0, "the first node exited");
+        vm.prank(_operator(3));
+        staking.requestExit(other);
+    }
+
     function test_RevertWhen_WithdrawStakeFromOpenOrActive() public {
         uint256 open = _createOpen(1, 0);
         vm.expectRevert(_err(INodeStaking.StakingUnexpectedNodeState.selector, open, INodeStaking.NodeState.Open));
@@ -866,14 +981,17 @@ contract NodeStakingTest is StakingFixture {
         }
     }
 
-    function test_RequiredVotes() public {
-        assertEq(staking.requiredVotes(1), 1);
-        uint256[11] memory expected = [uint256(1), 1, 2, 2, 3, 4, 4, 5, 6, 6, 7];
+    function test_RequiredVotingStake() public {
+        assertEq(staking.requiredVotingStake(1), 1, "at least 1: a lone node cannot be voted out");
+        // Nodes of equal stake: as many votes as ceil(2n / 3) of the n other nodes.
+        uint256[11] memory votes = [uint256(1), 1, 2, 2, 3, 4, 4, 5, 6, 6, 7];
         for (uint256 n = 1; n <= 11; ++n) {
             _createActive(n);
-            // n active nodes: n - 1 voters for an active target, n for any other.
-            assertEq(staking.requiredVotes(1), expected[n - 1]);
-            assertEq(staking.requiredVotes(999), n == 0 ? 1 : (2 * n + 2) / 3);
+            // n active nodes: n - 1 others for an active target, n for any other.
+            uint256 required = staking.requiredVotingStake(1);
+            assertEq(required, n == 1 ? 1 : (2 * (n - 1) * REQ + 2) / 3, "two thirds of the other stake");
+            if (n > 1) assertEq((required + REQ - 1) / REQ, votes[n - 1], "votes of equal nodes");
+            assertEq(staking.requiredVotingStake(999), (2 * n * REQ + 2) / 3);
         }
     }
 
@@ -883,7 +1001,7 @@ contract NodeStakingTest is StakingFixture {
         uint256 nodeId = _createOpen(10, 0);
         _contribute(nodeId, alice, 10_000 * SESH);
         _contribute(nodeId, bob, REQ - REQ / 4 - 10_000 * SESH);
-        assertEq(staking.requiredVotes(nodeId), 3);
+        assertEq(staking.requiredVotingStake(nodeId), (8 * REQ + 2) / 3, "two thirds of 4 nodes' stake");
         uint256 deadline = block.timestamp + 1 hours;
         INodeStaking.VoteSignature[] memory votes = _votes(_seeds(1, 3), nodeId, deadline);
 
@@ -939,7 +1057,7 @@ contract NodeStakingTest is StakingFixture {
         // Node 1 sees the votes coming and exits first: it still pays.
         vm.prank(_operator(1));
         staking.requestExit(1);
-        assertEq(staking.requiredVotes(1), 2, "3 active nodes vote");
+        assertEq(staking.requiredVotingStake(1), 2 * REQ, "3 active nodes vote");
         vm.warp(START + 10 days);
         staking.deregister(1, START + 10 days, _votes(_seeds(2, 2), 1, START + 10 days));
         INodeStaking.NodeInfo memory info = staking.nodeInfo(1);
@@ -987,8 +1105,46 @@ contract NodeStakingTest is StakingFixture {
         _activeNodes(4);
         uint256 deadline = block.timestamp + 1 hours;
         INodeStaking.VoteSignature[] memory votes = _votes(_seeds(2, 1), 1, deadline);
-        vm.expectRevert(abi.encodeWithSelector(INodeStaking.StakingQuorumNotMet.selector, 1, 1, 2));
+        vm.expectRevert(abi.encodeWithSelector(INodeStaking.StakingQuorumNotMet.selector, 1, REQ, 2 * REQ));
         staking.deregister(1, deadline, votes);
+    }
+
+    /// @dev Issue 15, item 1: votes weigh their node's stake. Once governance lowers the
+    /// requirement to 1 SESH, six 1-SESH nodes cannot vote out four 25,000-SESH nodes (one
+    /// vote per node, they were 6 of the 9 others: a quorum), and the expensive nodes keep
+    /// their stake and their say.
+    function test_RevertWhen_CheapNodesVoteOutExpensiveOnes() public {
+        _activeNodes(4);
+        vm.prank(gov);
+        staking.setStakingRequirement(SESH);
+        for (uint256 i = 11; i <= 16; ++i) {
+            _createActive(i);
+        }
+        assertEq(staking.activeNodeCount(), 10);
+        uint256 deadline = block.timestamp + 1 hours;
+        uint256 required = (2 * (3 * REQ + 6 * SESH) + 2) / 3;
+        for (uint256 target = 1; target <= 4; ++target) {
+            INodeStaking.VoteSignature[] memory votes = _votes(_seeds(11, 6), target, deadline);
+            vm.expectRevert(
+                abi.encodeWithSelector(INodeStaking.StakingQuorumNotMet.selector, target, 6 * SESH, required)
+            );
+            staking.deregister(target, deadline, votes);
+            assertTrue(_state(target) == INodeStaking.NodeState.Active);
+            assertEq(staking.nodeInfo(target).totalStaked, REQ, "governance never touches existing stakes");
+        }
+        // Nor with one expensive node on their side.
+        uint256[] memory seeds = _seeds(10, 7);
+        seeds[0] = 2;
+        INodeStaking.VoteSignature[] memory mixed = _votes(seeds, 1, deadline);
+        vm.expectRevert(abi.encodeWithSelector(INodeStaking.StakingQuorumNotMet.selector, 1, REQ + 6 * SESH, required));
+        staking.deregister(1, deadline, mixed);
+
+        // Three expensive nodes still vote out the fourth, and any cheap one (node 5, the
+        // first of seed 11).
+        assertEq(staking.requiredVotingStake(5), (2 * (4 * REQ + 5 * SESH) + 2) / 3);
+        staking.deregister(5, deadline, _votes(_seeds(1, 3), 5, deadline));
+        staking.deregister(4, deadline, _votes(_seeds(1, 3), 4, deadline));
+        assertEq(staking.totalActiveStake(), 3 * REQ + 5 * SESH);
     }
 
     function test_RevertWhen_DeregisterLoneNode() public {
@@ -1167,6 +1323,77 @@ contract NodeStakingTest is StakingFixture {
             assertEq(staking.pendingRewards(_operator(i)), 333);
         }
         assertLe(total, 1_000, "sum of claims <= fees");
+    }
+
+    // ------------------------------------------------------------------ stray funds
+
+    /// @dev Issue 15, item 6: SESH sent straight to the contract (not a stake) goes to the
+    /// pool, and becomes stakers' rewards; stakes are never touched.
+    function test_SweepUnowed_SendsStraySeshToThePool() public {
+        uint256 open = _createOpen(1, 0);
+        _contribute(open, alice, 5_000 * SESH);
+        _createActive(2);
+        uint256 held = REQ / 4 + 5_000 * SESH + REQ;
+        _fund(carol, 123 * SESH);
+        vm.prank(carol);
+        sesh.transfer(address(staking), 123 * SESH);
+
+        vm.expectEmit(false, false, false, true, address(staking));
+        emit ISweepable.UnowedSwept(123 * SESH);
+        vm.prank(makeAddr("anyone"));
+        assertEq(staking.sweepUnowed(), 123 * SESH);
+        assertEq(sesh.balanceOf(address(staking)), held, "the stakes stay");
+        assertEq(sesh.balanceOf(address(pool)), 123 * SESH);
+        assertEq(staking.pendingRewards(_operator(2)), 123 * SESH, "fees for the active stake");
+
+        // Nothing left: a sweep does nothing, and says nothing.
+        vm.recordLogs();
+        assertEq(staking.sweepUnowed(), 0);
+        assertEq(vm.getRecordedLogs().length, 0, "no event");
+        assertEq(sesh.balanceOf(address(staking)), held);
+    }
+
+    /// @dev Stakes through every path (contribution, withdrawal, cancel, exit,
+    /// deregistration and its penalty) are owed: a sweep sends none of them.
+    function test_SweepUnowed_NeverTakesStakes() public {
+        _activeNodes(4);
+        uint256 open = _createOpen(10, 0);
+        _contribute(open, alice, 5_000 * SESH);
+        _contribute(open, bob, 5_000 * SESH);
+        assertEq(staking.sweepUnowed(), 0, "open and active stakes");
+        vm.warp(START + 1 days);
+        vm.prank(alice);
+        staking.withdrawContribution(open);
+        vm.prank(_operator(10));
+        staking.cancelNode(open);
+        assertEq(staking.sweepUnowed(), 0, "bob's stake in the cancelled node");
+        vm.prank(_operator(4));
+        staking.requestExit(4);
+        uint256 deadline = block.timestamp + 1 hours;
+        staking.deregister(4, deadline, _votes(_seeds(1, 2), 4, deadline));
+        assertEq(staking.sweepUnowed(), 0, "the penalty left, the rest is owed");
+        sesh.faucet(address(staking), 7);
+        assertEq(staking.sweepUnowed(), 7, "only the stray units");
+
+        uint256 stakes = 3 * REQ + 5_000 * SESH + REQ - REQ * 20 / 10_000;
+        assertEq(sesh.balanceOf(address(staking)), stakes);
+        vm.prank(bob);
+        staking.withdrawStake(open);
+        vm.warp(START + 1 days + 30 days);
+        vm.prank(_operator(4));
+        staking.withdrawStake(4);
+        assertEq(sesh.balanceOf(address(staking)), 3 * REQ, "every stake left in full");
+        assertEq(staking.sweepUnowed(), 0);
+    }
+
+    /// @dev No function is payable and there is no `receive` or `fallback`: ETH is refused.
+    function test_RevertWhen_SendingEth() public {
+        vm.deal(address(this), 1 ether);
+        (bool plain,) = address(staking).call{value: 1}("");
+        assertFalse(plain, "plain transfer");
+        (bool withCall,) = address(staking).call{value: 1}(abi.encodeCall(staking.sweepUnowed, ()));
+        assertFalse(withCall, "with a call");
+        assertEq(address(staking).balance, 0);
     }
 
     // ------------------------------------------------------------------ views

@@ -421,11 +421,16 @@ fn template(name: &str) -> Option<&'static str> {
         "StakingNoRewards" => "{account} has no rewards to claim",
         "StakingVoteExpired" => "the vote expired at {deadline:time} (now {timestamp:time})",
         "StakingQuorumNotMet" => {
-            "node {nodeId} got {signatures} valid signatures; the quorum is {required}"
+            "the votes to deregister node {nodeId} come from nodes staking {votingStake:sesh}; \
+             two thirds of the other active stake, {requiredStake:sesh}, must vote"
         }
         "StakingInvalidVoteSignature" => "vote signature {index} is invalid",
         "StakingVotersNotSorted" => "voter {index} ({voter}) is out of order",
         "StakingVoterNotActive" => "voter {index} ({voter}) is not an active node",
+        "StakingSmallContributorExitTooEarly" => {
+            "{account} holds {stake:sesh} of node {nodeId}, less than a quarter ({minStake:sesh}), \
+             so it can ask the node to exit only from {allowedFrom:time} (30 days after it activated)"
+        }
         _ => return None,
     })
 }
@@ -546,6 +551,39 @@ mod tests {
             ),
             "{}",
             decoded.message
+        );
+    }
+
+    #[test]
+    fn staking_rules_are_told_in_words() {
+        use crate::bindings::NodeStaking;
+        let data = NodeStaking::StakingSmallContributorExitTooEarly {
+            nodeId: U256::from(3),
+            account: Address::repeat_byte(0x33),
+            stake: Sesh::from_whole(1_000).units(),
+            minStake: Sesh::from_whole(6_250).units(),
+            allowedFrom: U256::from(1_785_585_600u64),
+        }
+        .abi_encode();
+        let decoded = decode(&data).unwrap();
+        assert_eq!(decoded.contract, "NodeStaking");
+        assert_eq!(
+            decoded.message,
+            "0x3333333333333333333333333333333333333333 holds 1000 SESH of node 3, less than a \
+             quarter (6250 SESH), so it can ask the node to exit only from 2026-08-01T12:00:00Z \
+             (30 days after it activated)"
+        );
+
+        let data = NodeStaking::StakingQuorumNotMet {
+            nodeId: U256::from(1),
+            votingStake: Sesh::from_whole(6).units(),
+            requiredStake: Sesh::from_whole(50_004).units(),
+        }
+        .abi_encode();
+        assert_eq!(
+            decode(&data).unwrap().message,
+            "the votes to deregister node 1 come from nodes staking 6 SESH; two thirds of the \
+             other active stake, 50004 SESH, must vote"
         );
     }
 

@@ -607,3 +607,111 @@ async fn an_operator_cancels_an_open_node_and_every_stake_comes_back() {
     assert!(cancelled["data"]["tx_hash"].is_string());
     assert_eq!(balance(&carol), "100000.000000000");
 }
+
+/// Issue 15, item 3: a contributor holding the minimum share could take a node down in
+/// the block it activated, locking every other stake for 15 days without rewards. Under
+/// a quarter of the stake, `stake exit` now says from when it may ask (30 days after
+/// activation), sends nothing, and works from that day.
+#[tokio::test]
+async fn a_small_contributor_waits_30_days_before_it_can_exit() {
+    let chain = sesh_e2e::deployed_chain();
+    let deployment = chain.deployment.clone();
+    let requirement = deployment.parameters.staking_requirement;
+    let provider = ProviderBuilder::new()
+        .connect_http(chain.anvil.endpoint_url())
+        .erased();
+    let staking = NodeStaking::new(deployment.contracts.node_staking, &provider);
+    let alice = SeshHome::new(&chain);
+    let bob = SeshHome::new(&chain);
+    let carol = SeshHome::new(&chain);
+    let alice_address = funded_wallet(&alice, "alice", "a-pw", "100000");
+    funded_wallet(&bob, "bob", "b-pw", "100000");
+    let carol_address = funded_wallet(&carol, "carol", "c-pw", "100000");
+
+    let signer = Address::repeat_byte(0x5e);
+    let proof = key_proof(
+        &staking,
+        &SigningKey::from_bytes(&[7u8; 32]),
+        alice_address,
+        signer,
+    )
+    .await;
+    let half = requirement / U256::from(2);
+    let eighth = requirement / U256::from(8);
+    create_node(&alice, "a-pw", &proof, signer, &sesh(half), false).ok();
+    carol
+        .run(
+            &["stake", "contribute", "1", &sesh(eighth), "--yes"],
+            Some("c-pw"),
+        )
+        .ok();
+    bob.run(
+        &[
+            "stake",
+            "contribute",
+            "1",
+            &sesh(requirement - half - eighth),
+            "--yes",
+        ],
+        Some("b-pw"),
+    )
+    .ok();
+    let info = staking.nodeInfo(U256::from(1)).call().await.unwrap();
+    assert_eq!(info.state, 2, "active");
+    let allowed = info.activatedAt + U256::from(30 * 86_400);
+
+    // Carol holds an eighth: refused in words, with the date, and nothing is sent.
+    let nonce = provider.get_transaction_count(carol_address).await.unwrap();
+    let run = carol
+        .run(&["stake", "exit", "1", "--yes"], Some("c-pw"))
+        .failed();
+    let from = sesh_core::keystore::rfc3339(allowed.to::<u64>())
+        .replace('T', " ")
+        .replace('Z', " UTC");
+    assert!(
+        run.stderr.contains(&format!(
+            "you hold {} SESH of node 1, under a quarter of its {} SESH, and the node activated today",
+            sesh(eighth),
+            sesh(requirement)
+        )) && run
+            .stderr
+            .contains(&format!("you can request its exit from {from} (30 days left)")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        provider.get_transaction_count(carol_address).await.unwrap(),
+        nonce
+    );
+    let json = carol
+        .run(&["stake", "exit", "1", "--yes", "--json"], Some("c-pw"))
+        .failed()
+        .envelope();
+    assert!(
+        json["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("under a quarter"),
+        "{json}"
+    );
+    assert_eq!(
+        staking.nodeInfo(U256::from(1)).call().await.unwrap().state,
+        2,
+        "still active"
+    );
+
+    // From day 30 she may.
+    advance_time(&chain, 30 * 86_400).await;
+    let run = carol
+        .run(&["stake", "exit", "1", "--yes"], Some("c-pw"))
+        .ok();
+    assert!(
+        run.stdout.contains("Node 1 exited; its stakes unlock on"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        staking.nodeInfo(U256::from(1)).call().await.unwrap().state,
+        3
+    );
+}

@@ -8,7 +8,8 @@ pragma solidity ^0.8.24;
 /// least 25% of the requirement; up to 9 more contributors fill the rest; the node
 /// is active once fully staked. Active nodes share every fee paid into the
 /// RewardsPool in proportion to stake and time, through a global accumulator.
-/// A quorum of active nodes can deregister a node with EIP-712 votes.
+/// Active nodes holding two thirds of the other active stake can deregister a node
+/// with EIP-712 votes, each weighed by its node's stake.
 /// @dev Lifecycle: `Open` (filling) -> `Active` (earning) -> `Exited` (exit requested,
 /// 15-day unlock) or `Deregistered` (0.2% penalty, 30-day lock); an `Open` node may
 /// be `Cancelled` by its operator instead. Stakes leave by {withdrawContribution}
@@ -169,8 +170,9 @@ interface INodeStaking {
     /// @dev The deregistration votes expired at `deadline`; it is now `timestamp`.
     error StakingVoteExpired(uint256 deadline, uint256 timestamp);
 
-    /// @dev `signatures` votes were given to deregister node `nodeId`; `required` are needed.
-    error StakingQuorumNotMet(uint256 nodeId, uint256 signatures, uint256 required);
+    /// @dev The votes to deregister node `nodeId` come from nodes staking `votingStake` in all;
+    /// `requiredStake` (two thirds of the other active stake, rounded up) is needed.
+    error StakingQuorumNotMet(uint256 nodeId, uint256 votingStake, uint256 requiredStake);
 
     /// @dev Vote `index` is not a valid signature.
     error StakingInvalidVoteSignature(uint256 index);
@@ -182,6 +184,13 @@ interface INodeStaking {
     /// @dev Vote `index` recovers to `voter`, which is not the signer of an active node
     /// other than the target.
     error StakingVoterNotActive(uint256 index, address voter);
+
+    /// @dev `account` holds `stake` in node `nodeId`, less than `minStake` (a quarter of the
+    /// node's stake, rounded up), so it may ask the node to exit only from `allowedFrom`
+    /// (30 days after the node activated).
+    error StakingSmallContributorExitTooEarly(
+        uint256 nodeId, address account, uint256 stake, uint256 minStake, uint256 allowedFrom
+    );
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -250,9 +259,12 @@ interface INodeStaking {
     function cancelNode(uint256 nodeId) external;
 
     /// @notice Takes the active node `nodeId` out of the active set; its stakes unlock 15 days later.
+    /// A contributor holding less than a quarter of the node's stake may ask only from 30 days
+    /// after the node activated.
     function requestExit(uint256 nodeId) external;
 
-    /// @notice Deregisters node `nodeId` with a quorum of votes of active nodes.
+    /// @notice Deregisters node `nodeId` with votes of active nodes holding two thirds of the
+    /// other active stake.
     function deregister(uint256 nodeId, uint256 deadline, VoteSignature[] calldata votes) external;
 
     /// @notice Withdraws the caller's unlocked stake from node `nodeId`.
@@ -337,6 +349,12 @@ interface INodeStaking {
     /// @notice The EIP-712 digest an active node's signer signs to vote node `nodeId` out.
     function deregistrationDigest(uint256 nodeId, uint256 deadline) external view returns (bytes32);
 
-    /// @notice How many votes deregistering node `nodeId` needs now.
-    function requiredVotes(uint256 nodeId) external view returns (uint256);
+    /// @notice The stake the nodes voting to deregister node `nodeId` must hold between them now:
+    /// two thirds of the active stake other than the node's own, rounded up.
+    function requiredVotingStake(uint256 nodeId) external view returns (uint256);
+
+    /// @notice When `account`, a contributor of node `nodeId`, may ask the node to exit: the
+    /// node's activation for a contributor holding at least a quarter of its stake, 30 days
+    /// later for a smaller one (0 while the node is not active or `account` holds no stake).
+    function exitAllowedFrom(uint256 nodeId, address account) external view returns (uint256);
 }

@@ -8,16 +8,23 @@ import {TestSESH} from "../../src/test-only/TestSESH.sol";
 import {Test} from "../utils/Test.sol";
 import {NodeStakingHandler} from "./NodeStakingHandler.sol";
 
-/// @dev Invariants of NodeStaking over random sequences of creations, contributions,
-/// withdrawals, cancellations, exits, deregistrations, claims, fees and time:
-/// (a) the staking contract holds exactly the stakes it owes;
+/// @dev Invariants of NodeStaking over random sequences of creations (signers and keys
+/// reused, requirements changing down to 1 SESH), contributions, withdrawals,
+/// cancellations, exits, deregistrations, claims, fees, stray SESH and sweeps, and time:
+/// (a) the staking contract holds exactly the stakes it owes, plus stray SESH not yet swept;
 /// (b) the pool holds at least every pending reward, and rewards paid plus pending
 ///     never exceed what the pool received;
 /// (c) the active set, the total active stake and the reward weights agree, and a
 ///     node outside the active set carries no weight;
 /// (d) an account with no active stake earns nothing (a deregistered node earns
 ///     nothing after its deregistration);
-/// (e) every SESH is accounted for.
+/// (e) every SESH is accounted for;
+/// (f) no node is stuck: every node is active, exited, deregistered or cancelled, or
+///     open with fewer than ten contributors, short of its stake, and completed by its
+///     reserved contributors and newcomers each staking their minimum;
+/// (g) votes weigh stake: no set of nodes holding less than the quorum's stake
+///     deregisters a node;
+/// (h) no contributor under a quarter of a node's stake takes it out in its first 30 days.
 /// The handler only calls what should succeed, so any revert (a stake or reward
 /// that could not leave, say) fails the run.
 /// forge-config: default.invariant.fail-on-revert = true
@@ -29,6 +36,9 @@ contract NodeStakingInvariantTest is Test {
     RewardsPool internal pool;
     NodeStaking internal staking;
     NodeStakingHandler internal handler;
+
+    /// @dev How {probeCompletion} ended; it always reverts, so nothing it did stays.
+    error Completion(bool active);
 
     function setUp() public {
         vm.warp(START);
@@ -42,10 +52,10 @@ contract NodeStakingInvariantTest is Test {
         vm.prank(gov);
         staking.acceptOwnership();
 
-        address[] memory actors = new address[](6);
-        string[6] memory names = ["alice", "bob", "carol", "dave", "erin", "frank"];
+        // A dozen: enough for a node's ten contributors and reservations for others.
+        address[] memory actors = new address[](12);
         for (uint256 i; i < actors.length; ++i) {
-            actors[i] = makeAddr(names[i]);
+            actors[i] = makeAddr(string.concat("actor", vm.toString(i)));
             for (uint256 j; j < 5; ++j) {
                 sesh.faucet(actors[i], 100_000 * SESH);
             }
@@ -69,7 +79,11 @@ contract NodeStakingInvariantTest is Test {
             }
         }
         assertEq(byNode, byPosition, "node totals == sum of positions");
-        assertEq(sesh.balanceOf(address(staking)), byNode, "balance == stakes owed");
+        assertEq(
+            sesh.balanceOf(address(staking)),
+            byNode + handler.ghostStray() - handler.ghostSwept(),
+            "balance == stakes owed + stray SESH not yet swept"
+        );
     }
 
     /// @dev (b) Rewards owed are backed and never exceed what came in.
@@ -82,7 +96,11 @@ contract NodeStakingInvariantTest is Test {
         assertLe(pool.totalPaid(), pool.totalReceived(), "paid <= received");
         assertEq(pool.totalPaid(), handler.ghostClaimed(), "paid == claimed");
         assertLe(pool.totalPaid() + pending, pool.totalReceived(), "paid + pending <= received");
-        assertEq(pool.totalReceived(), handler.ghostFees() + handler.ghostPenalties(), "received == fees + penalties");
+        assertEq(
+            pool.totalReceived(),
+            handler.ghostFees() + handler.ghostPenalties() + handler.ghostSwept(),
+            "received == fees + penalties + swept"
+        );
     }
 
     /// @dev (c) The active set, total active stake and weights agree.
@@ -136,5 +154,56 @@ contract NodeStakingInvariantTest is Test {
             total += sesh.balanceOf(handler.actors(j));
         }
         assertEq(total, sesh.totalSupply(), "every SESH accounted for");
+    }
+
+    /// @dev (f) No node is stuck.
+    function invariant_NoNodeStuck() public {
+        for (uint256 i; i < handler.nodeCountCreated(); ++i) {
+            uint256 nodeId = handler.nodeIds(i);
+            INodeStaking.NodeInfo memory info = staking.nodeInfo(nodeId);
+            assertTrue(info.state != INodeStaking.NodeState.None, "created");
+            if (info.state != INodeStaking.NodeState.Open) continue;
+            assertLt(info.contributorCount, 10, "an open node has a slot left");
+            assertLt(info.totalStaked, info.requirement, "an open node is short");
+            try this.probeCompletion(nodeId) {
+                fail("the probe always reverts");
+            } catch (bytes memory reason) {
+                assertEq(reason, abi.encodeWithSelector(Completion.selector, true), "an open node can be completed");
+            }
+        }
+    }
+
+    /// @dev Fills the open node `nodeId`: each unfilled reservation by its contributor,
+    /// then newcomers, each staking its minimum; then reverts with whether the node is
+    /// active, so nothing stays.
+    function probeCompletion(uint256 nodeId) external {
+        (INodeStaking.Reservation[] memory reservations, bool[] memory filled) = staking.reservationsOf(nodeId);
+        for (uint256 i; i < reservations.length; ++i) {
+            if (!filled[i]) _probeContribute(nodeId, reservations[i].contributor);
+        }
+        for (uint256 i; i < 10 && staking.nodeInfo(nodeId).state == INodeStaking.NodeState.Open; ++i) {
+            _probeContribute(nodeId, address(uint160(uint256(keccak256(abi.encode("newcomer", i))))));
+        }
+        revert Completion(staking.nodeInfo(nodeId).state == INodeStaking.NodeState.Active);
+    }
+
+    function _probeContribute(uint256 nodeId, address who) internal {
+        (uint256 min, uint256 max) = staking.contributionLimits(nodeId, who);
+        if (max == 0) return;
+        sesh.faucet(who, min);
+        vm.prank(who);
+        sesh.approve(address(staking), min);
+        vm.prank(who);
+        staking.contribute(nodeId, min);
+    }
+
+    /// @dev (g) Votes weigh stake.
+    function invariant_VotesWeighStake() public view {
+        assertFalse(handler.ghostMinorityDeregistered(), "nodes short of the quorum's stake deregistered a node");
+    }
+
+    /// @dev (h) Small contributors wait 30 days.
+    function invariant_SmallContributorsWait() public view {
+        assertFalse(handler.ghostEarlySmallExit(), "a contributor under a quarter exited in the first 30 days");
     }
 }

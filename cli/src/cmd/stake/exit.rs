@@ -1,7 +1,7 @@
 //! `sesh stake exit NODE_ID`.
 
 use super::{ACTIVE, staking, state_name};
-use crate::cmd::market::{DAY, call, chain_now, date, read_error};
+use crate::cmd::market::{DAY, call, chain_now, date, days_left, read_error, secs};
 use crate::context::Context;
 use crate::tx::{self, Plan};
 use alloy::primitives::U256;
@@ -16,7 +16,10 @@ const EXIT_UNLOCK_DAYS: u64 = 15;
 ///
 /// Any contributor of the node may ask. The node leaves the active set at
 /// once and earns nothing more; every contributor's stake can be withdrawn
-/// with `sesh stake withdraw` from the unlock date shown.
+/// with `sesh stake withdraw` from the unlock date shown. A contributor
+/// holding less than a quarter of the node's stake may ask only from 30 days
+/// after the node activated (so a small stake cannot take everyone else's
+/// rewards away); the command says from when.
 ///
 /// Examples:
 ///   sesh stake exit 1
@@ -51,7 +54,33 @@ impl ExitArgs {
         if position.stake.is_zero() {
             bail!("{me} has no stake in node {id}");
         }
-        let unlock = chain_now(&provider).await? + EXIT_UNLOCK_DAYS * DAY;
+        let now = chain_now(&provider).await?;
+        let allowed = secs(
+            staking
+                .exitAllowedFrom(node_id, me)
+                .call()
+                .await
+                .map_err(read_error("when you may ask for an exit"))?,
+        );
+        if now < allowed {
+            let activated = secs(info.activatedAt);
+            let ago = match now.saturating_sub(activated) / DAY {
+                0 => "today".to_string(),
+                1 => "1 day ago".to_string(),
+                days => format!("{days} days ago"),
+            };
+            bail!(
+                "you hold {} SESH of node {id}, under a quarter of its {} SESH, and the node \
+                 activated {ago} ({}): you can request its exit from {} ({}); until then only \
+                 a contributor holding a quarter or more, such as the operator, can",
+                Sesh::from_units(position.stake),
+                Sesh::from_units(info.requirement),
+                date(activated),
+                date(allowed),
+                days_left(allowed, now),
+            );
+        }
+        let unlock = now + EXIT_UNLOCK_DAYS * DAY;
 
         let keys = ctx.unlock(&file)?;
         let provider = ctx.signing_provider(&keys).await?;
