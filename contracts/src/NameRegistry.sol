@@ -13,6 +13,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ERC721} from "solady/tokens/ERC721.sol";
 
 import {INameRegistry} from "./interfaces/INameRegistry.sol";
+import {ISweepable} from "./interfaces/ISweepable.sol";
 import {NameRules} from "./libraries/NameRules.sol";
 import {RentPricing} from "./libraries/RentPricing.sol";
 
@@ -44,8 +45,13 @@ import {RentPricing} from "./libraries/RentPricing.sol";
 /// assembly, each piece documented where it stands and checked against its plain Solidity
 /// equivalent by the tests.
 ///
+/// {registerAndConsent} and {setPrimaryNameAndConsent} are {register} and {setPrimaryName} plus a
+/// Session ID's consent to the name as its reverse name, relayed in a {ReverseConsentGiven} event
+/// and checked off chain (Ed25519 is not affordable here); {register} costs nothing more for them.
+///
 /// Governance (two-step owner) can set prices within hard bounds and pause new
-/// registrations. It can never move a name or any SESH: fees never sit here.
+/// registrations. It can never move a name or any SESH: fees never sit here, and SESH sent here
+/// anyway goes to the pool through {sweepUnowed}, which anyone may call. ETH is refused.
 contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /*//////////////////////////////////////////////////////////////
                                 CONSTANTS
@@ -181,14 +187,31 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     }
 
     /// @notice Approves `account` to move a live name.
-    /// @dev Emits an `Approval` event.
+    /// @dev Emits an `Approval` event. Payable in ERC-721 (and Solady), but refuses ETH.
     ///
     /// Requirements:
+    /// - no ETH is sent (else {NameRegistryEtherRefused});
     /// - `tokenId` has not expired (else {NameExpired});
     /// - the caller is the owner or an operator of the owner.
     function approve(address account, uint256 tokenId) public payable override {
+        if (msg.value != 0) revert NameRegistryEtherRefused(msg.value);
         _requireLive(tokenId);
         super.approve(account, tokenId);
+    }
+
+    /// @notice Transfers a live name from `from` to `to`; the record and `from`'s primary name (if
+    /// it was this name) are cleared.
+    /// @dev Payable in ERC-721 (and Solady), but refuses ETH, which nothing could take out of the
+    /// registry. Both `safeTransferFrom` functions call this one, so they refuse it too. Emits
+    /// `Transfer`, {RecordSet} with zeros and, if it was `from`'s primary name, {PrimaryNameSet} with 0.
+    ///
+    /// Requirements:
+    /// - no ETH is sent (else {NameRegistryEtherRefused});
+    /// - `tokenId` has not expired (else {NameExpired});
+    /// - `from` owns it, `to` is not zero; the caller is the owner or approved.
+    function transferFrom(address from, address to, uint256 tokenId) public payable override {
+        if (msg.value != 0) revert NameRegistryEtherRefused(msg.value);
+        super.transferFrom(from, to, tokenId);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -406,6 +429,44 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     }
 
     /// @inheritdoc INameRegistry
+    /// @dev {register} itself, reached by a delegatecall to this contract (as a multicall does:
+    /// same caller, same storage) with its own calldata, built from this call's: `secret`,
+    /// `permit` (static, five words) and `registration` copied as it is (its inner offsets are
+    /// relative to it). So {register}'s code is not shared and costs
+    /// nothing more for this function. Then a {ReverseConsentGiven} event for the token id
+    /// {register} returned and the registration's owner (the consent is not checked, see
+    /// {ReverseConsentGiven}). A revert in {register} is this function's, with its data.
+    ///
+    /// Requirements: those of {register}.
+    function registerAndConsent(
+        Registration calldata registration,
+        bytes32 secret,
+        Permit calldata permit,
+        ReverseConsent calldata consent
+    ) external returns (uint256 tokenId) {
+        bytes4 selector = this.register.selector;
+        /// @solidity memory-safe-assembly
+        assembly {
+            // register(registration, secret, permit): the selector, the offset of `registration`
+            // (after the seven head words), `secret` and the five words of `permit`, then
+            // `registration` to the end of the calldata.
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), 0xe0)
+            mstore(add(m, 0x24), secret)
+            calldatacopy(add(m, 0x44), permit, 0xa0)
+            let tail := sub(calldatasize(), registration)
+            calldatacopy(add(m, 0xe4), registration, tail)
+            if iszero(delegatecall(gas(), address(), m, add(0xe4, tail), 0x00, 0x20)) {
+                returndatacopy(m, 0x00, returndatasize())
+                revert(m, returndatasize())
+            }
+            tokenId := mload(0x00)
+        }
+        _giveConsent(tokenId, registration.owner, consent);
+    }
+
+    /// @inheritdoc INameRegistry
     /// @dev Adds `duration` to the current expiry (not to now), so renewing early loses nothing.
     /// Rent only, never a premium. Works while paused. The payment works as in {register}.
     /// Emits a {NameRenewed} event.
@@ -505,12 +566,31 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     /// @inheritdoc INameRegistry
     /// @dev Stored as a tag beside the caller's balance. Emits a {PrimaryNameSet} event.
     ///
+    /// This is the caller's primary name as an account. It makes the name the reverse name of the
+    /// Session ID in its record only with that Session ID's consent ({setPrimaryNameAndConsent}).
+    ///
     /// Requirements:
     /// - the caller owns `tokenId` (else {NameUnauthorized}) and it has not expired (else {NameExpired}).
     function setPrimaryName(uint256 tokenId) external {
-        if (_ownerOf(tokenId) != msg.sender) revert NameUnauthorized(msg.sender, tokenId);
-        _requireLive(tokenId);
-        _setPrimary(msg.sender, tokenId);
+        _setOwnPrimary(tokenId);
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev Emits {PrimaryNameSet}, then {ReverseConsentGiven} with the caller as owner. The
+    /// consent is not checked (see {ReverseConsentGiven}).
+    ///
+    /// Requirements: those of {setPrimaryName}.
+    function setPrimaryNameAndConsent(uint256 tokenId, ReverseConsent calldata consent) external {
+        _setOwnPrimary(tokenId);
+        _giveConsent(tokenId, msg.sender, consent);
+    }
+
+    /// @inheritdoc INameRegistry
+    /// @dev Emits a {ReverseConsentGiven} event, whatever the values: nothing here is checked or
+    /// stored, the consent's signature is its authority (registry nodes and wallets check it, and
+    /// ignore a consent that does not verify or is not newer than the Session ID's last one).
+    function giveReverseConsent(uint256 tokenId, address owner, ReverseConsent calldata consent) external {
+        _giveConsent(tokenId, owner, consent);
     }
 
     /// @inheritdoc INameRegistry
@@ -518,6 +598,52 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
     function clearPrimaryName() external {
         _setAux(msg.sender, 0);
         emit PrimaryNameSet(msg.sender, 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               STRAY FUNDS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISweepable
+    /// @dev The registry owes no one SESH: fees go straight from the payer to the pool, and it
+    /// never keeps any. So its whole balance (SESH sent to it directly) is unowed and goes to the
+    /// pool. Anyone may call it, also while paused. Emits {UnowedSwept} (none for nothing).
+    function sweepUnowed() external returns (uint256 amount) {
+        address token = address(_SESH);
+        address pool = _REWARDS_POOL;
+        bool failed;
+        // Assembly as in {_collect}: `SESH.balanceOf(this)`, then `SESH.transfer(pool, amount)`
+        // with OpenZeppelin's `safeTransfer` checks. (The same in Solidity made the optimizer
+        // share code so that {register}, {renew} and {setRecord} cost 24 to 60 gas more.)
+        /// @solidity memory-safe-assembly
+        assembly {
+            mstore(0x00, 0x70a08231) // balanceOf(address)
+            mstore(0x20, address())
+            if iszero(staticcall(gas(), token, 0x1c, 0x24, 0x00, 0x20)) {
+                returndatacopy(0x00, 0x00, returndatasize())
+                revert(0x00, returndatasize())
+            }
+            if lt(returndatasize(), 0x20) { revert(0, 0) }
+            amount := mload(0x00)
+        }
+        if (amount == 0) return 0;
+        emit UnowedSwept(amount);
+        /// @solidity memory-safe-assembly
+        assembly {
+            let m := mload(0x40)
+            mstore(m, 0xa9059cbb00000000000000000000000000000000000000000000000000000000) // transfer(address,uint256)
+            mstore(add(m, 0x04), pool)
+            mstore(add(m, 0x24), amount)
+            if iszero(call(gas(), token, 0, m, 0x44, 0x00, 0x20)) {
+                returndatacopy(m, 0x00, returndatasize())
+                revert(m, returndatasize())
+            }
+            // `returnSize == 0 ? token.code.length == 0 : returnValue != 1`, as in {_collect}
+            switch returndatasize()
+            case 0 { failed := iszero(extcodesize(token)) }
+            default { failed := iszero(eq(mload(0x00), 1)) }
+        }
+        if (failed) revert SafeERC20.SafeERC20FailedOperation(token);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -891,6 +1017,26 @@ contract NameRegistry is INameRegistry, ERC721, Ownable2Step {
         if (sessionKey != 0) _sessionKeys[tokenId] = sessionKey;
         if (evmAddress != address(0)) _evmAddresses[tokenId] = evmAddress;
         emit RecordSet(tokenId, sessionKey, evmAddress);
+    }
+
+    /// @dev {setPrimaryName} for the caller: checks that it holds the live `tokenId`, then sets it.
+    function _setOwnPrimary(uint256 tokenId) private {
+        if (_ownerOf(tokenId) != msg.sender) revert NameUnauthorized(msg.sender, tokenId);
+        _requireLive(tokenId);
+        _setPrimary(msg.sender, tokenId);
+    }
+
+    /// @dev Emits the {ReverseConsentGiven} event of `consent` to `tokenId` held by `owner`.
+    function _giveConsent(uint256 tokenId, address owner, ReverseConsent calldata consent) private {
+        emit ReverseConsentGiven(
+            consent.sessionKey,
+            tokenId,
+            owner,
+            consent.ed25519Key,
+            consent.nonce,
+            consent.signatureR,
+            consent.signatureS
+        );
     }
 
     function _setPrimary(address owner, uint256 tokenId) private {

@@ -8,6 +8,7 @@ import {TestSESH} from "../src/test-only/TestSESH.sol";
 import {RewardsPool} from "../src/RewardsPool.sol";
 import {NameRegistry} from "../src/NameRegistry.sol";
 import {INameRegistry} from "../src/interfaces/INameRegistry.sol";
+import {ISweepable} from "../src/interfaces/ISweepable.sol";
 import {RentPricing} from "../src/libraries/RentPricing.sol";
 import {ERC721} from "solady/tokens/ERC721.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
@@ -50,6 +51,17 @@ contract RecordingToken {
 /// @dev A token whose `transferFrom` returns `false` instead of reverting.
 contract FalseToken {
     function transferFrom(address, address, uint256) external pure returns (bool) {
+        return false;
+    }
+}
+
+/// @dev A token that reports a balance but whose `transfer` returns `false` instead of reverting.
+contract FalseTransferToken {
+    function balanceOf(address) external pure returns (uint256) {
+        return 1;
+    }
+
+    function transfer(address, uint256) external pure returns (bool) {
         return false;
     }
 }
@@ -1123,6 +1135,264 @@ contract NameRegistryTest is NameRegistryBase {
     }
 
     /*//////////////////////////////////////////////////////////////
+                        REVERSE NAMES: CONSENT
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A consent as the wallet sends it; the registry relays any bytes, so these need not verify.
+    function _consent(bytes32 sessionKey, uint64 nonce) internal pure returns (INameRegistry.ReverseConsent memory) {
+        return INameRegistry.ReverseConsent({
+            sessionKey: sessionKey,
+            ed25519Key: keccak256(abi.encode("ed25519", sessionKey)),
+            nonce: nonce,
+            signatureR: keccak256(abi.encode("R", sessionKey, nonce)),
+            signatureS: keccak256(abi.encode("S", sessionKey, nonce))
+        });
+    }
+
+    function _expectConsent(
+        NameRegistry registry,
+        uint256 tokenId,
+        address owner,
+        INameRegistry.ReverseConsent memory c
+    ) internal {
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit INameRegistry.ReverseConsentGiven(
+            c.sessionKey, tokenId, owner, c.ed25519Key, c.nonce, c.signatureR, c.signatureS
+        );
+    }
+
+    /// @dev `registerAndConsent` is `register` (same events, same state, same payment) plus the
+    /// consent event, last, for the token id and the registration's owner.
+    function test_RegisterAndConsent_IsRegisterPlusTheConsentEvent() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        r.evmAddress = alice;
+        r.setPrimary = true;
+        INameRegistry.ReverseConsent memory c = _consent(KEY_A, 1_700_000_000_000);
+        uint256 id = _id("alice");
+        uint256 cost = 100 * SESH;
+        INameRegistry.Permit memory p = _permit(aliceKey, address(reg0), cost);
+
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit ERC721.Transfer(address(0), alice, id);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.NameRegistered(id, "alice", alice, T0 + YEAR, cost, 0, KEY_A, alice, true);
+        _expectConsent(reg0, id, alice, c);
+        vm.prank(alice);
+        assertEq(reg0.registerAndConsent(r, SECRET, p, c), id);
+
+        assertEq(reg0.ownerOf(id), alice);
+        assertEq(reg0.expiryOf(id), T0 + YEAR);
+        (bytes32 key, address evm) = reg0.resolve("alice");
+        assertEq(key, KEY_A);
+        assertEq(evm, alice);
+        assertTrue(reg0.isPrimaryName(id));
+        assertEq(sesh.balanceOf(address(pool)), 1 * SESH + cost);
+        assertEq(sesh.balanceOf(address(reg0)), 0);
+        assertEq(sesh.allowance(alice, address(reg0)), 0);
+    }
+
+    /// @dev Through the delegatecall, `register` sees the caller (the payer), the commitment and
+    /// every field as sent, for any label length, and a lapsed name is burned first as usual.
+    function testFuzz_RegisterAndConsentRegistersWhatRegisterWould(bytes32 seed, uint8 lengthSeed, bool primary)
+        public
+    {
+        string memory label = _validLabel(seed, bound(lengthSeed, 1, 64));
+        INameRegistry.Registration memory r = _registration(label, alice);
+        r.sessionKey = KEY_A;
+        r.evmAddress = bob;
+        r.setPrimary = primary;
+        // Commit-reveal: the commitment is the one `register` itself consumes.
+        vm.prank(alice);
+        reg.commit(reg.makeCommitment(r, SECRET));
+        vm.warp(T0 + 60);
+        vm.prank(alice);
+        sesh.approve(address(reg), type(uint256).max);
+        INameRegistry.ReverseConsent memory c = _consent(KEY_A, 7);
+        _expectConsent(reg, _id(label), alice, c);
+        vm.prank(alice);
+        uint256 id = reg.registerAndConsent(r, SECRET, _noPermit(), c);
+        assertEq(id, _id(label));
+        assertEq(reg.ownerOf(id), alice);
+        (bytes32 key, address evm) = reg.resolve(label);
+        assertEq(key, KEY_A);
+        assertEq(evm, bob);
+        assertEq(reg.isPrimaryName(id), primary);
+        assertEq(reg.commitmentTimestamp(reg.makeCommitment(r, SECRET)), 0, "commitment consumed");
+    }
+
+    function test_RevertWhen_RegisterAndConsentFails() public {
+        _register0("alice", bob);
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        vm.prank(alice);
+        sesh.approve(address(reg0), type(uint256).max);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameNotAvailable.selector, _id("alice")));
+        reg0.registerAndConsent(r, SECRET, _noPermit(), _consent(KEY_A, 1));
+        // The commitment is checked as in `register`.
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(INameRegistry.CommitmentNotFound.selector, reg.makeCommitment(r, SECRET))
+        );
+        reg.registerAndConsent(r, SECRET, _noPermit(), _consent(KEY_A, 1));
+        // A setPrimary for someone else: the caller is the one `register` sees.
+        r = _registration("carol", carol);
+        r.setPrimary = true;
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameUnauthorized.selector, alice, _id("carol")));
+        reg0.registerAndConsent(r, SECRET, _noPermit(), _consent(KEY_A, 1));
+    }
+
+    function test_SetPrimaryNameAndConsent() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        uint256 id = _register0(r, alice);
+        INameRegistry.ReverseConsent memory c = _consent(KEY_A, 2);
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit INameRegistry.PrimaryNameSet(alice, id);
+        _expectConsent(reg0, id, alice, c);
+        vm.prank(alice);
+        reg0.setPrimaryNameAndConsent(id, c);
+        assertTrue(reg0.isPrimaryName(id));
+
+        // Only the owner of a live name, as setPrimaryName.
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameUnauthorized.selector, bob, id));
+        reg0.setPrimaryNameAndConsent(id, c);
+        uint256 expiry = reg0.expiryOf(id);
+        vm.warp(expiry);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry));
+        reg0.setPrimaryNameAndConsent(id, c);
+    }
+
+    /// @dev Anyone may relay any consent, for any name and owner (also none): nothing is checked
+    /// or stored on chain, the signature is checked by whoever reads the event.
+    function test_GiveReverseConsent_RelaysAnything() public {
+        INameRegistry.ReverseConsent memory c = _consent(KEY_B, 3);
+        _expectConsent(reg0, _id("never-registered"), carol, c);
+        vm.prank(makeAddr("stranger"));
+        reg0.giveReverseConsent(_id("never-registered"), carol, c);
+        _expectConsent(reg0, 0, address(0), c);
+        reg0.giveReverseConsent(0, address(0), c);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              STRAY FUNDS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_SweepUnowed_SendsStraySeshToThePool() public {
+        _register0("alice", alice);
+        vm.prank(bob);
+        sesh.transfer(address(reg0), 42 * SESH);
+        uint256 poolBefore = sesh.balanceOf(address(pool));
+        vm.prank(reg0.owner());
+        reg0.pause(); // works while paused, for anyone
+        vm.expectEmit(true, true, true, true, address(reg0));
+        emit ISweepable.UnowedSwept(42 * SESH);
+        vm.prank(makeAddr("anyone"));
+        assertEq(reg0.sweepUnowed(), 42 * SESH);
+        assertEq(sesh.balanceOf(address(reg0)), 0);
+        assertEq(sesh.balanceOf(address(pool)), poolBefore + 42 * SESH);
+        // Nothing left: nothing sent, no event, no revert.
+        vm.recordLogs();
+        assertEq(reg0.sweepUnowed(), 0);
+        assertEq(vm.getRecordedLogs().length, 0);
+    }
+
+    function test_RevertWhen_SweepTokenFails() public {
+        address token = address(new FalseTransferToken());
+        NameRegistry falseReg = new NameRegistry(token, address(pool), 0, 1 days);
+        vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, token));
+        falseReg.sweepUnowed();
+    }
+
+    /// @dev The payable ERC-721 functions refuse ETH, which nothing could take out of the registry.
+    function test_RevertWhen_EtherSentWithErc721Calls() public {
+        uint256 id = _register0("alice", alice);
+        vm.deal(alice, 1 ether);
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameRegistryEtherRefused.selector, 1));
+        reg0.transferFrom{value: 1}(alice, bob, id);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameRegistryEtherRefused.selector, 2));
+        reg0.safeTransferFrom{value: 2}(alice, bob, id);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameRegistryEtherRefused.selector, 3));
+        reg0.safeTransferFrom{value: 3}(alice, bob, id, "");
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameRegistryEtherRefused.selector, 4));
+        reg0.approve{value: 4}(bob, id);
+        // Without ETH they work as before.
+        reg0.approve(bob, id);
+        reg0.safeTransferFrom(alice, bob, id, "");
+        vm.stopPrank();
+        assertEq(address(reg0).balance, 0);
+        assertEq(reg0.ownerOf(id), bob);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                       A NAME'S LIFE, TO THE SECOND
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev The boundaries `sesh_core::lifecycle` copies: live while `now < expiry`; grace from
+    /// the second of expiry through `expiry + GRACE_PERIOD`; then available, with a premium that
+    /// is zero from `expiry + GRACE_PERIOD + PREMIUM_DECAY_PERIOD` on.
+    function test_Lifecycle_BoundarySeconds() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        uint256 id = _register0(r, alice);
+        uint256 expiry = reg0.expiryOf(id);
+        uint256 graceEnd = expiry + reg0.GRACE_PERIOD();
+
+        vm.warp(expiry - 1); // live
+        assertEq(reg0.ownerOf(id), alice);
+        (bytes32 key,) = reg0.resolve("alice");
+        assertEq(key, KEY_A);
+
+        vm.warp(expiry); // the second of expiry: expired, in grace
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameExpired.selector, id, expiry));
+        reg0.ownerOf(id);
+        (key,) = reg0.resolve("alice");
+        assertEq(key, bytes32(0));
+        assertFalse(reg0.available("alice"));
+
+        vm.warp(graceEnd); // the last second of grace: renewable, not available
+        assertFalse(reg0.available("alice"));
+        (, uint256 premium) = reg0.rentPrice("alice", YEAR);
+        assertEq(premium, 0);
+        vm.prank(alice);
+        sesh.approve(address(reg0), type(uint256).max);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameNotAvailable.selector, id));
+        reg0.register(_registration("alice", bob), SECRET, _noPermit());
+
+        vm.warp(graceEnd + 1); // available, at the full premium
+        assertTrue(reg0.available("alice"));
+        (, premium) = reg0.rentPrice("alice", YEAR);
+        assertEq(premium, RentPricing.premium(100_000 * SESH, 1));
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(INameRegistry.NameNotRenewable.selector, id));
+        reg0.renew("alice", YEAR, type(uint256).max, _noPermit());
+
+        vm.warp(graceEnd + reg0.PREMIUM_DECAY_PERIOD() - 1); // the last second with a premium
+        (, premium) = reg0.rentPrice("alice", YEAR);
+        assertGt(premium, 0, "premium in its last second");
+        vm.warp(graceEnd + reg0.PREMIUM_DECAY_PERIOD()); // plain rent from here
+        (, premium) = reg0.rentPrice("alice", YEAR);
+        assertEq(premium, 0);
+    }
+
+    /// @dev ERC-721 balances count every name held, expired ones included, until the name is
+    /// registered again (which burns it): docs/contracts.md says so, as ENS's BaseRegistrar does.
+    function test_BalanceOf_CountsAHeldNameUntilItIsRegisteredAgain() public {
+        uint256 id = _register0("alice", alice);
+        vm.warp(reg0.expiryOf(id) + reg0.GRACE_PERIOD() + 365 days);
+        assertEq(reg0.balanceOf(alice), 1, "a lapsed name still counts");
+        assertEq(reg0.registrantOf(id), alice);
+        _register0("alice", bob);
+        assertEq(reg0.balanceOf(alice), 0);
+        assertEq(reg0.balanceOf(bob), 1);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                               VIEWS, METADATA
     //////////////////////////////////////////////////////////////*/
 
@@ -1531,6 +1801,43 @@ contract NameRegistryGasTest is NameRegistryBase {
         vm.prank(alice);
         reg.register(committed, SECRET, p);
         vm.snapshotGasLastCall("register committed permit+record+primary");
+    }
+
+    /// @dev {test_Gas_RegisterOneTxPermitRecord} with primary name and the Session ID's consent:
+    /// what `sesh name register` sends for a wallet's first name.
+    function test_Gas_RegisterAndConsentOneTxPermitRecordPrimary() public {
+        INameRegistry.Registration memory r = _registration("alice", alice);
+        r.sessionKey = KEY_A;
+        r.setPrimary = true;
+        r.maxCost = 100 * SESH;
+        uint256 deadline = T0 + 1 hours;
+        (uint8 v, bytes32 rr, bytes32 s) =
+            Signatures.signPermit(aliceKey, domainSeparator, address(reg0), 100 * SESH, 0, deadline);
+        INameRegistry.Permit memory p = INameRegistry.Permit(100 * SESH, deadline, v, rr, s);
+        INameRegistry.ReverseConsent memory c = INameRegistry.ReverseConsent({
+            sessionKey: KEY_A,
+            ed25519Key: keccak256("ed25519"),
+            nonce: uint64(T0) * 1000,
+            signatureR: keccak256("R"),
+            signatureS: keccak256("S")
+        });
+        vm.prank(alice);
+        reg0.registerAndConsent(r, SECRET, p, c);
+        vm.snapshotGasLastCall("registerAndConsent one-tx permit+record+primary");
+    }
+
+    function test_Gas_SetPrimaryNameAndConsent() public {
+        uint256 id = _id("carolname");
+        INameRegistry.ReverseConsent memory c = INameRegistry.ReverseConsent({
+            sessionKey: KEY_A,
+            ed25519Key: keccak256("ed25519"),
+            nonce: uint64(T0) * 1000,
+            signatureR: keccak256("R"),
+            signatureS: keccak256("S")
+        });
+        vm.prank(carol);
+        reg0.setPrimaryNameAndConsent(id, c);
+        vm.snapshotGasLastCall("setPrimaryNameAndConsent");
     }
 
     function test_Gas_Renew() public {

@@ -326,6 +326,9 @@ fn template(name: &str) -> Option<&'static str> {
         }
         "PriceNotMultipleOfUnit" => "the price {value:sesh} is not a whole multiple of {unit:sesh}",
         "NameRegistryZeroAddress" => "a NameRegistry address parameter is the zero address",
+        "NameRegistryEtherRefused" => {
+            "the name registry takes no ETH ({value} wei were sent); send the call without value"
+        }
         // NameMarket.
         "MarketZeroAddress" => "a NameMarket address parameter is the zero address",
         "MarketInvalidPrice" => "the price {price:sesh} is not allowed; give a price above 0",

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {ISweepable} from "./ISweepable.sol";
+
 /// @title INameRegistry
 /// @notice Session usernames as ERC-721 tokens (`tokenId = uint256(keccak256(label))`),
 /// rented in SESH, each carrying a record: the owner's Session ID and an optional
@@ -21,7 +23,21 @@ pragma solidity ^0.8.24;
 ///
 /// Pausing ("no new sales") blocks {register} only. Renewals, records, primary
 /// names, transfers, {transferWithRecord} and {transferListed} keep working while paused.
-interface INameRegistry {
+///
+/// ERC-721's `balanceOf` counts every name an account holds, expired ones included, until
+/// someone registers the name again (which burns it): as ENS's `BaseRegistrar`. A count of live
+/// names only would need a write to the account at every expiry, which no transaction makes.
+///
+/// Reverse names: forward records may point anywhere (as ENS `addr` does), so a name counts as
+/// the reverse name of a Session ID only with the Session ID's consent: an Ed25519 signature
+/// relayed by {registerAndConsent}, {setPrimaryNameAndConsent} or {giveReverseConsent} in a
+/// {ReverseConsentGiven} event. The registry does not check it (there is no Ed25519 on chain);
+/// registry nodes and wallets do (see docs/contracts.md, "Reverse names").
+///
+/// The registry never holds SESH (fees go from the payer to the pool): SESH sent to it anyway
+/// goes to the pool with {sweepUnowed}. It refuses ETH: the ERC-721 functions that are payable
+/// revert when sent any ({NameRegistryEtherRefused}).
+interface INameRegistry is ISweepable {
     /*//////////////////////////////////////////////////////////////
                                  STRUCTS
     //////////////////////////////////////////////////////////////*/
@@ -52,6 +68,24 @@ interface INameRegistry {
         bool setPrimary;
         /// @dev The most the caller agrees to pay (rent plus premium).
         uint256 maxCost;
+    }
+
+    /// @dev A Session ID's consent to a name, held by a given owner, as its reverse name: the
+    /// Session ID's Ed25519 key signs the bytes `sesh_core::reverse_consent::message` defines
+    /// (a domain, the chain id, this registry, the token id, the owner and the nonce: see
+    /// docs/keys.md). Relayed as it is, never checked on chain.
+    struct ReverseConsent {
+        /// @dev The consenting Session ID's X25519 key (the `05` prefix implied).
+        bytes32 sessionKey;
+        /// @dev The Session ID's Ed25519 public key; verifiers check that it converts to `sessionKey`.
+        bytes32 ed25519Key;
+        /// @dev Counts only above every earlier counted consent of the same Session ID (`sesh` uses
+        /// the time in milliseconds), so an old consent cannot be replayed over a newer one.
+        uint64 nonce;
+        /// @dev The Ed25519 signature's first half (R).
+        bytes32 signatureR;
+        /// @dev The Ed25519 signature's second half (S).
+        bytes32 signatureS;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -103,6 +137,9 @@ interface INameRegistry {
     /// @dev The name's transfer count is `actual`, not `expected`: it changed hands since
     /// (e.g. since it was listed), even if it is back with the same holder.
     error NameTransferCountMismatch(uint256 tokenId, uint256 expected, uint256 actual);
+    /// @dev ETH sent with a payable ERC-721 call (`transferFrom`, `safeTransferFrom`, `approve`):
+    /// the registry takes SESH only.
+    error NameRegistryEtherRefused(uint256 value);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -143,6 +180,25 @@ interface INameRegistry {
     /// sets it through {NameRegistered} instead.
     event PrimaryNameSet(address indexed owner, uint256 indexed tokenId);
 
+    /// @notice The Session ID `sessionKey` consents to `tokenId`, held by `owner`, as its reverse
+    /// name (token id 0 and owner 0: to none, withdrawing any earlier consent), with `nonce` and the
+    /// Ed25519 signature (`signatureR`, `signatureS`) of its key `ed25519Key` (see {ReverseConsent}).
+    /// @dev NOT CHECKED ON CHAIN: anyone may emit any values through {giveReverseConsent}. A
+    /// registry node counts the consent only if `ed25519Key` converts to `sessionKey`, the
+    /// signature verifies over the consent bytes for this chain and registry, and `nonce` is above
+    /// the nonce of the Session ID's last counted consent; it then replaces that one. The Session
+    /// ID's reverse name is the name of its last counted consent while that name is live, valid,
+    /// held by `owner`, points at `sessionKey` and is `owner`'s primary name; otherwise it has none.
+    event ReverseConsentGiven(
+        bytes32 indexed sessionKey,
+        uint256 indexed tokenId,
+        address indexed owner,
+        bytes32 ed25519Key,
+        uint64 nonce,
+        bytes32 signatureR,
+        bytes32 signatureS
+    );
+
     /// @notice Governance set the rent per 365 days for labels of 1, 2, 3, 4 and 5+ bytes.
     event RentPricesSet(uint256[5] pricePerYear);
 
@@ -167,6 +223,15 @@ interface INameRegistry {
         external
         returns (uint256 tokenId);
 
+    /// @notice As {register}, and relays the record's Session ID's consent to the name as its
+    /// reverse name ({ReverseConsentGiven}, with the registration's owner).
+    function registerAndConsent(
+        Registration calldata registration,
+        bytes32 secret,
+        Permit calldata permit,
+        ReverseConsent calldata consent
+    ) external returns (uint256 tokenId);
+
     /// @notice Extends a name by `duration`; anyone may pay, until the grace period ends.
     function renew(string calldata label, uint256 duration, uint256 maxCost, Permit calldata permit)
         external
@@ -177,6 +242,14 @@ interface INameRegistry {
 
     /// @notice Makes `tokenId` the caller's primary name. Owner only.
     function setPrimaryName(uint256 tokenId) external;
+
+    /// @notice As {setPrimaryName}, and relays the record's Session ID's consent to the name as its
+    /// reverse name ({ReverseConsentGiven}, with the caller as owner).
+    function setPrimaryNameAndConsent(uint256 tokenId, ReverseConsent calldata consent) external;
+
+    /// @notice Relays a Session ID's consent to `tokenId`, held by `owner`, as its reverse name
+    /// (0 and 0: to none). Anyone may relay it: the signature is what counts, checked off chain.
+    function giveReverseConsent(uint256 tokenId, address owner, ReverseConsent calldata consent) external;
 
     /// @notice Clears the caller's primary name.
     function clearPrimaryName() external;

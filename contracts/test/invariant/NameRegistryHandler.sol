@@ -2,14 +2,21 @@
 pragma solidity ^0.8.24;
 
 import {Test} from "../utils/Test.sol";
+import {Signatures} from "../utils/Signatures.sol";
 import {TestSESH} from "../../src/test-only/TestSESH.sol";
 import {NameRegistry} from "../../src/NameRegistry.sol";
 import {INameRegistry} from "../../src/interfaces/INameRegistry.sol";
 
-/// @dev Drives a one-transaction registry with a few actors and labels: registers, renews,
-/// transfers (plain, with record, and listed at a transfer count: current or stale), sets
-/// records, tries forbidden moves, and warps time. Tracks each name's expected expiry and
-/// transfer count.
+/// @dev Drives a registry (one-transaction, or commit–reveal when its minimum commitment age is
+/// above 0) with a few actors and labels: registers (paying from an allowance, with a permit, with
+/// a permit someone front-ran, or through {NameRegistry-registerAndConsent}), renews (allowance or
+/// permit), transfers (plain, with record, and listed at a transfer count: current or stale), sets
+/// records and primary names (with and without consent), clears primary names, sends stray SESH
+/// and sweeps it, tries forbidden moves, and warps time. Tracks each name's expected expiry and
+/// transfer count, every SESH paid and swept.
+///
+/// Every action guards its own inputs (it only does what must succeed, and wraps what must fail
+/// in try/catch, recording a success), so the invariant tests run with `fail-on-revert`.
 /// Records are always set to the current owner's own key ({keyOf}), so a record that
 /// belongs to anyone else than the owner means a transfer failed to clear it.
 contract NameRegistryHandler is Test {
@@ -17,12 +24,17 @@ contract NameRegistryHandler is Test {
 
     TestSESH public immutable sesh;
     NameRegistry public immutable reg;
+    bytes32 internal immutable domainSeparator;
 
     address[] public actors;
+    uint256[] internal actorKeys;
     string[] public labels;
 
     /// @dev Every SESH the registry charged (rent + premium), by the events' arithmetic.
     uint256 public ghostPaid;
+    /// @dev Every SESH sent straight to the registry, and what of it no sweep has taken yet.
+    uint256 public ghostStray;
+    uint256 public ghostUnswept;
     /// @dev Set when a forbidden move succeeded (never expected).
     bool public expiredTransferSucceeded;
     bool public unauthorizedTransferSucceeded;
@@ -31,7 +43,18 @@ contract NameRegistryHandler is Test {
     bool public staleListedTransferSucceeded;
     /// @dev Set when {NameRegistry-transferListed} refused a live name at its current count.
     bool public currentListedTransferFailed;
+    /// @dev Set when a registration was revealed before its commitment's minimum age.
+    bool public earlyRevealSucceeded;
+    /// @dev Set when a payable ERC-721 call accepted ETH.
+    bool public etherAccepted;
+    /// @dev Set when a sweep sent another amount than the stray SESH, or left some behind.
+    bool public sweepWrong;
     uint256 public calls;
+    /// @dev How often each path ran (to see that a run reaches them all).
+    uint256 public commitReveals;
+    uint256 public permitPayments;
+    uint256 public frontRunPermits;
+    uint256 public consents;
 
     /// @dev Per token id: the expiry every register and renew should have left, and the number
     /// of transfers and burns seen.
@@ -41,18 +64,18 @@ contract NameRegistryHandler is Test {
     constructor(TestSESH sesh_, NameRegistry reg_) {
         sesh = sesh_;
         reg = reg_;
-        actors.push(makeAddr("actor0"));
-        actors.push(makeAddr("actor1"));
-        actors.push(makeAddr("actor2"));
+        domainSeparator = sesh_.DOMAIN_SEPARATOR();
+        for (uint256 i; i < 3; ++i) {
+            (address account, uint256 key) = makeAccount(string.concat("actor", vm.toString(i)));
+            actors.push(account);
+            actorKeys.push(key);
+            vm.deal(account, 1 ether);
+        }
         labels.push("alice");
         labels.push("bob");
         labels.push("carol-dev");
         labels.push("d_4");
         labels.push("session");
-        for (uint256 i; i < actors.length; ++i) {
-            vm.prank(actors[i]);
-            sesh.approve(address(reg), type(uint256).max);
-        }
     }
 
     function keyOf(address account) public pure returns (bytes32) {
@@ -78,49 +101,143 @@ contract NameRegistryHandler is Test {
         return reg.expiryOf(id) > block.timestamp;
     }
 
+    /// @dev An allowance of at least `amount` from actor `i` to the registry.
+    function _approve(uint256 i, uint256 amount) internal {
+        if (sesh.allowance(actors[i], address(reg)) < amount) {
+            vm.prank(actors[i]);
+            sesh.approve(address(reg), type(uint256).max);
+        }
+    }
+
+    /// @dev Actor `i`'s permit of exactly `amount` to the registry, valid for an hour.
+    function _permit(uint256 i, uint256 amount) internal view returns (INameRegistry.Permit memory) {
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) =
+            Signatures.signPermit(actorKeys[i], domainSeparator, address(reg), amount, sesh.nonces(actors[i]), deadline);
+        return INameRegistry.Permit({value: amount, deadline: deadline, v: v, r: r, s: s});
+    }
+
+    /// @dev How actor `i` pays `amount`: 0 from an allowance, 1 with a permit, 2 with a permit that
+    /// someone else submitted first (the registry's own permit call then fails and is ignored).
+    function _payment(uint256 i, uint256 amount, uint256 mode) internal returns (INameRegistry.Permit memory p) {
+        mode %= 3;
+        if (mode == 0) {
+            _approve(i, amount);
+            return p;
+        }
+        p = _permit(i, amount);
+        if (mode == 2) {
+            sesh.permit(actors[i], address(reg), p.value, p.deadline, p.v, p.r, p.s);
+            ++frontRunPermits;
+        } else {
+            ++permitPayments;
+        }
+    }
+
+    /// @dev A consent as the wallet sends it (the registry relays it unchecked).
+    function _consent(address a) internal view returns (INameRegistry.ReverseConsent memory) {
+        return INameRegistry.ReverseConsent({
+            sessionKey: keyOf(a),
+            ed25519Key: keccak256(abi.encode("ed25519", a)),
+            nonce: uint64(block.timestamp) * 1000,
+            signatureR: keccak256(abi.encode("R", a, block.timestamp)),
+            signatureS: keccak256(abi.encode("S", a, block.timestamp))
+        });
+    }
+
     /*//////////////////////////////////////////////////////////////
                                  ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    function register(uint256 actorSeed, uint256 labelSeed, uint256 durationSeed, bool withRecord) external {
+    /// @dev On a commit–reveal deployment: commits, tries to reveal at once (must fail), waits
+    /// between the minimum and maximum age, then reveals. `how` picks the payment ({_payment}:
+    /// `how % 3`), whether it goes through {NameRegistry-registerAndConsent} (`how / 3 % 2`) and the
+    /// commitment's age (`how >> 8`).
+    function register(uint256 actorSeed, uint256 labelSeed, uint256 durationSeed, bool withRecord, uint256 how)
+        external
+    {
         calls++;
-        address a = actors[actorSeed % actors.length];
+        uint256 i = actorSeed % actors.length;
         string memory label = labels[labelSeed % labels.length];
         if (!reg.available(label)) return;
-        uint256 duration = bound(durationSeed, 28 days, 3 * 365 days);
+        INameRegistry.Registration memory r =
+            _registration(i, label, bound(durationSeed, 28 days, 3 * 365 days), withRecord);
+        _fund(actors[i]);
+        uint256 minAge = reg.minCommitmentAge();
+        bytes32 secret;
+        if (minAge != 0) {
+            secret = keccak256(abi.encode(calls, r.owner));
+            vm.prank(r.owner);
+            reg.commit(reg.makeCommitment(r, secret));
+            INameRegistry.Permit memory none;
+            vm.prank(r.owner);
+            try reg.register(r, secret, none) {
+                earlyRevealSucceeded = true;
+            } catch {}
+            vm.warp(block.timestamp + bound(how >> 8, minAge, reg.maxCommitmentAge()));
+            ++commitReveals;
+        }
+        (uint256 rent, uint256 premium) = reg.rentPrice(label, r.duration);
+        _reveal(i, r, secret, rent + premium, how % 3, how / 3 % 2 == 1);
+    }
+
+    /// @dev Actor `i`'s registration of `label`; `withRecord`: its own key and address, primary.
+    function _registration(uint256 i, string memory label, uint256 duration, bool withRecord)
+        internal
+        view
+        returns (INameRegistry.Registration memory)
+    {
+        address a = actors[i];
         (uint256 rent, uint256 premium) = reg.rentPrice(label, duration);
-        _fund(a);
-        INameRegistry.Registration memory r = INameRegistry.Registration({
+        return INameRegistry.Registration({
             label: label,
             owner: a,
             duration: duration,
             sessionKey: withRecord ? keyOf(a) : bytes32(0),
             evmAddress: withRecord ? a : address(0),
             setPrimary: withRecord,
+            // The premium only decays while a commitment matures: this bounds what is charged.
             maxCost: rent + premium
         });
-        INameRegistry.Permit memory none;
-        uint256 id = uint256(keccak256(bytes(label)));
+    }
+
+    function _reveal(
+        uint256 i,
+        INameRegistry.Registration memory r,
+        bytes32 secret,
+        uint256 cost,
+        uint256 payMode,
+        bool consent
+    ) internal {
+        address a = actors[i];
+        uint256 id = uint256(keccak256(bytes(r.label)));
+        INameRegistry.Permit memory p = _payment(i, cost, payMode);
         // A lapsed name is burned before it is minted again.
         if (reg.expiryOf(id) != 0) ghostTransfers[id]++;
         vm.prank(a);
-        reg.register(r, bytes32(0), none);
-        ghostPaid += rent + premium;
-        ghostExpiry[id] = block.timestamp + duration;
+        if (consent) {
+            reg.registerAndConsent(r, secret, p, _consent(a));
+            ++consents;
+        } else {
+            reg.register(r, secret, p);
+        }
+        ghostPaid += cost;
+        ghostExpiry[id] = block.timestamp + r.duration;
     }
 
-    function renew(uint256 actorSeed, uint256 labelSeed, uint256 durationSeed) external {
+    function renew(uint256 actorSeed, uint256 labelSeed, uint256 durationSeed, uint256 payMode) external {
         calls++;
-        address a = actors[actorSeed % actors.length];
+        uint256 i = actorSeed % actors.length;
+        address a = actors[i];
         string memory label = labels[labelSeed % labels.length];
         uint256 expiry = reg.expiryOf(uint256(keccak256(bytes(label))));
         if (expiry == 0 || block.timestamp > expiry + reg.GRACE_PERIOD()) return;
         uint256 duration = bound(durationSeed, 28 days, 2 * 365 days);
         (uint256 rent,) = reg.rentPrice(label, duration);
         _fund(a);
-        INameRegistry.Permit memory none;
+        INameRegistry.Permit memory p = _payment(i, rent, payMode);
         vm.prank(a);
-        reg.renew(label, duration, rent, none);
+        reg.renew(label, duration, rent, p);
         ghostPaid += rent;
         ghostExpiry[uint256(keccak256(bytes(label)))] += duration;
     }
@@ -203,6 +320,28 @@ contract NameRegistryHandler is Test {
         } catch {}
     }
 
+    /// @dev The payable ERC-721 calls refuse ETH, whoever sends it.
+    function sendEther(uint256 labelSeed, uint256 toSeed, uint256 value) external {
+        calls++;
+        uint256 id = uint256(keccak256(bytes(labels[labelSeed % labels.length])));
+        address owner = reg.registrantOf(id);
+        if (owner == address(0) || !_live(id)) return;
+        address to = actors[toSeed % actors.length];
+        value = bound(value, 1, 1e15);
+        vm.deal(owner, owner.balance + 3 * value);
+        vm.startPrank(owner);
+        try reg.transferFrom{value: value}(owner, to, id) {
+            etherAccepted = true;
+        } catch {}
+        try reg.safeTransferFrom{value: value}(owner, to, id, "") {
+            etherAccepted = true;
+        } catch {}
+        try reg.approve{value: value}(to, id) {
+            etherAccepted = true;
+        } catch {}
+        vm.stopPrank();
+    }
+
     function setRecord(uint256 labelSeed, bool clear) external {
         calls++;
         uint256 id = uint256(keccak256(bytes(labels[labelSeed % labels.length])));
@@ -212,13 +351,43 @@ contract NameRegistryHandler is Test {
         reg.setRecord(id, clear ? bytes32(0) : keyOf(owner), clear ? address(0) : owner);
     }
 
-    function setPrimary(uint256 labelSeed) external {
+    function setPrimary(uint256 labelSeed, bool consent) external {
         calls++;
         uint256 id = uint256(keccak256(bytes(labels[labelSeed % labels.length])));
         address owner = reg.registrantOf(id);
         if (owner == address(0) || !_live(id)) return;
         vm.prank(owner);
-        reg.setPrimaryName(id);
+        if (consent) {
+            reg.setPrimaryNameAndConsent(id, _consent(owner));
+            ++consents;
+        } else {
+            reg.setPrimaryName(id);
+        }
+    }
+
+    function clearPrimary(uint256 actorSeed) external {
+        calls++;
+        vm.prank(actors[actorSeed % actors.length]);
+        reg.clearPrimaryName();
+    }
+
+    /// @dev Someone sends SESH straight to the registry; anyone may sweep it to the pool.
+    function strayAndSweep(uint256 amount, bool sweep_) external {
+        calls++;
+        amount = bound(amount, 1, 1_000 * SESH);
+        sesh.faucet(address(reg), amount);
+        ghostStray += amount;
+        ghostUnswept += amount;
+        if (sweep_) sweep();
+    }
+
+    /// @dev Anyone sweeps: exactly the stray SESH goes, nothing stays.
+    function sweep() public {
+        calls++;
+        vm.prank(makeAddr("sweeper"));
+        uint256 amount = reg.sweepUnowed();
+        if (amount != ghostUnswept || sesh.balanceOf(address(reg)) != 0) sweepWrong = true;
+        ghostUnswept = 0;
     }
 
     function warp(uint256 seconds_) external {
