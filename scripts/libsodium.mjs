@@ -546,12 +546,83 @@ function onsVectors() {
   };
 }
 
+/** A big-endian integer of `size` bytes. */
+function beBytes(value, size) {
+  let n = BigInt(value);
+  const out = new Uint8Array(size);
+  for (let i = size - 1; i >= 0; i--) {
+    out[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  if (n !== 0n) throw new Error(`${value} does not fit in ${size} bytes`);
+  return out;
+}
+
+/** The reverse-name consent message (core/src/reverse_consent.rs, docs/keys.md). */
+function reverseConsentMessage(chainId, registry, tokenId, owner, nonce) {
+  return concat(
+    ascii('sesh-reverse-consent'),
+    beBytes(chainId, 32),
+    unhex(registry.slice(2)),
+    unhex(tokenId.slice(2)),
+    unhex(owner.slice(2)),
+    beBytes(nonce, 8),
+  );
+}
+
+function reverseConsentVectors() {
+  // Token ids are keccak256 of the label (`cast keccak alice`): libsodium has no Keccak.
+  const ALICE = '0x9c0257114eb9399a2985f8e75dad7600c5d89fe3824ffa99ec1c3eb8bf3b0501';
+  const VICTIM = '0x78bc914bc3d5656a140207b49573f1c2a4d8c6de385818d435bec10e82976a9f';
+  const ZERO32 = '0x' + '00'.repeat(32);
+  const ZERO20 = '0x' + '00'.repeat(20);
+  const cases = [];
+  for (const [label, name, chainId, registry, tokenId, owner, nonce] of [
+    ['alice', 'alice', 42161n, '0x5FbDB2315678afecb367f032d93F642f64180aa3', ALICE,
+      '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', 1753933969155n],
+    ['alice', 'alice', 421614n, '0x5FbDB2315678afecb367f032d93F642f64180aa3', ALICE,
+      '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', 1753933969155n],
+    ['bob', 'victim', 31337n, '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', VICTIM,
+      '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', 18446744073709551615n],
+    ['bob', null, 31337n, '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', ZERO32, ZERO20, 1n],
+  ]) {
+    const seed = vseed(label);
+    const [edPk, edSk] = seedKeypair(seed);
+    const message = reverseConsentMessage(chainId, registry, tokenId, owner, nonce);
+    assert(message.length === 132, 'a consent message is 132 bytes');
+    const signature = sign(edSk, message);
+    assert(sodium.crypto_sign_verify_detached(signature, message, edPk), 'the consent verifies');
+    cases.push({
+      ed25519_seed: hex(seed),
+      ed25519_pk: hex(edPk),
+      session_id: sessionIdOfEdPk(edPk),
+      name: name,
+      chain_id: chainId,
+      registry,
+      token_id: tokenId,
+      owner,
+      nonce,
+      message: hex(message),
+      signature: hex(signature),
+    });
+  }
+  return {
+    about:
+      "A Session ID's consent to a name as its reverse name, signed by libsodium: " +
+      "'sesh-reverse-consent' || chain id (32 bytes BE) || NameRegistry (20) || token id (32) " +
+      '|| owner (20) || nonce (8 bytes BE), 132 bytes; token id 0 and owner 0 consent to no name. ' +
+      'The Ed25519 key must convert to the Session ID (crypto_sign_ed25519_pk_to_curve25519).',
+    cases,
+  };
+}
+
 function allVectors() {
   return {
     'keys.json': keysVectors(),
     'signatures.json': signaturesVectors(),
     'envelope.json': envelopeVectors(),
     'ons.json': onsVectors(),
+    'reverse_consent.json': reverseConsentVectors(),
   };
 }
 

@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 /// The most names a batch lookup takes.
 pub const MAX_BATCH: usize = 100;
 
-/// Seconds after expiry in which only the owner can renew and the name does not resolve.
-pub const GRACE_PERIOD: u64 = 90 * 24 * 3600;
+/// Seconds after expiry in which only renewal is possible and the name does not resolve
+/// (see [`crate::lifecycle`]).
+pub const GRACE_PERIOD: u64 = crate::lifecycle::GRACE_PERIOD;
 
 /// `U256` amounts as decimal strings (JSON numbers lose precision above 2^53).
 pub mod decimal {
@@ -105,16 +106,16 @@ pub enum NameState {
 
 impl NameState {
     /// The state at `timestamp` of a name that expires at `expiry` (`valid`: its payment was
-    /// verified).
+    /// verified), by [`crate::lifecycle::Phase`]: `Expired` is its premium and available phases.
     pub fn of(valid: bool, expiry: u64, timestamp: u64) -> Self {
+        use crate::lifecycle::Phase;
         if !valid {
-            Self::Flagged
-        } else if timestamp < expiry {
-            Self::Live
-        } else if timestamp <= expiry.saturating_add(GRACE_PERIOD) {
-            Self::Grace
-        } else {
-            Self::Expired
+            return Self::Flagged;
+        }
+        match Phase::at(expiry, timestamp) {
+            Phase::Live => Self::Live,
+            Phase::Grace => Self::Grace,
+            Phase::Unregistered | Phase::Premium | Phase::Available => Self::Expired,
         }
     }
 
@@ -171,15 +172,45 @@ impl Canonical for NameAnswer {
     }
 }
 
-/// The primary name of a Session ID (`Kind::Reverse`, contract: the `NameRegistry`).
+/// The reverse name of a Session ID (`Kind::Reverse`, contract: the `NameRegistry`): the name of
+/// its last counted consent ([`crate::reverse_consent`]), while that name is live, valid, held by
+/// the consent's owner, points at the Session ID and is the owner's primary name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReverseAnswer {
     /// The Session ID asked about.
     pub session_id: SessionId,
-    /// The live, valid primary name whose record holds this Session ID (none: `null`).
+    /// Its reverse name (none: `null`).
     pub name: Option<String>,
-    /// Its owner.
+    /// The name's owner.
     pub owner: Option<Address>,
+    /// The Session ID's consent to the name (with a name only), so that a wallet checks it
+    /// itself: [`ReverseAnswer::check_consent`].
+    pub consent: Option<crate::reverse_consent::ConsentProof>,
+}
+
+impl ReverseAnswer {
+    /// Checks that a named answer carries the Session ID's consent to that name and owner for
+    /// `registry` on `chain_id` (an answer without a name needs none).
+    pub fn check_consent(&self, chain_id: u64, registry: Address) -> Result<(), String> {
+        use crate::reverse_consent::Consent;
+        let Some(name) = &self.name else {
+            return Ok(());
+        };
+        let name = crate::Name::parse(name).map_err(|e| format!("the reverse name: {e}"))?;
+        let (Some(owner), Some(proof)) = (self.owner, self.consent) else {
+            return Err(format!(
+                "the reverse name {name} comes without the Session ID's consent"
+            ));
+        };
+        Consent {
+            session_id: self.session_id,
+            token_id: name.token_id(),
+            owner,
+            proof,
+        }
+        .check(chain_id, registry)
+        .map_err(|e| e.to_string())
+    }
 }
 
 impl Canonical for ReverseAnswer {
@@ -187,6 +218,12 @@ impl Canonical for ReverseAnswer {
         canon::b256(out, Some(self.session_id.key()));
         canon::string(out, self.name.as_deref().unwrap_or(""));
         canon::address(out, self.owner);
+        canon::b256(out, self.consent.map(|c| c.ed25519_key));
+        canon::u64(out, self.consent.map_or(0, |c| c.nonce));
+        match &self.consent {
+            Some(consent) => out.extend_from_slice(&consent.signature),
+            None => out.extend_from_slice(&[0u8; 64]),
+        }
     }
 }
 

@@ -12,6 +12,10 @@
 //!   checked by the node and the wallet alike.
 //! - [`envelope`], [`message`], [`swarm`]: sealed messages, what the wallet
 //!   puts inside them, and which nodes keep a mailbox.
+//! - [`lifecycle`]: a name's life by time (live, grace, premium, available),
+//!   second for second as the registry has it.
+//! - [`reverse_consent`]: a Session ID's signed consent to a name as its
+//!   reverse name, checked by the node and the wallet alike.
 
 pub mod address;
 pub mod agreement;
@@ -24,11 +28,13 @@ pub mod envelope;
 pub mod key_proof;
 pub mod keys;
 pub mod keystore;
+pub mod lifecycle;
 pub mod message;
 pub mod name;
 pub mod net;
 pub mod ons;
 pub mod permit;
+pub mod reverse_consent;
 pub mod revert;
 pub mod session_id;
 pub mod swarm;

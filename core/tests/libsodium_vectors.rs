@@ -210,3 +210,58 @@ fn ons_matches_libsodium() {
         assert_eq!(ons::decrypt(name, &encrypted, &nonce), Ok(id));
     }
 }
+
+#[test]
+fn reverse_consents_match_libsodium() {
+    use alloy::primitives::{Address, B256, U256};
+    use sesh_core::keys::SessionKeys;
+    use sesh_core::reverse_consent::{self, Consent, ConsentError};
+
+    let doc = load("reverse_consent.json");
+    let cases = list(&doc, "cases");
+    let mut consents = Vec::new();
+    for case in cases {
+        let keys = SessionKeys::from_seed(&arr(&case["ed25519_seed"]));
+        assert_eq!(
+            keys.ed25519_public().to_bytes(),
+            arr::<32>(&case["ed25519_pk"])
+        );
+        assert_eq!(
+            keys.session_id(),
+            SessionId::parse(s(&case["session_id"])).unwrap()
+        );
+        let chain_id = case["chain_id"].as_u64().unwrap();
+        let registry: Address = s(&case["registry"]).parse().unwrap();
+        let token_id = U256::from_be_bytes(s(&case["token_id"]).parse::<B256>().unwrap().0);
+        if let Some(name) = case["name"].as_str() {
+            assert_eq!(sesh_core::Name::parse(name).unwrap().token_id(), token_id);
+        }
+        let owner: Address = s(&case["owner"]).parse().unwrap();
+        let nonce = case["nonce"].as_u64().unwrap();
+        assert_eq!(
+            reverse_consent::message(chain_id, registry, token_id, owner, nonce).to_vec(),
+            raw(&case["message"])
+        );
+        let consent = Consent::sign(&keys, chain_id, registry, token_id, owner, nonce);
+        assert_eq!(consent.proof.signature, arr::<64>(&case["signature"]));
+        assert_eq!(consent.check(chain_id, registry), Ok(()));
+        assert_eq!(consent.is_none(), case["name"].is_null());
+        consents.push((consent, chain_id, registry));
+    }
+    // The first two differ only in the chain (Arbitrum One, Arbitrum Sepolia): each refused on
+    // the other's chain, and on another registry.
+    let (one, one_chain, registry) = consents[0];
+    let (sepolia, sepolia_chain, _) = consents[1];
+    assert!(matches!(
+        one.check(sepolia_chain, registry),
+        Err(ConsentError::BadSignature { .. })
+    ));
+    assert!(matches!(
+        sepolia.check(one_chain, registry),
+        Err(ConsentError::BadSignature { .. })
+    ));
+    assert!(matches!(
+        one.check(one_chain, consents[2].2),
+        Err(ConsentError::BadSignature { .. })
+    ));
+}

@@ -11,7 +11,7 @@ use crate::error::ApiError;
 use crate::mailbox::Mailbox;
 use crate::mailbox::replay::ReplayGuard;
 use crate::metrics::Metrics;
-use crate::model::{ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry};
+use crate::model::{ConsentEntry, ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry};
 use crate::status::Status;
 use crate::store::tables::IndexTable;
 use crate::store::{Store, StoreError, keys};
@@ -24,6 +24,7 @@ use sesh_core::api::{
 };
 use sesh_core::attestation::{Canonical, Kind, NodeKey, NodeSigner};
 use sesh_core::deployment::Deployment;
+use sesh_core::lifecycle;
 use sesh_core::ons::{self, NameHash, OnsAnswer, OnsResult};
 use sesh_core::{Name, SessionId};
 use std::sync::Arc;
@@ -194,7 +195,7 @@ impl App {
         let live = entry.flag.is_none()
             && !entry.label.is_empty()
             && entry.owner != Address::ZERO
-            && head.timestamp < entry.expiry;
+            && lifecycle::is_live(entry.expiry, head.timestamp);
         let Some(session_id) = SessionId::from_key(entry.session_key).filter(|_| live) else {
             return Ok(None);
         };
@@ -302,37 +303,45 @@ impl App {
         )))
     }
 
-    /// The signed primary name of `session_id`: among the valid, live names whose record holds
-    /// it and that are their owner's primary name, the most recently changed.
+    /// The signed reverse name of `session_id`: the name of its last counted consent
+    /// ([`ConsentEntry`], checked when indexed), while that name is live, valid, held by the
+    /// consent's owner, points at the Session ID and is the owner's primary name; none otherwise
+    /// (no consent, a consent to no name, or one the name no longer matches). Another account's
+    /// name pointing at the Session ID, primary or not, changes nothing here. The answer carries
+    /// the consent, so a wallet can check it too. Signed at the last change of what it read.
     pub fn reverse(&self, session_id: SessionId) -> Result<Signed<ReverseAnswer>, StoreError> {
         let now = self.status.head().answer.timestamp;
-        let mut best: Option<(u64, NameEntry)> = None;
-        let mut block = 0;
-        for (key, _) in self
+        let consent: Option<ConsentEntry> = self
             .store
-            .scan_prefix(IndexTable::SessionNames, session_id.key().as_slice())?
+            .get(IndexTable::Consents, session_id.key().as_slice())?
+            .map(|bytes| decode(&bytes, IndexTable::Consents))
+            .transpose()?;
+        let mut block = consent.as_ref().map_or(0, |c| c.changed_block);
+        let mut found = None;
+        if let Some(consent) = consent.filter(|c| !c.token_id.is_zero())
+            && let Some(entry) = self.name_entry(consent.token_id)?
         {
-            let token_id = U256::from_be_slice(&key[32..]);
-            let Some(entry) = self.name_entry(token_id)? else {
-                continue;
-            };
             block = block.max(entry.changed_block);
-            let Some((primary, primary_block)) = self.primary_of(entry.owner)? else {
-                continue;
-            };
-            block = block.max(primary_block);
-            let live = now < entry.expiry;
-            if primary == token_id && entry.flag.is_none() && live && !entry.label.is_empty() {
-                let changed = entry.changed_block.max(primary_block);
-                if best.as_ref().is_none_or(|(b, _)| changed > *b) {
-                    best = Some((changed, entry));
-                }
+            let primary = self.primary_of(entry.owner)?;
+            if let Some((_, primary_block)) = primary {
+                block = block.max(primary_block);
+            }
+            let counts = entry.owner == consent.owner
+                && entry.owner != Address::ZERO
+                && entry.session_key == session_id.key()
+                && primary.is_some_and(|(token, _)| token == consent.token_id)
+                && entry.flag.is_none()
+                && !entry.label.is_empty()
+                && lifecycle::is_live(entry.expiry, now);
+            if counts {
+                found = Some((entry, consent.proof));
             }
         }
         let answer = ReverseAnswer {
             session_id,
-            name: best.as_ref().map(|(_, e)| e.label.clone()),
-            owner: best.as_ref().map(|(_, e)| e.owner),
+            name: found.as_ref().map(|(e, _)| e.label.clone()),
+            owner: found.as_ref().map(|(e, _)| e.owner),
+            consent: found.map(|(_, proof)| proof),
         };
         Ok(self.sign(
             Kind::Reverse,
@@ -484,7 +493,7 @@ impl App {
             };
             let live = listing.end_time > now
                 && entry.owner == listing.seller
-                && entry.expiry > now
+                && lifecycle::is_live(entry.expiry, now)
                 && entry.flag.is_none();
             if !live {
                 continue;

@@ -25,6 +25,20 @@ pub struct NameEntry {
     pub changed_block: u64,
 }
 
+/// A Session ID's last counted consent to a name as its reverse name (checked when indexed:
+/// the key is the Session ID's and the signature verifies; its nonce is above every earlier one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentEntry {
+    /// The name's token id (0: consent to no name).
+    pub token_id: U256,
+    /// The owner the name must have.
+    pub owner: Address,
+    /// The Ed25519 key, nonce and signature.
+    pub proof: sesh_core::reverse_consent::ConsentProof,
+    /// The block it was given in.
+    pub changed_block: u64,
+}
+
 /// The premium of a Session key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PremiumEntry {

@@ -14,8 +14,10 @@ use std::time::Duration;
 async fn lookups_go_through_three_agreeing_nodes_from_the_chain() -> eyre::Result<()> {
     let bed = NodeTestbed::funded(1_000).await?;
     let (chain, alice) = (&bed.chain, &bed.alice);
-    let session = SessionId::from_key(B256::repeat_byte(0xab)).unwrap();
-    bed.register("alice", session.key(), true).await?;
+    // Alice's name points at a Session ID that consents to it as its reverse name.
+    let alice_session = sesh_core::keys::SessionKeys::from_seed(&[0xab; 32]);
+    let session = alice_session.session_id();
+    bed.register_consented("alice", &alice_session, 1).await?;
 
     // Three nodes, each staked by its own operator and indexed up to the head.
     let operators = [bed.dev_key(2), bed.dev_key(3), bed.dev_key(4)];

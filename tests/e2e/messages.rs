@@ -7,12 +7,12 @@ use alloy::primitives::U256;
 use alloy::signers::local::PrivateKeySigner;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use sesh_core::SessionId;
-use sesh_core::api::MAX_MESSAGE_BYTES;
+use sesh_core::api::{MAX_MESSAGE_BYTES, ReverseResponse};
 use sesh_core::bindings::premium::no_permit;
 use sesh_core::bindings::{NodeStaking, Premium};
 use sesh_core::envelope;
 use sesh_core::message::Content;
+use sesh_core::{Name, SessionId};
 use sesh_e2e::cli::SeshHome;
 use sesh_e2e::node::{
     NodeOptions, RegistryNode, fund_and_approve, register, wait_all_indexed, wallet_provider,
@@ -52,26 +52,13 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
     bob.new_wallet("bob", "b-pw");
     let (alice_id, bob_id) = (session_id(&alice), session_id(&bob));
 
-    // Each name is its owner's primary name, so the inbox shows it.
-    for (i, label, id) in [(1, "alice", alice_id), (6, "bob", bob_id)] {
-        let provider = wallet_provider(&url, signer(i));
-        fund_and_approve(
-            &provider,
-            &deployment,
-            signer(i).address(),
-            contracts.name_registry,
-            20_000,
-        )
-        .await?;
-        register(
-            &provider,
-            contracts.name_registry,
-            label,
-            signer(i).address(),
-            id.key(),
-            true,
-        )
-        .await?;
+    // Each registers its name with the wallet: the name becomes its primary name and its
+    // Session ID consents to it as its reverse name, so the inbox shows it.
+    for (home, label, password) in [(&alice, "alice", "a-pw"), (&bob, "bob", "b-pw")] {
+        // "bob" is 3 characters: 10,000 SESH a year.
+        home.run(&["faucet", "20000", "--yes"], Some(password)).ok();
+        home.run(&["name", "register", label, "--yes"], Some(password))
+            .ok();
     }
     let mut nodes = staked_nodes(&url, &deployment, &[signer(2), signer(3), signer(4)]).await?;
 
@@ -714,5 +701,186 @@ async fn a_wallet_reads_and_deletes_on_nodes_that_left_its_swarm() -> eyre::Resu
         .ok()
         .envelope();
     assert_eq!(inbox["data"]["messages"], serde_json::json!([]), "{inbox}");
+    Ok(())
+}
+
+/// Issue 15, item 2: pointing a name at someone else's Session ID does not rename it. A
+/// stranger makes names that point at the victim's Session ID (registered after the victim's
+/// own, its primary name) and at a Session ID that has no name, and replays the victim's
+/// consent, from the chain's logs, for its own name with a higher nonce. Every node's reverse
+/// lookup still names the victim as it chose (and the nameless not at all), and so does the
+/// reader's `sesh msg inbox`; forward lookups still resolve the stranger's names as set.
+#[tokio::test]
+async fn a_strangers_name_pointing_at_a_session_id_does_not_rename_it() -> eyre::Result<()> {
+    use alloy::providers::Provider;
+    use alloy::rpc::types::Filter;
+    use alloy::sol_types::SolEvent;
+    use sesh_core::bindings::NameRegistry;
+    use sesh_core::bindings::name_registry::INameRegistry;
+
+    let chain = sesh_e2e::deployed_chain();
+    let deployment = chain.deployment.clone();
+    let registry = deployment.contracts.name_registry;
+    let url = chain.anvil.endpoint();
+    let keys = chain.anvil.keys().to_vec();
+    let signer = |i: usize| -> PrivateKeySigner { keys[i].clone().into() };
+
+    let victim = SeshHome::new(&chain);
+    victim.new_wallet("victim", "v-pw");
+    let nameless = SeshHome::new(&chain);
+    nameless.new_wallet("nameless", "n-pw");
+    let reader = SeshHome::new(&chain);
+    reader.new_wallet("reader", "r-pw");
+    let (victim_id, nameless_id, reader_id) = (
+        session_id(&victim),
+        session_id(&nameless),
+        session_id(&reader),
+    );
+    victim.run(&["faucet", "1000", "--yes"], Some("v-pw")).ok();
+    victim
+        .run(&["name", "register", "victim", "--yes"], Some("v-pw"))
+        .ok();
+    let nodes = staked_nodes(&url, &deployment, &[signer(2), signer(3), signer(4)]).await?;
+
+    // The stranger's primary names point at the victim's and at the nameless Session ID, after
+    // the victim registered (the nodes used to answer with the most recent such name).
+    let mut last = 0;
+    for (i, label, target) in [(8, "impostor", victim_id), (9, "the-bank", nameless_id)] {
+        let provider = wallet_provider(&url, signer(i));
+        let owner = signer(i).address();
+        fund_and_approve(&provider, &deployment, owner, registry, 1_000).await?;
+        last = register(&provider, registry, label, owner, target.key(), true).await?;
+    }
+    // The victim's consent, public in the logs, replayed for the stranger's name and account
+    // with a higher nonce: its signature covers the name, the owner and the nonce.
+    let stranger = wallet_provider(&url, signer(8));
+    let filter = Filter::new()
+        .address(registry)
+        .event_signature(NameRegistry::ReverseConsentGiven::SIGNATURE_HASH)
+        .topic1(victim_id.key())
+        .from_block(0);
+    let logs = stranger.get_logs(&filter).await?;
+    assert_eq!(logs.len(), 1, "the victim's registration consented once");
+    let given = logs[0]
+        .log_decode::<NameRegistry::ReverseConsentGiven>()?
+        .inner
+        .data;
+    let receipt = NameRegistry::new(registry, &stranger)
+        .giveReverseConsent(
+            Name::parse("impostor")?.token_id(),
+            signer(8).address(),
+            INameRegistry::ReverseConsent {
+                sessionKey: given.sessionKey,
+                ed25519Key: given.ed25519Key,
+                nonce: given.nonce + 1,
+                signatureR: given.signatureR,
+                signatureS: given.signatureS,
+            },
+        )
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    assert!(
+        receipt.status(),
+        "anyone may relay a consent; nodes check it"
+    );
+    last = last.max(receipt.block_number.unwrap());
+    wait_all_indexed(&nodes, last, Duration::from_secs(30)).await;
+
+    // Every node: the victim keeps its own name, the nameless stays nameless, and the
+    // stranger's names still resolve forward to where it pointed them.
+    for node in &nodes {
+        for (id, expected) in [(victim_id, Some("victim")), (nameless_id, None)] {
+            let (status, body) = node.get(&format!("/v1/reverse/{id}")).await;
+            assert_eq!(status, 200, "{body}");
+            let reverse: ReverseResponse = serde_json::from_value(body)?;
+            reverse.reverse.verify(deployment.chain_id, registry)?;
+            assert_eq!(
+                reverse.reverse.answer.name.as_deref(),
+                expected,
+                "{} renamed {id}",
+                node.url
+            );
+            reverse
+                .reverse
+                .answer
+                .check_consent(deployment.chain_id, registry)
+                .map_err(|e| eyre::eyre!(e))?;
+        }
+        let (_, body) = node.get("/v1/names/impostor").await;
+        assert_eq!(body["name"]["answer"]["session_id"], victim_id.to_string());
+        assert_eq!(body["name"]["answer"]["primary"], true);
+    }
+
+    // The reader's inbox names the victim as it chose, and the nameless sender not at all.
+    for (home, password, text) in [
+        (&victim, "v-pw", "it is really me"),
+        (&nameless, "n-pw", "no name here"),
+    ] {
+        home.run(
+            &["msg", "send", &reader_id.to_string(), text],
+            Some(password),
+        )
+        .ok();
+    }
+    let inbox = reader
+        .run(&["msg", "inbox", "--json"], Some("r-pw"))
+        .ok()
+        .envelope();
+    let messages = inbox["data"]["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2, "{inbox}");
+    for message in messages {
+        let expected = if message["sender"] == victim_id.to_string() {
+            serde_json::json!("victim")
+        } else {
+            assert_eq!(message["sender"], nameless_id.to_string());
+            serde_json::Value::Null
+        };
+        assert_eq!(message["sender_name"], expected, "{inbox}");
+    }
+    let text = reader.run(&["msg", "inbox"], Some("r-pw")).ok().stdout;
+    assert!(text.contains("from victim (05"), "{text}");
+    assert!(
+        !text.contains("impostor") && !text.contains("the-bank"),
+        "{text}"
+    );
+
+    // `sesh name reverse`, through the nodes and from the chain's logs, says the same.
+    let reverse = reader
+        .run(&["name", "reverse", &victim_id.to_string(), "--json"], None)
+        .ok()
+        .envelope();
+    assert_eq!(reverse["data"]["primary_name"], "victim", "{reverse}");
+    let from_logs = reader
+        .run(
+            &["name", "reverse", &victim_id.to_string(), "--rpc", "--json"],
+            None,
+        )
+        .ok()
+        .envelope();
+    assert_eq!(from_logs["data"]["primary_name"], "victim", "{from_logs}");
+    assert_eq!(
+        from_logs["data"]["names"].as_array().unwrap().len(),
+        2,
+        "both names point at the victim: {from_logs}"
+    );
+    let nameless_reverse = reader
+        .run(
+            &[
+                "name",
+                "reverse",
+                &nameless_id.to_string(),
+                "--rpc",
+                "--json",
+            ],
+            None,
+        )
+        .ok()
+        .envelope();
+    assert_eq!(
+        nameless_reverse["data"]["primary_name"],
+        serde_json::Value::Null
+    );
     Ok(())
 }

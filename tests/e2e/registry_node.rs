@@ -11,6 +11,7 @@ use sesh_core::api::{
 use sesh_core::attestation::Kind;
 use sesh_core::bindings::node_staking::INodeStaking;
 use sesh_core::bindings::{NodeStaking, Premium};
+use sesh_core::keys::SessionKeys;
 use sesh_core::{Name, NameError, SessionId};
 use sesh_e2e::node::{
     NodeTestbed, RegistryNode, fund_and_approve, wait_all_indexed, wallet_provider,
@@ -33,7 +34,10 @@ async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> ey
     options.confirmations = 1;
     let node = RegistryNode::start(options);
 
-    let block = bed.register("alice", session(0xab).key(), true).await?;
+    // Alice's name points at her own Session ID, which consents to it as its reverse name.
+    let alice_session = SessionKeys::from_seed(&[0xab; 32]);
+    let alice_id = alice_session.session_id();
+    let block = bed.register_consented("alice", &alice_session, 1).await?;
     // At the chain head the registration has 0 confirmations: not served yet.
     node.wait_indexed(block - 1, Duration::from_secs(20)).await;
     let (status, _) = node.get("/v1/names/alice").await;
@@ -61,7 +65,7 @@ async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> ey
     );
     assert_eq!(answer.name.attestation.node_key.to_string(), node.node_key);
     assert_eq!(answer.name.answer.owner, alice.address());
-    assert_eq!(answer.name.answer.session_id, Some(session(0xab)));
+    assert_eq!(answer.name.answer.session_id, Some(alice_id));
     assert_eq!(
         answer.name.answer.token_id,
         Name::parse("alice")?.token_id()
@@ -70,12 +74,19 @@ async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> ey
     assert_eq!(answer.state, NameState::Live);
     assert!(answer.freshness.head.answer.block >= block);
 
-    let (_, body) = node.get(&format!("/v1/reverse/{}", session(0xab))).await;
+    let (_, body) = node.get(&format!("/v1/reverse/{alice_id}")).await;
     let reverse: ReverseResponse = serde_json::from_value(body)?;
     reverse
         .reverse
         .verify(deployment.chain_id, contracts.name_registry)?;
     assert_eq!(reverse.reverse.answer.name.as_deref(), Some("alice"));
+    // The answer carries the consent, which the wallet checks itself.
+    reverse
+        .reverse
+        .answer
+        .check_consent(deployment.chain_id, contracts.name_registry)
+        .map_err(|e| eyre::eyre!(e))?;
+    assert!(reverse.reverse.answer.consent.is_some());
 
     let (_, body) = node
         .get(&format!("/v1/owners/{}/names", alice.address()))

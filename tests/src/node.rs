@@ -394,6 +394,42 @@ pub async fn register(
     Ok(receipt.block_number.expect("mined"))
 }
 
+/// Registers `label` (allowance already given) at `deployment`'s registry to `owner` as its
+/// primary name, with `session`'s Session ID in the record and the Session ID's signed consent
+/// to the name as its reverse name (`registerAndConsent`, as `sesh name register` does); the
+/// block it landed in. `nonce`: the consent's (above the Session ID's earlier ones).
+pub async fn register_consented(
+    provider: &DynProvider,
+    deployment: &Deployment,
+    label: &str,
+    owner: Address,
+    session: &sesh_core::keys::SessionKeys,
+    nonce: u64,
+) -> eyre::Result<u64> {
+    let registry_address = deployment.contracts.name_registry;
+    let consent = sesh_core::reverse_consent::Consent::sign(
+        session,
+        deployment.chain_id,
+        registry_address,
+        sesh_core::Name::parse(label)?.token_id(),
+        owner,
+        nonce,
+    );
+    let receipt = NameRegistry::new(registry_address, provider)
+        .registerAndConsent(
+            registration(label, owner, session.session_id().key(), true),
+            B256::ZERO,
+            no_permit(),
+            consent.into(),
+        )
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    eyre::ensure!(receipt.status(), "registration of {label} reverted");
+    Ok(receipt.block_number.expect("mined"))
+}
+
 /// The setup the registry-node tests start from: a fresh chain with the deployment and
 /// alice (anvil's dev key 1) signing through a wallet provider.
 pub struct NodeTestbed {
@@ -463,6 +499,25 @@ impl NodeTestbed {
     /// Starts `count` nodes with [`Self::node_options`], all at once.
     pub fn start_nodes(&self, count: usize) -> Vec<RegistryNode> {
         RegistryNode::start_all((0..count).map(|_| self.node_options()))
+    }
+
+    /// Registers `label` to alice as her primary name, pointing at `session`'s Session ID with
+    /// its consent ([`register_consented`]); the block it landed in.
+    pub async fn register_consented(
+        &self,
+        label: &str,
+        session: &sesh_core::keys::SessionKeys,
+        nonce: u64,
+    ) -> eyre::Result<u64> {
+        register_consented(
+            &self.provider,
+            &self.deployment,
+            label,
+            self.alice.address(),
+            session,
+            nonce,
+        )
+        .await
     }
 
     /// Registers `label` to alice at the name registry ([`register`]); the block it landed in.

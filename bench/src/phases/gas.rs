@@ -144,6 +144,45 @@ impl Chain<'_> {
         gas(provider, tx, "register").await
     }
 
+    /// One-transaction registration with a permit, the record, the primary name and the Session
+    /// ID's consent to the name as its reverse name (`registerAndConsent`): what `sesh name
+    /// register` sends for a wallet's first name.
+    async fn register_with_consent(
+        &self,
+        key: &PrivateKeySigner,
+        provider: &DynProvider,
+        label: &str,
+    ) -> eyre::Result<u64> {
+        let registry = NameRegistry::new(self.deployment.contracts.name_registry, provider);
+        let price = registry
+            .rentPrice(label.to_string(), U256::from(YEAR))
+            .call()
+            .await?;
+        let permit = self
+            .permit(
+                key,
+                provider,
+                self.deployment.contracts.name_registry,
+                price.rent + price.premium,
+            )
+            .await?;
+        let session = sesh_core::keys::SessionKeys::from_seed(&keccak256(label.as_bytes()).0);
+        let mut registration = Self::registration(label, key.address(), true);
+        registration.sessionKey = session.session_id().key();
+        let consent = sesh_core::reverse_consent::Consent::sign(
+            &session,
+            self.deployment.chain_id,
+            self.deployment.contracts.name_registry,
+            U256::from_be_bytes(keccak256(label.as_bytes()).0),
+            key.address(),
+            1_753_933_969_155,
+        );
+        let tx = registry
+            .registerAndConsent(registration, B256::ZERO, permit, consent.into())
+            .into_transaction_request();
+        gas(provider, tx, "register with consent").await
+    }
+
     /// One-transaction registration with a permit and the record (and primary name).
     async fn register_with_permit(
         &self,
@@ -253,6 +292,10 @@ async fn one_transaction(chain: &Chain<'_>, rows: &mut Vec<GasRow>) -> eyre::Res
     let primary = chain
         .register_with_permit(&carol, &provider, "gasprimary", true)
         .await?;
+    let (dave, provider) = chain.account(1_000).await?;
+    let consented = chain
+        .register_with_consent(&dave, &provider, "gasconsent")
+        .await?;
     rows.push(row(
         "**register in one transaction**, with permit and record (min age 0, fresh account)",
         plain,
@@ -262,6 +305,12 @@ async fn one_transaction(chain: &Chain<'_>, rows: &mut Vec<GasRow>) -> eyre::Res
     rows.push(row(
         "the same with the primary name set too (fresh account)",
         primary,
+        "",
+        None,
+    ));
+    rows.push(row(
+        "the same with the Session ID's consent to the name as its reverse name (`registerAndConsent`: what `sesh name register` sends for a wallet's first name)",
+        consented,
         "",
         None,
     ));

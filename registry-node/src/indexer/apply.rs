@@ -1,6 +1,8 @@
 //! Decoding the contracts' logs and applying them to the index.
 
-use crate::model::{ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry, Stake};
+use crate::model::{
+    ConsentEntry, ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry, Stake,
+};
 use crate::store::tables::IndexTable;
 use crate::store::{Batch, StoreError, StoreResult, keys};
 use crate::verify::PaidEvent;
@@ -9,12 +11,14 @@ use alloy::rpc::types::Log;
 use alloy::sol_types::SolEventInterface;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use sesh_core::SessionId;
 use sesh_core::api::{FlaggedEvent, NodeState};
 use sesh_core::bindings::name_market::NameMarket::NameMarketEvents;
 use sesh_core::bindings::name_registry::NameRegistry::NameRegistryEvents;
 use sesh_core::bindings::node_staking::NodeStaking::NodeStakingEvents;
 use sesh_core::bindings::premium::Premium::PremiumEvents;
 use sesh_core::deployment::Contracts;
+use sesh_core::reverse_consent::{Consent, ConsentProof};
 
 /// A decoded event of one of the indexed contracts.
 #[derive(Debug)]
@@ -106,7 +110,7 @@ impl Decoded {
 /// What applying needs besides the log.
 #[derive(Debug)]
 pub struct Context<'a> {
-    /// The chain id (part of the node key proof message).
+    /// The chain id (part of the node key proof and reverse-name consent messages).
     pub chain_id: u64,
     /// The contracts.
     pub contracts: &'a Contracts,
@@ -225,7 +229,7 @@ pub fn apply(
     }
     let flag = failure.map(|(_, reason)| reason.to_string());
     match &log.event {
-        Event::Registry(event) => apply_registry(batch, event, block, flag),
+        Event::Registry(event) => apply_registry(batch, ctx, event, block, flag),
         Event::Market(event) => apply_market(batch, event, block, flag),
         Event::Premium(PremiumEvents::PremiumPurchased(e)) => {
             if flag.is_none() {
@@ -248,6 +252,7 @@ pub fn apply(
 
 fn apply_registry(
     batch: &mut Batch,
+    ctx: &Context<'_>,
     event: &NameRegistryEvents,
     block: u64,
     flag: Option<String>,
@@ -302,8 +307,58 @@ fn apply_registry(
             write(batch, IndexTable::Names, &keys::token(e.tokenId), &entry)
         }
         NameRegistryEvents::PrimaryNameSet(e) => set_primary(batch, e.owner, e.tokenId, block),
+        NameRegistryEvents::ReverseConsentGiven(e) => apply_consent(batch, ctx, e, block),
         _ => Ok(()),
     }
+}
+
+/// Counts a Session ID's consent to a reverse name if it verifies ([`Consent::check`]: the key is
+/// the Session ID's, the signature is over this chain, registry, name, owner and nonce) and its
+/// nonce is above that of the Session ID's last counted consent, which it replaces. Anyone can
+/// emit the event with any values, so everything else is ignored.
+fn apply_consent(
+    batch: &mut Batch,
+    ctx: &Context<'_>,
+    e: &sesh_core::bindings::name_registry::NameRegistry::ReverseConsentGiven,
+    block: u64,
+) -> StoreResult<()> {
+    let Some(session_id) = SessionId::from_key(e.sessionKey) else {
+        return Ok(());
+    };
+    let consent = Consent {
+        session_id,
+        token_id: e.tokenId,
+        owner: e.owner,
+        proof: ConsentProof::from_halves(e.ed25519Key, e.nonce, e.signatureR, e.signatureS),
+    };
+    if let Err(error) = consent.check(ctx.chain_id, ctx.contracts.name_registry) {
+        tracing::debug!(%session_id, %error, block, "reverse-name consent ignored");
+        return Ok(());
+    }
+    let key = e.sessionKey.as_slice();
+    if let Some(last) = read::<ConsentEntry>(batch, IndexTable::Consents, key)?
+        && consent.proof.nonce <= last.proof.nonce
+    {
+        tracing::debug!(
+            %session_id,
+            nonce = consent.proof.nonce,
+            last = last.proof.nonce,
+            block,
+            "reverse-name consent ignored: not newer than the last one"
+        );
+        return Ok(());
+    }
+    write(
+        batch,
+        IndexTable::Consents,
+        key,
+        &ConsentEntry {
+            token_id: consent.token_id,
+            owner: consent.owner,
+            proof: consent.proof,
+            changed_block: block,
+        },
+    )
 }
 
 fn apply_market(
@@ -457,4 +512,98 @@ fn withdraw(node: &mut NodeEntry, account: Address, amount: U256) {
 /// `keccak256(label)` as a token id.
 pub fn token_id_of(label: &str) -> U256 {
     U256::from_be_bytes(keccak256(label.as_bytes()).0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::{contracts, cursor, store};
+    use sesh_core::Name;
+    use sesh_core::bindings::name_registry::NameRegistry::ReverseConsentGiven;
+    use sesh_core::keys::SessionKeys;
+
+    fn event(consent: &Consent) -> ReverseConsentGiven {
+        let (r, s) = consent.proof.signature_halves();
+        ReverseConsentGiven {
+            sessionKey: consent.session_id.key(),
+            tokenId: consent.token_id,
+            owner: consent.owner,
+            ed25519Key: consent.proof.ed25519_key,
+            nonce: consent.proof.nonce,
+            signatureR: r,
+            signatureS: s,
+        }
+    }
+
+    /// Applies `events` in `block` and returns the Session ID's counted consent after.
+    fn apply_all(
+        store: &crate::store::Store,
+        block: u64,
+        events: &[ReverseConsentGiven],
+        session_id: SessionId,
+    ) -> Option<ConsentEntry> {
+        let contracts = contracts();
+        let ctx = Context {
+            chain_id: 31337,
+            contracts: &contracts,
+        };
+        let mut batch = store.batch().unwrap();
+        batch.set_block(block).unwrap();
+        for e in events {
+            apply_consent(&mut batch, &ctx, e, block).unwrap();
+        }
+        batch.commit(cursor(block)).unwrap();
+        store
+            .get(IndexTable::Consents, session_id.key().as_slice())
+            .unwrap()
+            .map(|bytes| serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[test]
+    fn only_verified_consents_with_a_newer_nonce_count() {
+        let (_dir, store) = store();
+        let victim = SessionKeys::from_seed(&[7; 32]);
+        let stranger = SessionKeys::from_seed(&[8; 32]);
+        let id = victim.session_id();
+        let registry = contracts().name_registry;
+        let token = Name::parse("victim").unwrap().token_id();
+        let owner = Address::repeat_byte(0x22);
+        let sign = |keys: &SessionKeys, chain: u64, registry: Address, nonce: u64| {
+            Consent::sign(keys, chain, registry, token, owner, nonce)
+        };
+
+        // A stranger's key claiming the victim's Session ID, consents signed for another
+        // chain or registry: none counts.
+        let mut forged = sign(&stranger, 31337, registry, 10);
+        forged.session_id = id;
+        let other_chain = sign(&victim, 1, registry, 10);
+        let other_registry = sign(&victim, 31337, Address::repeat_byte(9), 10);
+        let mut tampered = sign(&victim, 31337, registry, 10);
+        tampered.token_id = Name::parse("someone-else").unwrap().token_id();
+        let events: Vec<_> = [forged, other_chain, other_registry, tampered]
+            .iter()
+            .map(event)
+            .collect();
+        assert_eq!(apply_all(&store, 2, &events, id), None);
+
+        // The victim's own consent counts.
+        let first = sign(&victim, 31337, registry, 10);
+        let counted = apply_all(&store, 3, &[event(&first)], id).unwrap();
+        assert_eq!(
+            (
+                counted.token_id,
+                counted.owner,
+                counted.proof,
+                counted.changed_block
+            ),
+            (token, owner, first.proof, 3)
+        );
+
+        // A newer one replaces it; the older one, replayed, or the same again, does not.
+        let none = Consent::sign(&victim, 31337, registry, U256::ZERO, Address::ZERO, 11);
+        let counted = apply_all(&store, 4, &[event(&none)], id).unwrap();
+        assert_eq!((counted.token_id, counted.proof.nonce), (U256::ZERO, 11));
+        let counted = apply_all(&store, 5, &[event(&first), event(&none)], id).unwrap();
+        assert_eq!((counted.proof.nonce, counted.changed_block), (11, 4));
+    }
 }

@@ -15,11 +15,12 @@
 //! | `nodes` | node id (8, BE) | [`NodeEntry`](crate::model::NodeEntry) (JSON) |
 //! | `flagged` | block (8) ‖ log index (8) | [`FlaggedEvent`](sesh_core::api::FlaggedEvent) (JSON) |
 //! | `ons` | ONS name hash (32) | token id (32) (see [`super::ons`]) |
+//! | `consents` | session key (32) | [`ConsentEntry`](crate::model::ConsentEntry) (JSON): its last counted reverse-name consent |
 
 use redb::TableDefinition;
 
 /// Bumped when a table or an encoding changes; a node refuses a data folder of another version.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Settings and the chain cursor.
 pub(crate) const META: TableDefinition<'static, &str, &[u8]> = TableDefinition::new("meta");
@@ -52,11 +53,13 @@ pub enum IndexTable {
     Flagged,
     /// Token id by ONS name hash.
     Ons,
+    /// A Session ID's last counted consent to a reverse name.
+    Consents,
 }
 
 impl IndexTable {
     /// Every index table.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Names,
         Self::OwnerNames,
         Self::Primary,
@@ -67,6 +70,7 @@ impl IndexTable {
         Self::Nodes,
         Self::Flagged,
         Self::Ons,
+        Self::Consents,
     ];
 
     /// The table's name in the database file.
@@ -82,6 +86,7 @@ impl IndexTable {
             Self::Nodes => "nodes",
             Self::Flagged => "flagged",
             Self::Ons => "ons",
+            Self::Consents => "consents",
         }
     }
 

@@ -78,7 +78,7 @@ impl CheckArgs {
             .await
             .wrap_err("cannot read the premium start")?;
         let explanation = state.premium_explanation(premium_start, price.premium);
-        let available = state.phase.is_available();
+        let available = state.phase.is_registrable();
 
         let mut text = format!("{name} is a valid name (token id {token_id})\n");
         text.push_str(&format!("  state         {}\n", state.describe()));
@@ -86,10 +86,7 @@ impl CheckArgs {
             text.push_str(&format!("  owner         {}\n", state.registrant));
             text.push_str(&format!("  expires       {}\n", date(state.expiry)));
         }
-        if let Some(id) = state
-            .session_id
-            .filter(|_| state.phase == Phase::Registered)
-        {
+        if let Some(id) = state.session_id.filter(|_| state.phase == Phase::Live) {
             text.push_str(&format!("  Session ID    {id}\n"));
         }
         let what = if available { "register" } else { "renew" };

@@ -14,10 +14,6 @@ use sesh_core::{Name, Sesh, SessionId};
 pub const DAY: u64 = 86_400;
 /// Seconds in a (rent) year: 365 days.
 pub const YEAR: u64 = 365 * DAY;
-/// After expiry, only the owner can renew for this long.
-pub const GRACE_PERIOD: u64 = 90 * DAY;
-/// After the grace period, the premium halves every day for this long.
-pub const PREMIUM_DECAY: u64 = 21 * DAY;
 /// The shortest registration or renewal.
 pub const MIN_DURATION_DAYS: u64 = 28;
 
@@ -65,54 +61,18 @@ pub fn date(unix: u64) -> String {
     rfc3339(unix)
 }
 
-/// Where a name is in its life, at chain time `now`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    /// Never registered.
-    Unregistered,
-    /// Registered and live until `expiry`.
-    Registered,
-    /// Expired; only the owner can renew until `expiry + GRACE_PERIOD`.
-    Grace,
-    /// Available to anyone, with a decaying premium until `grace end + PREMIUM_DECAY`.
-    PremiumAuction,
-    /// Lapsed long ago: available at plain rent.
-    Lapsed,
-}
+/// Where a name is in its life, at chain time: `sesh_core::lifecycle`, the one definition the
+/// registry nodes and the docs use too, second for second as the contract has it.
+pub use sesh_core::lifecycle::Phase;
 
-impl Phase {
-    /// The phase of a name that expires (expired) at `expiry` (0: never registered).
-    pub fn at(expiry: u64, now: u64) -> Self {
-        if expiry == 0 {
-            Self::Unregistered
-        } else if now <= expiry {
-            Self::Registered
-        } else if now <= expiry + GRACE_PERIOD {
-            Self::Grace
-        } else if now < expiry + GRACE_PERIOD + PREMIUM_DECAY {
-            Self::PremiumAuction
-        } else {
-            Self::Lapsed
-        }
-    }
-
-    /// Whether anyone may register the name now.
-    pub fn is_available(self) -> bool {
-        matches!(
-            self,
-            Self::Unregistered | Self::PremiumAuction | Self::Lapsed
-        )
-    }
-
-    /// The JSON word for the phase.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Unregistered | Self::Lapsed => "available",
-            // The registry nodes' word too (`NameState::Live`): one word for one state.
-            Self::Registered => "live",
-            Self::Grace => "grace",
-            Self::PremiumAuction => "premium",
-        }
+/// The JSON word for a phase: the registry nodes' word where they have one (`NameState`).
+pub fn phase_key(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Unregistered | Phase::Available => "available",
+        // The registry nodes' word too (`NameState::Live`): one word for one state.
+        Phase::Live => "live",
+        Phase::Grace => "grace",
+        Phase::Premium => "premium",
     }
 }
 
@@ -191,20 +151,20 @@ impl NameState {
         })
     }
 
-    /// When the grace period ends (ended).
+    /// The last second of the grace period.
     pub fn grace_end(&self) -> u64 {
-        self.expiry + GRACE_PERIOD
+        sesh_core::lifecycle::grace_end(self.expiry)
     }
 
     /// When the premium reaches zero.
     pub fn premium_end(&self) -> u64 {
-        self.grace_end() + PREMIUM_DECAY
+        sesh_core::lifecycle::premium_end(self.expiry)
     }
 
     /// Why the wallet cannot register it now, in words; `None` when it can.
     pub fn unavailable_reason(&self) -> Option<String> {
         match self.phase {
-            Phase::Registered => Some(format!(
+            Phase::Live => Some(format!(
                 "{} is registered until {} by {}",
                 self.name,
                 date(self.expiry),
@@ -224,7 +184,7 @@ impl NameState {
 
     /// The premium, explained (only in the premium phase).
     pub fn premium_explanation(&self, premium_start: U256, premium: U256) -> Option<String> {
-        (self.phase == Phase::PremiumAuction).then(|| {
+        (self.phase == Phase::Premium).then(|| {
             format!(
                 "the name expired on {}; its grace period ended on {}; the premium started at {} SESH and halves every day until {}, when it reaches 0 (now {} SESH)",
                 date(self.expiry),
@@ -240,14 +200,14 @@ impl NameState {
     pub fn describe(&self) -> String {
         match self.phase {
             Phase::Unregistered => "available (never registered)".into(),
-            Phase::Lapsed => format!("available (expired on {})", date(self.expiry)),
-            Phase::Registered => format!("live until {}", date(self.expiry)),
+            Phase::Available => format!("available (expired on {})", date(self.expiry)),
+            Phase::Live => format!("live until {}", date(self.expiry)),
             Phase::Grace => format!(
                 "in grace until {} (expired on {}; it does not resolve and only its owner can renew it)",
                 date(self.grace_end()),
                 date(self.expiry)
             ),
-            Phase::PremiumAuction => format!(
+            Phase::Premium => format!(
                 "available with a premium auction until {}",
                 date(self.premium_end())
             ),
@@ -256,11 +216,11 @@ impl NameState {
 
     /// The JSON form.
     pub fn json(&self) -> serde_json::Value {
-        let live = self.phase == Phase::Registered;
+        let live = self.phase == Phase::Live;
         serde_json::json!({
             "name": self.name.as_str(),
             "token_id": format!("{:#x}", self.name.token_id()),
-            "state": self.phase.key(),
+            "state": phase_key(self.phase),
             "expiry": (self.expiry != 0).then_some(self.expiry),
             "expiry_date": (self.expiry != 0).then(|| date(self.expiry)),
             "grace_ends": (self.expiry != 0).then(|| date(self.grace_end())),
@@ -276,8 +236,8 @@ impl NameState {
     /// Refuses unless `who` holds the live name.
     pub fn ensure_owned_by(&self, who: Address) -> eyre::Result<()> {
         match self.phase {
-            Phase::Registered if self.registrant == who => Ok(()),
-            Phase::Registered => bail!(
+            Phase::Live if self.registrant == who => Ok(()),
+            Phase::Live => bail!(
                 "{} belongs to {}, not to this wallet ({who}); nothing was sent",
                 self.name,
                 self.registrant
@@ -412,6 +372,36 @@ pub async fn resolve_session_id(
     }
 }
 
+/// The wallet's consent, signed with its Session key, to `token_id` held by `owner` as its
+/// Session ID's reverse name ([`sesh_core::reverse_consent`]), in the contract's form. The
+/// nonce is the time in milliseconds, the wallet's clock or the chain's, whichever is later
+/// (a wallet whose clock is behind still gives a nonce above its earlier consents').
+pub async fn sign_consent(
+    ctx: &Context<'_>,
+    provider: &DynProvider,
+    keys: &sesh_core::keys::WalletKeys,
+    token_id: U256,
+    owner: Address,
+) -> eyre::Result<sesh_core::bindings::name_registry::INameRegistry::ReverseConsent> {
+    let deployment = ctx.deployment()?;
+    let chain_ms = crate::payment::chain_time(provider)
+        .await?
+        .saturating_mul(1000);
+    let wall_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or_default();
+    Ok(sesh_core::reverse_consent::Consent::sign(
+        keys.session(),
+        deployment.chain_id,
+        deployment.contracts.name_registry,
+        token_id,
+        owner,
+        wall_ms.max(chain_ms),
+    )
+    .into())
+}
+
 /// The zero key for "no Session ID".
 pub fn key_of(id: Option<SessionId>) -> B256 {
     id.map(|id| id.key()).unwrap_or(B256::ZERO)
@@ -422,21 +412,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn phases_follow_expiry_grace_and_premium() {
+    fn the_wallet_says_what_the_contract_does_at_the_second_of_expiry() {
+        // The contract treats a name as expired from the second of its expiry on
+        // (`expiry <= block.timestamp`): so does every command's state.
         let expiry = 1_000_000;
-        assert_eq!(Phase::at(0, 5), Phase::Unregistered);
-        assert_eq!(Phase::at(expiry, expiry), Phase::Registered);
-        assert_eq!(Phase::at(expiry, expiry + 1), Phase::Grace);
-        assert_eq!(Phase::at(expiry, expiry + GRACE_PERIOD), Phase::Grace);
-        assert_eq!(
-            Phase::at(expiry, expiry + GRACE_PERIOD + 1),
-            Phase::PremiumAuction
+        assert_eq!(Phase::at(expiry, expiry - 1), Phase::Live);
+        assert_eq!(Phase::at(expiry, expiry), Phase::Grace);
+        let state = |now| NameState {
+            name: Name::parse("alice").unwrap(),
+            now,
+            block: 1,
+            expiry,
+            registrant: Address::repeat_byte(1),
+            session_id: None,
+            evm_address: None,
+            primary: false,
+            phase: Phase::at(expiry, now),
+        };
+        assert_eq!(state(expiry).json()["state"], "grace");
+        assert!(state(expiry).describe().starts_with("in grace until"));
+        assert!(state(expiry - 1).describe().starts_with("live until"));
+        assert!(
+            state(expiry)
+                .ensure_owned_by(Address::repeat_byte(1))
+                .unwrap_err()
+                .to_string()
+                .contains("grace period")
         );
-        assert_eq!(
-            Phase::at(expiry, expiry + GRACE_PERIOD + PREMIUM_DECAY),
-            Phase::Lapsed
-        );
-        assert!(Phase::PremiumAuction.is_available() && !Phase::Grace.is_available());
     }
 
     #[test]
@@ -444,9 +446,17 @@ mod tests {
         use sesh_core::api::NameState as NodeState;
         let word = |state| serde_json::to_value(state).unwrap();
         // `name mine`, `name check` and `name lookup --rpc` say what `name lookup` through
-        // the nodes says.
-        assert_eq!(word(NodeState::Live), Phase::Registered.key());
-        assert_eq!(word(NodeState::Grace), Phase::Grace.key());
+        // the nodes says, at every second.
+        for now in [
+            999_999,
+            1_000_000,
+            1_000_000 + sesh_core::lifecycle::GRACE_PERIOD,
+        ] {
+            assert_eq!(
+                word(NodeState::of(true, 1_000_000, now)),
+                phase_key(Phase::at(1_000_000, now))
+            );
+        }
     }
 
     #[test]

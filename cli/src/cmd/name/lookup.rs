@@ -52,11 +52,11 @@ impl LookupArgs {
             ctx.rpc_url, state.block
         );
         let mut text = format!("{name}: {}\n", state.describe());
-        if !state.registrant.is_zero() && matches!(state.phase, Phase::Registered | Phase::Grace) {
+        if !state.registrant.is_zero() && matches!(state.phase, Phase::Live | Phase::Grace) {
             text.push_str(&format!("  owner         {}\n", state.registrant));
             text.push_str(&format!("  expires       {}\n", date(state.expiry)));
         }
-        if state.phase == Phase::Registered {
+        if state.phase == Phase::Live {
             text.push_str(&format!(
                 "  Session ID    {}\n",
                 state

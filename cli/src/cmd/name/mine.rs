@@ -65,8 +65,7 @@ impl MineArgs {
                 continue;
             };
             let state = NameState::read(ctx, &provider, &name).await?;
-            if state.registrant == wallet && matches!(state.phase, Phase::Registered | Phase::Grace)
-            {
+            if state.registrant == wallet && matches!(state.phase, Phase::Live | Phase::Grace) {
                 names.push(state);
             }
         }

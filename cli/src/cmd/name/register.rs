@@ -2,7 +2,7 @@
 
 use super::common::{
     DurationOpts, NameState, block_time, current_primary, date, describe_duration, key_of,
-    parse_session_id,
+    parse_session_id, sign_consent,
 };
 use crate::args::parse_address;
 use crate::cmd::balance::sesh_fixed;
@@ -117,6 +117,7 @@ impl RegisterArgs {
         let set_primary =
             owner == wallet && !self.no_primary && (self.primary || previous.is_none());
         let primary = PrimaryChoice {
+            session_id: Some(file.session_id),
             for_wallet: owner == wallet,
             previous,
             no_primary: self.no_primary,
@@ -273,6 +274,8 @@ fn registration_of(pending: &PendingRegistration) -> INameRegistry::Registration
 /// What registering does to the wallet's primary name.
 #[derive(Debug, Clone, Default)]
 struct PrimaryChoice {
+    /// The wallet's Session ID.
+    session_id: Option<SessionId>,
     /// Whether the name is registered to the wallet itself.
     for_wallet: bool,
     /// The wallet's primary name now.
@@ -340,6 +343,12 @@ fn register_plan(
         "primary name".into(),
         primary.preview(name, pending.set_primary),
     ));
+    if pending.set_primary && SessionId::from_key(pending.session_key) == primary.session_id {
+        details.push((
+            "reverse name".into(),
+            format!("{name} for the wallet's Session ID, which signs its consent"),
+        ));
+    }
     Plan {
         action: format!("Register {name} for {}", describe_duration(duration)),
         details,
@@ -359,15 +368,35 @@ async fn send_register(
 ) -> eyre::Result<Option<tx::Mined>> {
     let permit =
         payment::sign(signer, deployment, keys, pending.registry, pending.max_cost).await?;
-    plan.request = plan.request.with_input(
+    let input = if gives_consent(pending, keys) {
+        // The name becomes the wallet's primary name and points at its Session ID: the Session
+        // ID consents to it as its reverse name in the same transaction.
+        let token_id = Name::parse(&pending.label)?.token_id();
+        NameRegistry::registerAndConsentCall {
+            registration: registration_of(pending),
+            secret: pending.secret,
+            permit: permit.into(),
+            consent: sign_consent(ctx, signer, keys, token_id, pending.owner).await?,
+        }
+        .abi_encode()
+    } else {
         NameRegistry::registerCall {
             registration: registration_of(pending),
             secret: pending.secret,
             permit: permit.into(),
         }
-        .abi_encode(),
-    );
+        .abi_encode()
+    };
+    plan.request = plan.request.with_input(input);
     tx::execute(ctx, signer, keys.evm_address(), plan).await
+}
+
+/// Whether the registration names the wallet's own Session ID with the wallet's primary name: the
+/// wallet's Session key then signs its consent to the name as its reverse name.
+fn gives_consent(pending: &PendingRegistration, keys: &WalletKeys) -> bool {
+    pending.set_primary
+        && pending.owner == keys.evm_address()
+        && pending.session_key == keys.session().session_id().key()
 }
 
 /// Commit (unless a pending commitment can be resumed), wait, register.
@@ -665,7 +694,7 @@ mod tests {
         let has_alice = PrimaryChoice {
             for_wallet: true,
             previous: Some("alice".into()),
-            no_primary: false,
+            ..PrimaryChoice::default()
         };
         assert_eq!(
             has_alice.preview(&bob, false),

@@ -43,7 +43,7 @@ impl RenewArgs {
         let provider = ctx.provider().await?;
         let state = NameState::read(ctx, &provider, &name).await?;
         match state.phase {
-            Phase::Registered | Phase::Grace => {}
+            Phase::Live | Phase::Grace => {}
             Phase::Unregistered => bail!(
                 "{name} is not registered, so it cannot be renewed; register it with `sesh name register {name}`; nothing was sent"
             ),

@@ -10,18 +10,27 @@ use alloy::sol_types::SolEvent;
 use clap::Args;
 use sesh_core::api::{ReverseAnswer, ReverseResponse};
 use sesh_core::bindings::NameRegistry;
+use sesh_core::reverse_consent::{Consent, ConsentProof};
 use sesh_core::{Name, SessionId};
 use std::collections::BTreeMap;
 
-/// Find the names whose record points at a Session ID
+/// Find a Session ID's reverse name, and the names whose record points at it
+///
+/// A Session ID's reverse name is the name it consented to (its Ed25519 key
+/// signed the consent, which `sesh name register` and `sesh name
+/// set-primary` give): the name must point at the Session ID and be its
+/// owner's primary name. Anyone's name may point at any Session ID, but that
+/// does not name it.
 ///
 /// By default asks registry nodes (--registry URLs, else 3 nodes of the
-/// active set read from the chain) for the Session ID's primary name
-/// (/v1/reverse) and accepts it only when they agree. With --rpc, or when no
-/// registry node is known, it reads the registry's event logs (NameRegistered and RecordSet) from the
-/// deployment block with eth_getLogs, then checks each candidate's current
-/// record on chain, so only live names that resolve to the Session ID are
-/// listed; the primary name is marked. On a long chain this reads many logs.
+/// active set read from the chain) for the reverse name (/v1/reverse),
+/// checks the consent in each answer itself and accepts the name only when
+/// the nodes agree. With --rpc, or when no registry node is known, it reads
+/// the registry's event logs (NameRegistered, RecordSet and the Session ID's
+/// consents) from the deployment block with eth_getLogs, then checks each
+/// candidate's current record on chain, so only live names that resolve to
+/// the Session ID are listed; the consented reverse name is marked. On a long
+/// chain this reads many logs.
 ///
 /// Examples:
 ///   sesh name reverse 05d871fc80ca007eed9b2f4df72853e2a2d5465a92fcb1889fb5c84aa2833b3b40
@@ -36,8 +45,9 @@ pub struct ReverseArgs {
     pub rpc: bool,
 }
 
-/// The Session ID's primary name as the registry nodes agree on it, or
-/// `None` when no registry node is known.
+/// The Session ID's reverse name as the registry nodes agree on it, each answer's consent
+/// checked here too (an answer naming a name without the Session ID's valid consent counts as
+/// a wrong answer), or `None` when no registry node is known.
 pub async fn primary_via_nodes(
     ctx: &Context<'_>,
     session_id: SessionId,
@@ -54,6 +64,7 @@ pub async fn primary_via_nodes(
             if r.reverse.answer.session_id != session_id {
                 return Err("answered about another Session ID".into());
             }
+            r.reverse.answer.check_consent(chain_id, contract)?;
             Ok((digest, Some(block), vec![key]))
         })
         .await?;
@@ -63,6 +74,7 @@ pub async fn primary_via_nodes(
             session_id,
             name: None,
             owner: None,
+            consent: None,
         },
     };
     Ok(Some((answer, agreed)))
@@ -76,7 +88,7 @@ impl ReverseArgs {
         {
             let text = match &answer.name {
                 Some(name) => format!(
-                    "{}: primary name {name}{}\n  source: {}",
+                    "{}: reverse name {name}{}, consented to by the Session ID\n  source: {}",
                     self.session_id,
                     answer
                         .owner
@@ -85,7 +97,7 @@ impl ReverseArgs {
                     agreed.summary()
                 ),
                 None => format!(
-                    "{}: no primary name\n  source: {}",
+                    "{}: no reverse name (none it consented to)\n  source: {}",
                     self.session_id,
                     agreed.summary()
                 ),
@@ -124,6 +136,7 @@ impl ReverseArgs {
             }
         }
         let target = self.session_id.key();
+        let consent = last_counted_consent(&provider, deployment, self.session_id).await?;
         let mut found = Vec::new();
         for (token, key) in keys {
             if key != target {
@@ -136,11 +149,18 @@ impl ReverseArgs {
                 continue;
             };
             let state = NameState::read(ctx, &provider, &name).await?;
-            if state.phase == Phase::Registered && state.session_id == Some(self.session_id) {
+            if state.phase == Phase::Live && state.session_id == Some(self.session_id) {
                 found.push(state);
             }
         }
-        found.sort_by_key(|state| (!state.primary, state.name.to_string()));
+        // The reverse name: the consented name, live, pointing here, held by the consent's
+        // owner and its primary name (the registry nodes' rule).
+        let is_reverse = |state: &NameState| {
+            consent.as_ref().is_some_and(|c| {
+                c.token_id == state.name.token_id() && c.owner == state.registrant && state.primary
+            })
+        };
+        found.sort_by_key(|state| (!is_reverse(state), !state.primary, state.name.to_string()));
         let mut text = if found.is_empty() {
             format!("No live name resolves to {}\n", self.session_id)
         } else {
@@ -151,7 +171,12 @@ impl ReverseArgs {
                 "  {:<24} until {}{}\n",
                 state.name.as_str(),
                 date(state.expiry),
-                if state.primary { "  (primary)" } else { "" }
+                match (is_reverse(state), state.primary) {
+                    (true, _) => "  (reverse name: primary, consented to by the Session ID)",
+                    (false, true) =>
+                        "  (its owner's primary name, without the Session ID's consent)",
+                    (false, false) => "",
+                }
             ));
         }
         text.push_str(&format!(
@@ -162,11 +187,49 @@ impl ReverseArgs {
             &text,
             serde_json::json!({
                 "session_id": self.session_id.to_string(),
-                "primary_name": found.iter().find(|s| s.primary).map(|s| s.name.as_str()),
+                "primary_name": found.iter().find(|s| is_reverse(s)).map(|s| s.name.as_str()),
                 "names": found.iter().map(NameState::json).collect::<Vec<_>>(),
                 "source": {"kind": "rpc-logs", "rpc_url": ctx.rpc_url, "from_block": deployment.deploy_block},
             }),
         )?;
         Ok(())
     }
+}
+
+/// The Session ID's last counted consent to a reverse name, from the registry's
+/// `ReverseConsentGiven` logs for its key: as a registry node counts them, the first verified
+/// consent with the highest nonce ([`sesh_core::reverse_consent`]).
+async fn last_counted_consent(
+    provider: &alloy::providers::DynProvider,
+    deployment: &sesh_core::deployment::Deployment,
+    session_id: SessionId,
+) -> eyre::Result<Option<Consent>> {
+    let filter = Filter::new()
+        .address(deployment.contracts.name_registry)
+        .event_signature(NameRegistry::ReverseConsentGiven::SIGNATURE_HASH)
+        .topic1(session_id.key());
+    let mut last: Option<Consent> = None;
+    for log in logs::fetch(provider, filter, deployment.deploy_block).await? {
+        let Ok(event) = log.log_decode::<NameRegistry::ReverseConsentGiven>() else {
+            continue;
+        };
+        let e = event.inner.data;
+        let consent = Consent {
+            session_id,
+            token_id: e.tokenId,
+            owner: e.owner,
+            proof: ConsentProof::from_halves(e.ed25519Key, e.nonce, e.signatureR, e.signatureS),
+        };
+        let newer = last
+            .as_ref()
+            .is_none_or(|l| consent.proof.nonce > l.proof.nonce);
+        if newer
+            && consent
+                .check(deployment.chain_id, deployment.contracts.name_registry)
+                .is_ok()
+        {
+            last = Some(consent);
+        }
+    }
+    Ok(last)
 }
