@@ -117,3 +117,22 @@ slither: build-contracts
     PATH="{{foundry_bin}}:$PATH" "$venv/bin/slither" . --foundry-compile-all \
         --filter-paths "node_modules|test|script" \
         --exclude-informational --exclude-optimization --exclude-low
+
+# Fuzz the HTTP API of a running node (`just up` first) from docs/openapi.yaml with schemathesis (from PyPI, into .local/venv; not in CI): no 5xx, every status, content type and answer as documented, every schema-valid request accepted, every schema-violating one refused. `just fuzz-api URL EXAMPLES`: the node (default node 1 of `just up`) and the examples per operation and phase (default 1000); more arguments go to `schemathesis run`, e.g. `--max-time 600` or `--seed N`. One worker: with more, Hypothesis trips a CPython 3.11 thread-safety bug in `ast` (docs/api.md, Fuzzing the API).
+[positional-arguments]
+fuzz-api url="http://127.0.0.1:8701" examples="1000" *args:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    venv={{justfile_directory()}}/.local/venv
+    version=4.32.5
+    if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "$version"; then
+        [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+        "$venv/bin/pip" install -q "schemathesis==$version"
+    fi
+    cd {{justfile_directory()}}
+    shift 2 || shift $#
+    "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run docs/openapi.yaml \
+        --url "{{url}}" --max-examples "{{examples}}" --workers 1 \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,positive_data_acceptance \
+        --generation-database .local/schemathesis-examples \
+        --report junit --report-dir target/fuzz-api "$@"

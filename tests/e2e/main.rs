@@ -13,6 +13,7 @@ mod messages;
 mod registry_node;
 mod registry_node_chaos;
 mod registry_node_ons;
+mod registry_node_openapi;
 mod registry_node_rpc;
 mod tls;
 mod toolchain;

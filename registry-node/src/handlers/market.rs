@@ -14,6 +14,9 @@ use sesh_core::api::{ListingsResponse, OffersResponse};
 /// The largest page of listings.
 pub const MAX_PAGE: usize = 500;
 
+/// The most digits a price filter takes (every 77-digit number fits a `uint256`).
+pub const MAX_AMOUNT_DIGITS: usize = 77;
+
 /// Query of `GET /v1/listings`.
 #[derive(Debug, Deserialize)]
 pub struct ListingsQuery {
@@ -36,11 +39,18 @@ pub struct ListingsQuery {
 fn amount(input: Option<&str>, what: &str) -> Result<Option<U256>, ApiError> {
     input
         .map(|text| {
-            U256::from_str_radix(text, 10).map_err(|_| {
-                ApiError::BadRequest(format!(
-                    "{what} {text:?} is not a whole number of SESH units"
-                ))
-            })
+            // 1 to 77 digits (docs/openapi.yaml, AmountInput): from_str_radix alone would also
+            // take an empty string as 0.
+            let digits = (1..=MAX_AMOUNT_DIGITS).contains(&text.len())
+                && text.bytes().all(|b| b.is_ascii_digit());
+            digits
+                .then(|| U256::from_str_radix(text, 10).ok())
+                .flatten()
+                .ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "{what} {text:?} is not a whole number of SESH units (1 to {MAX_AMOUNT_DIGITS} digits)"
+                    ))
+                })
         })
         .transpose()
 }

@@ -2,11 +2,10 @@
 
 use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::handlers::JsonObject;
 use crate::mailbox::now_ms;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use sesh_core::SessionId;
 use sesh_core::api::{
     DeleteRequest, DeleteResponse, MAX_MESSAGE_BYTES, MAX_PREMIUM_TTL_MS, MAX_RETRIEVE, MAX_TTL_MS,
@@ -22,17 +21,14 @@ pub const MAX_STORE_BODY_BYTES: usize = MAX_MESSAGE_BYTES.div_ceil(3) * 4 + 1024
 pub async fn store(
     State(app): State<AppState>,
     Path(session_id): Path<String>,
-    body: Result<Json<StoreRequest>, JsonRejection>,
+    body: Result<JsonObject<StoreRequest>, ApiError>,
 ) -> ApiResult<Json<StoreResponse>> {
-    let session_id = SessionId::parse(&session_id)?;
-    let Json(request) = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge(format!(
-                "a message is at most {MAX_MESSAGE_BYTES} bytes (the request body at most {MAX_STORE_BODY_BYTES})"
-            ))
-        } else {
-            rejection.into()
-        }
+    let session_id = crate::handlers::parse_session_id(&session_id)?;
+    let JsonObject(request) = body.map_err(|error| match error {
+        ApiError::TooLarge(_) => ApiError::TooLarge(format!(
+            "a message is at most {MAX_MESSAGE_BYTES} bytes (the request body at most {MAX_STORE_BODY_BYTES})"
+        )),
+        other => other,
     })?;
     if request.namespace != 0 {
         return Err(ApiError::BadRequest(format!(
@@ -89,10 +85,10 @@ pub async fn store(
 pub async fn retrieve(
     State(app): State<AppState>,
     Path(session_id): Path<String>,
-    body: Result<Json<RetrieveRequest>, JsonRejection>,
+    body: Result<JsonObject<RetrieveRequest>, ApiError>,
 ) -> ApiResult<Json<RetrieveResponse>> {
-    let session_id = SessionId::parse(&session_id)?;
-    let Json(request) = body?;
+    let session_id = crate::handlers::parse_session_id(&session_id)?;
+    let JsonObject(request) = body?;
     let limit = match request.limit {
         None => MAX_RETRIEVE,
         Some(limit @ 1..=MAX_RETRIEVE) => limit,
@@ -128,10 +124,10 @@ pub async fn retrieve(
 pub async fn delete(
     State(app): State<AppState>,
     Path(session_id): Path<String>,
-    body: Result<Json<DeleteRequest>, JsonRejection>,
+    body: Result<JsonObject<DeleteRequest>, ApiError>,
 ) -> ApiResult<Json<DeleteResponse>> {
-    let session_id = SessionId::parse(&session_id)?;
-    let Json(request) = body?;
+    let session_id = crate::handlers::parse_session_id(&session_id)?;
+    let JsonObject(request) = body?;
     if request.hashes.is_empty() || request.hashes.len() > MAX_RETRIEVE {
         return Err(ApiError::BadRequest(format!(
             "a delete names 1 to {MAX_RETRIEVE} message hashes; got {}",

@@ -3,19 +3,19 @@
 use crate::app::{App, AppState};
 use crate::cache::RenderedName;
 use crate::error::{ApiError, ApiResult};
-use crate::handlers::parse_address;
+use crate::handlers::{JsonObject, parse_address};
 use alloy::primitives::U256;
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use sesh_core::Name;
 use sesh_core::api::{
     AvailabilityResponse, BatchRequest, MAX_BATCH, NameState, OwnerNamesResponse, ReverseResponse,
 };
 use sesh_core::bindings::NameRegistry;
-use sesh_core::{Name, SessionId};
 
 // Lookups answer with JSON assembled from pieces rendered once (a name's signed answer, the
 // freshness): byte for byte what serde writes for `NameResponse` and `BatchResponse`, which
@@ -42,9 +42,8 @@ pub fn lookup_now(app: &App, name: &str) -> ApiResult<Response> {
 /// `POST /v1/names/batch`: a `BatchResponse`.
 pub async fn batch(
     State(app): State<AppState>,
-    body: Result<Json<BatchRequest>, JsonRejection>,
+    JsonObject(request): JsonObject<BatchRequest>,
 ) -> ApiResult<Response> {
-    let Json(request) = body?;
     if request.names.len() > MAX_BATCH {
         return Err(ApiError::BadRequest(format!(
             "a batch holds at most {MAX_BATCH} names; got {}",
@@ -134,7 +133,7 @@ pub async fn reverse(
     State(app): State<AppState>,
     Path(session_id): Path<String>,
 ) -> ApiResult<Json<ReverseResponse>> {
-    let session_id = SessionId::parse(&session_id)?;
+    let session_id = crate::handlers::parse_session_id(&session_id)?;
     let reverse = app.reverse(session_id)?;
     Ok(Json(ReverseResponse {
         reverse,
@@ -227,6 +226,7 @@ pub async fn availability(
 mod tests {
     use super::*;
     use alloy::primitives::{Address, B256};
+    use sesh_core::SessionId;
     use sesh_core::api::{
         BatchItem, BatchResponse, Freshness, HeadAnswer, NameAnswer, NameResponse, Signed,
     };

@@ -6,9 +6,9 @@
 
 use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::handlers::JsonObject;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 use sesh_core::ons::{NOT_FOUND, NameHash, OnsRequest, OnsResult, TYPE_SESSION};
@@ -51,9 +51,8 @@ pub async fn get(
 /// `POST /v1/ons` with `{"type":0,"name_hash":"…"}`.
 pub async fn post(
     State(app): State<AppState>,
-    body: Result<Json<OnsRequest>, JsonRejection>,
+    JsonObject(request): JsonObject<OnsRequest>,
 ) -> ApiResult<Json<OnsResult>> {
-    let Json(request) = body?;
     resolve(&app, request.kind, &request.name_hash).map(Json)
 }
 

@@ -4,7 +4,6 @@ use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::extract::{Path, State};
-use sesh_core::SessionId;
 use sesh_core::api::{PremiumAnswer, PremiumResponse, Signed};
 
 /// `GET /v1/premium/{session_id}`.
@@ -12,7 +11,7 @@ pub async fn status(
     State(app): State<AppState>,
     Path(session_id): Path<String>,
 ) -> ApiResult<Json<PremiumResponse>> {
-    let session_id = SessionId::parse(&session_id)?;
+    let session_id = crate::handlers::parse_session_id(&session_id)?;
     let premium = app.premium(session_id)?;
     let freshness = app.status.freshness();
     Ok(Json(PremiumResponse {
@@ -28,7 +27,7 @@ pub async fn proof(
     State(app): State<AppState>,
     Path(session_id): Path<String>,
 ) -> ApiResult<Json<Signed<PremiumAnswer>>> {
-    let session_id = SessionId::parse(&session_id)?;
+    let session_id = crate::handlers::parse_session_id(&session_id)?;
     let premium = app.premium(session_id)?;
     if premium.answer.expiry == 0 {
         return Err(ApiError::NotFound(format!(
