@@ -27,7 +27,7 @@
 //! (briefly) for them to index its block ([`await_indexed`]), so that a lookup
 //! right after it sees the change.
 
-use crate::context::Context;
+use crate::context::{Context, describe_failure};
 use alloy::primitives::{Address, U256, keccak256};
 use eyre::{WrapErr, bail};
 use serde::de::DeserializeOwned;
@@ -193,11 +193,7 @@ impl Registry {
         subject: &str,
         quiet: bool,
     ) -> eyre::Result<Option<Self>> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(10))
-            .build()
-            .wrap_err("cannot build the HTTP client")?;
+        let client = ctx.http_client(Duration::from_secs(3), Duration::from_secs(10))?;
         let chain_id = ctx.deployment()?.chain_id;
         if !ctx.registries.is_empty() {
             let nodes = ctx
@@ -422,7 +418,7 @@ impl Registry {
                 .get(format!("{}/v1/identity", node.url))
                 .send()
                 .await
-                .map_err(|e| e.without_url().to_string())?
+                .map_err(|e| describe_failure(&e.without_url(), &node.url))?
                 .json()
                 .await
                 .map_err(|e| format!("bad /v1/identity: {}", e.without_url()))?;
@@ -433,7 +429,7 @@ impl Registry {
             .get(format!("{}{path}", node.url))
             .send()
             .await
-            .map_err(|e| e.without_url().to_string())?;
+            .map_err(|e| describe_failure(&e.without_url(), &node.url))?;
         let status = response.status();
         if status == reqwest::StatusCode::NOT_FOUND {
             return Ok((announced, None));
