@@ -37,7 +37,7 @@ async fn ask(
         })
         .send()
         .await
-        .map_err(|e| Failure::Down(e.without_url().to_string()))?;
+        .map_err(|e| Failure::Down(crate::context::describe_failure(&e.without_url(), url)))?;
     if response.status() == reqwest::StatusCode::NOT_FOUND {
         return Ok(None);
     }
@@ -68,9 +68,10 @@ pub async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
     let deployment = ctx.deployment()?;
     let (chain_id, contract) = (deployment.chain_id, deployment.contracts.name_registry);
     let hash = NameHash::of(name.as_str());
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(15))
-        .build()?;
+    let client = ctx.http_client(
+        std::time::Duration::from_secs(3),
+        std::time::Duration::from_secs(15),
+    )?;
     let replies = crate::registry::join_all(
         ctx.registries
             .iter()
