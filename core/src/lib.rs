@@ -14,6 +14,8 @@
 //!   puts inside them, and which nodes keep a mailbox.
 //! - [`lifecycle`]: a name's life by time (live, grace, premium, available),
 //!   second for second as the registry has it.
+//! - [`protocol`]: the contracts' rules and constants (grace period, durations, delays,
+//!   fees, node states), checked against the deployed contracts.
 //! - [`reverse_consent`]: a Session ID's signed consent to a name as its
 //!   reverse name, checked by the node and the wallet alike.
 
@@ -34,6 +36,7 @@ pub mod name;
 pub mod net;
 pub mod ons;
 pub mod permit;
+pub mod protocol;
 pub mod reverse_consent;
 pub mod revert;
 pub mod session_id;

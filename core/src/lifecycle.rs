@@ -13,12 +13,7 @@
 //! `t` is live through `t + 365 days - 1`. Pinned at each boundary second
 //! here and, against the contract, by `NameRegistryTest.test_Lifecycle_BoundarySeconds`.
 
-/// After expiry, only renewing is possible for this long (`NameRegistry.GRACE_PERIOD`).
-pub const GRACE_PERIOD: u64 = 90 * 24 * 3600;
-
-/// After the grace period, the premium decays to zero over this long
-/// (`NameRegistry.PREMIUM_DECAY_PERIOD`).
-pub const PREMIUM_DECAY_PERIOD: u64 = 21 * 24 * 3600;
+pub use crate::protocol::{GRACE_PERIOD, PREMIUM_DECAY_PERIOD};
 
 /// Where a name is in its life at a given time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -10,6 +10,7 @@ mod cli_stake;
 mod cli_wallet;
 mod deploy;
 mod messages;
+mod protocol;
 mod registry_node;
 mod registry_node_chaos;
 mod registry_node_ons;
