@@ -7,7 +7,6 @@
 //! kept rendered to JSON until a commit changes them (see [`crate::cache`]).
 
 use crate::cache::{self, NameAnswers, RenderedName, Signatures};
-use crate::error::ApiError;
 use crate::mailbox::Mailbox;
 use crate::mailbox::replay::ReplayGuard;
 use crate::metrics::Metrics;
@@ -53,7 +52,7 @@ pub struct App {
     /// The message mailboxes.
     pub mailbox: Arc<Mailbox>,
     /// Per-address limits on the mailbox routes (`None`: off).
-    pub mailbox_limiter: Option<crate::ratelimit::MailboxLimiter>,
+    pub mailbox_limiter: Option<Arc<crate::ratelimit::MailboxLimiter>>,
     /// Signed mailbox requests already accepted.
     pub replay: ReplayGuard,
     /// Name answers rendered to JSON.
@@ -76,6 +75,17 @@ impl cache::Weigh for OnsValue {
     fn bytes(&self) -> usize {
         std::mem::size_of::<Self>()
     }
+}
+
+/// Why an ONS answer cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum OnsResolveError {
+    /// The index fails.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No random nonce to encrypt the value with.
+    #[error("cannot make an ONS nonce: {0}")]
+    Nonce(#[source] ons::OnsError),
 }
 
 /// The handlers' state extractor.
@@ -122,7 +132,8 @@ impl App {
             rpc_timeout,
             enable_dump,
             mailbox,
-            mailbox_limiter: mailbox_rate.map(crate::ratelimit::MailboxLimiter::new),
+            mailbox_limiter: mailbox_rate
+                .map(|rate| Arc::new(crate::ratelimit::MailboxLimiter::new(rate))),
             replay: ReplayGuard::new(crate::mailbox::now_ms()),
             signatures: Signatures::new(cache_bytes / 8),
             signatures_made: AtomicU64::new(0),
@@ -180,7 +191,7 @@ impl App {
     /// resolve at the indexed head, whatever the reason: never registered, expired, in grace,
     /// record cleared or flagged. Signed at the indexed head's block. The encrypted value is
     /// computed once per change of the name entry (with a fresh random nonce) and reused.
-    pub fn ons_resolve(&self, hash: NameHash) -> Result<Option<OnsResult>, ApiError> {
+    pub fn ons_resolve(&self, hash: NameHash) -> Result<Option<OnsResult>, OnsResolveError> {
         let Some(token_key) = self.store.get(IndexTable::Ons, &hash.0)? else {
             return Ok(None);
         };
@@ -207,7 +218,7 @@ impl App {
         let value = match cached {
             Some(value) => value,
             None => {
-                let nonce = ons::random_nonce().map_err(|e| ApiError::Internal(e.to_string()))?;
+                let nonce = ons::random_nonce().map_err(OnsResolveError::Nonce)?;
                 let value = OnsValue {
                     changed_block: entry.changed_block,
                     session_key: entry.session_key,

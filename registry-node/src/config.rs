@@ -2,7 +2,7 @@
 //! order of precedence. [`NodeArgs`] is what clap reads (flags and `SESH_NODE_*`
 //! variables); [`FileConfig`] is the file; [`Config`] is the resolved whole.
 
-use crate::error::{NodeError, NodeResult};
+use crate::error::NodeResult;
 use alloy::providers::DynProvider;
 use clap::Args;
 use serde::Deserialize;
@@ -13,6 +13,53 @@ use std::time::Duration;
 
 /// How an operator adds a CA, as error messages name it.
 pub const CA_SETTING: &str = "--ca-cert FILE (or SESH_NODE_CA_CERT, or ca_cert in the config file)";
+
+/// Why the configuration is incomplete or invalid.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML or has unknown keys.
+    #[error("{} is not valid: {source}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: toml::de::Error,
+    },
+    /// No RPC URL is set.
+    #[error("no RPC URL: pass --rpc-url, set SESH_NODE_RPC_URL or rpc_url in the config file")]
+    NoRpcUrl,
+    /// No deployment manifest is set.
+    #[error(
+        "no deployment manifest: pass --deployment, set SESH_NODE_DEPLOYMENT or deployment in the config file"
+    )]
+    NoDeployment,
+    /// The RPC serves another chain than the manifest's.
+    #[error("the RPC serves chain {rpc}, the deployment manifest is for chain {manifest}")]
+    ChainMismatch {
+        /// The RPC's chain id.
+        rpc: u64,
+        /// The manifest's chain id.
+        manifest: u64,
+    },
+    /// The staking contract on the RPC is not the manifest's.
+    #[error(
+        "NodeStaking at {node_staking} on this RPC returns another ed25519Message than the deployment manifest (chain {chain_id}) implies: point --rpc-url at the manifest's chain"
+    )]
+    StakingMismatch {
+        /// The manifest's NodeStaking address.
+        node_staking: alloy::primitives::Address,
+        /// The manifest's chain id.
+        chain_id: u64,
+    },
+}
 
 /// Options shared by every subcommand.
 #[derive(Debug, Clone, Default, Args)]
@@ -164,10 +211,14 @@ pub struct Config {
 impl FileConfig {
     /// Reads a TOML file.
     pub fn load(path: &Path) -> NodeResult<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| NodeError::Config(format!("cannot read {}: {e}", path.display())))?;
-        toml::from_str(&text)
-            .map_err(|e| NodeError::Config(format!("{} is not valid: {e}", path.display())))
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.to_path_buf(),
+            source,
+        })?)
     }
 }
 
@@ -255,12 +306,7 @@ impl Config {
 
     /// The RPC URL, or an error that says how to set it.
     pub fn require_rpc_url(&self) -> NodeResult<&str> {
-        self.rpc_url.as_deref().ok_or_else(|| {
-            NodeError::Config(
-                "no RPC URL: pass --rpc-url, set SESH_NODE_RPC_URL or rpc_url in the config file"
-                    .into(),
-            )
-        })
+        Ok(self.rpc_url.as_deref().ok_or(ConfigError::NoRpcUrl)?)
     }
 
     /// A provider for the RPC URL (`http(s)://` or `ws(s)://`, connected on first use).
@@ -270,11 +316,10 @@ impl Config {
 
     /// The manifest path, or an error that says how to set it.
     pub fn require_deployment(&self) -> NodeResult<&Path> {
-        self.deployment.as_deref().ok_or_else(|| {
-            NodeError::Config(
-                "no deployment manifest: pass --deployment, set SESH_NODE_DEPLOYMENT or deployment in the config file".into(),
-            )
-        })
+        Ok(self
+            .deployment
+            .as_deref()
+            .ok_or(ConfigError::NoDeployment)?)
     }
 }
 

@@ -1,11 +1,5 @@
-//! Errors: [`NodeError`] for starting and running the node, [`ApiError`] for
-//! HTTP answers (a closed enum: every status code is decided in one `match`).
-
-use axum::Json;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use sesh_core::api::{ErrorBody, ErrorDetail};
-use sesh_core::{NameError, SessionIdError};
+//! [`NodeError`]: why the node cannot start or keep running. Why a request is refused, and
+//! the status code each refusal gets, is in [`crate::handlers::error`].
 
 /// `From` each of redb's error types for an error enum with a `Db(redb::Error)` variant, so
 /// `?` works on every redb call (the store and the mailboxes both keep a redb file).
@@ -34,14 +28,14 @@ pub(crate) use from_redb_errors;
 pub enum NodeError {
     /// The configuration is incomplete or invalid.
     #[error("configuration: {0}")]
-    Config(String),
+    Config(#[from] crate::config::ConfigError),
     /// The node key file.
-    #[error("node key {path}: {reason}")]
+    #[error("node key {}: {source}", path.display())]
     Key {
         /// The key file.
-        path: String,
+        path: std::path::PathBuf,
         /// What went wrong.
-        reason: String,
+        source: crate::key::KeyError,
     },
     /// The deployment manifest.
     #[error(transparent)]
@@ -52,9 +46,14 @@ pub enum NodeError {
     /// The mailboxes.
     #[error(transparent)]
     Mailbox(#[from] crate::mailbox::MailboxError),
-    /// The RPC.
-    #[error("rpc: {0}")]
-    Rpc(String),
+    /// The RPC's TLS certificate is not trusted: it will not fix itself.
+    #[error("rpc: {reason}")]
+    UntrustedRpc {
+        /// What is wrong with the certificate and the setting that fixes it.
+        reason: String,
+        /// The RPC's error.
+        source: alloy::transports::TransportError,
+    },
     /// The RPC URL or the TLS settings.
     #[error(transparent)]
     Net(#[from] sesh_core::net::NetError),
@@ -110,120 +109,6 @@ pub fn describe(error: &eyre::Report) -> String {
 
 /// A `Result` of the node.
 pub type NodeResult<T> = Result<T, NodeError>;
-
-/// Why a request is refused.
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    /// The name breaks a name rule (the rule's message, verbatim).
-    #[error("{0}")]
-    InvalidName(#[from] NameError),
-    /// The Session ID is malformed.
-    #[error("{0}")]
-    InvalidSessionId(#[from] SessionIdError),
-    /// Another malformed parameter or body.
-    #[error("{0}")]
-    BadRequest(String),
-    /// The body is larger than the node accepts.
-    #[error("{0}")]
-    TooLarge(String),
-    /// Nothing is known under this key.
-    #[error("{0}")]
-    NotFound(String),
-    /// A signed request whose signature, key, time or freshness does not check out.
-    #[error("{0}")]
-    Unauthorized(String),
-    /// The request belongs to other nodes (a mailbox outside this node's swarm).
-    #[error("{0}")]
-    Misdirected(String),
-    /// The recipient's mailbox, or this node's message storage, is full.
-    #[error("{0}")]
-    MailboxFull(String),
-    /// The recipient deleted this message: it cannot be stored again.
-    #[error("{0}")]
-    Gone(String),
-    /// The client made more mailbox requests than its rate allows.
-    #[error("{0}")]
-    TooManyRequests(String),
-    /// The answer needs the chain, which does not answer now.
-    #[error("{0}")]
-    Unavailable(String),
-    /// A bug or a broken store: logged, answered with a generic message.
-    #[error("{0}")]
-    Internal(String),
-}
-
-impl ApiError {
-    /// The status code of each variant.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::InvalidName(_) | Self::InvalidSessionId(_) | Self::BadRequest(_) => {
-                StatusCode::BAD_REQUEST
-            }
-            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Misdirected(_) => StatusCode::MISDIRECTED_REQUEST,
-            Self::MailboxFull(_) => StatusCode::INSUFFICIENT_STORAGE,
-            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Gone(_) => StatusCode::GONE,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-}
-
-impl From<crate::store::StoreError> for ApiError {
-    fn from(error: crate::store::StoreError) -> Self {
-        Self::Internal(error.to_string())
-    }
-}
-
-impl From<crate::mailbox::MailboxError> for ApiError {
-    fn from(error: crate::mailbox::MailboxError) -> Self {
-        match error {
-            full @ (crate::mailbox::MailboxError::Full { .. }
-            | crate::mailbox::MailboxError::NodeFull { .. }) => Self::MailboxFull(full.to_string()),
-            gone @ crate::mailbox::MailboxError::Deleted { .. } => Self::Gone(gone.to_string()),
-            other => Self::Internal(other.to_string()),
-        }
-    }
-}
-
-impl From<axum::extract::rejection::JsonRejection> for ApiError {
-    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Self::TooLarge(rejection.body_text())
-        } else {
-            Self::BadRequest(rejection.body_text())
-        }
-    }
-}
-
-impl From<axum::extract::rejection::QueryRejection> for ApiError {
-    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
-        Self::BadRequest(rejection.body_text())
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = self.status();
-        let detail = match &self {
-            Self::Internal(message) => {
-                tracing::error!(%message, "internal error");
-                "internal error".to_string()
-            }
-            other => other.to_string(),
-        };
-        let body = ErrorBody {
-            errors: vec![ErrorDetail { detail }],
-        };
-        (status, Json(body)).into_response()
-    }
-}
-
-/// A `Result` of a handler.
-pub type ApiResult<T> = Result<T, ApiError>;
 
 #[cfg(test)]
 mod tests {

@@ -5,26 +5,43 @@ use sesh_core::attestation::NodeSigner;
 use std::io::Write;
 use std::path::Path;
 
-fn key_error(path: &Path, reason: impl std::fmt::Display) -> NodeError {
-    NodeError::Key {
-        path: path.display().to_string(),
-        reason: reason.to_string(),
-    }
+/// What is wrong with the node key file.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// `init` without `--force` over an existing key.
+    #[error("a key already exists; pass --force to replace it (the node's identity changes)")]
+    Exists,
+    /// The key cannot be read.
+    #[error("{0} (run `registry-node init` to make a key)")]
+    Read(#[source] std::io::Error),
+    /// The key cannot be written.
+    #[error(transparent)]
+    Write(#[from] std::io::Error),
+    /// No random seed.
+    #[error(transparent)]
+    Random(#[from] getrandom::Error),
+    /// The file holds something else than a seed.
+    #[error("not 64 hex characters")]
+    NotHex,
 }
 
 /// Makes a new key at `path`; refuses to replace an existing one unless `force`.
 pub fn create(path: &Path, force: bool) -> NodeResult<NodeSigner> {
+    write_new(path, force).map_err(|source| NodeError::Key {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn write_new(path: &Path, force: bool) -> Result<NodeSigner, KeyError> {
     if path.exists() && !force {
-        return Err(key_error(
-            path,
-            "a key already exists; pass --force to replace it (the node's identity changes)",
-        ));
+        return Err(KeyError::Exists);
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| key_error(path, e))?;
+        std::fs::create_dir_all(parent)?;
     }
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| key_error(path, e))?;
+    getrandom::fill(&mut seed)?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -32,30 +49,31 @@ pub fn create(path: &Path, force: bool) -> NodeResult<NodeSigner> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).map_err(|e| key_error(path, e))?;
+    let mut file = options.open(path)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| key_error(path, e))?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
-    writeln!(file, "{}", hex::encode(seed)).map_err(|e| key_error(path, e))?;
-    file.sync_all().map_err(|e| key_error(path, e))?;
+    writeln!(file, "{}", hex::encode(seed))?;
+    file.sync_all()?;
     Ok(NodeSigner::from_seed(seed))
 }
 
 /// Reads the key at `path`.
 pub fn load(path: &Path) -> NodeResult<NodeSigner> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        key_error(
-            path,
-            format!("{e} (run `registry-node init` to make a key)"),
-        )
-    })?;
+    read(path).map_err(|source| NodeError::Key {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn read(path: &Path) -> Result<NodeSigner, KeyError> {
+    let text = std::fs::read_to_string(path).map_err(KeyError::Read)?;
     let seed: [u8; 32] = hex::decode(text.trim())
         .ok()
         .and_then(|bytes| bytes.try_into().ok())
-        .ok_or_else(|| key_error(path, "not 64 hex characters"))?;
+        .ok_or(KeyError::NotHex)?;
     Ok(NodeSigner::from_seed(seed))
 }
 

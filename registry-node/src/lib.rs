@@ -29,4 +29,4 @@ pub mod store;
 pub mod telemetry;
 pub mod verify;
 
-pub use error::{ApiError, NodeError};
+pub use error::NodeError;

@@ -10,19 +10,16 @@
 //! An IPv6 client is keyed by its /64, the block one subscriber usually holds, so that
 //! rotating addresses within it buys nothing; an IPv4-mapped address counts as IPv4.
 
-use crate::app::AppState;
-use crate::error::ApiError;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::HeaderValue;
-use axum::http::header::RETRY_AFTER;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DashMapStateStore;
 use governor::{Quota, RateLimiter};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How fast one address may use the mailbox routes.
@@ -84,16 +81,16 @@ impl<C: Clock + Clone> MailboxLimiter<C> {
         }
     }
 
-    /// The rate in force.
-    pub fn rate(&self) -> Rate {
-        self.rate
-    }
-
     /// Takes a token for `ip`, or says how long until one is free.
-    pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
+    pub fn check(&self, ip: IpAddr) -> Result<(), RateLimited> {
+        let client = client_key(ip);
         self.limiter
-            .check_key(&client_key(ip))
-            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+            .check_key(&client)
+            .map_err(|not_until| RateLimited {
+                client,
+                rate: self.rate,
+                wait: not_until.wait_time_from(self.clock.now()),
+            })
     }
 
     /// Forgets the clients whose buckets are full again (they would start afresh anyway),
@@ -109,32 +106,44 @@ impl<C: Clock + Clone> MailboxLimiter<C> {
     }
 }
 
-/// Middleware on the mailbox routes: a request over its address's rate is answered 429. A
-/// request with no peer address (only in-process tests make those) is not limited.
-pub async fn limit_mailbox(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    let (Some(limiter), Some(ConnectInfo(peer))) = (
-        app.mailbox_limiter.as_ref(),
-        request.extensions().get::<ConnectInfo<SocketAddr>>(),
-    ) else {
-        return next.run(request).await;
-    };
-    let Err(wait) = limiter.check(peer.ip()) else {
-        return next.run(request).await;
-    };
-    let rate = limiter.rate();
-    let retry_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let mut response = ApiError::TooManyRequests(format!(
-        "too many mailbox requests from {}: at most {} a second (bursts of {}); retry in {} ms",
-        client_key(peer.ip()),
-        rate.per_second,
-        rate.burst,
-        wait.as_millis().max(1)
-    ))
-    .into_response();
-    response
-        .headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from(retry_secs.max(1)));
-    response
+/// A request over its client's rate (answered 429 with `Retry-After`).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "too many mailbox requests from {client}: at most {} a second (bursts of {}); retry in {} ms",
+    rate.per_second,
+    rate.burst,
+    wait.as_millis().max(1)
+)]
+pub struct RateLimited {
+    /// The key the client is limited under.
+    client: IpAddr,
+    /// The rate in force.
+    rate: Rate,
+    /// How long until the client's next token.
+    wait: Duration,
+}
+
+impl RateLimited {
+    /// Whole seconds to wait, at least 1 (`Retry-After` counts seconds).
+    pub fn retry_after_secs(&self) -> u64 {
+        let wait = self.wait;
+        (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+    }
+}
+
+/// Middleware on the mailbox routes: a request over its address's rate is refused with
+/// [`RateLimited`]. A request with no peer address (only in-process tests make those) is not
+/// limited, nor is any when `limiter` is `None`.
+pub async fn limit_mailbox(
+    State(limiter): State<Option<Arc<MailboxLimiter>>>,
+    request: Request,
+    next: Next,
+) -> Result<Response, RateLimited> {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>();
+    if let (Some(limiter), Some(ConnectInfo(peer))) = (limiter, peer) {
+        limiter.check(peer.ip())?;
+    }
+    Ok(next.run(request).await)
 }
 
 #[cfg(test)]
@@ -166,8 +175,9 @@ mod tests {
         for _ in 0..4 {
             limiter.check(ip).unwrap();
         }
-        let wait = limiter.check(ip).unwrap_err();
-        assert_eq!(wait, Duration::from_millis(500));
+        let refused = limiter.check(ip).unwrap_err();
+        assert_eq!(refused.wait, Duration::from_millis(500));
+        assert_eq!(refused.retry_after_secs(), 1);
         // Another client is not affected.
         limiter
             .check(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)))

@@ -1,7 +1,7 @@
 //! Every route, in one place.
 
 use crate::app::{App, AppState};
-use crate::error::ApiError;
+use crate::handlers::error::ApiError;
 use crate::handlers::{health, market, messages, names, nodes, ons, premium};
 use crate::ratelimit;
 use axum::Router;
@@ -23,7 +23,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// The HTTP API.
 pub fn router(state: AppState) -> Router {
-    let mailbox_limit = middleware::from_fn_with_state(state.clone(), ratelimit::limit_mailbox);
+    let mailbox_limit =
+        middleware::from_fn_with_state(state.mailbox_limiter.clone(), ratelimit::limit_mailbox);
     Router::new()
         .route("/v1/names/batch", post(names::batch))
         .route("/v1/names/{name}", get(names::lookup))
@@ -94,7 +95,7 @@ impl Api {
         }));
         let response = match answer {
             Ok(answer) => answer.into_response(),
-            Err(_) => ApiError::Internal("the lookup panicked".into()).into_response(),
+            Err(_) => ApiError::LookupPanicked.into_response(),
         };
         record(&self.app, &Method::GET, LOOKUP_ROUTE, &response, started);
         response
@@ -149,7 +150,7 @@ impl Service<Request> for Api {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::NotFound("no such route; see docs/api.md".into())
+    ApiError::NoSuchRoute
 }
 
 /// Counts requests by route and status, times them, and logs them.

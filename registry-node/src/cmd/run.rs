@@ -1,7 +1,7 @@
 //! `registry-node run`: index and serve until SIGINT or SIGTERM.
 
 use crate::app::{App, AppState};
-use crate::config::{Config, NodeArgs};
+use crate::config::{Config, ConfigError, NodeArgs};
 use crate::error::NodeError;
 use crate::indexer::{Indexer, IndexerConfig};
 use crate::mailbox::Mailbox;
@@ -46,10 +46,10 @@ impl Args {
         let provider = config.provider()?;
         match tokio::time::timeout(config.rpc_timeout, provider.get_chain_id()).await {
             Ok(Ok(chain_id)) if chain_id != deployment.chain_id => {
-                return Err(NodeError::Config(format!(
-                    "the RPC serves chain {chain_id}, the deployment manifest is for chain {}",
-                    deployment.chain_id
-                ))
+                return Err(NodeError::from(ConfigError::ChainMismatch {
+                    rpc: chain_id,
+                    manifest: deployment.chain_id,
+                })
                 .into());
             }
             Ok(Ok(_)) => {}
@@ -59,7 +59,11 @@ impl Args {
                 if let Some(reason) =
                     sesh_core::net::explain_tls_failure(&error, rpc_url, crate::config::CA_SETTING)
                 {
-                    return Err(NodeError::Rpc(reason).into());
+                    return Err(NodeError::UntrustedRpc {
+                        reason,
+                        source: error,
+                    }
+                    .into());
                 }
                 tracing::warn!(%error, "the RPC does not answer yet; serving the index as it is and retrying")
             }

@@ -1,6 +1,7 @@
 //! `registry-node sign-registration`: the proof-of-possession for `createNode`.
 
-use crate::config::{Config, NodeArgs};
+use crate::config::{Config, ConfigError, NodeArgs};
+use crate::error::NodeError;
 use crate::key;
 use alloy::primitives::Address;
 use eyre::WrapErr;
@@ -42,10 +43,10 @@ impl Args {
             self.signer,
         );
         if message.as_ref() != expected.as_slice() {
-            return Err(crate::error::NodeError::Config(format!(
-                "NodeStaking at {} on this RPC returns another ed25519Message than the deployment manifest (chain {}) implies: point --rpc-url at the manifest's chain",
-                deployment.contracts.node_staking, deployment.chain_id
-            ))
+            return Err(NodeError::from(ConfigError::StakingMismatch {
+                node_staking: deployment.contracts.node_staking,
+                chain_id: deployment.chain_id,
+            })
             .into());
         }
         let signer = key::load(&config.key_file)?;

@@ -1,7 +1,7 @@
 //! Operations: health, metrics, identity, flagged events, the index dump.
 
 use crate::app::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::handlers::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -115,9 +115,7 @@ pub async fn dump(
     State(app): State<AppState>,
 ) -> ApiResult<Json<BTreeMap<String, BTreeMap<String, String>>>> {
     if !app.enable_dump {
-        return Err(ApiError::NotFound(
-            "the index dump is disabled (enable_dump = true turns it on)".into(),
-        ));
+        return Err(ApiError::DumpDisabled);
     }
     Ok(Json(app.store.dump()?))
 }

@@ -1,12 +1,11 @@
 //! The market: listings and offers.
 
 use crate::app::AppState;
-use crate::error::{ApiError, ApiResult};
-use crate::handlers::parse_address;
+use crate::handlers::error::{ApiError, ApiResult};
+use crate::handlers::extract::{PathParam, QueryParams, parse_address};
 use alloy::primitives::U256;
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use sesh_core::Name;
 use sesh_core::api::{ListingsResponse, OffersResponse};
@@ -58,9 +57,8 @@ fn amount(input: Option<&str>, what: &str) -> Result<Option<U256>, ApiError> {
 /// `GET /v1/listings`: live listings, filtered, sorted and paged.
 pub async fn listings(
     State(app): State<AppState>,
-    query: Result<Query<ListingsQuery>, QueryRejection>,
+    QueryParams(query): QueryParams<ListingsQuery>,
 ) -> ApiResult<Json<ListingsResponse>> {
-    let Query(query) = query?;
     let seller = query.seller.as_deref().map(parse_address).transpose()?;
     let min = amount(query.min_price.as_deref(), "min_price")?;
     let max = amount(query.max_price.as_deref(), "max_price")?;
@@ -118,7 +116,7 @@ pub async fn listings(
 /// `GET /v1/names/{name}/offers`.
 pub async fn offers(
     State(app): State<AppState>,
-    Path(name): Path<String>,
+    PathParam(name): PathParam<String>,
 ) -> ApiResult<Json<OffersResponse>> {
     let name = Name::parse(&name)?;
     Ok(Json(OffersResponse {

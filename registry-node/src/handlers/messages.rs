@@ -1,11 +1,12 @@
 //! Mailboxes: store (anyone), retrieve and delete (the owner, signed).
 
 use crate::app::AppState;
-use crate::error::{ApiError, ApiResult};
-use crate::handlers::JsonObject;
+use crate::handlers::error::{ApiError, ApiResult};
+use crate::handlers::extract::{JsonObject, SessionIdParam};
 use crate::mailbox::now_ms;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use axum::http::StatusCode;
 use sesh_core::SessionId;
 use sesh_core::api::{
     DeleteRequest, DeleteResponse, MAX_MESSAGE_BYTES, MAX_PREMIUM_TTL_MS, MAX_RETRIEVE, MAX_TTL_MS,
@@ -20,15 +21,14 @@ pub const MAX_STORE_BODY_BYTES: usize = MAX_MESSAGE_BYTES.div_ceil(3) * 4 + 1024
 /// `POST /v1/messages/{session_id}`: keep an envelope for the Session ID.
 pub async fn store(
     State(app): State<AppState>,
-    Path(session_id): Path<String>,
+    SessionIdParam(session_id): SessionIdParam,
     body: Result<JsonObject<StoreRequest>, ApiError>,
 ) -> ApiResult<Json<StoreResponse>> {
-    let session_id = crate::handlers::parse_session_id(&session_id)?;
-    let JsonObject(request) = body.map_err(|error| match error {
-        ApiError::TooLarge(_) => ApiError::TooLarge(format!(
-            "a message is at most {MAX_MESSAGE_BYTES} bytes (the request body at most {MAX_STORE_BODY_BYTES})"
-        )),
-        other => other,
+    let JsonObject(request) = body.map_err(|error| match error.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::StoreBodyTooLarge {
+            max_body: MAX_STORE_BODY_BYTES,
+        },
+        _ => error,
     })?;
     if request.namespace != 0 {
         return Err(ApiError::BadRequest(format!(
@@ -40,10 +40,7 @@ pub async fn store(
         return Err(ApiError::BadRequest("the message is empty".into()));
     }
     if request.data.len() > MAX_MESSAGE_BYTES {
-        return Err(ApiError::TooLarge(format!(
-            "the message is {} bytes; a message is at most {MAX_MESSAGE_BYTES} bytes",
-            request.data.len()
-        )));
+        return Err(ApiError::MessageTooLarge(request.data.len()));
     }
     let now = now_ms();
     let premium = app.premium_expiry(session_id)?.saturating_mul(1000) > now;
@@ -72,7 +69,10 @@ pub async fn store(
         mailbox.store(&session_id, 0, &request.data, now, request.ttl_ms)
     })
     .await
-    .map_err(|e| ApiError::Internal(format!("the store task failed: {e}")))??;
+    .map_err(|source| ApiError::Task {
+        what: "store",
+        source,
+    })??;
     Ok(Json(StoreResponse {
         hash: stored.hash,
         stored_ms: stored.stored_ms,
@@ -84,11 +84,9 @@ pub async fn store(
 /// `POST /v1/messages/{session_id}/retrieve`: the owner reads its mailbox.
 pub async fn retrieve(
     State(app): State<AppState>,
-    Path(session_id): Path<String>,
-    body: Result<JsonObject<RetrieveRequest>, ApiError>,
+    SessionIdParam(session_id): SessionIdParam,
+    JsonObject(request): JsonObject<RetrieveRequest>,
 ) -> ApiResult<Json<RetrieveResponse>> {
-    let session_id = crate::handlers::parse_session_id(&session_id)?;
-    let JsonObject(request) = body?;
     let limit = match request.limit {
         None => MAX_RETRIEVE,
         Some(limit @ 1..=MAX_RETRIEVE) => limit,
@@ -123,11 +121,9 @@ pub async fn retrieve(
 /// `POST /v1/messages/{session_id}/delete`: the owner deletes messages.
 pub async fn delete(
     State(app): State<AppState>,
-    Path(session_id): Path<String>,
-    body: Result<JsonObject<DeleteRequest>, ApiError>,
+    SessionIdParam(session_id): SessionIdParam,
+    JsonObject(request): JsonObject<DeleteRequest>,
 ) -> ApiResult<Json<DeleteResponse>> {
-    let session_id = crate::handlers::parse_session_id(&session_id)?;
-    let JsonObject(request) = body?;
     if request.hashes.is_empty() || request.hashes.len() > MAX_RETRIEVE {
         return Err(ApiError::BadRequest(format!(
             "a delete names 1 to {MAX_RETRIEVE} message hashes; got {}",
@@ -150,7 +146,10 @@ pub async fn delete(
     let deleted =
         tokio::task::spawn_blocking(move || mailbox.delete(&session_id, namespace, &hashes))
             .await
-            .map_err(|e| ApiError::Internal(format!("the delete task failed: {e}")))??;
+            .map_err(|source| ApiError::Task {
+                what: "delete",
+                source,
+            })??;
     Ok(Json(DeleteResponse { deleted }))
 }
 
@@ -166,18 +165,15 @@ fn authenticate(
     let key: [u8; 32] = decode_hex(ed25519_key, "ed25519_key")?;
     let signature: [u8; 64] = decode_hex(signature, "signature")?;
     let now = now_ms();
-    envelope::verify_mailbox_signature(session_id, &key, message, timestamp_ms, &signature, now)
-        .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
-    app.replay
-        .admit(&signature, timestamp_ms, now)
-        .map_err(|e| ApiError::Unauthorized(e.to_string()))
+    envelope::verify_mailbox_signature(session_id, &key, message, timestamp_ms, &signature, now)?;
+    Ok(app.replay.admit(&signature, timestamp_ms, now)?)
 }
 
-fn decode_hex<const N: usize>(text: &str, field: &str) -> ApiResult<[u8; N]> {
+fn decode_hex<const N: usize>(text: &str, field: &'static str) -> ApiResult<[u8; N]> {
     hex::decode(text.strip_prefix("0x").unwrap_or(text))
         .ok()
         .and_then(|bytes| <[u8; N]>::try_from(bytes).ok())
-        .ok_or_else(|| ApiError::BadRequest(format!("{field} is not {N} bytes of hex")))
+        .ok_or(ApiError::Hex { field, bytes: N })
 }
 
 /// Refuses a mailbox this node does not keep: when this node is active and the
@@ -195,9 +191,8 @@ fn check_swarm(app: &AppState, session_id: &SessionId) -> ApiResult<()> {
     if members.iter().any(|(key, _)| *key == me) {
         return Ok(());
     }
-    let urls: Vec<_> = members.into_iter().map(|(_, url)| url).collect();
-    Err(ApiError::Misdirected(format!(
-        "this node does not keep the mailbox of {session_id}; its swarm is {}",
-        urls.join(", ")
-    )))
+    Err(ApiError::Misdirected {
+        session_id: *session_id,
+        swarm: members.into_iter().map(|(_, url)| url).collect(),
+    })
 }

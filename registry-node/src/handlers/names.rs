@@ -2,12 +2,11 @@
 
 use crate::app::{App, AppState};
 use crate::cache::RenderedName;
-use crate::error::{ApiError, ApiResult};
-use crate::handlers::{JsonObject, parse_address};
+use crate::handlers::error::{ApiError, ApiResult, ChainReadError};
+use crate::handlers::extract::{JsonObject, PathParam, QueryParams, SessionIdParam, parse_address};
 use alloy::primitives::U256;
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -23,7 +22,10 @@ use sesh_core::bindings::NameRegistry;
 
 /// `GET /v1/names/{name}`: a `NameResponse`. (Most lookups are answered by
 /// [`crate::router::Api`] before the router; both call [`lookup_now`].)
-pub async fn lookup(State(app): State<AppState>, Path(name): Path<String>) -> ApiResult<Response> {
+pub async fn lookup(
+    State(app): State<AppState>,
+    PathParam(name): PathParam<String>,
+) -> ApiResult<Response> {
     lookup_now(&app, &name)
 }
 
@@ -32,7 +34,7 @@ pub fn lookup_now(app: &App, name: &str) -> ApiResult<Response> {
     let name = Name::parse(name)?;
     let rendered = app
         .name_rendered(&name)?
-        .ok_or_else(|| ApiError::NotFound(format!("name {name} is not registered")))?;
+        .ok_or_else(|| ApiError::NameNotRegistered(name.clone()))?;
     let (timestamp, freshness) = app.status.freshness_json();
     Ok(json_response(name_response(
         &rendered, timestamp, &freshness,
@@ -56,7 +58,7 @@ pub async fn batch(
             Err(error) => Err(error.to_string()),
             Ok(name) => app
                 .name_rendered(&name)?
-                .ok_or_else(|| format!("name {name} is not registered")),
+                .ok_or_else(|| ApiError::NameNotRegistered(name).to_string()),
         });
     }
     let (timestamp, freshness) = app.status.freshness_json();
@@ -131,9 +133,8 @@ fn write_json_string(body: &mut Vec<u8>, text: &str) {
 /// `GET /v1/reverse/{session_id}`.
 pub async fn reverse(
     State(app): State<AppState>,
-    Path(session_id): Path<String>,
+    SessionIdParam(session_id): SessionIdParam,
 ) -> ApiResult<Json<ReverseResponse>> {
-    let session_id = crate::handlers::parse_session_id(&session_id)?;
     let reverse = app.reverse(session_id)?;
     Ok(Json(ReverseResponse {
         reverse,
@@ -144,7 +145,7 @@ pub async fn reverse(
 /// `GET /v1/owners/{address}/names`.
 pub async fn by_owner(
     State(app): State<AppState>,
-    Path(owner): Path<String>,
+    PathParam(owner): PathParam<String>,
 ) -> ApiResult<Json<OwnerNamesResponse>> {
     let owner = parse_address(&owner)?;
     Ok(Json(OwnerNamesResponse {
@@ -165,44 +166,38 @@ pub struct QuoteQuery {
 /// charges at the latest block).
 pub async fn availability(
     State(app): State<AppState>,
-    Path(name): Path<String>,
-    query: Result<Query<QuoteQuery>, QueryRejection>,
+    PathParam(name): PathParam<String>,
+    QueryParams(query): QueryParams<QuoteQuery>,
 ) -> ApiResult<Json<AvailabilityResponse>> {
-    let Query(query) = query?;
     let name = Name::parse(&name)?;
     let duration = query.duration.unwrap_or(365 * 24 * 3600);
     let registry = NameRegistry::new(app.deployment.contracts.name_registry, &app.provider);
-    let unavailable = |error: String| {
-        ApiError::Unavailable(format!("cannot read the price from the chain: {error}"))
-    };
     let call = async {
-        let block = alloy::providers::Provider::get_block_number(&app.provider)
-            .await
-            .map_err(|e| e.to_string())?;
+        let block = alloy::providers::Provider::get_block_number(&app.provider).await?;
         let price = registry
             .rentPrice(name.to_string(), U256::from(duration))
             .block(block.into())
             .call()
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         let available = registry
             .available(name.to_string())
             .block(block.into())
             .call()
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok::<_, String>((block, price, available))
+            .await?;
+        Ok::<_, ChainReadError>((block, price, available))
     };
     let (block, price, available) = tokio::time::timeout(app.rpc_timeout, call)
         .await
-        .map_err(|_| unavailable("timed out".into()))?
-        .map_err(|e| {
-            if e.contains("NameDuration") || e.contains("revert") {
-                ApiError::BadRequest(format!(
-                    "the contract refuses a quote for {duration} seconds (28 days to 100 years): {e}"
-                ))
+        .unwrap_or(Err(ChainReadError::TimedOut))
+        .map_err(|error| {
+            let text = error.to_string();
+            if text.contains("NameDuration") || text.contains("revert") {
+                ApiError::QuoteRefused {
+                    duration,
+                    source: error,
+                }
             } else {
-                unavailable(e)
+                ApiError::PriceUnavailable(error)
             }
         })?;
     let state: Option<NameState> = app.name(&name)?.map(|signed| {

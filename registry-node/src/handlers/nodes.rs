@@ -1,10 +1,10 @@
 //! Staking nodes.
 
 use crate::app::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::handlers::error::{ApiError, ApiResult};
+use crate::handlers::extract::{PathParam, QueryParams};
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use sesh_core::api::{NodeState, NodesResponse};
 
@@ -18,9 +18,8 @@ pub struct NodesQuery {
 /// `GET /v1/nodes?state=active|open|exited|deregistered|cancelled|all`.
 pub async fn list(
     State(app): State<AppState>,
-    query: Result<Query<NodesQuery>, QueryRejection>,
+    QueryParams(query): QueryParams<NodesQuery>,
 ) -> ApiResult<Json<NodesResponse>> {
-    let Query(query) = query?;
     let wanted = match query.state.as_deref().unwrap_or("active") {
         "all" => None,
         other => Some(
@@ -48,14 +47,12 @@ pub async fn list(
 /// `GET /v1/nodes/{id}`.
 pub async fn one(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
 ) -> ApiResult<Json<NodesResponse>> {
     let node_id: u64 = id
         .parse()
         .map_err(|_| ApiError::BadRequest(format!("node id {id:?} is not a number")))?;
-    let node = app
-        .node(node_id)?
-        .ok_or_else(|| ApiError::NotFound(format!("node {node_id} does not exist")))?;
+    let node = app.node(node_id)?.ok_or(ApiError::NoSuchNode(node_id))?;
     Ok(Json(NodesResponse {
         nodes: vec![node],
         freshness: app.status.freshness(),

@@ -5,13 +5,13 @@
 //! the reason, so the answer tells nothing about why.
 
 use crate::app::AppState;
-use crate::error::{ApiError, ApiResult};
-use crate::handlers::JsonObject;
+use crate::handlers::error::{ApiError, ApiResult};
+use crate::handlers::extract::{JsonObject, PathParam};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde_json::{Value, json};
-use sesh_core::ons::{NOT_FOUND, NameHash, OnsRequest, OnsResult, TYPE_SESSION};
+use sesh_core::ons::{NameHash, OnsRequest, OnsResult, TYPE_SESSION};
 
 /// JSON-RPC: the body is not JSON.
 pub const PARSE_ERROR: i64 = -32700;
@@ -25,25 +25,22 @@ pub const INVALID_PARAMS: i64 = -32602;
 pub const INTERNAL_ERROR: i64 = -32603;
 
 /// Checks a request: type 0 and a well-formed name hash.
-fn parse(kind: u16, name_hash: &str) -> Result<NameHash, String> {
+fn parse(kind: u16, name_hash: &str) -> ApiResult<NameHash> {
     if kind != TYPE_SESSION {
-        return Err(format!(
-            "ONS type {kind} is not supported; only type 0 (Session) is"
-        ));
+        return Err(ApiError::OnsType(kind));
     }
-    NameHash::parse(name_hash).map_err(|e| e.to_string())
+    Ok(NameHash::parse(name_hash)?)
 }
 
 fn resolve(app: &AppState, kind: u16, name_hash: &str) -> ApiResult<OnsResult> {
-    let hash = parse(kind, name_hash).map_err(ApiError::BadRequest)?;
-    app.ons_resolve(hash)?
-        .ok_or_else(|| ApiError::NotFound(NOT_FOUND.into()))
+    let hash = parse(kind, name_hash)?;
+    app.ons_resolve(hash)?.ok_or(ApiError::OnsNotFound)
 }
 
 /// `GET /v1/ons/{name_hash}` (type 0).
 pub async fn get(
     State(app): State<AppState>,
-    Path(name_hash): Path<String>,
+    PathParam(name_hash): PathParam<String>,
 ) -> ApiResult<Json<OnsResult>> {
     resolve(&app, TYPE_SESSION, &name_hash).map(Json)
 }

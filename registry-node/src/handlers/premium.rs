@@ -1,17 +1,17 @@
 //! Premium (Session Pro): status and proof.
 
 use crate::app::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::handlers::error::{ApiError, ApiResult};
+use crate::handlers::extract::SessionIdParam;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use sesh_core::api::{PremiumAnswer, PremiumResponse, Signed};
 
 /// `GET /v1/premium/{session_id}`.
 pub async fn status(
     State(app): State<AppState>,
-    Path(session_id): Path<String>,
+    SessionIdParam(session_id): SessionIdParam,
 ) -> ApiResult<Json<PremiumResponse>> {
-    let session_id = crate::handlers::parse_session_id(&session_id)?;
     let premium = app.premium(session_id)?;
     let freshness = app.status.freshness();
     Ok(Json(PremiumResponse {
@@ -25,14 +25,11 @@ pub async fn status(
 /// sender attaches to a long message; 404 if the Session ID never had premium.
 pub async fn proof(
     State(app): State<AppState>,
-    Path(session_id): Path<String>,
+    SessionIdParam(session_id): SessionIdParam,
 ) -> ApiResult<Json<Signed<PremiumAnswer>>> {
-    let session_id = crate::handlers::parse_session_id(&session_id)?;
     let premium = app.premium(session_id)?;
     if premium.answer.expiry == 0 {
-        return Err(ApiError::NotFound(format!(
-            "Session ID {session_id} never had premium"
-        )));
+        return Err(ApiError::NeverPremium(session_id));
     }
     Ok(Json(premium))
 }
