@@ -32,6 +32,11 @@ pub fn parse_address(text: &str) -> Result<alloy::primitives::Address, String> {
     sesh_core::parse_address(text).map_err(|error| error.to_string())
 }
 
+/// Parses a SESH amount argument (the error says what is wrong).
+pub fn parse_amount(text: &str) -> Result<sesh_core::Sesh, String> {
+    sesh_core::Sesh::parse(text).map_err(|error| error.to_string())
+}
+
 /// Parses a whole number of at least 1, for counts and page numbers. (clap's own
 /// `range(1..)` would word its error "not in 1..18446744073709551615".)
 pub fn at_least_one<T>(text: &str) -> Result<T, String>

@@ -4,10 +4,12 @@
 //! the result to an exit code.
 
 pub mod args;
+pub mod chain;
 pub mod cmd;
 pub mod config;
 pub mod context;
 pub mod error;
+pub mod format;
 pub mod logs;
 pub mod mailbox;
 pub mod network;

@@ -1,11 +1,14 @@
 //! Every byte `sesh` prints goes through here: results to stdout (text, or
 //! one JSON envelope with `--json`), progress and diagnostics to stderr.
 //!
-//! The envelope, `schema_version` 1:
+//! The envelope, `schema_version` 2:
 //!
 //! ```json
-//! {"schema_version":1,"success":true,"data":{...},"errors":[],"warnings":[]}
+//! {"schema_version":2,"success":true,"data":{...},"errors":[],"warnings":[]}
 //! ```
+//!
+//! Each command's `data` is its report type ([`Report`]), serialized; docs/cli-json.md
+//! documents every one, and the golden files under `cli/tests/golden/` pin them.
 //!
 //! On failure `data` is null and `errors` holds the error chain, outermost
 //! first. A command line that does not parse fails the same way when `--json`
@@ -17,8 +20,16 @@ use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
-/// The envelope's version; bump it when a field changes meaning.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The envelope's version; bump it when a field changes meaning. 2: one key and one type for
+/// each idea across the commands (times in Unix seconds, SESH with 9 decimals).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// What a command found or did: its `--json` data is this value serialized, its text
+/// [`Report::text`]. One type per command (or per kind of line, for `msg watch`).
+pub trait Report: Serialize {
+    /// The result as text: what `sesh` prints without `--json`.
+    fn text(&self) -> String;
+}
 
 /// The JSON envelope.
 #[derive(Debug, Serialize)]
@@ -96,6 +107,20 @@ impl Output {
             writeln!(stdout, "{}", text.trim_end_matches('\n'))?;
         }
         stdout.flush()
+    }
+
+    /// Prints a command's report: its text, or the envelope with it as `data`.
+    pub fn print(&self, report: &impl Report) -> std::io::Result<()> {
+        let data = serde_json::to_value(report).map_err(std::io::Error::other)?;
+        self.result(&report.text(), data)
+    }
+
+    /// [`Output::print`] for one of a stream of reports (`msg watch`): each JSON line carries
+    /// only the warnings since the previous one.
+    pub fn print_line(&self, report: &impl Report) -> std::io::Result<()> {
+        self.print(report)?;
+        self.warnings.lock().expect("not poisoned").clear();
+        Ok(())
     }
 
     /// [`Output::result`] for one of a stream of results (`msg watch`): each
@@ -206,6 +231,116 @@ pub fn usage_errors(error: &clap::Error) -> Vec<String> {
     errors
 }
 
+/// Golden files: each command's `--json` data for a sample report, pinned under
+/// `cli/tests/golden/` and shown in docs/cli-json.md. `SESH_BLESS=1 cargo test -p sesh-cli`
+/// rewrites them after a deliberate change (then bump [`SCHEMA_VERSION`] if a field changed
+/// meaning, and update the docs).
+#[cfg(test)]
+pub mod golden {
+    use super::Report;
+    use std::path::PathBuf;
+
+    /// Sample accounts for golden reports: anvil's first three.
+    pub fn account(index: usize) -> crate::format::Checksummed {
+        let addresses = [
+            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+        ];
+        crate::format::Checksummed(addresses[index].parse().expect("a sample address"))
+    }
+
+    /// A sample Session ID for golden reports.
+    pub fn session_id() -> sesh_core::SessionId {
+        sesh_core::SessionId::parse(
+            "05d871fc80ca007eed9b2f4df72853e2a2d5465a92fcb1889fb5c84aa2833b3b40",
+        )
+        .expect("a sample Session ID")
+    }
+
+    /// A sample transaction, as every transaction command flattens it into its report.
+    pub fn mined() -> crate::tx::Mined {
+        crate::tx::Mined {
+            hash: alloy::primitives::B256::repeat_byte(0xab),
+            block: Some(42),
+            gas_used: 84_000,
+            fee: crate::format::EthAmount(alloy::primitives::U256::from(84_000_000_000_000u64)),
+            indexed: Some(true),
+        }
+    }
+
+    /// Where the golden files are.
+    pub fn dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+    }
+
+    /// Fails unless `report` serializes to `cli/tests/golden/{file}.json` (`file`: the command
+    /// path joined by `-`, e.g. `name-register`, with a `.variant` suffix for a second shape),
+    /// and unless its text is not empty.
+    pub fn check(file: &str, report: &impl Report) {
+        let json = serde_json::to_string_pretty(report).expect("a report serializes") + "\n";
+        assert!(
+            !report.text().trim().is_empty(),
+            "{file}: the text is empty"
+        );
+        let path = dir().join(format!("{file}.json"));
+        if std::env::var_os("SESH_BLESS").is_some() {
+            std::fs::create_dir_all(dir()).expect("the golden folder");
+            std::fs::write(&path, &json).expect("the golden file is written");
+            return;
+        }
+        let pinned = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "{} is missing: run with SESH_BLESS=1 to write it",
+                path.display()
+            )
+        });
+        assert_eq!(
+            json, pinned,
+            "the --json of `{file}` changed; if that is deliberate, rewrite the golden files with SESH_BLESS=1, bump SCHEMA_VERSION when a field changed meaning, and update docs/cli-json.md"
+        );
+    }
+
+    /// The documentation of the JSON: docs/cli-json.md (and, while it is being written, the
+    /// parts under docs/cli-json/).
+    fn docs() -> String {
+        let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs");
+        let mut text = std::fs::read_to_string(docs.join("cli-json.md")).expect("docs/cli-json.md");
+        if let Ok(parts) = std::fs::read_dir(docs.join("cli-json")) {
+            for part in parts.flatten() {
+                text.push_str(&std::fs::read_to_string(part.path()).unwrap_or_default());
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn every_golden_file_is_shown_in_the_docs() {
+        let docs = docs();
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir())
+            .expect("cli/tests/golden")
+            .flatten()
+        {
+            let path = entry.path();
+            let json = std::fs::read_to_string(&path).expect("a golden file");
+            if !docs.contains(&format!("```json\n{json}```")) {
+                missing.push(
+                    path.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .to_string(),
+                );
+            }
+        }
+        missing.sort();
+        assert!(
+            missing.is_empty(),
+            "docs/cli-json.md does not show these golden files exactly (in a ```json block): {missing:?}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,7 +404,7 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&envelope).unwrap(),
-            r#"{"schema_version":1,"success":true,"data":{"balance":"1"},"errors":[],"warnings":["careful"]}"#
+            r#"{"schema_version":2,"success":true,"data":{"balance":"1"},"errors":[],"warnings":["careful"]}"#
         );
     }
 }

@@ -11,6 +11,8 @@ use crate::context::Context;
 use alloy::primitives::Address;
 use alloy::providers::{DynProvider, Provider};
 use eyre::{WrapErr, bail, eyre};
+use sesh_core::bindings::NameRegistry;
+use sesh_core::{Name, SessionId};
 
 /// A resolved recipient.
 #[derive(Debug, Clone)]
@@ -129,4 +131,33 @@ fn own_contract(ctx: &Context<'_>, address: Address) -> eyre::Result<Option<&'st
     .into_iter()
     .find(|(contract, _)| *contract == address)
     .map(|(_, label)| label))
+}
+
+/// A Session ID, or a name whose record holds one (read from the chain).
+pub async fn resolve_session_id(
+    ctx: &Context<'_>,
+    provider: &DynProvider,
+    target: &str,
+) -> eyre::Result<(SessionId, Option<Name>)> {
+    if let Ok(id) = SessionId::parse(target) {
+        return Ok((id, None));
+    }
+    if target.starts_with("05") && target.len() == 66 {
+        SessionId::parse(target)?;
+    }
+    let name = Name::parse(target).wrap_err_with(|| {
+        format!("{target:?} is neither a Session ID (05 followed by 64 hex digits) nor a name")
+    })?;
+    let registry = NameRegistry::new(ctx.deployment()?.contracts.name_registry, provider);
+    let record = registry
+        .resolve(name.to_string())
+        .call()
+        .await
+        .wrap_err_with(|| format!("cannot resolve {name}"))?;
+    match SessionId::from_key(record.sessionKey) {
+        Some(id) => Ok((id, Some(name))),
+        None => bail!(
+            "the name {name} has no Session ID record (not registered, expired, or its record is empty)"
+        ),
+    }
 }

@@ -32,7 +32,8 @@ use alloy::primitives::{Address, U256, keccak256};
 use eyre::{WrapErr, bail};
 use serde::de::DeserializeOwned;
 use sesh_core::agreement::Verdict;
-use sesh_core::api::{HealthResponse, IdentityResponse, Signed};
+use sesh_core::SessionId;
+use sesh_core::api::{HealthResponse, IdentityResponse, ReverseAnswer, ReverseResponse, Signed};
 use sesh_core::attestation::{Canonical, NodeKey};
 use std::future::Future;
 use std::task::Poll;
@@ -557,6 +558,61 @@ pub async fn await_indexed(ctx: &Context<'_>, subject: &str, block: u64) -> Opti
         ));
     }
     indexed
+}
+
+/// `name` as the registry nodes agree on it (`value: None`: not registered).
+pub async fn ask_name(
+    ctx: &Context<'_>,
+    registry: &Registry,
+    name: &sesh_core::Name,
+) -> eyre::Result<Agreed<sesh_core::api::NameResponse>> {
+    let contract = ctx.deployment()?.contracts.name_registry;
+    registry
+        .ask::<sesh_core::api::NameResponse>(ctx, &format!("/v1/names/{name}"), |r, chain_id| {
+            let mut digest = Vec::new();
+            let (block, key) = check_signed(&r.name, chain_id, contract, &mut digest)?;
+            if r.name.answer.name != name.as_str() {
+                return Err(format!("answered about {:?}", r.name.answer.name));
+            }
+            digest.extend_from_slice(format!("{:?}", r.state).as_bytes());
+            Ok((digest, Some(block), vec![key]))
+        })
+        .await
+}
+
+/// The Session ID's reverse name as the registry nodes agree on it, each answer's consent
+/// checked here too (an answer naming a name without the Session ID's valid consent counts as
+/// a wrong answer), or `None` when no registry node is known.
+pub async fn primary_via_nodes(
+    ctx: &Context<'_>,
+    session_id: SessionId,
+    quiet: bool,
+) -> eyre::Result<Option<(ReverseAnswer, Agreed<ReverseResponse>)>> {
+    let Some(registry) = Registry::discover_with(ctx, &session_id.to_string(), quiet).await? else {
+        return Ok(None);
+    };
+    let contract = ctx.deployment()?.contracts.name_registry;
+    let agreed = registry
+        .ask::<ReverseResponse>(ctx, &format!("/v1/reverse/{session_id}"), |r, chain_id| {
+            let mut digest = Vec::new();
+            let (block, key) = check_signed(&r.reverse, chain_id, contract, &mut digest)?;
+            if r.reverse.answer.session_id != session_id {
+                return Err("answered about another Session ID".into());
+            }
+            r.reverse.answer.check_consent(chain_id, contract)?;
+            Ok((digest, Some(block), vec![key]))
+        })
+        .await?;
+    let answer = match &agreed.value {
+        Some(response) => response.reverse.answer.clone(),
+        None => ReverseAnswer {
+            session_id,
+            name: None,
+            owner: None,
+            consent: None,
+        },
+    };
+    Ok(Some((answer, agreed)))
 }
 
 #[cfg(test)]

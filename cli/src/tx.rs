@@ -4,11 +4,9 @@
 //! never re-sent automatically: when the receipt does not come in time, the
 //! hash and how to check it are printed instead.
 
-use crate::cmd::balance::eth_text;
 use crate::context::Context;
 use crate::error::Refused;
 use alloy::network::TransactionBuilder;
-use alloy::primitives::utils::format_ether;
 use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::TransactionRequest;
@@ -29,17 +27,26 @@ pub struct Plan {
     pub request: TransactionRequest,
 }
 
-/// A mined transaction.
-#[derive(Debug, Clone)]
+/// A transaction calling `to` with `input`.
+pub fn call(to: Address, input: &alloy::primitives::Bytes) -> TransactionRequest {
+    TransactionRequest::default()
+        .with_to(to)
+        .with_input(input.clone())
+}
+
+/// A mined transaction, as every transaction command reports it (flattened into its report).
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Mined {
     /// The transaction hash.
+    #[serde(rename = "tx_hash")]
     pub hash: B256,
     /// The block it is in.
     pub block: Option<u64>,
     /// Gas used.
     pub gas_used: u64,
-    /// What it cost in ETH (wei).
-    pub fee_wei: U256,
+    /// What it cost in ETH.
+    #[serde(rename = "fee_eth")]
+    pub fee: crate::format::EthAmount,
     /// Whether the registry nodes have indexed its block (`None`: not waited for, or no
     /// registry node to wait for); see [`Mined::await_indexed`].
     pub indexed: Option<bool>,
@@ -84,8 +91,8 @@ pub async fn execute(
         };
         bail!(
             "{from} has {} ETH but the fee can reach {} ETH; add ETH for gas{hint}",
-            eth_text(eth),
-            eth_text(max_fee + value)
+            crate::format::eth(eth),
+            crate::format::eth(max_fee + value)
         );
     }
 
@@ -96,7 +103,11 @@ pub async fn execute(
     preview.push_str(&format!("  {:<14}{}\n", "from", from));
     preview.push_str(&format!("  {:<14}{}\n", "network", ctx.network));
     preview.push_str(&format!("  {:<14}{gas}\n", "gas (est.)"));
-    preview.push_str(&format!("  {:<14}at most {} ETH", "fee", eth_text(max_fee)));
+    preview.push_str(&format!(
+        "  {:<14}at most {} ETH",
+        "fee",
+        crate::format::eth(max_fee)
+    ));
     if ctx.yes {
         ctx.out.info(&preview);
     } else {
@@ -155,7 +166,9 @@ pub async fn execute(
         hash,
         block: receipt.block_number,
         gas_used: receipt.gas_used,
-        fee_wei: U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price),
+        fee: crate::format::EthAmount(
+            U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price),
+        ),
         indexed: None,
     }))
 }
@@ -218,13 +231,7 @@ impl Mined {
 
     /// The JSON fields every transaction command reports.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "tx_hash": self.hash,
-            "block": self.block,
-            "gas_used": self.gas_used,
-            "fee_eth": format_ether(self.fee_wei),
-            "indexed": self.indexed,
-        })
+        serde_json::to_value(self).expect("a mined transaction serializes")
     }
 }
 

@@ -1,7 +1,7 @@
 //! `sesh faucet [AMOUNT]`.
 
-use super::balance::{eth_text, sesh_fixed};
-use super::send::parse_amount;
+use crate::format::sesh_fixed;
+use crate::args::parse_amount;
 use crate::context::Context;
 use crate::network::Network;
 use crate::tx::{self, Plan};
@@ -65,7 +65,7 @@ impl FaucetArgs {
                     .wrap_err("cannot give test ETH: the local chain is not anvil")?;
                 ctx.out.info(&format!(
                     "Gave {} test ETH for gas to {}",
-                    eth_text(topped),
+                    crate::format::eth(topped),
                     file.evm_address
                 ));
             }

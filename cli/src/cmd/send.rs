@@ -1,6 +1,7 @@
 //! `sesh send TO AMOUNT`.
 
-use super::balance::sesh_fixed;
+use crate::format::sesh_fixed;
+use crate::args::parse_amount;
 use crate::context::Context;
 use crate::tx::{self, Plan};
 use alloy::network::TransactionBuilder;
@@ -31,11 +32,6 @@ pub struct SendArgs {
     /// How much SESH, exactly.
     #[arg(value_parser = parse_amount)]
     pub amount: Sesh,
-}
-
-/// Parses a SESH amount argument (the error says what is wrong).
-pub fn parse_amount(text: &str) -> Result<Sesh, String> {
-    Sesh::parse(text).map_err(|error| error.to_string())
 }
 
 impl SendArgs {

@@ -55,7 +55,7 @@ pub struct GlobalOpts {
 
     /// Print one JSON envelope on stdout instead of text.
     ///
-    /// The envelope is {"schema_version":1,"success":...,"data":...,"errors":[...],"warnings":[...]}.
+    /// The envelope is {"schema_version":2,"success":...,"data":...,"errors":[...],"warnings":[...]}.
     #[arg(long, global = true, help_heading = "Output")]
     pub json: bool,
 

@@ -2,7 +2,7 @@
 
 use super::{call, date, ensure_market_approved, market, read_error, secs};
 use crate::args::parse_address;
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::context::Context;
 use crate::tx::{self, Plan};
 use alloy::primitives::Address;

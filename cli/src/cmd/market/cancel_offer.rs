@@ -1,7 +1,7 @@
 //! `sesh market cancel-offer NAME`.
 
 use super::{call, market, read_error};
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::context::Context;
 use crate::tx::{self, Plan};
 use clap::Args;

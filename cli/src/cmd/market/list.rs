@@ -1,8 +1,8 @@
 //! `sesh market list NAME PRICE [--days N]`.
 
 use super::{DAY, call, chain_now, date, ensure_market_approved, market, read_error, secs};
-use crate::cmd::balance::sesh_fixed;
-use crate::cmd::send::parse_amount;
+use crate::format::sesh_fixed;
+use crate::args::parse_amount;
 use crate::context::Context;
 use crate::tx::{self, Plan};
 use alloy::primitives::U256;

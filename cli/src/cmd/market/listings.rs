@@ -1,7 +1,7 @@
 //! `sesh market listings [--sort price|ends] [--limit N] [--page N]`.
 
 use super::{chain_now, date, events_since, label_or_id, labels, market, read_error, secs};
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::context::Context;
 use crate::registry::{Registry, check_signed};
 use alloy::primitives::U256;

@@ -1,8 +1,8 @@
 //! `sesh market offer NAME AMOUNT [--days N]`.
 
 use super::{DAY, call, chain_now, date, market, market_permit, read_error};
-use crate::cmd::balance::sesh_fixed;
-use crate::cmd::send::parse_amount;
+use crate::format::sesh_fixed;
+use crate::args::parse_amount;
 use crate::cmd::stake::require_balance;
 use crate::context::Context;
 use crate::tx::{self, Plan};

@@ -1,7 +1,7 @@
 //! `sesh market offers [NAME] [--all]`.
 
 use super::{chain_now, date, events_since, label_or_id, labels, market, read_error, secs};
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::context::Context;
 use alloy::primitives::{Address, U256};
 use clap::Args;

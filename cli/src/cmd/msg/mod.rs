@@ -6,8 +6,9 @@ pub mod inbox;
 pub mod send;
 pub mod watch;
 
-use crate::cmd::name::common::{date, resolve_session_id};
-use crate::cmd::name::reverse::primary_via_nodes;
+use crate::format::date;
+use crate::recipient::resolve_session_id;
+use crate::registry::primary_via_nodes;
 use crate::context::Context;
 use crate::mailbox::Merged;
 use crate::registry::Registry;
@@ -63,7 +64,7 @@ pub async fn resolve_recipient(
         let provider = ctx.provider().await?;
         return resolve_session_id(ctx, &provider, target).await;
     };
-    let agreed = crate::cmd::name::lookup::ask_name(ctx, &registry, &name).await?;
+    let agreed = crate::registry::ask_name(ctx, &registry, &name).await?;
     let Some(response) = agreed.value else {
         bail!("the name {name} is not registered");
     };

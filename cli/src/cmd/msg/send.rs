@@ -141,7 +141,7 @@ impl SendArgs {
             "sent to {who}\n  message  {}\n  stored   on {stored} of {} registry nodes\n  expires  {}",
             response.hash,
             results.len(),
-            crate::cmd::name::common::date(response.expiry_ms / 1000),
+            crate::format::date(response.expiry_ms / 1000),
         );
         ctx.out.result(
             &text,

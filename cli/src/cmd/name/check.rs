@@ -114,9 +114,9 @@ impl CheckArgs {
         data["online"] = serde_json::json!(true);
         data["available"] = serde_json::json!(available);
         data["duration_secs"] = serde_json::json!(duration);
-        data["rent"] = serde_json::json!(crate::cmd::balance::sesh_fixed(price.rent.into()));
-        data["premium"] = serde_json::json!(crate::cmd::balance::sesh_fixed(price.premium.into()));
-        data["total"] = serde_json::json!(crate::cmd::balance::sesh_fixed(
+        data["rent"] = serde_json::json!(crate::format::sesh_fixed(price.rent.into()));
+        data["premium"] = serde_json::json!(crate::format::sesh_fixed(price.premium.into()));
+        data["total"] = serde_json::json!(crate::format::sesh_fixed(
             (price.rent + price.premium).into()
         ));
         data["premium_explanation"] = serde_json::json!(explanation);

@@ -343,35 +343,6 @@ pub fn parse_session_id(text: &str) -> Result<SessionId, String> {
     SessionId::parse(text).map_err(|error| error.to_string())
 }
 
-/// A Session ID, or a name whose record holds one (read from the chain).
-pub async fn resolve_session_id(
-    ctx: &Context<'_>,
-    provider: &DynProvider,
-    target: &str,
-) -> eyre::Result<(SessionId, Option<Name>)> {
-    if let Ok(id) = SessionId::parse(target) {
-        return Ok((id, None));
-    }
-    if target.starts_with("05") && target.len() == 66 {
-        SessionId::parse(target)?;
-    }
-    let name = Name::parse(target).wrap_err_with(|| {
-        format!("{target:?} is neither a Session ID (05 followed by 64 hex digits) nor a name")
-    })?;
-    let registry = NameRegistry::new(ctx.deployment()?.contracts.name_registry, provider);
-    let record = registry
-        .resolve(name.to_string())
-        .call()
-        .await
-        .wrap_err_with(|| format!("cannot resolve {name}"))?;
-    match SessionId::from_key(record.sessionKey) {
-        Some(id) => Ok((id, Some(name))),
-        None => bail!(
-            "the name {name} has no Session ID record (not registered, expired, or its record is empty)"
-        ),
-    }
-}
-
 /// The wallet's consent, signed with its Session key, to `token_id` held by `owner` as its
 /// Session ID's reverse name ([`sesh_core::reverse_consent`]), in the contract's form. The
 /// nonce is the time in milliseconds, the wallet's clock or the chain's, whichever is later

@@ -2,10 +2,10 @@
 
 use super::common::{NameState, Phase, date};
 use crate::context::Context;
-use crate::registry::{Agreed, Registry, check_signed};
+use crate::registry::{Registry, ask_name};
 use clap::Args;
 use sesh_core::Name;
-use sesh_core::api::{NameResponse, NameState as NodeNameState};
+use sesh_core::api::NameState as NodeNameState;
 
 /// Look a name up: owner, Session ID, EVM address, expiry, state
 ///
@@ -86,26 +86,6 @@ impl LookupArgs {
         ctx.out.result(&text, data)?;
         Ok(())
     }
-}
-
-/// `name` as the registry nodes agree on it (`value: None`: not registered).
-pub async fn ask_name(
-    ctx: &Context<'_>,
-    registry: &Registry,
-    name: &Name,
-) -> eyre::Result<Agreed<NameResponse>> {
-    let contract = ctx.deployment()?.contracts.name_registry;
-    registry
-        .ask::<NameResponse>(ctx, &format!("/v1/names/{name}"), |r, chain_id| {
-            let mut digest = Vec::new();
-            let (block, key) = check_signed(&r.name, chain_id, contract, &mut digest)?;
-            if r.name.answer.name != name.as_str() {
-                return Err(format!("answered about {:?}", r.name.answer.name));
-            }
-            digest.extend_from_slice(format!("{:?}", r.state).as_bytes());
-            Ok((digest, Some(block), vec![key]))
-        })
-        .await
 }
 
 /// The lookup through registry nodes.

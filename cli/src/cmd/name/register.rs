@@ -5,7 +5,7 @@ use super::common::{
     parse_session_id, sign_consent,
 };
 use crate::args::parse_address;
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::context::Context;
 use crate::error::Refused;
 use crate::payment::{self, cost_line};

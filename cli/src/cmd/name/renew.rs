@@ -1,7 +1,7 @@
 //! `sesh name renew NAME`.
 
 use super::common::{DurationOpts, NameState, Phase, date, describe_duration};
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::context::Context;
 use crate::payment::{self, cost_line};
 use crate::tx::{self, Plan};

@@ -3,12 +3,11 @@
 use super::common::{NameState, Phase, date, parse_session_id};
 use crate::context::Context;
 use crate::logs;
-use crate::registry::{Agreed, Registry, check_signed};
+use crate::registry::primary_via_nodes;
 use alloy::primitives::{B256, U256};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 use clap::Args;
-use sesh_core::api::{ReverseAnswer, ReverseResponse};
 use sesh_core::bindings::NameRegistry;
 use sesh_core::reverse_consent::{Consent, ConsentProof};
 use sesh_core::{Name, SessionId};
@@ -43,41 +42,6 @@ pub struct ReverseArgs {
     /// Read the chain's logs directly through the RPC endpoint.
     #[arg(long)]
     pub rpc: bool,
-}
-
-/// The Session ID's reverse name as the registry nodes agree on it, each answer's consent
-/// checked here too (an answer naming a name without the Session ID's valid consent counts as
-/// a wrong answer), or `None` when no registry node is known.
-pub async fn primary_via_nodes(
-    ctx: &Context<'_>,
-    session_id: SessionId,
-    quiet: bool,
-) -> eyre::Result<Option<(ReverseAnswer, Agreed<ReverseResponse>)>> {
-    let Some(registry) = Registry::discover_with(ctx, &session_id.to_string(), quiet).await? else {
-        return Ok(None);
-    };
-    let contract = ctx.deployment()?.contracts.name_registry;
-    let agreed = registry
-        .ask::<ReverseResponse>(ctx, &format!("/v1/reverse/{session_id}"), |r, chain_id| {
-            let mut digest = Vec::new();
-            let (block, key) = check_signed(&r.reverse, chain_id, contract, &mut digest)?;
-            if r.reverse.answer.session_id != session_id {
-                return Err("answered about another Session ID".into());
-            }
-            r.reverse.answer.check_consent(chain_id, contract)?;
-            Ok((digest, Some(block), vec![key]))
-        })
-        .await?;
-    let answer = match &agreed.value {
-        Some(response) => response.reverse.answer.clone(),
-        None => ReverseAnswer {
-            session_id,
-            name: None,
-            owner: None,
-            consent: None,
-        },
-    };
-    Ok(Some((answer, agreed)))
 }
 
 impl ReverseArgs {

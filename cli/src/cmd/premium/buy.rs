@@ -1,7 +1,8 @@
 //! `sesh premium buy [--for SESSION_ID|NAME] [--periods N]`.
 
-use crate::cmd::balance::sesh_fixed;
-use crate::cmd::name::common::{date, resolve_session_id};
+use crate::format::sesh_fixed;
+use crate::format::date;
+use crate::recipient::resolve_session_id;
 use crate::context::Context;
 use crate::payment::{self, cost_line};
 use crate::tx::{self, Plan};

@@ -1,6 +1,8 @@
 //! `sesh premium status [SESSION_ID|NAME]`.
 
-use crate::cmd::name::common::{DAY, date, resolve_session_id};
+use crate::format::date;
+use crate::recipient::resolve_session_id;
+use sesh_core::protocol::DAY;
 use crate::context::Context;
 use crate::payment;
 use clap::Args;

@@ -1,7 +1,7 @@
 //! `sesh stake claim`.
 
 use super::staking;
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::cmd::market::{call, read_error};
 use crate::context::Context;
 use crate::tx::{self, Plan};

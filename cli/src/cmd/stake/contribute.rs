@@ -1,9 +1,9 @@
 //! `sesh stake contribute NODE_ID AMOUNT`.
 
 use super::{OPEN, ensure_allowance, require_balance, staking, state_name};
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::cmd::market::{call, read_error};
-use crate::cmd::send::parse_amount;
+use crate::args::parse_amount;
 use crate::context::Context;
 use crate::tx::{self, Plan};
 use alloy::primitives::U256;

@@ -2,9 +2,9 @@
 
 use super::{ensure_allowance, percent, require_balance, staking};
 use crate::args::parse_address;
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::cmd::market::{call, read_error};
-use crate::cmd::send::parse_amount;
+use crate::args::parse_amount;
 use crate::context::Context;
 use crate::tx::{self, Plan};
 use alloy::primitives::{Address, B256, Bytes, U256};

@@ -1,7 +1,7 @@
 //! `sesh stake nodes [--all]`.
 
 use super::{ACTIVE, OPEN, percent, staking, state_name};
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::cmd::market::read_error;
 use crate::context::Context;
 use crate::logs;

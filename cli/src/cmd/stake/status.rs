@@ -1,7 +1,7 @@
 //! `sesh stake status`.
 
 use super::{ACTIVE, staking, state_name};
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::cmd::market::{chain_now, date, days_left, read_error, secs};
 use crate::context::Context;
 use alloy::primitives::U256;

@@ -1,7 +1,7 @@
 //! `sesh stake withdraw NODE_ID`.
 
 use super::{ACTIVE, OPEN, staking, state_name};
-use crate::cmd::balance::sesh_fixed;
+use crate::format::sesh_fixed;
 use crate::cmd::market::{call, chain_now, date, days_left, read_error, secs};
 use crate::context::Context;
 use crate::tx::{self, Plan};

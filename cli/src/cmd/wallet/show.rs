@@ -26,7 +26,7 @@ impl ShowArgs {
         let file = ctx.wallet_file()?;
         let mut data = wallet_json(&file);
         // Offline, or no node answering: "unknown", quietly.
-        let primary = crate::cmd::name::reverse::primary_via_nodes(ctx, file.session_id, true)
+        let primary = crate::registry::primary_via_nodes(ctx, file.session_id, true)
             .await
             .ok()
             .flatten();
