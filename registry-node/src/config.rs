@@ -2,7 +2,6 @@
 //! order of precedence. [`NodeArgs`] is what clap reads (flags and `SESH_NODE_*`
 //! variables); [`FileConfig`] is the file; [`Config`] is the resolved whole.
 
-use crate::error::NodeResult;
 use alloy::providers::DynProvider;
 use clap::Args;
 use serde::Deserialize;
@@ -18,7 +17,7 @@ pub const CA_SETTING: &str = "--ca-cert FILE (or SESH_NODE_CA_CERT, or ca_cert i
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The config file cannot be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read the config file {}: {source}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
@@ -26,7 +25,7 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     /// The config file is not valid TOML or has unknown keys.
-    #[error("{} is not valid: {source}", path.display())]
+    #[error("the config file {} is not valid: {source}", path.display())]
     Parse {
         /// The file.
         path: PathBuf,
@@ -59,6 +58,9 @@ pub enum ConfigError {
         /// The manifest's chain id.
         chain_id: u64,
     },
+    /// The RPC URL, the CA file or the provider.
+    #[error(transparent)]
+    Net(#[from] sesh_core::net::NetError),
 }
 
 /// Options shared by every subcommand.
@@ -210,21 +212,21 @@ pub struct Config {
 
 impl FileConfig {
     /// Reads a TOML file.
-    pub fn load(path: &Path) -> NodeResult<Self> {
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        Ok(toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        toml::from_str(&text).map_err(|source| ConfigError::Parse {
             path: path.to_path_buf(),
             source,
-        })?)
+        })
     }
 }
 
 impl Config {
     /// Flags and environment (in `args`) over the file over the defaults.
-    pub fn resolve(args: &NodeArgs) -> NodeResult<Self> {
+    pub fn resolve(args: &NodeArgs) -> Result<Self, ConfigError> {
         let file = match &args.config {
             Some(path) => FileConfig::load(path)?,
             None => FileConfig::default(),
@@ -305,21 +307,18 @@ impl Config {
     }
 
     /// The RPC URL, or an error that says how to set it.
-    pub fn require_rpc_url(&self) -> NodeResult<&str> {
-        Ok(self.rpc_url.as_deref().ok_or(ConfigError::NoRpcUrl)?)
+    pub fn require_rpc_url(&self) -> Result<&str, ConfigError> {
+        self.rpc_url.as_deref().ok_or(ConfigError::NoRpcUrl)
     }
 
     /// A provider for the RPC URL (`http(s)://` or `ws(s)://`, connected on first use).
-    pub fn provider(&self) -> NodeResult<DynProvider> {
+    pub fn provider(&self) -> Result<DynProvider, ConfigError> {
         Ok(self.trust.provider(self.require_rpc_url()?)?)
     }
 
     /// The manifest path, or an error that says how to set it.
-    pub fn require_deployment(&self) -> NodeResult<&Path> {
-        Ok(self
-            .deployment
-            .as_deref()
-            .ok_or(ConfigError::NoDeployment)?)
+    pub fn require_deployment(&self) -> Result<&Path, ConfigError> {
+        self.deployment.as_deref().ok_or(ConfigError::NoDeployment)
     }
 }
 

@@ -1,5 +1,7 @@
-//! [`NodeError`]: why the node cannot start or keep running. Why a request is refused, and
-//! the status code each refusal gets, is in [`crate::handlers::error`].
+//! [`NodeError`]: why the node cannot start or keep running (the configuration's and the key
+//! file's own errors are [`ConfigError`](crate::config::ConfigError) and
+//! [`KeyError`](crate::key::KeyError)). Why a request is refused, and the status code each
+//! refusal gets, is in `handlers/error.rs`.
 
 /// `From` each of redb's error types for an error enum with a `Db(redb::Error)` variant, so
 /// `?` works on every redb call (the store and the mailboxes both keep a redb file).
@@ -26,17 +28,6 @@ pub(crate) use from_redb_errors;
 /// Why the node cannot start or keep running.
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
-    /// The configuration is incomplete or invalid.
-    #[error("configuration: {0}")]
-    Config(#[from] crate::config::ConfigError),
-    /// The node key file.
-    #[error("node key {}: {source}", path.display())]
-    Key {
-        /// The key file.
-        path: std::path::PathBuf,
-        /// What went wrong.
-        source: crate::key::KeyError,
-    },
     /// The deployment manifest.
     #[error(transparent)]
     Deployment(#[from] sesh_core::deployment::DeploymentError),
@@ -54,9 +45,6 @@ pub enum NodeError {
         /// The RPC's error.
         source: alloy::transports::TransportError,
     },
-    /// The RPC URL or the TLS settings.
-    #[error(transparent)]
-    Net(#[from] sesh_core::net::NetError),
     /// I/O (the data folder).
     #[error("{what}: {source}")]
     Io {
@@ -106,9 +94,6 @@ pub fn describe(error: &eyre::Report) -> String {
     }
     parts.join(": ")
 }
-
-/// A `Result` of the node.
-pub type NodeResult<T> = Result<T, NodeError>;
 
 #[cfg(test)]
 mod tests {

@@ -1,13 +1,23 @@
 //! The node's Ed25519 key file: the 32-byte seed as hex, file mode 0600.
 
-use crate::error::{NodeError, NodeResult};
 use sesh_core::attestation::NodeSigner;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why the node key file cannot be made or read.
+#[derive(Debug, thiserror::Error)]
+#[error("node key {}: {reason}", path.display())]
+pub struct KeyError {
+    /// The key file.
+    path: PathBuf,
+    /// What went wrong.
+    #[source]
+    reason: KeyProblem,
+}
 
 /// What is wrong with the node key file.
 #[derive(Debug, thiserror::Error)]
-pub enum KeyError {
+pub enum KeyProblem {
     /// `init` without `--force` over an existing key.
     #[error("a key already exists; pass --force to replace it (the node's identity changes)")]
     Exists,
@@ -25,17 +35,23 @@ pub enum KeyError {
     NotHex,
 }
 
-/// Makes a new key at `path`; refuses to replace an existing one unless `force`.
-pub fn create(path: &Path, force: bool) -> NodeResult<NodeSigner> {
-    write_new(path, force).map_err(|source| NodeError::Key {
-        path: path.to_path_buf(),
-        source,
-    })
+impl KeyError {
+    fn at(path: &Path) -> impl FnOnce(KeyProblem) -> Self {
+        move |reason| Self {
+            path: path.to_path_buf(),
+            reason,
+        }
+    }
 }
 
-fn write_new(path: &Path, force: bool) -> Result<NodeSigner, KeyError> {
+/// Makes a new key at `path`; refuses to replace an existing one unless `force`.
+pub fn create(path: &Path, force: bool) -> Result<NodeSigner, KeyError> {
+    write_new(path, force).map_err(KeyError::at(path))
+}
+
+fn write_new(path: &Path, force: bool) -> Result<NodeSigner, KeyProblem> {
     if path.exists() && !force {
-        return Err(KeyError::Exists);
+        return Err(KeyProblem::Exists);
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
@@ -61,19 +77,16 @@ fn write_new(path: &Path, force: bool) -> Result<NodeSigner, KeyError> {
 }
 
 /// Reads the key at `path`.
-pub fn load(path: &Path) -> NodeResult<NodeSigner> {
-    read(path).map_err(|source| NodeError::Key {
-        path: path.to_path_buf(),
-        source,
-    })
+pub fn load(path: &Path) -> Result<NodeSigner, KeyError> {
+    read(path).map_err(KeyError::at(path))
 }
 
-fn read(path: &Path) -> Result<NodeSigner, KeyError> {
-    let text = std::fs::read_to_string(path).map_err(KeyError::Read)?;
+fn read(path: &Path) -> Result<NodeSigner, KeyProblem> {
+    let text = std::fs::read_to_string(path).map_err(KeyProblem::Read)?;
     let seed: [u8; 32] = hex::decode(text.trim())
         .ok()
         .and_then(|bytes| bytes.try_into().ok())
-        .ok_or(KeyError::NotHex)?;
+        .ok_or(KeyProblem::NotHex)?;
     Ok(NodeSigner::from_seed(seed))
 }
 

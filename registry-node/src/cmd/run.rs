@@ -46,10 +46,10 @@ impl Args {
         let provider = config.provider()?;
         match tokio::time::timeout(config.rpc_timeout, provider.get_chain_id()).await {
             Ok(Ok(chain_id)) if chain_id != deployment.chain_id => {
-                return Err(NodeError::from(ConfigError::ChainMismatch {
+                return Err(ConfigError::ChainMismatch {
                     rpc: chain_id,
                     manifest: deployment.chain_id,
-                })
+                }
                 .into());
             }
             Ok(Ok(_)) => {}

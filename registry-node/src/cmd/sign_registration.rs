@@ -1,7 +1,6 @@
 //! `registry-node sign-registration`: the proof-of-possession for `createNode`.
 
 use crate::config::{Config, ConfigError, NodeArgs};
-use crate::error::NodeError;
 use crate::key;
 use alloy::primitives::Address;
 use eyre::WrapErr;
@@ -43,10 +42,10 @@ impl Args {
             self.signer,
         );
         if message.as_ref() != expected.as_slice() {
-            return Err(NodeError::from(ConfigError::StakingMismatch {
+            return Err(ConfigError::StakingMismatch {
                 node_staking: deployment.contracts.node_staking,
                 chain_id: deployment.chain_id,
-            })
+            }
             .into());
         }
         let signer = key::load(&config.key_file)?;
