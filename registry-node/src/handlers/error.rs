@@ -62,6 +62,14 @@ pub enum ApiError {
     /// A path parameter does not decode.
     #[error("{}", .0.body_text())]
     Path(#[from] PathRejection),
+    /// A node id path parameter that is not a number.
+    #[error("node id {id:?} is not a number")]
+    NodeId {
+        /// The parameter.
+        id: String,
+        /// Why it does not parse.
+        source: std::num::ParseIntError,
+    },
     /// Another rule of a request broken, in words.
     #[error("{0}")]
     BadRequest(String),
@@ -174,6 +182,7 @@ impl ApiError {
             | Self::InvalidNameHash(_)
             | Self::OnsType(_)
             | Self::Hex { .. }
+            | Self::NodeId { .. }
             | Self::Json(_)
             | Self::NotAnObject
             | Self::JsonShape(_)
@@ -235,3 +244,78 @@ impl IntoResponse for RateLimited {
 
 /// A `Result` of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ratelimit::{MailboxLimiter, Rate};
+    use governor::clock::FakeRelativeClock;
+
+    async fn answer(error: ApiError) -> (StatusCode, Option<String>, String) {
+        let response = error.into_response();
+        let status = response.status();
+        let retry = response
+            .headers()
+            .get(RETRY_AFTER)
+            .map(|value| value.to_str().unwrap().to_string());
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let body: ErrorBody = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body.errors.len(), 1);
+        (status, retry, body.errors[0].detail.clone())
+    }
+
+    #[tokio::test]
+    async fn each_refusal_has_its_status_and_its_words_and_500s_say_nothing() {
+        let (status, _, detail) = answer(ApiError::NoSuchNode(7)).await;
+        assert_eq!(
+            (status, detail.as_str()),
+            (StatusCode::NOT_FOUND, "node 7 does not exist")
+        );
+
+        let full = MailboxError::NodeFull {
+            bytes: 10,
+            max_bytes: 10,
+        };
+        let text = full.to_string();
+        let (status, _, detail) = answer(full.into()).await;
+        assert_eq!((status, detail), (StatusCode::INSUFFICIENT_STORAGE, text));
+        let (status, _, _) = answer(MailboxError::Deleted { until_ms: 1 }.into()).await;
+        assert_eq!(status, StatusCode::GONE);
+
+        let (status, _, detail) = answer(MailboxError::Corrupt("message").into()).await;
+        assert_eq!(
+            (status, detail.as_str()),
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        );
+        let (status, _, detail) = answer(ApiError::LookupPanicked).await;
+        assert_eq!(
+            (status, detail.as_str()),
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        );
+
+        let (status, _, detail) = answer(ApiError::StoreBodyTooLarge { max_body: 99 }).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            detail,
+            format!("a message is at most {MAX_MESSAGE_BYTES} bytes (the request body at most 99)")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_client_over_its_rate_is_told_when_to_retry() {
+        let limiter =
+            MailboxLimiter::with_clock(Rate::new(1, 1).unwrap(), FakeRelativeClock::default());
+        let ip = "192.0.2.1".parse().unwrap();
+        limiter.check(ip).unwrap();
+        let refused = limiter.check(ip).unwrap_err();
+        let (status, retry, detail) = answer(refused.into()).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(retry.as_deref(), Some("1"));
+        assert!(
+            detail.starts_with("too many mailbox requests from 192.0.2.1"),
+            "{detail}"
+        );
+    }
+}

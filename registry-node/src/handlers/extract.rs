@@ -122,6 +122,52 @@ mod tests {
         );
     }
 
+    async fn read(content_type: Option<&str>, body: &str) -> Result<Vec<String>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Names {
+            names: Vec<String>,
+        }
+        let mut request = Request::builder().method("POST").uri("/");
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let request = request
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        let JsonObject(names) = JsonObject::<Names>::from_request(request, &()).await?;
+        Ok(names.names)
+    }
+
+    #[tokio::test]
+    async fn every_body_refusal_is_a_400_with_our_words() {
+        let json = Some("application/json");
+        assert_eq!(read(json, r#"{"names":["a"]}"#).await.unwrap(), ["a"]);
+        for (content_type, body, words) in [
+            (json, r#"[["a"]]"#, "the body must be a JSON object"),
+            (json, "7", "the body must be a JSON object"),
+            (json, "{", "Failed to parse the request body as JSON"),
+            (
+                json,
+                r#"{"names":3}"#,
+                "Failed to deserialize the JSON body",
+            ),
+            (None, r#"{"names":[]}"#, "Content-Type: application/json"),
+            (
+                Some("text/plain"),
+                r#"{"names":[]}"#,
+                "Content-Type: application/json",
+            ),
+        ] {
+            let error = read(content_type, body).await.unwrap_err();
+            assert_eq!(
+                error.status(),
+                axum::http::StatusCode::BAD_REQUEST,
+                "{body}"
+            );
+            assert!(error.to_string().contains(words), "{body}: {error}");
+        }
+    }
+
     #[test]
     fn a_session_id_in_a_path_is_05_and_64_hex_digits_and_nothing_else() {
         let id = format!("05{}", "ab".repeat(32));

@@ -51,7 +51,7 @@ pub async fn one(
 ) -> ApiResult<Json<NodesResponse>> {
     let node_id: u64 = id
         .parse()
-        .map_err(|_| ApiError::BadRequest(format!("node id {id:?} is not a number")))?;
+        .map_err(|source| ApiError::NodeId { id, source })?;
     let node = app.node(node_id)?.ok_or(ApiError::NoSuchNode(node_id))?;
     Ok(Json(NodesResponse {
         nodes: vec![node],
