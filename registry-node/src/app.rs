@@ -32,16 +32,13 @@ use std::time::Duration;
 
 /// Everything a handler needs.
 #[derive(Debug)]
-pub struct App {
-    /// The index.
+pub(crate) struct App {
     pub store: Arc<Store>,
-    /// The node key.
     pub signer: Arc<NodeSigner>,
     /// The deployment followed.
     pub deployment: Deployment,
     /// The indexer's status.
     pub status: Arc<Status>,
-    /// Metrics.
     pub metrics: Arc<Metrics>,
     /// The RPC, for price quotes.
     pub provider: DynProvider,
@@ -49,7 +46,6 @@ pub struct App {
     pub rpc_timeout: Duration,
     /// Whether `GET /v1/debug/dump` is served.
     pub enable_dump: bool,
-    /// The message mailboxes.
     pub mailbox: Arc<Mailbox>,
     /// Per-address limits on the mailbox routes (`None`: off).
     pub mailbox_limiter: Option<Arc<crate::ratelimit::MailboxLimiter>>,
@@ -79,8 +75,7 @@ impl cache::Weigh for OnsValue {
 
 /// Why an ONS answer cannot be made.
 #[derive(Debug, thiserror::Error)]
-pub enum OnsResolveError {
-    /// The index fails.
+pub(crate) enum OnsResolveError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// No random nonce to encrypt the value with.
@@ -90,7 +85,7 @@ pub enum OnsResolveError {
 
 /// The handlers' state extractor.
 #[derive(Debug, Clone)]
-pub struct AppState(pub Arc<App>);
+pub(crate) struct AppState(pub Arc<App>);
 
 impl std::ops::Deref for AppState {
     type Target = App;
@@ -108,7 +103,7 @@ impl App {
     /// A new state; its caches take at most `cache_bytes`: three quarters for rendered name
     /// answers (the lookups that matter most), an eighth each for attestations and ONS values.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
+    pub(crate) fn new(
         store: Arc<Store>,
         signer: Arc<NodeSigner>,
         deployment: Deployment,
@@ -141,19 +136,18 @@ impl App {
         }
     }
 
-    /// The node's public key.
-    pub fn node_key(&self) -> NodeKey {
+    pub(crate) fn node_key(&self) -> NodeKey {
         self.signer.node_key()
     }
 
     /// How many signatures the node has made over answers (not counting heads).
-    pub fn signatures_made(&self) -> u64 {
+    pub(crate) fn signatures_made(&self) -> u64 {
         self.signatures_made.load(Ordering::Relaxed)
     }
 
     /// Signs `answer` as true at `block`, reusing the cached signature when neither the answer
     /// nor the block changed since the last request for `key`.
-    pub fn sign<T: Canonical + Clone>(
+    pub(crate) fn sign<T: Canonical + Clone>(
         &self,
         kind: Kind,
         contract: Address,
@@ -191,7 +185,7 @@ impl App {
     /// resolve at the indexed head, whatever the reason: never registered, expired, in grace,
     /// record cleared or flagged. Signed at the indexed head's block. The encrypted value is
     /// computed once per change of the name entry (with a fresh random nonce) and reused.
-    pub fn ons_resolve(&self, hash: NameHash) -> Result<Option<OnsResult>, OnsResolveError> {
+    pub(crate) fn ons_resolve(&self, hash: NameHash) -> Result<Option<OnsResult>, OnsResolveError> {
         let Some(token_key) = self.store.get(IndexTable::Ons, &hash.0)? else {
             return Ok(None);
         };
@@ -265,7 +259,7 @@ impl App {
 
     /// The signed answer about `name` rendered to JSON, `None` if it was never registered:
     /// from the cache, or read, signed, rendered and cached.
-    pub fn name_rendered(&self, name: &Name) -> Result<Option<RenderedName>, StoreError> {
+    pub(crate) fn name_rendered(&self, name: &Name) -> Result<Option<RenderedName>, StoreError> {
         if let Some(rendered) = self.answers.get(name.as_str()) {
             return Ok(Some(rendered));
         }
@@ -280,7 +274,7 @@ impl App {
     }
 
     /// The signed answer about `name`, `None` if it was never registered.
-    pub fn name(&self, name: &Name) -> Result<Option<Signed<NameAnswer>>, StoreError> {
+    pub(crate) fn name(&self, name: &Name) -> Result<Option<Signed<NameAnswer>>, StoreError> {
         let token_id = name.token_id();
         let Some(entry) = self.name_entry(token_id)? else {
             return Ok(None);
@@ -320,7 +314,10 @@ impl App {
     /// (no consent, a consent to no name, or one the name no longer matches). Another account's
     /// name pointing at the Session ID, primary or not, changes nothing here. The answer carries
     /// the consent, so a wallet can check it too. Signed at the last change of what it read.
-    pub fn reverse(&self, session_id: SessionId) -> Result<Signed<ReverseAnswer>, StoreError> {
+    pub(crate) fn reverse(
+        &self,
+        session_id: SessionId,
+    ) -> Result<Signed<ReverseAnswer>, StoreError> {
         let now = self.status.head().answer.timestamp;
         let consent: Option<ConsentEntry> = self
             .store
@@ -364,7 +361,10 @@ impl App {
     }
 
     /// The signed list of names `owner` holds.
-    pub fn owner_names(&self, owner: Address) -> Result<Signed<OwnerNamesAnswer>, StoreError> {
+    pub(crate) fn owner_names(
+        &self,
+        owner: Address,
+    ) -> Result<Signed<OwnerNamesAnswer>, StoreError> {
         let mut names = Vec::new();
         let mut block = 0;
         let (primary_token, primary_block) = self.primary_of(owner)?.unwrap_or_default();
@@ -403,7 +403,10 @@ impl App {
     }
 
     /// The signed premium status of `session_id`.
-    pub fn premium(&self, session_id: SessionId) -> Result<Signed<PremiumAnswer>, StoreError> {
+    pub(crate) fn premium(
+        &self,
+        session_id: SessionId,
+    ) -> Result<Signed<PremiumAnswer>, StoreError> {
         let entry: Option<PremiumEntry> = self
             .store
             .get(IndexTable::Premium, session_id.key().as_slice())?
@@ -451,7 +454,7 @@ impl App {
     }
 
     /// The premium expiry (Unix seconds; 0: never bought) of `session_id`, unsigned.
-    pub fn premium_expiry(&self, session_id: SessionId) -> Result<u64, StoreError> {
+    pub(crate) fn premium_expiry(&self, session_id: SessionId) -> Result<u64, StoreError> {
         let entry: Option<PremiumEntry> = self
             .store
             .get(IndexTable::Premium, session_id.key().as_slice())?
@@ -461,7 +464,7 @@ impl App {
     }
 
     /// The active nodes (state active, key proven): their keys and URLs, in id order.
-    pub fn active_nodes(&self) -> Result<Vec<(NodeKey, String)>, StoreError> {
+    pub(crate) fn active_nodes(&self) -> Result<Vec<(NodeKey, String)>, StoreError> {
         self.store
             .scan_prefix(IndexTable::Nodes, &[])?
             .into_iter()
@@ -476,7 +479,7 @@ impl App {
     }
 
     /// Every node, signed, in id order.
-    pub fn nodes(&self) -> Result<Vec<Signed<NodeAnswer>>, StoreError> {
+    pub(crate) fn nodes(&self) -> Result<Vec<Signed<NodeAnswer>>, StoreError> {
         self.store
             .scan_prefix(IndexTable::Nodes, &[])?
             .into_iter()
@@ -485,7 +488,7 @@ impl App {
     }
 
     /// One node, signed.
-    pub fn node(&self, node_id: u64) -> Result<Option<Signed<NodeAnswer>>, StoreError> {
+    pub(crate) fn node(&self, node_id: u64) -> Result<Option<Signed<NodeAnswer>>, StoreError> {
         self.store
             .get(IndexTable::Nodes, &node_id.to_be_bytes())?
             .map(|bytes| Ok(self.node_answer(decode(&bytes, IndexTable::Nodes)?)))
@@ -493,7 +496,7 @@ impl App {
     }
 
     /// Every live listing (unexpired, seller still the owner, name live and valid), signed.
-    pub fn listings(&self) -> Result<Vec<Signed<ListingAnswer>>, StoreError> {
+    pub(crate) fn listings(&self) -> Result<Vec<Signed<ListingAnswer>>, StoreError> {
         let now = self.status.head().answer.timestamp;
         let mut out = Vec::new();
         for (key, bytes) in self.store.scan_prefix(IndexTable::Listings, &[])? {
@@ -528,7 +531,7 @@ impl App {
     }
 
     /// The unexpired offers on `name`, highest first, signed.
-    pub fn offers(&self, name: &Name) -> Result<Vec<Signed<OfferAnswer>>, StoreError> {
+    pub(crate) fn offers(&self, name: &Name) -> Result<Vec<Signed<OfferAnswer>>, StoreError> {
         let now = self.status.head().answer.timestamp;
         let token_id = name.token_id();
         let mut out = Vec::new();
@@ -560,7 +563,7 @@ impl App {
     }
 
     /// Every flagged event, oldest first.
-    pub fn flagged(&self) -> Result<Vec<sesh_core::api::FlaggedEvent>, StoreError> {
+    pub(crate) fn flagged(&self) -> Result<Vec<sesh_core::api::FlaggedEvent>, StoreError> {
         self.store
             .scan_prefix(IndexTable::Flagged, &[])?
             .into_iter()

@@ -11,25 +11,22 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How an operator adds a CA, as error messages name it.
-pub const CA_SETTING: &str = "--ca-cert FILE (or SESH_NODE_CA_CERT, or ca_cert in the config file)";
+pub(crate) const CA_SETTING: &str =
+    "--ca-cert FILE (or SESH_NODE_CA_CERT, or ca_cert in the config file)";
 
 /// Why the configuration is incomplete or invalid.
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     /// The config file cannot be read.
     #[error("cannot read the config file {}: {source}", path.display())]
     Read {
-        /// The file.
         path: PathBuf,
-        /// Why.
         source: std::io::Error,
     },
     /// The config file is not valid TOML or has unknown keys.
     #[error("the config file {} is not valid: {source}", path.display())]
     Parse {
-        /// The file.
         path: PathBuf,
-        /// Why.
         source: toml::de::Error,
     },
     /// No RPC URL is set.
@@ -131,7 +128,7 @@ pub struct NodeArgs {
 /// The configuration file (every key optional; same names as the flags, with `_`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileConfig {
+pub(crate) struct FileConfig {
     /// See [`NodeArgs::rpc_url`].
     pub rpc_url: Option<String>,
     /// See [`NodeArgs::ca_cert`].
@@ -175,30 +172,22 @@ pub struct FileConfig {
 
 /// The resolved configuration.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     /// JSON-RPC URL (HTTP or WebSocket; the scheme is checked).
     pub rpc_url: Option<String>,
     /// The TLS roots: the system's and the `ca_cert` file's.
     pub trust: TrustRoots,
-    /// Deployment manifest.
     pub deployment: Option<PathBuf>,
-    /// Data folder.
     pub data_dir: PathBuf,
-    /// Listen address.
     pub listen: SocketAddr,
-    /// Confirmation depth.
     pub confirmations: u64,
-    /// Node key file.
     pub key_file: PathBuf,
-    /// Poll interval.
     pub poll_interval: Duration,
     /// Largest eth_getLogs range.
     pub max_range: u64,
     /// Undo log depth.
     pub reorg_window: u64,
-    /// RPC call timeout.
     pub rpc_timeout: Duration,
-    /// Serve the dump route.
     pub enable_dump: bool,
     /// Mailbox quotas: per recipient and over the node.
     pub mailbox_quota: crate::mailbox::Quota,
@@ -212,7 +201,7 @@ pub struct Config {
 
 impl FileConfig {
     /// Reads a TOML file.
-    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+    pub(crate) fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
@@ -226,7 +215,7 @@ impl FileConfig {
 
 impl Config {
     /// Flags and environment (in `args`) over the file over the defaults.
-    pub fn resolve(args: &NodeArgs) -> Result<Self, ConfigError> {
+    pub(crate) fn resolve(args: &NodeArgs) -> Result<Self, ConfigError> {
         let file = match &args.config {
             Some(path) => FileConfig::load(path)?,
             None => FileConfig::default(),
@@ -307,17 +296,17 @@ impl Config {
     }
 
     /// The RPC URL, or an error that says how to set it.
-    pub fn require_rpc_url(&self) -> Result<&str, ConfigError> {
+    pub(crate) fn require_rpc_url(&self) -> Result<&str, ConfigError> {
         self.rpc_url.as_deref().ok_or(ConfigError::NoRpcUrl)
     }
 
     /// A provider for the RPC URL (`http(s)://` or `ws(s)://`, connected on first use).
-    pub fn provider(&self) -> Result<DynProvider, ConfigError> {
+    pub(crate) fn provider(&self) -> Result<DynProvider, ConfigError> {
         Ok(self.trust.provider(self.require_rpc_url()?)?)
     }
 
     /// The manifest path, or an error that says how to set it.
-    pub fn require_deployment(&self) -> Result<&Path, ConfigError> {
+    pub(crate) fn require_deployment(&self) -> Result<&Path, ConfigError> {
         self.deployment.as_deref().ok_or(ConfigError::NoDeployment)
     }
 }

@@ -27,14 +27,11 @@ pub(crate) use from_redb_errors;
 
 /// Why the node cannot start or keep running.
 #[derive(Debug, thiserror::Error)]
-pub enum NodeError {
-    /// The deployment manifest.
+pub(crate) enum NodeError {
     #[error(transparent)]
     Deployment(#[from] sesh_core::deployment::DeploymentError),
-    /// The index.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    /// The mailboxes.
     #[error(transparent)]
     Mailbox(#[from] crate::mailbox::MailboxError),
     /// The RPC's TLS certificate is not trusted: it will not fix itself.
@@ -50,7 +47,6 @@ pub enum NodeError {
     Io {
         /// What was being done.
         what: String,
-        /// The I/O error.
         source: std::io::Error,
     },
     /// The listen address cannot be bound.

@@ -7,17 +7,15 @@ use std::path::{Path, PathBuf};
 /// Why the node key file cannot be made or read.
 #[derive(Debug, thiserror::Error)]
 #[error("node key {}: {reason}", path.display())]
-pub struct KeyError {
-    /// The key file.
+pub(crate) struct KeyError {
     path: PathBuf,
-    /// What went wrong.
     #[source]
     reason: KeyProblem,
 }
 
 /// What is wrong with the node key file.
 #[derive(Debug, thiserror::Error)]
-pub enum KeyProblem {
+pub(crate) enum KeyProblem {
     /// `init` without `--force` over an existing key.
     #[error("a key already exists; pass --force to replace it (the node's identity changes)")]
     Exists,
@@ -45,7 +43,7 @@ impl KeyError {
 }
 
 /// Makes a new key at `path`; refuses to replace an existing one unless `force`.
-pub fn create(path: &Path, force: bool) -> Result<NodeSigner, KeyError> {
+pub(crate) fn create(path: &Path, force: bool) -> Result<NodeSigner, KeyError> {
     write_new(path, force).map_err(KeyError::at(path))
 }
 
@@ -77,7 +75,7 @@ fn write_new(path: &Path, force: bool) -> Result<NodeSigner, KeyProblem> {
 }
 
 /// Reads the key at `path`.
-pub fn load(path: &Path) -> Result<NodeSigner, KeyError> {
+pub(crate) fn load(path: &Path) -> Result<NodeSigner, KeyError> {
     read(path).map_err(KeyError::at(path))
 }
 

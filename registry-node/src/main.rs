@@ -1,8 +1,7 @@
 //! `registry-node`: the daemon a Session Node operator runs beside the node.
 
 use clap::Parser;
-use sesh_registry_node::cmd::Cli;
-use sesh_registry_node::error::describe;
+use sesh_registry_node::{Cli, describe};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -12,7 +11,7 @@ const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let logs = sesh_registry_node::telemetry::init();
+    let logs = sesh_registry_node::init_logs();
     let code = match cli.execute().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

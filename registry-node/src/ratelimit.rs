@@ -24,7 +24,7 @@ use std::time::Duration;
 
 /// How fast one address may use the mailbox routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rate {
+pub(crate) struct Rate {
     /// Requests a second, sustained.
     pub per_second: NonZeroU32,
     /// Requests allowed at once after a quiet spell.
@@ -34,7 +34,7 @@ pub struct Rate {
 impl Rate {
     /// `per_second` with bursts of `burst` (at least `per_second`); `None` when `per_second`
     /// is 0, which turns the limit off.
-    pub fn new(per_second: u32, burst: u32) -> Option<Self> {
+    pub(crate) fn new(per_second: u32, burst: u32) -> Option<Self> {
         let per_second = NonZeroU32::new(per_second)?;
         let burst = NonZeroU32::new(burst.max(per_second.get())).unwrap_or(per_second);
         Some(Self { per_second, burst })
@@ -57,7 +57,7 @@ fn client_key(ip: IpAddr) -> IpAddr {
 
 /// One token bucket per client key.
 #[derive(Debug)]
-pub struct MailboxLimiter<C: Clock = DefaultClock> {
+pub(crate) struct MailboxLimiter<C: Clock = DefaultClock> {
     rate: Rate,
     limiter: RateLimiter<IpAddr, DashMapStateStore<IpAddr>, C, NoOpMiddleware<C::Instant>>,
     clock: C,
@@ -65,14 +65,14 @@ pub struct MailboxLimiter<C: Clock = DefaultClock> {
 
 impl MailboxLimiter {
     /// A limiter at `rate`, on the real clock.
-    pub fn new(rate: Rate) -> Self {
+    pub(crate) fn new(rate: Rate) -> Self {
         Self::with_clock(rate, DefaultClock::default())
     }
 }
 
 impl<C: Clock + Clone> MailboxLimiter<C> {
     /// A limiter at `rate` on `clock` (a fake one in tests).
-    pub fn with_clock(rate: Rate, clock: C) -> Self {
+    pub(crate) fn with_clock(rate: Rate, clock: C) -> Self {
         let quota = Quota::per_second(rate.per_second).allow_burst(rate.burst);
         Self {
             rate,
@@ -82,7 +82,7 @@ impl<C: Clock + Clone> MailboxLimiter<C> {
     }
 
     /// Takes a token for `ip`, or says how long until one is free.
-    pub fn check(&self, ip: IpAddr) -> Result<(), RateLimited> {
+    pub(crate) fn check(&self, ip: IpAddr) -> Result<(), RateLimited> {
         let client = client_key(ip);
         self.limiter
             .check_key(&client)
@@ -95,14 +95,9 @@ impl<C: Clock + Clone> MailboxLimiter<C> {
 
     /// Forgets the clients whose buckets are full again (they would start afresh anyway),
     /// so the table holds only recent clients.
-    pub fn forget_idle(&self) {
+    pub(crate) fn forget_idle(&self) {
         self.limiter.retain_recent();
         self.limiter.shrink_to_fit();
-    }
-
-    /// How many clients are remembered.
-    pub fn clients(&self) -> usize {
-        self.limiter.len()
     }
 }
 
@@ -114,10 +109,9 @@ impl<C: Clock + Clone> MailboxLimiter<C> {
     rate.burst,
     wait.as_millis().max(1)
 )]
-pub struct RateLimited {
+pub(crate) struct RateLimited {
     /// The key the client is limited under.
     client: IpAddr,
-    /// The rate in force.
     rate: Rate,
     /// How long until the client's next token.
     wait: Duration,
@@ -125,7 +119,7 @@ pub struct RateLimited {
 
 impl RateLimited {
     /// Whole seconds to wait, at least 1 (`Retry-After` counts seconds).
-    pub fn retry_after_secs(&self) -> u64 {
+    pub(crate) fn retry_after_secs(&self) -> u64 {
         let wait = self.wait;
         (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
     }
@@ -134,7 +128,7 @@ impl RateLimited {
 /// Middleware on the mailbox routes: a request over its address's rate is refused with
 /// [`RateLimited`]. A request with no peer address (only in-process tests make those) is not
 /// limited, nor is any when `limiter` is `None`.
-pub async fn limit_mailbox(
+pub(crate) async fn limit_mailbox(
     State(limiter): State<Option<Arc<MailboxLimiter>>>,
     request: Request,
     next: Next,
@@ -212,11 +206,11 @@ mod tests {
                 .check(IpAddr::V4(Ipv4Addr::new(10, 0, 0, i)))
                 .unwrap();
         }
-        assert_eq!(limiter.clients(), 50);
+        assert_eq!(limiter.limiter.len(), 50);
         limiter.forget_idle();
-        assert_eq!(limiter.clients(), 50, "their buckets are not full yet");
+        assert_eq!(limiter.limiter.len(), 50, "their buckets are not full yet");
         clock.advance(Duration::from_secs(2));
         limiter.forget_idle();
-        assert_eq!(limiter.clients(), 0);
+        assert_eq!(limiter.limiter.len(), 0);
     }
 }

@@ -19,10 +19,10 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 /// The largest request body accepted (a batch of 100 names of 64 characters fits easily);
 /// storing a message takes up to [`messages::MAX_STORE_BODY_BYTES`].
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// The HTTP API.
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     let mailbox_limit =
         middleware::from_fn_with_state(state.mailbox_limiter.clone(), ratelimit::limit_mailbox);
     Router::new()
@@ -74,14 +74,13 @@ const LOOKUP_ROUTE: &str = "/v1/names/{name}";
 /// before the [`router`] (they need none of its layers: no body, one plain path segment) and
 /// counted in the same metrics; every other request goes through it.
 #[derive(Clone)]
-pub struct Api {
+pub(crate) struct Api {
     app: AppState,
     router: Router,
 }
 
 impl Api {
-    /// The API over `state`.
-    pub fn new(state: AppState) -> Self {
+    pub(crate) fn new(state: AppState) -> Self {
         Self {
             router: router(state.clone()),
             app: state,
@@ -112,7 +111,7 @@ fn plain_lookup(request: &Request) -> Option<&str> {
 }
 
 /// [`Api`]'s future: a lookup already answered, or the router's.
-pub enum ApiFuture {
+pub(crate) enum ApiFuture {
     /// Answered before the router.
     Ready(Option<Response>),
     /// The router's answer.

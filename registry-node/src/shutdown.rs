@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 ///
 /// The handlers are installed before this returns, so a signal that arrives right after
 /// is not missed.
-pub fn cancel_on_signal(token: CancellationToken) {
+pub(crate) fn cancel_on_signal(token: CancellationToken) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -7,7 +7,7 @@
 //! one transfer cannot be counted for two events). When they do not, every paid
 //! event of the transaction is flagged with the same reason.
 
-use alloy::primitives::{Address, B256, U256};
+use alloy::primitives::{Address, U256};
 use alloy::rpc::types::Log;
 use alloy::sol_types::SolEvent;
 use sesh_core::bindings::test_sesh::TestSESH;
@@ -75,9 +75,6 @@ pub fn check_transaction<'a>(
         paid: paid_to_pool(receipt_logs, sesh, pool),
     }
 }
-
-/// A transaction hash, for maps of verdicts.
-pub type TxHash = B256;
 
 #[cfg(test)]
 mod tests {

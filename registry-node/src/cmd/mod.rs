@@ -1,8 +1,8 @@
 //! The subcommands; each file holds one.
 
-pub mod init;
-pub mod run;
-pub mod sign_registration;
+mod init;
+mod run;
+mod sign_registration;
 
 use crate::config::NodeArgs;
 use clap::{Parser, Subcommand};

@@ -20,7 +20,7 @@ use sesh_core::{AddressError, Name, NameError, SessionId, SessionIdError};
 /// Why a request is refused. The text of each variant is the `detail` clients see, except
 /// for the 500s: those are logged and answered with a generic message.
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
+pub(crate) enum ApiError {
     /// The name breaks a name rule (the rule's message, verbatim).
     #[error(transparent)]
     InvalidName(#[from] NameError),
@@ -42,7 +42,6 @@ pub enum ApiError {
     /// A hex field of a signed mailbox request is not the right number of bytes.
     #[error("{field} is not {bytes} bytes of hex")]
     Hex {
-        /// The field.
         field: &'static str,
         /// How many bytes it holds.
         bytes: usize,
@@ -65,7 +64,6 @@ pub enum ApiError {
     /// A node id path parameter that is not a number.
     #[error("node id {id:?} is not a number")]
     NodeId {
-        /// The parameter.
         id: String,
         /// Why it does not parse.
         source: std::num::ParseIntError,
@@ -78,7 +76,6 @@ pub enum ApiError {
     QuoteRefused {
         /// The duration asked, seconds.
         duration: u64,
-        /// The contract's refusal.
         source: ChainReadError,
     },
     /// A message body larger than the node accepts.
@@ -117,7 +114,6 @@ pub enum ApiError {
     /// A mailbox of another swarm: the answer names the nodes that keep it.
     #[error("this node does not keep the mailbox of {session_id}; its swarm is {}", .swarm.join(", "))]
     Misdirected {
-        /// The recipient.
         session_id: SessionId,
         /// The URLs of its swarm's nodes.
         swarm: Vec<String>,
@@ -131,7 +127,6 @@ pub enum ApiError {
     /// The answer needs the chain, which does not answer now.
     #[error("cannot read the price from the chain: {0}")]
     PriceUnavailable(#[source] ChainReadError),
-    /// The index fails.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// An ONS answer cannot be made.
@@ -140,9 +135,7 @@ pub enum ApiError {
     /// A blocking task of a handler died.
     #[error("the {what} task failed: {source}")]
     Task {
-        /// Which task.
         what: &'static str,
-        /// Why.
         source: tokio::task::JoinError,
     },
     /// A single-name lookup panicked.
@@ -152,7 +145,7 @@ pub enum ApiError {
 
 /// Why a read from the chain failed.
 #[derive(Debug, thiserror::Error)]
-pub enum ChainReadError {
+pub(crate) enum ChainReadError {
     /// The RPC took longer than `rpc_timeout_secs`.
     #[error("timed out")]
     TimedOut,
@@ -166,7 +159,7 @@ pub enum ChainReadError {
 
 impl ApiError {
     /// The status code of each refusal.
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         use StatusCode as S;
         match self {
             Self::Json(rejection) if rejection.status() == S::PAYLOAD_TOO_LARGE => {
@@ -243,7 +236,7 @@ impl IntoResponse for RateLimited {
 }
 
 /// A `Result` of a handler.
-pub type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 #[cfg(test)]
 mod tests {

@@ -14,7 +14,7 @@ use sesh_core::SessionId;
 /// object, a field missing or of the wrong type, too large) is an [`ApiError`] with our
 /// error body. A JSON array is refused even where serde would read it as a struct's fields
 /// in order (`[["alice"]]` for `{"names":["alice"]}`): the API documents objects only.
-pub struct JsonObject<T>(pub T);
+pub(crate) struct JsonObject<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonObject<T> {
     type Rejection = ApiError;
@@ -32,7 +32,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonObject<T> {
 }
 
 /// The query string, as a `T`.
-pub struct QueryParams<T>(pub T);
+pub(crate) struct QueryParams<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
     type Rejection = ApiError;
@@ -44,7 +44,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
 }
 
 /// The path parameters, as a `T` (a `String` for routes with one).
-pub struct PathParam<T>(pub T);
+pub(crate) struct PathParam<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParam<T> {
     type Rejection = ApiError;
@@ -57,7 +57,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
 
 /// The `{session_id}` path parameter, checked with [`parse_session_id`] (before the body is
 /// read, so a malformed Session ID is what a request with both wrong is told).
-pub struct SessionIdParam(pub SessionId);
+pub(crate) struct SessionIdParam(pub SessionId);
 
 impl<S: Send + Sync> FromRequestParts<S> for SessionIdParam {
     type Rejection = ApiError;
@@ -103,7 +103,7 @@ fn parse_session_id(input: &str) -> Result<SessionId, ApiError> {
 
 /// Parses an EVM address path or query parameter (a mixed-case one must pass its EIP-55
 /// checksum, as everywhere an address is read).
-pub fn parse_address(input: &str) -> Result<Address, ApiError> {
+pub(crate) fn parse_address(input: &str) -> Result<Address, ApiError> {
     Ok(sesh_core::parse_address(input)?)
 }
 

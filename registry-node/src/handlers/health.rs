@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 /// `GET /health`: 200 when the RPC answers and the index keeps up, 503 otherwise (the node
 /// still serves lookups then, marked stale).
-pub async fn health(State(app): State<AppState>) -> impl IntoResponse {
+pub(crate) async fn health(State(app): State<AppState>) -> impl IntoResponse {
     let freshness = app.status.freshness();
     let healthy = !freshness.stale;
     let body = HealthResponse {
@@ -31,7 +31,7 @@ pub async fn health(State(app): State<AppState>) -> impl IntoResponse {
 }
 
 /// `GET /metrics`: Prometheus text.
-pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
+pub(crate) async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
     let freshness = app.status.freshness();
     let mailbox = app.mailbox.totals().unwrap_or_else(|error| {
         tracing::warn!(%error, "cannot read the mailbox totals");
@@ -93,7 +93,7 @@ pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
 }
 
 /// `GET /v1/identity`.
-pub async fn identity(State(app): State<AppState>) -> Json<IdentityResponse> {
+pub(crate) async fn identity(State(app): State<AppState>) -> Json<IdentityResponse> {
     Json(IdentityResponse {
         node_key: app.node_key(),
         chain_id: app.deployment.chain_id,
@@ -104,14 +104,14 @@ pub async fn identity(State(app): State<AppState>) -> Json<IdentityResponse> {
 }
 
 /// `GET /v1/flagged`.
-pub async fn flagged(State(app): State<AppState>) -> ApiResult<Json<FlaggedResponse>> {
+pub(crate) async fn flagged(State(app): State<AppState>) -> ApiResult<Json<FlaggedResponse>> {
     Ok(Json(FlaggedResponse {
         flagged: app.flagged()?,
     }))
 }
 
 /// `GET /v1/debug/dump` (only with `enable_dump`): every index table and the cursor.
-pub async fn dump(
+pub(crate) async fn dump(
     State(app): State<AppState>,
 ) -> ApiResult<Json<BTreeMap<String, BTreeMap<String, String>>>> {
     if !app.enable_dump {

@@ -11,14 +11,14 @@ use sesh_core::Name;
 use sesh_core::api::{ListingsResponse, OffersResponse};
 
 /// The largest page of listings.
-pub const MAX_PAGE: usize = 500;
+pub(crate) const MAX_PAGE: usize = 500;
 
 /// The most digits a price filter takes (every 77-digit number fits a `uint256`).
-pub const MAX_AMOUNT_DIGITS: usize = 77;
+pub(crate) const MAX_AMOUNT_DIGITS: usize = 77;
 
 /// Query of `GET /v1/listings`.
 #[derive(Debug, Deserialize)]
-pub struct ListingsQuery {
+pub(crate) struct ListingsQuery {
     /// Only this seller's listings.
     pub seller: Option<String>,
     /// Only listings at or above this price (SESH units).
@@ -55,7 +55,7 @@ fn amount(input: Option<&str>, what: &str) -> Result<Option<U256>, ApiError> {
 }
 
 /// `GET /v1/listings`: live listings, filtered, sorted and paged.
-pub async fn listings(
+pub(crate) async fn listings(
     State(app): State<AppState>,
     QueryParams(query): QueryParams<ListingsQuery>,
 ) -> ApiResult<Json<ListingsResponse>> {
@@ -114,7 +114,7 @@ pub async fn listings(
 }
 
 /// `GET /v1/names/{name}/offers`.
-pub async fn offers(
+pub(crate) async fn offers(
     State(app): State<AppState>,
     PathParam(name): PathParam<String>,
 ) -> ApiResult<Json<OffersResponse>> {

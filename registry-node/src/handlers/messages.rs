@@ -16,10 +16,10 @@ use sesh_core::envelope::{self, MessageHash};
 use sesh_core::swarm::{self, SWARM_SIZE};
 
 /// The largest store body: the base64 of [`MAX_MESSAGE_BYTES`] and the JSON around it.
-pub const MAX_STORE_BODY_BYTES: usize = MAX_MESSAGE_BYTES.div_ceil(3) * 4 + 1024;
+pub(crate) const MAX_STORE_BODY_BYTES: usize = MAX_MESSAGE_BYTES.div_ceil(3) * 4 + 1024;
 
 /// `POST /v1/messages/{session_id}`: keep an envelope for the Session ID.
-pub async fn store(
+pub(crate) async fn store(
     State(app): State<AppState>,
     SessionIdParam(session_id): SessionIdParam,
     body: Result<JsonObject<StoreRequest>, ApiError>,
@@ -82,7 +82,7 @@ pub async fn store(
 }
 
 /// `POST /v1/messages/{session_id}/retrieve`: the owner reads its mailbox.
-pub async fn retrieve(
+pub(crate) async fn retrieve(
     State(app): State<AppState>,
     SessionIdParam(session_id): SessionIdParam,
     JsonObject(request): JsonObject<RetrieveRequest>,
@@ -119,7 +119,7 @@ pub async fn retrieve(
 }
 
 /// `POST /v1/messages/{session_id}/delete`: the owner deletes messages.
-pub async fn delete(
+pub(crate) async fn delete(
     State(app): State<AppState>,
     SessionIdParam(session_id): SessionIdParam,
     JsonObject(request): JsonObject<DeleteRequest>,

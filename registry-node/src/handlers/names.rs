@@ -22,7 +22,7 @@ use sesh_core::bindings::NameRegistry;
 
 /// `GET /v1/names/{name}`: a `NameResponse`. (Most lookups are answered by
 /// [`crate::router::Api`] before the router; both call [`lookup_now`].)
-pub async fn lookup(
+pub(crate) async fn lookup(
     State(app): State<AppState>,
     PathParam(name): PathParam<String>,
 ) -> ApiResult<Response> {
@@ -30,7 +30,7 @@ pub async fn lookup(
 }
 
 /// The answer to `GET /v1/names/{name}` for the path segment `name` (percent-decoded).
-pub fn lookup_now(app: &App, name: &str) -> ApiResult<Response> {
+pub(crate) fn lookup_now(app: &App, name: &str) -> ApiResult<Response> {
     let name = Name::parse(name)?;
     let rendered = app
         .name_rendered(&name)?
@@ -42,7 +42,7 @@ pub fn lookup_now(app: &App, name: &str) -> ApiResult<Response> {
 }
 
 /// `POST /v1/names/batch`: a `BatchResponse`.
-pub async fn batch(
+pub(crate) async fn batch(
     State(app): State<AppState>,
     JsonObject(request): JsonObject<BatchRequest>,
 ) -> ApiResult<Response> {
@@ -131,7 +131,7 @@ fn write_json_string(body: &mut Vec<u8>, text: &str) {
 }
 
 /// `GET /v1/reverse/{session_id}`.
-pub async fn reverse(
+pub(crate) async fn reverse(
     State(app): State<AppState>,
     SessionIdParam(session_id): SessionIdParam,
 ) -> ApiResult<Json<ReverseResponse>> {
@@ -143,7 +143,7 @@ pub async fn reverse(
 }
 
 /// `GET /v1/owners/{address}/names`.
-pub async fn by_owner(
+pub(crate) async fn by_owner(
     State(app): State<AppState>,
     PathParam(owner): PathParam<String>,
 ) -> ApiResult<Json<OwnerNamesResponse>> {
@@ -156,7 +156,7 @@ pub async fn by_owner(
 
 /// Query of `GET /v1/availability/{name}`.
 #[derive(Debug, Deserialize)]
-pub struct QuoteQuery {
+pub(crate) struct QuoteQuery {
     /// Seconds of rent to quote (default 365 days).
     pub duration: Option<u64>,
 }
@@ -164,7 +164,7 @@ pub struct QuoteQuery {
 /// `GET /v1/availability/{name}?duration=SECONDS`: whether the name can be registered and what
 /// it costs now, read from the contract's own `rentPrice` (so it is exactly what `register`
 /// charges at the latest block).
-pub async fn availability(
+pub(crate) async fn availability(
     State(app): State<AppState>,
     PathParam(name): PathParam<String>,
     QueryParams(query): QueryParams<QuoteQuery>,

@@ -10,13 +10,13 @@ use sesh_core::api::{NodeState, NodesResponse};
 
 /// Query of `GET /v1/nodes`.
 #[derive(Debug, Deserialize)]
-pub struct NodesQuery {
+pub(crate) struct NodesQuery {
     /// Only nodes in this state; default `active`. `all` lists every node.
     pub state: Option<String>,
 }
 
 /// `GET /v1/nodes?state=active|open|exited|deregistered|cancelled|all`.
-pub async fn list(
+pub(crate) async fn list(
     State(app): State<AppState>,
     QueryParams(query): QueryParams<NodesQuery>,
 ) -> ApiResult<Json<NodesResponse>> {
@@ -45,7 +45,7 @@ pub async fn list(
 }
 
 /// `GET /v1/nodes/{id}`.
-pub async fn one(
+pub(crate) async fn one(
     State(app): State<AppState>,
     PathParam(id): PathParam<String>,
 ) -> ApiResult<Json<NodesResponse>> {

@@ -14,15 +14,15 @@ use serde_json::{Value, json};
 use sesh_core::ons::{NameHash, OnsRequest, OnsResult, TYPE_SESSION};
 
 /// JSON-RPC: the body is not JSON.
-pub const PARSE_ERROR: i64 = -32700;
+pub(crate) const PARSE_ERROR: i64 = -32700;
 /// JSON-RPC: not a request object.
-pub const INVALID_REQUEST: i64 = -32600;
+pub(crate) const INVALID_REQUEST: i64 = -32600;
 /// JSON-RPC: another method than `ons_resolve`.
-pub const METHOD_NOT_FOUND: i64 = -32601;
+pub(crate) const METHOD_NOT_FOUND: i64 = -32601;
 /// JSON-RPC: bad `params` (type other than 0, malformed name hash).
-pub const INVALID_PARAMS: i64 = -32602;
+pub(crate) const INVALID_PARAMS: i64 = -32602;
 /// JSON-RPC: the node cannot answer now.
-pub const INTERNAL_ERROR: i64 = -32603;
+pub(crate) const INTERNAL_ERROR: i64 = -32603;
 
 /// Checks a request: type 0 and a well-formed name hash.
 fn parse(kind: u16, name_hash: &str) -> ApiResult<NameHash> {
@@ -38,7 +38,7 @@ fn resolve(app: &AppState, kind: u16, name_hash: &str) -> ApiResult<OnsResult> {
 }
 
 /// `GET /v1/ons/{name_hash}` (type 0).
-pub async fn get(
+pub(crate) async fn get(
     State(app): State<AppState>,
     PathParam(name_hash): PathParam<String>,
 ) -> ApiResult<Json<OnsResult>> {
@@ -46,7 +46,7 @@ pub async fn get(
 }
 
 /// `POST /v1/ons` with `{"type":0,"name_hash":"…"}`.
-pub async fn post(
+pub(crate) async fn post(
     State(app): State<AppState>,
     JsonObject(request): JsonObject<OnsRequest>,
 ) -> ApiResult<Json<OnsResult>> {
@@ -63,7 +63,7 @@ fn rpc_error(id: Value, code: i64, message: impl Into<String>) -> Json<Value> {
 
 /// `POST /json_rpc` (and `POST /`): JSON-RPC 2.0 `ons_resolve`. A name that does not
 /// resolve answers `"result": {}` (no `encrypted_value`), as oxend does.
-pub async fn json_rpc(State(app): State<AppState>, body: Bytes) -> Json<Value> {
+pub(crate) async fn json_rpc(State(app): State<AppState>, body: Bytes) -> Json<Value> {
     let Ok(request) = serde_json::from_slice::<Value>(&body) else {
         return rpc_error(
             Value::Null,

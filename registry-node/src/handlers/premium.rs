@@ -8,7 +8,7 @@ use axum::extract::State;
 use sesh_core::api::{PremiumAnswer, PremiumResponse, Signed};
 
 /// `GET /v1/premium/{session_id}`.
-pub async fn status(
+pub(crate) async fn status(
     State(app): State<AppState>,
     SessionIdParam(session_id): SessionIdParam,
 ) -> ApiResult<Json<PremiumResponse>> {
@@ -23,7 +23,7 @@ pub async fn status(
 
 /// `GET /v1/premium/{session_id}/proof`: the signed statement (Session ID, premium expiry) a
 /// sender attaches to a long message; 404 if the Session ID never had premium.
-pub async fn proof(
+pub(crate) async fn proof(
     State(app): State<AppState>,
     SessionIdParam(session_id): SessionIdParam,
 ) -> ApiResult<Json<Signed<PremiumAnswer>>> {
