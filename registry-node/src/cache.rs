@@ -214,9 +214,9 @@ impl Signatures {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::NameEntry;
-    use crate::store::tables::IndexTable;
-    use crate::store::{keys, testing};
+    use crate::model::{NameEntry, PremiumEntry, PrimaryEntry};
+    use crate::store::tables::{NAMES, PREMIUM, PRIMARY};
+    use crate::store::testing;
     use alloy::primitives::{Address, B256, U256};
     use sesh_core::attestation::NodeSigner;
 
@@ -242,19 +242,51 @@ mod tests {
         RenderedName::new(&signed(expiry))
     }
 
-    fn commit(store: &Store, writes: &[(IndexTable, Vec<u8>, Vec<u8>)]) {
+    /// One change of a test commit; the names it changes are noted as the indexer would.
+    enum Write {
+        Name(NameEntry),
+        Primary(Address, U256),
+        Premium,
+    }
+
+    fn commit(store: &Store, writes: &[Write]) {
         let mut batch = store.batch().unwrap();
         batch.set_block(10).unwrap();
-        for (table, key, value) in writes {
-            batch.put(*table, key, value).unwrap();
+        for write in writes {
+            match write {
+                Write::Name(entry) => {
+                    batch.put(NAMES, &entry.token_id, entry).unwrap();
+                    batch.name_changed(&entry.label);
+                }
+                Write::Primary(owner, token_id) => {
+                    let old = batch.get(PRIMARY, owner).unwrap();
+                    for token in [Some(*token_id), old.map(|p| p.token_id)].into_iter().flatten() {
+                        if let Some(entry) = batch.get(NAMES, &token).unwrap() {
+                            batch.name_changed(&entry.label);
+                        }
+                    }
+                    let primary = PrimaryEntry {
+                        token_id: *token_id,
+                        changed_block: 10,
+                    };
+                    batch.put(PRIMARY, owner, &primary).unwrap();
+                }
+                Write::Premium => {
+                    let premium = PremiumEntry {
+                        expiry: 1,
+                        changed_block: 10,
+                    };
+                    batch.put(PREMIUM, &B256::repeat_byte(1), &premium).unwrap();
+                }
+            }
         }
         batch.commit(testing::cursor(10)).unwrap();
     }
 
     /// The names-table write of `label`'s entry, at expiry `expiry`.
-    fn entry(label: &str, expiry: u64) -> (IndexTable, Vec<u8>, Vec<u8>) {
+    fn entry(label: &str, expiry: u64) -> Write {
         let token_id = sesh_core::Name::parse(label).unwrap().token_id();
-        let entry = NameEntry {
+        Write::Name(NameEntry {
             label: label.into(),
             token_id,
             owner: Address::repeat_byte(9),
@@ -263,20 +295,12 @@ mod tests {
             evm_address: Address::ZERO,
             flag: None,
             changed_block: 10,
-        };
-        (
-            IndexTable::Names,
-            keys::token(token_id).to_vec(),
-            serde_json::to_vec(&entry).unwrap(),
-        )
+        })
     }
 
     /// The primary-table write that makes `label` the primary name of `owner`.
-    fn primary(owner: Address, label: &str) -> (IndexTable, Vec<u8>, Vec<u8>) {
-        let token_id = sesh_core::Name::parse(label).unwrap().token_id();
-        let mut value = keys::token(token_id).to_vec();
-        value.extend_from_slice(&10u64.to_be_bytes());
-        (IndexTable::Primary, owner.to_vec(), value)
+    fn primary(owner: Address, label: &str) -> Write {
+        Write::Primary(owner, sesh_core::Name::parse(label).unwrap().token_id())
     }
 
     fn cache_all(answers: &NameAnswers, store: &Store, labels: &[&str]) {
@@ -319,10 +343,7 @@ mod tests {
         assert!(answers.get("a").is_none());
         // A commit that touches nothing about names does not move the generation.
         let read_at = store.names_generation();
-        commit(
-            &store,
-            &[(IndexTable::Premium, vec![1; 32], b"{}".to_vec())],
-        );
+        commit(&store, &[Write::Premium]);
         answers.put("a", rendered(9), read_at, &store);
         assert!(answers.get("a").is_some());
     }

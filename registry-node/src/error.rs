@@ -3,28 +3,6 @@
 //! [`KeyError`](crate::key::KeyError)). Why a request is refused, and the status code each
 //! refusal gets, is in `handlers/error.rs`.
 
-/// `From` each of redb's error types for an error enum with a `Db(redb::Error)` variant, so
-/// `?` works on every redb call (the store and the mailboxes both keep a redb file).
-macro_rules! from_redb_errors {
-    ($target:ty) => {
-        $crate::error::from_redb_errors!(
-            $target: redb::DatabaseError,
-            redb::TransactionError,
-            redb::TableError,
-            redb::StorageError,
-            redb::CommitError
-        );
-    };
-    ($target:ty: $($source:ty),*) => {$(
-        impl From<$source> for $target {
-            fn from(error: $source) -> Self {
-                Self::Db(error.into())
-            }
-        }
-    )*};
-}
-pub(crate) use from_redb_errors;
-
 /// Why the node cannot start or keep running.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum NodeError {

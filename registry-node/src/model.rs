@@ -1,4 +1,5 @@
-//! What the index stores per key (JSON values in redb).
+//! What the index stores per key (JSON values in redb, but for [`PrimaryEntry`]; the
+//! encodings are in `crate::store::tables`).
 
 use alloy::primitives::{Address, B256, U256};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,15 @@ pub struct NameEntry {
     /// Why the name is not valid (its registration or last sale did not pay the pool).
     pub flag: Option<String>,
     /// The block of the last change.
+    pub changed_block: u64,
+}
+
+/// An owner's primary name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PrimaryEntry {
+    /// The name's token id.
+    pub token_id: U256,
+    /// The block it was set in.
     pub changed_block: u64,
 }
 

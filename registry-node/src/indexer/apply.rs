@@ -1,16 +1,38 @@
 //! Decoding the contracts' logs and applying them to the index.
+//!
+//! This is the one place that knows what a change implies: besides each event's own
+//! row it keeps every secondary index and tells the store which name answers a
+//! batch changed.
+//!
+//! - `owner_names` (owner, token id): on every `Transfer`;
+//! - `session_names` (Session key, token id): whenever a record's Session key changes
+//!   ([`set_record`]);
+//! - `primary` (owner): on `PrimaryNameSet` and a registration with `primary`
+//!   ([`set_primary`]);
+//! - `ons` (name hash → token id): whenever a name entry with a label is written
+//!   ([`put_name`]). The label of a token id never changes, so the row never changes
+//!   either; it goes through the undo log like every index change, so a reorg that
+//!   undoes the registration removes it. The encrypted value itself is computed by
+//!   the handler once per change of the name entry (see `crate::app`), and whether
+//!   the name resolves (live, valid, record set) is judged at request time;
+//! - changed names ([`Batch::name_changed`]): a name entry's own label on every write
+//!   of it, and the old and the new primary name's labels when an owner's primary
+//!   name moves (names are noted by label, what lookups ask by; an entry without a
+//!   label is not served).
 
 use crate::model::{
-    ConsentEntry, ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry, Stake,
+    ConsentEntry, ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry, PrimaryEntry,
+    Stake,
 };
-use crate::store::tables::IndexTable;
-use crate::store::{Batch, StoreError, StoreResult, keys};
+use crate::store::tables::{
+    CONSENTS, FLAGGED, LISTINGS, NAMES, NODES, OFFERS, ONS, OWNER_NAMES, PREMIUM, PRIMARY,
+    SESSION_NAMES,
+};
+use crate::store::{Batch, StoreResult};
 use crate::verify::PaidEvent;
 use alloy::primitives::{Address, B256, U256, keccak256};
 use alloy::rpc::types::Log;
 use alloy::sol_types::SolEventInterface;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use sesh_core::SessionId;
 use sesh_core::api::{FlaggedEvent, NodeState};
 use sesh_core::bindings::name_market::NameMarket::NameMarketEvents;
@@ -116,34 +138,8 @@ pub struct Context<'a> {
     pub contracts: &'a Contracts,
 }
 
-fn read<T: DeserializeOwned>(
-    batch: &Batch,
-    table: IndexTable,
-    key: &[u8],
-) -> StoreResult<Option<T>> {
-    batch
-        .get(table, key)?
-        .map(|bytes| serde_json::from_slice(&bytes))
-        .transpose()
-        .map_err(|_| StoreError::Corrupt { what: table.name() })
-}
-
-fn write<T: Serialize>(
-    batch: &mut Batch,
-    table: IndexTable,
-    key: &[u8],
-    value: &T,
-) -> StoreResult<()> {
-    batch.put(
-        table,
-        key,
-        &serde_json::to_vec(value).expect("index values serialize"),
-    )
-}
-
 fn name_entry(batch: &Batch, token_id: U256, block: u64) -> StoreResult<NameEntry> {
-    Ok(
-        read(batch, IndexTable::Names, &keys::token(token_id))?.unwrap_or(NameEntry {
+    Ok(batch.get(NAMES, &token_id)?.unwrap_or(NameEntry {
             label: String::new(),
             token_id,
             owner: Address::ZERO,
@@ -151,9 +147,22 @@ fn name_entry(batch: &Batch, token_id: U256, block: u64) -> StoreResult<NameEntr
             session_key: B256::ZERO,
             evm_address: Address::ZERO,
             flag: None,
-            changed_block: block,
-        }),
-    )
+        changed_block: block,
+    }))
+}
+
+/// Writes a name entry, notes its name as changed and, once it has a label, indexes its
+/// ONS name hash (if not indexed yet).
+fn put_name(batch: &mut Batch, entry: &NameEntry) -> StoreResult<()> {
+    batch.put(NAMES, &entry.token_id, entry)?;
+    if !entry.label.is_empty() {
+        batch.name_changed(&entry.label);
+        let hash = B256::from(sesh_core::ons::name_hash(&entry.label));
+        if batch.get(ONS, &hash)?.is_none() {
+            batch.put(ONS, &hash, &entry.token_id)?;
+        }
+    }
+    Ok(())
 }
 
 fn set_record(
@@ -164,17 +173,10 @@ fn set_record(
 ) -> StoreResult<()> {
     if entry.session_key != session_key {
         if entry.session_key != B256::ZERO {
-            batch.delete(
-                IndexTable::SessionNames,
-                &keys::session_name(entry.session_key, entry.token_id),
-            )?;
+            batch.delete(SESSION_NAMES, &(entry.session_key, entry.token_id))?;
         }
         if session_key != B256::ZERO {
-            batch.put(
-                IndexTable::SessionNames,
-                &keys::session_name(session_key, entry.token_id),
-                &[],
-            )?;
+            batch.put(SESSION_NAMES, &(session_key, entry.token_id), &())?;
         }
     }
     entry.session_key = session_key;
@@ -182,10 +184,23 @@ fn set_record(
     Ok(())
 }
 
+/// Makes `token_id` the primary name of `owner`: the answers about the old primary name and
+/// the new one change.
 fn set_primary(batch: &mut Batch, owner: Address, token_id: U256, block: u64) -> StoreResult<()> {
-    let mut value = keys::token(token_id).to_vec();
-    value.extend_from_slice(&block.to_be_bytes());
-    batch.put(IndexTable::Primary, owner.as_slice(), &value)
+    let old = batch.get(PRIMARY, &owner)?;
+    for token in [Some(token_id), old.map(|p| p.token_id)].into_iter().flatten() {
+        if let Some(entry) = batch.get(NAMES, &token)? {
+            batch.name_changed(&entry.label);
+        }
+    }
+    batch.put(
+        PRIMARY,
+        &owner,
+        &PrimaryEntry {
+            token_id,
+            changed_block: block,
+        },
+    )
 }
 
 fn flag_event(
@@ -206,12 +221,7 @@ fn flag_event(
         paid: amount,
         reason: reason.to_string(),
     };
-    write(
-        batch,
-        IndexTable::Flagged,
-        &keys::position(log.block, log.log_index),
-        &flagged,
-    )
+    batch.put(FLAGGED, &(log.block, log.log_index), &flagged)
 }
 
 /// Applies one decoded log. `failure` is set when the log is a paid event whose transaction
@@ -233,10 +243,9 @@ pub fn apply(
         Event::Market(event) => apply_market(batch, event, block, flag),
         Event::Premium(PremiumEvents::PremiumPurchased(e)) => {
             if flag.is_none() {
-                write(
-                    batch,
-                    IndexTable::Premium,
-                    e.sessionKey.as_slice(),
+                batch.put(
+                    PREMIUM,
+                    &e.sessionKey,
                     &PremiumEntry {
                         expiry: u64::try_from(e.expiry).unwrap_or(u64::MAX),
                         changed_block: block,
@@ -262,21 +271,17 @@ fn apply_registry(
             let token_id = e.id;
             let mut entry = name_entry(batch, token_id, block)?;
             if e.from != Address::ZERO {
-                batch.delete(IndexTable::OwnerNames, &keys::owner_name(e.from, token_id))?;
+                batch.delete(OWNER_NAMES, &(e.from, token_id))?;
                 // A listing dies once its name changes hands, even if the name comes back
                 // (the contract ties listings to the name's transfer count).
-                batch.delete(IndexTable::Listings, &keys::token(token_id))?;
+                batch.delete(LISTINGS, &token_id)?;
             }
             if e.to != Address::ZERO {
-                batch.put(
-                    IndexTable::OwnerNames,
-                    &keys::owner_name(e.to, token_id),
-                    &[],
-                )?;
+                batch.put(OWNER_NAMES, &(e.to, token_id), &())?;
             }
             entry.owner = e.to;
             entry.changed_block = block;
-            write(batch, IndexTable::Names, &keys::token(token_id), &entry)
+            put_name(batch, &entry)
         }
         NameRegistryEvents::NameRegistered(e) => {
             let mut entry = name_entry(batch, e.tokenId, block)?;
@@ -289,7 +294,7 @@ fn apply_registry(
             }
             entry.flag = flag;
             entry.changed_block = block;
-            write(batch, IndexTable::Names, &keys::token(e.tokenId), &entry)
+            put_name(batch, &entry)
         }
         NameRegistryEvents::NameRenewed(e) => {
             if flag.is_some() {
@@ -298,13 +303,13 @@ fn apply_registry(
             let mut entry = name_entry(batch, e.tokenId, block)?;
             entry.expiry = u64::try_from(e.expiry).unwrap_or(u64::MAX);
             entry.changed_block = block;
-            write(batch, IndexTable::Names, &keys::token(e.tokenId), &entry)
+            put_name(batch, &entry)
         }
         NameRegistryEvents::RecordSet(e) => {
             let mut entry = name_entry(batch, e.tokenId, block)?;
             set_record(batch, &mut entry, e.sessionKey, e.evmAddress)?;
             entry.changed_block = block;
-            write(batch, IndexTable::Names, &keys::token(e.tokenId), &entry)
+            put_name(batch, &entry)
         }
         NameRegistryEvents::PrimaryNameSet(e) => set_primary(batch, e.owner, e.tokenId, block),
         NameRegistryEvents::ReverseConsentGiven(e) => apply_consent(batch, ctx, e, block),
@@ -335,8 +340,7 @@ fn apply_consent(
         tracing::debug!(%session_id, %error, block, "reverse-name consent ignored");
         return Ok(());
     }
-    let key = e.sessionKey.as_slice();
-    if let Some(last) = read::<ConsentEntry>(batch, IndexTable::Consents, key)?
+    if let Some(last) = batch.get(CONSENTS, &e.sessionKey)?
         && consent.proof.nonce <= last.proof.nonce
     {
         tracing::debug!(
@@ -348,10 +352,9 @@ fn apply_consent(
         );
         return Ok(());
     }
-    write(
-        batch,
-        IndexTable::Consents,
-        key,
+    batch.put(
+        CONSENTS,
+        &e.sessionKey,
         &ConsentEntry {
             token_id: consent.token_id,
             owner: consent.owner,
@@ -374,13 +377,12 @@ fn apply_market(
         let mut entry = name_entry(batch, token_id, block)?;
         entry.flag = flag;
         entry.changed_block = block;
-        write(batch, IndexTable::Names, &keys::token(token_id), &entry)
+        put_name(batch, &entry)
     };
     match event {
-        NameMarketEvents::Listed(e) => write(
-            batch,
-            IndexTable::Listings,
-            &keys::token(e.tokenId),
+        NameMarketEvents::Listed(e) => batch.put(
+            LISTINGS,
+            &e.tokenId,
             &ListingEntry {
                 seller: e.seller,
                 price: e.price,
@@ -388,36 +390,31 @@ fn apply_market(
                 changed_block: block,
             },
         ),
-        NameMarketEvents::Unlisted(e) => {
-            batch.delete(IndexTable::Listings, &keys::token(e.tokenId))
-        }
+        NameMarketEvents::Unlisted(e) => batch.delete(LISTINGS, &e.tokenId),
         NameMarketEvents::Sold(e) => {
-            batch.delete(IndexTable::Listings, &keys::token(e.tokenId))?;
+            batch.delete(LISTINGS, &e.tokenId)?;
             flag_name(batch, e.tokenId, flag)
         }
-        NameMarketEvents::OfferMade(e) => write(
-            batch,
-            IndexTable::Offers,
-            &keys::offer(e.tokenId, e.bidder),
+        NameMarketEvents::OfferMade(e) => batch.put(
+            OFFERS,
+            &(e.tokenId, e.bidder),
             &OfferEntry {
                 amount: e.amount,
                 end_time: u64::try_from(e.endTime).unwrap_or(u64::MAX),
                 changed_block: block,
             },
         ),
-        NameMarketEvents::OfferCancelled(e) => {
-            batch.delete(IndexTable::Offers, &keys::offer(e.tokenId, e.bidder))
-        }
+        NameMarketEvents::OfferCancelled(e) => batch.delete(OFFERS, &(e.tokenId, e.bidder)),
         NameMarketEvents::OfferAccepted(e) => {
-            batch.delete(IndexTable::Offers, &keys::offer(e.tokenId, e.bidder))?;
+            batch.delete(OFFERS, &(e.tokenId, e.bidder))?;
             flag_name(batch, e.tokenId, flag)
         }
         _ => Ok(()),
     }
 }
 
-fn node_key(node_id: U256) -> [u8; 8] {
-    u64::try_from(node_id).unwrap_or(u64::MAX).to_be_bytes()
+fn node_key(node_id: U256) -> u64 {
+    u64::try_from(node_id).unwrap_or(u64::MAX)
 }
 
 fn apply_staking(
@@ -429,17 +426,17 @@ fn apply_staking(
     let update =
         |batch: &mut Batch, node_id: U256, change: &dyn Fn(&mut NodeEntry)| -> StoreResult<()> {
             let key = node_key(node_id);
-            let Some(mut entry) = read::<NodeEntry>(batch, IndexTable::Nodes, &key)? else {
+            let Some(mut entry) = batch.get(NODES, &key)? else {
                 return Ok(());
             };
             change(&mut entry);
             entry.changed_block = block;
-            write(batch, IndexTable::Nodes, &key, &entry)
+            batch.put(NODES, &key, &entry)
         };
     match event {
         NodeStakingEvents::NodeCreated(e) => {
             let entry = NodeEntry {
-                node_id: u64::try_from(e.nodeId).unwrap_or(u64::MAX),
+                node_id: node_key(e.nodeId),
                 operator: e.operator,
                 ed25519_key: e.ed25519Key,
                 key_proof_valid: sesh_core::key_proof::is_valid(
@@ -460,7 +457,7 @@ fn apply_staking(
                 contributors: Vec::new(),
                 changed_block: block,
             };
-            write(batch, IndexTable::Nodes, &node_key(e.nodeId), &entry)
+            batch.put(NODES, &node_key(e.nodeId), &entry)
         }
         NodeStakingEvents::Contributed(e) => update(batch, e.nodeId, &|node| {
             node.total_staked = node.total_staked.saturating_add(e.amount);
@@ -554,9 +551,10 @@ mod tests {
         }
         batch.commit(cursor(block)).unwrap();
         store
-            .get(IndexTable::Consents, session_id.key().as_slice())
+            .read()
             .unwrap()
-            .map(|bytes| serde_json::from_slice(&bytes).unwrap())
+            .get(CONSENTS, &session_id.key())
+            .unwrap()
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub enum MailboxError {
     },
 }
 
-crate::error::from_redb_errors!(MailboxError);
+crate::store::table::from_redb_errors!(MailboxError);
 
 /// The wall clock in ms since the Unix epoch (mailbox times are wall-clock, not chain, times).
 pub fn now_ms() -> u64 {

@@ -6,19 +6,29 @@
 //! writes the key's previous value to the undo log under the block that changed
 //! it, so a reorg rewinds by replaying the undo log backwards (also in one
 //! transaction).
+//!
+//! Access is typed ([`table`]): a [`Table`] constant of [`tables`] knows its key
+//! and value types, [`Store::read`] and [`Batch`] take and give those types, and
+//! the undo log below works on the bytes underneath. The store knows nothing of
+//! what the rows mean: which secondary rows a change implies, and which names a
+//! commit changed, are the indexer's to say (`crate::indexer::apply`).
 
-pub mod ons;
+pub mod table;
 pub mod tables;
 #[cfg(test)]
 pub(crate) mod testing;
 
-use alloy::primitives::{Address, B256};
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use alloy::primitives::B256;
+use redb::{
+    Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
+    WriteTransaction,
+};
 use sesh_core::deployment::Contracts;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use table::{Codec, DecodeError, HasPrefix, Table};
 use tables::{
     BLOCKS, IndexTable, META, META_CHAIN, META_CONTRACTS, META_CURSOR, META_SCHEMA, SCHEMA_VERSION,
     UNDO,
@@ -35,6 +45,14 @@ pub enum StoreError {
     Corrupt {
         /// What did not decode.
         what: &'static str,
+    },
+    /// A row of an index table does not decode as its table's types.
+    #[error("index table {table} holds a malformed row")]
+    Malformed {
+        /// The table.
+        table: &'static str,
+        /// Why it does not decode.
+        source: DecodeError,
     },
     /// The data folder belongs to another schema version.
     #[error(
@@ -58,7 +76,7 @@ pub enum StoreError {
     },
 }
 
-crate::error::from_redb_errors!(StoreError);
+table::from_redb_errors!(StoreError);
 
 /// A `Result` of the store.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -107,17 +125,24 @@ pub enum NamesChanged {
 /// A function told of every committed change to names.
 pub type NamesWatcher = Box<dyn Fn(&NamesChanged) + Send + Sync>;
 
-/// Tells watchers (the node's answer cache) what each commit changed. The generation moves
-/// before the watchers run, so a reader that samples it before reading the index and again
-/// after caching what it read knows whether a commit may have slipped in between.
+/// Tells watchers (the node's answer cache) what each commit changed, and counts commits.
+/// The names generation moves before the watchers run, so a reader that samples it before
+/// reading the index and again after caching what it read knows whether a commit may have
+/// slipped in between; the commit generation moves after every commit, rewind and reset, for
+/// whatever is derived from the whole index ([`Store::generation`]).
 #[derive(Default)]
-struct NamesFeed {
+struct Feed {
     generation: AtomicU64,
+    commits: AtomicU64,
     watchers: RwLock<Vec<NamesWatcher>>,
 }
 
-impl NamesFeed {
-    fn publish(&self, changed: &NamesChanged) {
+impl Feed {
+    fn committed(&self, changed: Option<&NamesChanged>) {
+        self.commits.fetch_add(1, Ordering::SeqCst);
+        let Some(changed) = changed else {
+            return;
+        };
         self.generation.fetch_add(1, Ordering::SeqCst);
         for watcher in self.watchers.read().expect("watchers lock").iter() {
             watcher(changed);
@@ -125,10 +150,11 @@ impl NamesFeed {
     }
 }
 
-impl std::fmt::Debug for NamesFeed {
+impl std::fmt::Debug for Feed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NamesFeed")
+        f.debug_struct("Feed")
             .field("generation", &self.generation)
+            .field("commits", &self.commits)
             .finish_non_exhaustive()
     }
 }
@@ -137,7 +163,7 @@ impl std::fmt::Debug for NamesFeed {
 #[derive(Debug)]
 pub struct Store {
     db: Database,
-    names_feed: Arc<NamesFeed>,
+    feed: Arc<Feed>,
 }
 
 impl Store {
@@ -152,7 +178,7 @@ impl Store {
         let db = Database::create(path)?;
         let store = Self {
             db,
-            names_feed: Arc::default(),
+            feed: Arc::default(),
         };
         let expected = serde_json::to_vec(contracts).expect("contracts serialize");
         let txn = store.db.begin_write()?;
@@ -251,14 +277,18 @@ impl Store {
         Ok(out)
     }
 
-    /// One value of an index table.
+    /// One value of an index table, as stored. Byte-level access kept only until the last
+    /// caller outside `store/` (`crate::app`) reads through [`Store::read`]; new code must not
+    /// use it.
     pub fn get(&self, table: IndexTable, key: &[u8]) -> StoreResult<Option<Vec<u8>>> {
         let txn = self.db.begin_read()?;
         let t = txn.open_table(table.def())?;
         Ok(t.get(key)?.map(|v| v.value().to_vec()))
     }
 
-    /// Every entry of an index table whose key starts with `prefix`, in key order.
+    /// Every entry of an index table whose key starts with `prefix`, in key order, as stored.
+    /// Byte-level access kept only until the last caller outside `store/` (`crate::app`) reads
+    /// through [`Store::read`]; new code must not use it.
     pub fn scan_prefix(
         &self,
         table: IndexTable,
@@ -266,21 +296,21 @@ impl Store {
     ) -> StoreResult<Vec<(Vec<u8>, Vec<u8>)>> {
         let txn = self.db.begin_read()?;
         let t = txn.open_table(table.def())?;
-        let mut out = Vec::new();
-        for entry in t.range(prefix..)? {
-            let (key, value) = entry?;
-            if !key.value().starts_with(prefix) {
-                break;
-            }
-            out.push((key.value().to_vec(), value.value().to_vec()));
-        }
-        Ok(out)
+        raw_prefix(&t, prefix)
+    }
+
+    /// A consistent view of the index as of the last commit: every read through it sees the
+    /// same commit, whatever commits after.
+    pub fn read(&self) -> StoreResult<Reader> {
+        Ok(Reader {
+            txn: self.db.begin_read()?,
+        })
     }
 
     /// Calls `watcher` after every commit that changed a name answer (from the committing
     /// thread: keep it short).
     pub fn watch_names(&self, watcher: impl Fn(&NamesChanged) + Send + Sync + 'static) {
-        self.names_feed
+        self.feed
             .watchers
             .write()
             .expect("watchers lock")
@@ -289,7 +319,14 @@ impl Store {
 
     /// How many commits have changed name answers so far (see [`Store::watch_names`]).
     pub fn names_generation(&self) -> u64 {
-        self.names_feed.generation.load(Ordering::SeqCst)
+        self.feed.generation.load(Ordering::SeqCst)
+    }
+
+    /// How many commits, rewinds and resets the index has gone through since it was opened.
+    /// Anything derived from the index and tagged with the generation sampled BEFORE reading
+    /// it is current while the generation has not moved.
+    pub fn generation(&self) -> u64 {
+        self.feed.commits.load(Ordering::SeqCst)
     }
 
     /// Starts a batch; nothing is visible until [`Batch::commit`].
@@ -300,7 +337,7 @@ impl Store {
             seq: 0,
             touched: HashSet::new(),
             names_changed: BTreeSet::new(),
-            names_feed: self.names_feed.clone(),
+            feed: self.feed.clone(),
         })
     }
 
@@ -338,7 +375,7 @@ impl Store {
             meta.insert(META_CURSOR, to.encode().as_slice())?;
         }
         txn.commit()?;
-        self.names_feed.publish(&NamesChanged::All);
+        self.feed.committed(Some(&NamesChanged::All));
         Ok(undone)
     }
 
@@ -361,7 +398,7 @@ impl Store {
                 .insert(META_CURSOR, cursor.encode().as_slice())?;
         }
         txn.commit()?;
-        self.names_feed.publish(&NamesChanged::All);
+        self.feed.committed(Some(&NamesChanged::All));
         Ok(())
     }
 
@@ -389,12 +426,81 @@ impl Store {
         );
         Ok(out)
     }
+}
 
-    /// How many rows an index table holds.
-    pub fn count(&self, table: IndexTable) -> StoreResult<u64> {
-        let txn = self.db.begin_read()?;
-        Ok(txn.open_table(table.def())?.len()?)
+/// A consistent, typed view of the index ([`Store::read`]).
+pub struct Reader {
+    txn: ReadTransaction,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader").finish_non_exhaustive()
     }
+}
+
+impl Reader {
+    /// The row of `key`.
+    pub fn get<K: Codec, V: Codec>(&self, table: Table<K, V>, key: &K) -> StoreResult<Option<V>> {
+        let t = self.txn.open_table(table.id().def())?;
+        typed_get(&t, table, key)
+    }
+
+    /// Every row, in key order.
+    pub fn scan<K: Codec, V: Codec>(&self, table: Table<K, V>) -> StoreResult<Vec<(K, V)>> {
+        let t = self.txn.open_table(table.id().def())?;
+        typed_rows(table, raw_prefix(&t, &[])?)
+    }
+
+    /// Every row whose key starts with `prefix` (the first part of a composite key), in key
+    /// order.
+    pub fn scan_prefix<K: Codec + HasPrefix<P>, V: Codec, P: Codec>(
+        &self,
+        table: Table<K, V>,
+        prefix: &P,
+    ) -> StoreResult<Vec<(K, V)>> {
+        let t = self.txn.open_table(table.id().def())?;
+        typed_rows(table, raw_prefix(&t, &prefix.encode())?)
+    }
+
+    /// How many rows the table holds.
+    pub fn len<K: Codec, V: Codec>(&self, table: Table<K, V>) -> StoreResult<u64> {
+        Ok(self.txn.open_table(table.id().def())?.len()?)
+    }
+}
+
+fn typed_get<K: Codec, V: Codec>(
+    t: &impl ReadableTable<&'static [u8], &'static [u8]>,
+    table: Table<K, V>,
+    key: &K,
+) -> StoreResult<Option<V>> {
+    t.get(key.encode().as_slice())?
+        .map(|v| table.value(v.value()))
+        .transpose()
+}
+
+fn raw_prefix(
+    t: &impl ReadableTable<&'static [u8], &'static [u8]>,
+    prefix: &[u8],
+) -> StoreResult<Vec<(Vec<u8>, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for entry in t.range(prefix..)? {
+        let (key, value) = entry?;
+        if !key.value().starts_with(prefix) {
+            break;
+        }
+        out.push((key.value().to_vec(), value.value().to_vec()));
+    }
+    Ok(out)
+}
+
+fn typed_rows<K: Codec, V: Codec>(
+    table: Table<K, V>,
+    rows: Vec<(Vec<u8>, Vec<u8>)>,
+) -> StoreResult<Vec<(K, V)>> {
+    rows.into_iter()
+        .map(|(key, value)| Ok((table.key(&key)?, table.value(&value)?)))
+        .collect()
 }
 
 /// One write transaction: index changes with their undo entries, and the new cursor.
@@ -404,7 +510,7 @@ pub struct Batch {
     seq: u32,
     touched: HashSet<(IndexTable, Vec<u8>)>,
     names_changed: BTreeSet<String>,
-    names_feed: Arc<NamesFeed>,
+    feed: Arc<Feed>,
 }
 
 impl std::fmt::Debug for Batch {
@@ -430,101 +536,68 @@ impl Batch {
         Ok(())
     }
 
-    /// Reads a value, seeing this batch's own writes.
-    pub fn get(&self, table: IndexTable, key: &[u8]) -> StoreResult<Option<Vec<u8>>> {
+    /// The row of `key`, seeing this batch's own writes.
+    pub fn get<K: Codec, V: Codec>(&self, table: Table<K, V>, key: &K) -> StoreResult<Option<V>> {
+        let t = self.txn.open_table(table.id().def())?;
+        typed_get(&t, table, key)
+    }
+
+    /// Writes a row (and its undo entry).
+    pub fn put<K: Codec, V: Codec>(
+        &mut self,
+        table: Table<K, V>,
+        key: &K,
+        value: &V,
+    ) -> StoreResult<()> {
+        self.put_raw(table.id(), &key.encode(), &value.encode())
+    }
+
+    /// Deletes a row (and writes its undo entry); nothing when there is none.
+    pub fn delete<K: Codec, V: Codec>(&mut self, table: Table<K, V>, key: &K) -> StoreResult<()> {
+        self.delete_raw(table.id(), &key.encode())
+    }
+
+    /// Tells the watchers of [`Store::watch_names`], once this batch commits, that the answer
+    /// about the name `label` may have changed (the caller knows which names a change touches;
+    /// the store does not).
+    pub fn name_changed(&mut self, label: &str) {
+        if !label.is_empty() && !self.names_changed.contains(label) {
+            self.names_changed.insert(label.to_string());
+        }
+    }
+
+    fn get_raw(&self, table: IndexTable, key: &[u8]) -> StoreResult<Option<Vec<u8>>> {
         let t = self.txn.open_table(table.def())?;
         Ok(t.get(key)?.map(|v| v.value().to_vec()))
     }
 
-    /// Every entry whose key starts with `prefix`, seeing this batch's own writes.
-    pub fn scan_prefix(
-        &self,
-        table: IndexTable,
-        prefix: &[u8],
-    ) -> StoreResult<Vec<(Vec<u8>, Vec<u8>)>> {
-        let t = self.txn.open_table(table.def())?;
-        let mut out = Vec::new();
-        for entry in t.range(prefix..)? {
-            let (key, value) = entry?;
-            if !key.value().starts_with(prefix) {
-                break;
-            }
-            out.push((key.value().to_vec(), value.value().to_vec()));
-        }
-        Ok(out)
+    fn put_raw(&mut self, table: IndexTable, key: &[u8], value: &[u8]) -> StoreResult<()> {
+        self.remember(table, key)?;
+        self.txn.open_table(table.def())?.insert(key, value)?;
+        Ok(())
     }
 
+    fn delete_raw(&mut self, table: IndexTable, key: &[u8]) -> StoreResult<()> {
+        if self.get_raw(table, key)?.is_none() {
+            return Ok(());
+        }
+        self.remember(table, key)?;
+        self.txn.open_table(table.def())?.remove(key)?;
+        Ok(())
+    }
+
+    /// Writes the key's value as it was before this block to the undo log (once per key and
+    /// block).
     fn remember(&mut self, table: IndexTable, key: &[u8]) -> StoreResult<()> {
         if !self.touched.insert((table, key.to_vec())) {
             return Ok(());
         }
-        let old = self.get(table, key)?;
+        let old = self.get_raw(table, key)?;
         let entry = encode_undo(table, key, old.as_deref());
         self.txn
             .open_table(UNDO)?
             .insert((self.block, self.seq), entry.as_slice())?;
         self.seq += 1;
-        Ok(())
-    }
-
-    /// Notes which name answers a write to `table` at `key` changes: a name entry changes its
-    /// own (`label`, the written entry's; a label, once set, never changes, so only a write
-    /// without one looks at the entry it replaces); a primary-name change changes the old
-    /// primary's and the new one's (`new`). Names are noted by label, what lookups ask by; an
-    /// entry without a label is not served.
-    fn note_names_changed(
-        &mut self,
-        table: IndexTable,
-        key: &[u8],
-        new: Option<&[u8]>,
-        label: Option<&str>,
-    ) -> StoreResult<()> {
-        match table {
-            IndexTable::Names => {
-                let label = match label {
-                    Some(label) => Some(label.to_string()),
-                    None => self.get(table, key)?.as_deref().and_then(label_of),
-                };
-                self.names_changed.extend(label);
-            }
-            IndexTable::Primary => {
-                let old = self.get(table, key)?;
-                for value in [new, old.as_deref()].into_iter().flatten() {
-                    if let Some(token) = value.get(..32)
-                        && let Some(entry) = self.get(IndexTable::Names, token)?
-                    {
-                        self.names_changed.extend(label_of(&entry));
-                    }
-                }
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// Writes a value (and its undo entry).
-    pub fn put(&mut self, table: IndexTable, key: &[u8], value: &[u8]) -> StoreResult<()> {
-        let label = match table {
-            IndexTable::Names => label_of(value),
-            _ => None,
-        };
-        self.note_names_changed(table, key, Some(value), label.as_deref())?;
-        self.remember(table, key)?;
-        self.txn.open_table(table.def())?.insert(key, value)?;
-        if let Some(label) = label {
-            ons::name_written(self, key, &label)?;
-        }
-        Ok(())
-    }
-
-    /// Deletes a value (and writes its undo entry).
-    pub fn delete(&mut self, table: IndexTable, key: &[u8]) -> StoreResult<()> {
-        if self.get(table, key)?.is_none() {
-            return Ok(());
-        }
-        self.note_names_changed(table, key, None, None)?;
-        self.remember(table, key)?;
-        self.txn.open_table(table.def())?.remove(key)?;
         Ok(())
     }
 
@@ -564,20 +637,11 @@ impl Batch {
             .open_table(META)?
             .insert(META_CURSOR, cursor.encode().as_slice())?;
         self.txn.commit()?;
-        if !self.names_changed.is_empty() {
-            self.names_feed
-                .publish(&NamesChanged::Some(self.names_changed));
-        }
+        let changed =
+            (!self.names_changed.is_empty()).then_some(NamesChanged::Some(self.names_changed));
+        self.feed.committed(changed.as_ref());
         Ok(())
     }
-}
-
-/// The label of a stored name entry (`None` without one, or for a value that is not an entry).
-fn label_of(entry: &[u8]) -> Option<String> {
-    serde_json::from_slice::<crate::model::NameEntry>(entry)
-        .ok()
-        .map(|entry| entry.label)
-        .filter(|label| !label.is_empty())
 }
 
 fn encode_undo(table: IndexTable, key: &[u8], old: Option<&[u8]>) -> Vec<u8> {
@@ -624,45 +688,14 @@ fn decode_undo(bytes: &[u8]) -> StoreResult<UndoEntry> {
     Ok((table, key, old))
 }
 
-/// Key helpers.
+/// Byte keys, kept only for the callers outside `store/` that still sign over them
+/// (`crate::app`); rows are read and written through [`Table`]s.
 pub mod keys {
-    use super::*;
     use alloy::primitives::U256;
 
     /// A token id as 32 bytes.
     pub fn token(token_id: U256) -> [u8; 32] {
         token_id.to_be_bytes()
-    }
-
-    /// `a ‖ b`.
-    pub fn concat(a: &[u8], b: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b);
-        out
-    }
-
-    /// owner ‖ token id.
-    pub fn owner_name(owner: Address, token_id: U256) -> Vec<u8> {
-        concat(owner.as_slice(), &token(token_id))
-    }
-
-    /// session key ‖ token id.
-    pub fn session_name(session_key: B256, token_id: U256) -> Vec<u8> {
-        concat(session_key.as_slice(), &token(token_id))
-    }
-
-    /// token id ‖ bidder.
-    pub fn offer(token_id: U256, bidder: Address) -> Vec<u8> {
-        concat(&token(token_id), bidder.as_slice())
-    }
-
-    /// block ‖ log index.
-    pub fn position(block: u64, log_index: u64) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        out[..8].copy_from_slice(&block.to_be_bytes());
-        out[8..].copy_from_slice(&log_index.to_be_bytes());
-        out
     }
 }
 
@@ -670,16 +703,39 @@ pub mod keys {
 mod tests {
     use super::testing::{contracts, cursor};
     use super::*;
+    use crate::model::PremiumEntry;
+    use alloy::primitives::{Address, U256};
+    use tables::{OWNER_NAMES, PREMIUM};
 
-    fn write(store: &Store, block: u64, key: &[u8], value: Option<&[u8]>) {
+    fn key(name: &[u8]) -> B256 {
+        B256::right_padding_from(name)
+    }
+
+    fn premium(expiry: u64) -> PremiumEntry {
+        PremiumEntry {
+            expiry,
+            changed_block: expiry,
+        }
+    }
+
+    fn write(store: &Store, block: u64, name: &[u8], expiry: Option<u64>) {
         let mut batch = store.batch().unwrap();
         batch.set_block(block).unwrap();
-        match value {
-            Some(value) => batch.put(IndexTable::Names, key, value).unwrap(),
-            None => batch.delete(IndexTable::Names, key).unwrap(),
+        match expiry {
+            Some(expiry) => batch.put(PREMIUM, &key(name), &premium(expiry)).unwrap(),
+            None => batch.delete(PREMIUM, &key(name)).unwrap(),
         }
         batch.put_block_hash(block, cursor(block).hash).unwrap();
         batch.commit(cursor(block)).unwrap();
+    }
+
+    fn get(store: &Store, name: &[u8]) -> Option<u64> {
+        store
+            .read()
+            .unwrap()
+            .get(PREMIUM, &key(name))
+            .unwrap()
+            .map(|entry| entry.expiry)
     }
 
     #[test]
@@ -688,14 +744,11 @@ mod tests {
         let path = dir.path().join("index.redb");
         let store = Store::open(&path, 31337, &contracts(), 10).unwrap();
         assert_eq!(store.cursor().unwrap().number, 9);
-        write(&store, 10, b"k", Some(b"v"));
+        write(&store, 10, b"k", Some(5));
         drop(store);
         let store = Store::open(&path, 31337, &contracts(), 10).unwrap();
         assert_eq!(store.cursor().unwrap(), cursor(10));
-        assert_eq!(
-            store.get(IndexTable::Names, b"k").unwrap(),
-            Some(b"v".to_vec())
-        );
+        assert_eq!(get(&store, b"k"), Some(5));
         drop(store);
         assert!(matches!(
             Store::open(&path, 1, &contracts(), 10),
@@ -710,41 +763,83 @@ mod tests {
         {
             let mut batch = store.batch().unwrap();
             batch.set_block(1).unwrap();
-            batch.put(IndexTable::Names, b"k", b"v").unwrap();
+            batch.put(PREMIUM, &key(b"k"), &premium(1)).unwrap();
             // dropped without commit, as a crash would
         }
-        assert_eq!(store.get(IndexTable::Names, b"k").unwrap(), None);
+        assert_eq!(get(&store, b"k"), None);
         assert_eq!(store.cursor().unwrap().number, 0);
+        assert_eq!(store.generation(), 0);
     }
 
     #[test]
     fn rewind_restores_every_key_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("i.redb"), 1, &contracts(), 1).unwrap();
-        write(&store, 1, b"a", Some(b"1"));
-        write(&store, 2, b"a", Some(b"2"));
-        write(&store, 2, b"b", Some(b"x"));
+        write(&store, 1, b"a", Some(1));
+        write(&store, 2, b"a", Some(2));
+        write(&store, 2, b"b", Some(20));
         write(&store, 3, b"a", None);
-        write(&store, 3, b"c", Some(b"y"));
+        write(&store, 3, b"c", Some(30));
         let at_two = store.dump().unwrap();
 
-        write(&store, 4, b"a", Some(b"4"));
+        write(&store, 4, b"a", Some(4));
         assert_eq!(store.rewind(cursor(3)).unwrap(), 1);
-        assert_eq!(store.get(IndexTable::Names, b"a").unwrap(), None);
+        assert_eq!(get(&store, b"a"), None);
 
         store.rewind(cursor(2)).unwrap();
-        assert_eq!(
-            store.get(IndexTable::Names, b"a").unwrap(),
-            Some(b"2".to_vec())
-        );
-        assert_eq!(store.get(IndexTable::Names, b"c").unwrap(), None);
+        assert_eq!(get(&store, b"a"), Some(2));
+        assert_eq!(get(&store, b"c"), None);
         assert_eq!(store.block_hash(3).unwrap(), None);
         assert_eq!(store.block_hash(2).unwrap(), Some(cursor(2).hash));
         assert_ne!(at_two, store.dump().unwrap());
 
+        let before = store.generation();
         store.rewind(cursor(0)).unwrap();
-        assert_eq!(store.count(IndexTable::Names).unwrap(), 0);
+        assert_eq!(store.generation(), before + 1, "a rewind is a new generation");
+        assert_eq!(store.read().unwrap().len(PREMIUM).unwrap(), 0);
         assert_eq!(store.cursor().unwrap().number, 0);
+    }
+
+    #[test]
+    fn prefix_scans_and_malformed_rows_are_typed() {
+        let (_dir, store) = testing::store();
+        let (alice, bob) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        let mut batch = store.batch().unwrap();
+        batch.set_block(1).unwrap();
+        for (owner, token) in [(bob, 1u64), (alice, 3), (alice, 2)] {
+            batch
+                .put(OWNER_NAMES, &(owner, U256::from(token)), &())
+                .unwrap();
+        }
+        batch.commit(cursor(1)).unwrap();
+        let read = store.read().unwrap();
+        let rows = read.scan_prefix(OWNER_NAMES, &alice).unwrap();
+        assert_eq!(
+            rows,
+            vec![((alice, U256::from(2)), ()), ((alice, U256::from(3)), ())]
+        );
+        assert_eq!(read.scan(OWNER_NAMES).unwrap().len(), 3);
+        drop(read);
+
+        // A row that is not what its table holds is an error naming the table, not a panic.
+        let txn = store.db.begin_write().unwrap();
+        txn.open_table(IndexTable::Premium.def())
+            .unwrap()
+            .insert([1u8; 32].as_slice(), b"not json".as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+        let error = store
+            .read()
+            .unwrap()
+            .get(PREMIUM, &B256::repeat_byte(1))
+            .unwrap_err();
+        assert!(matches!(
+            error,
+            StoreError::Malformed {
+                table: "premium",
+                source: DecodeError::Json(_)
+            }
+        ));
     }
 
     #[test]
@@ -752,7 +847,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("i.redb"), 1, &contracts(), 1).unwrap();
         for block in 1..=5 {
-            write(&store, block, b"a", Some(&[block as u8]));
+            write(&store, block, b"a", Some(block));
         }
         let mut batch = store.batch().unwrap();
         batch.prune_before(4).unwrap();

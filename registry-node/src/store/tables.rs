@@ -1,4 +1,10 @@
-//! The redb tables and their key encodings.
+//! The redb tables, their typed views and their encodings.
+//!
+//! Index tables are redb `&[u8] -> &[u8]` tables; each typed [`Table`] constant below
+//! says what its bytes are (fixed-width parts big-endian, concatenated with ‖; records as
+//! JSON), and its [`Codec`](super::table::Codec)s are the only code that reads or writes
+//! them. Secondary indexes (`owner_names`, `primary`, `session_names`, `ons`) are kept by
+//! the indexer's apply step alone (`crate::indexer::apply`).
 //!
 //! | table | key | value |
 //! | --- | --- | --- |
@@ -7,17 +13,23 @@
 //! | `undo` | (block, seq) | the previous value of one index key changed in that block |
 //! | `names` | token id (32) | [`NameEntry`](crate::model::NameEntry) (JSON) |
 //! | `owner_names` | owner (20) ‖ token id (32) | empty |
-//! | `primary` | owner (20) | token id (32) ‖ block of the change (8) |
+//! | `primary` | owner (20) | [`PrimaryEntry`](crate::model::PrimaryEntry): token id (32) ‖ block of the change (8) |
 //! | `session_names` | session key (32) ‖ token id (32) | empty |
 //! | `premium` | session key (32) | [`PremiumEntry`](crate::model::PremiumEntry) (JSON) |
 //! | `listings` | token id (32) | [`ListingEntry`](crate::model::ListingEntry) (JSON) |
 //! | `offers` | token id (32) ‖ bidder (20) | [`OfferEntry`](crate::model::OfferEntry) (JSON) |
 //! | `nodes` | node id (8, BE) | [`NodeEntry`](crate::model::NodeEntry) (JSON) |
 //! | `flagged` | block (8) ‖ log index (8) | [`FlaggedEvent`](sesh_core::api::FlaggedEvent) (JSON) |
-//! | `ons` | ONS name hash (32) | token id (32) (see [`super::ons`]) |
+//! | `ons` | ONS name hash (32) | token id (32) (see `crate::indexer::apply`) |
 //! | `consents` | session key (32) | [`ConsentEntry`](crate::model::ConsentEntry) (JSON): its last counted reverse-name consent |
 
+use super::table::{Codec, DecodeError, Table, json_codec};
+use crate::model::{
+    ConsentEntry, ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry, PrimaryEntry,
+};
+use alloy::primitives::{Address, B256, U256};
 use redb::TableDefinition;
+use sesh_core::api::FlaggedEvent;
 
 /// Bumped when a table or an encoding changes; a node refuses a data folder of another version.
 pub const SCHEMA_VERSION: u32 = 3;
@@ -106,6 +118,53 @@ impl IndexTable {
     }
 }
 
+/// Names by token id.
+pub const NAMES: Table<U256, NameEntry> = Table::new(IndexTable::Names);
+/// The names an owner holds: (owner, token id).
+pub const OWNER_NAMES: Table<(Address, U256), ()> = Table::new(IndexTable::OwnerNames);
+/// An owner's primary name.
+pub const PRIMARY: Table<Address, PrimaryEntry> = Table::new(IndexTable::Primary);
+/// The names whose record is a Session key: (Session key, token id).
+pub const SESSION_NAMES: Table<(B256, U256), ()> = Table::new(IndexTable::SessionNames);
+/// Premium by Session key.
+pub const PREMIUM: Table<B256, PremiumEntry> = Table::new(IndexTable::Premium);
+/// Listings by token id.
+pub const LISTINGS: Table<U256, ListingEntry> = Table::new(IndexTable::Listings);
+/// Offers by (token id, bidder).
+pub const OFFERS: Table<(U256, Address), OfferEntry> = Table::new(IndexTable::Offers);
+/// Staking nodes by node id.
+pub const NODES: Table<u64, NodeEntry> = Table::new(IndexTable::Nodes);
+/// Flagged paid events by (block, log index).
+pub const FLAGGED: Table<(u64, u64), FlaggedEvent> = Table::new(IndexTable::Flagged);
+/// Token id by ONS name hash (written once per name, with its label).
+pub const ONS: Table<B256, U256> = Table::new(IndexTable::Ons);
+/// A Session key's last counted reverse-name consent.
+pub const CONSENTS: Table<B256, ConsentEntry> = Table::new(IndexTable::Consents);
+
+json_codec!(
+    NameEntry,
+    ConsentEntry,
+    PremiumEntry,
+    ListingEntry,
+    OfferEntry,
+    NodeEntry,
+    FlaggedEvent,
+);
+
+/// token id (32) ‖ block (8), as `(U256, u64)`.
+impl Codec for PrimaryEntry {
+    fn encode(&self) -> Vec<u8> {
+        (self.token_id, self.changed_block).encode()
+    }
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let (token_id, changed_block) = <(U256, u64)>::decode(bytes)?;
+        Ok(Self {
+            token_id,
+            changed_block,
+        })
+    }
+}
+
 /// Meta key: the schema version (u32 BE).
 pub(crate) const META_SCHEMA: &str = "schema_version";
 /// Meta key: the chain id (u64 BE).
@@ -118,6 +177,34 @@ pub(crate) const META_CURSOR: &str = "cursor";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The typed encodings are the bytes schema 3 has always stored (so no migration).
+    #[test]
+    fn typed_rows_keep_the_schema_3_bytes() {
+        let token = U256::from(7);
+        let owner = Address::repeat_byte(1);
+        let primary = PrimaryEntry {
+            token_id: token,
+            changed_block: 9,
+        };
+        let mut expected = token.to_be_bytes::<32>().to_vec();
+        expected.extend_from_slice(&9u64.to_be_bytes());
+        assert_eq!(primary.encode(), expected);
+        assert_eq!(PrimaryEntry::decode(&expected).unwrap(), primary);
+        let mut expected = owner.to_vec();
+        expected.extend_from_slice(&token.to_be_bytes::<32>());
+        assert_eq!((owner, token).encode(), expected);
+        assert_eq!(5u64.encode(), 5u64.to_be_bytes());
+        let mut expected = 3u64.to_be_bytes().to_vec();
+        expected.extend_from_slice(&4u64.to_be_bytes());
+        assert_eq!((3u64, 4u64).encode(), expected);
+        let entry = PremiumEntry {
+            expiry: 1,
+            changed_block: 2,
+        };
+        assert_eq!(entry.encode(), serde_json::to_vec(&entry).unwrap());
+        assert_eq!(NAMES.id(), IndexTable::Names);
+    }
 
     #[test]
     fn table_ids_round_trip() {
