@@ -1,13 +1,15 @@
 //! `sesh market accept NAME BIDDER`.
 
-use super::{call, date, ensure_market_approved, market, read_error, secs};
 use crate::args::parse_address;
-use crate::format::sesh_fixed;
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::{Checksummed, SeshAmount, date, secs};
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use alloy::primitives::Address;
 use clap::Args;
 use eyre::bail;
+use serde::Serialize;
 use sesh_core::{Name, Sesh};
 
 /// Sell your name to BIDDER for its escrowed offer
@@ -30,76 +32,121 @@ pub struct AcceptArgs {
     pub bidder: Address,
 }
 
+/// What `sesh market accept` reports.
+#[derive(Debug, Serialize)]
+pub struct OfferAccepted {
+    /// The name sold.
+    pub name: String,
+    /// Its token id.
+    pub token_id: String,
+    /// Who bought it.
+    pub bidder: Checksummed,
+    /// The offer's amount: the price.
+    pub amount: SeshAmount,
+    /// The network fee out of it.
+    pub fee: SeshAmount,
+    /// What the seller (this wallet) received.
+    pub proceeds: SeshAmount,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for OfferAccepted {
+    fn text(&self) -> String {
+        format!(
+            "Sold {} to {} for {}; you received {}\n  tx {}",
+            self.name, self.bidder, self.amount, self.proceeds, self.tx.hash
+        )
+    }
+}
+
 impl AcceptArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         let token_id = name.token_id();
+        let bidder = self.bidder;
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let provider = ctx.provider().await?;
-        let offer = market(ctx, &provider)?
-            .offerOf(token_id, self.bidder)
+        let chain = Chain::read(ctx).await?;
+        let offer = chain
+            .market()
+            .offerOf(token_id, bidder)
             .call()
             .await
             .map_err(read_error("the offer"))?;
         if offer.amount.is_zero() {
             bail!(
-                "{} has no offer on {name}; see the offers with `sesh market offers {name}`",
-                self.bidder
+                "{bidder} has no offer on {name}; see the offers with `sesh market offers {name}`"
             );
         }
-        let amount = Sesh::from_units(offer.amount);
-        let fee = market(ctx, &provider)?
-            .feeOf(offer.amount)
-            .call()
-            .await
-            .map_err(read_error("the market fee"))?;
-        let fee_sesh = Sesh::from_units(fee.fee);
-        let proceeds = Sesh::from_units(fee.proceeds);
+        let split = super::split(&chain, Sesh::from_units(offer.amount)).await?;
+        let (amount, fee, proceeds) = (
+            SeshAmount(Sesh::from_units(offer.amount)),
+            SeshAmount(split.fee),
+            SeshAmount(split.proceeds),
+        );
 
         ctx.out.info(&format!(
-            "{} offers {amount} SESH for {name}: network fee {fee_sesh} SESH, you receive {proceeds} SESH.",
-            self.bidder
+            "{bidder} offers {amount} for {name}: network fee {fee}, you receive {proceeds}."
         ));
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        if !ensure_market_approved(ctx, &provider, me, token_id).await? {
+        let chain = chain.signing(&keys).await?;
+        if !chain.ensure_market_approved(me, token_id).await? {
             return Ok(());
         }
-        let market = market(ctx, &provider)?;
+        let market = chain.market();
         let plan = Plan {
-            action: format!("Sell {name} to {} for {amount} SESH", self.bidder),
+            action: format!("Sell {name} to {bidder} for {amount}"),
             details: vec![
-                ("offer".into(), format!("{amount} SESH")),
-                ("network fee".into(), format!("{fee_sesh} SESH")),
-                ("you receive".into(), format!("{proceeds} SESH")),
+                ("offer".into(), amount.to_string()),
+                ("network fee".into(), fee.to_string()),
+                ("you receive".into(), proceeds.to_string()),
                 ("offer ends".into(), date(secs(offer.endTime))),
             ],
             request: call(
                 *market.address(),
                 market
-                    .acceptOffer(token_id, self.bidder, offer.amount)
+                    .acceptOffer(token_id, bidder, offer.amount)
                     .calldata(),
             ),
         };
-        let Some(mut mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(mut tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
-        mined.await_indexed(ctx, name.as_str()).await;
-        let mut data = mined.json();
-        data["name"] = serde_json::json!(name.as_str());
-        data["bidder"] = serde_json::json!(self.bidder.to_checksum(None));
-        data["amount"] = serde_json::json!(sesh_fixed(amount));
-        data["fee"] = serde_json::json!(sesh_fixed(fee_sesh));
-        data["proceeds"] = serde_json::json!(sesh_fixed(proceeds));
-        ctx.out.result(
-            &format!(
-                "Sold {name} to {} for {amount} SESH; you received {proceeds} SESH\n  tx {}",
-                self.bidder, mined.hash
-            ),
-            data,
-        )?;
+        tx.await_indexed(ctx, name.as_str()).await;
+        ctx.out.print(&OfferAccepted {
+            name: name.to_string(),
+            token_id: super::token_id(&name),
+            bidder: bidder.into(),
+            amount,
+            fee,
+            proceeds,
+            tx,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "market-accept",
+            &OfferAccepted {
+                name: "alice".into(),
+                token_id: super::super::token_id(&Name::parse("alice").unwrap()),
+                bidder: golden::account(1),
+                amount: Sesh::parse("120").unwrap().into(),
+                fee: Sesh::parse("3").unwrap().into(),
+                proceeds: Sesh::parse("117").unwrap().into(),
+                tx: golden::mined(),
+            },
+        );
     }
 }

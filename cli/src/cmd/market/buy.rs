@@ -1,14 +1,15 @@
 //! `sesh market buy NAME [--price AMOUNT]`.
 
-use super::{call, chain_now, date, market, market_permit, read_error, secs};
-use crate::format::sesh_fixed;
 use crate::args::parse_amount;
-use crate::cmd::stake::require_balance;
+use crate::chain::Chain;
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::{Checksummed, SeshAmount, date, secs};
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use clap::Args;
 use eyre::bail;
-use sesh_core::{Name, Sesh};
+use serde::Serialize;
+use sesh_core::{Name, Sesh, SessionId};
 
 /// Buy a listed name at its price
 ///
@@ -32,6 +33,37 @@ pub struct BuyArgs {
     pub price: Option<Sesh>,
 }
 
+/// What `sesh market buy` reports.
+#[derive(Debug, Serialize)]
+pub struct Bought {
+    /// The name.
+    pub name: String,
+    /// Its token id.
+    pub token_id: String,
+    /// Who sold it.
+    pub seller: Checksummed,
+    /// The price paid.
+    pub price: SeshAmount,
+    /// The network fee out of the price.
+    pub fee: SeshAmount,
+    /// What the seller received.
+    pub seller_proceeds: SeshAmount,
+    /// The Session ID the name now resolves to (this wallet's).
+    pub session_id: SessionId,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Bought {
+    fn text(&self) -> String {
+        format!(
+            "Bought {} for {}; it now resolves to {}\n  tx {}",
+            self.name, self.price, self.session_id, self.tx.hash
+        )
+    }
+}
+
 impl BuyArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -39,21 +71,14 @@ impl BuyArgs {
         let token_id = name.token_id();
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let provider = ctx.provider().await?;
-        let listing = market(ctx, &provider)?
-            .listingOf(token_id)
-            .call()
-            .await
-            .map_err(read_error("the listing"))?;
-        if listing.seller.is_zero() {
-            bail!("{name} is not listed for sale");
-        }
+        let chain = Chain::read(ctx).await?;
+        let listing = super::listing(&chain, &name).await?;
         if listing.seller == me {
             bail!(
                 "{me} is the seller of {name}; remove the listing with `sesh market unlist {name}` instead"
             );
         }
-        let now = chain_now(&provider).await?;
+        let now = chain.now().await?;
         let end = secs(listing.endTime);
         if !listing.live && now < end {
             ctx.out.warn(&format!(
@@ -61,28 +86,29 @@ impl BuyArgs {
             ));
         }
         let price = self.price.unwrap_or(Sesh::from_units(listing.price));
-        let fee = market(ctx, &provider)?
-            .feeOf(price.units())
-            .call()
-            .await
-            .map_err(read_error("the market fee"))?;
-        let fee_sesh = Sesh::from_units(fee.fee);
-        let proceeds = Sesh::from_units(fee.proceeds);
-        require_balance(ctx, &provider, me, price).await?;
+        let split = super::split(&chain, price).await?;
+        chain.ensure_balance(me, price).await?;
 
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        let market = market(ctx, &provider)?;
-        let permit = market_permit(ctx, &provider, &keys, price.units()).await?;
+        let chain = chain.signing(&keys).await?;
+        let market = chain.market();
+        let permit = chain
+            .permit(&keys, *market.address(), price.units())
+            .await?;
         let session_id = file.session_id;
+        let (price, fee, proceeds) = (
+            SeshAmount(price),
+            SeshAmount(split.fee),
+            SeshAmount(split.proceeds),
+        );
         let plan = Plan {
-            action: format!("Buy {name} for {price} SESH"),
+            action: format!("Buy {name} for {price}"),
             details: vec![
-                ("price".into(), format!("{price} SESH")),
-                ("network fee".into(), format!("{fee_sesh} SESH")),
+                ("price".into(), price.to_string()),
+                ("network fee".into(), fee.to_string()),
                 (
                     "seller gets".into(),
-                    format!("{} SESH ({})", proceeds, listing.seller),
+                    format!("{proceeds} ({})", listing.seller),
                 ),
                 ("listing ends".into(), date(end)),
                 ("record".into(), format!("{session_id}, {me}")),
@@ -90,29 +116,53 @@ impl BuyArgs {
             request: call(
                 *market.address(),
                 market
-                    .buy(token_id, price.units(), session_id.key(), me, permit)
+                    .buy(
+                        token_id,
+                        price.0.units(),
+                        session_id.key(),
+                        me,
+                        permit.into(),
+                    )
                     .calldata(),
             ),
         };
-        let Some(mut mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(mut tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
-        mined.await_indexed(ctx, name.as_str()).await;
-        let mut data = mined.json();
-        data["name"] = serde_json::json!(name.as_str());
-        data["token_id"] = serde_json::json!(format!("{token_id:#x}"));
-        data["seller"] = serde_json::json!(listing.seller.to_checksum(None));
-        data["price"] = serde_json::json!(sesh_fixed(price));
-        data["fee"] = serde_json::json!(sesh_fixed(fee_sesh));
-        data["seller_proceeds"] = serde_json::json!(sesh_fixed(proceeds));
-        data["session_id"] = serde_json::json!(session_id.to_string());
-        ctx.out.result(
-            &format!(
-                "Bought {name} for {price} SESH; it now resolves to {session_id}\n  tx {}",
-                mined.hash
-            ),
-            data,
-        )?;
+        tx.await_indexed(ctx, name.as_str()).await;
+        ctx.out.print(&Bought {
+            name: name.to_string(),
+            token_id: super::token_id(&name),
+            seller: listing.seller.into(),
+            price,
+            fee,
+            seller_proceeds: proceeds,
+            session_id,
+            tx,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "market-buy",
+            &Bought {
+                name: "alice".into(),
+                token_id: super::super::token_id(&Name::parse("alice").unwrap()),
+                seller: golden::account(0),
+                price: Sesh::parse("200").unwrap().into(),
+                fee: Sesh::parse("5").unwrap().into(),
+                seller_proceeds: Sesh::parse("195").unwrap().into(),
+                session_id: golden::session_id(),
+                tx: golden::mined(),
+            },
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! `sesh market cancel-offer NAME`.
 
-use super::{call, market, read_error};
-use crate::format::sesh_fixed;
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::SeshAmount;
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use clap::Args;
 use eyre::bail;
+use serde::Serialize;
 use sesh_core::{Name, Sesh};
 
 /// Withdraw your offer on a name; the escrowed SESH comes back
@@ -21,6 +23,29 @@ pub struct CancelOfferArgs {
     pub name: String,
 }
 
+/// What `sesh market cancel-offer` reports.
+#[derive(Debug, Serialize)]
+pub struct OfferCancelled {
+    /// The name.
+    pub name: String,
+    /// Its token id.
+    pub token_id: String,
+    /// The SESH that came back from escrow.
+    pub refund: SeshAmount,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for OfferCancelled {
+    fn text(&self) -> String {
+        format!(
+            "Cancelled your offer for {}; {} came back\n  tx {}",
+            self.name, self.refund, self.tx.hash
+        )
+    }
+}
+
 impl CancelOfferArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -28,8 +53,9 @@ impl CancelOfferArgs {
         let token_id = name.token_id();
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let provider = ctx.provider().await?;
-        let offer = market(ctx, &provider)?
+        let chain = Chain::read(ctx).await?;
+        let offer = chain
+            .market()
             .offerOf(token_id, me)
             .call()
             .await
@@ -37,29 +63,44 @@ impl CancelOfferArgs {
         if offer.amount.is_zero() {
             bail!("{me} has no offer on {name}");
         }
-        let amount = Sesh::from_units(offer.amount);
+        let refund = SeshAmount(Sesh::from_units(offer.amount));
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        let market = market(ctx, &provider)?;
+        let chain = chain.signing(&keys).await?;
+        let market = chain.market();
         let plan = Plan {
-            action: format!("Cancel your offer of {amount} SESH for {name}"),
-            details: vec![("refund".into(), format!("{amount} SESH"))],
+            action: format!("Cancel your offer of {refund} for {name}"),
+            details: vec![("refund".into(), refund.to_string())],
             request: call(*market.address(), market.cancelOffer(token_id).calldata()),
         };
-        let Some(mut mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(mut tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
-        mined.await_indexed(ctx, name.as_str()).await;
-        let mut data = mined.json();
-        data["name"] = serde_json::json!(name.as_str());
-        data["refund"] = serde_json::json!(sesh_fixed(amount));
-        ctx.out.result(
-            &format!(
-                "Cancelled your offer for {name}; {amount} SESH came back\n  tx {}",
-                mined.hash
-            ),
-            data,
-        )?;
+        tx.await_indexed(ctx, name.as_str()).await;
+        ctx.out.print(&OfferCancelled {
+            name: name.to_string(),
+            token_id: super::token_id(&name),
+            refund,
+            tx,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "market-cancel-offer",
+            &OfferCancelled {
+                name: "alice".into(),
+                token_id: super::super::token_id(&Name::parse("alice").unwrap()),
+                refund: Sesh::parse("120").unwrap().into(),
+                tx: golden::mined(),
+            },
+        );
     }
 }

@@ -1,14 +1,16 @@
 //! `sesh market list NAME PRICE [--days N]`.
 
-use super::{DAY, call, chain_now, date, ensure_market_approved, market, read_error, secs};
-use crate::format::sesh_fixed;
 use crate::args::parse_amount;
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::{SeshAmount, Timestamp, date, secs};
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use alloy::primitives::U256;
 use clap::Args;
 use eyre::bail;
-use sesh_core::bindings::NameRegistry;
+use serde::Serialize;
+use sesh_core::protocol::DAY;
 use sesh_core::{Name, Sesh};
 
 /// List a name you own for sale at a fixed PRICE in SESH
@@ -36,6 +38,35 @@ pub struct ListArgs {
     pub days: u64,
 }
 
+/// What `sesh market list` reports.
+#[derive(Debug, Serialize)]
+pub struct Listed {
+    /// The name.
+    pub name: String,
+    /// Its token id.
+    pub token_id: String,
+    /// The price.
+    pub price: SeshAmount,
+    /// The network fee a sale at that price pays.
+    pub fee: SeshAmount,
+    /// What the seller receives from such a sale.
+    pub proceeds: SeshAmount,
+    /// When the listing ends.
+    pub expiry: Timestamp,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Listed {
+    fn text(&self) -> String {
+        format!(
+            "Listed {} for {} until {}\n  tx {}",
+            self.name, self.price, self.expiry, self.tx.hash
+        )
+    }
+}
+
 impl ListArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -46,10 +77,9 @@ impl ListArgs {
         let token_id = name.token_id();
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let provider = ctx.provider().await?;
-        let deployment = ctx.deployment()?;
-        let registry = NameRegistry::new(deployment.contracts.name_registry, &provider);
-        let now = chain_now(&provider).await?;
+        let chain = Chain::read(ctx).await?;
+        let registry = chain.registry();
+        let now = chain.now().await?;
         let expiry = secs(
             registry
                 .expiryOf(token_id)
@@ -76,36 +106,28 @@ impl ListArgs {
                 date(expiry)
             ));
         }
-        let market = market(ctx, &provider)?;
-        let fee = market
-            .feeOf(self.price.units())
-            .call()
-            .await
-            .map_err(read_error("the market fee"))?;
+        let split = super::split(&chain, self.price).await?;
+        let (price, fee, proceeds) = (
+            SeshAmount(self.price),
+            SeshAmount(split.fee),
+            SeshAmount(split.proceeds),
+        );
 
         ctx.out.info(&format!(
-            "Listing {name} for {} SESH: network fee {} SESH, you receive {} SESH.",
-            self.price,
-            Sesh::from_units(fee.fee),
-            Sesh::from_units(fee.proceeds)
+            "Listing {name} for {price}: network fee {fee}, you receive {proceeds}."
         ));
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        if !ensure_market_approved(ctx, &provider, me, token_id).await? {
+        let chain = chain.signing(&keys).await?;
+        if !chain.ensure_market_approved(me, token_id).await? {
             return Ok(());
         }
+        let market = chain.market();
         let plan = Plan {
-            action: format!("List {name} for {} SESH", self.price),
+            action: format!("List {name} for {price}"),
             details: vec![
-                ("price".into(), format!("{} SESH", self.price)),
-                (
-                    "network fee".into(),
-                    format!("{} SESH", Sesh::from_units(fee.fee)),
-                ),
-                (
-                    "you receive".into(),
-                    format!("{} SESH", Sesh::from_units(fee.proceeds)),
-                ),
+                ("price".into(), price.to_string()),
+                ("network fee".into(), fee.to_string()),
+                ("you receive".into(), proceeds.to_string()),
                 ("ends".into(), date(end)),
             ],
             request: call(
@@ -115,27 +137,41 @@ impl ListArgs {
                     .calldata(),
             ),
         };
-        let Some(mut mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(mut tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
-        mined.await_indexed(ctx, name.as_str()).await;
-        let mut data = mined.json();
-        data["name"] = serde_json::json!(name.as_str());
-        data["token_id"] = serde_json::json!(format!("{token_id:#x}"));
-        data["price"] = serde_json::json!(sesh_fixed(self.price));
-        data["fee"] = serde_json::json!(sesh_fixed(Sesh::from_units(fee.fee)));
-        data["proceeds"] = serde_json::json!(sesh_fixed(Sesh::from_units(fee.proceeds)));
-        data["end_time"] = serde_json::json!(end);
-        data["ends"] = serde_json::json!(date(end));
-        ctx.out.result(
-            &format!(
-                "Listed {name} for {} SESH until {}\n  tx {}",
-                self.price,
-                date(end),
-                mined.hash
-            ),
-            data,
-        )?;
+        tx.await_indexed(ctx, name.as_str()).await;
+        ctx.out.print(&Listed {
+            name: name.to_string(),
+            token_id: super::token_id(&name),
+            price,
+            fee,
+            proceeds,
+            expiry: Timestamp(end),
+            tx,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "market-list",
+            &Listed {
+                name: "alice".into(),
+                token_id: super::super::token_id(&Name::parse("alice").unwrap()),
+                price: Sesh::parse("200").unwrap().into(),
+                fee: Sesh::parse("5").unwrap().into(),
+                proceeds: Sesh::parse("195").unwrap().into(),
+                expiry: Timestamp(1_796_000_000),
+                tx: golden::mined(),
+            },
+        );
     }
 }

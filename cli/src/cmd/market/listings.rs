@@ -1,11 +1,13 @@
 //! `sesh market listings [--sort price|ends] [--limit N] [--page N]`.
 
-use super::{chain_now, date, events_since, label_or_id, labels, market, read_error, secs};
-use crate::format::sesh_fixed;
+use crate::chain::{Chain, label_or_id, read_error};
 use crate::context::Context;
+use crate::format::{Checksummed, SeshAmount, Timestamp, days_left, secs};
+use crate::output::Report;
 use crate::registry::{Registry, check_signed};
 use alloy::primitives::U256;
 use clap::{Args, ValueEnum};
+use serde::Serialize;
 use sesh_core::Sesh;
 use sesh_core::api::ListingsResponse;
 use std::collections::BTreeSet;
@@ -50,6 +52,77 @@ pub struct ListingsArgs {
     pub rpc: bool,
 }
 
+/// What `sesh market listings` reports.
+#[derive(Debug, Serialize)]
+pub struct Listings {
+    /// Who answered: `"chain"` (its logs, with --rpc) or the registry nodes' agreement.
+    pub source: serde_json::Value,
+    /// From the chain: the block its logs were read from (the deployment's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_block: Option<u64>,
+    /// From the chain: its clock when it was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain_time: Option<Timestamp>,
+    /// How many live listings there are in all.
+    pub total: u64,
+    /// This page (from 1).
+    pub page: u64,
+    /// Listings per page.
+    pub limit: u64,
+    /// This page's listings.
+    pub listings: Vec<Listing>,
+    /// The source in words, for the text.
+    #[serde(skip)]
+    pub source_text: String,
+}
+
+/// One listing in `sesh market listings`.
+#[derive(Debug, Serialize)]
+pub struct Listing {
+    /// The name (its token id in hex when its registration was not found).
+    pub name: String,
+    /// Its token id.
+    pub token_id: String,
+    /// Who sells it.
+    pub seller: Checksummed,
+    /// The price.
+    pub price: SeshAmount,
+    /// When the listing ends.
+    pub expiry: Timestamp,
+}
+
+impl Report for Listings {
+    fn text(&self) -> String {
+        let mut text = String::new();
+        if self.listings.is_empty() {
+            text.push_str(if self.total == 0 {
+                "No names are listed.\n"
+            } else {
+                "No listings on this page.\n"
+            });
+        }
+        for listing in &self.listings {
+            let left = match self.chain_time {
+                Some(now) => format!(" ({})", days_left(listing.expiry.0, now.0)),
+                None => String::new(),
+            };
+            text.push_str(&format!(
+                "{:<20} {:>20}  seller {}  ends {}{left}\n",
+                listing.name,
+                listing.price.to_string(),
+                listing.seller,
+                listing.expiry,
+            ));
+        }
+        let pages = self.total.div_ceil(self.limit.max(1)).max(1);
+        text.push_str(&format!(
+            "\n{} live listing(s), page {} of {pages} (source: {})",
+            self.total, self.page, self.source_text
+        ));
+        text
+    }
+}
+
 impl ListingsArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -58,21 +131,20 @@ impl ListingsArgs {
         {
             return self.via_nodes(ctx, &registry).await;
         }
-        let provider = ctx.provider().await?;
-        let deployment = ctx.deployment()?;
-        let market = market(ctx, &provider)?;
-        let from = deployment.deploy_block;
+        let chain = Chain::read(ctx).await?;
+        let market = chain.market();
+        let from = chain.deployment().deploy_block;
         let mut tokens: BTreeSet<U256> = BTreeSet::new();
-        let listed = events_since(market.Listed_filter(), from).await?;
+        let listed = chain.events(market.Listed_filter()).await?;
         tokens.extend(listed.iter().map(|e| e.tokenId));
         // Unlisted and Sold only end listings; a name with no Listed log
         // has no listing, so reading them only confirms what listingOf says.
-        let unlisted = events_since(market.Unlisted_filter(), from).await?;
-        let sold = events_since(market.Sold_filter(), from).await?;
+        let unlisted = chain.events(market.Unlisted_filter()).await?;
+        let sold = chain.events(market.Sold_filter()).await?;
         tokens.extend(unlisted.iter().map(|e| e.tokenId));
         tokens.extend(sold.iter().map(|e| e.tokenId));
 
-        let labels = labels(ctx, &provider).await?;
+        let labels = chain.labels().await?;
         let mut rows = Vec::new();
         for token_id in tokens {
             let listing = market
@@ -83,76 +155,39 @@ impl ListingsArgs {
             if !listing.live {
                 continue;
             }
-            rows.push((
-                label_or_id(&labels, token_id),
-                token_id,
-                listing.seller,
-                Sesh::from_units(listing.price),
-                secs(listing.endTime),
-            ));
+            rows.push(Listing {
+                name: label_or_id(&labels, token_id),
+                token_id: format!("{token_id:#x}"),
+                seller: listing.seller.into(),
+                price: Sesh::from_units(listing.price).into(),
+                expiry: Timestamp(secs(listing.endTime)),
+            });
         }
         match self.sort {
-            Sort::Price => rows.sort_by(|a, b| a.3.cmp(&b.3).then(a.0.cmp(&b.0))),
-            Sort::Ends => rows.sort_by(|a, b| a.4.cmp(&b.4).then(a.0.cmp(&b.0))),
+            Sort::Price => rows.sort_by(|a, b| a.price.cmp(&b.price).then(a.name.cmp(&b.name))),
+            Sort::Ends => rows.sort_by(|a, b| a.expiry.cmp(&b.expiry).then(a.name.cmp(&b.name))),
         }
-        let total = rows.len();
-        let pages = page_count(total as u64, self.limit, self.page)?;
+        let total = rows.len() as u64;
+        page_count(total, self.limit, self.page)?;
         let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
         let skip = usize::try_from(self.page - 1)
             .unwrap_or(usize::MAX)
             .saturating_mul(limit);
-        let page: Vec<_> = rows.into_iter().skip(skip).take(limit).collect();
-        let now = chain_now(&provider).await?;
-
-        let mut text = String::new();
-        if page.is_empty() {
-            text.push_str(if total == 0 {
-                "No names are listed.\n"
-            } else {
-                "No listings on this page.\n"
-            });
-        }
-        for (name, _, seller, price, end) in &page {
-            text.push_str(&format!(
-                "{name:<20} {:>20}  seller {seller}  ends {} ({})\n",
-                format!("{price} SESH"),
-                date(*end),
-                super::days_left(*end, now)
-            ));
-        }
-        text.push_str(&format!(
-            "\n{total} live listing(s), page {} of {pages} (source: chain logs since block {from})",
-            self.page,
-        ));
-        let listings: Vec<_> = page
-            .iter()
-            .map(|(name, token_id, seller, price, end)| {
-                serde_json::json!({
-                    "name": name,
-                    "token_id": format!("{token_id:#x}"),
-                    "seller": seller.to_checksum(None),
-                    "price": sesh_fixed(*price),
-                    "end_time": end,
-                    "ends": date(*end),
-                })
-            })
-            .collect();
-        ctx.out.result(
-            &text,
-            serde_json::json!({
-                "source": "chain",
-                "from_block": from,
-                "total": total,
-                "page": self.page,
-                "limit": self.limit,
-                "listings": listings,
-            }),
-        )?;
+        let listings: Vec<_> = rows.into_iter().skip(skip).take(limit).collect();
+        let now = chain.now().await?;
+        ctx.out.print(&Listings {
+            source: "chain".into(),
+            from_block: Some(from),
+            chain_time: Some(Timestamp(now)),
+            total,
+            page: self.page,
+            limit: self.limit,
+            listings,
+            source_text: format!("chain logs since block {from}"),
+        })?;
         Ok(())
     }
-}
 
-impl ListingsArgs {
     /// The listings through registry nodes (at most 500 a page).
     async fn via_nodes(&self, ctx: &Context<'_>, registry: &Registry) -> eyre::Result<()> {
         let contract = ctx.deployment()?.contracts.name_market;
@@ -180,54 +215,30 @@ impl ListingsArgs {
             Some(r) => (r.listings.clone(), r.total),
             None => (Vec::new(), 0),
         };
-        let pages = page_count(total, limit, self.page)?;
-        let mut text = String::new();
-        if listings.is_empty() {
-            text.push_str(if total == 0 {
-                "No names are listed.\n"
-            } else {
-                "No listings on this page.\n"
-            });
-        }
-        for listing in &listings {
-            let l = &listing.answer;
-            text.push_str(&format!(
-                "{:<20} {:>20}  seller {}  ends {}\n",
-                l.name,
-                format!("{} SESH", Sesh::from_units(l.price)),
-                l.seller,
-                date(l.end_time),
-            ));
-        }
-        text.push_str(&format!(
-            "\n{total} live listing(s), page {} of {pages} (source: {})",
-            self.page,
-            agreed.summary()
-        ));
-        let rows: Vec<_> = listings
+        page_count(total, limit, self.page)?;
+        let listings = listings
             .iter()
             .map(|listing| {
                 let l = &listing.answer;
-                serde_json::json!({
-                    "name": l.name,
-                    "token_id": format!("{:#x}", l.token_id),
-                    "seller": l.seller.to_checksum(None),
-                    "price": sesh_fixed(Sesh::from_units(l.price)),
-                    "end_time": l.end_time,
-                    "ends": date(l.end_time),
-                })
+                Listing {
+                    name: l.name.clone(),
+                    token_id: format!("{:#x}", l.token_id),
+                    seller: l.seller.into(),
+                    price: Sesh::from_units(l.price).into(),
+                    expiry: Timestamp(l.end_time),
+                }
             })
             .collect();
-        ctx.out.result(
-            &text,
-            serde_json::json!({
-                "source": agreed.json(),
-                "total": total,
-                "page": self.page,
-                "limit": limit,
-                "listings": rows,
-            }),
-        )?;
+        ctx.out.print(&Listings {
+            source: agreed.json(),
+            from_block: None,
+            chain_time: None,
+            total,
+            page: self.page,
+            limit,
+            listings,
+            source_text: agreed.summary(),
+        })?;
         Ok(())
     }
 }
@@ -257,9 +268,63 @@ fn page_count(total: u64, limit: u64, page: u64) -> eyre::Result<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::page_count;
+    use super::*;
     use crate::args::Cli;
+    use crate::output::golden;
     use clap::Parser;
+
+    fn sample() -> Vec<Listing> {
+        vec![Listing {
+            name: "alice".into(),
+            token_id: format!("{:#x}", sesh_core::Name::parse("alice").unwrap().token_id()),
+            seller: golden::account(0),
+            price: Sesh::parse("200").unwrap().into(),
+            expiry: Timestamp(1_796_000_000),
+        }]
+    }
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "market-listings",
+            &Listings {
+                source: serde_json::json!({
+                    "kind": "registry-nodes",
+                    "agree": 3,
+                    "asked": 3,
+                    "block": 42,
+                    "keys_verified": true,
+                    "nodes": [{
+                        "url": "https://node-1.example",
+                        "node_id": 1,
+                        "node_key": "0x8f3c1b1bd3e0a5a1f0f5f0e5fbc0de2f1b8f0f1e5a3c2d4e6f708192a3b4c5d6",
+                        "status": "agrees",
+                        "detail": null
+                    }]
+                }),
+                from_block: None,
+                chain_time: None,
+                total: 1,
+                page: 1,
+                limit: 20,
+                listings: sample(),
+                source_text: "3 of 3 registry nodes agree (signed at block 42)".into(),
+            },
+        );
+        golden::check(
+            "market-listings.rpc",
+            &Listings {
+                source: "chain".into(),
+                from_block: Some(1),
+                chain_time: Some(Timestamp(1_795_000_000)),
+                total: 1,
+                page: 1,
+                limit: 20,
+                listings: sample(),
+                source_text: "chain logs since block 1".into(),
+            },
+        );
+    }
 
     #[test]
     fn a_page_past_the_end_is_refused_in_words() {

@@ -1,14 +1,16 @@
 //! `sesh market offer NAME AMOUNT [--days N]`.
 
-use super::{DAY, call, chain_now, date, market, market_permit, read_error};
-use crate::format::sesh_fixed;
 use crate::args::parse_amount;
-use crate::cmd::stake::require_balance;
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::{SeshAmount, Timestamp, date};
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use alloy::primitives::U256;
 use clap::Args;
 use eyre::bail;
+use serde::Serialize;
+use sesh_core::protocol::DAY;
 use sesh_core::{Name, Sesh};
 
 /// Offer AMOUNT SESH for a name, held in escrow until it ends
@@ -35,6 +37,31 @@ pub struct OfferArgs {
     pub days: u64,
 }
 
+/// What `sesh market offer` reports.
+#[derive(Debug, Serialize)]
+pub struct OfferMade {
+    /// The name.
+    pub name: String,
+    /// Its token id.
+    pub token_id: String,
+    /// The SESH offered, now in escrow.
+    pub amount: SeshAmount,
+    /// Until when the offer can be accepted.
+    pub expiry: Timestamp,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for OfferMade {
+    fn text(&self) -> String {
+        format!(
+            "Offered {} for {} until {} (escrowed)\n  tx {}",
+            self.amount, self.name, self.expiry, self.tx.hash
+        )
+    }
+}
+
 impl OfferArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -45,40 +72,41 @@ impl OfferArgs {
         let token_id = name.token_id();
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let provider = ctx.provider().await?;
-        let end = chain_now(&provider).await? + self.days * DAY;
-        let previous = market(ctx, &provider)?
-            .offerOf(token_id, me)
-            .call()
-            .await
-            .map_err(read_error("your current offer"))?;
-        let topup = self
-            .amount
-            .checked_sub(Sesh::from_units(previous.amount))
-            .unwrap_or(Sesh::ZERO);
-        require_balance(ctx, &provider, me, topup).await?;
+        let chain = Chain::read(ctx).await?;
+        let end = chain.now().await? + self.days * DAY;
+        let previous = Sesh::from_units(
+            chain
+                .market()
+                .offerOf(token_id, me)
+                .call()
+                .await
+                .map_err(read_error("your current offer"))?
+                .amount,
+        );
+        let topup = self.amount.checked_sub(previous).unwrap_or(Sesh::ZERO);
+        chain.ensure_balance(me, topup).await?;
 
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        let market = market(ctx, &provider)?;
-        let permit = market_permit(ctx, &provider, &keys, self.amount.units()).await?;
+        let chain = chain.signing(&keys).await?;
+        let market = chain.market();
+        let permit = chain
+            .permit(&keys, *market.address(), self.amount.units())
+            .await?;
         let session_id = file.session_id;
+        let amount = SeshAmount(self.amount);
         let mut details = vec![
-            ("escrowed".into(), format!("{} SESH", self.amount)),
+            ("escrowed".into(), amount.to_string()),
             ("ends".into(), date(end)),
             ("record".into(), format!("{session_id}, {me}")),
         ];
-        if !previous.amount.is_zero() {
+        if previous != Sesh::ZERO {
             details.push((
                 "replaces".into(),
-                format!(
-                    "your offer of {} SESH (refunded)",
-                    Sesh::from_units(previous.amount)
-                ),
+                format!("your offer of {} (refunded)", SeshAmount(previous)),
             ));
         }
         let plan = Plan {
-            action: format!("Offer {} SESH for {name}", self.amount),
+            action: format!("Offer {amount} for {name}"),
             details,
             request: call(
                 *market.address(),
@@ -89,30 +117,42 @@ impl OfferArgs {
                         U256::from(end),
                         session_id.key(),
                         me,
-                        permit,
+                        permit.into(),
                     )
                     .calldata(),
             ),
         };
-        let Some(mut mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(mut tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
-        mined.await_indexed(ctx, name.as_str()).await;
-        let mut data = mined.json();
-        data["name"] = serde_json::json!(name.as_str());
-        data["token_id"] = serde_json::json!(format!("{token_id:#x}"));
-        data["amount"] = serde_json::json!(sesh_fixed(self.amount));
-        data["end_time"] = serde_json::json!(end);
-        data["ends"] = serde_json::json!(date(end));
-        ctx.out.result(
-            &format!(
-                "Offered {} SESH for {name} until {} (escrowed)\n  tx {}",
-                self.amount,
-                date(end),
-                mined.hash
-            ),
-            data,
-        )?;
+        tx.await_indexed(ctx, name.as_str()).await;
+        ctx.out.print(&OfferMade {
+            name: name.to_string(),
+            token_id: super::token_id(&name),
+            amount,
+            expiry: Timestamp(end),
+            tx,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "market-offer",
+            &OfferMade {
+                name: "alice".into(),
+                token_id: super::super::token_id(&Name::parse("alice").unwrap()),
+                amount: Sesh::parse("120").unwrap().into(),
+                expiry: Timestamp(1_796_000_000),
+                tx: golden::mined(),
+            },
+        );
     }
 }

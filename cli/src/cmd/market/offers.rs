@@ -1,10 +1,12 @@
 //! `sesh market offers [NAME] [--all]`.
 
-use super::{chain_now, date, events_since, label_or_id, labels, market, read_error, secs};
-use crate::format::sesh_fixed;
+use crate::chain::{Chain, label_or_id, read_error};
 use crate::context::Context;
+use crate::format::{Checksummed, SeshAmount, Timestamp, secs};
+use crate::output::Report;
 use alloy::primitives::{Address, U256};
 use clap::Args;
+use serde::Serialize;
 use sesh_core::{Name, Sesh};
 use std::collections::BTreeSet;
 
@@ -27,28 +29,85 @@ pub struct OffersArgs {
     pub all: bool,
 }
 
+/// What `sesh market offers` reports.
+#[derive(Debug, Serialize)]
+pub struct Offers {
+    /// Where the offers were read: always `chain` (its logs).
+    pub source: &'static str,
+    /// The block the logs were read from (the deployment's).
+    pub from_block: u64,
+    /// The offers, by name, then largest first.
+    pub offers: Vec<Offer>,
+    /// The name asked about, if any (for the text).
+    #[serde(skip)]
+    pub only: Option<String>,
+}
+
+/// One offer in `sesh market offers`.
+#[derive(Debug, Serialize)]
+pub struct Offer {
+    /// The name (its token id in hex when its registration was not found).
+    pub name: String,
+    /// Its token id.
+    pub token_id: String,
+    /// Who offers.
+    pub bidder: Checksummed,
+    /// The SESH in escrow.
+    pub amount: SeshAmount,
+    /// Until when the offer can be accepted.
+    pub expiry: Timestamp,
+    /// Whether it can still be accepted.
+    pub live: bool,
+}
+
+impl Report for Offers {
+    fn text(&self) -> String {
+        let mut text = String::new();
+        if self.offers.is_empty() {
+            text.push_str("No offers");
+            if let Some(name) = &self.only {
+                text.push_str(&format!(" on {name}"));
+            }
+            text.push('.');
+        }
+        for offer in &self.offers {
+            let state = if offer.live { "ends" } else { "ended" };
+            text.push_str(&format!(
+                "{:<20} {:>20}  from {}  {state} {}\n",
+                offer.name,
+                offer.amount.to_string(),
+                offer.bidder,
+                offer.expiry
+            ));
+        }
+        text.push_str(&format!(
+            "\n(source: chain logs since block {})",
+            self.from_block
+        ));
+        text
+    }
+}
+
 impl OffersArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let only = self.name.as_deref().map(Name::parse).transpose()?;
-        let provider = ctx.provider().await?;
-        let deployment = ctx.deployment()?;
-        let market = market(ctx, &provider)?;
-        let from = deployment.deploy_block;
+        let chain = Chain::read(ctx).await?;
+        let market = chain.market();
         let mut seen: BTreeSet<(U256, Address)> = BTreeSet::new();
-        let made = events_since(market.OfferMade_filter(), from).await?;
+        let made = chain.events(market.OfferMade_filter()).await?;
         seen.extend(made.iter().map(|e| (e.tokenId, e.bidder)));
-        let cancelled = events_since(market.OfferCancelled_filter(), from).await?;
+        let cancelled = chain.events(market.OfferCancelled_filter()).await?;
         seen.extend(cancelled.iter().map(|e| (e.tokenId, e.bidder)));
-        let accepted = events_since(market.OfferAccepted_filter(), from).await?;
+        let accepted = chain.events(market.OfferAccepted_filter()).await?;
         seen.extend(accepted.iter().map(|e| (e.tokenId, e.bidder)));
         if let Some(name) = &only {
             seen.retain(|(token_id, _)| *token_id == name.token_id());
         }
 
-        let labels = labels(ctx, &provider).await?;
-        let now = chain_now(&provider).await?;
-        let mut rows = Vec::new();
+        let labels = chain.labels().await?;
+        let now = chain.now().await?;
+        let mut offers = Vec::new();
         for (token_id, bidder) in seen {
             let offer = market
                 .offerOf(token_id, bidder)
@@ -63,56 +122,48 @@ impl OffersArgs {
             if !live && !self.all {
                 continue;
             }
-            rows.push((
-                label_or_id(&labels, token_id),
-                token_id,
-                bidder,
-                Sesh::from_units(offer.amount),
-                end,
+            offers.push(Offer {
+                name: label_or_id(&labels, token_id),
+                token_id: format!("{token_id:#x}"),
+                bidder: bidder.into(),
+                amount: Sesh::from_units(offer.amount).into(),
+                expiry: Timestamp(end),
                 live,
-            ));
+            });
         }
-        rows.sort_by(|a, b| a.0.cmp(&b.0).then(b.3.cmp(&a.3)));
-
-        let mut text = String::new();
-        if rows.is_empty() {
-            text.push_str("No offers");
-            if let Some(name) = &only {
-                text.push_str(&format!(" on {name}"));
-            }
-            text.push('.');
-        }
-        for (name, _, bidder, amount, end, live) in &rows {
-            let state = if *live { "ends" } else { "ended" };
-            text.push_str(&format!(
-                "{name:<20} {:>20}  from {bidder}  {state} {}\n",
-                format!("{amount} SESH"),
-                date(*end)
-            ));
-        }
-        text.push_str(&format!("\n(source: chain logs since block {from})"));
-        let offers: Vec<_> = rows
-            .iter()
-            .map(|(name, token_id, bidder, amount, end, live)| {
-                serde_json::json!({
-                    "name": name,
-                    "token_id": format!("{token_id:#x}"),
-                    "bidder": bidder.to_checksum(None),
-                    "amount": sesh_fixed(*amount),
-                    "end_time": end,
-                    "ends": date(*end),
-                    "live": live,
-                })
-            })
-            .collect();
-        ctx.out.result(
-            &text,
-            serde_json::json!({
-                "source": "chain",
-                "from_block": from,
-                "offers": offers,
-            }),
-        )?;
+        offers.sort_by(|a, b| a.name.cmp(&b.name).then(b.amount.cmp(&a.amount)));
+        ctx.out.print(&Offers {
+            source: "chain",
+            from_block: chain.deployment().deploy_block,
+            offers,
+            only: only.map(|name| name.to_string()),
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "market-offers",
+            &Offers {
+                source: "chain",
+                from_block: 1,
+                offers: vec![Offer {
+                    name: "alice".into(),
+                    token_id: format!("{:#x}", Name::parse("alice").unwrap().token_id()),
+                    bidder: golden::account(1),
+                    amount: Sesh::parse("120").unwrap().into(),
+                    expiry: Timestamp(1_796_000_000),
+                    live: true,
+                }],
+                only: None,
+            },
+        );
     }
 }

@@ -1,10 +1,12 @@
 //! `sesh market unlist NAME`.
 
-use super::{call, market, read_error};
+use crate::chain::Chain;
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::Checksummed;
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use clap::Args;
-use eyre::bail;
+use serde::Serialize;
 use sesh_core::Name;
 
 /// Remove your listing of a name
@@ -21,39 +23,73 @@ pub struct UnlistArgs {
     pub name: String,
 }
 
+/// What `sesh market unlist` reports.
+#[derive(Debug, Serialize)]
+pub struct Unlisted {
+    /// The name.
+    pub name: String,
+    /// Its token id.
+    pub token_id: String,
+    /// The seller of the listing removed.
+    pub seller: Checksummed,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Unlisted {
+    fn text(&self) -> String {
+        format!(
+            "Removed the listing of {}\n  tx {}",
+            self.name, self.tx.hash
+        )
+    }
+}
+
 impl UnlistArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
-        let token_id = name.token_id();
         let file = ctx.wallet_file()?;
-        let provider = ctx.provider().await?;
-        let listing = market(ctx, &provider)?
-            .listingOf(token_id)
-            .call()
-            .await
-            .map_err(read_error("the listing"))?;
-        if listing.seller.is_zero() {
-            bail!("{name} is not listed");
-        }
+        let chain = Chain::read(ctx).await?;
+        let listing = super::listing(&chain, &name).await?;
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        let market = market(ctx, &provider)?;
+        let chain = chain.signing(&keys).await?;
+        let market = chain.market();
         let plan = Plan {
             action: format!("Remove the listing of {name}"),
             details: vec![("seller".into(), listing.seller.to_string())],
-            request: call(*market.address(), market.unlist(token_id).calldata()),
+            request: call(*market.address(), market.unlist(name.token_id()).calldata()),
         };
-        let Some(mut mined) = tx::execute(ctx, &provider, file.evm_address, plan).await? else {
+        let Some(mut tx) = chain.send(file.evm_address, plan).await? else {
             return Ok(());
         };
-        mined.await_indexed(ctx, name.as_str()).await;
-        let mut data = mined.json();
-        data["name"] = serde_json::json!(name.as_str());
-        ctx.out.result(
-            &format!("Removed the listing of {name}\n  tx {}", mined.hash),
-            data,
-        )?;
+        tx.await_indexed(ctx, name.as_str()).await;
+        ctx.out.print(&Unlisted {
+            name: name.to_string(),
+            token_id: super::token_id(&name),
+            seller: listing.seller.into(),
+            tx,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "market-unlist",
+            &Unlisted {
+                name: "alice".into(),
+                token_id: super::super::token_id(&Name::parse("alice").unwrap()),
+                seller: golden::account(0),
+                tx: golden::mined(),
+            },
+        );
     }
 }

@@ -1,14 +1,16 @@
 //! `sesh stake cancel NODE_ID`.
 
-use super::{ACTIVE, CANCELLED, OPEN, staking, state_name};
-use crate::format::sesh_fixed;
-use crate::cmd::market::{call, read_error};
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::{Checksummed, SeshAmount, duration};
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use alloy::primitives::U256;
 use clap::Args;
 use eyre::bail;
+use serde::Serialize;
 use sesh_core::Sesh;
+use sesh_core::protocol::{EXIT_UNLOCK_DELAY, NodeState};
 
 /// Cancel your open node NODE_ID; every stake in it comes back
 ///
@@ -30,6 +32,57 @@ pub struct CancelArgs {
     pub node_id: u64,
 }
 
+/// What `sesh stake cancel` reports.
+#[derive(Debug, Serialize)]
+pub struct Cancelled {
+    /// The node.
+    pub node_id: u64,
+    /// Its operator: this wallet.
+    pub operator: Checksummed,
+    /// The operator's stake, back in this transaction.
+    pub returned: SeshAmount,
+    /// The other contributors, who each take their stake back with `sesh stake withdraw`.
+    pub others: Vec<Contribution>,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+/// A contributor's stake.
+#[derive(Debug, Serialize)]
+pub struct Contribution {
+    /// The contributor.
+    pub account: Checksummed,
+    /// Its stake.
+    pub stake: SeshAmount,
+}
+
+impl Report for Cancelled {
+    fn text(&self) -> String {
+        let id = self.node_id;
+        let mut text = format!(
+            "Cancelled node {id}; {} came back to {}\n",
+            self.returned, self.operator
+        );
+        if !self.others.is_empty() {
+            let total: Sesh = self
+                .others
+                .iter()
+                .map(|other| other.stake.0)
+                .fold(Sesh::ZERO, |sum, stake| {
+                    sum.checked_add(stake).unwrap_or(sum)
+                });
+            text.push_str(&format!(
+                "  the other {} contributor(s) take back their {} with `sesh stake withdraw {id}`\n",
+                self.others.len(),
+                SeshAmount(total)
+            ));
+        }
+        text.push_str(&format!("  tx {}", self.tx.hash));
+        text
+    }
+}
+
 impl CancelArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -37,53 +90,64 @@ impl CancelArgs {
         let node_id = U256::from(id);
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let provider = ctx.provider().await?;
-        let staking = staking(ctx, &provider)?;
-        let info = super::node_info(&staking, node_id).await?;
-        if info.state == 0 {
+        let chain = Chain::read(ctx).await?;
+        let info = chain.node(id).await?;
+        let Some(state) = NodeState::from_u8(info.state) else {
             bail!("there is no node {id}; `sesh stake nodes --all` lists every node");
-        }
+        };
         if info.operator != me {
             bail!(
                 "only node {id}'s operator, {}, can cancel it, and this wallet is {me}; nothing was sent (a contributor takes its own stake back with `sesh stake withdraw {id}` a day after contributing)",
                 info.operator
             );
         }
-        match info.state {
-            OPEN => {}
-            ACTIVE => bail!(
-                "node {id} is active (fully staked), so it cannot be cancelled; `sesh stake exit {id}` takes it out of the active set and its stakes unlock 15 days later"
+        match state {
+            NodeState::Open => {}
+            NodeState::Active => bail!(
+                "node {id} is active (fully staked), so it cannot be cancelled; `sesh stake exit {id}` takes it out of the active set and its stakes unlock {} later",
+                duration(EXIT_UNLOCK_DELAY)
             ),
-            CANCELLED => bail!(
+            NodeState::Cancelled => bail!(
                 "node {id} is already cancelled; each contributor takes a stake still in it back with `sesh stake withdraw {id}`"
             ),
-            state => bail!(
-                "node {id} is {}; only an open node can be cancelled",
-                state_name(state)
-            ),
+            state => bail!("node {id} is {state}; only an open node can be cancelled"),
         }
-        let contributors = staking
+        let contributors = chain
+            .staking()
             .contributorsOf(node_id)
             .call()
             .await
             .map_err(read_error("the node's contributors"))?;
-        let own = Sesh::from_units(
+        let returned = SeshAmount::from(
             contributors
                 .iter()
                 .find(|c| c.account == me)
                 .map(|c| c.stake)
                 .unwrap_or_default(),
         );
-        let others: Vec<_> = contributors.iter().filter(|c| c.account != me).collect();
-        let others_total = Sesh::from_units(others.iter().map(|c| c.stake).sum());
+        let others: Vec<Contribution> = contributors
+            .iter()
+            .filter(|c| c.account != me)
+            .map(|c| Contribution {
+                account: c.account.into(),
+                stake: c.stake.into(),
+            })
+            .collect();
+        let others_total = SeshAmount::from(
+            contributors
+                .iter()
+                .filter(|c| c.account != me)
+                .map(|c| c.stake)
+                .sum::<U256>(),
+        );
 
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        let staking = super::staking(ctx, &provider)?;
-        let mut details = vec![
+        let chain = chain.signing(&keys).await?;
+        let staking = chain.staking();
+        let details = vec![
             (
                 "your stake".into(),
-                format!("{own} SESH, back in this transaction"),
+                format!("{returned}, back in this transaction"),
             ),
             (
                 "others".into(),
@@ -91,54 +155,58 @@ impl CancelArgs {
                     "none".into()
                 } else {
                     format!(
-                        "{} contributor(s), {} SESH: each withdraws at once with `sesh stake withdraw {id}`",
+                        "{} contributor(s), {others_total}: each withdraws at once with `sesh stake withdraw {id}`",
                         others.len(),
-                        others_total
                     )
                 },
             ),
+            (
+                "note".into(),
+                "the node's Ed25519 key and signer are freed".into(),
+            ),
         ];
-        details.push((
-            "note".into(),
-            "the node's Ed25519 key and signer are freed".into(),
-        ));
         let plan = Plan {
-            action: format!("Cancel open node {id} and take back your {own} SESH"),
+            action: format!("Cancel open node {id} and take back your {returned}"),
             details,
             request: call(*staking.address(), staking.cancelNode(node_id).calldata()),
         };
-        let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
-        let mut data = mined.json();
-        data["node_id"] = serde_json::json!(id);
-        data["returned"] = serde_json::json!(sesh_fixed(own));
-        data["others"] = serde_json::json!(
-            others
-                .iter()
-                .map(|c| serde_json::json!({
-                    "account": c.account.to_checksum(None),
-                    "stake": sesh_fixed(Sesh::from_units(c.stake)),
-                }))
-                .collect::<Vec<_>>()
-        );
-        let mut text = format!("Cancelled node {id}; {own} SESH came back to {me}\n");
-        if !others.is_empty() {
-            text.push_str(&format!(
-                "  the other {} contributor(s) take back their {others_total} SESH with `sesh stake withdraw {id}`\n",
-                others.len()
-            ));
-        }
-        text.push_str(&format!("  tx {}", mined.hash));
-        ctx.out.result(&text, data)?;
+        ctx.out.print(&Cancelled {
+            node_id: id,
+            operator: me.into(),
+            returned,
+            others,
+            tx,
+        })?;
         Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::args::Cli;
+    use crate::output::golden;
     use clap::Parser;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "stake-cancel",
+            &Cancelled {
+                node_id: 3,
+                operator: golden::account(0),
+                returned: Sesh::parse("25").unwrap().into(),
+                others: vec![Contribution {
+                    account: golden::account(1),
+                    stake: Sesh::parse("12.5").unwrap().into(),
+                }],
+                tx: golden::mined(),
+            },
+        );
+    }
 
     #[test]
     fn cancel_takes_one_node_id() {

@@ -1,14 +1,14 @@
 //! `sesh stake claim`.
 
-use super::staking;
-use crate::format::sesh_fixed;
-use crate::cmd::market::{call, read_error};
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::SeshAmount;
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use clap::Args;
-use eyre::{WrapErr, bail};
+use eyre::bail;
+use serde::Serialize;
 use sesh_core::Sesh;
-use sesh_core::bindings::TestSESH;
 
 /// Claim every staking reward you have earned, over all your nodes
 ///
@@ -20,51 +20,73 @@ use sesh_core::bindings::TestSESH;
 #[command(verbatim_doc_comment)]
 pub struct ClaimArgs {}
 
+/// What `sesh stake claim` reports.
+#[derive(Debug, Serialize)]
+pub struct Claimed {
+    /// The SESH the wallet received.
+    pub claimed: SeshAmount,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Claimed {
+    fn text(&self) -> String {
+        format!("Claimed {} of rewards\n  tx {}", self.claimed, self.tx.hash)
+    }
+}
+
 impl ClaimArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let provider = ctx.provider().await?;
-        let pending = Sesh::from_units(
-            staking(ctx, &provider)?
+        let chain = Chain::read(ctx).await?;
+        let pending = SeshAmount::from(
+            chain
+                .staking()
                 .pendingRewards(me)
                 .call()
                 .await
                 .map_err(read_error("the pending rewards"))?,
         );
-        if pending == Sesh::ZERO {
+        if pending.0 == Sesh::ZERO {
             bail!("{me} has no rewards to claim");
         }
-        let token = TestSESH::new(ctx.deployment()?.contracts.sesh, &provider);
-        let before = token
-            .balanceOf(me)
-            .call()
-            .await
-            .wrap_err("cannot read the SESH balance")?;
+        let before = chain.sesh_balance(me).await?;
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        let staking = staking(ctx, &provider)?;
+        let chain = chain.signing(&keys).await?;
+        let staking = chain.staking();
         let plan = Plan {
-            action: format!("Claim about {pending} SESH of staking rewards"),
-            details: vec![("pending".into(), format!("{pending} SESH"))],
+            action: format!("Claim about {pending} of staking rewards"),
+            details: vec![("pending".into(), pending.to_string())],
             request: call(*staking.address(), staking.claimRewards().calldata()),
         };
-        let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
-        let after = token
-            .balanceOf(me)
-            .call()
-            .await
-            .wrap_err("cannot read the SESH balance")?;
-        let claimed = Sesh::from_units(after.saturating_sub(before));
-        let mut data = mined.json();
-        data["claimed"] = serde_json::json!(sesh_fixed(claimed));
-        ctx.out.result(
-            &format!("Claimed {claimed} SESH of rewards\n  tx {}", mined.hash),
-            data,
-        )?;
+        let after = chain.sesh_balance(me).await?;
+        ctx.out.print(&Claimed {
+            claimed: after.checked_sub(before).unwrap_or(Sesh::ZERO).into(),
+            tx,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "stake-claim",
+            &Claimed {
+                claimed: Sesh::parse("0.75").unwrap().into(),
+                tx: golden::mined(),
+            },
+        );
     }
 }

@@ -1,15 +1,17 @@
 //! `sesh stake contribute NODE_ID AMOUNT`.
 
-use super::{OPEN, ensure_allowance, require_balance, staking, state_name};
-use crate::format::sesh_fixed;
-use crate::cmd::market::{call, read_error};
 use crate::args::parse_amount;
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::SeshAmount;
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use alloy::primitives::U256;
 use clap::Args;
 use eyre::bail;
+use serde::Serialize;
 use sesh_core::Sesh;
+use sesh_core::protocol::NodeState;
 
 /// Stake AMOUNT SESH in the open node NODE_ID
 ///
@@ -32,6 +34,34 @@ pub struct ContributeArgs {
     pub amount: Sesh,
 }
 
+/// What `sesh stake contribute` reports.
+#[derive(Debug, Serialize)]
+pub struct Contributed {
+    /// The node.
+    pub node_id: u64,
+    /// The SESH staked.
+    pub amount: SeshAmount,
+    /// The node's state after it (`active` once fully staked).
+    pub state: NodeState,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Contributed {
+    fn text(&self) -> String {
+        let activated = if self.state == NodeState::Active {
+            "; the node is fully staked and active"
+        } else {
+            ""
+        };
+        format!(
+            "Staked {} in node {}{activated}\n  tx {}",
+            self.amount, self.node_id, self.tx.hash
+        )
+    }
+}
+
 impl ContributeArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -39,16 +69,16 @@ impl ContributeArgs {
         let node_id = U256::from(id);
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let provider = ctx.provider().await?;
-        let staking = staking(ctx, &provider)?;
-        let info = super::node_info(&staking, node_id).await?;
-        if info.state != OPEN {
-            bail!(
-                "node {id} is {}, so it takes no contributions; `sesh stake nodes` shows the open ones",
-                state_name(info.state)
-            );
-        }
-        let limits = staking
+        let chain = Chain::read(ctx).await?;
+        let info = chain
+            .node_in(
+                id,
+                &[NodeState::Open],
+                "takes no contributions; `sesh stake nodes` shows the open ones",
+            )
+            .await?;
+        let limits = chain
+            .staking()
             .contributionLimits(node_id, me)
             .call()
             .await
@@ -68,26 +98,27 @@ impl ContributeArgs {
                 self.amount
             );
         }
-        require_balance(ctx, &provider, me, self.amount).await?;
+        chain.ensure_balance(me, self.amount).await?;
 
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        if !ensure_allowance(ctx, &provider, me, self.amount).await? {
+        let chain = chain.signing(&keys).await?;
+        if !chain.ensure_staking_allowance(me, self.amount).await? {
             return Ok(());
         }
-        let staking = super::staking(ctx, &provider)?;
+        let staking = chain.staking();
+        let amount = SeshAmount(self.amount);
         let after = Sesh::from_units(info.totalStaked).checked_add(self.amount);
         let plan = Plan {
-            action: format!("Stake {} SESH in node {id}", self.amount),
+            action: format!("Stake {amount} in node {id}"),
             details: vec![
-                ("amount".into(), format!("{} SESH", self.amount)),
+                ("amount".into(), amount.to_string()),
                 ("limits".into(), format!("{min} to {max} SESH")),
                 (
                     "node stake".into(),
                     format!(
-                        "{} of {} SESH after this",
+                        "{} of {} after this",
                         after.unwrap_or_default(),
-                        Sesh::from_units(info.requirement)
+                        SeshAmount::from(info.requirement)
                     ),
                 ),
                 ("url".into(), info.url.clone()),
@@ -97,26 +128,35 @@ impl ContributeArgs {
                 staking.contribute(node_id, self.amount.units()).calldata(),
             ),
         };
-        let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
-        let now = super::node_info(&staking, node_id).await?;
-        let mut data = mined.json();
-        data["node_id"] = serde_json::json!(id);
-        data["amount"] = serde_json::json!(sesh_fixed(self.amount));
-        data["state"] = serde_json::json!(state_name(now.state));
-        let activated = if now.state == super::ACTIVE {
-            "; the node is fully staked and active"
-        } else {
-            ""
-        };
-        ctx.out.result(
-            &format!(
-                "Staked {} SESH in node {id}{activated}\n  tx {}",
-                self.amount, mined.hash
-            ),
-            data,
-        )?;
+        let state = super::state(id, &chain.node(id).await?)?;
+        ctx.out.print(&Contributed {
+            node_id: id,
+            amount,
+            state,
+            tx,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "stake-contribute",
+            &Contributed {
+                node_id: 1,
+                amount: Sesh::parse("12.5").unwrap().into(),
+                state: NodeState::Active,
+                tx: golden::mined(),
+            },
+        );
     }
 }

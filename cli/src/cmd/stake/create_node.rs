@@ -1,15 +1,15 @@
 //! `sesh stake create-node ...`.
 
-use super::{ensure_allowance, percent, require_balance, staking};
-use crate::args::parse_address;
-use crate::format::sesh_fixed;
-use crate::cmd::market::{call, read_error};
-use crate::args::parse_amount;
+use crate::args::{parse_address, parse_amount};
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::{SeshAmount, percent};
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use alloy::primitives::{Address, B256, Bytes, U256};
 use clap::Args;
 use eyre::bail;
+use serde::Serialize;
 use sesh_core::Sesh;
 use sesh_core::bindings::node_staking::INodeStaking::{NodeRegistration, Reservation};
 use sesh_core::key_proof::{self, KeyProofError};
@@ -111,6 +111,29 @@ fn check_key_proof(
     ))
 }
 
+/// What `sesh stake create-node` reports.
+#[derive(Debug, Serialize)]
+pub struct NodeCreated {
+    /// The new node's id.
+    pub node_id: u64,
+    /// The operator's stake.
+    pub stake: SeshAmount,
+    /// The stake the node needs to be active.
+    pub requirement: SeshAmount,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for NodeCreated {
+    fn text(&self) -> String {
+        format!(
+            "Created node {} with {} of {} staked\n  tx {}",
+            self.node_id, self.stake.0, self.requirement, self.tx.hash
+        )
+    }
+}
+
 impl CreateNodeArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -121,28 +144,28 @@ impl CreateNodeArgs {
         }
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let deployment = ctx.deployment()?;
+        let chain = Chain::read(ctx).await?;
         check_key_proof(
-            deployment.chain_id,
-            deployment.contracts.node_staking,
+            chain.deployment().chain_id,
+            chain.contracts().node_staking,
             me,
             self.signer,
             self.ed25519_key,
             &self.ed25519_signature,
         )?;
-        let provider = ctx.provider().await?;
-        let requirement = Sesh::from_units(
-            staking(ctx, &provider)?
+        let requirement = SeshAmount::from(
+            chain
+                .staking()
                 .stakingRequirement()
                 .call()
                 .await
                 .map_err(read_error("the staking requirement"))?,
         );
-        require_balance(ctx, &provider, me, self.stake).await?;
+        chain.ensure_balance(me, self.stake).await?;
 
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        let staking = staking(ctx, &provider)?;
+        let chain = chain.signing(&keys).await?;
+        let staking = chain.staking();
         let registration = NodeRegistration {
             ed25519Key: self.ed25519_key,
             ed25519Signature: self.ed25519_signature.clone(),
@@ -171,32 +194,33 @@ impl CreateNodeArgs {
             return Err(eyre::Report::new(crate::error::Refused(revert))
                 .wrap_err("the node cannot be created, so nothing was sent"));
         }
-        if !ensure_allowance(ctx, &provider, me, self.stake).await? {
+        if !chain.ensure_staking_allowance(me, self.stake).await? {
             return Ok(());
         }
+        let stake = SeshAmount(self.stake);
         let mut details = vec![
-            ("stake".into(), format!("{} SESH", self.stake)),
-            ("requirement".into(), format!("{requirement} SESH")),
+            ("stake".into(), stake.to_string()),
+            ("requirement".into(), requirement.to_string()),
             (
                 "fee".into(),
-                format!(
-                    "{} of contributors' rewards",
-                    percent(U256::from(self.fee_bps))
-                ),
+                format!("{} of contributors' rewards", percent(self.fee_bps)),
             ),
             ("url".into(), self.url.clone()),
             ("signer".into(), self.signer.to_string()),
             ("ed25519 key".into(), self.ed25519_key.to_string()),
         ];
         for (contributor, amount) in &self.reserve {
-            details.push(("reserved".into(), format!("{contributor}: {amount} SESH")));
+            details.push((
+                "reserved".into(),
+                format!("{contributor}: {}", SeshAmount(*amount)),
+            ));
         }
         let plan = Plan {
-            action: format!("Create a registry node staking {} SESH", self.stake),
+            action: format!("Create a registry node staking {stake}"),
             details,
             request,
         };
-        let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
         let node_id = staking
@@ -204,17 +228,12 @@ impl CreateNodeArgs {
             .call()
             .await
             .map_err(read_error("the new node's id"))?;
-        let mut data = mined.json();
-        data["node_id"] = serde_json::json!(node_id.to::<u64>());
-        data["stake"] = serde_json::json!(sesh_fixed(self.stake));
-        data["requirement"] = serde_json::json!(sesh_fixed(requirement));
-        ctx.out.result(
-            &format!(
-                "Created node {node_id} with {} of {requirement} SESH staked\n  tx {}",
-                self.stake, mined.hash
-            ),
-            data,
-        )?;
+        ctx.out.print(&NodeCreated {
+            node_id: node_id.try_into().unwrap_or(u64::MAX),
+            stake,
+            requirement,
+            tx,
+        })?;
         Ok(())
     }
 }
@@ -222,6 +241,20 @@ impl CreateNodeArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "stake-create-node",
+            &NodeCreated {
+                node_id: 1,
+                stake: Sesh::parse("25").unwrap().into(),
+                requirement: Sesh::parse("100").unwrap().into(),
+                tx: golden::mined(),
+            },
+        );
+    }
 
     #[test]
     fn reservations_parse_as_address_equals_amount() {

@@ -1,16 +1,15 @@
 //! `sesh stake exit NODE_ID`.
 
-use super::{ACTIVE, staking, state_name};
-use crate::cmd::market::{DAY, call, chain_now, date, days_left, read_error, secs};
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
-use crate::tx::{self, Plan};
+use crate::format::{SeshAmount, Timestamp, date, days_left, duration, secs};
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use alloy::primitives::U256;
 use clap::Args;
 use eyre::bail;
-use sesh_core::Sesh;
-
-/// Days between an exit request and the stakes unlocking.
-const EXIT_UNLOCK_DAYS: u64 = 15;
+use serde::Serialize;
+use sesh_core::protocol::{DAY, EXIT_UNLOCK_DELAY, NodeState};
 
 /// Ask the active node NODE_ID to exit; its stakes unlock 15 days later
 ///
@@ -30,6 +29,27 @@ pub struct ExitArgs {
     pub node_id: u64,
 }
 
+/// What `sesh stake exit` reports.
+#[derive(Debug, Serialize)]
+pub struct Exited {
+    /// The node.
+    pub node_id: u64,
+    /// When its stakes unlock.
+    pub unlock_time: Timestamp,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Exited {
+    fn text(&self) -> String {
+        format!(
+            "Node {} exited; its stakes unlock on {}\n  tx {}",
+            self.node_id, self.unlock_time, self.tx.hash
+        )
+    }
+}
+
 impl ExitArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -37,26 +57,19 @@ impl ExitArgs {
         let node_id = U256::from(id);
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let provider = ctx.provider().await?;
-        let staking = staking(ctx, &provider)?;
-        let info = super::node_info(&staking, node_id).await?;
-        if info.state != ACTIVE {
-            bail!(
-                "node {id} is {}; only an active node can exit",
-                state_name(info.state)
-            );
-        }
-        let position = staking
-            .contributionOf(node_id, me)
-            .call()
-            .await
-            .map_err(read_error("your stake"))?;
-        if position.stake.is_zero() {
-            bail!("{me} has no stake in node {id}");
-        }
-        let now = chain_now(&provider).await?;
+        let chain = Chain::read(ctx).await?;
+        let info = chain
+            .node_in(
+                id,
+                &[NodeState::Active],
+                "cannot exit; only an active node can",
+            )
+            .await?;
+        let position = super::stake_of(&chain, id, me).await?;
+        let now = chain.now().await?;
         let allowed = secs(
-            staking
+            chain
+                .staking()
                 .exitAllowedFrom(node_id, me)
                 .call()
                 .await
@@ -70,21 +83,21 @@ impl ExitArgs {
                 days => format!("{days} days ago"),
             };
             bail!(
-                "you hold {} SESH of node {id}, under a quarter of its {} SESH, and the node \
+                "you hold {} of node {id}, under a quarter of its {}, and the node \
                  activated {ago} ({}): you can request its exit from {} ({}); until then only \
                  a contributor holding a quarter or more, such as the operator, can",
-                Sesh::from_units(position.stake),
-                Sesh::from_units(info.requirement),
+                SeshAmount::from(position.stake),
+                SeshAmount::from(info.requirement),
                 date(activated),
                 date(allowed),
                 days_left(allowed, now),
             );
         }
-        let unlock = now + EXIT_UNLOCK_DAYS * DAY;
+        let unlock = now + EXIT_UNLOCK_DELAY;
 
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        let staking = super::staking(ctx, &provider)?;
+        let chain = chain.signing(&keys).await?;
+        let staking = chain.staking();
         let plan = Plan {
             action: format!(
                 "Take node {id} out of the active set; its stakes unlock on {}",
@@ -93,33 +106,43 @@ impl ExitArgs {
             details: vec![
                 (
                     "your stake".into(),
-                    format!("{} SESH", Sesh::from_units(position.stake)),
+                    SeshAmount::from(position.stake).to_string(),
                 ),
                 (
                     "unlocks".into(),
-                    format!("{} ({EXIT_UNLOCK_DAYS} days)", date(unlock)),
+                    format!("{} ({})", date(unlock), duration(EXIT_UNLOCK_DELAY)),
                 ),
                 ("note".into(), "the node earns no more rewards".into()),
             ],
             request: call(*staking.address(), staking.requestExit(node_id).calldata()),
         };
-        let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
-        let info = super::node_info(&staking, node_id).await?;
-        let unlock = crate::cmd::market::secs(info.unlockTime);
-        let mut data = mined.json();
-        data["node_id"] = serde_json::json!(id);
-        data["unlock_time"] = serde_json::json!(unlock);
-        data["unlocks"] = serde_json::json!(date(unlock));
-        ctx.out.result(
-            &format!(
-                "Node {id} exited; its stakes unlock on {}\n  tx {}",
-                date(unlock),
-                mined.hash
-            ),
-            data,
-        )?;
+        let unlock = secs(chain.node(id).await?.unlockTime);
+        ctx.out.print(&Exited {
+            node_id: id,
+            unlock_time: Timestamp(unlock),
+            tx,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "stake-exit",
+            &Exited {
+                node_id: 1,
+                unlock_time: Timestamp(1_796_000_000),
+                tx: golden::mined(),
+            },
+        );
     }
 }

@@ -1,21 +1,20 @@
 //! `sesh stake nodes [--all]`.
 
-use super::{ACTIVE, OPEN, percent, staking, state_name};
-use crate::format::sesh_fixed;
-use crate::cmd::market::read_error;
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
+use crate::format::{Checksummed, SeshAmount, percent};
 use crate::logs;
-use alloy::primitives::U256;
+use crate::output::Report;
+use alloy::primitives::{B256, U256};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 use clap::Args;
+use serde::Serialize;
 use sesh_core::Sesh;
 use sesh_core::bindings::NodeStaking;
 use sesh_core::key_proof;
+use sesh_core::protocol::{MAX_CONTRIBUTORS, NodeState};
 use std::collections::BTreeMap;
-
-/// Most contributors a node can have, the operator included.
-const MAX_CONTRIBUTORS: u64 = 10;
 
 /// Show the registry nodes: the active ones and the ones open to stakes
 ///
@@ -39,21 +38,97 @@ pub struct NodesArgs {
     pub all: bool,
 }
 
+/// What `sesh stake nodes` reports.
+#[derive(Debug, Serialize)]
+pub struct Nodes {
+    /// The nodes, by id.
+    pub nodes: Vec<Node>,
+    /// Whether nodes in every state were asked for (for the text).
+    #[serde(skip)]
+    pub all: bool,
+}
+
+/// One node in `sesh stake nodes`.
+#[derive(Debug, Serialize)]
+pub struct Node {
+    /// Its id (from 1).
+    pub id: u64,
+    /// Its operator.
+    pub operator: Checksummed,
+    /// Its state.
+    pub state: NodeState,
+    /// The SESH staked in it.
+    pub staked: SeshAmount,
+    /// The stake it needs to be active.
+    pub requirement: SeshAmount,
+    /// The operator's fee on contributors' rewards.
+    pub fee_bps: u64,
+    /// Contributor slots still open to anyone (0 unless the node is open).
+    pub open_slots: u64,
+    /// How many contributors it has, the operator included.
+    pub contributors: u64,
+    /// Its public URL.
+    pub url: String,
+    /// Its Ed25519 key.
+    pub ed25519_key: B256,
+    /// The address it votes with.
+    pub signer: Checksummed,
+    /// Whether its key proof verifies (`null`: not checked).
+    pub key_proof_valid: Option<bool>,
+}
+
+impl Report for Nodes {
+    fn text(&self) -> String {
+        let mut text = String::new();
+        for node in &self.nodes {
+            text.push_str(&format!(
+                "node {}  {}  operator {}\n  stake {} / {}  fee {}  open slots {}  contributors {}\n  {}\n",
+                node.id,
+                node.state,
+                node.operator,
+                node.staked.0,
+                node.requirement,
+                percent(node.fee_bps),
+                node.open_slots,
+                node.contributors,
+                node.url,
+            ));
+            if node.key_proof_valid == Some(false) {
+                text.push_str(&format!(
+                    "  INVALID KEY PROOF: registry nodes ignore this node{}\n",
+                    advice(node.state)
+                ));
+            }
+        }
+        if self.nodes.is_empty() {
+            text.push_str(if self.all {
+                "No nodes yet."
+            } else {
+                "No active or open nodes (--all shows the others)."
+            });
+        }
+        text
+    }
+}
+
+/// What to do about a node with an invalid key proof in `state`.
+fn advice(state: NodeState) -> &'static str {
+    if state == NodeState::Open {
+        "; do not contribute to it"
+    } else {
+        ""
+    }
+}
+
 impl NodesArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
-        let provider = ctx.provider().await?;
-        let staking = staking(ctx, &provider)?;
-        let chain_id = ctx.deployment()?.chain_id;
+        let chain = Chain::read(ctx).await?;
+        let staking = chain.staking();
+        let chain_id = chain.deployment().chain_id;
         let staking_address = *staking.address();
-        let count: u64 = staking
-            .nodeCount()
-            .call()
-            .await
-            .map_err(read_error("the node count"))?
-            .try_into()
-            .unwrap_or(u64::MAX);
-        let proofs = match key_proofs(ctx, &provider).await {
+        let count = super::node_count(&chain).await?;
+        let proofs = match key_proofs(&chain).await {
             Ok(proofs) => Some(proofs),
             Err(error) => {
                 ctx.out.warn(&format!(
@@ -63,20 +138,15 @@ impl NodesArgs {
                 None
             }
         };
-        let mut text = String::new();
         let mut nodes = Vec::new();
         for id in 1..=count {
-            let info = staking
-                .nodeInfo(U256::from(id))
-                .call()
-                .await
-                .map_err(read_error("a node"))?;
-            let state: u8 = info.state;
-            if !self.all && state != OPEN && state != ACTIVE {
+            let info = chain.node(id).await?;
+            let state = super::state(id, &info)?;
+            if !self.all && state != NodeState::Open && state != NodeState::Active {
                 continue;
             }
             let contributors: u64 = info.contributorCount.try_into().unwrap_or(u64::MAX);
-            let open_slots = if state == OPEN {
+            let open_slots = if state == NodeState::Open {
                 let reserved = staking
                     .reservationsOf(U256::from(id))
                     .call()
@@ -87,10 +157,8 @@ impl NodesArgs {
             } else {
                 0
             };
-            let staked = Sesh::from_units(info.totalStaked);
-            let requirement = Sesh::from_units(info.requirement);
             // None: not checked (the logs could not be read, or no NodeCreated was found).
-            let proof_valid = proofs
+            let key_proof_valid = proofs
                 .as_ref()
                 .and_then(|proofs| proofs.get(&id))
                 .map(|proof| {
@@ -103,67 +171,46 @@ impl NodesArgs {
                         proof,
                     )
                 });
-            text.push_str(&format!(
-                "node {id}  {}  operator {}\n  stake {staked} / {requirement} SESH  fee {}  open slots {open_slots}  contributors {contributors}\n  {}\n",
-                state_name(state),
-                info.operator,
-                percent(info.feeBps),
-                info.url,
-            ));
-            if proof_valid == Some(false) {
-                let advice = if state == OPEN {
-                    "; do not contribute to it"
-                } else {
-                    ""
-                };
-                text.push_str(&format!(
-                    "  INVALID KEY PROOF: registry nodes ignore this node{advice}\n"
-                ));
+            if key_proof_valid == Some(false) {
                 ctx.out.warn(&format!(
-                    "node {id}'s Ed25519 key proof does not verify for its operator {} and signer {}, so registry nodes ignore it: it never serves, and its stake risks deregistration{advice}",
-                    info.operator, info.signer
+                    "node {id}'s Ed25519 key proof does not verify for its operator {} and signer {}, so registry nodes ignore it: it never serves, and its stake risks deregistration{}",
+                    info.operator,
+                    info.signer,
+                    advice(state)
                 ));
             }
-            nodes.push(serde_json::json!({
-                "id": id,
-                "operator": info.operator.to_checksum(None),
-                "state": state_name(state),
-                "staked": sesh_fixed(staked),
-                "requirement": sesh_fixed(requirement),
-                "fee_bps": info.feeBps.to_string(),
-                "open_slots": open_slots,
-                "contributors": contributors,
-                "url": info.url,
-                "ed25519_key": info.ed25519Key,
-                "signer": info.signer.to_checksum(None),
-                "key_proof_valid": proof_valid,
-            }));
-        }
-        if nodes.is_empty() {
-            text.push_str(if self.all {
-                "No nodes yet."
-            } else {
-                "No active or open nodes (--all shows the others)."
+            nodes.push(Node {
+                id,
+                operator: info.operator.into(),
+                state,
+                staked: Sesh::from_units(info.totalStaked).into(),
+                requirement: Sesh::from_units(info.requirement).into(),
+                fee_bps: info.feeBps.try_into().unwrap_or(u64::MAX),
+                open_slots,
+                contributors,
+                url: info.url,
+                ed25519_key: info.ed25519Key,
+                signer: info.signer.into(),
+                key_proof_valid,
             });
         }
-        ctx.out
-            .result(&text, serde_json::json!({ "nodes": nodes }))?;
+        ctx.out.print(&Nodes {
+            nodes,
+            all: self.all,
+        })?;
         Ok(())
     }
 }
 
 /// Every node's Ed25519 key proof, by node id, from the `NodeCreated` events (the
 /// contract keeps the key but not its signature).
-async fn key_proofs(
-    ctx: &Context<'_>,
-    provider: &alloy::providers::DynProvider,
-) -> eyre::Result<BTreeMap<u64, alloy::primitives::Bytes>> {
-    let deployment = ctx.deployment()?;
+async fn key_proofs(chain: &Chain<'_>) -> eyre::Result<BTreeMap<u64, alloy::primitives::Bytes>> {
+    let deployment = chain.deployment();
     let filter = Filter::new()
         .address(deployment.contracts.node_staking)
         .event_signature(NodeStaking::NodeCreated::SIGNATURE_HASH);
     let mut proofs = BTreeMap::new();
-    for log in logs::fetch(provider, filter, deployment.deploy_block).await? {
+    for log in logs::fetch(chain.provider(), filter, deployment.deploy_block).await? {
         if let Ok(event) = log.log_decode::<NodeStaking::NodeCreated>() {
             let event = event.inner.data;
             if let Ok(id) = u64::try_from(event.nodeId) {
@@ -172,4 +219,34 @@ async fn key_proofs(
         }
     }
     Ok(proofs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "stake-nodes",
+            &Nodes {
+                nodes: vec![Node {
+                    id: 1,
+                    operator: golden::account(0),
+                    state: NodeState::Open,
+                    staked: Sesh::parse("25").unwrap().into(),
+                    requirement: Sesh::parse("100").unwrap().into(),
+                    fee_bps: 500,
+                    open_slots: 9,
+                    contributors: 1,
+                    url: "https://node-1.example".into(),
+                    ed25519_key: B256::repeat_byte(0x5a),
+                    signer: golden::account(2),
+                    key_proof_valid: Some(true),
+                }],
+                all: false,
+            },
+        );
+    }
 }

@@ -1,12 +1,14 @@
 //! `sesh stake status`.
 
-use super::{ACTIVE, staking, state_name};
-use crate::format::sesh_fixed;
-use crate::cmd::market::{chain_now, date, days_left, read_error, secs};
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
+use crate::format::{Checksummed, SeshAmount, Timestamp, days_left, duration, secs};
+use crate::output::Report;
 use alloy::primitives::U256;
 use clap::Args;
+use serde::Serialize;
 use sesh_core::Sesh;
+use sesh_core::protocol::{EXIT_UNLOCK_DELAY, NodeState};
 
 /// Show your stakes per node, when they unlock, and your pending rewards
 ///
@@ -22,21 +24,70 @@ use sesh_core::Sesh;
 #[command(verbatim_doc_comment)]
 pub struct StatusArgs {}
 
+/// What `sesh stake status` reports.
+#[derive(Debug, Serialize)]
+pub struct Stakes {
+    /// The wallet's account.
+    pub address: Checksummed,
+    /// Its stakes, by node id.
+    pub stakes: Vec<Stake>,
+    /// The rewards it could claim now.
+    pub pending_rewards: SeshAmount,
+    /// The chain's clock when it was read.
+    pub chain_time: Timestamp,
+}
+
+/// One stake in `sesh stake status`.
+#[derive(Debug, Serialize)]
+pub struct Stake {
+    /// The node.
+    pub node_id: u64,
+    /// The node's state.
+    pub state: NodeState,
+    /// The SESH staked.
+    pub stake: SeshAmount,
+    /// When it can be withdrawn (`null` while the node is active, and for an open node's
+    /// operator, whose stake comes back when the node is cancelled).
+    pub unlock_time: Option<Timestamp>,
+    /// Whether it can be withdrawn now.
+    pub unlocked: bool,
+}
+
+impl Report for Stakes {
+    fn text(&self) -> String {
+        let now = self.chain_time.0;
+        let mut text = format!("Stakes of {}\n", self.address);
+        for stake in &self.stakes {
+            let unlock = match stake.unlock_time {
+                _ if stake.state == NodeState::Active => format!(
+                    "locked while the node is active (`sesh stake exit` starts the {})",
+                    duration(EXIT_UNLOCK_DELAY)
+                ),
+                None => "the operator's stake returns when the node is cancelled".to_string(),
+                Some(unlock) if stake.unlocked => format!("unlocked since {unlock}"),
+                Some(unlock) => format!("unlocks {unlock} ({})", days_left(unlock.0, now)),
+            };
+            text.push_str(&format!(
+                "  node {}  {}  {}  {unlock}\n",
+                stake.node_id, stake.state, stake.stake
+            ));
+        }
+        if self.stakes.is_empty() {
+            text.push_str("  no stakes\n");
+        }
+        text.push_str(&format!("Pending rewards: {}", self.pending_rewards));
+        text
+    }
+}
+
 impl StatusArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let me = ctx.wallet_file()?.evm_address;
-        let provider = ctx.provider().await?;
-        let staking = staking(ctx, &provider)?;
-        let now = chain_now(&provider).await?;
-        let count: u64 = staking
-            .nodeCount()
-            .call()
-            .await
-            .map_err(read_error("the node count"))?
-            .try_into()
-            .unwrap_or(u64::MAX);
-        let mut text = format!("Stakes of {me}\n");
+        let chain = Chain::read(ctx).await?;
+        let staking = chain.staking();
+        let now = chain.now().await?;
+        let count = super::node_count(&chain).await?;
         let mut stakes = Vec::new();
         for id in 1..=count {
             let position = staking
@@ -47,54 +98,62 @@ impl StatusArgs {
             if position.stake.is_zero() {
                 continue;
             }
-            let info = staking
-                .nodeInfo(U256::from(id))
-                .call()
-                .await
-                .map_err(read_error("a node"))?;
-            let stake = Sesh::from_units(position.stake);
+            let state = super::state(id, &chain.node(id).await?)?;
             let unlock = secs(position.unlockTime);
-            let unlock_text = if info.state == ACTIVE {
-                "locked while the node is active (`sesh stake exit` starts the 15 days)".to_string()
-            } else if unlock == 0 {
-                "the operator's stake returns when the node is cancelled".to_string()
-            } else if unlock <= now {
-                format!("unlocked since {}", date(unlock))
-            } else {
-                format!("unlocks {} ({})", date(unlock), days_left(unlock, now))
-            };
-            text.push_str(&format!(
-                "  node {id}  {}  {stake} SESH  {unlock_text}\n",
-                state_name(info.state)
-            ));
-            stakes.push(serde_json::json!({
-                "node_id": id,
-                "state": state_name(info.state),
-                "stake": sesh_fixed(stake),
-                "unlock_time": (unlock != 0 && info.state != ACTIVE).then_some(unlock),
-                "unlocks": (unlock != 0 && info.state != ACTIVE).then(|| date(unlock)),
-                "unlocked": info.state != ACTIVE && unlock != 0 && unlock <= now,
-            }));
+            let unlock_time = (unlock != 0 && state != NodeState::Active).then_some(unlock);
+            stakes.push(Stake {
+                node_id: id,
+                state,
+                stake: Sesh::from_units(position.stake).into(),
+                unlock_time: unlock_time.map(Timestamp),
+                unlocked: unlock_time.is_some_and(|unlock| unlock <= now),
+            });
         }
-        if stakes.is_empty() {
-            text.push_str("  no stakes\n");
-        }
-        let pending = Sesh::from_units(
-            staking
-                .pendingRewards(me)
-                .call()
-                .await
-                .map_err(read_error("the pending rewards"))?,
-        );
-        text.push_str(&format!("Pending rewards: {pending} SESH"));
-        ctx.out.result(
-            &text,
-            serde_json::json!({
-                "address": me.to_checksum(None),
-                "stakes": stakes,
-                "pending_rewards": sesh_fixed(pending),
-            }),
-        )?;
+        let pending = staking
+            .pendingRewards(me)
+            .call()
+            .await
+            .map_err(read_error("the pending rewards"))?;
+        ctx.out.print(&Stakes {
+            address: me.into(),
+            stakes,
+            pending_rewards: pending.into(),
+            chain_time: Timestamp(now),
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "stake-status",
+            &Stakes {
+                address: golden::account(1),
+                stakes: vec![
+                    Stake {
+                        node_id: 1,
+                        state: NodeState::Active,
+                        stake: Sesh::parse("25").unwrap().into(),
+                        unlock_time: None,
+                        unlocked: false,
+                    },
+                    Stake {
+                        node_id: 2,
+                        state: NodeState::Exited,
+                        stake: Sesh::parse("12.5").unwrap().into(),
+                        unlock_time: Some(Timestamp(1_796_000_000)),
+                        unlocked: false,
+                    },
+                ],
+                pending_rewards: Sesh::parse("0.75").unwrap().into(),
+                chain_time: Timestamp(1_795_000_000),
+            },
+        );
     }
 }

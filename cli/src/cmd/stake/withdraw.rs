@@ -1,14 +1,14 @@
 //! `sesh stake withdraw NODE_ID`.
 
-use super::{ACTIVE, OPEN, staking, state_name};
-use crate::format::sesh_fixed;
-use crate::cmd::market::{call, chain_now, date, days_left, read_error, secs};
+use crate::chain::Chain;
 use crate::context::Context;
-use crate::tx::{self, Plan};
-use alloy::primitives::U256;
+use crate::format::{SeshAmount, date, days_left, duration, secs};
+use crate::output::Report;
+use crate::tx::{Mined, Plan, call};
 use clap::Args;
 use eyre::bail;
-use sesh_core::Sesh;
+use serde::Serialize;
+use sesh_core::protocol::{EXIT_UNLOCK_DELAY, NodeState};
 
 /// Take your unlocked stake out of node NODE_ID
 ///
@@ -27,36 +27,49 @@ pub struct WithdrawArgs {
     pub node_id: u64,
 }
 
+/// What `sesh stake withdraw` reports.
+#[derive(Debug, Serialize)]
+pub struct Withdrawn {
+    /// The node.
+    pub node_id: u64,
+    /// The SESH that came back.
+    pub amount: SeshAmount,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Withdrawn {
+    fn text(&self) -> String {
+        format!(
+            "Withdrew {} from node {}\n  tx {}",
+            self.amount, self.node_id, self.tx.hash
+        )
+    }
+}
+
 impl WithdrawArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let id = self.node_id;
-        let node_id = U256::from(id);
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
-        let provider = ctx.provider().await?;
-        let staking = staking(ctx, &provider)?;
-        let position = staking
-            .contributionOf(node_id, me)
-            .call()
-            .await
-            .map_err(read_error("your stake"))?;
-        if position.stake.is_zero() {
-            bail!("{me} has no stake in node {id}");
-        }
-        let info = super::node_info(&staking, node_id).await?;
-        if info.state == ACTIVE {
+        let chain = Chain::read(ctx).await?;
+        let position = super::stake_of(&chain, id, me).await?;
+        let state = super::state(id, &chain.node(id).await?)?;
+        if state == NodeState::Active {
             bail!(
-                "node {id} is active, so its stakes are locked; `sesh stake exit {id}` unlocks them 15 days later"
+                "node {id} is active, so its stakes are locked; `sesh stake exit {id}` unlocks them {} later",
+                duration(EXIT_UNLOCK_DELAY)
             );
         }
         let unlock = secs(position.unlockTime);
-        if info.state == OPEN && unlock == 0 {
+        if state == NodeState::Open && unlock == 0 {
             bail!(
                 "the operator of open node {id} cannot withdraw; cancel the node instead with `sesh stake cancel {id}` (your stake comes back at once and the other contributors withdraw theirs); nothing was sent"
             );
         }
-        let now = chain_now(&provider).await?;
+        let now = chain.now().await?;
         if now < unlock {
             bail!(
                 "the stake in node {id} is locked until {} ({}); nothing was sent",
@@ -64,34 +77,51 @@ impl WithdrawArgs {
                 days_left(unlock, now)
             );
         }
-        let stake = Sesh::from_units(position.stake);
+        let amount = SeshAmount::from(position.stake);
 
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
-        let staking = super::staking(ctx, &provider)?;
-        let input = if info.state == OPEN {
+        let chain = chain.signing(&keys).await?;
+        let staking = chain.staking();
+        let node_id = alloy::primitives::U256::from(id);
+        let input = if state == NodeState::Open {
             staking.withdrawContribution(node_id).calldata().clone()
         } else {
             staking.withdrawStake(node_id).calldata().clone()
         };
         let plan = Plan {
-            action: format!("Withdraw {stake} SESH from node {id}"),
+            action: format!("Withdraw {amount} from node {id}"),
             details: vec![
-                ("amount".into(), format!("{stake} SESH")),
-                ("node".into(), state_name(info.state).into()),
+                ("amount".into(), amount.to_string()),
+                ("node".into(), state.to_string()),
             ],
             request: call(*staking.address(), &input),
         };
-        let Some(mined) = tx::execute(ctx, &provider, me, plan).await? else {
+        let Some(tx) = chain.send(me, plan).await? else {
             return Ok(());
         };
-        let mut data = mined.json();
-        data["node_id"] = serde_json::json!(id);
-        data["amount"] = serde_json::json!(sesh_fixed(stake));
-        ctx.out.result(
-            &format!("Withdrew {stake} SESH from node {id}\n  tx {}", mined.hash),
-            data,
-        )?;
+        ctx.out.print(&Withdrawn {
+            node_id: id,
+            amount,
+            tx,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "stake-withdraw",
+            &Withdrawn {
+                node_id: 1,
+                amount: sesh_core::Sesh::parse("12.5").unwrap().into(),
+                tx: golden::mined(),
+            },
+        );
     }
 }
