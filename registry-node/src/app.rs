@@ -465,17 +465,8 @@ impl App {
 
     /// The active nodes (state active, key proven): their keys and URLs, in id order.
     pub(crate) fn active_nodes(&self) -> Result<Vec<(NodeKey, String)>, StoreError> {
-        self.store
-            .scan_prefix(IndexTable::Nodes, &[])?
-            .into_iter()
-            .map(|(_, bytes)| decode::<NodeEntry>(&bytes, IndexTable::Nodes))
-            .filter(|entry| {
-                entry.as_ref().map_or(true, |e| {
-                    e.state == sesh_core::api::NodeState::Active && e.key_proof_valid
-                })
-            })
-            .map(|entry| entry.map(|e| (NodeKey(e.ed25519_key.0), e.url)))
-            .collect()
+        // Read once per index commit and shared (crate::status::Status::active_nodes).
+        Ok(self.status.active_nodes(&self.store)?.to_vec())
     }
 
     /// Every node, signed, in id order.

@@ -4,17 +4,19 @@
 //!   hash-map read and a copy; no redb, no JSON encoding, no signature.
 //! - [`Signatures`]: the attestation of each answer, reused while the answer and the block
 //!   it is true at stay the same (every answer kind, not only names).
+//! - [`PerCommit`]: one value derived from the whole index (the active node set), computed
+//!   once per commit, rewind or reset of the index and shared.
 //!
 //! Eviction is S3-FIFO (the `quick_cache` crate): a miss costs a read of the index and, at
 //! worst, one Ed25519 signature.
 
-use crate::store::{NamesChanged, Store};
+use crate::store::{NamesChanged, Reader, Store, StoreError};
 use axum::body::Bytes;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 use sesh_core::api::{NameAnswer, NameState, Signed};
 use sesh_core::attestation::{Attestation, Kind};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// Bytes a cache entry costs beyond its payload (key, bookkeeping, allocation headers).
 const ENTRY_OVERHEAD: u64 = 128;
@@ -211,6 +213,43 @@ impl Signatures {
     }
 }
 
+/// A value derived from the whole index, computed at most once per index generation
+/// ([`Store::generation`]: every commit, rewind and reset moves it) and handed out shared.
+#[derive(Debug)]
+pub struct PerCommit<T: ?Sized> {
+    slot: RwLock<Option<(u64, Arc<T>)>>,
+}
+
+impl<T: ?Sized> Default for PerCommit<T> {
+    fn default() -> Self {
+        Self {
+            slot: RwLock::new(None),
+        }
+    }
+}
+
+impl<T: ?Sized> PerCommit<T> {
+    /// The value for the index as it is now: the kept one if no commit came since it was
+    /// read, else `compute`d from a fresh view of `store` and kept. The generation is sampled
+    /// before the view is taken, so a value is never tagged newer than what it was read from
+    /// (a commit landing in between only costs one more computation).
+    pub fn get_or_compute(
+        &self,
+        store: &Store,
+        compute: impl FnOnce(&Reader) -> Result<Arc<T>, StoreError>,
+    ) -> Result<Arc<T>, StoreError> {
+        let generation = store.generation();
+        if let Some((kept, value)) = &*self.slot.read().expect("per-commit lock")
+            && *kept == generation
+        {
+            return Ok(value.clone());
+        }
+        let value = compute(&store.read()?)?;
+        *self.slot.write().expect("per-commit lock") = Some((generation, value.clone()));
+        Ok(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,7 +299,10 @@ mod tests {
                 }
                 Write::Primary(owner, token_id) => {
                     let old = batch.get(PRIMARY, owner).unwrap();
-                    for token in [Some(*token_id), old.map(|p| p.token_id)].into_iter().flatten() {
+                    for token in [Some(*token_id), old.map(|p| p.token_id)]
+                        .into_iter()
+                        .flatten()
+                    {
                         if let Some(entry) = batch.get(NAMES, &token).unwrap() {
                             batch.name_changed(&entry.label);
                         }

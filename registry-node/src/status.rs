@@ -1,11 +1,14 @@
 //! What the indexer tells the HTTP side: the chain head it last saw, whether
-//! the RPC answers, and the signed indexed head (re-signed once per new head).
+//! the RPC answers, the signed indexed head (re-signed once per new head), and
+//! the active node set (read from the index once per commit).
 
-use crate::store::Cursor;
+use crate::cache::PerCommit;
+use crate::store::tables::NODES;
+use crate::store::{Cursor, Store, StoreError};
 use alloy::primitives::Address;
 use axum::body::Bytes;
-use sesh_core::api::{Freshness, HeadAnswer, Signed};
-use sesh_core::attestation::{Kind, NodeSigner};
+use sesh_core::api::{Freshness, HeadAnswer, NodeState, Signed};
+use sesh_core::attestation::{Kind, NodeKey, NodeSigner};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -33,7 +36,11 @@ pub struct Status {
     id: u64,
     /// Moves after every change to what [`Status::freshness`] says.
     version: AtomicU64,
+    active_nodes: PerCommit<[ActiveNode]>,
 }
+
+/// An active node: its Ed25519 key and public URL.
+pub type ActiveNode = (NodeKey, String);
 
 impl Status {
     /// Status before the first RPC answer, with the head signed at `cursor`.
@@ -56,7 +63,23 @@ impl Status {
             head: RwLock::new(head),
             id: NEXT_STATUS_ID.fetch_add(1, Ordering::Relaxed),
             version: AtomicU64::new(0),
+            active_nodes: PerCommit::default(),
         }
+    }
+
+    /// The active nodes (state active, key proven): their keys and URLs, in id order, as
+    /// `store` holds them now. Read and decoded once per commit, rewind or reset of the index
+    /// (every mailbox request asks), shared until the next.
+    pub fn active_nodes(&self, store: &Store) -> Result<Arc<[ActiveNode]>, StoreError> {
+        self.active_nodes.get_or_compute(store, |index| {
+            Ok(index
+                .scan(NODES)?
+                .into_iter()
+                .map(|(_, node)| node)
+                .filter(|node| node.state == NodeState::Active && node.key_proof_valid)
+                .map(|node| (NodeKey(node.ed25519_key.0), node.url))
+                .collect())
+        })
     }
 
     /// The RPC answered with `chain_head`.
@@ -172,7 +195,9 @@ fn sign_head(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::testing::cursor;
+    use crate::model::NodeEntry;
+    use crate::store::testing::{self, cursor};
+    use alloy::primitives::{B256, U256};
 
     /// The rendered freshness is always what `freshness()` says now.
     fn assert_current(status: &Status) {
@@ -203,5 +228,93 @@ mod tests {
         let other = Status::new(signer, 1, Address::ZERO, 2, cursor(9));
         assert_current(&other);
         assert_current(&status);
+    }
+
+    fn node(node_id: u64, state: NodeState, key_proof_valid: bool) -> NodeEntry {
+        NodeEntry {
+            node_id,
+            operator: Address::repeat_byte(1),
+            ed25519_key: B256::repeat_byte(node_id as u8),
+            key_proof_valid,
+            signer: Address::repeat_byte(2),
+            url: format!("http://node{node_id}"),
+            fee_bps: 0,
+            requirement: U256::from(10),
+            total_staked: U256::from(10),
+            state,
+            unlock_time: 0,
+            contributors: Vec::new(),
+            changed_block: 1,
+        }
+    }
+
+    fn commit(store: &Store, block: u64, nodes: &[NodeEntry]) {
+        let mut batch = store.batch().unwrap();
+        batch.set_block(block).unwrap();
+        for node in nodes {
+            batch.put(NODES, &node.node_id, node).unwrap();
+        }
+        batch.put_block_hash(block, cursor(block).hash).unwrap();
+        batch.commit(cursor(block)).unwrap();
+    }
+
+    fn urls(active: &[ActiveNode]) -> Vec<&str> {
+        active.iter().map(|(_, url)| url.as_str()).collect()
+    }
+
+    #[test]
+    fn the_active_node_set_is_read_once_per_commit_and_follows_every_change() {
+        let (_dir, store) = testing::store();
+        let status = Status::new(
+            Arc::new(NodeSigner::from_seed([4; 32])),
+            1,
+            Address::ZERO,
+            2,
+            cursor(0),
+        );
+        commit(
+            &store,
+            1,
+            &[
+                node(1, NodeState::Active, true),
+                node(2, NodeState::Open, true),
+                node(3, NodeState::Active, false),
+            ],
+        );
+        let first = status.active_nodes(&store).unwrap();
+        assert_eq!(
+            urls(&first),
+            ["http://node1"],
+            "open or unproven: not active"
+        );
+        assert!(
+            Arc::ptr_eq(&first, &status.active_nodes(&store).unwrap()),
+            "no commit since: the same set, not read again"
+        );
+
+        // Node 2 becomes active.
+        commit(&store, 2, &[node(2, NodeState::Active, true)]);
+        let second = status.active_nodes(&store).unwrap();
+        assert_eq!(urls(&second), ["http://node1", "http://node2"]);
+
+        // Node 1 exits.
+        commit(&store, 3, &[node(1, NodeState::Exited, true)]);
+        assert_eq!(
+            urls(&status.active_nodes(&store).unwrap()),
+            ["http://node2"]
+        );
+
+        // A reorg undoes the exit: the set is read again, as it was.
+        store.rewind(cursor(2)).unwrap();
+        let rewound = status.active_nodes(&store).unwrap();
+        assert_eq!(urls(&rewound), ["http://node1", "http://node2"]);
+        assert!(
+            !Arc::ptr_eq(&rewound, &second),
+            "read again after the rewind"
+        );
+
+        // A reset empties it.
+        store.reset(1).unwrap();
+        assert!(status.active_nodes(&store).unwrap().is_empty());
     }
 }

@@ -21,8 +21,7 @@
 //!   label is not served).
 
 use crate::model::{
-    ConsentEntry, ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry, PrimaryEntry,
-    Stake,
+    ConsentEntry, ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry, PrimaryEntry, Stake,
 };
 use crate::store::tables::{
     CONSENTS, FLAGGED, LISTINGS, NAMES, NODES, OFFERS, ONS, OWNER_NAMES, PREMIUM, PRIMARY,
@@ -140,13 +139,13 @@ pub struct Context<'a> {
 
 fn name_entry(batch: &Batch, token_id: U256, block: u64) -> StoreResult<NameEntry> {
     Ok(batch.get(NAMES, &token_id)?.unwrap_or(NameEntry {
-            label: String::new(),
-            token_id,
-            owner: Address::ZERO,
-            expiry: 0,
-            session_key: B256::ZERO,
-            evm_address: Address::ZERO,
-            flag: None,
+        label: String::new(),
+        token_id,
+        owner: Address::ZERO,
+        expiry: 0,
+        session_key: B256::ZERO,
+        evm_address: Address::ZERO,
+        flag: None,
         changed_block: block,
     }))
 }
@@ -188,7 +187,10 @@ fn set_record(
 /// the new one change.
 fn set_primary(batch: &mut Batch, owner: Address, token_id: U256, block: u64) -> StoreResult<()> {
     let old = batch.get(PRIMARY, &owner)?;
-    for token in [Some(token_id), old.map(|p| p.token_id)].into_iter().flatten() {
+    for token in [Some(token_id), old.map(|p| p.token_id)]
+        .into_iter()
+        .flatten()
+    {
         if let Some(entry) = batch.get(NAMES, &token)? {
             batch.name_changed(&entry.label);
         }
@@ -603,5 +605,87 @@ mod tests {
         assert_eq!((counted.token_id, counted.proof.nonce), (U256::ZERO, 11));
         let counted = apply_all(&store, 5, &[event(&first), event(&none)], id).unwrap();
         assert_eq!((counted.proof.nonce, counted.changed_block), (11, 4));
+    }
+
+    fn name(label: &str, token_id: U256) -> NameEntry {
+        NameEntry {
+            label: label.into(),
+            token_id,
+            owner: Address::repeat_byte(1),
+            expiry: 100,
+            session_key: B256::repeat_byte(2),
+            evm_address: Address::ZERO,
+            flag: None,
+            changed_block: 1,
+        }
+    }
+
+    #[test]
+    fn a_labelled_name_entry_indexes_its_ons_hash_and_a_rewind_removes_it() {
+        let (_dir, store) = store();
+        let token_id = U256::from(42);
+        let changed = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = changed.clone();
+        store.watch_names(move |c| seen.lock().unwrap().push(c.clone()));
+
+        let mut batch = store.batch().unwrap();
+        batch.set_block(1).unwrap();
+        put_name(&mut batch, &name("", token_id)).unwrap();
+        batch.commit(cursor(1)).unwrap();
+        assert_eq!(store.read().unwrap().len(ONS).unwrap(), 0, "no label yet");
+        assert!(changed.lock().unwrap().is_empty(), "no served name changed");
+
+        let mut batch = store.batch().unwrap();
+        batch.set_block(2).unwrap();
+        put_name(&mut batch, &name("alice", token_id)).unwrap();
+        batch.commit(cursor(2)).unwrap();
+        let hash = B256::from(sesh_core::ons::name_hash("ALICE"));
+        assert_eq!(
+            store.read().unwrap().get(ONS, &hash).unwrap(),
+            Some(token_id)
+        );
+        assert_eq!(
+            changed.lock().unwrap().last(),
+            Some(&crate::store::NamesChanged::Some(
+                ["alice".to_string()].into()
+            ))
+        );
+        store.rewind(cursor(1)).unwrap();
+        assert_eq!(store.read().unwrap().get(ONS, &hash).unwrap(), None);
+    }
+
+    #[test]
+    fn a_moving_primary_name_changes_the_old_and_the_new_answers() {
+        let (_dir, store) = store();
+        let owner = Address::repeat_byte(1);
+        let (a, b) = (U256::from(1), U256::from(2));
+        let mut batch = store.batch().unwrap();
+        batch.set_block(1).unwrap();
+        put_name(&mut batch, &name("a", a)).unwrap();
+        put_name(&mut batch, &name("b", b)).unwrap();
+        put_name(&mut batch, &name("c", U256::from(3))).unwrap();
+        set_primary(&mut batch, owner, a, 1).unwrap();
+        batch.commit(cursor(1)).unwrap();
+
+        let changed = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = changed.clone();
+        store.watch_names(move |c| seen.lock().unwrap().push(c.clone()));
+        let mut batch = store.batch().unwrap();
+        batch.set_block(2).unwrap();
+        set_primary(&mut batch, owner, b, 2).unwrap();
+        batch.commit(cursor(2)).unwrap();
+        assert_eq!(
+            *changed.lock().unwrap(),
+            [crate::store::NamesChanged::Some(
+                ["a".to_string(), "b".to_string()].into()
+            )]
+        );
+        assert_eq!(
+            store.read().unwrap().get(PRIMARY, &owner).unwrap(),
+            Some(PrimaryEntry {
+                token_id: b,
+                changed_block: 2
+            })
+        );
     }
 }

@@ -22,6 +22,7 @@ use alloy::eips::BlockNumberOrTag;
 use alloy::primitives::{B256, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::Filter;
+use alloy::transports::TransportError;
 use apply::{Context, Decoded};
 use futures_util::StreamExt;
 use range::AdaptiveRange;
@@ -40,15 +41,37 @@ const RECEIPTS_IN_FLIGHT: usize = 16;
 /// Why one indexer step failed (the loop logs it and retries).
 #[derive(Debug, thiserror::Error)]
 pub enum IndexerError {
-    /// The RPC failed or timed out.
-    #[error("rpc: {0}")]
-    Rpc(String),
+    /// An RPC call failed (its text is the whole chain of causes, or what to do about an
+    /// untrusted TLS certificate).
+    #[error("rpc: {}", rpc_failure(.0))]
+    Rpc(#[source] TransportError),
+    /// An RPC call did not answer in time.
+    #[error("rpc: no answer within {} ms", .0.as_millis())]
+    RpcTimeout(Duration),
+    /// The RPC has no receipt for a transaction whose logs it gave.
+    #[error("rpc: no receipt for transaction {0}")]
+    NoReceipt(B256),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The chain moved under a batch; it is retried.
     #[error("block {0} changed while it was read; retrying")]
     Moved(u64),
+}
+
+impl IndexerError {
+    /// Whether the RPC failed (rather than the store, or the chain moving).
+    pub fn is_rpc(&self) -> bool {
+        matches!(
+            self,
+            Self::Rpc(_) | Self::RpcTimeout(_) | Self::NoReceipt(_)
+        )
+    }
+}
+
+fn rpc_failure(error: &TransportError) -> String {
+    sesh_core::net::explain_tls_failure(error, "the RPC", crate::config::CA_SETTING)
+        .unwrap_or_else(|| sesh_core::net::error_chain(error))
 }
 
 /// How the indexer runs.
@@ -86,17 +109,13 @@ struct Rpc<'a> {
 }
 
 impl Rpc<'_> {
-    async fn call<T, E: std::error::Error + 'static>(
+    async fn call<T>(
         &self,
-        future: impl Future<Output = Result<T, E>>,
+        future: impl Future<Output = Result<T, TransportError>>,
     ) -> Result<T, IndexerError> {
         match tokio::time::timeout(self.timeout, future).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(IndexerError::Rpc(
-                sesh_core::net::explain_tls_failure(&error, "the RPC", crate::config::CA_SETTING)
-                    .unwrap_or_else(|| sesh_core::net::error_chain(&error)),
-            )),
-            Err(_) => Err(IndexerError::Rpc("timed out".into())),
+            Ok(answer) => answer.map_err(IndexerError::Rpc),
+            Err(_) => Err(IndexerError::RpcTimeout(self.timeout)),
         }
     }
 
@@ -191,7 +210,7 @@ impl Indexer {
                     Duration::ZERO
                 }
                 Err(error) => {
-                    if matches!(error, IndexerError::Rpc(_)) {
+                    if error.is_rpc() {
                         self.metrics.rpc_errors.fetch_add(1, Ordering::Relaxed);
                         self.status.rpc_failed();
                     }
@@ -320,10 +339,7 @@ impl Indexer {
         // per transaction dominates indexing when each registration is its own transaction.
         let mut verdicts = futures_util::stream::iter(by_tx)
             .map(|(tx, events)| async move {
-                let receipt = rpc
-                    .receipt(tx)
-                    .await?
-                    .ok_or_else(|| IndexerError::Rpc(format!("no receipt for {tx}")))?;
+                let receipt = rpc.receipt(tx).await?.ok_or(IndexerError::NoReceipt(tx))?;
                 let verdict: Verdict = verify::check_transaction(
                     &events,
                     receipt.inner.logs(),
@@ -373,5 +389,30 @@ impl Indexer {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::transports::TransportErrorKind;
+    use std::error::Error;
+
+    #[test]
+    fn an_rpc_failure_keeps_its_cause_and_says_it() {
+        let error = IndexerError::Rpc(TransportErrorKind::custom_str("connection refused"));
+        assert!(error.is_rpc());
+        assert!(
+            error.source().is_some(),
+            "the transport error is the source"
+        );
+        assert!(
+            error.to_string().starts_with("rpc: ")
+                && error.to_string().contains("connection refused"),
+            "{error}"
+        );
+        let timeout = IndexerError::RpcTimeout(Duration::from_secs(2));
+        assert_eq!(timeout.to_string(), "rpc: no answer within 2000 ms");
+        assert!(timeout.is_rpc() && !IndexerError::Moved(1).is_rpc());
     }
 }

@@ -795,7 +795,11 @@ mod tests {
 
         let before = store.generation();
         store.rewind(cursor(0)).unwrap();
-        assert_eq!(store.generation(), before + 1, "a rewind is a new generation");
+        assert_eq!(
+            store.generation(),
+            before + 1,
+            "a rewind is a new generation"
+        );
         assert_eq!(store.read().unwrap().len(PREMIUM).unwrap(), 0);
         assert_eq!(store.cursor().unwrap().number, 0);
     }
