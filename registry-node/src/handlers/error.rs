@@ -43,7 +43,7 @@ pub(crate) enum ApiError {
     #[error("{field} is not {bytes} bytes of hex")]
     Hex {
         field: &'static str,
-        /// How many bytes it holds.
+        /// How many bytes it must hold.
         bytes: usize,
     },
     /// The body is not JSON, has no JSON content type, or is too large.
