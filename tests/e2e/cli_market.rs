@@ -180,6 +180,10 @@ async fn lists_and_sells_a_name_that_then_resolves_to_the_buyer() {
     assert_eq!(listings["data"]["total"], 1);
     assert_eq!(listings["data"]["listings"][0]["name"], "gallery");
     assert_eq!(listings["data"]["listings"][0]["price"], "200.000000000");
+    let expiry = listed["data"]["expiry"]
+        .as_u64()
+        .expect("the listing's expiry in Unix seconds");
+    assert_eq!(listings["data"]["listings"][0]["expiry"], expiry);
     let text = bob.run(&["market", "listings"], None).ok().stdout;
     assert!(
         text.contains("gallery") && text.contains("source: chain logs"),
@@ -297,6 +301,8 @@ async fn offers_are_made_listed_cancelled_and_accepted() {
     assert_eq!(list.len(), 2, "{offers}");
     assert_eq!(list[0]["amount"], "120.000000000", "largest first");
     assert_eq!(list[0]["bidder"], bob_address.to_checksum(None));
+    assert_eq!(list[0]["expiry"], made["data"]["expiry"], "{offers}");
+    assert!(list[0]["expiry"].is_u64(), "{offers}");
 
     // Cancelling refunds; a second cancel is refused.
     carol

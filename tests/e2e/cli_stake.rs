@@ -93,6 +93,7 @@ async fn a_multi_contributor_node_activates_earns_exits_and_pays_back() {
     assert_eq!(node["open_slots"], 9);
     assert_eq!(node["url"], "https://node-1.example");
     assert_eq!(node["operator"], alice_address.to_checksum(None));
+    assert_eq!(node["fee_bps"], 1000, "basis points are an integer");
 
     let quarter = sesh(requirement / U256::from(4));
     bob.run(
@@ -181,6 +182,22 @@ async fn a_multi_contributor_node_activates_earns_exits_and_pays_back() {
         status.contains("exited") && status.contains("15 days left"),
         "{status}"
     );
+    let status = bob
+        .run(&["stake", "status", "--json"], None)
+        .ok()
+        .envelope();
+    let stake = &status["data"]["stakes"][0];
+    assert_eq!(stake["state"], "exited");
+    assert_eq!(stake["unlocked"], false);
+    let (unlock, now) = (
+        stake["unlock_time"]
+            .as_u64()
+            .expect("unlock_time in Unix seconds"),
+        status["data"]["chain_time"]
+            .as_u64()
+            .expect("chain_time in Unix seconds"),
+    );
+    assert!(unlock > now && unlock - now <= 15 * 86_400, "{status}");
     let bob_nonce = provider.get_transaction_count(bob_address).await.unwrap();
     let before = balance(&bob);
     let run = bob
