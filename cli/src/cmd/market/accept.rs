@@ -1,14 +1,13 @@
 //! `sesh market accept NAME BIDDER`.
 
 use crate::args::parse_address;
-use crate::chain::{Chain, read_error};
+use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, date, secs};
 use crate::output::Report;
 use crate::tx::{Mined, Plan, call};
 use alloy::primitives::Address;
 use clap::Args;
-use eyre::bail;
 use serde::Serialize;
 use sesh_core::{Name, Sesh};
 
@@ -70,17 +69,7 @@ impl AcceptArgs {
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
         let chain = Chain::read(ctx).await?;
-        let offer = chain
-            .market()
-            .offerOf(token_id, bidder)
-            .call()
-            .await
-            .map_err(read_error("the offer"))?;
-        if offer.amount.is_zero() {
-            bail!(
-                "{bidder} has no offer on {name}; see the offers with `sesh market offers {name}`"
-            );
-        }
+        let offer = super::offer(&chain, &name, bidder).await?;
         let split = super::split(&chain, Sesh::from_units(offer.amount)).await?;
         let (amount, fee, proceeds) = (
             SeshAmount(Sesh::from_units(offer.amount)),

@@ -1,12 +1,11 @@
 //! `sesh market cancel-offer NAME`.
 
-use crate::chain::{Chain, read_error};
+use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::SeshAmount;
 use crate::output::Report;
 use crate::tx::{Mined, Plan, call};
 use clap::Args;
-use eyre::bail;
 use serde::Serialize;
 use sesh_core::{Name, Sesh};
 
@@ -54,15 +53,7 @@ impl CancelOfferArgs {
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
         let chain = Chain::read(ctx).await?;
-        let offer = chain
-            .market()
-            .offerOf(token_id, me)
-            .call()
-            .await
-            .map_err(read_error("your offer"))?;
-        if offer.amount.is_zero() {
-            bail!("{me} has no offer on {name}");
-        }
+        let offer = super::offer(&chain, &name, me).await?;
         let refund = SeshAmount(Sesh::from_units(offer.amount));
         let keys = ctx.unlock(&file)?;
         let chain = chain.signing(&keys).await?;

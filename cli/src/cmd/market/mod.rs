@@ -14,6 +14,7 @@ pub mod unlist;
 
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
+use alloy::primitives::Address;
 use clap::Subcommand;
 use eyre::bail;
 use sesh_core::bindings::NameMarket;
@@ -86,6 +87,24 @@ pub async fn listing(chain: &Chain<'_>, name: &Name) -> eyre::Result<NameMarket:
         bail!("{name} is not listed for sale");
     }
     Ok(listing)
+}
+
+/// `bidder`'s offer on `name`, refused in words when it has none.
+pub async fn offer(
+    chain: &Chain<'_>,
+    name: &Name,
+    bidder: Address,
+) -> eyre::Result<NameMarket::offerOfReturn> {
+    let offer = chain
+        .market()
+        .offerOf(name.token_id(), bidder)
+        .call()
+        .await
+        .map_err(read_error("the offer"))?;
+    if offer.amount.is_zero() {
+        bail!("{bidder} has no offer on {name}; see the offers with `sesh market offers {name}`");
+    }
+    Ok(offer)
 }
 
 /// A name's token id as the JSON has it: `0x` and hex.
