@@ -44,6 +44,16 @@ pub struct PendingRegistration {
     pub created_at: u64,
 }
 
+/// The wall clock in Unix seconds: when a pending registration was first written, and how
+/// long a commitment still has to wait in real time (contract times are the chain's,
+/// [`crate::chain::Chain::now`]).
+pub fn wall_clock() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
 /// The pending registrations of one wallet on one chain.
 #[derive(Debug, Clone)]
 pub struct PendingStore {
@@ -122,7 +132,7 @@ mod tests {
         PendingRegistration {
             label: "alice".into(),
             owner: Address::repeat_byte(1),
-            duration: U256::from(365 * 86_400),
+            duration: U256::from(sesh_core::protocol::YEAR),
             session_key: B256::repeat_byte(2),
             evm_address: Address::ZERO,
             set_primary: true,

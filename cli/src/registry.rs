@@ -30,9 +30,10 @@
 use crate::context::{Context, describe_failure};
 use alloy::primitives::{Address, U256, keccak256};
 use eyre::{WrapErr, bail};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sesh_core::agreement::Verdict;
 use sesh_core::SessionId;
+use sesh_core::agreement::Verdict;
 use sesh_core::api::{HealthResponse, IdentityResponse, ReverseAnswer, ReverseResponse, Signed};
 use sesh_core::attestation::{Canonical, NodeKey};
 use std::future::Future;
@@ -102,6 +103,91 @@ pub struct Agreed<R> {
 }
 
 impl<R> Agreed<R> {
+    /// "3 of 3 registry nodes agree (signed at block N)" ([`NodesSource::summary`]).
+    pub fn summary(&self) -> String {
+        self.source().summary()
+    }
+
+    /// Where the answer came from, for a command's report (its `source`).
+    pub fn source(&self) -> NodesSource {
+        NodesSource {
+            agree: self.agree,
+            asked: self.asked,
+            block: self.block,
+            keys_verified: self.keys_verified,
+            nodes: self
+                .outcomes
+                .iter()
+                .map(|(node, outcome)| {
+                    let (status, detail) = match outcome {
+                        NodeOutcome::Answered { .. } => (NodeStatus::Agrees, None),
+                        NodeOutcome::Down(e) => (NodeStatus::Down, Some(e.clone())),
+                        NodeOutcome::Invalid(e) => (NodeStatus::Invalid, Some(e.clone())),
+                    };
+                    NodeSource {
+                        url: node.url.clone(),
+                        node_id: node.node_id,
+                        node_key: node.key.map(|k| k.to_string()),
+                        status,
+                        detail,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// [`Agreed::source`] as a JSON value.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::to_value(self.source()).expect("a source serializes")
+    }
+}
+
+/// Where an answer from registry nodes came from: `{"kind": "registry-nodes", ...}`, how many
+/// of the nodes asked agree, at which block, and each node's part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename = "registry-nodes")]
+pub struct NodesSource {
+    /// How many nodes agree.
+    pub agree: usize,
+    /// How many were asked.
+    pub asked: usize,
+    /// The block the answer is signed at (`None`: the nodes agree there is nothing).
+    pub block: Option<u64>,
+    /// Whether the node keys came from the chain (not from each node's own word).
+    pub keys_verified: bool,
+    /// Each node asked.
+    pub nodes: Vec<NodeSource>,
+}
+
+/// One node asked, in a [`NodesSource`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeSource {
+    /// Its URL.
+    pub url: String,
+    /// Its on-chain id (when the set came from the chain).
+    pub node_id: Option<u64>,
+    /// Its Ed25519 key.
+    pub node_key: Option<String>,
+    /// What it did.
+    pub status: NodeStatus,
+    /// Why it is down or invalid.
+    pub detail: Option<String>,
+}
+
+/// What one node did: its answer is the agreed one, it could not be reached, or its answer
+/// does not check out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeStatus {
+    /// Its answer is the agreed one.
+    Agrees,
+    /// It could not be reached.
+    Down,
+    /// Its answer does not check out.
+    Invalid,
+}
+
+impl NodesSource {
     /// "3 of 3 registry nodes agree (signed at block N)".
     pub fn summary(&self) -> String {
         let block = match self.block {
@@ -122,34 +208,24 @@ impl<R> Agreed<R> {
         )
     }
 
-    /// The source, for JSON output.
-    pub fn json(&self) -> serde_json::Value {
-        let nodes: Vec<_> = self
-            .outcomes
-            .iter()
-            .map(|(node, outcome)| {
-                let (status, detail) = match outcome {
-                    NodeOutcome::Answered { .. } => ("agrees", None),
-                    NodeOutcome::Down(e) => ("down", Some(e.clone())),
-                    NodeOutcome::Invalid(e) => ("invalid", Some(e.clone())),
-                };
-                serde_json::json!({
-                    "url": node.url,
-                    "node_id": node.node_id,
-                    "node_key": node.key.map(|k| k.to_string()),
-                    "status": status,
-                    "detail": detail,
+    /// A sample, for golden files: 3 of 3 nodes from the chain agree at block 42.
+    #[cfg(test)]
+    pub fn sample() -> Self {
+        Self {
+            agree: 3,
+            asked: 3,
+            block: Some(42),
+            keys_verified: true,
+            nodes: (1..=3)
+                .map(|i| NodeSource {
+                    url: format!("https://node{i}.example"),
+                    node_id: Some(i),
+                    node_key: Some(NodeKey([i as u8; 32]).to_string()),
+                    status: NodeStatus::Agrees,
+                    detail: None,
                 })
-            })
-            .collect();
-        serde_json::json!({
-            "kind": "registry-nodes",
-            "agree": self.agree,
-            "asked": self.asked,
-            "block": self.block,
-            "keys_verified": self.keys_verified,
-            "nodes": nodes,
-        })
+                .collect(),
+        }
     }
 }
 

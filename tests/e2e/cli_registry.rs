@@ -218,3 +218,69 @@ async fn one_of_one_node_is_accepted_unchecked_and_one_of_two_is_refused() -> ey
     );
     Ok(())
 }
+
+/// One word for one state: at the same time (the nodes' indexed head is the chain's latest
+/// block), `name lookup` through a registry node says what `--rpc` says — live, grace, premium,
+/// available — though the node's own answer calls the last two `expired`.
+#[tokio::test]
+async fn the_nodes_and_the_chain_give_a_lapsing_name_the_same_state() -> eyre::Result<()> {
+    use sesh_core::protocol::{DAY, GRACE_PERIOD, PREMIUM_DECAY_PERIOD, YEAR};
+    let bed = NodeTestbed::funded(1_000).await?;
+    let session = SessionId::from_key(B256::repeat_byte(0xab)).unwrap();
+    bed.register("alice", session.key(), true).await?;
+    let node = bed.start_node();
+    let home = SeshHome::new(&bed.chain);
+    // Registered for a year: then a year on, the grace period on, the premium's decay on.
+    for (advance, word) in [
+        (0, "live"),
+        (YEAR, "grace"),
+        (GRACE_PERIOD + DAY, "premium"),
+        (PREMIUM_DECAY_PERIOD, "available"),
+    ] {
+        if advance > 0 {
+            bed.provider
+                .raw_request::<_, serde_json::Value>("evm_increaseTime".into(), (advance,))
+                .await?;
+            bed.provider
+                .raw_request::<_, serde_json::Value>("evm_mine".into(), ())
+                .await?;
+        }
+        node.wait_indexed(
+            bed.provider.get_block_number().await?,
+            Duration::from_secs(30),
+        )
+        .await;
+        let nodes = home
+            .run(
+                &["name", "lookup", "alice", "--registry", &node.url, "--json"],
+                None,
+            )
+            .ok()
+            .envelope();
+        let rpc = home
+            .run(&["name", "lookup", "alice", "--rpc", "--json"], None)
+            .ok()
+            .envelope();
+        assert_eq!(nodes["data"]["source"]["kind"], "registry-nodes");
+        assert_eq!(
+            nodes["data"]["chain_time"], rpc["data"]["chain_time"],
+            "{nodes} {rpc}"
+        );
+        assert_eq!(nodes["data"]["state"], word, "{nodes}");
+        assert_eq!(rpc["data"]["state"], word, "{rpc}");
+        let text = home
+            .run(&["name", "lookup", "alice", "--registry", &node.url], None)
+            .ok()
+            .stdout;
+        let rpc_text = home
+            .run(&["name", "lookup", "alice", "--rpc"], None)
+            .ok()
+            .stdout;
+        assert_eq!(
+            text.lines().next(),
+            rpc_text.lines().next(),
+            "the same words in text too"
+        );
+    }
+    Ok(())
+}

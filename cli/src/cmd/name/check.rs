@@ -1,13 +1,14 @@
 //! `sesh name check NAME [--years N | --days N]`.
 
-use super::common::{DurationOpts, NameState, Phase, date, describe_duration};
+use super::common::{DurationOpts, NameState, Phase};
+use crate::chain::{Chain, read_error};
 use crate::context::{Context, Unreachable};
-use crate::payment::cost_line;
+use crate::format::{SeshAmount, Timestamp, duration};
+use crate::output::Report;
 use alloy::primitives::U256;
 use clap::Args;
-use eyre::WrapErr;
-use sesh_core::Name;
-use sesh_core::bindings::NameRegistry;
+use serde::Serialize;
+use sesh_core::{Name, Sesh};
 
 /// Check a name: valid, available, what it costs, who holds it
 ///
@@ -32,40 +33,131 @@ pub struct CheckArgs {
     pub duration: DurationOpts,
 }
 
+/// What `sesh name check` reports: with the chain, the name's state and price; without it,
+/// only that the name is valid.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Check {
+    /// The chain answered.
+    Online(Box<Online>),
+    /// The RPC did not answer: only the name rules were checked.
+    Offline(Offline),
+}
+
+/// `sesh name check` with the chain reachable.
+#[derive(Debug, Serialize)]
+pub struct Online {
+    /// The name as the chain has it.
+    #[serde(flatten)]
+    pub state: NameState,
+    /// Always `true` (an invalid name is an error).
+    pub valid: bool,
+    /// Always `true` here.
+    pub online: bool,
+    /// Whether anyone may register it now.
+    pub available: bool,
+    /// The duration priced.
+    pub duration_secs: u64,
+    /// The rent for the duration.
+    pub rent: SeshAmount,
+    /// The premium on a recently lapsed name (else 0).
+    pub premium: SeshAmount,
+    /// Rent plus premium.
+    pub total: SeshAmount,
+    /// The premium explained in words (only in the premium phase).
+    pub premium_explanation: Option<String>,
+}
+
+/// `sesh name check` without the chain.
+#[derive(Debug, Serialize)]
+pub struct Offline {
+    /// The name, normalized.
+    pub name: String,
+    /// Its token id.
+    pub token_id: String,
+    /// Always `true` (an invalid name is an error).
+    pub valid: bool,
+    /// Always `false` here.
+    pub online: bool,
+}
+
+impl Report for Check {
+    fn text(&self) -> String {
+        match self {
+            Self::Offline(offline) => format!(
+                "{} is a valid name (token id {})\n  availability and price not checked: the chain is not reachable",
+                offline.name, offline.token_id
+            ),
+            Self::Online(online) => online.text(),
+        }
+    }
+}
+
+impl Online {
+    fn text(&self) -> String {
+        let state = &self.state;
+        let mut text = format!(
+            "{} is a valid name (token id {:#x})\n",
+            state.name,
+            state.name.token_id()
+        );
+        text.push_str(&format!("  state         {}\n", state.describe()));
+        if !state.registrant.is_zero() && !self.available {
+            text.push_str(&format!("  owner         {}\n", state.registrant));
+            text.push_str(&format!("  expires       {}\n", Timestamp(state.expiry)));
+        }
+        if let Some(id) = state.session_id.filter(|_| state.phase == Phase::Live) {
+            text.push_str(&format!("  Session ID    {id}\n"));
+        }
+        let what = if self.available { "register" } else { "renew" };
+        text.push_str(&format!(
+            "  price         {} to {what} for {}",
+            self.total,
+            duration(self.duration_secs)
+        ));
+        if self.premium.0 > Sesh::ZERO {
+            text.push_str(&format!(" ({} rent + {} premium)", self.rent, self.premium));
+        }
+        text.push('\n');
+        if let Some(explanation) = &self.premium_explanation {
+            text.push_str(&format!("  premium       {explanation}\n"));
+        }
+        if let Some(reason) = state.unavailable_reason() {
+            text.push_str(&format!("  {reason}\n"));
+        }
+        text
+    }
+}
+
 impl CheckArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
-        let duration = self.duration.seconds()?;
-        let token_id = format!("{:#x}", name.token_id());
+        let duration_secs = self.duration.seconds()?;
         // A missing deployment or a bad setting is an error; only an RPC that does not
         // answer leaves the name rules as all that can be checked.
-        let deployment = ctx.deployment()?;
-        let provider = match ctx.provider().await {
-            Ok(provider) => provider,
+        ctx.deployment()?;
+        let chain = match Chain::read(ctx).await {
+            Ok(chain) => chain,
             Err(error) if error.downcast_ref::<Unreachable>().is_none() => return Err(error),
             Err(error) => {
                 ctx.out.warn(&format!(
                     "offline: only the name rules were checked, not availability or price ({})",
                     crate::error::chain(&error).join(": ")
                 ));
-                return Ok(ctx.out.result(
-                    &format!(
-                        "{name} is a valid name (token id {token_id})\n  availability and price not checked: the chain is not reachable"
-                    ),
-                    serde_json::json!({
-                        "name": name.as_str(),
-                        "token_id": token_id,
-                        "valid": true,
-                        "online": false,
-                    }),
-                )?);
+                ctx.out.print(&Check::Offline(Offline {
+                    name: name.to_string(),
+                    token_id: format!("{:#x}", name.token_id()),
+                    valid: true,
+                    online: false,
+                }))?;
+                return Ok(());
             }
         };
-        let state = NameState::read(ctx, &provider, &name).await?;
-        let registry = NameRegistry::new(deployment.contracts.name_registry, &provider);
+        let state = NameState::read(&chain, &name).await?;
+        let registry = chain.registry();
         let price = registry
-            .rentPrice(name.to_string(), U256::from(duration))
+            .rentPrice(name.to_string(), U256::from(duration_secs))
             .call()
             .await
             .map_err(|error| match crate::error::decode_contract_error(&error) {
@@ -76,51 +168,60 @@ impl CheckArgs {
             .premiumStart()
             .call()
             .await
-            .wrap_err("cannot read the premium start")?;
-        let explanation = state.premium_explanation(premium_start, price.premium);
+            .map_err(read_error("the premium start"))?;
+        let premium_explanation = state.premium_explanation(premium_start, price.premium);
         let available = state.phase.is_registrable();
-
-        let mut text = format!("{name} is a valid name (token id {token_id})\n");
-        text.push_str(&format!("  state         {}\n", state.describe()));
-        if !state.registrant.is_zero() && !available {
-            text.push_str(&format!("  owner         {}\n", state.registrant));
-            text.push_str(&format!("  expires       {}\n", date(state.expiry)));
-        }
-        if let Some(id) = state.session_id.filter(|_| state.phase == Phase::Live) {
-            text.push_str(&format!("  Session ID    {id}\n"));
-        }
-        let what = if available { "register" } else { "renew" };
-        text.push_str(&format!(
-            "  price         {} to {what} for {}",
-            cost_line(price.rent + price.premium),
-            describe_duration(duration)
-        ));
-        if price.premium > U256::ZERO {
-            text.push_str(&format!(
-                " ({} rent + {} premium)",
-                cost_line(price.rent),
-                cost_line(price.premium)
-            ));
-        }
-        text.push('\n');
-        if let Some(explanation) = &explanation {
-            text.push_str(&format!("  premium       {explanation}\n"));
-        }
-        if let Some(reason) = state.unavailable_reason() {
-            text.push_str(&format!("  {reason}\n"));
-        }
-        let mut data = state.json();
-        data["valid"] = serde_json::json!(true);
-        data["online"] = serde_json::json!(true);
-        data["available"] = serde_json::json!(available);
-        data["duration_secs"] = serde_json::json!(duration);
-        data["rent"] = serde_json::json!(crate::format::sesh_fixed(price.rent.into()));
-        data["premium"] = serde_json::json!(crate::format::sesh_fixed(price.premium.into()));
-        data["total"] = serde_json::json!(crate::format::sesh_fixed(
-            (price.rent + price.premium).into()
-        ));
-        data["premium_explanation"] = serde_json::json!(explanation);
-        ctx.out.result(&text, data)?;
+        ctx.out.print(&Check::Online(Box::new(Online {
+            state,
+            valid: true,
+            online: true,
+            available,
+            duration_secs,
+            rent: price.rent.into(),
+            premium: price.premium.into(),
+            total: (price.rent + price.premium).into(),
+            premium_explanation,
+        })))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesh_core::protocol::{GRACE_PERIOD, YEAR};
+
+    #[test]
+    fn json_is_pinned() {
+        let mut state = NameState::sample();
+        state.now = state.expiry + GRACE_PERIOD + 86_400;
+        state.phase = Phase::at(state.expiry, state.now);
+        state.primary = false;
+        let rent = Sesh::parse("100").unwrap();
+        let premium = Sesh::parse("50").unwrap();
+        crate::output::golden::check(
+            "name-check",
+            &Check::Online(Box::new(Online {
+                premium_explanation: state
+                    .premium_explanation(Sesh::parse("100").unwrap().units(), premium.units()),
+                state,
+                valid: true,
+                online: true,
+                available: true,
+                duration_secs: YEAR,
+                rent: rent.into(),
+                premium: premium.into(),
+                total: Sesh::from_units(rent.units() + premium.units()).into(),
+            })),
+        );
+        crate::output::golden::check(
+            "name-check.offline",
+            &Check::Offline(Offline {
+                name: "alice".into(),
+                token_id: format!("{:#x}", Name::parse("alice").unwrap().token_id()),
+                valid: true,
+                online: false,
+            }),
+        );
     }
 }

@@ -4,11 +4,62 @@
 //! from the name, and each node's signature over it is checked.
 
 use crate::context::Context;
+use crate::output::Report;
 use eyre::bail;
+use serde::Serialize;
 use sesh_core::Name;
 use sesh_core::SessionId;
 use sesh_core::agreement::Verdict;
 use sesh_core::ons::{self, NameHash, OnsRequest, OnsResult, TYPE_SESSION};
+
+/// What `sesh name lookup --private` reports.
+#[derive(Debug, Serialize)]
+pub struct Private {
+    /// The name.
+    pub name: String,
+    /// Whether it resolves to a Session ID.
+    pub resolves: bool,
+    /// The Session ID it resolves to.
+    pub session_id: Option<SessionId>,
+    /// The only thing sent: the name's hash.
+    pub name_hash: String,
+    /// Which nodes answered and agreed.
+    pub source: OnsSource,
+}
+
+/// The registry nodes' ONS endpoint: `{"kind": "ons", ...}`.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename = "ons")]
+pub struct OnsSource {
+    /// The nodes that answered.
+    pub registries: Vec<String>,
+    /// How many agree.
+    pub agree: usize,
+    /// How many were asked.
+    pub asked: usize,
+    /// The highest block an answer is signed at (`None`: it does not resolve).
+    pub block: Option<u64>,
+}
+
+impl Report for Private {
+    fn text(&self) -> String {
+        let source = &self.source;
+        let nodes = source.registries.join(", ");
+        match self.session_id {
+            Some(session_id) => format!(
+                "{}: resolves (ONS)\n  Session ID    {session_id}\n  source        registry nodes {nodes} ({} of {} agree; ONS, signed at block {}; only the name hash was sent)",
+                self.name,
+                source.agree,
+                source.asked,
+                source.block.unwrap_or_default()
+            ),
+            None => format!(
+                "{}: does not resolve (ONS: unregistered, expired, record cleared or flagged)\n  source        registry nodes {nodes} ({} of {} agree; ONS)",
+                self.name, source.agree, source.asked
+            ),
+        }
+    }
+}
 
 /// Why one node gave no usable answer.
 #[derive(Debug)]
@@ -121,42 +172,45 @@ pub async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
             }
         }
     }
-    let asked = ctx.registries.len();
-    let nodes: Vec<&str> = answers.iter().map(|(url, _)| url.as_str()).collect();
     let block = answers.iter().filter_map(|(_, a)| a.map(|(_, b)| b)).max();
-    match first {
-        Some(session_id) => {
-            let text = format!(
-                "{name}: resolves (ONS)\n  Session ID    {session_id}\n  source        registry nodes {} ({agree} of {asked} agree; ONS, signed at block {}; only the name hash was sent)",
-                nodes.join(", "),
-                block.unwrap_or_default()
-            );
-            ctx.out.result(
-                &text,
-                serde_json::json!({
-                    "name": name.as_str(),
-                    "resolves": true,
-                    "session_id": session_id.to_string(),
-                    "name_hash": hash.to_hex(),
-                    "source": {"kind": "ons", "registries": nodes, "agree": agree, "asked": asked, "block": block},
-                }),
-            )?;
-        }
-        None => {
-            let text = format!(
-                "{name}: does not resolve (ONS: unregistered, expired, record cleared or flagged)\n  source        registry nodes {} ({agree} of {asked} agree; ONS)",
-                nodes.join(", ")
-            );
-            ctx.out.result(
-                &text,
-                serde_json::json!({
-                    "name": name.as_str(),
-                    "resolves": false,
-                    "name_hash": hash.to_hex(),
-                    "source": {"kind": "ons", "registries": nodes, "agree": agree, "asked": asked},
-                }),
-            )?;
-        }
-    }
+    ctx.out.print(&Private {
+        name: name.to_string(),
+        resolves: first.is_some(),
+        session_id: first,
+        name_hash: hash.to_hex(),
+        source: OnsSource {
+            registries: answers.into_iter().map(|(url, _)| url).collect(),
+            agree,
+            asked: ctx.registries.len(),
+            block,
+        },
+    })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check(
+            "name-lookup.private",
+            &Private {
+                name: "alice".into(),
+                resolves: true,
+                session_id: Some(crate::output::golden::session_id()),
+                name_hash: NameHash::of("alice").to_hex(),
+                source: OnsSource {
+                    registries: vec![
+                        "https://node1.example".into(),
+                        "https://node2.example".into(),
+                    ],
+                    agree: 2,
+                    asked: 2,
+                    block: Some(42),
+                },
+            },
+        );
+    }
 }

@@ -1,18 +1,23 @@
 //! `sesh name mine`.
 
-use super::common::{DAY, NameState, Phase, date};
+use super::common::{LogsSource, NameState, Phase};
+use crate::chain::Chain;
 use crate::context::Context;
+use crate::format::{Checksummed, date};
 use crate::logs;
+use crate::output::Report;
 use alloy::primitives::{B256, U256};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 use clap::Args;
+use serde::Serialize;
 use sesh_core::Name;
 use sesh_core::bindings::NameRegistry;
+use sesh_core::protocol::DAY;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Warn about names expiring within this many days.
-const EXPIRY_WARNING_DAYS: u64 = 30;
+/// Warn about names expiring within this long.
+const EXPIRY_WARNING: u64 = 30 * DAY;
 
 /// List the names the wallet holds, with expiry warnings
 ///
@@ -28,79 +33,57 @@ const EXPIRY_WARNING_DAYS: u64 = 30;
 #[command(verbatim_doc_comment)]
 pub struct MineArgs {}
 
-impl MineArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
-        let deployment = ctx.deployment()?;
-        let wallet = ctx.wallet_file()?.evm_address;
-        let provider = ctx.provider().await?;
-        let registry = deployment.contracts.name_registry;
-        let topic = B256::left_padding_from(wallet.as_slice());
-        let transfers = Filter::new()
-            .address(registry)
-            .event_signature(NameRegistry::Transfer::SIGNATURE_HASH);
-        let mut tokens: BTreeSet<U256> = BTreeSet::new();
-        for filter in [transfers.clone().topic2(topic), transfers.topic1(topic)] {
-            for log in logs::fetch(&provider, filter, deployment.deploy_block).await? {
-                if let Ok(event) = log.log_decode::<NameRegistry::Transfer>() {
-                    tokens.insert(event.inner.data.id);
-                }
-            }
+/// What `sesh name mine` reports: the wallet's live names and those in grace, soonest expiry
+/// first.
+#[derive(Debug, Serialize)]
+pub struct Mine {
+    /// The wallet's account.
+    pub owner: Checksummed,
+    /// Its names.
+    pub names: Vec<NameState>,
+    /// Where they were found.
+    pub source: LogsSource,
+}
+
+impl Mine {
+    /// What to say about one name: its grace period, or an expiry within 30 days.
+    fn warning(state: &NameState) -> Option<String> {
+        match state.phase {
+            Phase::Grace => Some(format!(
+                "{} expired on {} and is in its grace period: it does not resolve; renew it before {} or lose it (`sesh name renew {}`)",
+                state.name,
+                date(state.expiry),
+                date(state.grace_end()),
+                state.name
+            )),
+            _ if state.expiry <= state.now + EXPIRY_WARNING => Some(format!(
+                "{} expires on {} (in {} days); renew it with `sesh name renew {}`",
+                state.name,
+                date(state.expiry),
+                (state.expiry - state.now) / DAY,
+                state.name
+            )),
+            _ => None,
         }
-        let mut labels: BTreeMap<U256, String> = BTreeMap::new();
-        if !tokens.is_empty() {
-            let filter = Filter::new()
-                .address(registry)
-                .event_signature(NameRegistry::NameRegistered::SIGNATURE_HASH)
-                .topic1(tokens.iter().map(|t| B256::from(*t)).collect::<Vec<_>>());
-            for log in logs::fetch(&provider, filter, deployment.deploy_block).await? {
-                if let Ok(event) = log.log_decode::<NameRegistry::NameRegistered>() {
-                    labels.insert(event.inner.data.tokenId, event.inner.data.label.clone());
-                }
-            }
-        }
-        let mut names = Vec::new();
-        for label in labels.values() {
-            let Ok(name) = Name::parse(label) else {
-                continue;
-            };
-            let state = NameState::read(ctx, &provider, &name).await?;
-            if state.registrant == wallet && matches!(state.phase, Phase::Live | Phase::Grace) {
-                names.push(state);
-            }
-        }
-        names.sort_by_key(|state| state.expiry);
-        let mut text = if names.is_empty() {
-            format!("{wallet} holds no names\n")
+    }
+}
+
+impl Report for Mine {
+    fn text(&self) -> String {
+        let mut text = if self.names.is_empty() {
+            format!("{} holds no names\n", self.owner)
         } else {
-            format!("Names held by {wallet}:\n")
+            format!("Names held by {}:\n", self.owner)
         };
-        for state in &names {
+        for state in &self.names {
             let mut notes = Vec::new();
             if state.primary {
                 notes.push("primary".to_string());
             }
             match state.phase {
-                Phase::Grace => {
-                    let warning = format!(
-                        "{} expired on {} and is in its grace period: it does not resolve; renew it before {} or lose it (`sesh name renew {}`)",
-                        state.name,
-                        date(state.expiry),
-                        date(state.grace_end()),
-                        state.name
-                    );
-                    ctx.out.warn(&warning);
-                    notes.push(format!("IN GRACE until {}", date(state.grace_end())));
-                }
-                _ if state.expiry <= state.now + EXPIRY_WARNING_DAYS * DAY => {
-                    let days = (state.expiry - state.now) / DAY;
-                    ctx.out.warn(&format!(
-                        "{} expires on {} (in {days} days); renew it with `sesh name renew {}`",
-                        state.name,
-                        date(state.expiry),
-                        state.name
-                    ));
-                    notes.push("expires soon".into());
+                Phase::Grace => notes.push(format!("IN GRACE until {}", date(state.grace_end()))),
+                _ if state.expiry <= state.now + EXPIRY_WARNING => {
+                    notes.push("expires soon".into())
                 }
                 _ => {}
             }
@@ -117,15 +100,86 @@ impl MineArgs {
         }
         text.push_str(&format!(
             "  source: registry Transfer logs since block {} and current state, through the RPC at {}",
-            deployment.deploy_block, ctx.rpc_url
+            self.source.from_block, self.source.rpc_url
         ));
-        ctx.out.result(
-            &text,
-            serde_json::json!({
-                "owner": wallet.to_checksum(None),
-                "names": names.iter().map(NameState::json).collect::<Vec<_>>(),
-            }),
-        )?;
+        text
+    }
+}
+
+impl MineArgs {
+    /// Runs the command.
+    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+        let wallet = ctx.wallet_file()?.evm_address;
+        let chain = Chain::read(ctx).await?;
+        let deploy_block = chain.deployment().deploy_block;
+        let registry = chain.contracts().name_registry;
+        let topic = B256::left_padding_from(wallet.as_slice());
+        let transfers = Filter::new()
+            .address(registry)
+            .event_signature(NameRegistry::Transfer::SIGNATURE_HASH);
+        let mut tokens: BTreeSet<U256> = BTreeSet::new();
+        for filter in [transfers.clone().topic2(topic), transfers.topic1(topic)] {
+            for log in logs::fetch(chain.provider(), filter, deploy_block).await? {
+                if let Ok(event) = log.log_decode::<NameRegistry::Transfer>() {
+                    tokens.insert(event.inner.data.id);
+                }
+            }
+        }
+        let mut labels: BTreeMap<U256, String> = BTreeMap::new();
+        if !tokens.is_empty() {
+            let filter = Filter::new()
+                .address(registry)
+                .event_signature(NameRegistry::NameRegistered::SIGNATURE_HASH)
+                .topic1(tokens.iter().map(|t| B256::from(*t)).collect::<Vec<_>>());
+            for log in logs::fetch(chain.provider(), filter, deploy_block).await? {
+                if let Ok(event) = log.log_decode::<NameRegistry::NameRegistered>() {
+                    labels.insert(event.inner.data.tokenId, event.inner.data.label.clone());
+                }
+            }
+        }
+        let mut names = Vec::new();
+        for label in labels.values() {
+            let Ok(name) = Name::parse(label) else {
+                continue;
+            };
+            let state = NameState::read(&chain, &name).await?;
+            if state.registrant == wallet && matches!(state.phase, Phase::Live | Phase::Grace) {
+                names.push(state);
+            }
+        }
+        names.sort_by_key(|state| state.expiry);
+        for warning in names.iter().filter_map(Mine::warning) {
+            ctx.out.warn(&warning);
+        }
+        ctx.out.print(&Mine {
+            owner: wallet.into(),
+            names,
+            source: LogsSource::of(ctx, &chain),
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesh_core::protocol::GRACE_PERIOD;
+
+    #[test]
+    fn json_is_pinned() {
+        let live = NameState::sample();
+        let mut grace = NameState::sample();
+        grace.name = Name::parse("old").unwrap();
+        grace.primary = false;
+        grace.expiry = live.now - GRACE_PERIOD / 2;
+        grace.phase = Phase::at(grace.expiry, grace.now);
+        crate::output::golden::check(
+            "name-mine",
+            &Mine {
+                owner: crate::output::golden::account(0),
+                names: vec![grace, live],
+                source: LogsSource::sample(),
+            },
+        );
     }
 }

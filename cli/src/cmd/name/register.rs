@@ -1,28 +1,29 @@
 //! `sesh name register NAME`.
 
 use super::common::{
-    DurationOpts, NameState, block_time, current_primary, date, describe_duration, key_of,
-    parse_session_id, sign_consent,
+    DurationOpts, NameState, current_primary, key_of, parse_session_id, sign_consent,
 };
 use crate::args::parse_address;
-use crate::format::sesh_fixed;
+use crate::chain::Chain;
 use crate::context::Context;
 use crate::error::Refused;
-use crate::payment::{self, cost_line};
-use crate::pending::{PendingRegistration, PendingStore};
-use crate::tx::{self, Plan};
+use crate::format::{Checksummed, SeshAmount, Timestamp, date, duration};
+use crate::output::Report;
+use crate::pending::{PendingRegistration, PendingStore, wall_clock};
+use crate::tx::{Mined, Plan};
 use alloy::network::TransactionBuilder;
 use alloy::primitives::{Address, B256, U256};
-use alloy::providers::{DynProvider, Provider};
+use alloy::providers::Provider;
 use alloy::rpc::types::TransactionRequest;
 use alloy::sol_types::SolCall;
 use clap::Args;
 use eyre::{WrapErr, bail};
+use serde::Serialize;
 use sesh_core::bindings::NameRegistry;
 use sesh_core::bindings::name_registry::INameRegistry;
 use sesh_core::keys::WalletKeys;
-use sesh_core::{Name, SessionId};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use sesh_core::{Name, Sesh, SessionId};
+use std::time::Duration;
 
 /// Register a name, pay by permit, and set its record and primary name
 ///
@@ -75,6 +76,68 @@ pub struct RegisterArgs {
     pub session_id: Option<SessionId>,
 }
 
+/// What `sesh name register` reports: the name, its record and primary name as the chain has
+/// them after, what it cost, and the transactions.
+#[derive(Debug, Serialize)]
+pub struct Register {
+    /// The name.
+    pub name: String,
+    /// Its owner.
+    pub owner: Checksummed,
+    /// When it expires.
+    pub expiry: Timestamp,
+    /// Its record's Session ID.
+    pub session_id: Option<SessionId>,
+    /// Its record's EVM address.
+    pub evm_address: Option<Checksummed>,
+    /// Whether it is its owner's primary name now.
+    pub primary: bool,
+    /// The wallet's primary name before (registering for the wallet itself only).
+    pub previous_primary: Option<String>,
+    /// The most the registration could take: rent plus any premium.
+    pub cost: SeshAmount,
+    /// The commit transaction (commit-reveal deployments only).
+    pub commit_tx: Option<B256>,
+    /// Whether an interrupted registration was resumed.
+    pub resumed: bool,
+    /// Whether the name went to the wallet itself (not in the JSON: `owner` says it).
+    #[serde(skip)]
+    pub for_wallet: bool,
+    /// The registering transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Register {
+    fn text(&self) -> String {
+        let mut text = format!(
+            "Registered {} until {}\n  owner         {}\n",
+            self.name, self.expiry, self.owner
+        );
+        if let Some(id) = self.session_id {
+            text.push_str(&format!("  Session ID    {id}\n"));
+        }
+        if let Some(address) = self.evm_address {
+            text.push_str(&format!("  EVM address   {address}\n"));
+        }
+        let choice = PrimaryChoice {
+            session_id: None,
+            for_wallet: self.for_wallet,
+            previous: self.previous_primary.clone(),
+            no_primary: false,
+        };
+        text.push_str(&format!(
+            "  primary name  {}\n",
+            choice.outcome(&self.name, self.primary)
+        ));
+        if let Some(commit) = self.commit_tx {
+            text.push_str(&format!("  commit tx     {commit}\n"));
+        }
+        text.push_str(&format!("  tx            {}", self.tx.hash));
+        text
+    }
+}
+
 /// How often to re-check a commitment that is not ready yet.
 const READY_RETRIES: u32 = 30;
 
@@ -82,10 +145,9 @@ impl RegisterArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
-        let duration = self.duration.seconds()?;
-        let deployment = ctx.deployment()?;
+        let duration_secs = self.duration.seconds()?;
         let file = ctx.wallet_file()?;
-        let provider = ctx.provider().await?;
+        let chain = Chain::read(ctx).await?;
         let wallet = file.evm_address;
         let owner = self.owner.unwrap_or(wallet);
         if owner != wallet {
@@ -93,8 +155,13 @@ impl RegisterArgs {
                 address: owner,
                 name: None,
             };
-            if !crate::recipient::check(ctx, &provider, &recipient, &format!("the name {name}"))
-                .await?
+            if !crate::recipient::check(
+                ctx,
+                chain.provider(),
+                &recipient,
+                &format!("the name {name}"),
+            )
+            .await?
             {
                 return Ok(());
             }
@@ -110,7 +177,7 @@ impl RegisterArgs {
             }
         };
         let previous = if owner == wallet {
-            current_primary(ctx, &provider, wallet).await?
+            current_primary(&chain, wallet).await?
         } else {
             None
         };
@@ -123,14 +190,14 @@ impl RegisterArgs {
             no_primary: self.no_primary,
         };
 
-        let state = NameState::read(ctx, &provider, &name).await?;
+        let state = NameState::read(&chain, &name).await?;
         if let Some(reason) = state.unavailable_reason() {
             bail!("{reason}; nothing was sent");
         }
-        let registry_address = deployment.contracts.name_registry;
-        let registry = NameRegistry::new(registry_address, &provider);
+        let registry_address = chain.contracts().name_registry;
+        let registry = chain.registry();
         let price = registry
-            .rentPrice(name.to_string(), U256::from(duration))
+            .rentPrice(name.to_string(), U256::from(duration_secs))
             .call()
             .await
             .map_err(|error| match crate::error::decode_contract_error(&error) {
@@ -155,7 +222,7 @@ impl RegisterArgs {
         let fresh = PendingRegistration {
             label: name.to_string(),
             owner,
-            duration: U256::from(duration),
+            duration: U256::from(duration_secs),
             session_key: key_of(session_id),
             evm_address: self.evm_address.unwrap_or(Address::ZERO),
             set_primary,
@@ -165,14 +232,20 @@ impl RegisterArgs {
             registry: registry_address,
             commit_tx: None,
             committed_at: None,
-            created_at: unix_now(),
+            created_at: wall_clock(),
         };
         let mut outcome = if min_age == 0 {
             let keys = ctx.unlock(&file)?;
-            let signer = ctx.signing_provider(&keys).await?;
-            let plan = register_plan(&name, &fresh, price.rent, price.premium, duration, &primary);
-            let Some(mined) = send_register(ctx, &signer, &keys, &fresh, plan, deployment).await?
-            else {
+            let signer = chain.signing(&keys).await?;
+            let plan = register_plan(
+                &name,
+                &fresh,
+                price.rent,
+                price.premium,
+                duration_secs,
+                &primary,
+            );
+            let Some(mined) = send_register(&signer, &keys, &fresh, plan).await? else {
                 return Ok(());
             };
             Outcome {
@@ -182,10 +255,10 @@ impl RegisterArgs {
                 registration: fresh,
             }
         } else {
-            let store = PendingStore::new(&ctx.data_dir, &file.name, deployment.chain_id);
+            let store = PendingStore::new(&ctx.data_dir, &file.name, chain.deployment().chain_id);
             let Some(outcome) = commit_reveal(
                 ctx,
-                &provider,
+                &chain,
                 &file,
                 &store,
                 &name,
@@ -203,60 +276,32 @@ impl RegisterArgs {
         };
 
         outcome.mined.await_indexed(ctx, name.as_str()).await;
-        let after = NameState::read(ctx, &provider, &name).await?;
-        let registration = &outcome.registration;
-        let session = SessionId::from_key(registration.session_key);
-        let mut data = outcome.mined.json();
-        data["name"] = serde_json::json!(name.as_str());
-        data["owner"] = serde_json::json!(registration.owner.to_checksum(None));
-        data["expiry"] = serde_json::json!(after.expiry);
-        data["expiry_date"] = serde_json::json!(date(after.expiry));
-        data["session_id"] = serde_json::json!(session.map(|id| id.to_string()));
-        data["evm_address"] = serde_json::json!(
-            (!registration.evm_address.is_zero())
-                .then(|| registration.evm_address.to_checksum(None))
-        );
-        data["primary"] = serde_json::json!(after.primary);
-        data["previous_primary"] = serde_json::json!(primary.previous);
-        data["cost"] = serde_json::json!(sesh_fixed(registration.max_cost.into()));
-        data["commit_tx"] = serde_json::json!(outcome.commit_tx);
-        data["resumed"] = serde_json::json!(outcome.resumed);
-        let mut text = format!(
-            "Registered {name} until {}\n  owner         {}\n",
-            date(after.expiry),
-            registration.owner
-        );
-        if let Some(id) = session {
-            text.push_str(&format!("  Session ID    {id}\n"));
-        }
-        if !registration.evm_address.is_zero() {
-            text.push_str(&format!("  EVM address   {}\n", registration.evm_address));
-        }
-        text.push_str(&format!(
-            "  primary name  {}\n",
-            primary.outcome(&name, after.primary)
-        ));
-        if let Some(commit) = outcome.commit_tx {
-            text.push_str(&format!("  commit tx     {commit}\n"));
-        }
-        text.push_str(&format!("  tx            {}", outcome.mined.hash));
-        ctx.out.result(&text, data)?;
+        let after = NameState::read(&chain, &name).await?;
+        let registration = outcome.registration;
+        ctx.out.print(&Register {
+            name: name.to_string(),
+            owner: registration.owner.into(),
+            expiry: Timestamp(after.expiry),
+            session_id: SessionId::from_key(registration.session_key),
+            evm_address: (!registration.evm_address.is_zero())
+                .then_some(Checksummed(registration.evm_address)),
+            primary: after.primary,
+            previous_primary: primary.previous,
+            cost: registration.max_cost.into(),
+            commit_tx: outcome.commit_tx,
+            resumed: outcome.resumed,
+            for_wallet: primary.for_wallet,
+            tx: outcome.mined,
+        })?;
         Ok(())
     }
 }
 
 struct Outcome {
-    mined: tx::Mined,
+    mined: Mined,
     commit_tx: Option<B256>,
     resumed: bool,
     registration: PendingRegistration,
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
 }
 
 fn registration_of(pending: &PendingRegistration) -> INameRegistry::Registration {
@@ -304,7 +349,7 @@ impl PrimaryChoice {
     }
 
     /// The result's "primary name" line, from what the chain says after.
-    fn outcome(&self, name: &Name, is_primary: bool) -> String {
+    fn outcome(&self, name: &str, is_primary: bool) -> String {
         if !self.for_wallet {
             return "not set (the name went to another account)".into();
         }
@@ -322,17 +367,20 @@ fn register_plan(
     pending: &PendingRegistration,
     rent: U256,
     premium: U256,
-    duration: u64,
+    duration_secs: u64,
     primary: &PrimaryChoice,
 ) -> Plan {
     let mut details = vec![
         ("owner".to_string(), pending.owner.to_string()),
-        ("rent".to_string(), cost_line(rent)),
+        ("rent".to_string(), SeshAmount::from(rent).to_string()),
     ];
     if premium > U256::ZERO {
-        details.push(("premium".into(), cost_line(premium)));
+        details.push(("premium".into(), SeshAmount::from(premium).to_string()));
     }
-    details.push(("pays at most".into(), cost_line(pending.max_cost)));
+    details.push((
+        "pays at most".into(),
+        SeshAmount::from(pending.max_cost).to_string(),
+    ));
     if let Some(id) = SessionId::from_key(pending.session_key) {
         details.push(("Session ID".into(), id.to_string()));
     }
@@ -350,24 +398,23 @@ fn register_plan(
         ));
     }
     Plan {
-        action: format!("Register {name} for {}", describe_duration(duration)),
+        action: format!("Register {name} for {}", duration(duration_secs)),
         details,
         // The input is filled in once the permit is signed.
         request: TransactionRequest::default().with_to(pending.registry),
     }
 }
 
-/// Signs the permit for `pending.max_cost` and sends `register`.
+/// Signs the permit for `pending.max_cost` and sends `register` through `signer`.
 async fn send_register(
-    ctx: &Context<'_>,
-    signer: &DynProvider,
+    signer: &Chain<'_>,
     keys: &WalletKeys,
     pending: &PendingRegistration,
     mut plan: Plan,
-    deployment: &sesh_core::deployment::Deployment,
-) -> eyre::Result<Option<tx::Mined>> {
-    let permit =
-        payment::sign(signer, deployment, keys, pending.registry, pending.max_cost).await?;
+) -> eyre::Result<Option<Mined>> {
+    let permit = signer
+        .permit(keys, pending.registry, pending.max_cost)
+        .await?;
     let input = if gives_consent(pending, keys) {
         // The name becomes the wallet's primary name and points at its Session ID: the Session
         // ID consents to it as its reverse name in the same transaction.
@@ -376,7 +423,7 @@ async fn send_register(
             registration: registration_of(pending),
             secret: pending.secret,
             permit: permit.into(),
-            consent: sign_consent(ctx, signer, keys, token_id, pending.owner).await?,
+            consent: sign_consent(signer, keys, token_id, pending.owner).await?,
         }
         .abi_encode()
     } else {
@@ -388,7 +435,7 @@ async fn send_register(
         .abi_encode()
     };
     plan.request = plan.request.with_input(input);
-    tx::execute(ctx, signer, keys.evm_address(), plan).await
+    signer.send(keys.evm_address(), plan).await
 }
 
 /// Whether the registration names the wallet's own Session ID with the wallet's primary name: the
@@ -403,7 +450,7 @@ fn gives_consent(pending: &PendingRegistration, keys: &WalletKeys) -> bool {
 #[allow(clippy::too_many_arguments)]
 async fn commit_reveal(
     ctx: &Context<'_>,
-    provider: &DynProvider,
+    chain: &Chain<'_>,
     file: &sesh_core::keystore::WalletFile,
     store: &PendingStore,
     name: &Name,
@@ -412,8 +459,7 @@ async fn commit_reveal(
     min_age: u64,
     primary: &PrimaryChoice,
 ) -> eyre::Result<Option<Outcome>> {
-    let deployment = ctx.deployment()?;
-    let registry = NameRegistry::new(fresh.registry, provider);
+    let registry = NameRegistry::new(fresh.registry, chain.provider());
     let max_age: u64 = registry
         .maxCommitmentAge()
         .call()
@@ -421,10 +467,10 @@ async fn commit_reveal(
         .wrap_err("cannot read the maximum commitment age")?
         .try_into()
         .unwrap_or(u64::MAX);
-    let now = payment::chain_time(provider).await?;
+    let now = chain.now().await?;
     let mut pending = match store.load(name.as_str())? {
         Some(saved) if saved.registry == fresh.registry => {
-            resumable(ctx, provider, store, saved, now, max_age).await?
+            resumable(ctx, chain, store, saved, now, max_age).await?
         }
         Some(_) => {
             store.remove(name.as_str())?;
@@ -443,14 +489,14 @@ async fn commit_reveal(
             ctx.out.warn(&format!(
                 "resuming the pending registration of {name} with the values it was committed with (owner {}, {}); to change them, let it expire or remove {}",
                 saved.owner,
-                describe_duration(saved.duration.try_into().unwrap_or(u64::MAX)),
+                duration(crate::format::secs(saved.duration)),
                 store.path_of(name.as_str()).display()
             ));
         }
     }
 
     let keys = ctx.unlock(file)?;
-    let signer = ctx.signing_provider(&keys).await?;
+    let signer = chain.signing(&keys).await?;
     if pending.as_ref().is_none_or(|p| p.committed_at.is_none()) {
         let mut new = match pending.take() {
             Some(saved) => saved,
@@ -467,7 +513,9 @@ async fn commit_reveal(
                 new
             }
         };
-        payment::ensure_balance(provider, deployment, keys.evm_address(), new.max_cost).await?;
+        chain
+            .ensure_balance(keys.evm_address(), Sesh::from_units(new.max_cost))
+            .await?;
         // Saved before the commit is sent: an interruption from here on is resumable.
         store.save(&new)?;
         let plan = Plan {
@@ -476,7 +524,10 @@ async fn commit_reveal(
             ),
             details: vec![
                 ("commitment".into(), new.commitment.to_string()),
-                ("will pay".into(), cost_line(new.max_cost)),
+                (
+                    "will pay".into(),
+                    SeshAmount::from(new.max_cost).to_string(),
+                ),
                 (
                     "saved in".into(),
                     store.path_of(name.as_str()).display().to_string(),
@@ -491,7 +542,7 @@ async fn commit_reveal(
                     .abi_encode(),
                 ),
         };
-        let mined = match tx::execute(ctx, &signer, keys.evm_address(), plan).await {
+        let mined = match signer.send(keys.evm_address(), plan).await {
             Ok(Some(mined)) => mined,
             Ok(None) => {
                 store.remove(name.as_str())?;
@@ -508,8 +559,8 @@ async fn commit_reveal(
         };
         new.commit_tx = Some(mined.hash);
         new.committed_at = Some(match mined.block {
-            Some(block) => block_time(provider, block).await?,
-            None => payment::chain_time(provider).await?,
+            Some(block) => chain.block_time(block).await?,
+            None => chain.now().await?,
         });
         store.save(&new)?;
         pending = Some(new);
@@ -525,13 +576,13 @@ async fn commit_reveal(
     }
     let pending = pending.expect("committed or resumed");
     let committed_at = pending.committed_at.unwrap_or(now);
-    wait_for_age(ctx, provider, name, store, committed_at + min_age).await?;
+    wait_for_age(ctx, chain, name, store, committed_at + min_age).await?;
 
     let duration: u64 = pending.duration.try_into().unwrap_or(u64::MAX);
     let mut tries = 0;
     let mined = loop {
         let plan = register_plan(name, &pending, rent, premium, duration, primary);
-        match send_register(ctx, &signer, &keys, &pending, plan, deployment).await {
+        match send_register(&signer, &keys, &pending, plan).await {
             Ok(Some(mined)) => break mined,
             Ok(None) => {
                 ctx.out.info(&format!(
@@ -567,12 +618,13 @@ fn is_too_new(error: &eyre::Report) -> bool {
 /// (re)sent because its commit never went out, or stale (removed, `None`).
 async fn resumable(
     ctx: &Context<'_>,
-    provider: &DynProvider,
+    chain: &Chain<'_>,
     store: &PendingStore,
     mut saved: PendingRegistration,
     now: u64,
     max_age: u64,
 ) -> eyre::Result<Option<PendingRegistration>> {
+    let provider = chain.provider();
     let registry = NameRegistry::new(saved.registry, provider);
     let made: u64 = registry
         .commitmentTimestamp(saved.commitment)
@@ -635,13 +687,13 @@ async fn resumable(
 /// Waits until chain time `ready_at`, with a progress bar on a terminal.
 async fn wait_for_age(
     ctx: &Context<'_>,
-    provider: &DynProvider,
+    chain: &Chain<'_>,
     name: &Name,
     store: &PendingStore,
     ready_at: u64,
 ) -> eyre::Result<()> {
-    let chain_now = payment::chain_time(provider).await?;
-    let wall_now = unix_now();
+    let chain_now = chain.now().await?;
+    let wall_now = wall_clock();
     // A chain ahead of the wall clock (a test chain moved forward) waits less.
     let ahead = chain_now.saturating_sub(wall_now);
     let wall_ready = ready_at.saturating_sub(ahead);
@@ -667,7 +719,7 @@ async fn wait_for_age(
         bar
     });
     loop {
-        let now = unix_now();
+        let now = wall_clock();
         if now >= wall_ready {
             break;
         }
@@ -687,6 +739,28 @@ async fn wait_for_age(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "name-register",
+            &Register {
+                name: "alice".into(),
+                owner: golden::account(0),
+                expiry: Timestamp(1_796_000_000),
+                session_id: Some(golden::session_id()),
+                evm_address: None,
+                primary: true,
+                previous_primary: None,
+                cost: Sesh::parse("100").unwrap().into(),
+                commit_tx: Some(B256::repeat_byte(0xcd)),
+                resumed: false,
+                for_wallet: true,
+                tx: golden::mined(),
+            },
+        );
+    }
 
     #[test]
     fn the_preview_says_what_happens_to_the_primary_name() {
@@ -704,8 +778,11 @@ mod tests {
             has_alice.preview(&bob, true),
             "bob, replacing alice as the wallet's primary name"
         );
-        assert_eq!(has_alice.outcome(&bob, false), "alice (unchanged)");
-        assert_eq!(has_alice.outcome(&bob, true), "bob (replaced alice)");
+        assert_eq!(has_alice.outcome(bob.as_str(), false), "alice (unchanged)");
+        assert_eq!(
+            has_alice.outcome(bob.as_str(), true),
+            "bob (replaced alice)"
+        );
         let none = PrimaryChoice {
             for_wallet: true,
             ..PrimaryChoice::default()
@@ -717,7 +794,7 @@ mod tests {
             "unchanged (the name goes to another account)"
         );
         assert_eq!(
-            gift.outcome(&bob, false),
+            gift.outcome(bob.as_str(), false),
             "not set (the name went to another account)"
         );
     }

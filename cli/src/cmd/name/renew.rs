@@ -1,18 +1,16 @@
 //! `sesh name renew NAME`.
 
-use super::common::{DurationOpts, NameState, Phase, date, describe_duration};
-use crate::format::sesh_fixed;
+use super::common::{DurationOpts, NameState, Phase};
+use crate::chain::Chain;
 use crate::context::Context;
-use crate::payment::{self, cost_line};
-use crate::tx::{self, Plan};
-use alloy::network::TransactionBuilder;
+use crate::format::{SeshAmount, Timestamp, date, duration};
+use crate::output::Report;
+use crate::tx::{self, Mined, Plan};
 use alloy::primitives::U256;
-use alloy::rpc::types::TransactionRequest;
-use alloy::sol_types::SolCall;
 use clap::Args;
 use eyre::{WrapErr, bail};
+use serde::Serialize;
 use sesh_core::Name;
-use sesh_core::bindings::NameRegistry;
 
 /// Extend a name by a duration; anyone may pay
 ///
@@ -33,15 +31,39 @@ pub struct RenewArgs {
     pub duration: DurationOpts,
 }
 
+/// What `sesh name renew` reports.
+#[derive(Debug, Serialize)]
+pub struct Renew {
+    /// The name.
+    pub name: String,
+    /// Its expiry before.
+    pub old_expiry: Timestamp,
+    /// Its expiry now.
+    pub expiry: Timestamp,
+    /// The rent paid.
+    pub rent: SeshAmount,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Renew {
+    fn text(&self) -> String {
+        format!(
+            "Renewed {} until {} (was {})\n  paid          {}\n  tx            {}",
+            self.name, self.expiry, self.old_expiry, self.rent, self.tx.hash
+        )
+    }
+}
+
 impl RenewArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
-        let duration = self.duration.seconds()?;
-        let deployment = ctx.deployment()?;
+        let duration_secs = self.duration.seconds()?;
         let file = ctx.wallet_file()?;
-        let provider = ctx.provider().await?;
-        let state = NameState::read(ctx, &provider, &name).await?;
+        let chain = Chain::read(ctx).await?;
+        let state = NameState::read(&chain, &name).await?;
         match state.phase {
             Phase::Live | Phase::Grace => {}
             Phase::Unregistered => bail!(
@@ -53,59 +75,73 @@ impl RenewArgs {
                 date(state.grace_end())
             ),
         }
-        let registry_address = deployment.contracts.name_registry;
-        let registry = NameRegistry::new(registry_address, &provider);
-        let rent = registry
-            .rentPrice(name.to_string(), U256::from(duration))
+        let registry_address = chain.contracts().name_registry;
+        let rent = chain
+            .registry()
+            .rentPrice(name.to_string(), U256::from(duration_secs))
             .call()
             .await
             .wrap_err_with(|| format!("cannot price {name}"))?
             .rent;
-        let new_expiry = state.expiry + duration;
+        let new_expiry = state.expiry + duration_secs;
         let keys = ctx.unlock(&file)?;
-        let signer = ctx.signing_provider(&keys).await?;
-        let permit = payment::sign(&signer, deployment, &keys, registry_address, rent).await?;
+        let signer = chain.signing(&keys).await?;
+        let permit = signer.permit(&keys, registry_address, rent).await?;
         let plan = Plan {
-            action: format!("Renew {name} for {}", describe_duration(duration)),
+            action: format!("Renew {name} for {}", duration(duration_secs)),
             details: vec![
                 ("owner".into(), state.registrant.to_string()),
                 ("expires now".into(), date(state.expiry)),
                 ("new expiry".into(), date(new_expiry)),
-                ("rent".into(), cost_line(rent)),
+                ("rent".into(), SeshAmount::from(rent).to_string()),
             ],
-            request: TransactionRequest::default()
-                .with_to(registry_address)
-                .with_input(
-                    NameRegistry::renewCall {
-                        label: name.to_string(),
-                        duration: U256::from(duration),
-                        maxCost: rent,
-                        permit: permit.into(),
-                    }
-                    .abi_encode(),
-                ),
+            request: tx::call(
+                registry_address,
+                signer
+                    .registry()
+                    .renew(
+                        name.to_string(),
+                        U256::from(duration_secs),
+                        rent,
+                        permit.into(),
+                    )
+                    .calldata(),
+            ),
         };
-        let Some(mut mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
+        let Some(mut mined) = signer.send(file.evm_address, plan).await? else {
             return Ok(());
         };
         mined.await_indexed(ctx, name.as_str()).await;
-        let after = NameState::read(ctx, &provider, &name).await?;
-        let mut data = mined.json();
-        data["name"] = serde_json::json!(name.as_str());
-        data["old_expiry"] = serde_json::json!(state.expiry);
-        data["expiry"] = serde_json::json!(after.expiry);
-        data["expiry_date"] = serde_json::json!(date(after.expiry));
-        data["rent"] = serde_json::json!(sesh_fixed(rent.into()));
-        ctx.out.result(
-            &format!(
-                "Renewed {name} until {} (was {})\n  paid          {}\n  tx            {}",
-                date(after.expiry),
-                date(state.expiry),
-                cost_line(rent),
-                mined.hash
-            ),
-            data,
-        )?;
+        let after = NameState::read(&chain, &name).await?;
+        ctx.out.print(&Renew {
+            name: name.to_string(),
+            old_expiry: Timestamp(state.expiry),
+            expiry: Timestamp(after.expiry),
+            rent: rent.into(),
+            tx: mined,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesh_core::Sesh;
+    use sesh_core::protocol::YEAR;
+
+    #[test]
+    fn json_is_pinned() {
+        let state = NameState::sample();
+        crate::output::golden::check(
+            "name-renew",
+            &Renew {
+                name: "alice".into(),
+                old_expiry: Timestamp(state.expiry),
+                expiry: Timestamp(state.expiry + YEAR),
+                rent: Sesh::parse("100").unwrap().into(),
+                tx: crate::output::golden::mined(),
+            },
+        );
     }
 }

@@ -1,13 +1,17 @@
 //! `sesh name reverse SESSION_ID`.
 
-use super::common::{NameState, Phase, date, parse_session_id};
+use super::common::{LogsSource, NameState, Phase, parse_session_id};
+use crate::chain::Chain;
 use crate::context::Context;
+use crate::format::{Checksummed, date};
 use crate::logs;
-use crate::registry::primary_via_nodes;
+use crate::output::Report;
+use crate::registry::{NodesSource, primary_via_nodes};
 use alloy::primitives::{B256, U256};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 use clap::Args;
+use serde::Serialize;
 use sesh_core::bindings::NameRegistry;
 use sesh_core::reverse_consent::{Consent, ConsentProof};
 use sesh_core::{Name, SessionId};
@@ -44,41 +48,113 @@ pub struct ReverseArgs {
     pub rpc: bool,
 }
 
+/// What `sesh name reverse` reports: the Session ID's reverse name as the registry nodes
+/// agree on it, or (`--rpc`) every live name whose record points at it.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Reverse {
+    /// Through registry nodes.
+    Nodes(ViaNodes),
+    /// Through the registry's logs.
+    Rpc(ViaLogs),
+}
+
+/// `sesh name reverse` through registry nodes.
+#[derive(Debug, Serialize)]
+pub struct ViaNodes {
+    /// The Session ID.
+    pub session_id: SessionId,
+    /// Its reverse name (the one it consented to), if any.
+    pub primary_name: Option<String>,
+    /// That name's owner.
+    pub owner: Option<Checksummed>,
+    /// Which nodes answered and agreed.
+    pub source: NodesSource,
+}
+
+/// `sesh name reverse --rpc`.
+#[derive(Debug, Serialize)]
+pub struct ViaLogs {
+    /// The Session ID.
+    pub session_id: SessionId,
+    /// Its reverse name (the one it consented to), if any.
+    pub primary_name: Option<String>,
+    /// Every live name whose record holds the Session ID, the reverse name first.
+    pub names: Vec<NameState>,
+    /// Where they were found.
+    pub source: LogsSource,
+}
+
+impl Report for Reverse {
+    fn text(&self) -> String {
+        match self {
+            Self::Nodes(nodes) => match &nodes.primary_name {
+                Some(name) => format!(
+                    "{}: reverse name {name}{}, consented to by the Session ID\n  source: {}",
+                    nodes.session_id,
+                    nodes
+                        .owner
+                        .map(|o| format!(" (owner {o})"))
+                        .unwrap_or_default(),
+                    nodes.source.summary()
+                ),
+                None => format!(
+                    "{}: no reverse name (none it consented to)\n  source: {}",
+                    nodes.session_id,
+                    nodes.source.summary()
+                ),
+            },
+            Self::Rpc(logs) => logs.text(),
+        }
+    }
+}
+
+impl ViaLogs {
+    fn text(&self) -> String {
+        let mut text = if self.names.is_empty() {
+            format!("No live name resolves to {}\n", self.session_id)
+        } else {
+            format!("Names that resolve to {}:\n", self.session_id)
+        };
+        for state in &self.names {
+            let reverse = self.primary_name.as_deref() == Some(state.name.as_str());
+            text.push_str(&format!(
+                "  {:<24} until {}{}\n",
+                state.name.as_str(),
+                date(state.expiry),
+                match (reverse, state.primary) {
+                    (true, _) => "  (reverse name: primary, consented to by the Session ID)",
+                    (false, true) =>
+                        "  (its owner's primary name, without the Session ID's consent)",
+                    (false, false) => "",
+                }
+            ));
+        }
+        text.push_str(&format!(
+            "  source: registry logs since block {} and current records, through the RPC at {}",
+            self.source.from_block, self.source.rpc_url
+        ));
+        text
+    }
+}
+
 impl ReverseArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         if !self.rpc
             && let Some((answer, agreed)) = primary_via_nodes(ctx, self.session_id, false).await?
         {
-            let text = match &answer.name {
-                Some(name) => format!(
-                    "{}: reverse name {name}{}, consented to by the Session ID\n  source: {}",
-                    self.session_id,
-                    answer
-                        .owner
-                        .map(|o| format!(" (owner {o})"))
-                        .unwrap_or_default(),
-                    agreed.summary()
-                ),
-                None => format!(
-                    "{}: no reverse name (none it consented to)\n  source: {}",
-                    self.session_id,
-                    agreed.summary()
-                ),
-            };
-            ctx.out.result(
-                &text,
-                serde_json::json!({
-                    "session_id": self.session_id.to_string(),
-                    "primary_name": answer.name,
-                    "owner": answer.owner.map(|o| o.to_checksum(None)),
-                    "source": agreed.json(),
-                }),
-            )?;
+            ctx.out.print(&Reverse::Nodes(ViaNodes {
+                session_id: self.session_id,
+                primary_name: answer.name,
+                owner: answer.owner.map(Checksummed),
+                source: agreed.source(),
+            }))?;
             return Ok(());
         }
-        let deployment = ctx.deployment()?;
-        let provider = ctx.provider().await?;
+        let chain = Chain::read(ctx).await?;
+        let deployment = chain.deployment();
+        let provider = chain.provider();
         let registry = deployment.contracts.name_registry;
         ctx.out.info(&format!(
             "Reading registry logs from block {} (eth_getLogs)…",
@@ -90,7 +166,7 @@ impl ReverseArgs {
         ]);
         let mut labels: BTreeMap<U256, String> = BTreeMap::new();
         let mut keys: BTreeMap<U256, B256> = BTreeMap::new();
-        for log in logs::fetch(&provider, filter, deployment.deploy_block).await? {
+        for log in logs::fetch(provider, filter, deployment.deploy_block).await? {
             if let Ok(event) = log.log_decode::<NameRegistry::NameRegistered>() {
                 let event = event.inner.data;
                 labels.insert(event.tokenId, event.label.clone());
@@ -100,7 +176,7 @@ impl ReverseArgs {
             }
         }
         let target = self.session_id.key();
-        let consent = last_counted_consent(&provider, deployment, self.session_id).await?;
+        let consent = last_counted_consent(provider, deployment, self.session_id).await?;
         let mut found = Vec::new();
         for (token, key) in keys {
             if key != target {
@@ -112,7 +188,7 @@ impl ReverseArgs {
             let Ok(name) = Name::parse(label) else {
                 continue;
             };
-            let state = NameState::read(ctx, &provider, &name).await?;
+            let state = NameState::read(&chain, &name).await?;
             if state.phase == Phase::Live && state.session_id == Some(self.session_id) {
                 found.push(state);
             }
@@ -125,37 +201,15 @@ impl ReverseArgs {
             })
         };
         found.sort_by_key(|state| (!is_reverse(state), !state.primary, state.name.to_string()));
-        let mut text = if found.is_empty() {
-            format!("No live name resolves to {}\n", self.session_id)
-        } else {
-            format!("Names that resolve to {}:\n", self.session_id)
-        };
-        for state in &found {
-            text.push_str(&format!(
-                "  {:<24} until {}{}\n",
-                state.name.as_str(),
-                date(state.expiry),
-                match (is_reverse(state), state.primary) {
-                    (true, _) => "  (reverse name: primary, consented to by the Session ID)",
-                    (false, true) =>
-                        "  (its owner's primary name, without the Session ID's consent)",
-                    (false, false) => "",
-                }
-            ));
-        }
-        text.push_str(&format!(
-            "  source: registry logs since block {} and current records, through the RPC at {}",
-            deployment.deploy_block, ctx.rpc_url
-        ));
-        ctx.out.result(
-            &text,
-            serde_json::json!({
-                "session_id": self.session_id.to_string(),
-                "primary_name": found.iter().find(|s| is_reverse(s)).map(|s| s.name.as_str()),
-                "names": found.iter().map(NameState::json).collect::<Vec<_>>(),
-                "source": {"kind": "rpc-logs", "rpc_url": ctx.rpc_url, "from_block": deployment.deploy_block},
-            }),
-        )?;
+        ctx.out.print(&Reverse::Rpc(ViaLogs {
+            session_id: self.session_id,
+            primary_name: found
+                .iter()
+                .find(|s| is_reverse(s))
+                .map(|s| s.name.to_string()),
+            names: found,
+            source: LogsSource::of(ctx, &chain),
+        }))?;
         Ok(())
     }
 }
@@ -196,4 +250,35 @@ async fn last_counted_consent(
         }
     }
     Ok(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "name-reverse",
+            &Reverse::Nodes(ViaNodes {
+                session_id: golden::session_id(),
+                primary_name: Some("alice".into()),
+                owner: Some(golden::account(0)),
+                source: NodesSource::sample(),
+            }),
+        );
+        let mut other = NameState::sample();
+        other.name = Name::parse("alice2").unwrap();
+        other.primary = false;
+        golden::check(
+            "name-reverse.rpc",
+            &Reverse::Rpc(ViaLogs {
+                session_id: golden::session_id(),
+                primary_name: Some("alice".into()),
+                names: vec![NameState::sample(), other],
+                source: LogsSource::sample(),
+            }),
+        );
+    }
 }

@@ -1,15 +1,15 @@
 //! `sesh name set-primary NAME` / `--clear`.
 
 use super::common::{NameState, sign_consent};
+use crate::chain::{Chain, read_error};
 use crate::context::Context;
-use crate::tx::{self, Plan};
-use alloy::network::TransactionBuilder;
-use alloy::rpc::types::TransactionRequest;
-use alloy::sol_types::SolCall;
+use crate::format::Checksummed;
+use crate::output::Report;
+use crate::tx::{self, Mined, Plan};
 use clap::Args;
 use eyre::bail;
+use serde::Serialize;
 use sesh_core::Name;
-use sesh_core::bindings::NameRegistry;
 
 /// Make a name the wallet's primary name (its reverse record), or clear it
 ///
@@ -35,19 +35,41 @@ pub struct SetPrimaryArgs {
     pub clear: bool,
 }
 
+/// What `sesh name set-primary` reports.
+#[derive(Debug, Serialize)]
+pub struct SetPrimary {
+    /// The account.
+    pub owner: Checksummed,
+    /// Its primary name now (`null`: cleared).
+    pub primary_name: Option<String>,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for SetPrimary {
+    fn text(&self) -> String {
+        let text = match &self.primary_name {
+            Some(name) => format!("{name} is now the primary name of {}", self.owner),
+            None => format!("Cleared the primary name of {}", self.owner),
+        };
+        format!("{text}\n  tx            {}", self.tx.hash)
+    }
+}
+
 impl SetPrimaryArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = self.name.as_deref().map(Name::parse).transpose()?;
-        let registry_address = ctx.deployment()?.contracts.name_registry;
         let file = ctx.wallet_file()?;
-        let provider = ctx.provider().await?;
+        let chain = Chain::read(ctx).await?;
+        let registry_address = chain.contracts().name_registry;
         let mut details = vec![];
         // `Some(consent)`: the name to make primary, and whether its record holds the wallet's
         // Session ID (then the Session ID consents to it as its reverse name).
         let set = match &name {
             Some(name) => {
-                let state = NameState::read(ctx, &provider, name).await?;
+                let state = NameState::read(&chain, name).await?;
                 state.ensure_owned_by(file.evm_address)?;
                 let consent = state.session_id == Some(file.session_id);
                 details.push((
@@ -63,8 +85,12 @@ impl SetPrimaryArgs {
                 Some((name, consent))
             }
             None => {
-                let registry = NameRegistry::new(registry_address, &provider);
-                let primary = registry.primaryNameOf(file.evm_address).call().await?;
+                let primary = chain
+                    .registry()
+                    .primaryNameOf(file.evm_address)
+                    .call()
+                    .await
+                    .map_err(read_error("the primary name"))?;
                 if !primary.set {
                     bail!(
                         "{} has no primary name to clear; nothing was sent",
@@ -75,50 +101,61 @@ impl SetPrimaryArgs {
             }
         };
         let keys = ctx.unlock(&file)?;
+        let signer = chain.signing(&keys).await?;
+        let registry = signer.registry();
         let (action, input) = match set {
             Some((name, true)) => (
                 format!("Make {name} the primary name of {}", file.evm_address),
-                NameRegistry::setPrimaryNameAndConsentCall {
-                    tokenId: name.token_id(),
-                    consent: sign_consent(ctx, &provider, &keys, name.token_id(), file.evm_address)
-                        .await?,
-                }
-                .abi_encode(),
+                registry
+                    .setPrimaryNameAndConsent(
+                        name.token_id(),
+                        sign_consent(&chain, &keys, name.token_id(), file.evm_address).await?,
+                    )
+                    .calldata()
+                    .clone(),
             ),
             Some((name, false)) => (
                 format!("Make {name} the primary name of {}", file.evm_address),
-                NameRegistry::setPrimaryNameCall {
-                    tokenId: name.token_id(),
-                }
-                .abi_encode(),
+                registry.setPrimaryName(name.token_id()).calldata().clone(),
             ),
             None => (
                 format!("Clear the primary name of {}", file.evm_address),
-                NameRegistry::clearPrimaryNameCall {}.abi_encode(),
+                registry.clearPrimaryName().calldata().clone(),
             ),
         };
-        let signer = ctx.signing_provider(&keys).await?;
         let plan = Plan {
             action,
             details,
-            request: TransactionRequest::default()
-                .with_to(registry_address)
-                .with_input(input),
+            request: tx::call(registry_address, &input),
         };
-        let Some(mut mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
+        let Some(mut mined) = signer.send(file.evm_address, plan).await? else {
             return Ok(());
         };
         mined
             .await_indexed(ctx, &file.evm_address.to_string())
             .await;
-        let mut data = mined.json();
-        data["primary_name"] = serde_json::json!(name.as_ref().map(|n| n.as_str()));
-        let text = match &name {
-            Some(name) => format!("{name} is now the primary name of {}", file.evm_address),
-            None => format!("Cleared the primary name of {}", file.evm_address),
-        };
-        ctx.out
-            .result(&format!("{text}\n  tx            {}", mined.hash), data)?;
+        ctx.out.print(&SetPrimary {
+            owner: file.evm_address.into(),
+            primary_name: name.map(|n| n.to_string()),
+            tx: mined,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check(
+            "name-set-primary",
+            &SetPrimary {
+                owner: crate::output::golden::account(0),
+                primary_name: Some("alice".into()),
+                tx: crate::output::golden::mined(),
+            },
+        );
     }
 }

@@ -2,14 +2,14 @@
 
 use super::common::{NameState, key_of, parse_session_id};
 use crate::args::parse_address;
+use crate::chain::Chain;
 use crate::context::Context;
-use crate::tx::{self, Plan};
-use alloy::network::TransactionBuilder;
+use crate::format::Checksummed;
+use crate::output::Report;
+use crate::tx::{self, Mined, Plan};
 use alloy::primitives::Address;
-use alloy::rpc::types::TransactionRequest;
-use alloy::sol_types::SolCall;
 use clap::Args;
-use sesh_core::bindings::NameRegistry;
+use serde::Serialize;
 use sesh_core::{Name, SessionId};
 
 /// Set what a name resolves to: a Session ID and an EVM address
@@ -39,14 +39,44 @@ pub struct SetRecordArgs {
     pub evm_address: Option<Address>,
 }
 
+/// What `sesh name set-record` reports: the record the name has now.
+#[derive(Debug, Serialize)]
+pub struct SetRecord {
+    /// The name.
+    pub name: String,
+    /// Its record's Session ID (`null`: none).
+    pub session_id: Option<SessionId>,
+    /// Its record's EVM address (`null`: none).
+    pub evm_address: Option<Checksummed>,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+/// "(none)" for an empty record field.
+fn or_none(value: Option<impl std::fmt::Display>) -> String {
+    value.map_or_else(|| "(none)".into(), |v| v.to_string())
+}
+
+impl Report for SetRecord {
+    fn text(&self) -> String {
+        format!(
+            "Set the record of {}\n  Session ID    {}\n  EVM address   {}\n  tx            {}",
+            self.name,
+            or_none(self.session_id),
+            or_none(self.evm_address),
+            self.tx.hash
+        )
+    }
+}
+
 impl SetRecordArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
-        let registry_address = ctx.deployment()?.contracts.name_registry;
         let file = ctx.wallet_file()?;
-        let provider = ctx.provider().await?;
-        let state = NameState::read(ctx, &provider, &name).await?;
+        let chain = Chain::read(ctx).await?;
+        let state = NameState::read(&chain, &name).await?;
         state.ensure_owned_by(file.evm_address)?;
         let session_id = if self.clear {
             None
@@ -58,49 +88,51 @@ impl SetRecordArgs {
             (None, true) => Address::ZERO,
             (None, false) => state.evm_address.unwrap_or(Address::ZERO),
         };
-        let show_id = session_id
-            .map(|id| id.to_string())
-            .unwrap_or_else(|| "(none)".into());
-        let show_evm = if evm_address.is_zero() {
-            "(none)".to_string()
-        } else {
-            evm_address.to_string()
-        };
+        let shown_evm = (!evm_address.is_zero()).then_some(Checksummed(evm_address));
         let keys = ctx.unlock(&file)?;
-        let signer = ctx.signing_provider(&keys).await?;
+        let signer = chain.signing(&keys).await?;
         let plan = Plan {
             action: format!("Set the record of {name}"),
             details: vec![
-                ("Session ID".into(), show_id.clone()),
-                ("EVM address".into(), show_evm.clone()),
+                ("Session ID".into(), or_none(session_id)),
+                ("EVM address".into(), or_none(shown_evm)),
             ],
-            request: TransactionRequest::default()
-                .with_to(registry_address)
-                .with_input(
-                    NameRegistry::setRecordCall {
-                        tokenId: name.token_id(),
-                        sessionKey: key_of(session_id),
-                        evmAddress: evm_address,
-                    }
-                    .abi_encode(),
-                ),
+            request: tx::call(
+                chain.contracts().name_registry,
+                signer
+                    .registry()
+                    .setRecord(name.token_id(), key_of(session_id), evm_address)
+                    .calldata(),
+            ),
         };
-        let Some(mut mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
+        let Some(mut mined) = signer.send(file.evm_address, plan).await? else {
             return Ok(());
         };
         mined.await_indexed(ctx, name.as_str()).await;
-        let mut data = mined.json();
-        data["name"] = serde_json::json!(name.as_str());
-        data["session_id"] = serde_json::json!(session_id.map(|id| id.to_string()));
-        data["evm_address"] =
-            serde_json::json!((!evm_address.is_zero()).then(|| evm_address.to_checksum(None)));
-        ctx.out.result(
-            &format!(
-                "Set the record of {name}\n  Session ID    {show_id}\n  EVM address   {show_evm}\n  tx            {}",
-                mined.hash
-            ),
-            data,
-        )?;
+        ctx.out.print(&SetRecord {
+            name: name.to_string(),
+            session_id,
+            evm_address: shown_evm,
+            tx: mined,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check(
+            "name-set-record",
+            &SetRecord {
+                name: "alice".into(),
+                session_id: Some(crate::output::golden::session_id()),
+                evm_address: Some(crate::output::golden::account(1)),
+                tx: crate::output::golden::mined(),
+            },
+        );
     }
 }

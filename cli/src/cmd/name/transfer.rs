@@ -2,15 +2,15 @@
 
 use super::common::{NameState, key_of, parse_session_id};
 use crate::args::parse_address;
+use crate::chain::Chain;
 use crate::context::Context;
-use crate::tx::{self, Plan};
-use alloy::network::TransactionBuilder;
+use crate::format::Checksummed;
+use crate::output::Report;
+use crate::tx::{self, Mined, Plan};
 use alloy::primitives::Address;
-use alloy::rpc::types::TransactionRequest;
-use alloy::sol_types::SolCall;
 use clap::Args;
 use eyre::bail;
-use sesh_core::bindings::NameRegistry;
+use serde::Serialize;
 use sesh_core::{Name, SessionId};
 
 /// Give a name to another account, setting its new record at once
@@ -44,14 +44,59 @@ pub struct TransferArgs {
     pub evm_address: Option<Address>,
 }
 
+/// What `sesh name transfer` reports: who has the name now and its new record.
+#[derive(Debug, Serialize)]
+pub struct Transfer {
+    /// The name.
+    pub name: String,
+    /// The new owner.
+    pub to: Checksummed,
+    /// The name TO was given as, if any.
+    pub to_name: Option<String>,
+    /// The new record's Session ID (`null`: the record was cleared).
+    pub session_id: Option<SessionId>,
+    /// The new record's EVM address.
+    pub evm_address: Option<Checksummed>,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Transfer {
+    /// The recipient in words: "bob (0x…)" or the address.
+    fn recipient(&self) -> String {
+        crate::recipient::Recipient {
+            address: self.to.0,
+            name: self.to_name.clone(),
+        }
+        .describe()
+    }
+}
+
+/// The Session ID line.
+fn session_line(session_id: Option<SessionId>) -> String {
+    session_id.map_or_else(|| "(none: record cleared)".into(), |id| id.to_string())
+}
+
+impl Report for Transfer {
+    fn text(&self) -> String {
+        format!(
+            "Transferred {} to {}\n  Session ID    {}\n  tx            {}",
+            self.name,
+            self.recipient(),
+            session_line(self.session_id),
+            self.tx.hash
+        )
+    }
+}
+
 impl TransferArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
-        let registry_address = ctx.deployment()?.contracts.name_registry;
         let file = ctx.wallet_file()?;
-        let provider = ctx.provider().await?;
-        let recipient = crate::recipient::resolve(ctx, &provider, &self.to).await?;
+        let chain = Chain::read(ctx).await?;
+        let recipient = crate::recipient::resolve(ctx, chain.provider(), &self.to).await?;
         let to = recipient.address;
         if to == file.evm_address {
             bail!(
@@ -59,9 +104,15 @@ impl TransferArgs {
                 recipient.describe()
             );
         }
-        let state = NameState::read(ctx, &provider, &name).await?;
+        let state = NameState::read(&chain, &name).await?;
         state.ensure_owned_by(file.evm_address)?;
-        if !crate::recipient::check(ctx, &provider, &recipient, &format!("the name {name}")).await?
+        if !crate::recipient::check(
+            ctx,
+            chain.provider(),
+            &recipient,
+            &format!("the name {name}"),
+        )
+        .await?
         {
             return Ok(());
         }
@@ -77,15 +128,11 @@ impl TransferArgs {
             ));
         }
         let evm_address = self.evm_address.unwrap_or(Address::ZERO);
-        let show_id = self
-            .session_id
-            .map(|id| id.to_string())
-            .unwrap_or_else(|| "(none: record cleared)".into());
         let keys = ctx.unlock(&file)?;
-        let signer = ctx.signing_provider(&keys).await?;
+        let signer = chain.signing(&keys).await?;
         let mut details = vec![
             ("to".to_string(), recipient.describe()),
-            ("Session ID".to_string(), show_id.clone()),
+            ("Session ID".to_string(), session_line(self.session_id)),
         ];
         if !evm_address.is_zero() {
             details.push(("EVM address".into(), evm_address.to_string()));
@@ -93,38 +140,53 @@ impl TransferArgs {
         let plan = Plan {
             action: format!("Transfer {name} to {}", recipient.describe()),
             details,
-            request: TransactionRequest::default()
-                .with_to(registry_address)
-                .with_input(
-                    NameRegistry::transferWithRecordCall {
-                        from: file.evm_address,
+            request: tx::call(
+                chain.contracts().name_registry,
+                signer
+                    .registry()
+                    .transferWithRecord(
+                        file.evm_address,
                         to,
-                        tokenId: name.token_id(),
-                        sessionKey: key_of(self.session_id),
-                        evmAddress: evm_address,
-                    }
-                    .abi_encode(),
-                ),
+                        name.token_id(),
+                        key_of(self.session_id),
+                        evm_address,
+                    )
+                    .calldata(),
+            ),
         };
-        let Some(mut mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
+        let Some(mut mined) = signer.send(file.evm_address, plan).await? else {
             return Ok(());
         };
         mined.await_indexed(ctx, name.as_str()).await;
-        let mut data = mined.json();
-        data["name"] = serde_json::json!(name.as_str());
-        data["to"] = serde_json::json!(to.to_checksum(None));
-        data["to_name"] = serde_json::json!(recipient.name);
-        data["session_id"] = serde_json::json!(self.session_id.map(|id| id.to_string()));
-        data["evm_address"] =
-            serde_json::json!((!evm_address.is_zero()).then(|| evm_address.to_checksum(None)));
-        ctx.out.result(
-            &format!(
-                "Transferred {name} to {}\n  Session ID    {show_id}\n  tx            {}",
-                recipient.describe(),
-                mined.hash
-            ),
-            data,
-        )?;
+        ctx.out.print(&Transfer {
+            name: name.to_string(),
+            to: to.into(),
+            to_name: recipient.name,
+            session_id: self.session_id,
+            evm_address: (!evm_address.is_zero()).then_some(Checksummed(evm_address)),
+            tx: mined,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "name-transfer",
+            &Transfer {
+                name: "alice".into(),
+                to: golden::account(1),
+                to_name: Some("bob".into()),
+                session_id: Some(golden::session_id()),
+                evm_address: None,
+                tx: golden::mined(),
+            },
+        );
     }
 }
