@@ -8,11 +8,10 @@ use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 use sesh_core::bindings::NameRegistry;
+use sesh_core::protocol::{DAY, GRACE_PERIOD, PREMIUM_DECAY_PERIOD, YEAR};
 use sesh_e2e::DeployedChain;
 use sesh_e2e::cli::SeshHome;
 use std::time::{Duration, Instant};
-
-const DAY: u64 = 86_400;
 
 fn session_id(home: &SeshHome) -> String {
     home.run(&["wallet", "show", "--json"], None)
@@ -105,6 +104,20 @@ async fn register_lookup_renew_record_primary_transfer_reverse_and_mine() {
     // One word for one state: the chain read says what the registry nodes say.
     assert_eq!(lookup["data"]["state"], "live");
     assert_eq!(lookup["data"]["source"]["kind"], "rpc");
+    // Times are Unix seconds, the same expiry in every report; no formatted dates.
+    assert_eq!(lookup["data"]["expiry"].as_u64(), Some(expiry), "{lookup}");
+    assert_eq!(
+        lookup["data"]["grace_end"].as_u64(),
+        Some(expiry + GRACE_PERIOD)
+    );
+    assert_eq!(
+        lookup["data"]["premium_end"].as_u64(),
+        Some(expiry + GRACE_PERIOD + PREMIUM_DECAY_PERIOD)
+    );
+    assert!(lookup["data"]["chain_time"].as_u64().unwrap() < expiry);
+    for data in [&lookup["data"], &registered["data"]] {
+        assert!(data.get("expiry_date").is_none(), "{data}");
+    }
     let text = bob.run(&["name", "lookup", "alice"], None).ok().stdout;
     assert!(
         text.contains(&alice_id) && text.contains("source        the chain"),
@@ -124,13 +137,20 @@ async fn register_lookup_renew_record_primary_transfer_reverse_and_mine() {
         renewed["data"]["expiry"].as_u64().unwrap(),
         expiry + 30 * DAY
     );
+    assert_eq!(renewed["data"]["old_expiry"].as_u64(), Some(expiry));
+    let rent = renewed["data"]["rent"].as_str().unwrap();
+    assert_eq!(
+        rent.split_once('.').map(|(_, f)| f.len()),
+        Some(9),
+        "{renewed}"
+    );
     let renewed = alice
         .run(&["name", "renew", "alice", "--yes", "--json"], Some("a-pw"))
         .ok()
         .envelope();
     assert_eq!(
         renewed["data"]["expiry"].as_u64().unwrap(),
-        expiry + 30 * DAY + 365 * DAY
+        expiry + 30 * DAY + YEAR
     );
 
     // Records.

@@ -189,12 +189,12 @@ impl CheckArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sesh_core::protocol::{GRACE_PERIOD, YEAR};
+    use sesh_core::protocol::{DAY, GRACE_PERIOD, YEAR};
 
     #[test]
     fn json_is_pinned() {
         let mut state = NameState::sample();
-        state.now = state.expiry + GRACE_PERIOD + 86_400;
+        state.now = state.expiry + GRACE_PERIOD + DAY;
         state.phase = Phase::at(state.expiry, state.now);
         state.primary = false;
         let rent = Sesh::parse("100").unwrap();
