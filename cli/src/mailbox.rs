@@ -385,19 +385,43 @@ pub fn require_one<T>(
     Ok(ok)
 }
 
-/// The per-node outcomes as JSON.
-pub fn nodes_json<T>(results: &[NodeResult<T>]) -> serde_json::Value {
-    results
-        .iter()
-        .map(|(node, result)| {
-            serde_json::json!({
-                "url": node.url,
-                "node_id": node.node_id,
-                "ok": result.is_ok(),
-                "error": result.as_ref().err(),
+/// What one registry node did with a mailbox request, as the `msg` commands report it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeReport {
+    /// Its URL.
+    pub url: String,
+    /// Its on-chain id (`null` for a --registry URL).
+    pub node_id: Option<u64>,
+    /// Whether it did what was asked.
+    pub ok: bool,
+    /// Why not (`null` when it did).
+    pub error: Option<String>,
+}
+
+impl NodeReport {
+    /// The per-node outcomes of a request.
+    pub fn all<T>(results: &[NodeResult<T>]) -> Vec<Self> {
+        results
+            .iter()
+            .map(|(node, result)| Self {
+                url: node.url.clone(),
+                node_id: node.node_id,
+                ok: result.is_ok(),
+                error: result.as_ref().err().cloned(),
             })
-        })
-        .collect()
+            .collect()
+    }
+
+    /// A sample, for golden files: node `id` answered, or failed with `error`.
+    #[cfg(test)]
+    pub fn sample(id: u64, error: Option<&str>) -> Self {
+        Self {
+            url: format!("https://node{id}.example"),
+            node_id: Some(id),
+            ok: error.is_none(),
+            error: error.map(str::to_string),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,8 @@
 
 use alloy::primitives::Address;
 use alloy::providers::{Provider, ProviderBuilder};
+use sesh_core::protocol::PREMIUM_PERIOD as PERIOD;
 use sesh_e2e::cli::SeshHome;
-
-const PERIOD: u64 = 30 * 86_400;
 
 fn session_id(home: &SeshHome) -> String {
     home.run(&["wallet", "show", "--json"], None)
@@ -50,6 +49,16 @@ async fn buy_extend_gift_and_status() {
     assert_eq!(status["data"]["active"], true);
     assert_eq!(status["data"]["expiry"].as_u64().unwrap(), first);
     assert!(status["data"]["days_left"].as_u64().unwrap() >= 29);
+    assert_eq!(
+        status["data"]["remaining_secs"].as_u64().unwrap(),
+        first - status["data"]["chain_time"].as_u64().unwrap(),
+        "{status}"
+    );
+    let text = alice.run(&["premium", "status"], None).ok().stdout;
+    assert!(
+        text.contains(" UTC (") && text.contains("days left)"),
+        "{text}"
+    );
 
     // Buying again extends from the current expiry.
     let extended = alice

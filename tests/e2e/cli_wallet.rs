@@ -63,6 +63,21 @@ fn creates_lists_and_shows_a_wallet_headless_with_the_json_envelope() {
         .envelope();
     assert_eq!(show["data"]["evm_address"], address.as_str());
     assert_eq!(show["data"]["session_id"], session_id.as_str());
+    // Times are Unix seconds in JSON, dates in text.
+    let created = show["data"]["created"]
+        .as_u64()
+        .expect("created in Unix seconds");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(created <= now && now - created < 600, "{show}");
+    let text = home.run(&["wallet", "show"], None).ok().stdout;
+    assert!(
+        text.lines()
+            .any(|line| line.trim_start().starts_with("created") && line.ends_with(" UTC")),
+        "{text}"
+    );
 
     // --show-mnemonic puts the words in the envelope; the file never holds them.
     let run = home

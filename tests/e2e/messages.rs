@@ -89,6 +89,10 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
         .envelope();
     assert_eq!(sent["data"]["recipient"], bob_id.to_string());
     assert_eq!(sent["data"]["stored"], 3, "{sent}");
+    assert_eq!(sent["data"]["ttl_secs"], 14 * 86_400, "{sent}");
+    let sent_expiry = sent["data"]["expiry"]
+        .as_u64()
+        .expect("expiry in Unix seconds");
     let hash = sent["data"]["hash"].as_str().unwrap().to_string();
 
     let inbox = bob
@@ -101,6 +105,12 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
     assert_eq!(from_alice[0]["text"], "hi bob, it's alice");
     assert_eq!(from_alice[0]["sender"], alice_id.to_string());
     assert_eq!(from_alice[0]["sender_name"], "alice");
+    assert_eq!(from_alice[0]["expiry"], sent_expiry, "{inbox}");
+    let sent_at = from_alice[0]["sent_at"].as_u64().unwrap();
+    assert!(
+        sent_at <= from_alice[0]["stored_at"].as_u64().unwrap() + 1,
+        "{inbox}"
+    );
     let text = bob.run(&["msg", "inbox"], Some("b-pw")).ok().stdout;
     assert!(text.contains("from alice (05"), "{text}");
     assert!(text.contains("  hi bob, it's alice"), "{text}");

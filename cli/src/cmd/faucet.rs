@@ -1,20 +1,19 @@
 //! `sesh faucet [AMOUNT]`.
 
-use crate::format::sesh_fixed;
 use crate::args::parse_amount;
+use crate::chain::Chain;
 use crate::context::Context;
+use crate::format::{Checksummed, SeshAmount, sesh};
 use crate::network::Network;
-use crate::tx::{self, Plan};
-use alloy::network::TransactionBuilder;
+use crate::output::Report;
+use crate::tx::{self, Mined, Plan};
 use alloy::primitives::U256;
 use alloy::primitives::utils::parse_ether;
 use alloy::providers::Provider;
-use alloy::rpc::types::TransactionRequest;
-use alloy::sol_types::SolCall;
 use clap::Args;
 use eyre::{WrapErr, bail};
+use serde::Serialize;
 use sesh_core::Sesh;
-use sesh_core::bindings::test_sesh::TestSESH::faucetCall;
 
 /// Get test SESH on a test network (at most 100,000 per call)
 ///
@@ -33,6 +32,27 @@ pub struct FaucetArgs {
     pub amount: Sesh,
 }
 
+/// What `sesh faucet` reports.
+#[derive(Debug, Serialize)]
+pub struct Received {
+    /// The wallet's account, which received it.
+    pub to: Checksummed,
+    /// How much test SESH.
+    pub amount: SeshAmount,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Received {
+    fn text(&self) -> String {
+        format!(
+            "Received {} test SESH at {}\n  tx {}",
+            self.amount.0, self.to, self.tx.hash
+        )
+    }
+}
+
 impl FaucetArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -45,14 +65,13 @@ impl FaucetArgs {
                 ctx.network
             );
         }
-        let deployment = ctx.deployment()?;
-        if !deployment.parameters.test_token {
+        if !ctx.deployment()?.parameters.test_token {
             bail!("the SESH token of this deployment is not the test token, so it has no faucet");
         }
-        let token = deployment.contracts.sesh;
         let file = ctx.wallet_file()?;
-        let provider = ctx.provider().await?;
+        let chain = Chain::read(ctx).await?;
         if ctx.network == Network::Local {
+            let provider = chain.provider();
             let eth = provider
                 .get_balance(file.evm_address)
                 .await
@@ -71,31 +90,44 @@ impl FaucetArgs {
             }
         }
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
+        let signer = chain.signing(&keys).await?;
         let plan = Plan {
             action: format!("Get {} test SESH from the faucet", self.amount),
-            details: vec![("amount".into(), format!("{} SESH", self.amount))],
-            request: TransactionRequest::default().with_to(token).with_input(
-                faucetCall {
-                    to: file.evm_address,
-                    amount: self.amount.units(),
-                }
-                .abi_encode(),
+            details: vec![("amount".into(), sesh(self.amount))],
+            request: tx::call(
+                chain.contracts().sesh,
+                signer
+                    .token()
+                    .faucet(file.evm_address, self.amount.units())
+                    .calldata(),
             ),
         };
-        let Some(mined) = tx::execute(ctx, &provider, file.evm_address, plan).await? else {
+        let Some(mined) = signer.send(file.evm_address, plan).await? else {
             return Ok(());
         };
-        let mut data = mined.json();
-        data["to"] = serde_json::json!(file.evm_address.to_checksum(None));
-        data["amount"] = serde_json::json!(sesh_fixed(self.amount));
-        ctx.out.result(
-            &format!(
-                "Received {} test SESH at {}\n  tx {}",
-                self.amount, file.evm_address, mined.hash
-            ),
-            data,
-        )?;
+        ctx.out.print(&Received {
+            tx: mined,
+            to: file.evm_address.into(),
+            amount: self.amount.into(),
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "faucet",
+            &Received {
+                tx: golden::mined(),
+                to: golden::account(0),
+                amount: Sesh::parse("1000").unwrap().into(),
+            },
+        );
     }
 }

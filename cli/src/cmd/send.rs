@@ -1,15 +1,14 @@
 //! `sesh send TO AMOUNT`.
 
-use crate::format::sesh_fixed;
 use crate::args::parse_amount;
+use crate::chain::Chain;
 use crate::context::Context;
-use crate::tx::{self, Plan};
-use alloy::network::TransactionBuilder;
-use alloy::rpc::types::TransactionRequest;
-use alloy::sol_types::SolCall;
+use crate::format::{Checksummed, SeshAmount, sesh};
+use crate::output::Report;
+use crate::tx::{self, Mined, Plan};
 use clap::Args;
+use serde::Serialize;
 use sesh_core::Sesh;
-use sesh_core::bindings::test_sesh::TestSESH::transferCall;
 
 /// Send SESH to an address or a name
 ///
@@ -34,6 +33,32 @@ pub struct SendArgs {
     pub amount: Sesh,
 }
 
+/// What `sesh send` reports.
+#[derive(Debug, Serialize)]
+pub struct Sent {
+    /// The recipient's address.
+    pub to: Checksummed,
+    /// The name it was given as, if any.
+    pub name: Option<String>,
+    /// How much SESH was sent.
+    pub amount: SeshAmount,
+    /// The recipient as the text names it: "alice (0x…)" or the address.
+    #[serde(skip)]
+    pub recipient: String,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for Sent {
+    fn text(&self) -> String {
+        format!(
+            "Sent {} to {}\n  tx {}",
+            self.amount, self.recipient, self.tx.hash
+        )
+    }
+}
+
 impl SendArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -41,41 +66,53 @@ impl SendArgs {
             eyre::bail!("the amount is 0; give how much SESH to send, like 12.5");
         }
         let file = ctx.wallet_file()?;
-        let provider = ctx.provider().await?;
-        let recipient = crate::recipient::resolve(ctx, &provider, &self.to).await?;
-        if !crate::recipient::check(ctx, &provider, &recipient, "SESH").await? {
+        let chain = Chain::read(ctx).await?;
+        let recipient = crate::recipient::resolve(ctx, chain.provider(), &self.to).await?;
+        if !crate::recipient::check(ctx, chain.provider(), &recipient, "SESH").await? {
             return Ok(());
         }
         let (to, name) = (recipient.address, recipient.name.clone());
         let recipient = recipient.describe();
-        let token = ctx.deployment()?.contracts.sesh;
         let keys = ctx.unlock(&file)?;
-        let provider = ctx.signing_provider(&keys).await?;
+        let signer = chain.signing(&keys).await?;
         let plan = Plan {
-            action: format!("Send {} SESH to {recipient}", self.amount),
-            details: vec![("amount".into(), format!("{} SESH", self.amount))],
-            request: TransactionRequest::default().with_to(token).with_input(
-                transferCall {
-                    to,
-                    value: self.amount.units(),
-                }
-                .abi_encode(),
+            action: format!("Send {} to {recipient}", sesh(self.amount)),
+            details: vec![("amount".into(), sesh(self.amount))],
+            request: tx::call(
+                chain.contracts().sesh,
+                signer.token().transfer(to, self.amount.units()).calldata(),
             ),
         };
-        let Some(mined) = tx::execute(ctx, &provider, file.evm_address, plan).await? else {
+        let Some(mined) = signer.send(file.evm_address, plan).await? else {
             return Ok(());
         };
-        let mut data = mined.json();
-        data["to"] = serde_json::json!(to.to_checksum(None));
-        data["name"] = serde_json::json!(name);
-        data["amount"] = serde_json::json!(sesh_fixed(self.amount));
-        ctx.out.result(
-            &format!(
-                "Sent {} SESH to {recipient}\n  tx {}",
-                self.amount, mined.hash
-            ),
-            data,
-        )?;
+        ctx.out.print(&Sent {
+            tx: mined,
+            to: to.into(),
+            name,
+            amount: self.amount.into(),
+            recipient,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "send",
+            &Sent {
+                tx: golden::mined(),
+                to: golden::account(1),
+                name: Some("alice".into()),
+                amount: Sesh::parse("12.5").unwrap().into(),
+                recipient: format!("alice ({})", golden::account(1)),
+            },
+        );
     }
 }

@@ -1,9 +1,12 @@
 //! `sesh msg inbox`.
 
-use super::open_all;
+use super::{Message, Refused, open_all};
 use crate::context::Context;
-use crate::mailbox::{Swarm, nodes_json, require_one};
+use crate::mailbox::{NodeReport, Swarm, require_one};
+use crate::output::Report;
 use clap::Args;
+use serde::Serialize;
+use sesh_core::SessionId;
 use std::collections::HashMap;
 
 /// Read the wallet's messages
@@ -25,6 +28,37 @@ use std::collections::HashMap;
 #[command(verbatim_doc_comment)]
 pub struct InboxArgs {}
 
+/// What `sesh msg inbox` reports.
+#[derive(Debug, Serialize)]
+pub struct Inbox {
+    /// Whose mailbox: the wallet's Session ID.
+    pub session_id: SessionId,
+    /// The messages that passed every check, oldest first.
+    pub messages: Vec<Message>,
+    /// The messages that did not, and why.
+    pub refused: Vec<Refused>,
+    /// What each registry node of the mailbox's swarm did.
+    pub nodes: Vec<NodeReport>,
+    /// What each former member of the swarm did (see the command's help).
+    pub former_nodes: Vec<NodeReport>,
+}
+
+impl Report for Inbox {
+    fn text(&self) -> String {
+        let mut text = match self.messages.len() {
+            0 => format!("no messages for {}", self.session_id),
+            1 => "1 message\n".to_string(),
+            n => format!("{n} messages\n"),
+        };
+        for message in &self.messages {
+            text.push('\n');
+            text.push_str(&message.text());
+            text.push('\n');
+        }
+        text
+    }
+}
+
 impl InboxArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -35,30 +69,46 @@ impl InboxArgs {
         let merged = swarm.retrieve(session, &HashMap::new()).await;
         require_one(ctx, "read the mailbox", &merged.nodes)?;
         let (received, refused) = open_all(ctx, session, &merged, &mut HashMap::new()).await?;
-        let mut text = match received.len() {
-            0 => format!("no messages for {}", session.session_id()),
-            1 => "1 message\n".to_string(),
-            n => format!("{n} messages\n"),
-        };
-        for item in &received {
-            text.push('\n');
-            text.push_str(&item.text());
-            text.push('\n');
-        }
         for item in &refused {
             ctx.out
                 .warn(&format!("refused message {}: {}", item.hash, item.reason));
         }
-        ctx.out.result(
-            &text,
-            serde_json::json!({
-                "session_id": session.session_id().to_string(),
-                "messages": received.iter().map(|m| m.json()).collect::<Vec<_>>(),
-                "refused": refused.iter().map(|m| m.json()).collect::<Vec<_>>(),
-                "nodes": nodes_json(&merged.nodes),
-                "former_nodes": nodes_json(&merged.former),
-            }),
-        )?;
+        ctx.out.print(&Inbox {
+            session_id: session.session_id(),
+            messages: received.iter().map(|m| m.report()).collect(),
+            refused,
+            nodes: NodeReport::all(&merged.nodes),
+            former_nodes: NodeReport::all(&merged.former),
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check(
+            "msg-inbox",
+            &Inbox {
+                session_id: crate::output::golden::session_id(),
+                messages: vec![Message::sample()],
+                refused: vec![Refused {
+                    hash: "9c1e0f6cf3d6a0f7e2b0f1f3a9c4d5e6b7a8091a2b3c4d5e6f708192a3b4c5d6"
+                        .parse()
+                        .unwrap(),
+                    reason: "cannot be opened: sealed to another recipient, or tampered with"
+                        .into(),
+                }],
+                nodes: vec![
+                    NodeReport::sample(1, None),
+                    NodeReport::sample(2, None),
+                    NodeReport::sample(3, Some("connection refused")),
+                ],
+                former_nodes: vec![],
+            },
+        );
     }
 }

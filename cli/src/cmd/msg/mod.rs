@@ -6,14 +6,16 @@ pub mod inbox;
 pub mod send;
 pub mod watch;
 
-use crate::format::date;
-use crate::recipient::resolve_session_id;
-use crate::registry::primary_via_nodes;
 use crate::context::Context;
+use crate::format::Timestamp;
 use crate::mailbox::Merged;
+use crate::output::Report;
+use crate::recipient::resolve_session_id;
 use crate::registry::Registry;
+use crate::registry::primary_via_nodes;
 use clap::Subcommand;
 use eyre::{WrapErr, bail};
+use serde::Serialize;
 use sesh_core::api::{NameState, StoredMessage};
 use sesh_core::attestation::NodeKey;
 use sesh_core::envelope::{self, MessageHash};
@@ -95,15 +97,6 @@ pub struct Received {
     pub stored_ms: u64,
     /// When it expires (ms).
     pub expiry_ms: u64,
-}
-
-/// A message that was refused, and why.
-#[derive(Debug, Clone)]
-pub struct Refused {
-    /// Its hash.
-    pub hash: MessageHash,
-    /// Why.
-    pub reason: String,
 }
 
 /// Opens, checks and names the messages of `merged`, oldest first.
@@ -192,6 +185,46 @@ async fn open_one(
 }
 
 impl Received {
+    /// The message as the `msg` commands report it.
+    pub fn report(&self) -> Message {
+        Message {
+            hash: self.hash,
+            sender: self.sender,
+            sender_name: self.sender_name.clone(),
+            sent_at: Timestamp(self.content.sent_ms / 1000),
+            stored_at: Timestamp(self.stored_ms / 1000),
+            expiry: Timestamp(self.expiry_ms / 1000),
+            text: self.content.text.clone(),
+            chars: self.content.chars(),
+            premium_proofs: self.content.proofs.len(),
+        }
+    }
+}
+
+/// A received message, as `msg inbox` lists it and `msg watch` prints it (one per line).
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    /// Its hash: what `sesh msg delete` takes.
+    pub hash: MessageHash,
+    /// Who sent it (proved by the signature inside the envelope).
+    pub sender: SessionId,
+    /// The sender's primary name, as the registry nodes agree on it.
+    pub sender_name: Option<String>,
+    /// When the sender wrote it (the sender's clock).
+    pub sent_at: Timestamp,
+    /// When it was stored (the latest time the nodes report).
+    pub stored_at: Timestamp,
+    /// When the nodes drop it.
+    pub expiry: Timestamp,
+    /// The text.
+    pub text: String,
+    /// How many characters the text has (over 2,000 needs premium proofs).
+    pub chars: usize,
+    /// How many premium proofs it carries.
+    pub premium_proofs: usize,
+}
+
+impl Message {
     /// The sender as people read it: "alice (05ab…)" or the Session ID.
     pub fn from(&self) -> String {
         match &self.sender_name {
@@ -200,50 +233,56 @@ impl Received {
         }
     }
 
-    /// Text form: a header line, the message hash (what `sesh msg delete` takes, in
-    /// full) and the text, indented further.
-    pub fn text(&self) -> String {
-        let premium = if self.content.chars() > message::MAX_TEXT_CHARS {
+    /// A sample, for golden files.
+    #[cfg(test)]
+    pub fn sample() -> Self {
+        Self {
+            hash: "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669"
+                .parse()
+                .expect("a sample hash"),
+            sender: crate::output::golden::session_id(),
+            sender_name: Some("alice".into()),
+            sent_at: Timestamp(1_796_000_000),
+            stored_at: Timestamp(1_796_000_001),
+            expiry: Timestamp(1_797_209_601),
+            text: "hi bob".into(),
+            chars: 6,
+            premium_proofs: 0,
+        }
+    }
+}
+
+impl Report for Message {
+    /// A header line, the message hash (what `sesh msg delete` takes, in full) and the
+    /// text, indented further.
+    fn text(&self) -> String {
+        let premium = if self.chars > message::MAX_TEXT_CHARS {
             " [premium]"
         } else {
             ""
         };
         let body: Vec<String> = self
-            .content
             .text
             .lines()
             .map(|line| format!("    {line}"))
             .collect();
         format!(
             "{}  from {}{premium}\n  hash {}\n{}",
-            date(self.content.sent_ms / 1000),
+            self.sent_at,
             self.from(),
             self.hash,
             body.join("\n")
         )
     }
-
-    /// JSON form.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "hash": self.hash.to_string(),
-            "sender": self.sender.to_string(),
-            "sender_name": self.sender_name,
-            "sent_ms": self.content.sent_ms,
-            "stored_ms": self.stored_ms,
-            "expiry_ms": self.expiry_ms,
-            "text": self.content.text,
-            "chars": self.content.chars(),
-            "premium_proofs": self.content.proofs.len(),
-        })
-    }
 }
 
-impl Refused {
-    /// JSON form.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::json!({"hash": self.hash.to_string(), "reason": self.reason})
-    }
+/// A message that was refused, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Refused {
+    /// Its hash.
+    pub hash: MessageHash,
+    /// Why.
+    pub reason: String,
 }
 
 #[cfg(test)]
@@ -263,7 +302,7 @@ mod tests {
             stored_ms: 1_700_000_000_000,
             expiry_ms: 1_700_000_100_000,
         };
-        let text = received.text();
+        let text = received.report().text();
         assert!(text.contains(&format!("\n  hash {hash}\n")), "{text}");
         // What the inbox shows is what `msg delete` parses.
         let shown = text

@@ -2,15 +2,19 @@
 
 use super::resolve_recipient;
 use crate::context::Context;
-use crate::mailbox::{Swarm, nodes_json, now_ms, require_one};
+use crate::format::Timestamp;
+use crate::mailbox::{NodeReport, Swarm, now_ms, require_one};
+use crate::output::Report;
 use crate::registry::{Registry, active_keys, join_all};
 use clap::Args;
 use eyre::{WrapErr, bail};
+use serde::Serialize;
 use sesh_core::SessionId;
 use sesh_core::agreement;
 use sesh_core::api::{MAX_MESSAGE_BYTES, MAX_TTL_MS, MIN_TTL_MS, PremiumAnswer, Signed};
-use sesh_core::envelope;
+use sesh_core::envelope::{self, MessageHash};
 use sesh_core::message::{self, Content, PremiumProof};
+use sesh_core::protocol::DAY;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -53,6 +57,47 @@ pub struct SendArgs {
     pub ttl: u64,
 }
 
+/// What `sesh msg send` reports.
+#[derive(Debug, Serialize)]
+pub struct MessageSent {
+    /// The recipient's Session ID.
+    pub recipient: SessionId,
+    /// The name it was given as, if any.
+    pub name: Option<String>,
+    /// The message's hash.
+    pub hash: MessageHash,
+    /// The sealed message's size.
+    pub bytes: usize,
+    /// How many characters the text has.
+    pub chars: usize,
+    /// How many premium proofs it carries (a text over 2,000 characters needs them).
+    pub premium_proofs: usize,
+    /// How long the nodes keep it unread.
+    pub ttl_secs: u64,
+    /// When the nodes drop it.
+    pub expiry: Timestamp,
+    /// On how many registry nodes it was stored.
+    pub stored: usize,
+    /// What each registry node of the recipient's swarm did.
+    pub nodes: Vec<NodeReport>,
+}
+
+impl Report for MessageSent {
+    fn text(&self) -> String {
+        let who = match &self.name {
+            Some(name) => format!("{name} ({})", self.recipient),
+            None => self.recipient.to_string(),
+        };
+        format!(
+            "sent to {who}\n  message  {}\n  stored   on {} of {} registry nodes\n  expires  {}",
+            self.hash,
+            self.stored,
+            self.nodes.len(),
+            self.expiry
+        )
+    }
+}
+
 /// Parses a TTL (`30s` to `30d`, see [`parse_duration`]) into milliseconds.
 pub fn parse_ttl(text: &str) -> Result<u64, String> {
     let ms = parse_duration(text)?;
@@ -78,7 +123,7 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         "s" => 1_000,
         "m" => 60_000,
         "h" => 3_600_000,
-        "d" => 86_400_000,
+        "d" => DAY * 1_000,
         _ => return Err(format!("unknown unit {unit:?}: use s, m, h or d")),
     };
     number
@@ -133,31 +178,18 @@ impl SendArgs {
             .iter()
             .find_map(|(_, r)| r.as_ref().ok())
             .expect("one node stored it");
-        let who = match &name {
-            Some(name) => format!("{name} ({recipient})"),
-            None => recipient.to_string(),
-        };
-        let text = format!(
-            "sent to {who}\n  message  {}\n  stored   on {stored} of {} registry nodes\n  expires  {}",
-            response.hash,
-            results.len(),
-            crate::format::date(response.expiry_ms / 1000),
-        );
-        ctx.out.result(
-            &text,
-            serde_json::json!({
-                "recipient": recipient.to_string(),
-                "name": name.as_ref().map(|n| n.as_str()),
-                "hash": response.hash.to_string(),
-                "bytes": sealed.len(),
-                "chars": chars,
-                "premium_proofs": content.proofs.len(),
-                "ttl_ms": self.ttl,
-                "expiry_ms": response.expiry_ms,
-                "stored": stored,
-                "nodes": nodes_json(&results),
-            }),
-        )?;
+        ctx.out.print(&MessageSent {
+            recipient,
+            name: name.map(|n| n.to_string()),
+            hash: response.hash,
+            bytes: sealed.len(),
+            chars,
+            premium_proofs: content.proofs.len(),
+            ttl_secs: self.ttl / 1000,
+            expiry: Timestamp(response.expiry_ms / 1000),
+            stored,
+            nodes: NodeReport::all(&results),
+        })?;
         Ok(())
     }
 
@@ -261,6 +293,31 @@ async fn premium_proofs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check(
+            "msg-send",
+            &MessageSent {
+                recipient: crate::output::golden::session_id(),
+                name: Some("bob".into()),
+                hash: "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669"
+                    .parse()
+                    .unwrap(),
+                bytes: 245,
+                chars: 6,
+                premium_proofs: 0,
+                ttl_secs: 14 * sesh_core::protocol::DAY,
+                expiry: Timestamp(1_797_209_601),
+                stored: 2,
+                nodes: vec![
+                    NodeReport::sample(1, None),
+                    NodeReport::sample(2, None),
+                    NodeReport::sample(3, Some("connection refused")),
+                ],
+            },
+        );
+    }
 
     #[test]
     fn ttls_parse_with_units_and_stay_in_range() {

@@ -92,8 +92,7 @@ impl WatchArgs {
                         .warn(&format!("refused message {}: {}", item.hash, item.reason));
                 }
                 for item in received {
-                    ctx.out
-                        .result_line(&format!("{}\n", item.text()), item.json())?;
+                    ctx.out.print_line(&item.report())?;
                     printed += 1;
                     arrived = true;
                     if self.count.is_some_and(|count| printed >= count) {
@@ -164,6 +163,12 @@ fn at_timeout(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each line's data is one message, as `msg inbox` lists them.
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check("msg-watch", &super::super::Message::sample());
+    }
 
     #[test]
     fn fewer_messages_than_the_count_by_the_timeout_is_a_failure() {

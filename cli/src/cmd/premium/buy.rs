@@ -1,18 +1,16 @@
 //! `sesh premium buy [--for SESSION_ID|NAME] [--periods N]`.
 
-use crate::format::sesh_fixed;
-use crate::format::date;
-use crate::recipient::resolve_session_id;
+use crate::chain::Chain;
 use crate::context::Context;
-use crate::payment::{self, cost_line};
-use crate::tx::{self, Plan};
-use alloy::network::TransactionBuilder;
+use crate::format::{SeshAmount, Timestamp, date, sesh};
+use crate::output::Report;
+use crate::recipient::resolve_session_id;
+use crate::tx::{self, Mined, Plan};
 use alloy::primitives::U256;
-use alloy::rpc::types::TransactionRequest;
-use alloy::sol_types::SolCall;
 use clap::Args;
-use eyre::WrapErr;
-use sesh_core::bindings::Premium;
+use serde::Serialize;
+use sesh_core::protocol::{MAX_PREMIUM_PERIODS, PREMIUM_PERIOD};
+use sesh_core::{Sesh, SessionId};
 
 /// Buy premium (Session Pro) periods of 30 days for a Session ID
 ///
@@ -31,96 +29,138 @@ pub struct BuyArgs {
     #[arg(long = "for", value_name = "SESSION_ID|NAME")]
     pub target: Option<String>,
     /// How many 30-day periods (1 to 120).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=120))]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=MAX_PREMIUM_PERIODS))]
     pub periods: u64,
+}
+
+/// What `sesh premium buy` reports.
+#[derive(Debug, Serialize)]
+pub struct PremiumBought {
+    /// Whose premium.
+    pub session_id: SessionId,
+    /// The name it was given as, if any.
+    pub name: Option<String>,
+    /// Whether it is for another Session ID than the wallet's.
+    pub gift: bool,
+    /// How many periods were bought.
+    pub periods: u64,
+    /// What they cost.
+    pub cost: SeshAmount,
+    /// When premium ends now.
+    pub expiry: Timestamp,
+    /// The transaction.
+    #[serde(flatten)]
+    pub tx: Mined,
+}
+
+impl Report for PremiumBought {
+    fn text(&self) -> String {
+        let who = match &self.name {
+            Some(name) => format!("{name} ({})", self.session_id),
+            None => self.session_id.to_string(),
+        };
+        format!(
+            "Premium for {who} until {}\n  paid          {}\n  tx            {}",
+            self.expiry, self.cost, self.tx.hash
+        )
+    }
 }
 
 impl BuyArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
-        let deployment = ctx.deployment()?;
         let file = ctx.wallet_file()?;
-        let provider = ctx.provider().await?;
+        let chain = Chain::read(ctx).await?;
         let (session_id, name) = match &self.target {
-            Some(target) => resolve_session_id(ctx, &provider, target).await?,
+            Some(target) => resolve_session_id(ctx, chain.provider(), target).await?,
             None => (file.session_id, None),
         };
         let gift = session_id != file.session_id;
-        let premium_address = deployment.contracts.premium;
-        let premium = Premium::new(premium_address, &provider);
+        let premium = chain.premium();
         let periods = U256::from(self.periods);
         let cost = premium
             .costOf(periods)
             .call()
             .await
-            .wrap_err("cannot read the premium price")?;
-        let current: u64 = premium
-            .premiumExpiry(session_id.key())
-            .call()
-            .await
-            .wrap_err("cannot read the premium expiry")?
-            .try_into()
-            .unwrap_or(u64::MAX);
-        let now = payment::chain_time(&provider).await?;
-        let new_expiry = current.max(now) + self.periods * 30 * 86_400;
+            .map_err(crate::chain::read_error("the premium price"))?;
+        let current = premium_expiry(&chain, session_id).await?;
+        let new_expiry = current.max(chain.now().await?) + self.periods * PREMIUM_PERIOD;
+        chain
+            .ensure_balance(file.evm_address, Sesh::from_units(cost))
+            .await?;
         let who = match &name {
             Some(name) => format!("{name} ({session_id})"),
             None => session_id.to_string(),
         };
         let keys = ctx.unlock(&file)?;
-        let signer = ctx.signing_provider(&keys).await?;
-        let permit = payment::sign(&signer, deployment, &keys, premium_address, cost).await?;
+        let signer = chain.signing(&keys).await?;
+        let premium_address = chain.contracts().premium;
+        let permit = signer.permit(&keys, premium_address, cost).await?;
         let plan = Plan {
             action: format!(
-                "Buy {} period{} of premium for {who}{}",
-                self.periods,
-                if self.periods == 1 { "" } else { "s" },
+                "Buy {} of premium for {who}{}",
+                crate::format::plural(self.periods, "period"),
                 if gift { " (a gift)" } else { "" }
             ),
             details: vec![
-                ("cost".into(), cost_line(cost)),
+                ("cost".into(), sesh(Sesh::from_units(cost))),
                 ("premium until".into(), date(new_expiry)),
             ],
-            request: TransactionRequest::default()
-                .with_to(premium_address)
-                .with_input(
-                    Premium::buyCall {
-                        sessionKey: session_id.key(),
-                        periods,
-                        maxCost: cost,
-                        permit: permit.into(),
-                    }
-                    .abi_encode(),
-                ),
+            request: tx::call(
+                premium_address,
+                signer
+                    .premium()
+                    .buy(session_id.key(), periods, cost, permit.into())
+                    .calldata(),
+            ),
         };
-        let Some(mut mined) = tx::execute(ctx, &signer, file.evm_address, plan).await? else {
+        let Some(mut mined) = signer.send(file.evm_address, plan).await? else {
             return Ok(());
         };
         mined.await_indexed(ctx, &session_id.to_string()).await;
-        let expiry: u64 = premium
-            .premiumExpiry(session_id.key())
-            .call()
-            .await
-            .wrap_err("cannot read the premium expiry")?
-            .try_into()
-            .unwrap_or(u64::MAX);
-        let mut data = mined.json();
-        data["session_id"] = serde_json::json!(session_id.to_string());
-        data["name"] = serde_json::json!(name.as_ref().map(|n| n.as_str()));
-        data["gift"] = serde_json::json!(gift);
-        data["periods"] = serde_json::json!(self.periods);
-        data["cost"] = serde_json::json!(sesh_fixed(cost.into()));
-        data["expiry"] = serde_json::json!(expiry);
-        data["expiry_date"] = serde_json::json!(date(expiry));
-        ctx.out.result(
-            &format!(
-                "Premium for {who} until {}\n  paid          {}\n  tx            {}",
-                date(expiry),
-                cost_line(cost),
-                mined.hash
-            ),
-            data,
-        )?;
+        let expiry = premium_expiry(&chain, session_id).await?;
+        ctx.out.print(&PremiumBought {
+            tx: mined,
+            session_id,
+            name: name.map(|n| n.to_string()),
+            gift,
+            periods: self.periods,
+            cost: cost.into(),
+            expiry: expiry.into(),
+        })?;
         Ok(())
+    }
+}
+
+/// When `session_id`'s premium ends (0: never bought).
+async fn premium_expiry(chain: &Chain<'_>, session_id: SessionId) -> eyre::Result<u64> {
+    chain
+        .premium()
+        .premiumExpiry(session_id.key())
+        .call()
+        .await
+        .map(crate::format::secs)
+        .map_err(crate::chain::read_error("the premium expiry"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "premium-buy",
+            &PremiumBought {
+                tx: golden::mined(),
+                session_id: golden::session_id(),
+                name: Some("alice".into()),
+                gift: true,
+                periods: 3,
+                cost: Sesh::parse("150").unwrap().into(),
+                expiry: Timestamp(1_796_000_000),
+            },
+        );
     }
 }

@@ -1,13 +1,14 @@
 //! `sesh premium status [SESSION_ID|NAME]`.
 
-use crate::format::date;
-use crate::recipient::resolve_session_id;
-use sesh_core::protocol::DAY;
+use crate::chain::Chain;
 use crate::context::Context;
-use crate::payment;
+use crate::format::{Timestamp, days_left};
+use crate::output::Report;
+use crate::recipient::resolve_session_id;
 use clap::Args;
-use eyre::WrapErr;
-use sesh_core::bindings::Premium;
+use serde::Serialize;
+use sesh_core::SessionId;
+use sesh_core::protocol::DAY;
 
 /// Show whether a Session ID has premium and until when
 ///
@@ -25,58 +26,119 @@ pub struct StatusArgs {
     pub target: Option<String>,
 }
 
+/// What `sesh premium status` reports.
+#[derive(Debug, Serialize)]
+pub struct PremiumStatus {
+    /// Whose premium.
+    pub session_id: SessionId,
+    /// The name it was given as, if any.
+    pub name: Option<String>,
+    /// Whether it has premium now.
+    pub active: bool,
+    /// When premium ends or ended (`null`: never bought).
+    pub expiry: Option<Timestamp>,
+    /// The chain's clock, which `remaining_secs` counts from.
+    pub chain_time: Timestamp,
+    /// Seconds of premium left (0 when none).
+    pub remaining_secs: u64,
+    /// Whole days left, rounded up (0 when none).
+    pub days_left: u64,
+}
+
+impl Report for PremiumStatus {
+    fn text(&self) -> String {
+        let who = match &self.name {
+            Some(name) => format!("{name} ({})", self.session_id),
+            None => self.session_id.to_string(),
+        };
+        match self.expiry {
+            Some(expiry) if self.active => format!(
+                "{who} has premium until {expiry} ({})",
+                days_left(expiry.0, self.chain_time.0)
+            ),
+            Some(expiry) => format!("{who} has no premium (it ended on {expiry})"),
+            None => format!("{who} has no premium (never bought)"),
+        }
+    }
+}
+
 impl StatusArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
-        let deployment = ctx.deployment()?;
-        let provider = ctx.provider().await?;
+        let chain = Chain::read(ctx).await?;
         let (session_id, name) = match &self.target {
-            Some(target) => resolve_session_id(ctx, &provider, target).await?,
+            Some(target) => resolve_session_id(ctx, chain.provider(), target).await?,
             None => (ctx.wallet_file()?.session_id, None),
         };
-        let premium = Premium::new(deployment.contracts.premium, &provider);
-        let expiry: u64 = premium
+        let premium = chain.premium();
+        let expiry = premium
             .premiumExpiry(session_id.key())
             .call()
             .await
-            .wrap_err("cannot read the premium expiry")?
-            .try_into()
-            .unwrap_or(u64::MAX);
+            .map(crate::format::secs)
+            .map_err(crate::chain::read_error("the premium expiry"))?;
         let active = premium
             .isPremium(session_id.key())
             .call()
             .await
-            .wrap_err("cannot read the premium status")?;
-        let now = payment::chain_time(&provider).await?;
-        let seconds_left = expiry.saturating_sub(now);
-        let days_left = seconds_left / DAY;
-        let who = match &name {
-            Some(name) => format!("{name} ({session_id})"),
-            None => session_id.to_string(),
-        };
-        let text = if active {
-            format!(
-                "{who} has premium until {} ({days_left} day{} left)",
-                date(expiry),
-                if days_left == 1 { "" } else { "s" }
-            )
-        } else if expiry == 0 {
-            format!("{who} has no premium (never bought)")
-        } else {
-            format!("{who} has no premium (it ended on {})", date(expiry))
-        };
-        ctx.out.result(
-            &text,
-            serde_json::json!({
-                "session_id": session_id.to_string(),
-                "name": name.as_ref().map(|n| n.as_str()),
-                "active": active,
-                "expiry": (expiry != 0).then_some(expiry),
-                "expiry_date": (expiry != 0).then(|| date(expiry)),
-                "days_left": days_left,
-                "seconds_left": seconds_left,
-            }),
-        )?;
+            .map_err(crate::chain::read_error("the premium status"))?;
+        let now = chain.now().await?;
+        let remaining_secs = expiry.saturating_sub(now);
+        ctx.out.print(&PremiumStatus {
+            session_id,
+            name: name.map(|n| n.to_string()),
+            active,
+            expiry: (expiry != 0).then_some(Timestamp(expiry)),
+            chain_time: now.into(),
+            remaining_secs,
+            days_left: remaining_secs.div_ceil(DAY),
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "premium-status",
+            &PremiumStatus {
+                session_id: golden::session_id(),
+                name: Some("alice".into()),
+                active: true,
+                expiry: Some(Timestamp(1_796_000_000)),
+                chain_time: Timestamp(1_795_000_000),
+                remaining_secs: 1_000_000,
+                days_left: 12,
+            },
+        );
+    }
+
+    #[test]
+    fn the_text_says_how_long_is_left_or_when_it_ended() {
+        let mut status = PremiumStatus {
+            session_id: golden::session_id(),
+            name: None,
+            active: true,
+            expiry: Some(Timestamp(10 * DAY)),
+            chain_time: Timestamp(DAY / 2),
+            remaining_secs: 10 * DAY - DAY / 2,
+            days_left: 10,
+        };
+        assert!(
+            status
+                .text()
+                .ends_with("has premium until 1970-01-11 00:00:00 UTC (10 days left)"),
+            "{}",
+            status.text()
+        );
+        status.active = false;
+        assert!(status.text().contains("it ended on 1970-01-11"));
+        status.expiry = None;
+        assert!(status.text().ends_with("has no premium (never bought)"));
     }
 }

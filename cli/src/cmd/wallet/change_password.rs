@@ -1,8 +1,10 @@
 //! `sesh wallet change-password`.
 
 use crate::context::Context;
+use crate::output::Report;
 use crate::password::{self, NEW_PASSWORD_ENV};
 use clap::Args;
+use serde::Serialize;
 use std::path::PathBuf;
 
 /// Change a wallet's password
@@ -23,6 +25,21 @@ pub struct ChangePasswordArgs {
     /// Keep the new password in the OS keyring.
     #[arg(long)]
     pub remember: bool,
+}
+
+/// What `sesh wallet change-password` reports.
+#[derive(Debug, Serialize)]
+pub struct PasswordChanged {
+    /// The wallet's name.
+    pub name: String,
+    /// Whether the new password is kept in the OS keyring.
+    pub password_remembered: bool,
+}
+
+impl Report for PasswordChanged {
+    fn text(&self) -> String {
+        format!("Changed the password of wallet {}", self.name)
+    }
 }
 
 impl ChangePasswordArgs {
@@ -48,10 +65,26 @@ impl ChangePasswordArgs {
             super::remember(ctx, &mut changed, &new, true);
         }
         ctx.keystore().save(&changed)?;
-        ctx.out.result(
-            &format!("Changed the password of wallet {}", changed.name),
-            serde_json::json!({ "name": changed.name, "password_remembered": changed.remember_password }),
-        )?;
+        ctx.out.print(&PasswordChanged {
+            name: changed.name,
+            password_remembered: changed.remember_password,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check(
+            "wallet-change-password",
+            &PasswordChanged {
+                name: "alice".into(),
+                password_remembered: true,
+            },
+        );
     }
 }

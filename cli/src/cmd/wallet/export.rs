@@ -1,8 +1,12 @@
 //! `sesh wallet export`.
 
 use crate::context::Context;
+use crate::format::Checksummed;
+use crate::output::Report;
 use clap::Args;
 use eyre::bail;
+use serde::Serialize;
+use sesh_core::SessionId;
 use sesh_core::keystore::{WalletFile, export_web3_keystore};
 use std::path::PathBuf;
 
@@ -32,6 +36,62 @@ pub struct ExportArgs {
     pub session_recovery: bool,
 }
 
+/// What `sesh wallet export` reports: the recovery phrase (a secret, on stdout).
+#[derive(Debug, Serialize)]
+pub struct PhraseExported {
+    /// The wallet's name.
+    pub name: String,
+    /// Its BIP-39 recovery phrase.
+    pub mnemonic: String,
+}
+
+impl Report for PhraseExported {
+    fn text(&self) -> String {
+        self.mnemonic.clone()
+    }
+}
+
+/// What `sesh wallet export --session-recovery` reports: the Session recovery password (a
+/// secret, on stdout).
+#[derive(Debug, Serialize)]
+pub struct SessionRecoveryExported {
+    /// The wallet's name.
+    pub name: String,
+    /// The Session ID the recovery password restores.
+    pub session_id: SessionId,
+    /// The 13 words for the Session app.
+    pub session_recovery_password: String,
+}
+
+impl Report for SessionRecoveryExported {
+    fn text(&self) -> String {
+        self.session_recovery_password.clone()
+    }
+}
+
+/// What `sesh wallet export --keystore FILE` reports: where the keystore was written.
+#[derive(Debug, Serialize)]
+pub struct KeystoreExported {
+    /// The wallet's name.
+    pub name: String,
+    /// The EVM account in the keystore.
+    pub evm_address: Checksummed,
+    /// The keystore file written.
+    pub keystore: PathBuf,
+}
+
+impl Report for KeystoreExported {
+    fn text(&self) -> String {
+        format!(
+            "Wrote the EVM key of {} ({}) to {}\n  it opens with the wallet's password: cast wallet address --keystore {}",
+            self.name,
+            self.evm_address,
+            self.keystore.display(),
+            self.keystore.display()
+        )
+    }
+}
+
 fn wallet_password(
     ctx: &Context<'_>,
     file: &WalletFile,
@@ -53,16 +113,11 @@ impl ExportArgs {
             let password = wallet_password(ctx, &file)?;
             let keys = file.decrypt(&password)?.derive();
             export_web3_keystore(keys.evm_signer(), &password, &path)?;
-            ctx.out.result(
-                &format!(
-                    "Wrote the EVM key of {} ({}) to {}\n  it opens with the wallet's password: cast wallet address --keystore {}",
-                    file.name,
-                    file.evm_address,
-                    path.display(),
-                    path.display()
-                ),
-                serde_json::json!({ "name": file.name, "evm_address": file.evm_address.to_checksum(None), "keystore": path }),
-            )?;
+            ctx.out.print(&KeystoreExported {
+                name: file.name,
+                evm_address: file.evm_address.into(),
+                keystore: path,
+            })?;
         } else if self.session_recovery {
             // A legacy wallet has none: say so before asking anything.
             file.check_recovery_password()?;
@@ -78,15 +133,11 @@ impl ExportArgs {
                 file.check_recovery_password()?;
                 bail!("wallet {:?} has no Session recovery password", file.name);
             };
-            let phrase = recovery.phrase();
-            ctx.out.result(
-                phrase.as_str(),
-                serde_json::json!({
-                    "name": file.name,
-                    "session_id": file.session_id,
-                    "session_recovery_password": phrase.as_str(),
-                }),
-            )?;
+            ctx.out.print(&SessionRecoveryExported {
+                session_id: file.session_id,
+                name: file.name,
+                session_recovery_password: recovery.phrase().as_str().to_string(),
+            })?;
         } else {
             if !ctx.confirm(&format!(
                 "Show the recovery phrase of wallet {}? Anyone who sees it controls the wallet",
@@ -96,12 +147,47 @@ impl ExportArgs {
                 return Ok(());
             }
             let secrets = file.decrypt(&wallet_password(ctx, &file)?)?;
-            let phrase = secrets.phrase();
-            ctx.out.result(
-                phrase.as_str(),
-                serde_json::json!({ "name": file.name, "mnemonic": phrase.as_str() }),
-            )?;
+            ctx.out.print(&PhraseExported {
+                name: file.name,
+                mnemonic: secrets.phrase().as_str().to_string(),
+            })?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::golden;
+
+    // Obviously fake secrets: the shapes are what is pinned.
+    #[test]
+    fn json_is_pinned() {
+        golden::check(
+            "wallet-export",
+            &PhraseExported {
+                name: "alice".into(),
+                mnemonic: "test test test test test test test test test test test junk".into(),
+            },
+        );
+        golden::check(
+            "wallet-export.session-recovery",
+            &SessionRecoveryExported {
+                name: "alice".into(),
+                session_id: golden::session_id(),
+                session_recovery_password:
+                    "sample sample sample sample sample sample sample sample sample sample sample sample sample"
+                        .into(),
+            },
+        );
+        golden::check(
+            "wallet-export.keystore",
+            &KeystoreExported {
+                name: "alice".into(),
+                evm_address: golden::account(0),
+                keystore: "alice.json".into(),
+            },
+        );
     }
 }

@@ -1,8 +1,11 @@
 //! `sesh wallet list`.
 
-use super::wallet_json;
+use super::WalletInfo;
 use crate::context::Context;
+use crate::output::Report;
 use clap::Args;
+use serde::Serialize;
+use std::path::PathBuf;
 
 /// List the wallets
 ///
@@ -16,6 +19,32 @@ use clap::Args;
 #[command(verbatim_doc_comment)]
 pub struct ListArgs {}
 
+/// What `sesh wallet list` reports.
+#[derive(Debug, Serialize)]
+pub struct WalletList {
+    /// Every wallet, by name.
+    pub wallets: Vec<WalletInfo>,
+    /// The folder they are in.
+    #[serde(skip)]
+    pub dir: PathBuf,
+}
+
+impl Report for WalletList {
+    fn text(&self) -> String {
+        if self.wallets.is_empty() {
+            return format!(
+                "No wallets in {}. Create one with `sesh wallet new`.",
+                self.dir.display()
+            );
+        }
+        self.wallets
+            .iter()
+            .map(|w| format!("{:<16} {} {}", w.name, w.evm_address, w.session_id))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
 impl ListArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -24,21 +53,26 @@ impl ListArgs {
         for problem in &problems {
             ctx.out.warn(&problem.to_string());
         }
-        let text = if wallets.is_empty() {
-            format!(
-                "No wallets in {}. Create one with `sesh wallet new`.",
-                store.dir().display()
-            )
-        } else {
-            wallets
-                .iter()
-                .map(|w| format!("{:<16} {} {}", w.name, w.evm_address, w.session_id))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        let data: Vec<_> = wallets.iter().map(wallet_json).collect();
-        ctx.out
-            .result(&text, serde_json::json!({ "wallets": data }))?;
+        ctx.out.print(&WalletList {
+            wallets: wallets.iter().map(WalletInfo::of).collect(),
+            dir: store.dir().to_path_buf(),
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check(
+            "wallet-list",
+            &WalletList {
+                wallets: vec![WalletInfo::sample()],
+                dir: "/home/user/.local/share/sesh/wallets".into(),
+            },
+        );
     }
 }

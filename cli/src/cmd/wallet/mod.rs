@@ -13,11 +13,15 @@ pub mod restore;
 pub mod show;
 
 use crate::context::Context;
+use crate::format::{Checksummed, Timestamp};
 use crate::password;
 use clap::Subcommand;
 use eyre::{WrapErr, bail};
+use serde::Serialize;
+use sesh_core::SessionId;
 use sesh_core::keys::{Mnemonic, RecoveryPassword};
 use sesh_core::keystore::{SessionKeyOrigin, WalletFile};
+use sesh_core::protocol::DAY;
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -51,18 +55,102 @@ impl WalletCommand {
     }
 }
 
-/// The public facts of a wallet, as JSON.
-pub fn wallet_json(file: &WalletFile) -> serde_json::Value {
-    serde_json::json!({
-        "name": file.name,
-        "evm_address": file.evm_address.to_checksum(None),
-        "session_id": file.session_id,
-        "created": file.created,
-        "words": file.words,
-        "session_key": file.session_origin().as_str(),
-        "session_recovery_password": file.session_origin().has_recovery_password(),
-        "password_remembered": file.remember_password,
-    })
+/// The public facts of a wallet, as every wallet command reports them.
+#[derive(Debug, Serialize)]
+pub struct WalletInfo {
+    /// The wallet's name.
+    pub name: String,
+    /// Its EVM account.
+    pub evm_address: Checksummed,
+    /// Its Session ID.
+    pub session_id: SessionId,
+    /// When it was created or restored (`null` if the file's date does not read).
+    pub created: Option<Timestamp>,
+    /// How many words its recovery phrase has.
+    pub words: usize,
+    /// Where its Session account comes from: `derived`, `imported` or `legacy`.
+    #[serde(serialize_with = "origin_str")]
+    pub session_key: SessionKeyOrigin,
+    /// Whether the Session app can open its Session account (a recovery password exists).
+    pub session_recovery_password: bool,
+    /// Whether the password is kept in the OS keyring.
+    pub password_remembered: bool,
+}
+
+impl WalletInfo {
+    /// The public facts of `file`.
+    pub fn of(file: &WalletFile) -> Self {
+        let origin = file.session_origin();
+        Self {
+            name: file.name.clone(),
+            evm_address: file.evm_address.into(),
+            session_id: file.session_id,
+            created: parse_rfc3339(&file.created).map(Timestamp),
+            words: file.words,
+            session_key: origin,
+            session_recovery_password: origin.has_recovery_password(),
+            password_remembered: file.remember_password,
+        }
+    }
+
+    /// A sample, for golden files.
+    #[cfg(test)]
+    pub fn sample() -> Self {
+        Self {
+            name: "alice".into(),
+            evm_address: crate::output::golden::account(0),
+            session_id: crate::output::golden::session_id(),
+            created: Some(Timestamp(1_785_585_600)),
+            words: 12,
+            session_key: SessionKeyOrigin::Derived,
+            session_recovery_password: true,
+            password_remembered: false,
+        }
+    }
+
+    /// "Created" in text: the date, or "unknown".
+    pub fn created_text(&self) -> String {
+        self.created
+            .map_or_else(|| "unknown".to_string(), |created| created.to_string())
+    }
+}
+
+fn origin_str<S: serde::Serializer>(
+    origin: &SessionKeyOrigin,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(origin.as_str())
+}
+
+/// A wallet file's `created` (RFC 3339 UTC with second precision, `2026-08-01T12:00:00Z`, as
+/// the keystore writes it) as Unix seconds.
+pub fn parse_rfc3339(text: &str) -> Option<u64> {
+    let (date, time) = text.strip_suffix('Z')?.split_once('T')?;
+    let number = |part: Option<&str>| part?.parse::<i64>().ok();
+    let mut date = date.split('-');
+    let (year, month, day) = (
+        number(date.next())?,
+        number(date.next())?,
+        number(date.next())?,
+    );
+    let mut time = time.split(':');
+    let (hour, minute, second) = (
+        number(time.next())?,
+        number(time.next())?,
+        number(time.next())?,
+    );
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil, the inverse of the keystore's civil_from_days.
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let day = i64::try_from(DAY).ok()?;
+    u64::try_from(days * day + hour * 3_600 + minute * 60 + second).ok()
 }
 
 /// Where a wallet's Session account comes from, in words.
@@ -191,5 +279,22 @@ pub fn remember(ctx: &Context<'_>, file: &mut WalletFile, password: &str, asked:
         Err(reason) => ctx.out.warn(&format!(
             "the password was not remembered: {reason}; sesh will ask for it"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wallet_files_date_reads_back_as_unix_seconds() {
+        for secs in [0, 59, 86_399, 951_782_400, 1_785_585_600, 4_102_444_800] {
+            let text = sesh_core::keystore::rfc3339(secs);
+            assert_eq!(parse_rfc3339(&text), Some(secs), "{text}");
+        }
+        assert_eq!(parse_rfc3339("2026-08-01T12:00:00Z"), Some(1_785_585_600));
+        assert_eq!(parse_rfc3339("2026-08-01 12:00:00"), None);
+        assert_eq!(parse_rfc3339("2026-13-01T12:00:00Z"), None);
+        assert_eq!(parse_rfc3339(""), None);
     }
 }

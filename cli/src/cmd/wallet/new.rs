@@ -1,13 +1,15 @@
 //! `sesh wallet new`.
 
 use super::{
-    confirm_words, interactive, parse_session_recovery, read_secret_file, remember,
-    session_key_text, show_words, wallet_json,
+    WalletInfo, confirm_words, interactive, parse_session_recovery, read_secret_file, remember,
+    session_key_text, show_words,
 };
 use crate::context::Context;
+use crate::output::Report;
 use crate::password::{self, PASSWORD_ENV};
 use clap::Args;
 use eyre::bail;
+use serde::Serialize;
 use sesh_core::keys::{Mnemonic, WordCount};
 use sesh_core::keystore::{WalletFile, WalletSecrets, check_name};
 use std::path::PathBuf;
@@ -50,6 +52,31 @@ pub struct NewArgs {
     /// Keep the password in the OS keyring (where one is available).
     #[arg(long)]
     pub remember: bool,
+}
+
+/// What `sesh wallet new` reports.
+#[derive(Debug, Serialize)]
+pub struct WalletCreated {
+    /// The new wallet.
+    #[serde(flatten)]
+    pub wallet: WalletInfo,
+    /// Its file.
+    pub path: PathBuf,
+    /// Its recovery phrase, with --show-mnemonic only (else `null`).
+    pub mnemonic: Option<String>,
+}
+
+impl Report for WalletCreated {
+    fn text(&self) -> String {
+        format!(
+            "Created wallet {}\n  EVM address  {}\n  Session ID   {}\n  Session key  {}\n  file         {}",
+            self.wallet.name,
+            self.wallet.evm_address,
+            self.wallet.session_id,
+            session_key_text(self.wallet.session_key),
+            self.path.display()
+        )
+    }
 }
 
 fn parse_words(text: &str) -> Result<usize, String> {
@@ -105,22 +132,13 @@ impl NewArgs {
             self.remember || ctx.config.remember_password,
         );
         let path = store.create(&file)?;
-        let mut data = wallet_json(&file);
-        data["path"] = serde_json::json!(path);
-        if self.show_mnemonic {
-            data["mnemonic"] = serde_json::json!(secrets.phrase().as_str());
-        }
-        ctx.out.result(
-            &format!(
-                "Created wallet {}\n  EVM address  {}\n  Session ID   {}\n  Session key  {}\n  file         {}",
-                file.name,
-                file.evm_address,
-                file.session_id,
-                session_key_text(file.session_origin()),
-                path.display()
-            ),
-            data,
-        )?;
+        ctx.out.print(&WalletCreated {
+            wallet: WalletInfo::of(&file),
+            path,
+            mnemonic: self
+                .show_mnemonic
+                .then(|| secrets.phrase().as_str().to_string()),
+        })?;
         Ok(())
     }
 }
@@ -157,5 +175,24 @@ impl NewPhrase {
             Some(session) => WalletSecrets::imported(mnemonic, session),
             None => WalletSecrets::derived(mnemonic),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check(
+            "wallet-new",
+            &WalletCreated {
+                wallet: WalletInfo::sample(),
+                path: "/home/user/.local/share/sesh/wallets/alice.json".into(),
+                mnemonic: Some(
+                    "test test test test test test test test test test test junk".into(),
+                ),
+            },
+        );
     }
 }

@@ -1,7 +1,11 @@
 //! `sesh wallet remove`.
 
 use crate::context::Context;
+use crate::format::Checksummed;
+use crate::output::Report;
 use clap::Args;
+use serde::Serialize;
+use std::path::PathBuf;
 
 /// Delete a wallet file
 ///
@@ -13,6 +17,23 @@ use clap::Args;
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct RemoveArgs {}
+
+/// What `sesh wallet remove` reports.
+#[derive(Debug, Serialize)]
+pub struct WalletRemoved {
+    /// The wallet's name.
+    pub name: String,
+    /// Its EVM account.
+    pub evm_address: Checksummed,
+    /// The file that was deleted.
+    pub path: PathBuf,
+}
+
+impl Report for WalletRemoved {
+    fn text(&self) -> String {
+        format!("Removed wallet {} ({})", self.name, self.path.display())
+    }
+}
 
 impl RemoveArgs {
     /// Runs the command.
@@ -32,10 +53,28 @@ impl RemoveArgs {
                 &file.evm_address,
             ));
         }
-        ctx.out.result(
-            &format!("Removed wallet {} ({})", file.name, path.display()),
-            serde_json::json!({ "name": file.name, "evm_address": file.evm_address.to_checksum(None), "path": path }),
-        )?;
+        ctx.out.print(&WalletRemoved {
+            name: file.name,
+            evm_address: file.evm_address.into(),
+            path,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check(
+            "wallet-remove",
+            &WalletRemoved {
+                name: "old".into(),
+                evm_address: crate::output::golden::account(0),
+                path: "/home/user/.local/share/sesh/wallets/old.json".into(),
+            },
+        );
     }
 }

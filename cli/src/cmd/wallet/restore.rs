@@ -2,13 +2,16 @@
 
 use super::new::NewPhrase;
 use super::{
-    interactive, parse_phrase, parse_session_recovery, prompt_words, read_secret_file, remember,
-    session_key_text, wallet_json,
+    WalletInfo, interactive, parse_phrase, parse_session_recovery, prompt_words, read_secret_file,
+    remember, session_key_text,
 };
 use crate::context::Context;
+use crate::output::Report;
 use crate::password::{self, PASSWORD_ENV};
 use clap::Args;
 use eyre::bail;
+use serde::Serialize;
+use sesh_core::SessionId;
 use sesh_core::keys::{Mnemonic, RecoveryPassword, WordCount};
 use sesh_core::keystore::{WalletFile, WalletSecrets, check_name};
 use std::path::PathBuf;
@@ -62,6 +65,48 @@ pub struct RestoreArgs {
     pub remember: bool,
 }
 
+/// What `sesh wallet restore` reports.
+#[derive(Debug, Serialize)]
+pub struct WalletRestored {
+    /// The restored wallet.
+    #[serde(flatten)]
+    pub wallet: WalletInfo,
+    /// Its file.
+    pub path: PathBuf,
+    /// Whether its EVM account got a new recovery phrase (a Session recovery password was
+    /// restored alone).
+    pub new_mnemonic: bool,
+    /// That new recovery phrase, with --show-mnemonic only (else `null`).
+    pub mnemonic: Option<String>,
+    /// The Session ID a wallet made by sesh before Session recovery passwords had for this
+    /// phrase (`--legacy-session` restores it); `null` unless the Session account was derived
+    /// from a recovery phrase given.
+    pub legacy_session_id: Option<SessionId>,
+}
+
+impl Report for WalletRestored {
+    fn text(&self) -> String {
+        let mut text = format!(
+            "Restored wallet {}\n  EVM address  {}{}\n  Session ID   {}\n  Session key  {}",
+            self.wallet.name,
+            self.wallet.evm_address,
+            if self.new_mnemonic {
+                " (a new recovery phrase)"
+            } else {
+                ""
+            },
+            self.wallet.session_id,
+            session_key_text(self.wallet.session_key)
+        );
+        if let Some(legacy_id) = self.legacy_session_id {
+            text.push_str(&format!(
+                "\n  (a wallet made by sesh before Session recovery passwords had Session ID {legacy_id} for this phrase; if that one was yours, remove this wallet and restore it with --legacy-session)"
+            ));
+        }
+        text
+    }
+}
+
 impl RestoreArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
@@ -111,33 +156,14 @@ impl RestoreArgs {
             self.remember || ctx.config.remember_password,
         );
         let path = store.create(&file)?;
-        let mut data = wallet_json(&file);
-        data["path"] = serde_json::json!(path);
-        data["new_mnemonic"] = serde_json::json!(new_phrase);
-        if new_phrase && self.show_mnemonic {
-            data["mnemonic"] = serde_json::json!(secrets.phrase().as_str());
-        }
-        if let Some(legacy_id) = legacy_id {
-            data["legacy_session_id"] = serde_json::json!(legacy_id);
-        }
-        let mut text = format!(
-            "Restored wallet {}\n  EVM address  {}{}\n  Session ID   {}\n  Session key  {}",
-            file.name,
-            file.evm_address,
-            if new_phrase {
-                " (a new recovery phrase)"
-            } else {
-                ""
-            },
-            file.session_id,
-            session_key_text(file.session_origin())
-        );
-        if let Some(legacy_id) = legacy_id {
-            text.push_str(&format!(
-                "\n  (a wallet made by sesh before Session recovery passwords had Session ID {legacy_id} for this phrase; if that one was yours, remove this wallet and restore it with --legacy-session)"
-            ));
-        }
-        ctx.out.result(&text, data)?;
+        ctx.out.print(&WalletRestored {
+            wallet: WalletInfo::of(&file),
+            path,
+            new_mnemonic: new_phrase,
+            mnemonic: (new_phrase && self.show_mnemonic)
+                .then(|| secrets.phrase().as_str().to_string()),
+            legacy_session_id: legacy_id,
+        })?;
         Ok(())
     }
 
@@ -202,5 +228,26 @@ impl RestoreArgs {
             .transpose()?;
             Ok((Some(mnemonic), session))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pinned() {
+        crate::output::golden::check(
+            "wallet-restore",
+            &WalletRestored {
+                wallet: WalletInfo::sample(),
+                path: "/home/user/.local/share/sesh/wallets/alice.json".into(),
+                new_mnemonic: false,
+                mnemonic: None,
+                legacy_session_id: Some(
+                    SessionId::from_key(alloy::primitives::B256::repeat_byte(0xab)).unwrap(),
+                ),
+            },
+        );
     }
 }

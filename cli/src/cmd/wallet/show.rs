@@ -1,8 +1,11 @@
 //! `sesh wallet show`.
 
-use super::wallet_json;
+use super::WalletInfo;
 use crate::context::Context;
+use crate::output::Report;
 use clap::Args;
+use serde::Serialize;
+use std::path::PathBuf;
 
 /// Show a wallet's EVM address and Session ID
 ///
@@ -20,45 +23,109 @@ use clap::Args;
 #[command(verbatim_doc_comment)]
 pub struct ShowArgs {}
 
+/// What `sesh wallet show` reports.
+#[derive(Debug, Serialize)]
+pub struct WalletShown {
+    /// The wallet.
+    #[serde(flatten)]
+    pub wallet: WalletInfo,
+    /// Its Session ID's primary name as the registry nodes agree on it (`null`: none, or no
+    /// node answered).
+    pub primary_name: Option<String>,
+    /// Which registry nodes answered and agreed (`null`: no node answered).
+    pub primary_name_source: Option<serde_json::Value>,
+    /// Its file.
+    pub path: PathBuf,
+    /// The agreement in words ("3 of 3 registry nodes agree ...").
+    #[serde(skip)]
+    pub agreement: Option<String>,
+}
+
+impl Report for WalletShown {
+    fn text(&self) -> String {
+        let primary = match &self.agreement {
+            Some(agreement) => format!(
+                "{} ({agreement})",
+                self.primary_name.as_deref().unwrap_or("(none)")
+            ),
+            None => "unknown".to_string(),
+        };
+        let wallet = &self.wallet;
+        format!(
+            "Wallet {}\n  EVM address   {}\n  Session ID    {}\n  Session key   {}\n  primary name  {primary}\n  created       {}\n  words         {}\n  keyring       {}",
+            wallet.name,
+            wallet.evm_address,
+            wallet.session_id,
+            super::session_key_text(wallet.session_key),
+            wallet.created_text(),
+            wallet.words,
+            if wallet.password_remembered {
+                "password remembered"
+            } else {
+                "not used"
+            }
+        )
+    }
+}
+
 impl ShowArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
-        let mut data = wallet_json(&file);
         // Offline, or no node answering: "unknown", quietly.
         let primary = crate::registry::primary_via_nodes(ctx, file.session_id, true)
             .await
             .ok()
             .flatten();
-        let (primary_text, source) = match &primary {
-            Some((answer, agreed)) => (
-                format!(
-                    "{} ({})",
-                    answer.name.as_deref().unwrap_or("(none)"),
-                    agreed.summary()
-                ),
-                agreed.json(),
-            ),
-            None => ("unknown".to_string(), serde_json::Value::Null),
+        let (primary_name, primary_name_source, agreement) = match primary {
+            Some((answer, agreed)) => (answer.name, Some(agreed.json()), Some(agreed.summary())),
+            None => (None, None, None),
         };
-        data["primary_name"] =
-            serde_json::json!(primary.as_ref().and_then(|(a, _)| a.name.clone()));
-        data["primary_name_source"] = source;
-        data["path"] = serde_json::json!(ctx.keystore().path_of(&file.name));
-        ctx.out.result(
-            &format!(
-                "Wallet {}\n  EVM address   {}\n  Session ID    {}\n  Session key   {}\n  primary name  {}\n  created       {}\n  words         {}\n  keyring       {}",
-                file.name,
-                file.evm_address,
-                file.session_id,
-                super::session_key_text(file.session_origin()),
-                primary_text,
-                file.created,
-                file.words,
-                if file.remember_password { "password remembered" } else { "not used" }
-            ),
-            data,
-        )?;
+        ctx.out.print(&WalletShown {
+            wallet: WalletInfo::of(&file),
+            primary_name,
+            primary_name_source,
+            path: ctx.keystore().path_of(&file.name),
+            agreement,
+        })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::{Agreed, NodeOutcome, NodeTarget};
+
+    #[test]
+    fn json_is_pinned() {
+        let agreed = Agreed::<()> {
+            value: Some(()),
+            block: Some(42),
+            agree: 1,
+            asked: 1,
+            outcomes: vec![(
+                NodeTarget {
+                    url: "https://node1.example".into(),
+                    node_id: Some(1),
+                    key: None,
+                },
+                NodeOutcome::Answered {
+                    digest: Vec::new(),
+                    block: Some(42),
+                },
+            )],
+            keys_verified: true,
+        };
+        crate::output::golden::check(
+            "wallet-show",
+            &WalletShown {
+                wallet: WalletInfo::sample(),
+                primary_name: Some("alice".into()),
+                primary_name_source: Some(agreed.json()),
+                path: "/home/user/.local/share/sesh/wallets/alice.json".into(),
+                agreement: Some(agreed.summary()),
+            },
+        );
     }
 }
