@@ -3,6 +3,7 @@
 use super::WalletInfo;
 use crate::context::Context;
 use crate::output::Report;
+use crate::registry::NodesSource;
 use clap::Args;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -33,20 +34,18 @@ pub struct WalletShown {
     /// node answered).
     pub primary_name: Option<String>,
     /// Which registry nodes answered and agreed (`null`: no node answered).
-    pub primary_name_source: Option<serde_json::Value>,
+    pub primary_name_source: Option<NodesSource>,
     /// Its file.
     pub path: PathBuf,
-    /// The agreement in words ("3 of 3 registry nodes agree ...").
-    #[serde(skip)]
-    pub agreement: Option<String>,
 }
 
 impl Report for WalletShown {
     fn text(&self) -> String {
-        let primary = match &self.agreement {
-            Some(agreement) => format!(
-                "{} ({agreement})",
-                self.primary_name.as_deref().unwrap_or("(none)")
+        let primary = match &self.primary_name_source {
+            Some(source) => format!(
+                "{} ({})",
+                self.primary_name.as_deref().unwrap_or("(none)"),
+                source.summary()
             ),
             None => "unknown".to_string(),
         };
@@ -77,16 +76,15 @@ impl ShowArgs {
             .await
             .ok()
             .flatten();
-        let (primary_name, primary_name_source, agreement) = match primary {
-            Some((answer, agreed)) => (answer.name, Some(agreed.json()), Some(agreed.summary())),
-            None => (None, None, None),
+        let (primary_name, primary_name_source) = match primary {
+            Some((answer, agreed)) => (answer.name, Some(agreed.source())),
+            None => (None, None),
         };
         ctx.out.print(&WalletShown {
             wallet: WalletInfo::of(&file),
             primary_name,
             primary_name_source,
             path: ctx.keystore().path_of(&file.name),
-            agreement,
         })?;
         Ok(())
     }
@@ -95,36 +93,16 @@ impl ShowArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::{Agreed, NodeOutcome, NodeTarget};
 
     #[test]
     fn json_is_pinned() {
-        let agreed = Agreed::<()> {
-            value: Some(()),
-            block: Some(42),
-            agree: 1,
-            asked: 1,
-            outcomes: vec![(
-                NodeTarget {
-                    url: "https://node1.example".into(),
-                    node_id: Some(1),
-                    key: None,
-                },
-                NodeOutcome::Answered {
-                    digest: Vec::new(),
-                    block: Some(42),
-                },
-            )],
-            keys_verified: true,
-        };
         crate::output::golden::check(
             "wallet-show",
             &WalletShown {
                 wallet: WalletInfo::sample(),
                 primary_name: Some("alice".into()),
-                primary_name_source: Some(agreed.json()),
+                primary_name_source: Some(NodesSource::sample()),
                 path: "/home/user/.local/share/sesh/wallets/alice.json".into(),
-                agreement: Some(agreed.summary()),
             },
         );
     }
