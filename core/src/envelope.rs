@@ -28,9 +28,10 @@
 
 use crate::session_id::SessionId;
 use alloy::primitives::B256;
-use blake2::Blake2b;
 use blake2::digest::Digest;
+use blake2::digest::Mac;
 use blake2::digest::consts::{U24, U32};
+use blake2::{Blake2b, Blake2bMac};
 use crypto_secretbox::aead::Aead;
 use crypto_secretbox::{Kdf, Key, KeyInit, Nonce, XSalsa20Poly1305};
 use curve25519_dalek::edwards::CompressedEdwardsY;
@@ -268,6 +269,47 @@ pub(crate) fn seal_with_ephemeral(
         &signed_body(plaintext, sender_ed25519_seed, recipient),
         &recipient.key().0,
         ephemeral_secret,
+    )
+}
+
+/// The key of the keyed BLAKE2b that derives a deterministic seal's ephemeral
+/// seed (libsession-util's `BOX_HASHKEY`).
+const DETERMINISTIC_SEAL_KEY: &[u8] = b"SessionBoxEphemeralHashKey";
+
+/// [`seal`] with the ephemeral key derived from its inputs, exactly
+/// libsession-util's `encrypt_for_recipient_deterministic`:
+///
+/// ```text
+/// seed = BLAKE2b-256 keyed with "SessionBoxEphemeralHashKey" (a ‖ Y ‖ M)   a the sender's seed
+/// e    = SHA-512(seed)[..32]                                             crypto_box_seed_keypair
+/// ```
+///
+/// then `crypto_box_seal(M ‖ A ‖ SIG, Y)` under `e`. The same message to the
+/// same recipient always gives the same bytes, so an observer can tell two
+/// such envelopes apart only by content; Session uses it where it wants
+/// that (config messages to oneself), and one-to-one messages use [`seal`].
+pub fn seal_deterministic(
+    plaintext: &[u8],
+    sender_ed25519_seed: &[u8; 32],
+    recipient: &SessionId,
+) -> Result<Vec<u8>, EnvelopeError> {
+    let recipient_pk = recipient.key().0;
+    let mut hash =
+        <Blake2bMac<U32> as blake2::digest::KeyInit>::new_from_slice(DETERMINISTIC_SEAL_KEY)
+            .expect("a 26-byte BLAKE2b key is within BLAKE2b's 64");
+    hash.update(sender_ed25519_seed);
+    hash.update(&recipient_pk);
+    hash.update(plaintext);
+    let mut seed = Zeroizing::new([0u8; 32]);
+    seed.copy_from_slice(&hash.finalize().into_bytes());
+    let mut wide = Zeroizing::new([0u8; 64]);
+    wide.copy_from_slice(&Sha512::digest(seed.as_ref()));
+    let mut ephemeral = Zeroizing::new([0u8; 32]);
+    ephemeral.copy_from_slice(&wide[..32]);
+    box_seal_with_ephemeral(
+        &signed_body(plaintext, sender_ed25519_seed, recipient),
+        &recipient_pk,
+        &ephemeral,
     )
 }
 
@@ -561,6 +603,48 @@ mod tests {
             .unwrap();
             assert_eq!(hex::encode(envelope), case["envelope"].as_str().unwrap());
         }
+    }
+
+    /// libsession-util's published vector (tests/test_session_encrypt.cpp,
+    /// "Session protocol deterministic encryption"): "hello" from the seed
+    /// `0123456789abcdef0123456789abcdef` (then 16 zero bytes) to
+    /// `05aa654f…`, byte for byte; and the recipient opens it.
+    #[test]
+    fn deterministic_seal_matches_libsession_vector() {
+        let mut sender = [0u8; 32];
+        sender[..16].copy_from_slice(&hex::decode("0123456789abcdef0123456789abcdef").unwrap());
+        let mut recipient_seed = [0u8; 32];
+        recipient_seed[..16]
+            .copy_from_slice(&hex::decode("00112233445566778899aabbccddeeff").unwrap());
+        let recipient = session_id_from_seed(&recipient_seed);
+        assert_eq!(
+            recipient.to_string(),
+            "05aa654f00fc39fc69fd0db829410ca38177d7732a8d2f0934ab3872ac56d5aa74"
+        );
+        assert_eq!(
+            session_id_from_seed(&sender).to_string(),
+            "05d2ad010eeb72d72e561d9de7bd7b6989af77dcabffa03a5111a6c859ae5c3a72"
+        );
+        let sealed = seal_deterministic(b"hello", &sender, &recipient).unwrap();
+        assert_eq!(
+            hex::encode(&sealed),
+            concat!(
+                "208f96785db92319bc7a14afecc01e17bde912d17bbb32834c03ea63b1862c2a1b730e0725ef75b2f1a276db",
+                "584c59a0ed9b5497bcb9f4effa893b5cb8b04dbe7a6ab457ebf972f03b006dd4572980a725399616d40184b8",
+                "6aa3b7b218bdc6dd7c1adccda8ef4897f0f458492240b39079c27a6c791067ab26a03067a7602b50f0434639",
+                "906f93e548f909d5286edde365ebddc146"
+            )
+        );
+        assert_eq!(
+            seal_deterministic(b"hello", &sender, &recipient).unwrap(),
+            sealed
+        );
+        let opened = open(&sealed, &recipient_seed).unwrap();
+        assert_eq!(opened.plaintext, b"hello");
+        assert_eq!(
+            hex::encode(opened.sender_ed25519),
+            "4cb76fdc6d32278e3f83dbf608360ecc6b65727934b85d2fb86862ff98c46ab7"
+        );
     }
 
     #[test]
