@@ -14,6 +14,7 @@ use alloy::primitives::{Address, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::sol_types::SolEvent;
 use eyre::{WrapErr, bail, eyre};
+use serde::Serialize;
 use sesh_core::Sesh;
 use sesh_core::bindings::node_staking::INodeStaking::NodeInfo;
 use sesh_core::bindings::{NameMarket, NameRegistry, NodeStaking, Premium, TestSESH};
@@ -311,6 +312,37 @@ impl<'c> Chain<'c> {
             .into_iter()
             .map(|event| (event.tokenId, event.label))
             .collect())
+    }
+}
+
+/// An answer read from the contracts' event logs through an RPC, then their current state:
+/// `{"kind": "rpc-logs", ...}` (the other source is the registry nodes'
+/// [`crate::registry::NodesSource`]).
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename = "rpc-logs")]
+pub struct LogsSource {
+    /// The RPC endpoint.
+    pub rpc_url: String,
+    /// The first block read (the deployment's).
+    pub from_block: u64,
+}
+
+impl LogsSource {
+    /// The logs of `chain`'s deployment, through its RPC.
+    pub fn of(chain: &Chain<'_>) -> Self {
+        Self {
+            rpc_url: chain.ctx.rpc_url.clone(),
+            from_block: chain.deployment().deploy_block,
+        }
+    }
+
+    /// A sample, for golden files.
+    #[cfg(test)]
+    pub fn sample() -> Self {
+        Self {
+            rpc_url: "http://127.0.0.1:8545".into(),
+            from_block: 1,
+        }
     }
 }
 

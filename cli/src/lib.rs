@@ -16,7 +16,6 @@ pub mod network;
 pub mod opts;
 pub mod output;
 pub mod password;
-pub mod payment;
 pub mod pending;
 pub mod recipient;
 pub mod registry;

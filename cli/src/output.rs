@@ -90,7 +90,7 @@ impl Output {
     }
 
     /// Prints the result: `text` on stdout, or the envelope with `data`.
-    pub fn result(&self, text: &str, data: Value) -> std::io::Result<()> {
+    fn result(&self, text: &str, data: Value) -> std::io::Result<()> {
         let mut stdout = std::io::stdout().lock();
         if self.json {
             let warnings = self.warnings.lock().expect("not poisoned");
@@ -119,14 +119,6 @@ impl Output {
     /// only the warnings since the previous one.
     pub fn print_line(&self, report: &impl Report) -> std::io::Result<()> {
         self.print(report)?;
-        self.warnings.lock().expect("not poisoned").clear();
-        Ok(())
-    }
-
-    /// [`Output::result`] for one of a stream of results (`msg watch`): each
-    /// JSON line carries only the warnings since the previous one.
-    pub fn result_line(&self, text: &str, data: Value) -> std::io::Result<()> {
-        self.result(text, data)?;
         self.warnings.lock().expect("not poisoned").clear();
         Ok(())
     }
@@ -301,17 +293,10 @@ pub mod golden {
         );
     }
 
-    /// The documentation of the JSON: docs/cli-json.md (and, while it is being written, the
-    /// parts under docs/cli-json/).
+    /// The documentation of the JSON.
     fn docs() -> String {
-        let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs");
-        let mut text = std::fs::read_to_string(docs.join("cli-json.md")).expect("docs/cli-json.md");
-        if let Ok(parts) = std::fs::read_dir(docs.join("cli-json")) {
-            for part in parts.flatten() {
-                text.push_str(&std::fs::read_to_string(part.path()).unwrap_or_default());
-            }
-        }
-        text
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/cli-json.md");
+        std::fs::read_to_string(path).expect("docs/cli-json.md")
     }
 
     #[test]

@@ -135,11 +135,6 @@ impl<R> Agreed<R> {
                 .collect(),
         }
     }
-
-    /// [`Agreed::source`] as a JSON value.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::to_value(self.source()).expect("a source serializes")
-    }
 }
 
 /// Where an answer from registry nodes came from: `{"kind": "registry-nodes", ...}`, how many

@@ -176,7 +176,7 @@ async fn lists_and_sells_a_name_that_then_resolves_to_the_buyer() {
         .run(&["market", "listings", "--json"], None)
         .ok()
         .envelope();
-    assert_eq!(listings["data"]["source"], "chain");
+    assert_eq!(listings["data"]["source"]["kind"], "rpc-logs");
     assert_eq!(listings["data"]["total"], 1);
     assert_eq!(listings["data"]["listings"][0]["name"], "gallery");
     assert_eq!(listings["data"]["listings"][0]["price"], "200.000000000");
@@ -296,7 +296,7 @@ async fn offers_are_made_listed_cancelled_and_accepted() {
         .run(&["market", "offers", "orchid", "--json"], None)
         .ok()
         .envelope();
-    assert_eq!(offers["data"]["source"], "chain");
+    assert_eq!(offers["data"]["source"]["kind"], "rpc-logs");
     let list = offers["data"]["offers"].as_array().unwrap();
     assert_eq!(list.len(), 2, "{offers}");
     assert_eq!(list[0]["amount"], "120.000000000", "largest first");

@@ -1,10 +1,10 @@
 //! `sesh market listings [--sort price|ends] [--limit N] [--page N]`.
 
-use crate::chain::{Chain, label_or_id, read_error};
+use crate::chain::{Chain, LogsSource, label_or_id, read_error};
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, Timestamp, days_left, secs};
 use crate::output::Report;
-use crate::registry::{Registry, check_signed};
+use crate::registry::{NodesSource, Registry, check_signed};
 use alloy::primitives::U256;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -55,11 +55,8 @@ pub struct ListingsArgs {
 /// What `sesh market listings` reports.
 #[derive(Debug, Serialize)]
 pub struct Listings {
-    /// Who answered: `"chain"` (its logs, with --rpc) or the registry nodes' agreement.
-    pub source: serde_json::Value,
-    /// From the chain: the block its logs were read from (the deployment's).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_block: Option<u64>,
+    /// Who answered: the registry nodes' agreement, or the chain's logs (with --rpc).
+    pub source: Source,
     /// From the chain: its clock when it was read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain_time: Option<Timestamp>,
@@ -74,6 +71,16 @@ pub struct Listings {
     /// The source in words, for the text.
     #[serde(skip)]
     pub source_text: String,
+}
+
+/// Where the listings came from.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Source {
+    /// The registry nodes' agreement.
+    Nodes(NodesSource),
+    /// The market's logs, then `listingOf` for each.
+    Logs(LogsSource),
 }
 
 /// One listing in `sesh market listings`.
@@ -176,8 +183,7 @@ impl ListingsArgs {
         let listings: Vec<_> = rows.into_iter().skip(skip).take(limit).collect();
         let now = chain.now().await?;
         ctx.out.print(&Listings {
-            source: "chain".into(),
-            from_block: Some(from),
+            source: Source::Logs(LogsSource::of(&chain)),
             chain_time: Some(Timestamp(now)),
             total,
             page: self.page,
@@ -230,8 +236,7 @@ impl ListingsArgs {
             })
             .collect();
         ctx.out.print(&Listings {
-            source: agreed.json(),
-            from_block: None,
+            source: Source::Nodes(agreed.source()),
             chain_time: None,
             total,
             page: self.page,
@@ -288,21 +293,7 @@ mod tests {
         golden::check(
             "market-listings",
             &Listings {
-                source: serde_json::json!({
-                    "kind": "registry-nodes",
-                    "agree": 3,
-                    "asked": 3,
-                    "block": 42,
-                    "keys_verified": true,
-                    "nodes": [{
-                        "url": "https://node-1.example",
-                        "node_id": 1,
-                        "node_key": "0x8f3c1b1bd3e0a5a1f0f5f0e5fbc0de2f1b8f0f1e5a3c2d4e6f708192a3b4c5d6",
-                        "status": "agrees",
-                        "detail": null
-                    }]
-                }),
-                from_block: None,
+                source: Source::Nodes(NodesSource::sample()),
                 chain_time: None,
                 total: 1,
                 page: 1,
@@ -314,8 +305,7 @@ mod tests {
         golden::check(
             "market-listings.rpc",
             &Listings {
-                source: "chain".into(),
-                from_block: Some(1),
+                source: Source::Logs(LogsSource::sample()),
                 chain_time: Some(Timestamp(1_795_000_000)),
                 total: 1,
                 page: 1,

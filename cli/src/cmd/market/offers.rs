@@ -1,6 +1,6 @@
 //! `sesh market offers [NAME] [--all]`.
 
-use crate::chain::{Chain, label_or_id, read_error};
+use crate::chain::{Chain, LogsSource, label_or_id, read_error};
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, Timestamp, secs};
 use crate::output::Report;
@@ -32,10 +32,8 @@ pub struct OffersArgs {
 /// What `sesh market offers` reports.
 #[derive(Debug, Serialize)]
 pub struct Offers {
-    /// Where the offers were read: always `chain` (its logs).
-    pub source: &'static str,
-    /// The block the logs were read from (the deployment's).
-    pub from_block: u64,
+    /// Where the offers were read: the market's logs, through the RPC.
+    pub source: LogsSource,
     /// The offers, by name, then largest first.
     pub offers: Vec<Offer>,
     /// The name asked about, if any (for the text).
@@ -82,7 +80,7 @@ impl Report for Offers {
         }
         text.push_str(&format!(
             "\n(source: chain logs since block {})",
-            self.from_block
+            self.source.from_block
         ));
         text
     }
@@ -133,8 +131,7 @@ impl OffersArgs {
         }
         offers.sort_by(|a, b| a.name.cmp(&b.name).then(b.amount.cmp(&a.amount)));
         ctx.out.print(&Offers {
-            source: "chain",
-            from_block: chain.deployment().deploy_block,
+            source: LogsSource::of(&chain),
             offers,
             only: only.map(|name| name.to_string()),
         })?;
@@ -152,8 +149,7 @@ mod tests {
         golden::check(
             "market-offers",
             &Offers {
-                source: "chain",
-                from_block: 1,
+                source: LogsSource::sample(),
                 offers: vec![Offer {
                     name: "alice".into(),
                     token_id: format!("{:#x}", Name::parse("alice").unwrap().token_id()),

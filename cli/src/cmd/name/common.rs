@@ -84,36 +84,6 @@ impl State {
     }
 }
 
-/// The registry's event logs read through an RPC, then the current state:
-/// `{"kind": "rpc-logs", ...}`.
-#[derive(Debug, Serialize)]
-#[serde(tag = "kind", rename = "rpc-logs")]
-pub struct LogsSource {
-    /// The RPC endpoint.
-    pub rpc_url: String,
-    /// The first block read (the deployment's).
-    pub from_block: u64,
-}
-
-impl LogsSource {
-    /// The logs of `chain`'s deployment through `ctx`'s RPC.
-    pub fn of(ctx: &crate::context::Context<'_>, chain: &Chain<'_>) -> Self {
-        Self {
-            rpc_url: ctx.rpc_url.clone(),
-            from_block: chain.deployment().deploy_block,
-        }
-    }
-
-    /// A sample, for golden files.
-    #[cfg(test)]
-    pub fn sample() -> Self {
-        Self {
-            rpc_url: "http://127.0.0.1:8545".into(),
-            from_block: 1,
-        }
-    }
-}
-
 /// A name's phase in one phrase, for a name that expires (expired) at `expiry`: "live until
 /// D", "in grace until D", ... The same words whether the chain or the registry nodes told it.
 pub fn describe(phase: Phase, expiry: u64) -> String {

@@ -1,7 +1,8 @@
 //! `sesh name mine`.
 
-use super::common::{LogsSource, NameState, Phase};
+use super::common::{NameState, Phase};
 use crate::chain::Chain;
+use crate::chain::LogsSource;
 use crate::context::Context;
 use crate::format::{Checksummed, date};
 use crate::logs;
@@ -154,7 +155,7 @@ impl MineArgs {
         ctx.out.print(&Mine {
             owner: wallet.into(),
             names,
-            source: LogsSource::of(ctx, &chain),
+            source: LogsSource::of(&chain),
         })?;
         Ok(())
     }

@@ -1,7 +1,8 @@
 //! `sesh name reverse SESSION_ID`.
 
-use super::common::{LogsSource, NameState, Phase, parse_session_id};
+use super::common::{NameState, Phase, parse_session_id};
 use crate::chain::Chain;
+use crate::chain::LogsSource;
 use crate::context::Context;
 use crate::format::{Checksummed, date};
 use crate::logs;
@@ -208,7 +209,7 @@ impl ReverseArgs {
                 .find(|s| is_reverse(s))
                 .map(|s| s.name.to_string()),
             names: found,
-            source: LogsSource::of(ctx, &chain),
+            source: LogsSource::of(&chain),
         }))?;
         Ok(())
     }
