@@ -12,6 +12,8 @@
 //!   checked by the node and the wallet alike.
 //! - [`envelope`], [`message`], [`swarm`]: sealed messages, what the wallet
 //!   puts inside them, and which nodes keep a mailbox.
+//! - [`session_message`]: one-to-one messages in Session's own format
+//!   (`Content` protobuf, padding, `Envelope`/`WebSocketMessage` wrapping).
 //! - [`lifecycle`]: a name's life by time (live, grace, premium, available),
 //!   second for second as the registry has it.
 //! - [`protocol`]: the contracts' rules and constants (grace period, durations, delays,
@@ -40,6 +42,7 @@ pub mod protocol;
 pub mod reverse_consent;
 pub mod revert;
 pub mod session_id;
+pub mod session_message;
 pub mod swarm;
 
 pub use address::{AddressError, parse_address};
