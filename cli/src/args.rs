@@ -17,29 +17,29 @@ use clap::Parser;
 ///   SESH_PASSWORD=... sesh send 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 12.5 --yes
 #[derive(Debug, Parser)]
 #[command(name = "sesh", version, verbatim_doc_comment, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Options every command takes.
     #[command(flatten)]
-    pub global: GlobalOpts,
+    pub(crate) global: GlobalOpts,
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// Reads an EVM address argument: `0x` and 40 hex digits, and a mixed-case
 /// address must pass its EIP-55 checksum ([`sesh_core::parse_address`]).
-pub fn parse_address(text: &str) -> Result<alloy::primitives::Address, String> {
+pub(crate) fn parse_address(text: &str) -> Result<alloy::primitives::Address, String> {
     sesh_core::parse_address(text).map_err(|error| error.to_string())
 }
 
 /// Parses a SESH amount argument (the error says what is wrong).
-pub fn parse_amount(text: &str) -> Result<sesh_core::Sesh, String> {
+pub(crate) fn parse_amount(text: &str) -> Result<sesh_core::Sesh, String> {
     sesh_core::Sesh::parse(text).map_err(|error| error.to_string())
 }
 
 /// Parses a whole number of at least 1, for counts and page numbers. (clap's own
 /// `range(1..)` would word its error "not in 1..18446744073709551615".)
-pub fn at_least_one<T>(text: &str) -> Result<T, String>
+pub(crate) fn at_least_one<T>(text: &str) -> Result<T, String>
 where
     T: std::str::FromStr + PartialOrd + From<u8>,
 {

@@ -25,11 +25,11 @@ use sesh_core::protocol::NodeState;
 use std::collections::HashMap;
 
 /// How long a signed permit stays valid, from the chain's clock.
-pub const PERMIT_LIFETIME_SECS: u64 = 3_600;
+pub(crate) const PERMIT_LIFETIME_SECS: u64 = 3_600;
 
 /// The chain as one command sees it: a provider (read-only or signing) and the deployment.
 #[derive(Debug, Clone)]
-pub struct Chain<'c> {
+pub(crate) struct Chain<'c> {
     ctx: &'c Context<'c>,
     provider: DynProvider,
     deployment: &'c Deployment,
@@ -37,7 +37,7 @@ pub struct Chain<'c> {
 
 impl<'c> Chain<'c> {
     /// The chain through a read-only provider (nothing to unlock).
-    pub async fn read(ctx: &'c Context<'c>) -> eyre::Result<Self> {
+    pub(crate) async fn read(ctx: &'c Context<'c>) -> eyre::Result<Self> {
         let deployment = ctx.deployment()?;
         let provider = ctx.provider().await?;
         Ok(Self {
@@ -48,7 +48,7 @@ impl<'c> Chain<'c> {
     }
 
     /// The same chain through a provider that signs with `keys`.
-    pub async fn signing(&self, keys: &WalletKeys) -> eyre::Result<Self> {
+    pub(crate) async fn signing(&self, keys: &WalletKeys) -> eyre::Result<Self> {
         Ok(Self {
             ctx: self.ctx,
             provider: self.ctx.signing_provider(keys).await?,
@@ -57,48 +57,48 @@ impl<'c> Chain<'c> {
     }
 
     /// The provider.
-    pub fn provider(&self) -> &DynProvider {
+    pub(crate) fn provider(&self) -> &DynProvider {
         &self.provider
     }
 
     /// The deployment.
-    pub fn deployment(&self) -> &'c Deployment {
+    pub(crate) fn deployment(&self) -> &'c Deployment {
         self.deployment
     }
 
     /// The contracts' addresses.
-    pub fn contracts(&self) -> &'c Contracts {
+    pub(crate) fn contracts(&self) -> &'c Contracts {
         &self.deployment.contracts
     }
 
     /// `NameRegistry`.
-    pub fn registry(&self) -> NameRegistry::NameRegistryInstance<&DynProvider> {
+    pub(crate) fn registry(&self) -> NameRegistry::NameRegistryInstance<&DynProvider> {
         NameRegistry::new(self.contracts().name_registry, &self.provider)
     }
 
     /// `NameMarket`.
-    pub fn market(&self) -> NameMarket::NameMarketInstance<&DynProvider> {
+    pub(crate) fn market(&self) -> NameMarket::NameMarketInstance<&DynProvider> {
         NameMarket::new(self.contracts().name_market, &self.provider)
     }
 
     /// `Premium`.
-    pub fn premium(&self) -> Premium::PremiumInstance<&DynProvider> {
+    pub(crate) fn premium(&self) -> Premium::PremiumInstance<&DynProvider> {
         Premium::new(self.contracts().premium, &self.provider)
     }
 
     /// `NodeStaking`.
-    pub fn staking(&self) -> NodeStaking::NodeStakingInstance<&DynProvider> {
+    pub(crate) fn staking(&self) -> NodeStaking::NodeStakingInstance<&DynProvider> {
         NodeStaking::new(self.contracts().node_staking, &self.provider)
     }
 
     /// The SESH token.
-    pub fn token(&self) -> TestSESH::TestSESHInstance<&DynProvider> {
+    pub(crate) fn token(&self) -> TestSESH::TestSESHInstance<&DynProvider> {
         TestSESH::new(self.contracts().sesh, &self.provider)
     }
 
     /// The chain's clock: the latest block's timestamp. Tests and forks move it, so the wall
     /// clock is never used for contract times.
-    pub async fn now(&self) -> eyre::Result<u64> {
+    pub(crate) async fn now(&self) -> eyre::Result<u64> {
         let block = self
             .provider
             .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
@@ -109,7 +109,7 @@ impl<'c> Chain<'c> {
     }
 
     /// The timestamp of block `number`.
-    pub async fn block_time(&self, number: u64) -> eyre::Result<u64> {
+    pub(crate) async fn block_time(&self, number: u64) -> eyre::Result<u64> {
         let block = self
             .provider
             .get_block_by_number(number.into())
@@ -120,7 +120,7 @@ impl<'c> Chain<'c> {
     }
 
     /// `who`'s SESH balance.
-    pub async fn sesh_balance(&self, who: Address) -> eyre::Result<Sesh> {
+    pub(crate) async fn sesh_balance(&self, who: Address) -> eyre::Result<Sesh> {
         self.token()
             .balanceOf(who)
             .call()
@@ -130,7 +130,7 @@ impl<'c> Chain<'c> {
     }
 
     /// Refuses, before anything is sent, when `payer` holds less than `needed`.
-    pub async fn ensure_balance(&self, payer: Address, needed: Sesh) -> eyre::Result<()> {
+    pub(crate) async fn ensure_balance(&self, payer: Address, needed: Sesh) -> eyre::Result<()> {
         let balance = self.sesh_balance(payer).await?;
         if balance < needed {
             bail!(
@@ -144,7 +144,7 @@ impl<'c> Chain<'c> {
 
     /// Signs a permit letting `spender` take `value` SESH from the wallet, valid for
     /// [`PERMIT_LIFETIME_SECS`] of chain time.
-    pub async fn permit(
+    pub(crate) async fn permit(
         &self,
         keys: &WalletKeys,
         spender: Address,
@@ -174,14 +174,14 @@ impl<'c> Chain<'c> {
 
     /// Simulates, previews, confirms, sends and waits ([`tx::execute`]); `Ok(None)` when the
     /// user declined.
-    pub async fn send(&self, from: Address, plan: Plan) -> eyre::Result<Option<Mined>> {
+    pub(crate) async fn send(&self, from: Address, plan: Plan) -> eyre::Result<Option<Mined>> {
         tx::execute(self.ctx, &self.provider, from, plan).await
     }
 
     /// Makes sure the market may move `owner`'s name `token_id`: sends
     /// `setApprovalForAll(market, true)` first (with its own confirmation) when neither that
     /// nor an approval of the token is in place. `Ok(false)` when the user declined.
-    pub async fn ensure_market_approved(
+    pub(crate) async fn ensure_market_approved(
         &self,
         owner: Address,
         token_id: U256,
@@ -226,7 +226,7 @@ impl<'c> Chain<'c> {
     /// Approves the staking contract for `amount` SESH when the allowance is smaller (its own
     /// transaction, with its own confirmation): staking has no permit path. `Ok(false)` when
     /// the user declined.
-    pub async fn ensure_staking_allowance(
+    pub(crate) async fn ensure_staking_allowance(
         &self,
         owner: Address,
         amount: Sesh,
@@ -261,7 +261,7 @@ impl<'c> Chain<'c> {
     }
 
     /// Node `node_id`'s record (`NodeStaking.nodeInfo`).
-    pub async fn node(&self, node_id: u64) -> eyre::Result<NodeInfo> {
+    pub(crate) async fn node(&self, node_id: u64) -> eyre::Result<NodeInfo> {
         self.staking()
             .nodeInfo(U256::from(node_id))
             .call()
@@ -271,7 +271,7 @@ impl<'c> Chain<'c> {
 
     /// Node `node_id`'s record, refused in words unless it is in one of `states` (`doing`
     /// says what for: "takes no contributions").
-    pub async fn node_in(
+    pub(crate) async fn node_in(
         &self,
         node_id: u64,
         states: &[NodeState],
@@ -288,7 +288,7 @@ impl<'c> Chain<'c> {
     /// Every `E` event logged since the deployment block, in chain order, read over block
     /// ranges an RPC accepts ([`crate::logs`]). A failed read says which event it was: "cannot
     /// read the Listed logs".
-    pub async fn events<P: Provider, E: SolEvent>(
+    pub(crate) async fn events<P: Provider, E: SolEvent>(
         &self,
         event: Event<P, E>,
     ) -> eyre::Result<Vec<E>> {
@@ -306,7 +306,7 @@ impl<'c> Chain<'c> {
 
     /// The labels of every name registered since the deployment, by token id (market events
     /// carry only token ids).
-    pub async fn labels(&self) -> eyre::Result<HashMap<U256, String>> {
+    pub(crate) async fn labels(&self) -> eyre::Result<HashMap<U256, String>> {
         let registered = self.events(self.registry().NameRegistered_filter()).await?;
         Ok(registered
             .into_iter()
@@ -320,16 +320,15 @@ impl<'c> Chain<'c> {
 /// [`crate::registry::NodesSource`]).
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename = "rpc-logs")]
-pub struct LogsSource {
-    /// The RPC endpoint.
-    pub rpc_url: String,
+pub(crate) struct LogsSource {
+    pub(crate) rpc_url: String,
     /// The first block read (the deployment's).
-    pub from_block: u64,
+    pub(crate) from_block: u64,
 }
 
 impl LogsSource {
     /// The logs of `chain`'s deployment, through its RPC.
-    pub fn of(chain: &Chain<'_>) -> Self {
+    pub(crate) fn of(chain: &Chain<'_>) -> Self {
         Self {
             rpc_url: chain.ctx.rpc_url.clone(),
             from_block: chain.deployment().deploy_block,
@@ -338,7 +337,7 @@ impl LogsSource {
 
     /// A sample, for golden files.
     #[cfg(test)]
-    pub fn sample() -> Self {
+    pub(crate) fn sample() -> Self {
         Self {
             rpc_url: "http://127.0.0.1:8545".into(),
             from_block: 1,
@@ -347,7 +346,7 @@ impl LogsSource {
 }
 
 /// A name's label if known, else its token id in hex.
-pub fn label_or_id(labels: &HashMap<U256, String>, token_id: U256) -> String {
+pub(crate) fn label_or_id(labels: &HashMap<U256, String>, token_id: U256) -> String {
     labels
         .get(&token_id)
         .cloned()
@@ -355,7 +354,7 @@ pub fn label_or_id(labels: &HashMap<U256, String>, token_id: U256) -> String {
 }
 
 /// For `map_err` on a contract read: "cannot read {what}", with a refusal told in words.
-pub fn read_error(what: &str) -> impl FnOnce(alloy::contract::Error) -> eyre::Report + '_ {
+pub(crate) fn read_error(what: &str) -> impl FnOnce(alloy::contract::Error) -> eyre::Report + '_ {
     move |error| match crate::error::decode_contract_error(&error) {
         Some(revert) => eyre!("cannot read {what}: {}", revert.message),
         None => eyre::Report::new(error).wrap_err(format!("cannot read {what}")),

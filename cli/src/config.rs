@@ -23,28 +23,28 @@ use std::path::{Path, PathBuf};
 /// The settings a user can keep in `config.toml`. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Config {
+pub(crate) struct Config {
     /// The default network.
-    pub network: Option<Network>,
+    pub(crate) network: Option<Network>,
     /// The default wallet.
-    pub wallet: Option<String>,
+    pub(crate) wallet: Option<String>,
     /// Remember passwords of new wallets in the OS keyring.
     #[serde(default)]
-    pub remember_password: bool,
+    pub(crate) remember_password: bool,
     /// A PEM file of CA certificates trusted on top of the system's roots.
-    pub ca_cert: Option<PathBuf>,
+    pub(crate) ca_cert: Option<PathBuf>,
     /// RPC URL per network.
     #[serde(default)]
-    pub rpc_urls: BTreeMap<Network, String>,
+    pub(crate) rpc_urls: BTreeMap<Network, String>,
     /// Registry node URLs per network.
     #[serde(default)]
-    pub registry_urls: BTreeMap<Network, Vec<String>>,
+    pub(crate) registry_urls: BTreeMap<Network, Vec<String>>,
 }
 
 impl Config {
     /// Where the config lives: `$SESH_HOME/config.toml` when SESH_HOME (or
     /// --data-dir) is given, else the platform config folder.
-    pub fn path(data_dir_override: Option<&Path>) -> Option<PathBuf> {
+    pub(crate) fn path(data_dir_override: Option<&Path>) -> Option<PathBuf> {
         match data_dir_override {
             Some(dir) => Some(dir.join("config.toml")),
             None => dirs::config_dir().map(|dir| dir.join("sesh").join("config.toml")),
@@ -52,7 +52,7 @@ impl Config {
     }
 
     /// Reads the config; a missing file is an empty config.
-    pub fn load(path: &Path) -> eyre::Result<Self> {
+    pub(crate) fn load(path: &Path) -> eyre::Result<Self> {
         match std::fs::read_to_string(path) {
             Ok(text) => toml::from_str(&text).wrap_err_with(|| {
                 format!(
@@ -63,17 +63,6 @@ impl Config {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(error) => Err(error).wrap_err_with(|| format!("cannot read {}", path.display())),
         }
-    }
-
-    /// Writes the config atomically.
-    pub fn save(&self, path: &Path) -> eyre::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
-        }
-        let text = toml::to_string_pretty(self).wrap_err("cannot serialize the config")?;
-        sesh_core::keystore::write_atomic(path, text.as_bytes(), true)
-            .wrap_err_with(|| format!("cannot write {}", path.display()))
     }
 }
 
@@ -102,7 +91,7 @@ local = ["http://127.0.0.1:7001"]
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         assert_eq!(Config::load(&path).unwrap(), Config::default());
-        config.save(&path).unwrap();
+        std::fs::write(&path, toml::to_string_pretty(&config).unwrap()).unwrap();
         assert_eq!(Config::load(&path).unwrap(), config);
         std::fs::write(&path, "netwrok = 1").unwrap();
         assert!(

@@ -22,23 +22,22 @@ use std::time::Duration;
 
 /// Everything a command needs, resolved once.
 #[derive(Debug)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// Where results and diagnostics go.
-    pub out: &'a Output,
+    pub(crate) out: &'a Output,
     /// The chosen network.
-    pub network: Network,
-    /// The RPC endpoint.
-    pub rpc_url: String,
+    pub(crate) network: Network,
+    pub(crate) rpc_url: String,
     /// Registry node URLs (from --registry, else the config).
-    pub registries: Vec<String>,
+    pub(crate) registries: Vec<String>,
     /// The data folder (wallets live in `wallets/` below it).
-    pub data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     /// The config file's path.
-    pub config_path: Option<PathBuf>,
+    pub(crate) config_path: Option<PathBuf>,
     /// The config file's settings.
-    pub config: Config,
+    pub(crate) config: Config,
     /// Answer yes to confirmations.
-    pub yes: bool,
+    pub(crate) yes: bool,
     wallet_flag: Option<String>,
     password_file: Option<PathBuf>,
     deployment_file: Option<PathBuf>,
@@ -54,19 +53,19 @@ const CA_SETTING: &str = "--ca-cert FILE (or SESH_CA_CERT, or ca_cert in the con
 /// command may work around (`name check` then checks only the name rules).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct Unreachable(String);
+pub(crate) struct Unreachable(String);
 
 /// Why a request to `url` (an RPC or a registry node) failed, in words: a TLS
 /// certificate problem is named with the setting that fixes it, anything else
 /// as its chain of causes.
-pub fn describe_failure(error: &(dyn std::error::Error + 'static), url: &str) -> String {
+pub(crate) fn describe_failure(error: &(dyn std::error::Error + 'static), url: &str) -> String {
     sesh_core::net::explain_tls_failure(error, url, CA_SETTING)
         .unwrap_or_else(|| sesh_core::net::error_chain(error))
 }
 
 impl<'a> Context<'a> {
     /// Resolves the options: reads the config, picks network, RPC URL and folders.
-    pub fn resolve(opts: GlobalOpts, out: &'a Output) -> eyre::Result<Self> {
+    pub(crate) fn resolve(opts: GlobalOpts, out: &'a Output) -> eyre::Result<Self> {
         let config_path = Config::path(opts.data_dir.as_deref());
         let config = match &config_path {
             Some(path) => Config::load(path)?,
@@ -115,18 +114,18 @@ impl<'a> Context<'a> {
     }
 
     /// The wallet files.
-    pub fn keystore(&self) -> Keystore {
+    pub(crate) fn keystore(&self) -> Keystore {
         Keystore::new(&self.data_dir)
     }
 
     /// `--password-file`, if given.
-    pub fn password_file(&self) -> Option<&Path> {
+    pub(crate) fn password_file(&self) -> Option<&Path> {
         self.password_file.as_deref()
     }
 
     /// The wallet to use: --wallet / SESH_WALLET, else the config's, else the
     /// only wallet there is, else the one named "default".
-    pub fn wallet_name(&self) -> eyre::Result<String> {
+    pub(crate) fn wallet_name(&self) -> eyre::Result<String> {
         if let Some(name) = self
             .wallet_flag
             .clone()
@@ -156,13 +155,13 @@ impl<'a> Context<'a> {
     }
 
     /// The chosen wallet's file (public parts only; nothing is decrypted).
-    pub fn wallet_file(&self) -> eyre::Result<WalletFile> {
+    pub(crate) fn wallet_file(&self) -> eyre::Result<WalletFile> {
         let name = self.wallet_name()?;
         Ok(self.keystore().load(&name)?)
     }
 
     /// Unlocks a wallet file: asks for (or finds) the password and decrypts.
-    pub fn unlock(&self, file: &WalletFile) -> eyre::Result<WalletKeys> {
+    pub(crate) fn unlock(&self, file: &WalletFile) -> eyre::Result<WalletKeys> {
         let keyring_user = file
             .remember_password
             .then(|| password::keyring_user(&file.name, &file.evm_address));
@@ -172,7 +171,7 @@ impl<'a> Context<'a> {
     }
 
     /// Asks "prompt [y/N]" unless --yes; without a terminal, --yes is required.
-    pub fn confirm(&self, prompt: &str) -> eyre::Result<bool> {
+    pub(crate) fn confirm(&self, prompt: &str) -> eyre::Result<bool> {
         if self.yes {
             return Ok(true);
         }
@@ -188,7 +187,7 @@ impl<'a> Context<'a> {
 
     /// The deployment manifest: --deployment / SESH_DEPLOYMENT, else the one
     /// built in for the network, else (local) `contracts/deployments/31337.json`.
-    pub fn deployment(&self) -> eyre::Result<&Deployment> {
+    pub(crate) fn deployment(&self) -> eyre::Result<&Deployment> {
         if let Some(deployment) = self.deployment.get() {
             return Ok(deployment);
         }
@@ -234,7 +233,7 @@ impl<'a> Context<'a> {
     }
 
     /// The TLS roots: the platform's, and `--ca-cert`'s when given.
-    pub fn trust(&self) -> eyre::Result<&TrustRoots> {
+    pub(crate) fn trust(&self) -> eyre::Result<&TrustRoots> {
         if let Some(trust) = self.trust.get() {
             return Ok(trust);
         }
@@ -246,7 +245,7 @@ impl<'a> Context<'a> {
     }
 
     /// An HTTP client for registry nodes (`http://` or `https://`), with these timeouts.
-    pub fn http_client(
+    pub(crate) fn http_client(
         &self,
         connect_timeout: Duration,
         timeout: Duration,
@@ -255,14 +254,14 @@ impl<'a> Context<'a> {
     }
 
     /// A read-only provider, checked to serve the chosen network's chain.
-    pub async fn provider(&self) -> eyre::Result<DynProvider> {
+    pub(crate) async fn provider(&self) -> eyre::Result<DynProvider> {
         let provider = self.trust()?.provider(&self.rpc_url)?;
         self.check_chain(&provider).await?;
         Ok(provider)
     }
 
     /// A provider that signs with `keys`' EVM account.
-    pub async fn signing_provider(&self, keys: &WalletKeys) -> eyre::Result<DynProvider> {
+    pub(crate) async fn signing_provider(&self, keys: &WalletKeys) -> eyre::Result<DynProvider> {
         let provider = self.trust()?.signing_provider(
             &self.rpc_url,
             EthereumWallet::from(keys.evm_signer().clone()),

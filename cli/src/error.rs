@@ -6,7 +6,7 @@ use sesh_core::revert::{self, Revert};
 
 /// The error chain, outermost first, with causes that only repeat their
 /// parent's text left out (alloy and eyre often wrap the same message).
-pub fn chain(error: &eyre::Report) -> Vec<String> {
+pub(crate) fn chain(error: &eyre::Report) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for cause in error.chain() {
         let text = cause.to_string();
@@ -19,7 +19,7 @@ pub fn chain(error: &eyre::Report) -> Vec<String> {
 }
 
 /// Whether the failure is only stdout being closed (`sesh ... | head`).
-pub fn is_broken_pipe(error: &eyre::Report) -> bool {
+pub(crate) fn is_broken_pipe(error: &eyre::Report) -> bool {
     error.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
@@ -28,17 +28,17 @@ pub fn is_broken_pipe(error: &eyre::Report) -> bool {
 }
 
 /// The revert data inside an alloy contract call error, if the node sent any.
-pub fn revert_data(error: &alloy::contract::Error) -> Option<Bytes> {
+pub(crate) fn revert_data(error: &alloy::contract::Error) -> Option<Bytes> {
     error.as_revert_data()
 }
 
 /// The revert data inside an RPC error, if any.
-pub fn rpc_revert_data(error: &alloy::transports::TransportError) -> Option<Bytes> {
+pub(crate) fn rpc_revert_data(error: &alloy::transports::TransportError) -> Option<Bytes> {
     error.as_error_resp().and_then(|resp| resp.as_revert_data())
 }
 
 /// Decodes what a contract refused, if the error carries revert data.
-pub fn decode_contract_error(error: &alloy::contract::Error) -> Option<Revert> {
+pub(crate) fn decode_contract_error(error: &alloy::contract::Error) -> Option<Revert> {
     revert_data(error).and_then(|data| revert::decode(&data))
 }
 
@@ -46,4 +46,4 @@ pub fn decode_contract_error(error: &alloy::contract::Error) -> Option<Revert> {
 /// readers and debugging.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct Refused(pub Revert);
+pub(crate) struct Refused(pub(crate) Revert);

@@ -11,7 +11,7 @@ use sesh_core::Sesh;
 use sesh_core::protocol::{DAY, YEAR};
 
 /// A time as a date in text: `2026-12-12 09:30:00 UTC`.
-pub fn date(unix_secs: u64) -> String {
+pub(crate) fn date(unix_secs: u64) -> String {
     sesh_core::keystore::rfc3339(unix_secs)
         .replace('T', " ")
         .replace('Z', " UTC")
@@ -19,7 +19,7 @@ pub fn date(unix_secs: u64) -> String {
 
 /// How far `unix_secs` is from `now`, in whole days rounded up: "15 days left", "1 day left",
 /// or "passed".
-pub fn days_left(unix_secs: u64, now: u64) -> String {
+pub(crate) fn days_left(unix_secs: u64, now: u64) -> String {
     if unix_secs <= now {
         return "passed".into();
     }
@@ -30,7 +30,7 @@ pub fn days_left(unix_secs: u64, now: u64) -> String {
 }
 
 /// A duration in whole years when it is one, else in days: "1 year", "2 years", "30 days".
-pub fn duration(seconds: u64) -> String {
+pub(crate) fn duration(seconds: u64) -> String {
     if seconds >= YEAR && seconds.is_multiple_of(YEAR) {
         plural(seconds / YEAR, "year")
     } else {
@@ -39,7 +39,7 @@ pub fn duration(seconds: u64) -> String {
 }
 
 /// "1 day", "2 days".
-pub fn plural(count: u64, unit: &str) -> String {
+pub(crate) fn plural(count: u64, unit: &str) -> String {
     if count == 1 {
         format!("1 {unit}")
     } else {
@@ -48,7 +48,7 @@ pub fn plural(count: u64, unit: &str) -> String {
 }
 
 /// Basis points as a percentage: 250 -> "2.5%".
-pub fn percent(bps: u64) -> String {
+pub(crate) fn percent(bps: u64) -> String {
     let whole = bps / 100;
     let fraction = bps % 100;
     if fraction == 0 {
@@ -62,24 +62,24 @@ pub fn percent(bps: u64) -> String {
 }
 
 /// A contract time as seconds (times beyond u64 are "never").
-pub fn secs(time: U256) -> u64 {
+pub(crate) fn secs(time: U256) -> u64 {
     time.try_into().unwrap_or(u64::MAX)
 }
 
 /// SESH in text: exact, without trailing zeros: `1234.5 SESH`.
-pub fn sesh(amount: Sesh) -> String {
+pub(crate) fn sesh(amount: Sesh) -> String {
     format!("{amount} SESH")
 }
 
 /// SESH with all 9 decimals, `1234.500000000`: the JSON form of every SESH amount.
-pub fn sesh_fixed(amount: Sesh) -> String {
+pub(crate) fn sesh_fixed(amount: Sesh) -> String {
     let text = amount.to_string();
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     format!("{whole}.{fraction:0<9}")
 }
 
 /// ETH in text, exact without trailing zeros: `100`, `0.000123`.
-pub fn eth(wei: U256) -> String {
+pub(crate) fn eth(wei: U256) -> String {
     let text = format_ether(wei);
     match text.split_once('.') {
         Some((whole, fraction)) => {
@@ -95,14 +95,14 @@ pub fn eth(wei: U256) -> String {
 }
 
 /// ETH in JSON: all 18 decimals.
-pub fn eth_fixed(wei: U256) -> String {
+pub(crate) fn eth_fixed(wei: U256) -> String {
     format_ether(wei)
 }
 
 /// A point in time in command output: Unix seconds in JSON, [`date`] in text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
-pub struct Timestamp(pub u64);
+pub(crate) struct Timestamp(pub(crate) u64);
 
 impl std::fmt::Display for Timestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -119,7 +119,7 @@ impl From<u64> for Timestamp {
 /// A SESH amount in command output: `"1234.500000000"` (all 9 decimals) in JSON, `1234.5 SESH`
 /// in text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SeshAmount(pub Sesh);
+pub(crate) struct SeshAmount(pub(crate) Sesh);
 
 impl Serialize for SeshAmount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -148,7 +148,7 @@ impl From<U256> for SeshAmount {
 /// An ETH amount in command output: all 18 decimals in JSON, exact without trailing zeros
 /// in text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EthAmount(pub U256);
+pub(crate) struct EthAmount(pub(crate) U256);
 
 impl Serialize for EthAmount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -165,7 +165,7 @@ impl std::fmt::Display for EthAmount {
 /// An EVM address in command output: EIP-55 checksummed in JSON and text (alloy's own
 /// `Serialize` writes lower case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Checksummed(pub Address);
+pub(crate) struct Checksummed(pub(crate) Address);
 
 impl Serialize for Checksummed {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

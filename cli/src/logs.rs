@@ -13,7 +13,11 @@ const MAX_SPAN: u64 = 100_000;
 const MIN_SPAN: u64 = 500;
 
 /// Every log matching `filter` from `from` to the latest block, in chain order.
-pub async fn fetch<P: Provider>(provider: &P, filter: Filter, from: u64) -> eyre::Result<Vec<Log>> {
+pub(crate) async fn fetch<P: Provider>(
+    provider: &P,
+    filter: Filter,
+    from: u64,
+) -> eyre::Result<Vec<Log>> {
     let latest = provider
         .get_block_number()
         .await

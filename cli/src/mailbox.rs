@@ -30,34 +30,34 @@ use std::path::{Path, PathBuf};
 
 /// The nodes keeping one Session ID's mailbox.
 #[derive(Debug)]
-pub struct Swarm {
+pub(crate) struct Swarm {
     /// Whose mailbox.
-    pub session_id: SessionId,
+    pub(crate) session_id: SessionId,
     registry: Registry,
     /// Nodes that were in this swarm and may still hold messages (own mailbox only).
     former: Vec<NodeTarget>,
 }
 
 /// One node's outcome.
-pub type NodeResult<T> = (NodeTarget, Result<T, String>);
+pub(crate) type NodeResult<T> = (NodeTarget, Result<T, String>);
 
 /// Every message a read found, merged by hash, and what each node did.
 #[derive(Debug, Default)]
-pub struct Merged {
+pub(crate) struct Merged {
     /// By hash; with the latest store time any node reports (the conservative
     /// one for premium checks: one node cannot backdate a message).
-    pub messages: BTreeMap<MessageHash, StoredMessage>,
+    pub(crate) messages: BTreeMap<MessageHash, StoredMessage>,
     /// Per node: how many messages it returned, or why it failed.
-    pub nodes: Vec<NodeResult<usize>>,
+    pub(crate) nodes: Vec<NodeResult<usize>>,
     /// The same for the swarm's former members (their failures are expected: they may
     /// have left the network).
-    pub former: Vec<NodeResult<usize>>,
+    pub(crate) former: Vec<NodeResult<usize>>,
     /// Per node URL: the last hash it returned (for the next read).
-    pub last_hashes: HashMap<String, MessageHash>,
+    pub(crate) last_hashes: HashMap<String, MessageHash>,
 }
 
 /// The time now, ms since the Unix epoch.
-pub fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
@@ -65,7 +65,7 @@ pub fn now_ms() -> u64 {
 
 impl Swarm {
     /// The swarm of `session_id`: --registry URLs, else its 3 nodes of the active set.
-    pub async fn discover(ctx: &Context<'_>, session_id: SessionId) -> eyre::Result<Self> {
+    pub(crate) async fn discover(ctx: &Context<'_>, session_id: SessionId) -> eyre::Result<Self> {
         let subject = String::from_utf8(sesh_core::swarm::mailbox_subject(&session_id))
             .expect("hex is ASCII");
         let Some(registry) = Registry::discover(ctx, &subject).await? else {
@@ -83,7 +83,10 @@ impl Swarm {
     /// The swarm of the wallet's own mailbox: as [`Swarm::discover`], plus the former members
     /// remembered in `data_dir` (when the set comes from the chain), which are remembered
     /// anew. Failing to remember is a warning: the read goes on.
-    pub async fn discover_own(ctx: &Context<'_>, session_id: SessionId) -> eyre::Result<Self> {
+    pub(crate) async fn discover_own(
+        ctx: &Context<'_>,
+        session_id: SessionId,
+    ) -> eyre::Result<Self> {
         let mut swarm = Self::discover(ctx, session_id).await?;
         if swarm.registry.keys_verified() {
             let memory = SwarmMemory::new(&ctx.data_dir, ctx.network.chain_id(), &session_id);
@@ -99,17 +102,16 @@ impl Swarm {
     }
 
     /// The nodes, best first.
-    pub fn nodes(&self) -> &[NodeTarget] {
+    pub(crate) fn nodes(&self) -> &[NodeTarget] {
         self.registry.nodes()
     }
 
-    /// Former members still read from (see the module documentation).
-    pub fn former(&self) -> &[NodeTarget] {
-        &self.former
-    }
-
     /// Stores `envelope` on every node of the swarm.
-    pub async fn store(&self, envelope: &[u8], ttl_ms: u64) -> Vec<NodeResult<StoreResponse>> {
+    pub(crate) async fn store(
+        &self,
+        envelope: &[u8],
+        ttl_ms: u64,
+    ) -> Vec<NodeResult<StoreResponse>> {
         let request = StoreRequest {
             namespace: 0,
             ttl_ms,
@@ -126,7 +128,7 @@ impl Swarm {
 
     /// Reads the mailbox from every node (all pages after each node's entry in
     /// `since`), signing each request with `keys`.
-    pub async fn retrieve(
+    pub(crate) async fn retrieve(
         &self,
         keys: &SessionKeys,
         since: &HashMap<String, MessageHash>,
@@ -204,7 +206,7 @@ impl Swarm {
 
     /// Deletes `hashes` on every node, former members included; returns the swarm's answers
     /// and the former members'.
-    pub async fn delete(
+    pub(crate) async fn delete(
         &self,
         keys: &SessionKeys,
         hashes: &[MessageHash],
@@ -361,7 +363,7 @@ fn remember(
 }
 
 /// "stored on 2 of 3 nodes" and the failures as warnings; fails when no node succeeded.
-pub fn require_one<T>(
+pub(crate) fn require_one<T>(
     ctx: &Context<'_>,
     what: &str,
     results: &[NodeResult<T>],
@@ -387,20 +389,20 @@ pub fn require_one<T>(
 
 /// What one registry node did with a mailbox request, as the `msg` commands report it.
 #[derive(Debug, Clone, Serialize)]
-pub struct NodeReport {
+pub(crate) struct NodeReport {
     /// Its URL.
-    pub url: String,
+    pub(crate) url: String,
     /// Its on-chain id (`null` for a --registry URL).
-    pub node_id: Option<u64>,
+    pub(crate) node_id: Option<u64>,
     /// Whether it did what was asked.
-    pub ok: bool,
+    pub(crate) ok: bool,
     /// Why not (`null` when it did).
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 impl NodeReport {
     /// The per-node outcomes of a request.
-    pub fn all<T>(results: &[NodeResult<T>]) -> Vec<Self> {
+    pub(crate) fn all<T>(results: &[NodeResult<T>]) -> Vec<Self> {
         results
             .iter()
             .map(|(node, result)| Self {
@@ -414,7 +416,7 @@ impl NodeReport {
 
     /// A sample, for golden files: node `id` answered, or failed with `error`.
     #[cfg(test)]
-    pub fn sample(id: u64, error: Option<&str>) -> Self {
+    pub(crate) fn sample(id: u64, error: Option<&str>) -> Self {
         Self {
             url: format!("https://node{id}.example"),
             node_id: Some(id),

@@ -9,7 +9,7 @@ use std::fmt;
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum, Serialize, Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
-pub enum Network {
+pub(crate) enum Network {
     /// anvil on this machine (chain 31337), as `just up` starts it.
     Local,
     /// Arbitrum Sepolia testnet (chain 421614).
@@ -20,7 +20,7 @@ pub enum Network {
 
 impl Network {
     /// The chain id.
-    pub const fn chain_id(self) -> u64 {
+    pub(crate) const fn chain_id(self) -> u64 {
         match self {
             Self::Local => 31337,
             Self::ArbitrumSepolia => 421_614,
@@ -29,7 +29,7 @@ impl Network {
     }
 
     /// The public RPC used when neither --rpc-url nor the config names one.
-    pub const fn default_rpc_url(self) -> &'static str {
+    pub(crate) const fn default_rpc_url(self) -> &'static str {
         match self {
             Self::Local => "http://127.0.0.1:8545",
             Self::ArbitrumSepolia => "https://sepolia-rollup.arbitrum.io/rpc",
@@ -38,12 +38,12 @@ impl Network {
     }
 
     /// Whether SESH here is the test token, with a faucet.
-    pub const fn is_test(self) -> bool {
+    pub(crate) const fn is_test(self) -> bool {
         !matches!(self, Self::ArbitrumOne)
     }
 
     /// The name used on the command line and in the config.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             Self::Local => "local",
             Self::ArbitrumSepolia => "arbitrum-sepolia",
@@ -61,7 +61,7 @@ impl fmt::Display for Network {
 /// Deployment manifests committed under `contracts/deployments/`, embedded at
 /// build time by `build.rs` (local chains are never embedded: their manifest
 /// changes with every `just up`).
-pub fn embedded_manifest(chain_id: u64) -> Option<&'static str> {
+pub(crate) fn embedded_manifest(chain_id: u64) -> Option<&'static str> {
     include!(concat!(env!("OUT_DIR"), "/embedded_deployments.rs"))
         .iter()
         .find(|(id, _)| *id == chain_id)

@@ -22,33 +22,33 @@ use std::sync::Mutex;
 
 /// The envelope's version; bump it when a field changes meaning. 2: one key and one type for
 /// each idea across the commands (times in Unix seconds, SESH with 9 decimals).
-pub const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// What a command found or did: its `--json` data is this value serialized, its text
 /// [`Report::text`]. One type per command (or per kind of line, for `msg watch`).
-pub trait Report: Serialize {
+pub(crate) trait Report: Serialize {
     /// The result as text: what `sesh` prints without `--json`.
     fn text(&self) -> String;
 }
 
 /// The JSON envelope.
 #[derive(Debug, Serialize)]
-pub struct Envelope<'a> {
+pub(crate) struct Envelope<'a> {
     /// [`SCHEMA_VERSION`].
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
     /// Whether the command did what it was asked.
-    pub success: bool,
+    pub(crate) success: bool,
     /// The command's result (null on failure).
-    pub data: Value,
+    pub(crate) data: Value,
     /// The error chain, outermost first.
-    pub errors: Vec<String>,
+    pub(crate) errors: Vec<String>,
     /// Things the user should know that did not stop the command.
-    pub warnings: &'a [String],
+    pub(crate) warnings: &'a [String],
 }
 
 /// The output settings and the warnings collected so far.
 #[derive(Debug, Default)]
-pub struct Output {
+pub(crate) struct Output {
     json: bool,
     quiet: bool,
     warnings: Mutex<Vec<String>>,
@@ -56,7 +56,7 @@ pub struct Output {
 
 impl Output {
     /// Output for `--json` and `--quiet`.
-    pub fn new(json: bool, quiet: bool) -> Self {
+    pub(crate) fn new(json: bool, quiet: bool) -> Self {
         Self {
             json,
             quiet,
@@ -65,19 +65,19 @@ impl Output {
     }
 
     /// Whether `--json` is on.
-    pub fn is_json(&self) -> bool {
+    pub(crate) fn is_json(&self) -> bool {
         self.json
     }
 
     /// Whether progress (spinners, hints) may be shown: not with --json or
     /// --quiet, and only on a terminal.
-    pub fn shows_progress(&self) -> bool {
+    pub(crate) fn shows_progress(&self) -> bool {
         !self.json && !self.quiet && std::io::stderr().is_terminal()
     }
 
     /// A spinner saying `message` while something is awaited, when progress is shown;
     /// `finish_and_clear` it after.
-    pub fn spinner(
+    pub(crate) fn spinner(
         &self,
         message: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Option<indicatif::ProgressBar> {
@@ -110,28 +110,28 @@ impl Output {
     }
 
     /// Prints a command's report: its text, or the envelope with it as `data`.
-    pub fn print(&self, report: &impl Report) -> std::io::Result<()> {
+    pub(crate) fn print(&self, report: &impl Report) -> std::io::Result<()> {
         let data = serde_json::to_value(report).map_err(std::io::Error::other)?;
         self.result(&report.text(), data)
     }
 
     /// [`Output::print`] for one of a stream of reports (`msg watch`): each JSON line carries
     /// only the warnings since the previous one.
-    pub fn print_line(&self, report: &impl Report) -> std::io::Result<()> {
+    pub(crate) fn print_line(&self, report: &impl Report) -> std::io::Result<()> {
         self.print(report)?;
         self.warnings.lock().expect("not poisoned").clear();
         Ok(())
     }
 
     /// A line of progress or a hint on stderr (not with --json or --quiet).
-    pub fn info(&self, line: &str) {
+    pub(crate) fn info(&self, line: &str) {
         if !self.json && !self.quiet {
             eprintln!("{line}");
         }
     }
 
     /// A warning: stderr in text mode, the envelope's `warnings` with --json.
-    pub fn warn(&self, line: &str) {
+    pub(crate) fn warn(&self, line: &str) {
         if self.json {
             self.warnings
                 .lock()
@@ -145,7 +145,7 @@ impl Output {
     /// Prints a command line that does not parse: clap's text on stderr, or with --json
     /// the failure envelope on stdout ([`usage_errors`]). `--help` and `--version` are not
     /// errors and never come here.
-    pub fn usage_error(&self, error: &clap::Error) {
+    pub(crate) fn usage_error(&self, error: &clap::Error) {
         if self.json {
             self.failure_envelope(usage_errors(error));
         } else {
@@ -155,7 +155,7 @@ impl Output {
 
     /// Prints a failure once: `error: ...` on stderr, or the failure
     /// envelope on stdout with --json.
-    pub fn error(&self, error: &eyre::Report) {
+    pub(crate) fn error(&self, error: &eyre::Report) {
         let chain = crate::error::chain(error);
         if self.json {
             self.failure_envelope(chain);
@@ -180,7 +180,7 @@ impl Output {
 }
 
 /// Whether `--json` is on a command line that clap could not parse (before any `--`).
-pub fn json_requested<I, S>(args: I) -> bool
+pub(crate) fn json_requested<I, S>(args: I) -> bool
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
@@ -193,7 +193,7 @@ where
 
 /// A clap error as the envelope's `errors`: what is wrong (and clap's tip, if any), then the
 /// usage line (or, when clap gives none, "see --help").
-pub fn usage_errors(error: &clap::Error) -> Vec<String> {
+pub(crate) fn usage_errors(error: &clap::Error) -> Vec<String> {
     let text = error.render().to_string();
     let usage = text
         .lines()
@@ -228,12 +228,12 @@ pub fn usage_errors(error: &clap::Error) -> Vec<String> {
 /// rewrites them after a deliberate change (then bump [`SCHEMA_VERSION`] if a field changed
 /// meaning, and update the docs).
 #[cfg(test)]
-pub mod golden {
+pub(crate) mod golden {
     use super::Report;
     use std::path::PathBuf;
 
     /// Sample accounts for golden reports: anvil's first three.
-    pub fn account(index: usize) -> crate::format::Checksummed {
+    pub(crate) fn account(index: usize) -> crate::format::Checksummed {
         let addresses = [
             "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
             "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
@@ -243,7 +243,7 @@ pub mod golden {
     }
 
     /// A sample Session ID for golden reports.
-    pub fn session_id() -> sesh_core::SessionId {
+    pub(crate) fn session_id() -> sesh_core::SessionId {
         sesh_core::SessionId::parse(
             "05d871fc80ca007eed9b2f4df72853e2a2d5465a92fcb1889fb5c84aa2833b3b40",
         )
@@ -251,7 +251,7 @@ pub mod golden {
     }
 
     /// A sample transaction, as every transaction command flattens it into its report.
-    pub fn mined() -> crate::tx::Mined {
+    pub(crate) fn mined() -> crate::tx::Mined {
         crate::tx::Mined {
             hash: alloy::primitives::B256::repeat_byte(0xab),
             block: Some(42),
@@ -262,14 +262,14 @@ pub mod golden {
     }
 
     /// Where the golden files are.
-    pub fn dir() -> PathBuf {
+    pub(crate) fn dir() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
     }
 
     /// Fails unless `report` serializes to `cli/tests/golden/{file}.json` (`file`: the command
     /// path joined by `-`, e.g. `name-register`, with a `.variant` suffix for a second shape),
     /// and unless its text is not empty.
-    pub fn check(file: &str, report: &impl Report) {
+    pub(crate) fn check(file: &str, report: &impl Report) {
         let json = serde_json::to_string_pretty(report).expect("a report serializes") + "\n";
         assert!(
             !report.text().trim().is_empty(),

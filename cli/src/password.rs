@@ -11,17 +11,17 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 /// The environment variable holding a password for headless use.
-pub const PASSWORD_ENV: &str = "SESH_PASSWORD";
+pub(crate) const PASSWORD_ENV: &str = "SESH_PASSWORD";
 /// The environment variable holding the new password for `wallet change-password`.
-pub const NEW_PASSWORD_ENV: &str = "SESH_NEW_PASSWORD";
+pub(crate) const NEW_PASSWORD_ENV: &str = "SESH_NEW_PASSWORD";
 /// The keyring service name.
 const KEYRING_SERVICE: &str = "sesh-wallet";
 
 /// A password, wiped from memory when dropped.
-pub type Password = Zeroizing<String>;
+pub(crate) type Password = Zeroizing<String>;
 
 /// Reads the first line of a password file.
-pub fn from_file(path: &Path) -> eyre::Result<Password> {
+pub(crate) fn from_file(path: &Path) -> eyre::Result<Password> {
     let text = Zeroizing::new(
         std::fs::read_to_string(path)
             .wrap_err_with(|| format!("cannot read the password file {}", path.display()))?,
@@ -45,7 +45,7 @@ fn no_password_error() -> eyre::Report {
 }
 
 /// The password to unlock `wallet` (an existing wallet).
-pub fn for_unlock(
+pub(crate) fn for_unlock(
     file: Option<&Path>,
     wallet: &str,
     keyring_user: Option<&str>,
@@ -74,7 +74,7 @@ pub fn for_unlock(
 
 /// A new password (for a new wallet, or the new one of change-password):
 /// from the file or `env`, else asked twice. Empty passwords are refused.
-pub fn for_new(file: Option<&Path>, env: &str, prompt: &str) -> eyre::Result<Password> {
+pub(crate) fn for_new(file: Option<&Path>, env: &str, prompt: &str) -> eyre::Result<Password> {
     let password = if let Some(path) = file {
         from_file(path)?
     } else if let Some(password) = from_env(env) {
@@ -113,7 +113,7 @@ fn no_new_password_error(env: &str) -> eyre::Report {
 
 /// The keyring account name of a wallet (name and address, so two data dirs
 /// with the same wallet name do not collide).
-pub fn keyring_user(name: &str, address: &alloy::primitives::Address) -> String {
+pub(crate) fn keyring_user(name: &str, address: &alloy::primitives::Address) -> String {
     format!("{name}:{address}")
 }
 
@@ -124,7 +124,7 @@ fn keyring_ready() -> bool {
 }
 
 /// The remembered password, or `None` when there is none or no keyring.
-pub fn keyring_get(user: &str) -> Option<Password> {
+pub(crate) fn keyring_get(user: &str) -> Option<Password> {
     if !keyring_ready() {
         return None;
     }
@@ -135,7 +135,7 @@ pub fn keyring_get(user: &str) -> Option<Password> {
 }
 
 /// Stores the password; `Err` with a reason when there is no keyring.
-pub fn keyring_set(user: &str, password: &str) -> Result<(), String> {
+pub(crate) fn keyring_set(user: &str, password: &str) -> Result<(), String> {
     if !keyring_ready() {
         return Err("no OS keyring is available here (no Secret Service / D-Bus)".into());
     }
@@ -145,7 +145,7 @@ pub fn keyring_set(user: &str, password: &str) -> Result<(), String> {
 }
 
 /// Forgets a remembered password; absence is fine.
-pub fn keyring_delete(user: &str) {
+pub(crate) fn keyring_delete(user: &str) {
     if keyring_ready()
         && let Ok(entry) = keyring_core::Entry::new(KEYRING_SERVICE, user)
     {

@@ -15,39 +15,39 @@ use std::path::{Path, PathBuf};
 
 /// The registration a commitment stands for, field for field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingRegistration {
+pub(crate) struct PendingRegistration {
     /// The name (lowercase).
-    pub label: String,
+    pub(crate) label: String,
     /// Who receives it.
-    pub owner: Address,
+    pub(crate) owner: Address,
     /// Seconds of rent.
-    pub duration: U256,
+    pub(crate) duration: U256,
     /// The record's Session ID key (zero: none).
-    pub session_key: B256,
+    pub(crate) session_key: B256,
     /// The record's EVM address (zero: none).
-    pub evm_address: Address,
+    pub(crate) evm_address: Address,
     /// Whether it becomes the owner's primary name.
-    pub set_primary: bool,
+    pub(crate) set_primary: bool,
     /// The most the wallet agreed to pay.
-    pub max_cost: U256,
+    pub(crate) max_cost: U256,
     /// The commitment secret.
-    pub secret: B256,
+    pub(crate) secret: B256,
     /// `makeCommitment(registration, secret)`.
-    pub commitment: B256,
+    pub(crate) commitment: B256,
     /// The registry the commitment was made with.
-    pub registry: Address,
+    pub(crate) registry: Address,
     /// The commit transaction, once sent.
-    pub commit_tx: Option<B256>,
+    pub(crate) commit_tx: Option<B256>,
     /// The commit block's timestamp, once mined.
-    pub committed_at: Option<u64>,
+    pub(crate) committed_at: Option<u64>,
     /// When this file was first written (Unix seconds).
-    pub created_at: u64,
+    pub(crate) created_at: u64,
 }
 
 /// The wall clock in Unix seconds: when a pending registration was first written, and how
 /// long a commitment still has to wait in real time (contract times are the chain's,
 /// [`crate::chain::Chain::now`]).
-pub fn wall_clock() -> u64 {
+pub(crate) fn wall_clock() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -56,13 +56,13 @@ pub fn wall_clock() -> u64 {
 
 /// The pending registrations of one wallet on one chain.
 #[derive(Debug, Clone)]
-pub struct PendingStore {
+pub(crate) struct PendingStore {
     dir: PathBuf,
 }
 
 impl PendingStore {
     /// The store under `data_dir` for `wallet` on `chain_id`.
-    pub fn new(data_dir: &Path, wallet: &str, chain_id: u64) -> Self {
+    pub(crate) fn new(data_dir: &Path, wallet: &str, chain_id: u64) -> Self {
         Self {
             dir: data_dir
                 .join("pending")
@@ -72,12 +72,12 @@ impl PendingStore {
     }
 
     /// Where the pending registration of `label` lives.
-    pub fn path_of(&self, label: &str) -> PathBuf {
+    pub(crate) fn path_of(&self, label: &str) -> PathBuf {
         self.dir.join(format!("{label}.json"))
     }
 
     /// The pending registration of `label`, if any.
-    pub fn load(&self, label: &str) -> eyre::Result<Option<PendingRegistration>> {
+    pub(crate) fn load(&self, label: &str) -> eyre::Result<Option<PendingRegistration>> {
         let path = self.path_of(label);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -96,7 +96,7 @@ impl PendingStore {
     }
 
     /// Saves (or replaces) a pending registration, durably, before returning.
-    pub fn save(&self, pending: &PendingRegistration) -> eyre::Result<()> {
+    pub(crate) fn save(&self, pending: &PendingRegistration) -> eyre::Result<()> {
         std::fs::create_dir_all(&self.dir)
             .wrap_err_with(|| format!("cannot create {}", self.dir.display()))?;
         let path = self.path_of(&pending.label);
@@ -114,7 +114,7 @@ impl PendingStore {
     }
 
     /// Forgets the pending registration of `label` (nothing if there is none).
-    pub fn remove(&self, label: &str) -> eyre::Result<()> {
+    pub(crate) fn remove(&self, label: &str) -> eyre::Result<()> {
         let path = self.path_of(label);
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(()),

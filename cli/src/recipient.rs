@@ -16,16 +16,16 @@ use sesh_core::{Name, SessionId};
 
 /// A resolved recipient.
 #[derive(Debug, Clone)]
-pub struct Recipient {
+pub(crate) struct Recipient {
     /// Its address.
-    pub address: Address,
+    pub(crate) address: Address,
     /// The name it was given as, if any.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
 impl Recipient {
     /// "alice (0x…)" or "0x…".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match &self.name {
             Some(name) => format!("{name} ({})", self.address),
             None => self.address.to_string(),
@@ -35,7 +35,7 @@ impl Recipient {
 
 /// An address as given (a mixed-case one must pass its checksum), or a
 /// name's EVM address record read from the chain.
-pub async fn resolve(
+pub(crate) async fn resolve(
     ctx: &Context<'_>,
     provider: &DynProvider,
     target: &str,
@@ -77,7 +77,7 @@ pub async fn resolve(
 /// Refuses the zero address and this deployment's own contracts, and asks
 /// before sending `what` ("SESH", "the name alice") to any other contract.
 /// `Ok(false)`: the user said no.
-pub async fn check(
+pub(crate) async fn check(
     ctx: &Context<'_>,
     provider: &DynProvider,
     recipient: &Recipient,
@@ -134,7 +134,7 @@ fn own_contract(ctx: &Context<'_>, address: Address) -> eyre::Result<Option<&'st
 }
 
 /// A Session ID, or a name whose record holds one (read from the chain).
-pub async fn resolve_session_id(
+pub(crate) async fn resolve_session_id(
     ctx: &Context<'_>,
     provider: &DynProvider,
     target: &str,

@@ -41,28 +41,28 @@ use std::task::Poll;
 use std::time::Duration;
 
 /// How long a command waits for the registry nodes to index its transaction.
-pub const INDEX_WAIT: Duration = Duration::from_secs(20);
+pub(crate) const INDEX_WAIT: Duration = Duration::from_secs(20);
 
 /// How many nodes of the active set are asked.
-pub const ASK: usize = 3;
+pub(crate) const ASK: usize = 3;
 
 /// What agreeing nodes answered for a 404.
 const NOT_FOUND: &[u8] = b"not found";
 
 /// One node to ask.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct NodeTarget {
+pub(crate) struct NodeTarget {
     /// Its base URL.
-    pub url: String,
+    pub(crate) url: String,
     /// Its on-chain id (when the set came from the chain).
-    pub node_id: Option<u64>,
+    pub(crate) node_id: Option<u64>,
     /// Its key: registered on chain, or (explicit URLs) announced by the node.
-    pub key: Option<NodeKey>,
+    pub(crate) key: Option<NodeKey>,
 }
 
 /// The nodes to ask and what their answers must be about.
 #[derive(Debug)]
-pub struct Registry {
+pub(crate) struct Registry {
     nodes: Vec<NodeTarget>,
     from_chain: bool,
     chain_id: u64,
@@ -71,7 +71,7 @@ pub struct Registry {
 
 /// What one node said.
 #[derive(Debug, Clone)]
-pub enum NodeOutcome {
+pub(crate) enum NodeOutcome {
     /// A valid answer.
     Answered {
         /// The signed bytes, signatures left out ("not found" for a 404).
@@ -87,29 +87,29 @@ pub enum NodeOutcome {
 
 /// The accepted answer and how it was reached.
 #[derive(Debug)]
-pub struct Agreed<R> {
+pub(crate) struct Agreed<R> {
     /// The answer (`None`: the nodes agree it is not found).
-    pub value: Option<R>,
+    pub(crate) value: Option<R>,
     /// The block it is signed at.
-    pub block: Option<u64>,
+    pub(crate) block: Option<u64>,
     /// How many nodes agree.
-    pub agree: usize,
+    pub(crate) agree: usize,
     /// How many nodes were asked.
-    pub asked: usize,
+    pub(crate) asked: usize,
     /// Per node: the node and its outcome.
-    pub outcomes: Vec<(NodeTarget, NodeOutcome)>,
+    pub(crate) outcomes: Vec<(NodeTarget, NodeOutcome)>,
     /// Whether the node keys came from the chain.
-    pub keys_verified: bool,
+    pub(crate) keys_verified: bool,
 }
 
 impl<R> Agreed<R> {
     /// "3 of 3 registry nodes agree (signed at block N)" ([`NodesSource::summary`]).
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         self.source().summary()
     }
 
     /// Where the answer came from, for a command's report (its `source`).
-    pub fn source(&self) -> NodesSource {
+    pub(crate) fn source(&self) -> NodesSource {
         NodesSource {
             agree: self.agree,
             asked: self.asked,
@@ -141,39 +141,39 @@ impl<R> Agreed<R> {
 /// of the nodes asked agree, at which block, and each node's part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename = "registry-nodes")]
-pub struct NodesSource {
+pub(crate) struct NodesSource {
     /// How many nodes agree.
-    pub agree: usize,
+    pub(crate) agree: usize,
     /// How many were asked.
-    pub asked: usize,
+    pub(crate) asked: usize,
     /// The block the answer is signed at (`None`: the nodes agree there is nothing).
-    pub block: Option<u64>,
+    pub(crate) block: Option<u64>,
     /// Whether the node keys came from the chain (not from each node's own word).
-    pub keys_verified: bool,
+    pub(crate) keys_verified: bool,
     /// Each node asked.
-    pub nodes: Vec<NodeSource>,
+    pub(crate) nodes: Vec<NodeSource>,
 }
 
 /// One node asked, in a [`NodesSource`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NodeSource {
+pub(crate) struct NodeSource {
     /// Its URL.
-    pub url: String,
+    pub(crate) url: String,
     /// Its on-chain id (when the set came from the chain).
-    pub node_id: Option<u64>,
+    pub(crate) node_id: Option<u64>,
     /// Its Ed25519 key.
-    pub node_key: Option<String>,
+    pub(crate) node_key: Option<String>,
     /// What it did.
-    pub status: NodeStatus,
+    pub(crate) status: NodeStatus,
     /// Why it is down or invalid.
-    pub detail: Option<String>,
+    pub(crate) detail: Option<String>,
 }
 
 /// What one node did: its answer is the agreed one, it could not be reached, or its answer
 /// does not check out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum NodeStatus {
+pub(crate) enum NodeStatus {
     /// Its answer is the agreed one.
     Agrees,
     /// It could not be reached.
@@ -184,7 +184,7 @@ pub enum NodeStatus {
 
 impl NodesSource {
     /// "3 of 3 registry nodes agree (signed at block N)".
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let block = match self.block {
             // Block 0: the answer is signed as describing nothing the chain ever recorded
             // (a Session ID no name record holds, or holds any more).
@@ -205,7 +205,7 @@ impl NodesSource {
 
     /// A sample, for golden files: 3 of 3 nodes from the chain agree at block 42.
     #[cfg(test)]
-    pub fn sample() -> Self {
+    pub(crate) fn sample() -> Self {
         Self {
             agree: 3,
             asked: 3,
@@ -226,7 +226,7 @@ impl NodesSource {
 
 /// Verifies that a signed item is about `chain_id` and `contract`, appends its
 /// signed bytes to `digest` and returns its block and signing key.
-pub fn check_signed<T: Canonical>(
+pub(crate) fn check_signed<T: Canonical>(
     signed: &Signed<T>,
     chain_id: u64,
     contract: Address,
@@ -247,7 +247,7 @@ pub fn check_signed<T: Canonical>(
 }
 
 /// What a checker returns: the signed bytes, the block, the keys that signed.
-pub type Checked = (Vec<u8>, Option<u64>, Vec<NodeKey>);
+pub(crate) type Checked = (Vec<u8>, Option<u64>, Vec<NodeKey>);
 
 /// One node's raw reply: the key it announced (if asked) and the body (`None`: 404).
 type Reply = Result<(Option<NodeKey>, Option<serde_json::Value>), String>;
@@ -255,12 +255,12 @@ type Reply = Result<(Option<NodeKey>, Option<serde_json::Value>), String>;
 impl Registry {
     /// The nodes to ask about `subject`, or `None` when there are none (no
     /// --registry, no config, and an empty or unreadable active set).
-    pub async fn discover(ctx: &Context<'_>, subject: &str) -> eyre::Result<Option<Self>> {
+    pub(crate) async fn discover(ctx: &Context<'_>, subject: &str) -> eyre::Result<Option<Self>> {
         Self::discover_with(ctx, subject, false).await
     }
 
     /// [`Registry::discover`]; with `quiet`, an unreadable active set is not warned about.
-    pub async fn discover_with(
+    pub(crate) async fn discover_with(
         ctx: &Context<'_>,
         subject: &str,
         quiet: bool,
@@ -306,17 +306,17 @@ impl Registry {
     }
 
     /// The nodes asked, best first.
-    pub fn nodes(&self) -> &[NodeTarget] {
+    pub(crate) fn nodes(&self) -> &[NodeTarget] {
         &self.nodes
     }
 
     /// Whether the node keys come from the chain.
-    pub fn keys_verified(&self) -> bool {
+    pub(crate) fn keys_verified(&self) -> bool {
         self.from_chain
     }
 
     /// The HTTP client (timeouts set).
-    pub fn client(&self) -> &reqwest::Client {
+    pub(crate) fn client(&self) -> &reqwest::Client {
         &self.client
     }
 
@@ -337,7 +337,7 @@ impl Registry {
     }
 
     /// The lowest block indexed among the nodes that answer `/health` (`None`: none answers).
-    pub async fn indexed_block(&self) -> Option<u64> {
+    pub(crate) async fn indexed_block(&self) -> Option<u64> {
         let health = self.get_each::<HealthResponse>("/health").await;
         health.into_iter().flatten().map(|h| h.indexed_block).min()
     }
@@ -345,7 +345,7 @@ impl Registry {
     /// GETs `path` from every node, checks each answer with `check` (a 404 is
     /// a "not found" the nodes must agree on too) and returns the answer when
     /// they agree; fails listing every node's answer when they don't.
-    pub async fn ask<R: DeserializeOwned>(
+    pub(crate) async fn ask<R: DeserializeOwned>(
         &self,
         ctx: &Context<'_>,
         path: &str,
@@ -518,7 +518,7 @@ impl Registry {
 }
 
 /// Runs the futures concurrently; results in order.
-pub async fn join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+pub(crate) async fn join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
     let mut pending: Vec<_> = futures.map(|f| Some(Box::pin(f))).collect();
     let mut outputs: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
@@ -575,13 +575,13 @@ async fn active_nodes(ctx: &Context<'_>) -> eyre::Result<Vec<NodeTarget>> {
 
 /// The [`ASK`] nodes with the highest `keccak256(subject ‖ key)` (rendezvous
 /// hashing, shared with the nodes: [`sesh_core::swarm`]).
-pub fn pick(nodes: Vec<NodeTarget>, subject: &str) -> Vec<NodeTarget> {
+pub(crate) fn pick(nodes: Vec<NodeTarget>, subject: &str) -> Vec<NodeTarget> {
     sesh_core::swarm::pick(nodes, subject.as_bytes(), |node| node.key, ASK)
 }
 
 /// The keys of the active node set: registered on chain, or (with explicit
 /// --registry URLs) announced by each node's `/v1/identity`.
-pub async fn active_keys(ctx: &Context<'_>) -> eyre::Result<Vec<NodeKey>> {
+pub(crate) async fn active_keys(ctx: &Context<'_>) -> eyre::Result<Vec<NodeKey>> {
     if ctx.registries.is_empty() {
         return Ok(active_nodes(ctx)
             .await?
@@ -604,7 +604,7 @@ pub async fn active_keys(ctx: &Context<'_>) -> eyre::Result<Vec<NodeKey>> {
 /// the registry nodes that answer about `subject` (those that answer at all) have indexed
 /// it, so that a lookup right after sees the change. Says so when they have not. `None`
 /// when there are no registry nodes to wait for (none active, or none reachable).
-pub async fn await_indexed(ctx: &Context<'_>, subject: &str, block: u64) -> Option<bool> {
+pub(crate) async fn await_indexed(ctx: &Context<'_>, subject: &str, block: u64) -> Option<bool> {
     let registry = Registry::discover_with(ctx, subject, true).await.ok()??;
     let spinner = ctx.out.spinner(format!(
         "waiting for the registry nodes to index block {block}…"
@@ -632,7 +632,7 @@ pub async fn await_indexed(ctx: &Context<'_>, subject: &str, block: u64) -> Opti
 }
 
 /// `name` as the registry nodes agree on it (`value: None`: not registered).
-pub async fn ask_name(
+pub(crate) async fn ask_name(
     ctx: &Context<'_>,
     registry: &Registry,
     name: &sesh_core::Name,
@@ -654,7 +654,7 @@ pub async fn ask_name(
 /// The Session ID's reverse name as the registry nodes agree on it, each answer's consent
 /// checked here too (an answer naming a name without the Session ID's valid consent counts as
 /// a wrong answer), or `None` when no registry node is known.
-pub async fn primary_via_nodes(
+pub(crate) async fn primary_via_nodes(
     ctx: &Context<'_>,
     session_id: SessionId,
     quiet: bool,

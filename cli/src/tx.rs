@@ -14,21 +14,21 @@ use eyre::{WrapErr, bail, eyre};
 use std::time::Duration;
 
 /// How long to wait for a receipt before handing the hash to the user.
-pub const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// What a transaction will do, for the preview.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// One line: "Send 12.5 SESH to 0x…".
-    pub action: String,
+    pub(crate) action: String,
     /// Extra lines shown under it (label, value).
-    pub details: Vec<(String, String)>,
+    pub(crate) details: Vec<(String, String)>,
     /// The transaction (`to`, `input`, `value`); from, gas and fees are filled in.
-    pub request: TransactionRequest,
+    pub(crate) request: TransactionRequest,
 }
 
 /// A transaction calling `to` with `input`.
-pub fn call(to: Address, input: &alloy::primitives::Bytes) -> TransactionRequest {
+pub(crate) fn call(to: Address, input: &alloy::primitives::Bytes) -> TransactionRequest {
     TransactionRequest::default()
         .with_to(to)
         .with_input(input.clone())
@@ -36,25 +36,25 @@ pub fn call(to: Address, input: &alloy::primitives::Bytes) -> TransactionRequest
 
 /// A mined transaction, as every transaction command reports it (flattened into its report).
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Mined {
+pub(crate) struct Mined {
     /// The transaction hash.
     #[serde(rename = "tx_hash")]
-    pub hash: B256,
+    pub(crate) hash: B256,
     /// The block it is in.
-    pub block: Option<u64>,
+    pub(crate) block: Option<u64>,
     /// Gas used.
-    pub gas_used: u64,
+    pub(crate) gas_used: u64,
     /// What it cost in ETH.
     #[serde(rename = "fee_eth")]
-    pub fee: crate::format::EthAmount,
+    pub(crate) fee: crate::format::EthAmount,
     /// Whether the registry nodes have indexed its block (`None`: not waited for, or no
     /// registry node to wait for); see [`Mined::await_indexed`].
-    pub indexed: Option<bool>,
+    pub(crate) indexed: Option<bool>,
 }
 
 /// Simulates, previews, confirms, sends and waits. `Ok(None)` when the user
 /// declined.
-pub async fn execute(
+pub(crate) async fn execute(
     ctx: &Context<'_>,
     provider: &DynProvider,
     from: Address,
@@ -223,15 +223,10 @@ fn reverted_message(
 impl Mined {
     /// For a transaction that changes what registry nodes serve about `subject`: waits for
     /// them to index it ([`crate::registry::await_indexed`]).
-    pub async fn await_indexed(&mut self, ctx: &Context<'_>, subject: &str) {
+    pub(crate) async fn await_indexed(&mut self, ctx: &Context<'_>, subject: &str) {
         if let Some(block) = self.block {
             self.indexed = crate::registry::await_indexed(ctx, subject, block).await;
         }
-    }
-
-    /// The JSON fields every transaction command reports.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::to_value(self).expect("a mined transaction serializes")
     }
 }
 

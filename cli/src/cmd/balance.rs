@@ -25,29 +25,28 @@ use sesh_core::Sesh;
 ///   sesh --network arbitrum-sepolia balance alice --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct BalanceArgs {
+pub(crate) struct BalanceArgs {
     /// The address or name to look at (default: the wallet's account).
     #[arg(value_name = "ACCOUNT")]
-    pub account: Option<String>,
+    pub(crate) account: Option<String>,
 }
 
 /// What `sesh balance` reports.
 #[derive(Debug, Serialize)]
-pub struct Balance {
-    /// The account.
-    pub address: Checksummed,
+pub(crate) struct Balance {
+    pub(crate) address: Checksummed,
     /// The name it was given as, if any.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// The network.
-    pub network: Network,
+    pub(crate) network: Network,
     /// Its SESH.
-    pub sesh: SeshAmount,
+    pub(crate) sesh: SeshAmount,
     /// Its SESH in base units (10^-9 SESH), as a decimal string.
-    pub sesh_units: String,
+    pub(crate) sesh_units: String,
     /// Its ETH.
-    pub eth: EthAmount,
+    pub(crate) eth: EthAmount,
     /// Its ETH in wei, as a decimal string.
-    pub eth_wei: String,
+    pub(crate) eth_wei: String,
 }
 
 impl Report for Balance {
@@ -66,8 +65,7 @@ impl Report for Balance {
 }
 
 impl BalanceArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let chain = Chain::read(ctx).await?;
         let (address, name) = match &self.account {
             Some(target) => {

@@ -26,22 +26,21 @@ use sesh_core::Sesh;
 ///   sesh faucet 25_000 --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct FaucetArgs {
+pub(crate) struct FaucetArgs {
     /// How much test SESH.
     #[arg(default_value = "1000", value_parser = parse_amount)]
-    pub amount: Sesh,
+    pub(crate) amount: Sesh,
 }
 
 /// What `sesh faucet` reports.
 #[derive(Debug, Serialize)]
-pub struct Received {
+pub(crate) struct Received {
     /// The wallet's account, which received it.
-    pub to: Checksummed,
+    pub(crate) to: Checksummed,
     /// How much test SESH.
-    pub amount: SeshAmount,
-    /// The transaction.
+    pub(crate) amount: SeshAmount,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Received {
@@ -54,8 +53,7 @@ impl Report for Received {
 }
 
 impl FaucetArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         if self.amount == Sesh::ZERO {
             bail!("the amount is 0; give how much test SESH to get, like 1000 (nothing was sent)");
         }

@@ -1,15 +1,15 @@
 //! The command tree: one folder per group, one file per verb. Each verb is an
 //! `XxxArgs` struct with `async fn run(self, ctx)`.
 
-pub mod balance;
-pub mod faucet;
-pub mod market;
-pub mod msg;
-pub mod name;
-pub mod premium;
-pub mod send;
-pub mod stake;
-pub mod wallet;
+pub(crate) mod balance;
+pub(crate) mod faucet;
+pub(crate) mod market;
+pub(crate) mod msg;
+pub(crate) mod name;
+pub(crate) mod premium;
+pub(crate) mod send;
+pub(crate) mod stake;
+pub(crate) mod wallet;
 
 use crate::context::Context;
 use clap::Subcommand;
@@ -19,7 +19,7 @@ use clap::Subcommand;
 // The variants' help is each Args struct's doc comment (a variant doc would replace
 // the long help with its one line), so the variants themselves carry none.
 #[allow(missing_docs)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create, restore, list, show, export and remove wallets.
     #[command(subcommand)]
     Wallet(wallet::WalletCommand),
@@ -44,8 +44,7 @@ pub enum Command {
 }
 
 impl Command {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         match self {
             Self::Wallet(command) => command.run(ctx).await,
             Self::Balance(args) => args.run(ctx).await,

@@ -25,29 +25,28 @@ use sesh_core::Sesh;
 ///   sesh send alice 100 --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct SendArgs {
+pub(crate) struct SendArgs {
     /// The recipient: an address or a name.
-    pub to: String,
+    pub(crate) to: String,
     /// How much SESH, exactly.
     #[arg(value_parser = parse_amount)]
-    pub amount: Sesh,
+    pub(crate) amount: Sesh,
 }
 
 /// What `sesh send` reports.
 #[derive(Debug, Serialize)]
-pub struct Sent {
+pub(crate) struct Sent {
     /// The recipient's address.
-    pub to: Checksummed,
+    pub(crate) to: Checksummed,
     /// The name it was given as, if any.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// How much SESH was sent.
-    pub amount: SeshAmount,
+    pub(crate) amount: SeshAmount,
     /// The recipient as the text names it: "alice (0x…)" or the address.
     #[serde(skip)]
-    pub recipient: String,
-    /// The transaction.
+    pub(crate) recipient: String,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Sent {
@@ -60,8 +59,7 @@ impl Report for Sent {
 }
 
 impl SendArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         if self.amount == Sesh::ZERO {
             eyre::bail!("the amount is 0; give how much SESH to send, like 12.5");
         }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// Network, output and confirmation options.
 #[derive(Debug, Clone, Default, Args)]
-pub struct GlobalOpts {
+pub(crate) struct GlobalOpts {
     /// Use NETWORK: local, arbitrum-sepolia or arbitrum-one.
     ///
     /// Defaults to the config file's `network`, else local.
@@ -20,11 +20,11 @@ pub struct GlobalOpts {
         env = "SESH_NETWORK",
         help_heading = "Network"
     )]
-    pub network: Option<Network>,
+    pub(crate) network: Option<Network>,
 
     /// Chain access.
     #[command(flatten)]
-    pub rpc: RpcOpts,
+    pub(crate) rpc: RpcOpts,
 
     /// Ask the registry node at URL (repeatable): for lookups, and as the mailbox swarm for messages.
     ///
@@ -34,11 +34,11 @@ pub struct GlobalOpts {
     /// so), 2 of 2, 2 of 3; not 1 of 2. See docs/api.md, "Agreement between
     /// nodes".
     #[arg(long, global = true, value_name = "URL", help_heading = "Network")]
-    pub registry: Vec<String>,
+    pub(crate) registry: Vec<String>,
 
     /// Which wallet and how to unlock it.
     #[command(flatten)]
-    pub wallet: WalletOpts,
+    pub(crate) wallet: WalletOpts,
 
     /// Keep wallets and settings in DIR.
     ///
@@ -51,19 +51,19 @@ pub struct GlobalOpts {
         value_name = "DIR",
         help_heading = "Files"
     )]
-    pub data_dir: Option<PathBuf>,
+    pub(crate) data_dir: Option<PathBuf>,
 
     /// Print one JSON envelope on stdout instead of text.
     ///
     /// The envelope is {"schema_version":2,"success":...,"data":...,"errors":[...],"warnings":[...]}.
     #[arg(long, global = true, help_heading = "Output")]
-    pub json: bool,
+    pub(crate) json: bool,
 
     /// Answer yes to every confirmation (needed without a terminal).
     #[arg(short = 'y', long, global = true, help_heading = "Output")]
-    pub yes: bool,
+    pub(crate) yes: bool,
 
     /// Print only the results, no progress or hints.
     #[arg(short, long, global = true, help_heading = "Output")]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }

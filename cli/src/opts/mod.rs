@@ -2,6 +2,6 @@
 //! redeclared: [`global::GlobalOpts`] (network, output), [`rpc::RpcOpts`]
 //! (chain access), [`wallet::WalletOpts`] (which wallet, which password).
 
-pub mod global;
-pub mod rpc;
-pub mod wallet;
+pub(crate) mod global;
+pub(crate) mod rpc;
+pub(crate) mod wallet;

@@ -23,32 +23,30 @@ use sesh_core::{Name, Sesh};
 ///   sesh market accept alice 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct AcceptArgs {
+pub(crate) struct AcceptArgs {
     /// Your name.
-    pub name: String,
+    pub(crate) name: String,
     /// The bidder whose offer to accept.
     #[arg(value_parser = parse_address)]
-    pub bidder: Address,
+    pub(crate) bidder: Address,
 }
 
 /// What `sesh market accept` reports.
 #[derive(Debug, Serialize)]
-pub struct OfferAccepted {
+pub(crate) struct OfferAccepted {
     /// The name sold.
-    pub name: String,
-    /// Its token id.
-    pub token_id: String,
+    pub(crate) name: String,
+    pub(crate) token_id: String,
     /// Who bought it.
-    pub bidder: Checksummed,
+    pub(crate) bidder: Checksummed,
     /// The offer's amount: the price.
-    pub amount: SeshAmount,
+    pub(crate) amount: SeshAmount,
     /// The network fee out of it.
-    pub fee: SeshAmount,
+    pub(crate) fee: SeshAmount,
     /// What the seller (this wallet) received.
-    pub proceeds: SeshAmount,
-    /// The transaction.
+    pub(crate) proceeds: SeshAmount,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for OfferAccepted {
@@ -61,8 +59,7 @@ impl Report for OfferAccepted {
 }
 
 impl AcceptArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         let token_id = name.token_id();
         let bidder = self.bidder;

@@ -25,34 +25,31 @@ use sesh_core::{Name, Sesh, SessionId};
 ///   sesh market buy alice --price 500 --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct BuyArgs {
+pub(crate) struct BuyArgs {
     /// The name to buy.
-    pub name: String,
+    pub(crate) name: String,
     /// Buy only at exactly AMOUNT SESH (default: the listing's price now).
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
-    pub price: Option<Sesh>,
+    pub(crate) price: Option<Sesh>,
 }
 
 /// What `sesh market buy` reports.
 #[derive(Debug, Serialize)]
-pub struct Bought {
-    /// The name.
-    pub name: String,
-    /// Its token id.
-    pub token_id: String,
+pub(crate) struct Bought {
+    pub(crate) name: String,
+    pub(crate) token_id: String,
     /// Who sold it.
-    pub seller: Checksummed,
+    pub(crate) seller: Checksummed,
     /// The price paid.
-    pub price: SeshAmount,
+    pub(crate) price: SeshAmount,
     /// The network fee out of the price.
-    pub fee: SeshAmount,
+    pub(crate) fee: SeshAmount,
     /// What the seller received.
-    pub seller_proceeds: SeshAmount,
+    pub(crate) seller_proceeds: SeshAmount,
     /// The Session ID the name now resolves to (this wallet's).
-    pub session_id: SessionId,
-    /// The transaction.
+    pub(crate) session_id: SessionId,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Bought {
@@ -65,8 +62,7 @@ impl Report for Bought {
 }
 
 impl BuyArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         let token_id = name.token_id();
         let file = ctx.wallet_file()?;

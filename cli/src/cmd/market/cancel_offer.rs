@@ -17,23 +17,20 @@ use sesh_core::{Name, Sesh};
 ///   sesh market cancel-offer alice
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct CancelOfferArgs {
+pub(crate) struct CancelOfferArgs {
     /// The name you offered for.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// What `sesh market cancel-offer` reports.
 #[derive(Debug, Serialize)]
-pub struct OfferCancelled {
-    /// The name.
-    pub name: String,
-    /// Its token id.
-    pub token_id: String,
+pub(crate) struct OfferCancelled {
+    pub(crate) name: String,
+    pub(crate) token_id: String,
     /// The SESH that came back from escrow.
-    pub refund: SeshAmount,
-    /// The transaction.
+    pub(crate) refund: SeshAmount,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for OfferCancelled {
@@ -46,8 +43,7 @@ impl Report for OfferCancelled {
 }
 
 impl CancelOfferArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         let token_id = name.token_id();
         let file = ctx.wallet_file()?;

@@ -27,35 +27,31 @@ use sesh_core::{Name, Sesh};
 ///   sesh market list alice 1_250.5 --days 7 --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// The name to sell.
-    pub name: String,
+    pub(crate) name: String,
     /// The price in SESH, exactly.
     #[arg(value_parser = parse_amount)]
-    pub price: Sesh,
+    pub(crate) price: Sesh,
     /// End the listing after DAYS days.
     #[arg(long, value_name = "DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
-    pub days: u64,
+    pub(crate) days: u64,
 }
 
 /// What `sesh market list` reports.
 #[derive(Debug, Serialize)]
-pub struct Listed {
-    /// The name.
-    pub name: String,
-    /// Its token id.
-    pub token_id: String,
-    /// The price.
-    pub price: SeshAmount,
+pub(crate) struct Listed {
+    pub(crate) name: String,
+    pub(crate) token_id: String,
+    pub(crate) price: SeshAmount,
     /// The network fee a sale at that price pays.
-    pub fee: SeshAmount,
+    pub(crate) fee: SeshAmount,
     /// What the seller receives from such a sale.
-    pub proceeds: SeshAmount,
+    pub(crate) proceeds: SeshAmount,
     /// When the listing ends.
-    pub expiry: Timestamp,
-    /// The transaction.
+    pub(crate) expiry: Timestamp,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Listed {
@@ -68,8 +64,7 @@ impl Report for Listed {
 }
 
 impl ListArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         if self.price == Sesh::ZERO {
             bail!("the price is 0; give a price in SESH, like 500");

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 /// How to order listings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Sort {
+pub(crate) enum Sort {
     /// Cheapest first.
     Price,
     /// Ending soonest first.
@@ -37,46 +37,46 @@ pub enum Sort {
 ///   sesh market listings --sort ends --limit 10 --page 2 --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct ListingsArgs {
+pub(crate) struct ListingsArgs {
     /// Order by price (cheapest first) or end time (soonest first).
     #[arg(long, value_enum, default_value_t = Sort::Price)]
-    pub sort: Sort,
+    pub(crate) sort: Sort,
     /// Show at most N listings per page.
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1000))]
-    pub limit: u64,
+    pub(crate) limit: u64,
     /// Show page N (from 1).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = crate::args::at_least_one::<u64>)]
-    pub page: u64,
+    pub(crate) page: u64,
     /// Read the chain's logs directly through the RPC endpoint.
     #[arg(long)]
-    pub rpc: bool,
+    pub(crate) rpc: bool,
 }
 
 /// What `sesh market listings` reports.
 #[derive(Debug, Serialize)]
-pub struct Listings {
+pub(crate) struct Listings {
     /// Who answered: the registry nodes' agreement, or the chain's logs (with --rpc).
-    pub source: Source,
+    pub(crate) source: Source,
     /// From the chain: its clock when it was read.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chain_time: Option<Timestamp>,
+    pub(crate) chain_time: Option<Timestamp>,
     /// How many live listings there are in all.
-    pub total: u64,
+    pub(crate) total: u64,
     /// This page (from 1).
-    pub page: u64,
+    pub(crate) page: u64,
     /// Listings per page.
-    pub limit: u64,
+    pub(crate) limit: u64,
     /// This page's listings.
-    pub listings: Vec<Listing>,
+    pub(crate) listings: Vec<Listing>,
     /// The source in words, for the text.
     #[serde(skip)]
-    pub source_text: String,
+    pub(crate) source_text: String,
 }
 
 /// Where the listings came from.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-pub enum Source {
+pub(crate) enum Source {
     /// The registry nodes' agreement.
     Nodes(NodesSource),
     /// The market's logs, then `listingOf` for each.
@@ -85,17 +85,15 @@ pub enum Source {
 
 /// One listing in `sesh market listings`.
 #[derive(Debug, Serialize)]
-pub struct Listing {
+pub(crate) struct Listing {
     /// The name (its token id in hex when its registration was not found).
-    pub name: String,
-    /// Its token id.
-    pub token_id: String,
+    pub(crate) name: String,
+    pub(crate) token_id: String,
     /// Who sells it.
-    pub seller: Checksummed,
-    /// The price.
-    pub price: SeshAmount,
+    pub(crate) seller: Checksummed,
+    pub(crate) price: SeshAmount,
     /// When the listing ends.
-    pub expiry: Timestamp,
+    pub(crate) expiry: Timestamp,
 }
 
 impl Report for Listings {
@@ -131,8 +129,7 @@ impl Report for Listings {
 }
 
 impl ListingsArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         if !self.rpc
             && let Some(registry) = Registry::discover(ctx, "listings").await?
         {

@@ -3,14 +3,14 @@
 //! are (the SESH sits in the market until accepted or cancelled). Every sale
 //! pays the network fee (`feeOf`) to the rewards pool.
 
-pub mod accept;
-pub mod buy;
-pub mod cancel_offer;
-pub mod list;
-pub mod listings;
-pub mod offer;
-pub mod offers;
-pub mod unlist;
+pub(crate) mod accept;
+pub(crate) mod buy;
+pub(crate) mod cancel_offer;
+pub(crate) mod list;
+pub(crate) mod listings;
+pub(crate) mod offer;
+pub(crate) mod offers;
+pub(crate) mod unlist;
 
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
@@ -25,7 +25,7 @@ use sesh_core::{Name, Sesh};
 // The variants' help is each Args struct's doc comment (a variant doc would replace
 // the long help with its one line), so the variants themselves carry none.
 #[allow(missing_docs)]
-pub enum MarketCommand {
+pub(crate) enum MarketCommand {
     List(list::ListArgs),
     Unlist(unlist::UnlistArgs),
     Buy(buy::BuyArgs),
@@ -37,8 +37,7 @@ pub enum MarketCommand {
 }
 
 impl MarketCommand {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         match self {
             Self::List(args) => args.run(ctx).await,
             Self::Unlist(args) => args.run(ctx).await,
@@ -54,15 +53,15 @@ impl MarketCommand {
 
 /// A sale at some price, split (`feeOf`): the network fee and what the seller receives.
 #[derive(Debug, Clone, Copy)]
-pub struct Split {
+pub(crate) struct Split {
     /// The network fee, to the rewards pool.
-    pub fee: Sesh,
+    pub(crate) fee: Sesh,
     /// What the seller receives.
-    pub proceeds: Sesh,
+    pub(crate) proceeds: Sesh,
 }
 
 /// How a sale at `price` splits under the market's current fee.
-pub async fn split(chain: &Chain<'_>, price: Sesh) -> eyre::Result<Split> {
+pub(crate) async fn split(chain: &Chain<'_>, price: Sesh) -> eyre::Result<Split> {
     let split = chain
         .market()
         .feeOf(price.units())
@@ -76,7 +75,10 @@ pub async fn split(chain: &Chain<'_>, price: Sesh) -> eyre::Result<Split> {
 }
 
 /// `name`'s listing, refused in words when it has none.
-pub async fn listing(chain: &Chain<'_>, name: &Name) -> eyre::Result<NameMarket::listingOfReturn> {
+pub(crate) async fn listing(
+    chain: &Chain<'_>,
+    name: &Name,
+) -> eyre::Result<NameMarket::listingOfReturn> {
     let listing = chain
         .market()
         .listingOf(name.token_id())
@@ -90,7 +92,7 @@ pub async fn listing(chain: &Chain<'_>, name: &Name) -> eyre::Result<NameMarket:
 }
 
 /// `bidder`'s offer on `name`, refused in words when it has none.
-pub async fn offer(
+pub(crate) async fn offer(
     chain: &Chain<'_>,
     name: &Name,
     bidder: Address,
@@ -108,6 +110,6 @@ pub async fn offer(
 }
 
 /// A name's token id as the JSON has it: `0x` and hex.
-pub fn token_id(name: &Name) -> String {
+pub(crate) fn token_id(name: &Name) -> String {
     format!("{:#x}", name.token_id())
 }

@@ -26,31 +26,28 @@ use sesh_core::{Name, Sesh};
 ///   sesh market offer alice 300 --days 30 --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct OfferArgs {
+pub(crate) struct OfferArgs {
     /// The name you want.
-    pub name: String,
+    pub(crate) name: String,
     /// How much SESH to offer, exactly.
     #[arg(value_parser = parse_amount)]
-    pub amount: Sesh,
+    pub(crate) amount: Sesh,
     /// Let the offer be accepted for DAYS days.
     #[arg(long, value_name = "DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..=3650))]
-    pub days: u64,
+    pub(crate) days: u64,
 }
 
 /// What `sesh market offer` reports.
 #[derive(Debug, Serialize)]
-pub struct OfferMade {
-    /// The name.
-    pub name: String,
-    /// Its token id.
-    pub token_id: String,
+pub(crate) struct OfferMade {
+    pub(crate) name: String,
+    pub(crate) token_id: String,
     /// The SESH offered, now in escrow.
-    pub amount: SeshAmount,
+    pub(crate) amount: SeshAmount,
     /// Until when the offer can be accepted.
-    pub expiry: Timestamp,
-    /// The transaction.
+    pub(crate) expiry: Timestamp,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for OfferMade {
@@ -63,8 +60,7 @@ impl Report for OfferMade {
 }
 
 impl OfferArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         if self.amount == Sesh::ZERO {
             bail!("the amount is 0; give how much SESH to offer, like 250");

@@ -21,41 +21,40 @@ use std::collections::BTreeSet;
 ///   sesh market offers alice --all --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct OffersArgs {
+pub(crate) struct OffersArgs {
     /// Only offers on NAME.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Include offers that ended but were not cancelled yet.
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
 }
 
 /// What `sesh market offers` reports.
 #[derive(Debug, Serialize)]
-pub struct Offers {
+pub(crate) struct Offers {
     /// Where the offers were read: the market's logs, through the RPC.
-    pub source: LogsSource,
+    pub(crate) source: LogsSource,
     /// The offers, by name, then largest first.
-    pub offers: Vec<Offer>,
+    pub(crate) offers: Vec<Offer>,
     /// The name asked about, if any (for the text).
     #[serde(skip)]
-    pub only: Option<String>,
+    pub(crate) only: Option<String>,
 }
 
 /// One offer in `sesh market offers`.
 #[derive(Debug, Serialize)]
-pub struct Offer {
+pub(crate) struct Offer {
     /// The name (its token id in hex when its registration was not found).
-    pub name: String,
-    /// Its token id.
-    pub token_id: String,
+    pub(crate) name: String,
+    pub(crate) token_id: String,
     /// Who offers.
-    pub bidder: Checksummed,
+    pub(crate) bidder: Checksummed,
     /// The SESH in escrow.
-    pub amount: SeshAmount,
+    pub(crate) amount: SeshAmount,
     /// Until when the offer can be accepted.
-    pub expiry: Timestamp,
+    pub(crate) expiry: Timestamp,
     /// Whether it can still be accepted.
-    pub live: bool,
+    pub(crate) live: bool,
 }
 
 impl Report for Offers {
@@ -87,8 +86,7 @@ impl Report for Offers {
 }
 
 impl OffersArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let only = self.name.as_deref().map(Name::parse).transpose()?;
         let chain = Chain::read(ctx).await?;
         let market = chain.market();

@@ -18,23 +18,20 @@ use sesh_core::Name;
 ///   sesh market unlist alice
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct UnlistArgs {
+pub(crate) struct UnlistArgs {
     /// The listed name.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// What `sesh market unlist` reports.
 #[derive(Debug, Serialize)]
-pub struct Unlisted {
-    /// The name.
-    pub name: String,
-    /// Its token id.
-    pub token_id: String,
+pub(crate) struct Unlisted {
+    pub(crate) name: String,
+    pub(crate) token_id: String,
     /// The seller of the listing removed.
-    pub seller: Checksummed,
-    /// The transaction.
+    pub(crate) seller: Checksummed,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Unlisted {
@@ -47,8 +44,7 @@ impl Report for Unlisted {
 }
 
 impl UnlistArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         let file = ctx.wallet_file()?;
         let chain = Chain::read(ctx).await?;

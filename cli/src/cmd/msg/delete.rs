@@ -21,26 +21,26 @@ use std::collections::BTreeSet;
 ///   sesh msg delete 2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct DeleteArgs {
+pub(crate) struct DeleteArgs {
     /// The message hashes (64 hex characters each).
     #[arg(value_name = "HASH", required = true, num_args = 1..=MAX_RETRIEVE)]
-    pub hashes: Vec<MessageHash>,
+    pub(crate) hashes: Vec<MessageHash>,
 }
 
 /// What `sesh msg delete` reports.
 #[derive(Debug, Serialize)]
-pub struct Deleted {
+pub(crate) struct Deleted {
     /// The hashes some node deleted.
-    pub deleted: Vec<MessageHash>,
+    pub(crate) deleted: Vec<MessageHash>,
     /// The hashes asked for that no node had.
-    pub not_found: Vec<MessageHash>,
+    pub(crate) not_found: Vec<MessageHash>,
     /// What each registry node of the mailbox's swarm did.
-    pub nodes: Vec<NodeReport>,
+    pub(crate) nodes: Vec<NodeReport>,
     /// What each former member of the swarm did.
-    pub former_nodes: Vec<NodeReport>,
+    pub(crate) former_nodes: Vec<NodeReport>,
     /// How many hashes were given.
     #[serde(skip)]
-    pub asked: usize,
+    pub(crate) asked: usize,
 }
 
 impl Report for Deleted {
@@ -72,8 +72,7 @@ impl Report for Deleted {
 }
 
 impl DeleteArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         let keys = ctx.unlock(&file)?;
         let session = keys.session();

@@ -26,21 +26,21 @@ use std::collections::HashMap;
 ///   sesh msg inbox --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct InboxArgs {}
+pub(crate) struct InboxArgs {}
 
 /// What `sesh msg inbox` reports.
 #[derive(Debug, Serialize)]
-pub struct Inbox {
+pub(crate) struct Inbox {
     /// Whose mailbox: the wallet's Session ID.
-    pub session_id: SessionId,
+    pub(crate) session_id: SessionId,
     /// The messages that passed every check, oldest first.
-    pub messages: Vec<Message>,
+    pub(crate) messages: Vec<Message>,
     /// The messages that did not, and why.
-    pub refused: Vec<Refused>,
+    pub(crate) refused: Vec<Refused>,
     /// What each registry node of the mailbox's swarm did.
-    pub nodes: Vec<NodeReport>,
+    pub(crate) nodes: Vec<NodeReport>,
     /// What each former member of the swarm did (see the command's help).
-    pub former_nodes: Vec<NodeReport>,
+    pub(crate) former_nodes: Vec<NodeReport>,
 }
 
 impl Report for Inbox {
@@ -60,8 +60,7 @@ impl Report for Inbox {
 }
 
 impl InboxArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         let keys = ctx.unlock(&file)?;
         let session = keys.session();

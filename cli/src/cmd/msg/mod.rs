@@ -1,10 +1,10 @@
 //! `sesh msg ...`: end-to-end encrypted messages to names and Session IDs,
 //! kept in the recipient's swarm of registry nodes.
 
-pub mod delete;
-pub mod inbox;
-pub mod send;
-pub mod watch;
+pub(crate) mod delete;
+pub(crate) mod inbox;
+pub(crate) mod send;
+pub(crate) mod watch;
 
 use crate::context::Context;
 use crate::format::Timestamp;
@@ -29,7 +29,7 @@ use std::collections::HashMap;
 // The variants' help is each Args struct's doc comment (a variant doc would replace
 // the long help with its one line), so the variants themselves carry none.
 #[allow(missing_docs)]
-pub enum MsgCommand {
+pub(crate) enum MsgCommand {
     Send(send::SendArgs),
     Inbox(inbox::InboxArgs),
     Watch(watch::WatchArgs),
@@ -37,8 +37,7 @@ pub enum MsgCommand {
 }
 
 impl MsgCommand {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         match self {
             Self::Send(args) => args.run(ctx).await,
             Self::Inbox(args) => args.run(ctx).await,
@@ -50,7 +49,7 @@ impl MsgCommand {
 
 /// A name's Session ID as the registry nodes agree on it (the chain when no
 /// node is known), or the Session ID given.
-pub async fn resolve_recipient(
+pub(crate) async fn resolve_recipient(
     ctx: &Context<'_>,
     target: &str,
 ) -> eyre::Result<(SessionId, Option<Name>)> {
@@ -84,23 +83,23 @@ pub async fn resolve_recipient(
 
 /// A message that opened and passed every check.
 #[derive(Debug, Clone)]
-pub struct Received {
+pub(crate) struct Received {
     /// Its hash.
-    pub hash: MessageHash,
+    pub(crate) hash: MessageHash,
     /// Who sent it (proved by the signature inside the envelope).
-    pub sender: SessionId,
+    pub(crate) sender: SessionId,
     /// The sender's primary name, as the registry nodes agree on it.
-    pub sender_name: Option<String>,
+    pub(crate) sender_name: Option<String>,
     /// The content.
-    pub content: Content,
+    pub(crate) content: Content,
     /// When it was stored (ms; the latest time the nodes report).
-    pub stored_ms: u64,
+    pub(crate) stored_ms: u64,
     /// When it expires (ms).
-    pub expiry_ms: u64,
+    pub(crate) expiry_ms: u64,
 }
 
 /// Opens, checks and names the messages of `merged`, oldest first.
-pub async fn open_all(
+pub(crate) async fn open_all(
     ctx: &Context<'_>,
     keys: &SessionKeys,
     merged: &Merged,
@@ -186,7 +185,7 @@ async fn open_one(
 
 impl Received {
     /// The message as the `msg` commands report it.
-    pub fn report(&self) -> Message {
+    pub(crate) fn report(&self) -> Message {
         Message {
             hash: self.hash,
             sender: self.sender,
@@ -203,30 +202,30 @@ impl Received {
 
 /// A received message, as `msg inbox` lists it and `msg watch` prints it (one per line).
 #[derive(Debug, Clone, Serialize)]
-pub struct Message {
+pub(crate) struct Message {
     /// Its hash: what `sesh msg delete` takes.
-    pub hash: MessageHash,
+    pub(crate) hash: MessageHash,
     /// Who sent it (proved by the signature inside the envelope).
-    pub sender: SessionId,
+    pub(crate) sender: SessionId,
     /// The sender's primary name, as the registry nodes agree on it.
-    pub sender_name: Option<String>,
+    pub(crate) sender_name: Option<String>,
     /// When the sender wrote it (the sender's clock).
-    pub sent_at: Timestamp,
+    pub(crate) sent_at: Timestamp,
     /// When it was stored (the latest time the nodes report).
-    pub stored_at: Timestamp,
+    pub(crate) stored_at: Timestamp,
     /// When the nodes drop it.
-    pub expiry: Timestamp,
+    pub(crate) expiry: Timestamp,
     /// The text.
-    pub text: String,
+    pub(crate) text: String,
     /// How many characters the text has (over 2,000 needs premium proofs).
-    pub chars: usize,
+    pub(crate) chars: usize,
     /// How many premium proofs it carries.
-    pub premium_proofs: usize,
+    pub(crate) premium_proofs: usize,
 }
 
 impl Message {
     /// The sender as people read it: "alice (05ab…)" or the Session ID.
-    pub fn from(&self) -> String {
+    pub(crate) fn from(&self) -> String {
         match &self.sender_name {
             Some(name) => format!("{name} ({})", self.sender),
             None => self.sender.to_string(),
@@ -235,7 +234,7 @@ impl Message {
 
     /// A sample, for golden files.
     #[cfg(test)]
-    pub fn sample() -> Self {
+    pub(crate) fn sample() -> Self {
         Self {
             hash: "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669"
                 .parse()
@@ -278,11 +277,11 @@ impl Report for Message {
 
 /// A message that was refused, and why.
 #[derive(Debug, Clone, Serialize)]
-pub struct Refused {
+pub(crate) struct Refused {
     /// Its hash.
-    pub hash: MessageHash,
+    pub(crate) hash: MessageHash,
     /// Why.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 #[cfg(test)]

@@ -37,49 +37,49 @@ use std::path::PathBuf;
 ///   echo "from a script" | sesh msg send alice --file - --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct SendArgs {
+pub(crate) struct SendArgs {
     /// The recipient: a name or a Session ID.
     #[arg(value_name = "NAME|SESSION_ID")]
-    pub to: String,
+    pub(crate) to: String,
     /// The text to send.
     #[arg(
         value_name = "TEXT",
         required_unless_present = "file",
         conflicts_with = "file"
     )]
-    pub text: Option<String>,
+    pub(crate) text: Option<String>,
     /// Read the text from FILE (`-` for standard input).
     #[arg(long, value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    pub(crate) file: Option<PathBuf>,
     /// Keep the message for DURATION before it expires unread: 30s, 45m, 12h,
     /// 3d (10 s to 14 days; up to 30 days when the recipient has premium).
     #[arg(long, value_name = "DURATION", default_value = "14d", value_parser = parse_ttl)]
-    pub ttl: u64,
+    pub(crate) ttl: u64,
 }
 
 /// What `sesh msg send` reports.
 #[derive(Debug, Serialize)]
-pub struct MessageSent {
+pub(crate) struct MessageSent {
     /// The recipient's Session ID.
-    pub recipient: SessionId,
+    pub(crate) recipient: SessionId,
     /// The name it was given as, if any.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// The message's hash.
-    pub hash: MessageHash,
+    pub(crate) hash: MessageHash,
     /// The sealed message's size.
-    pub bytes: usize,
+    pub(crate) bytes: usize,
     /// How many characters the text has.
-    pub chars: usize,
+    pub(crate) chars: usize,
     /// How many premium proofs it carries (a text over 2,000 characters needs them).
-    pub premium_proofs: usize,
+    pub(crate) premium_proofs: usize,
     /// How long the nodes keep it unread.
-    pub ttl_secs: u64,
+    pub(crate) ttl_secs: u64,
     /// When the nodes drop it.
-    pub expiry: Timestamp,
+    pub(crate) expiry: Timestamp,
     /// On how many registry nodes it was stored.
-    pub stored: usize,
+    pub(crate) stored: usize,
     /// What each registry node of the recipient's swarm did.
-    pub nodes: Vec<NodeReport>,
+    pub(crate) nodes: Vec<NodeReport>,
 }
 
 impl Report for MessageSent {
@@ -99,7 +99,7 @@ impl Report for MessageSent {
 }
 
 /// Parses a TTL (`30s` to `30d`, see [`parse_duration`]) into milliseconds.
-pub fn parse_ttl(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_ttl(text: &str) -> Result<u64, String> {
     let ms = parse_duration(text)?;
     if !(MIN_TTL_MS..=sesh_core::api::MAX_PREMIUM_TTL_MS).contains(&ms) {
         return Err(format!(
@@ -110,7 +110,7 @@ pub fn parse_ttl(text: &str) -> Result<u64, String> {
 }
 
 /// Parses `30s`, `45m`, `12h`, `3d` (or plain seconds) into milliseconds.
-pub fn parse_duration(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
         Some(at) => text.split_at(at),
@@ -132,8 +132,7 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
 }
 
 impl SendArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let text = self.read_text()?;
         let chars = text.chars().count();
         if chars == 0 {

@@ -29,24 +29,23 @@ const MIN_INTERVAL: Duration = Duration::from_secs(1);
 ///   sesh msg watch --all --count 1 --timeout 2m --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct WatchArgs {
+pub(crate) struct WatchArgs {
     /// Print the messages already in the mailbox first.
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
     /// Stop after N messages; with --timeout, fewer than N by then is a failure.
     #[arg(long, value_name = "N", value_parser = crate::args::at_least_one::<usize>)]
-    pub count: Option<usize>,
+    pub(crate) count: Option<usize>,
     /// Stop after DURATION (30s, 45m, 12h, 3d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub timeout: Option<u64>,
+    pub(crate) timeout: Option<u64>,
     /// Poll at least every SECS seconds while nothing arrives.
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub max_interval: u64,
+    pub(crate) max_interval: u64,
 }
 
 impl WatchArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         let keys = ctx.unlock(&file)?;
         let session = keys.session();

@@ -25,19 +25,19 @@ use sesh_core::{Name, Sesh};
 ///   sesh name check bob --years 3 --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The name to check.
-    pub name: String,
+    pub(crate) name: String,
     /// How long to price it for.
     #[command(flatten)]
-    pub duration: DurationOpts,
+    pub(crate) duration: DurationOpts,
 }
 
 /// What `sesh name check` reports: with the chain, the name's state and price; without it,
 /// only that the name is valid.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-pub enum Check {
+pub(crate) enum Check {
     /// The chain answered.
     Online(Box<Online>),
     /// The RPC did not answer: only the name rules were checked.
@@ -46,39 +46,38 @@ pub enum Check {
 
 /// `sesh name check` with the chain reachable.
 #[derive(Debug, Serialize)]
-pub struct Online {
+pub(crate) struct Online {
     /// The name as the chain has it.
     #[serde(flatten)]
-    pub state: NameState,
+    pub(crate) state: NameState,
     /// Always `true` (an invalid name is an error).
-    pub valid: bool,
+    pub(crate) valid: bool,
     /// Always `true` here.
-    pub online: bool,
+    pub(crate) online: bool,
     /// Whether anyone may register it now.
-    pub available: bool,
+    pub(crate) available: bool,
     /// The duration priced.
-    pub duration_secs: u64,
+    pub(crate) duration_secs: u64,
     /// The rent for the duration.
-    pub rent: SeshAmount,
+    pub(crate) rent: SeshAmount,
     /// The premium on a recently lapsed name (else 0).
-    pub premium: SeshAmount,
+    pub(crate) premium: SeshAmount,
     /// Rent plus premium.
-    pub total: SeshAmount,
+    pub(crate) total: SeshAmount,
     /// The premium explained in words (only in the premium phase).
-    pub premium_explanation: Option<String>,
+    pub(crate) premium_explanation: Option<String>,
 }
 
 /// `sesh name check` without the chain.
 #[derive(Debug, Serialize)]
-pub struct Offline {
+pub(crate) struct Offline {
     /// The name, normalized.
-    pub name: String,
-    /// Its token id.
-    pub token_id: String,
+    pub(crate) name: String,
+    pub(crate) token_id: String,
     /// Always `true` (an invalid name is an error).
-    pub valid: bool,
+    pub(crate) valid: bool,
     /// Always `false` here.
-    pub online: bool,
+    pub(crate) online: bool,
 }
 
 impl Report for Check {
@@ -130,8 +129,7 @@ impl Online {
 }
 
 impl CheckArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         let duration_secs = self.duration.seconds()?;
         // A missing deployment or a bad setting is an error; only an RPC that does not

@@ -14,18 +14,18 @@ use sesh_core::{Name, Sesh, SessionId};
 
 /// `--years N | --days N`: how long to register or renew for.
 #[derive(Debug, Clone, Copy, Default, Args)]
-pub struct DurationOpts {
+pub(crate) struct DurationOpts {
     /// Rent for N years of 365 days (default 1).
     #[arg(long, value_name = "N", conflicts_with = "days", value_parser = clap::value_parser!(u64).range(1..=100))]
-    pub years: Option<u64>,
+    pub(crate) years: Option<u64>,
     /// Rent for N days (at least 28).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=36_500))]
-    pub days: Option<u64>,
+    pub(crate) days: Option<u64>,
 }
 
 impl DurationOpts {
     /// The duration in seconds, checked against the contract's minimum.
-    pub fn seconds(&self) -> eyre::Result<u64> {
+    pub(crate) fn seconds(&self) -> eyre::Result<u64> {
         let seconds = match (self.years, self.days) {
             (_, Some(days)) => days * DAY,
             (Some(years), None) => years * YEAR,
@@ -41,13 +41,13 @@ impl DurationOpts {
 
 /// Where a name is in its life, at chain time: `sesh_core::lifecycle`, the one definition the
 /// registry nodes and the docs use too, second for second as the contract has it.
-pub use sesh_core::lifecycle::Phase;
+pub(crate) use sesh_core::lifecycle::Phase;
 
 /// A name's state in words, the same from the chain and from the registry nodes at the same
 /// time: `available`, `live`, `grace`, `premium`, and (from registry nodes only) `flagged`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum State {
+pub(crate) enum State {
     /// Never registered, or past its premium: anyone may register it at rent alone.
     Available,
     /// Registered and unexpired: it resolves.
@@ -62,7 +62,7 @@ pub enum State {
 
 impl State {
     /// The word for a phase.
-    pub fn of(phase: Phase) -> Self {
+    pub(crate) fn of(phase: Phase) -> Self {
         match phase {
             Phase::Unregistered | Phase::Available => Self::Available,
             Phase::Live => Self::Live,
@@ -75,7 +75,7 @@ impl State {
     /// their indexed head (`now`), as the chain would say at that time; `flagged` when the
     /// name's payment did not verify. (The nodes' own `expired` covers both `premium` and
     /// `available`; this tells them apart, as `--rpc` does.)
-    pub fn of_node(valid: bool, expiry: u64, now: u64) -> Self {
+    pub(crate) fn of_node(valid: bool, expiry: u64, now: u64) -> Self {
         if valid {
             Self::of(Phase::at(expiry, now))
         } else {
@@ -86,7 +86,7 @@ impl State {
 
 /// A name's phase in one phrase, for a name that expires (expired) at `expiry`: "live until
 /// D", "in grace until D", ... The same words whether the chain or the registry nodes told it.
-pub fn describe(phase: Phase, expiry: u64) -> String {
+pub(crate) fn describe(phase: Phase, expiry: u64) -> String {
     let grace_end = sesh_core::lifecycle::grace_end(expiry);
     match phase {
         Phase::Unregistered => "available (never registered)".into(),
@@ -108,25 +108,24 @@ pub fn describe(phase: Phase, expiry: u64) -> String {
 /// `grace_end`, `premium_end`, `owner`, `session_id`, `evm_address`, `primary`, `block`,
 /// `chain_time`) is part of every report that shows a name read from the chain.
 #[derive(Debug, Clone)]
-pub struct NameState {
-    /// The name.
-    pub name: Name,
+pub(crate) struct NameState {
+    pub(crate) name: Name,
     /// Chain time the state is true at.
-    pub now: u64,
+    pub(crate) now: u64,
     /// The block it was read at.
-    pub block: u64,
+    pub(crate) block: u64,
     /// Expiry (0: never registered).
-    pub expiry: u64,
+    pub(crate) expiry: u64,
     /// The holder whatever the expiry (zero: none).
-    pub registrant: Address,
+    pub(crate) registrant: Address,
     /// The record's Session ID (only while live).
-    pub session_id: Option<SessionId>,
+    pub(crate) session_id: Option<SessionId>,
     /// The record's EVM address (only while live).
-    pub evm_address: Option<Address>,
+    pub(crate) evm_address: Option<Address>,
     /// Whether it is its owner's primary name (only while live).
-    pub primary: bool,
+    pub(crate) primary: bool,
     /// Where it is in its life.
-    pub phase: Phase,
+    pub(crate) phase: Phase,
 }
 
 /// The JSON of a [`NameState`].
@@ -170,7 +169,7 @@ impl Serialize for NameState {
 
 impl NameState {
     /// Reads `name` from the registry, every value at one block.
-    pub async fn read(chain: &Chain<'_>, name: &Name) -> eyre::Result<Self> {
+    pub(crate) async fn read(chain: &Chain<'_>, name: &Name) -> eyre::Result<Self> {
         let registry = chain.registry();
         let block = alloy::providers::Provider::get_block_number(chain.provider())
             .await
@@ -217,22 +216,22 @@ impl NameState {
     }
 
     /// The state in one word.
-    pub fn state(&self) -> State {
+    pub(crate) fn state(&self) -> State {
         State::of(self.phase)
     }
 
     /// The last second of the grace period.
-    pub fn grace_end(&self) -> u64 {
+    pub(crate) fn grace_end(&self) -> u64 {
         sesh_core::lifecycle::grace_end(self.expiry)
     }
 
     /// When the premium reaches zero.
-    pub fn premium_end(&self) -> u64 {
+    pub(crate) fn premium_end(&self) -> u64 {
         sesh_core::lifecycle::premium_end(self.expiry)
     }
 
     /// Why the wallet cannot register it now, in words; `None` when it can.
-    pub fn unavailable_reason(&self) -> Option<String> {
+    pub(crate) fn unavailable_reason(&self) -> Option<String> {
         match self.phase {
             Phase::Live => Some(format!(
                 "{} is registered until {} by {}",
@@ -253,7 +252,7 @@ impl NameState {
     }
 
     /// The premium, explained (only in the premium phase).
-    pub fn premium_explanation(&self, premium_start: U256, premium: U256) -> Option<String> {
+    pub(crate) fn premium_explanation(&self, premium_start: U256, premium: U256) -> Option<String> {
         (self.phase == Phase::Premium).then(|| {
             format!(
                 "the name expired on {}; its grace period ended on {}; the premium started at {} SESH and halves every day until {}, when it reaches 0 (now {} SESH)",
@@ -267,12 +266,12 @@ impl NameState {
     }
 
     /// The state in one phrase: "live until D", "in grace until D", ... ([`describe`]).
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         describe(self.phase, self.expiry)
     }
 
     /// Refuses unless `who` holds the live name.
-    pub fn ensure_owned_by(&self, who: Address) -> eyre::Result<()> {
+    pub(crate) fn ensure_owned_by(&self, who: Address) -> eyre::Result<()> {
         match self.phase {
             Phase::Live if self.registrant == who => Ok(()),
             Phase::Live => bail!(
@@ -293,7 +292,7 @@ impl NameState {
 
     /// A sample, for golden files: `alice`, live, held by sample account 0.
     #[cfg(test)]
-    pub fn sample() -> Self {
+    pub(crate) fn sample() -> Self {
         let expiry = 1_796_000_000;
         let now = 1_764_000_000;
         Self {
@@ -315,7 +314,10 @@ impl NameState {
 /// `PrimaryNameSet` and `NameRegistered` events, then the label of the matching token);
 /// `isPrimaryName` confirms it is live. `None`: no primary name (or an expired one). A
 /// primary whose label no log gives is shown as its token id.
-pub async fn current_primary(chain: &Chain<'_>, owner: Address) -> eyre::Result<Option<String>> {
+pub(crate) async fn current_primary(
+    chain: &Chain<'_>,
+    owner: Address,
+) -> eyre::Result<Option<String>> {
     use alloy::rpc::types::Filter;
     use alloy::sol_types::SolEvent;
     let deploy_block = chain.deployment().deploy_block;
@@ -382,7 +384,7 @@ pub async fn current_primary(chain: &Chain<'_>, owner: Address) -> eyre::Result<
 }
 
 /// A Session ID given on the command line.
-pub fn parse_session_id(text: &str) -> Result<SessionId, String> {
+pub(crate) fn parse_session_id(text: &str) -> Result<SessionId, String> {
     SessionId::parse(text).map_err(|error| error.to_string())
 }
 
@@ -390,7 +392,7 @@ pub fn parse_session_id(text: &str) -> Result<SessionId, String> {
 /// Session ID's reverse name ([`sesh_core::reverse_consent`]), in the contract's form. The
 /// nonce is the time in milliseconds, the wallet's clock or the chain's, whichever is later
 /// (a wallet whose clock is behind still gives a nonce above its earlier consents').
-pub async fn sign_consent(
+pub(crate) async fn sign_consent(
     chain: &Chain<'_>,
     keys: &sesh_core::keys::WalletKeys,
     token_id: U256,
@@ -413,7 +415,7 @@ pub async fn sign_consent(
 }
 
 /// The zero key for "no Session ID".
-pub fn key_of(id: Option<SessionId>) -> B256 {
+pub(crate) fn key_of(id: Option<SessionId>) -> B256 {
     id.map(|id| id.key()).unwrap_or(B256::ZERO)
 }
 

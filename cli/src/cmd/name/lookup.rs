@@ -24,23 +24,23 @@ use sesh_core::{Name, SessionId};
 ///   sesh name lookup alice --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct LookupArgs {
+pub(crate) struct LookupArgs {
     /// The name to look up.
-    pub name: String,
+    pub(crate) name: String,
     /// Read the chain directly through the RPC endpoint.
     #[arg(long)]
-    pub rpc: bool,
+    pub(crate) rpc: bool,
     /// Resolve through the registry nodes' ONS endpoint, as Session does:
     /// only the name's hash is sent, the answer is decrypted locally.
     #[arg(long, conflicts_with = "rpc")]
-    pub private: bool,
+    pub(crate) private: bool,
 }
 
 /// What `sesh name lookup` reports: what the registry nodes agree on, or (`--rpc`) what the
 /// chain says.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-pub enum Lookup {
+pub(crate) enum Lookup {
     /// Through registry nodes.
     Nodes(Box<ViaNodes>),
     /// Through the RPC.
@@ -49,55 +49,53 @@ pub enum Lookup {
 
 /// `sesh name lookup` through registry nodes.
 #[derive(Debug, Serialize)]
-pub struct ViaNodes {
-    /// The name.
-    pub name: String,
+pub(crate) struct ViaNodes {
+    pub(crate) name: String,
     /// Whether the nodes know it (`false`: never registered).
-    pub registered: bool,
+    pub(crate) registered: bool,
     /// Its state at the nodes' indexed head (`chain_time`): the word `--rpc` gives at that time.
-    pub state: State,
+    pub(crate) state: State,
     /// Its holder.
-    pub owner: Option<Checksummed>,
+    pub(crate) owner: Option<Checksummed>,
     /// When it expires (expired).
-    pub expiry: Option<Timestamp>,
+    pub(crate) expiry: Option<Timestamp>,
     /// The last second of its grace period.
-    pub grace_end: Option<Timestamp>,
+    pub(crate) grace_end: Option<Timestamp>,
     /// When its premium reaches zero.
-    pub premium_end: Option<Timestamp>,
+    pub(crate) premium_end: Option<Timestamp>,
     /// Its record's Session ID.
-    pub session_id: Option<SessionId>,
+    pub(crate) session_id: Option<SessionId>,
     /// Its record's EVM address.
-    pub evm_address: Option<Checksummed>,
+    pub(crate) evm_address: Option<Checksummed>,
     /// Whether it is its owner's primary name.
-    pub primary: bool,
+    pub(crate) primary: bool,
     /// `false` when its payment did not verify (`state` is then `flagged`).
-    pub valid: bool,
+    pub(crate) valid: bool,
     /// Whether the nodes say their index may be out of date.
-    pub stale: bool,
+    pub(crate) stale: bool,
     /// The time of the nodes' indexed head, which the state is judged at.
-    pub chain_time: Option<Timestamp>,
+    pub(crate) chain_time: Option<Timestamp>,
     /// Which nodes answered and agreed.
-    pub source: NodesSource,
+    pub(crate) source: NodesSource,
 }
 
 /// `sesh name lookup --rpc`.
 #[derive(Debug, Serialize)]
-pub struct ViaRpc {
+pub(crate) struct ViaRpc {
     /// The name as the chain has it.
     #[serde(flatten)]
-    pub state: NameState,
+    pub(crate) state: NameState,
     /// Where the answer came from.
-    pub source: RpcSource,
+    pub(crate) source: RpcSource,
 }
 
 /// The chain read through an RPC: `{"kind": "rpc", ...}`.
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename = "rpc")]
-pub struct RpcSource {
-    /// The RPC endpoint.
-    pub rpc_url: String,
+pub(crate) struct RpcSource {
+    pub(crate) rpc_url: String,
     /// The block read at.
-    pub block: u64,
+    pub(crate) block: u64,
 }
 
 impl Report for Lookup {
@@ -192,8 +190,7 @@ fn record_lines(
 }
 
 impl LookupArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         if self.private {
             return super::lookup_private::run(ctx, &name).await;

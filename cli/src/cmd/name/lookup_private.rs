@@ -14,31 +14,30 @@ use sesh_core::ons::{self, NameHash, OnsRequest, OnsResult, TYPE_SESSION};
 
 /// What `sesh name lookup --private` reports.
 #[derive(Debug, Serialize)]
-pub struct Private {
-    /// The name.
-    pub name: String,
+pub(crate) struct Private {
+    pub(crate) name: String,
     /// Whether it resolves to a Session ID.
-    pub resolves: bool,
+    pub(crate) resolves: bool,
     /// The Session ID it resolves to.
-    pub session_id: Option<SessionId>,
+    pub(crate) session_id: Option<SessionId>,
     /// The only thing sent: the name's hash.
-    pub name_hash: String,
+    pub(crate) name_hash: String,
     /// Which nodes answered and agreed.
-    pub source: OnsSource,
+    pub(crate) source: OnsSource,
 }
 
 /// The registry nodes' ONS endpoint: `{"kind": "ons", ...}`.
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename = "ons")]
-pub struct OnsSource {
+pub(crate) struct OnsSource {
     /// The nodes that answered.
-    pub registries: Vec<String>,
+    pub(crate) registries: Vec<String>,
     /// How many agree.
-    pub agree: usize,
+    pub(crate) agree: usize,
     /// How many were asked.
-    pub asked: usize,
+    pub(crate) asked: usize,
     /// The highest block an answer is signed at (`None`: it does not resolve).
-    pub block: Option<u64>,
+    pub(crate) block: Option<u64>,
 }
 
 impl Report for Private {
@@ -112,7 +111,7 @@ async fn ask(
 }
 
 /// Runs `sesh name lookup NAME --private`.
-pub async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
+pub(crate) async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
     if ctx.registries.is_empty() {
         bail!("--private needs --registry URL");
     }

@@ -32,18 +32,18 @@ const EXPIRY_WARNING: u64 = 30 * DAY;
 ///   sesh name mine --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct MineArgs {}
+pub(crate) struct MineArgs {}
 
 /// What `sesh name mine` reports: the wallet's live names and those in grace, soonest expiry
 /// first.
 #[derive(Debug, Serialize)]
-pub struct Mine {
+pub(crate) struct Mine {
     /// The wallet's account.
-    pub owner: Checksummed,
+    pub(crate) owner: Checksummed,
     /// Its names.
-    pub names: Vec<NameState>,
+    pub(crate) names: Vec<NameState>,
     /// Where they were found.
-    pub source: LogsSource,
+    pub(crate) source: LogsSource,
 }
 
 impl Mine {
@@ -108,8 +108,7 @@ impl Report for Mine {
 }
 
 impl MineArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let wallet = ctx.wallet_file()?.evm_address;
         let chain = Chain::read(ctx).await?;
         let deploy_block = chain.deployment().deploy_block;

@@ -1,16 +1,16 @@
 //! `sesh name ...`: usernames.
 
-pub mod check;
-pub mod common;
-pub mod lookup;
-pub mod lookup_private;
-pub mod mine;
-pub mod register;
-pub mod renew;
-pub mod reverse;
-pub mod set_primary;
-pub mod set_record;
-pub mod transfer;
+pub(crate) mod check;
+pub(crate) mod common;
+pub(crate) mod lookup;
+pub(crate) mod lookup_private;
+pub(crate) mod mine;
+pub(crate) mod register;
+pub(crate) mod renew;
+pub(crate) mod reverse;
+pub(crate) mod set_primary;
+pub(crate) mod set_record;
+pub(crate) mod transfer;
 
 use crate::context::Context;
 use clap::Subcommand;
@@ -20,7 +20,7 @@ use clap::Subcommand;
 // The variants' help is each Args struct's doc comment (a variant doc would replace
 // the long help with its one line), so the variants themselves carry none.
 #[allow(missing_docs)]
-pub enum NameCommand {
+pub(crate) enum NameCommand {
     Check(check::CheckArgs),
     Register(register::RegisterArgs),
     Renew(renew::RenewArgs),
@@ -33,8 +33,7 @@ pub enum NameCommand {
 }
 
 impl NameCommand {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         match self {
             Self::Check(args) => args.run(ctx).await,
             Self::Register(args) => args.run(ctx).await,

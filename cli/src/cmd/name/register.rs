@@ -53,59 +53,58 @@ use std::time::Duration;
 ///   sesh name register gift --for 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --session-id 05ab... --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct RegisterArgs {
+pub(crate) struct RegisterArgs {
     /// The name to register.
-    pub name: String,
+    pub(crate) name: String,
     /// How long to register it for.
     #[command(flatten)]
-    pub duration: DurationOpts,
+    pub(crate) duration: DurationOpts,
     /// Do not make it the wallet's primary name, even if the wallet has none.
     #[arg(long, conflicts_with = "primary")]
-    pub no_primary: bool,
+    pub(crate) no_primary: bool,
     /// Make it the wallet's primary name, replacing the one it has.
     #[arg(long, conflicts_with = "owner")]
-    pub primary: bool,
+    pub(crate) primary: bool,
     /// Put ADDR in the record as the name's EVM address.
     #[arg(long, value_name = "ADDR", value_parser = parse_address)]
-    pub evm_address: Option<Address>,
+    pub(crate) evm_address: Option<Address>,
     /// Register it for ADDR (default: the wallet's account; the wallet pays).
     #[arg(long = "for", value_name = "ADDR", value_parser = parse_address)]
-    pub owner: Option<Address>,
+    pub(crate) owner: Option<Address>,
     /// Put ID in the record (default: the wallet's Session ID when it owns the name).
     #[arg(long, value_name = "ID", value_parser = parse_session_id)]
-    pub session_id: Option<SessionId>,
+    pub(crate) session_id: Option<SessionId>,
 }
 
 /// What `sesh name register` reports: the name, its record and primary name as the chain has
 /// them after, what it cost, and the transactions.
 #[derive(Debug, Serialize)]
-pub struct Register {
-    /// The name.
-    pub name: String,
+pub(crate) struct Register {
+    pub(crate) name: String,
     /// Its owner.
-    pub owner: Checksummed,
+    pub(crate) owner: Checksummed,
     /// When it expires.
-    pub expiry: Timestamp,
+    pub(crate) expiry: Timestamp,
     /// Its record's Session ID.
-    pub session_id: Option<SessionId>,
+    pub(crate) session_id: Option<SessionId>,
     /// Its record's EVM address.
-    pub evm_address: Option<Checksummed>,
+    pub(crate) evm_address: Option<Checksummed>,
     /// Whether it is its owner's primary name now.
-    pub primary: bool,
+    pub(crate) primary: bool,
     /// The wallet's primary name before (registering for the wallet itself only).
-    pub previous_primary: Option<String>,
+    pub(crate) previous_primary: Option<String>,
     /// The most the registration could take: rent plus any premium.
-    pub cost: SeshAmount,
+    pub(crate) cost: SeshAmount,
     /// The commit transaction (commit-reveal deployments only).
-    pub commit_tx: Option<B256>,
+    pub(crate) commit_tx: Option<B256>,
     /// Whether an interrupted registration was resumed.
-    pub resumed: bool,
+    pub(crate) resumed: bool,
     /// Whether the name went to the wallet itself (not in the JSON: `owner` says it).
     #[serde(skip)]
-    pub for_wallet: bool,
+    pub(crate) for_wallet: bool,
     /// The registering transaction.
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Register {
@@ -142,8 +141,7 @@ impl Report for Register {
 const READY_RETRIES: u32 = 30;
 
 impl RegisterArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         let duration_secs = self.duration.seconds()?;
         let file = ctx.wallet_file()?;

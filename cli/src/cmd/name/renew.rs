@@ -23,28 +23,26 @@ use sesh_core::Name;
 ///   sesh name renew alice --years 2 --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct RenewArgs {
+pub(crate) struct RenewArgs {
     /// The name to renew.
-    pub name: String,
+    pub(crate) name: String,
     /// How long to add.
     #[command(flatten)]
-    pub duration: DurationOpts,
+    pub(crate) duration: DurationOpts,
 }
 
 /// What `sesh name renew` reports.
 #[derive(Debug, Serialize)]
-pub struct Renew {
-    /// The name.
-    pub name: String,
+pub(crate) struct Renew {
+    pub(crate) name: String,
     /// Its expiry before.
-    pub old_expiry: Timestamp,
+    pub(crate) old_expiry: Timestamp,
     /// Its expiry now.
-    pub expiry: Timestamp,
+    pub(crate) expiry: Timestamp,
     /// The rent paid.
-    pub rent: SeshAmount,
-    /// The transaction.
+    pub(crate) rent: SeshAmount,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Renew {
@@ -57,8 +55,7 @@ impl Report for Renew {
 }
 
 impl RenewArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         let duration_secs = self.duration.seconds()?;
         let file = ctx.wallet_file()?;

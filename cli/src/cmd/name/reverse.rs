@@ -40,20 +40,20 @@ use std::collections::BTreeMap;
 ///   sesh name reverse 05d871fc80ca007eed9b2f4df72853e2a2d5465a92fcb1889fb5c84aa2833b3b40
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct ReverseArgs {
+pub(crate) struct ReverseArgs {
     /// The Session ID.
     #[arg(value_name = "SESSION_ID", value_parser = parse_session_id)]
-    pub session_id: SessionId,
+    pub(crate) session_id: SessionId,
     /// Read the chain's logs directly through the RPC endpoint.
     #[arg(long)]
-    pub rpc: bool,
+    pub(crate) rpc: bool,
 }
 
 /// What `sesh name reverse` reports: the Session ID's reverse name as the registry nodes
 /// agree on it, or (`--rpc`) every live name whose record points at it.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-pub enum Reverse {
+pub(crate) enum Reverse {
     /// Through registry nodes.
     Nodes(ViaNodes),
     /// Through the registry's logs.
@@ -62,28 +62,26 @@ pub enum Reverse {
 
 /// `sesh name reverse` through registry nodes.
 #[derive(Debug, Serialize)]
-pub struct ViaNodes {
-    /// The Session ID.
-    pub session_id: SessionId,
+pub(crate) struct ViaNodes {
+    pub(crate) session_id: SessionId,
     /// Its reverse name (the one it consented to), if any.
-    pub primary_name: Option<String>,
+    pub(crate) primary_name: Option<String>,
     /// That name's owner.
-    pub owner: Option<Checksummed>,
+    pub(crate) owner: Option<Checksummed>,
     /// Which nodes answered and agreed.
-    pub source: NodesSource,
+    pub(crate) source: NodesSource,
 }
 
 /// `sesh name reverse --rpc`.
 #[derive(Debug, Serialize)]
-pub struct ViaLogs {
-    /// The Session ID.
-    pub session_id: SessionId,
+pub(crate) struct ViaLogs {
+    pub(crate) session_id: SessionId,
     /// Its reverse name (the one it consented to), if any.
-    pub primary_name: Option<String>,
+    pub(crate) primary_name: Option<String>,
     /// Every live name whose record holds the Session ID, the reverse name first.
-    pub names: Vec<NameState>,
+    pub(crate) names: Vec<NameState>,
     /// Where they were found.
-    pub source: LogsSource,
+    pub(crate) source: LogsSource,
 }
 
 impl Report for Reverse {
@@ -140,8 +138,7 @@ impl ViaLogs {
 }
 
 impl ReverseArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         if !self.rpc
             && let Some((answer, agreed)) = primary_via_nodes(ctx, self.session_id, false).await?
         {

@@ -26,25 +26,23 @@ use sesh_core::Name;
 ///   sesh name set-primary --clear --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct SetPrimaryArgs {
+pub(crate) struct SetPrimaryArgs {
     /// The name to make primary.
     #[arg(required_unless_present = "clear", conflicts_with = "clear")]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Clear the wallet's primary name instead.
     #[arg(long)]
-    pub clear: bool,
+    pub(crate) clear: bool,
 }
 
 /// What `sesh name set-primary` reports.
 #[derive(Debug, Serialize)]
-pub struct SetPrimary {
-    /// The account.
-    pub owner: Checksummed,
+pub(crate) struct SetPrimary {
+    pub(crate) owner: Checksummed,
     /// Its primary name now (`null`: cleared).
-    pub primary_name: Option<String>,
-    /// The transaction.
+    pub(crate) primary_name: Option<String>,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for SetPrimary {
@@ -58,8 +56,7 @@ impl Report for SetPrimary {
 }
 
 impl SetPrimaryArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = self.name.as_deref().map(Name::parse).transpose()?;
         let file = ctx.wallet_file()?;
         let chain = Chain::read(ctx).await?;

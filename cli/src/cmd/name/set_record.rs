@@ -25,32 +25,30 @@ use sesh_core::{Name, SessionId};
 ///   sesh name set-record alice --clear --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct SetRecordArgs {
+pub(crate) struct SetRecordArgs {
     /// The name.
-    pub name: String,
+    pub(crate) name: String,
     /// The Session ID to put in the record (default: the wallet's).
     #[arg(long, value_name = "ID", value_parser = parse_session_id, conflicts_with = "clear")]
-    pub session_id: Option<SessionId>,
+    pub(crate) session_id: Option<SessionId>,
     /// Remove the Session ID (and the EVM address unless --evm-address is given).
     #[arg(long)]
-    pub clear: bool,
+    pub(crate) clear: bool,
     /// The EVM address to put in the record.
     #[arg(long, value_name = "ADDR", value_parser = parse_address)]
-    pub evm_address: Option<Address>,
+    pub(crate) evm_address: Option<Address>,
 }
 
 /// What `sesh name set-record` reports: the record the name has now.
 #[derive(Debug, Serialize)]
-pub struct SetRecord {
-    /// The name.
-    pub name: String,
+pub(crate) struct SetRecord {
+    pub(crate) name: String,
     /// Its record's Session ID (`null`: none).
-    pub session_id: Option<SessionId>,
+    pub(crate) session_id: Option<SessionId>,
     /// Its record's EVM address (`null`: none).
-    pub evm_address: Option<Checksummed>,
-    /// The transaction.
+    pub(crate) evm_address: Option<Checksummed>,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 /// "(none)" for an empty record field.
@@ -71,8 +69,7 @@ impl Report for SetRecord {
 }
 
 impl SetRecordArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         let file = ctx.wallet_file()?;
         let chain = Chain::read(ctx).await?;

@@ -30,36 +30,34 @@ use sesh_core::{Name, SessionId};
 ///   sesh name transfer alice bob --session-id 05cd...
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct TransferArgs {
+pub(crate) struct TransferArgs {
     /// The name to give away.
-    pub name: String,
+    pub(crate) name: String,
     /// The recipient: an address, or a name whose record holds an EVM address.
     #[arg(value_name = "TO")]
-    pub to: String,
+    pub(crate) to: String,
     /// The recipient's Session ID, for the new record.
     #[arg(long, value_name = "ID", value_parser = parse_session_id)]
-    pub session_id: Option<SessionId>,
+    pub(crate) session_id: Option<SessionId>,
     /// The EVM address for the new record.
     #[arg(long, value_name = "ADDR", value_parser = parse_address)]
-    pub evm_address: Option<Address>,
+    pub(crate) evm_address: Option<Address>,
 }
 
 /// What `sesh name transfer` reports: who has the name now and its new record.
 #[derive(Debug, Serialize)]
-pub struct Transfer {
-    /// The name.
-    pub name: String,
+pub(crate) struct Transfer {
+    pub(crate) name: String,
     /// The new owner.
-    pub to: Checksummed,
+    pub(crate) to: Checksummed,
     /// The name TO was given as, if any.
-    pub to_name: Option<String>,
+    pub(crate) to_name: Option<String>,
     /// The new record's Session ID (`null`: the record was cleared).
-    pub session_id: Option<SessionId>,
+    pub(crate) session_id: Option<SessionId>,
     /// The new record's EVM address.
-    pub evm_address: Option<Checksummed>,
-    /// The transaction.
+    pub(crate) evm_address: Option<Checksummed>,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Transfer {
@@ -91,8 +89,7 @@ impl Report for Transfer {
 }
 
 impl TransferArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = Name::parse(&self.name)?;
         let file = ctx.wallet_file()?;
         let chain = Chain::read(ctx).await?;

@@ -24,33 +24,32 @@ use sesh_core::{Sesh, SessionId};
 ///   sesh premium buy --for alice
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct BuyArgs {
+pub(crate) struct BuyArgs {
     /// Whom it is for: a Session ID or a name (default: the wallet's Session ID).
     #[arg(long = "for", value_name = "SESSION_ID|NAME")]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
     /// How many 30-day periods (1 to 120).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=MAX_PREMIUM_PERIODS))]
-    pub periods: u64,
+    pub(crate) periods: u64,
 }
 
 /// What `sesh premium buy` reports.
 #[derive(Debug, Serialize)]
-pub struct PremiumBought {
+pub(crate) struct PremiumBought {
     /// Whose premium.
-    pub session_id: SessionId,
+    pub(crate) session_id: SessionId,
     /// The name it was given as, if any.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Whether it is for another Session ID than the wallet's.
-    pub gift: bool,
+    pub(crate) gift: bool,
     /// How many periods were bought.
-    pub periods: u64,
+    pub(crate) periods: u64,
     /// What they cost.
-    pub cost: SeshAmount,
+    pub(crate) cost: SeshAmount,
     /// When premium ends now.
-    pub expiry: Timestamp,
-    /// The transaction.
+    pub(crate) expiry: Timestamp,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for PremiumBought {
@@ -67,8 +66,7 @@ impl Report for PremiumBought {
 }
 
 impl BuyArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         let chain = Chain::read(ctx).await?;
         let (session_id, name) = match &self.target {

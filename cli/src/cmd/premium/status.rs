@@ -20,29 +20,29 @@ use sesh_core::protocol::DAY;
 ///   sesh premium status alice --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct StatusArgs {
+pub(crate) struct StatusArgs {
     /// A Session ID or a name (default: the wallet's Session ID).
     #[arg(value_name = "SESSION_ID|NAME")]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
 }
 
 /// What `sesh premium status` reports.
 #[derive(Debug, Serialize)]
-pub struct PremiumStatus {
+pub(crate) struct PremiumStatus {
     /// Whose premium.
-    pub session_id: SessionId,
+    pub(crate) session_id: SessionId,
     /// The name it was given as, if any.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Whether it has premium now.
-    pub active: bool,
+    pub(crate) active: bool,
     /// When premium ends or ended (`null`: never bought).
-    pub expiry: Option<Timestamp>,
+    pub(crate) expiry: Option<Timestamp>,
     /// The chain's clock, which `remaining_secs` counts from.
-    pub chain_time: Timestamp,
+    pub(crate) chain_time: Timestamp,
     /// Seconds of premium left (0 when none).
-    pub remaining_secs: u64,
+    pub(crate) remaining_secs: u64,
     /// Whole days left, rounded up (0 when none).
-    pub days_left: u64,
+    pub(crate) days_left: u64,
 }
 
 impl Report for PremiumStatus {
@@ -63,8 +63,7 @@ impl Report for PremiumStatus {
 }
 
 impl StatusArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let chain = Chain::read(ctx).await?;
         let (session_id, name) = match &self.target {
             Some(target) => resolve_session_id(ctx, chain.provider(), target).await?,

@@ -27,34 +27,32 @@ use sesh_core::protocol::{EXIT_UNLOCK_DELAY, NodeState};
 ///   sesh stake cancel 3 --yes --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct CancelArgs {
+pub(crate) struct CancelArgs {
     /// The open node to cancel (you must be its operator).
-    pub node_id: u64,
+    pub(crate) node_id: u64,
 }
 
 /// What `sesh stake cancel` reports.
 #[derive(Debug, Serialize)]
-pub struct Cancelled {
-    /// The node.
-    pub node_id: u64,
+pub(crate) struct Cancelled {
+    pub(crate) node_id: u64,
     /// Its operator: this wallet.
-    pub operator: Checksummed,
+    pub(crate) operator: Checksummed,
     /// The operator's stake, back in this transaction.
-    pub returned: SeshAmount,
+    pub(crate) returned: SeshAmount,
     /// The other contributors, who each take their stake back with `sesh stake withdraw`.
-    pub others: Vec<Contribution>,
-    /// The transaction.
+    pub(crate) others: Vec<Contribution>,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 /// A contributor's stake.
 #[derive(Debug, Serialize)]
-pub struct Contribution {
+pub(crate) struct Contribution {
     /// The contributor.
-    pub account: Checksummed,
+    pub(crate) account: Checksummed,
     /// Its stake.
-    pub stake: SeshAmount,
+    pub(crate) stake: SeshAmount,
 }
 
 impl Report for Cancelled {
@@ -84,8 +82,7 @@ impl Report for Cancelled {
 }
 
 impl CancelArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let id = self.node_id;
         let node_id = U256::from(id);
         let file = ctx.wallet_file()?;

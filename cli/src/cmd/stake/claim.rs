@@ -18,16 +18,15 @@ use sesh_core::Sesh;
 ///   sesh stake claim --yes
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct ClaimArgs {}
+pub(crate) struct ClaimArgs {}
 
 /// What `sesh stake claim` reports.
 #[derive(Debug, Serialize)]
-pub struct Claimed {
+pub(crate) struct Claimed {
     /// The SESH the wallet received.
-    pub claimed: SeshAmount,
-    /// The transaction.
+    pub(crate) claimed: SeshAmount,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Claimed {
@@ -37,8 +36,7 @@ impl Report for Claimed {
 }
 
 impl ClaimArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         let me = file.evm_address;
         let chain = Chain::read(ctx).await?;

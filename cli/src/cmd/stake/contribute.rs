@@ -26,26 +26,24 @@ use sesh_core::protocol::NodeState;
 ///   sesh stake contribute 1 12.5
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct ContributeArgs {
+pub(crate) struct ContributeArgs {
     /// The node to stake in.
-    pub node_id: u64,
+    pub(crate) node_id: u64,
     /// How much SESH to stake, exactly.
     #[arg(value_parser = parse_amount)]
-    pub amount: Sesh,
+    pub(crate) amount: Sesh,
 }
 
 /// What `sesh stake contribute` reports.
 #[derive(Debug, Serialize)]
-pub struct Contributed {
-    /// The node.
-    pub node_id: u64,
+pub(crate) struct Contributed {
+    pub(crate) node_id: u64,
     /// The SESH staked.
-    pub amount: SeshAmount,
+    pub(crate) amount: SeshAmount,
     /// The node's state after it (`active` once fully staked).
-    pub state: NodeState,
-    /// The transaction.
+    pub(crate) state: NodeState,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Contributed {
@@ -63,8 +61,7 @@ impl Report for Contributed {
 }
 
 impl ContributeArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let id = self.node_id;
         let node_id = U256::from(id);
         let file = ctx.wallet_file()?;

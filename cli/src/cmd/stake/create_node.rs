@@ -32,28 +32,28 @@ use sesh_core::key_proof::{self, KeyProofError};
 ///   sesh stake create-node … --reserve 0x70997970C51812dc3A010C7d01b50e0d17dc79C8=25
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct CreateNodeArgs {
+pub(crate) struct CreateNodeArgs {
     /// The node's Ed25519 public key (32 bytes, hex).
     #[arg(long, value_name = "HEX")]
-    pub ed25519_key: B256,
+    pub(crate) ed25519_key: B256,
     /// The key's signature over ed25519Message(operator, signer) (64 bytes, hex).
     #[arg(long, value_name = "HEX")]
-    pub ed25519_signature: Bytes,
+    pub(crate) ed25519_signature: Bytes,
     /// The EVM address the node votes with.
     #[arg(long, value_name = "ADDR", value_parser = parse_address)]
-    pub signer: Address,
+    pub(crate) signer: Address,
     /// The node's public URL.
     #[arg(long, value_name = "URL")]
-    pub url: String,
+    pub(crate) url: String,
     /// The operator's fee on contributors' rewards, in basis points (0 to 10000).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=10_000))]
-    pub fee_bps: u64,
+    pub(crate) fee_bps: u64,
     /// The operator's stake in SESH.
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
-    pub stake: Sesh,
+    pub(crate) stake: Sesh,
     /// Reserve a slot for ADDR, who must stake at least AMOUNT (repeatable).
     #[arg(long, value_name = "ADDR=AMOUNT", value_parser = parse_reservation)]
-    pub reserve: Vec<(Address, Sesh)>,
+    pub(crate) reserve: Vec<(Address, Sesh)>,
 }
 
 /// Parses `ADDR=AMOUNT`.
@@ -113,16 +113,15 @@ fn check_key_proof(
 
 /// What `sesh stake create-node` reports.
 #[derive(Debug, Serialize)]
-pub struct NodeCreated {
+pub(crate) struct NodeCreated {
     /// The new node's id.
-    pub node_id: u64,
+    pub(crate) node_id: u64,
     /// The operator's stake.
-    pub stake: SeshAmount,
+    pub(crate) stake: SeshAmount,
     /// The stake the node needs to be active.
-    pub requirement: SeshAmount,
-    /// The transaction.
+    pub(crate) requirement: SeshAmount,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for NodeCreated {
@@ -135,8 +134,7 @@ impl Report for NodeCreated {
 }
 
 impl CreateNodeArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         if self.ed25519_key.is_zero() {
             bail!(
                 "the Ed25519 key is zero; pass the ed25519_key `registry-node sign-registration` prints"

@@ -24,21 +24,19 @@ use sesh_core::protocol::{DAY, EXIT_UNLOCK_DELAY, NodeState};
 ///   sesh stake exit 1
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct ExitArgs {
+pub(crate) struct ExitArgs {
     /// The node to exit.
-    pub node_id: u64,
+    pub(crate) node_id: u64,
 }
 
 /// What `sesh stake exit` reports.
 #[derive(Debug, Serialize)]
-pub struct Exited {
-    /// The node.
-    pub node_id: u64,
+pub(crate) struct Exited {
+    pub(crate) node_id: u64,
     /// When its stakes unlock.
-    pub unlock_time: Timestamp,
-    /// The transaction.
+    pub(crate) unlock_time: Timestamp,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Exited {
@@ -51,8 +49,7 @@ impl Report for Exited {
 }
 
 impl ExitArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let id = self.node_id;
         let node_id = U256::from(id);
         let file = ctx.wallet_file()?;

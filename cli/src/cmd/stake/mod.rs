@@ -2,14 +2,14 @@
 //! (see docs/staking.md). Stakes go in by ERC-20 approval (staking has no
 //! permit path): the approval is its own transaction, confirmed separately.
 
-pub mod cancel;
-pub mod claim;
-pub mod contribute;
-pub mod create_node;
-pub mod exit;
-pub mod nodes;
-pub mod status;
-pub mod withdraw;
+pub(crate) mod cancel;
+pub(crate) mod claim;
+pub(crate) mod contribute;
+pub(crate) mod create_node;
+pub(crate) mod exit;
+pub(crate) mod nodes;
+pub(crate) mod status;
+pub(crate) mod withdraw;
 
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
@@ -25,7 +25,7 @@ use sesh_core::protocol::NodeState;
 // The variants' help is each Args struct's doc comment (a variant doc would replace
 // the long help with its one line), so the variants themselves carry none.
 #[allow(missing_docs)]
-pub enum StakeCommand {
+pub(crate) enum StakeCommand {
     Nodes(nodes::NodesArgs),
     CreateNode(create_node::CreateNodeArgs),
     Contribute(contribute::ContributeArgs),
@@ -37,8 +37,7 @@ pub enum StakeCommand {
 }
 
 impl StakeCommand {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         match self {
             Self::Nodes(args) => args.run(ctx).await,
             Self::CreateNode(args) => args.run(ctx).await,
@@ -53,7 +52,7 @@ impl StakeCommand {
 }
 
 /// How many nodes were ever created (their ids run from 1).
-pub async fn node_count(chain: &Chain<'_>) -> eyre::Result<u64> {
+pub(crate) async fn node_count(chain: &Chain<'_>) -> eyre::Result<u64> {
     Ok(chain
         .staking()
         .nodeCount()
@@ -66,12 +65,12 @@ pub async fn node_count(chain: &Chain<'_>) -> eyre::Result<u64> {
 
 /// The state of node `node_id`, whose record is `info` (refused for a node that does not
 /// exist).
-pub fn state(node_id: u64, info: &NodeInfo) -> eyre::Result<NodeState> {
+pub(crate) fn state(node_id: u64, info: &NodeInfo) -> eyre::Result<NodeState> {
     NodeState::from_u8(info.state).ok_or_else(|| eyre!("there is no node {node_id}"))
 }
 
 /// `account`'s stake in node `node_id`, refused in words when it holds none.
-pub async fn stake_of(
+pub(crate) async fn stake_of(
     chain: &Chain<'_>,
     node_id: u64,
     account: Address,

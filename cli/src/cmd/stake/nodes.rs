@@ -32,49 +32,49 @@ use std::collections::BTreeMap;
 ///   sesh stake nodes --all --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct NodesArgs {
+pub(crate) struct NodesArgs {
     /// Show nodes in every state.
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
 }
 
 /// What `sesh stake nodes` reports.
 #[derive(Debug, Serialize)]
-pub struct Nodes {
+pub(crate) struct Nodes {
     /// The nodes, by id.
-    pub nodes: Vec<Node>,
+    pub(crate) nodes: Vec<Node>,
     /// Whether nodes in every state were asked for (for the text).
     #[serde(skip)]
-    pub all: bool,
+    pub(crate) all: bool,
 }
 
 /// One node in `sesh stake nodes`.
 #[derive(Debug, Serialize)]
-pub struct Node {
+pub(crate) struct Node {
     /// Its id (from 1).
-    pub id: u64,
+    pub(crate) id: u64,
     /// Its operator.
-    pub operator: Checksummed,
+    pub(crate) operator: Checksummed,
     /// Its state.
-    pub state: NodeState,
+    pub(crate) state: NodeState,
     /// The SESH staked in it.
-    pub staked: SeshAmount,
+    pub(crate) staked: SeshAmount,
     /// The stake it needs to be active.
-    pub requirement: SeshAmount,
+    pub(crate) requirement: SeshAmount,
     /// The operator's fee on contributors' rewards.
-    pub fee_bps: u64,
+    pub(crate) fee_bps: u64,
     /// Contributor slots still open to anyone (0 unless the node is open).
-    pub open_slots: u64,
+    pub(crate) open_slots: u64,
     /// How many contributors it has, the operator included.
-    pub contributors: u64,
+    pub(crate) contributors: u64,
     /// Its public URL.
-    pub url: String,
+    pub(crate) url: String,
     /// Its Ed25519 key.
-    pub ed25519_key: B256,
+    pub(crate) ed25519_key: B256,
     /// The address it votes with.
-    pub signer: Checksummed,
+    pub(crate) signer: Checksummed,
     /// Whether its key proof verifies (`null`: not checked).
-    pub key_proof_valid: Option<bool>,
+    pub(crate) key_proof_valid: Option<bool>,
 }
 
 impl Report for Nodes {
@@ -121,8 +121,7 @@ fn advice(state: NodeState) -> &'static str {
 }
 
 impl NodesArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let chain = Chain::read(ctx).await?;
         let staking = chain.staking();
         let chain_id = chain.deployment().chain_id;

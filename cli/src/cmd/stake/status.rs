@@ -22,35 +22,34 @@ use sesh_core::protocol::{EXIT_UNLOCK_DELAY, NodeState};
 ///   sesh stake status --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct StatusArgs {}
+pub(crate) struct StatusArgs {}
 
 /// What `sesh stake status` reports.
 #[derive(Debug, Serialize)]
-pub struct Stakes {
+pub(crate) struct Stakes {
     /// The wallet's account.
-    pub address: Checksummed,
+    pub(crate) address: Checksummed,
     /// Its stakes, by node id.
-    pub stakes: Vec<Stake>,
+    pub(crate) stakes: Vec<Stake>,
     /// The rewards it could claim now.
-    pub pending_rewards: SeshAmount,
+    pub(crate) pending_rewards: SeshAmount,
     /// The chain's clock when it was read.
-    pub chain_time: Timestamp,
+    pub(crate) chain_time: Timestamp,
 }
 
 /// One stake in `sesh stake status`.
 #[derive(Debug, Serialize)]
-pub struct Stake {
-    /// The node.
-    pub node_id: u64,
+pub(crate) struct Stake {
+    pub(crate) node_id: u64,
     /// The node's state.
-    pub state: NodeState,
+    pub(crate) state: NodeState,
     /// The SESH staked.
-    pub stake: SeshAmount,
+    pub(crate) stake: SeshAmount,
     /// When it can be withdrawn (`null` while the node is active, and for an open node's
     /// operator, whose stake comes back when the node is cancelled).
-    pub unlock_time: Option<Timestamp>,
+    pub(crate) unlock_time: Option<Timestamp>,
     /// Whether it can be withdrawn now.
-    pub unlocked: bool,
+    pub(crate) unlocked: bool,
 }
 
 impl Report for Stakes {
@@ -81,8 +80,7 @@ impl Report for Stakes {
 }
 
 impl StatusArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let me = ctx.wallet_file()?.evm_address;
         let chain = Chain::read(ctx).await?;
         let staking = chain.staking();

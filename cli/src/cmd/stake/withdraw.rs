@@ -22,21 +22,19 @@ use sesh_core::protocol::{EXIT_UNLOCK_DELAY, NodeState};
 ///   sesh stake withdraw 1
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct WithdrawArgs {
+pub(crate) struct WithdrawArgs {
     /// The node to withdraw from.
-    pub node_id: u64,
+    pub(crate) node_id: u64,
 }
 
 /// What `sesh stake withdraw` reports.
 #[derive(Debug, Serialize)]
-pub struct Withdrawn {
-    /// The node.
-    pub node_id: u64,
+pub(crate) struct Withdrawn {
+    pub(crate) node_id: u64,
     /// The SESH that came back.
-    pub amount: SeshAmount,
-    /// The transaction.
+    pub(crate) amount: SeshAmount,
     #[serde(flatten)]
-    pub tx: Mined,
+    pub(crate) tx: Mined,
 }
 
 impl Report for Withdrawn {
@@ -49,8 +47,7 @@ impl Report for Withdrawn {
 }
 
 impl WithdrawArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let id = self.node_id;
         let file = ctx.wallet_file()?;
         let me = file.evm_address;

@@ -18,22 +18,22 @@ use std::path::PathBuf;
 ///   SESH_PASSWORD=old SESH_NEW_PASSWORD=new sesh wallet change-password --wallet alice
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct ChangePasswordArgs {
+pub(crate) struct ChangePasswordArgs {
     /// Read the new password from FILE.
     #[arg(long, value_name = "FILE")]
-    pub new_password_file: Option<PathBuf>,
+    pub(crate) new_password_file: Option<PathBuf>,
     /// Keep the new password in the OS keyring.
     #[arg(long)]
-    pub remember: bool,
+    pub(crate) remember: bool,
 }
 
 /// What `sesh wallet change-password` reports.
 #[derive(Debug, Serialize)]
-pub struct PasswordChanged {
+pub(crate) struct PasswordChanged {
     /// The wallet's name.
-    pub name: String,
+    pub(crate) name: String,
     /// Whether the new password is kept in the OS keyring.
-    pub password_remembered: bool,
+    pub(crate) password_remembered: bool,
 }
 
 impl Report for PasswordChanged {
@@ -43,8 +43,7 @@ impl Report for PasswordChanged {
 }
 
 impl ChangePasswordArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         let user = password::keyring_user(&file.name, &file.evm_address);
         let old = password::for_unlock(

@@ -27,22 +27,22 @@ use std::path::PathBuf;
 ///   cast wallet address --keystore alice.json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// Write the EVM key to FILE as a Web3 v3 keystore instead.
     #[arg(long, value_name = "FILE")]
-    pub keystore: Option<PathBuf>,
+    pub(crate) keystore: Option<PathBuf>,
     /// Show the Session recovery password (13 words, for the Session app) instead.
     #[arg(long, conflicts_with = "keystore")]
-    pub session_recovery: bool,
+    pub(crate) session_recovery: bool,
 }
 
 /// What `sesh wallet export` reports: the recovery phrase (a secret, on stdout).
 #[derive(Debug, Serialize)]
-pub struct PhraseExported {
+pub(crate) struct PhraseExported {
     /// The wallet's name.
-    pub name: String,
+    pub(crate) name: String,
     /// Its BIP-39 recovery phrase.
-    pub mnemonic: String,
+    pub(crate) mnemonic: String,
 }
 
 impl Report for PhraseExported {
@@ -54,13 +54,13 @@ impl Report for PhraseExported {
 /// What `sesh wallet export --session-recovery` reports: the Session recovery password (a
 /// secret, on stdout).
 #[derive(Debug, Serialize)]
-pub struct SessionRecoveryExported {
+pub(crate) struct SessionRecoveryExported {
     /// The wallet's name.
-    pub name: String,
+    pub(crate) name: String,
     /// The Session ID the recovery password restores.
-    pub session_id: SessionId,
+    pub(crate) session_id: SessionId,
     /// The 13 words for the Session app.
-    pub session_recovery_password: String,
+    pub(crate) session_recovery_password: String,
 }
 
 impl Report for SessionRecoveryExported {
@@ -71,13 +71,13 @@ impl Report for SessionRecoveryExported {
 
 /// What `sesh wallet export --keystore FILE` reports: where the keystore was written.
 #[derive(Debug, Serialize)]
-pub struct KeystoreExported {
+pub(crate) struct KeystoreExported {
     /// The wallet's name.
-    pub name: String,
+    pub(crate) name: String,
     /// The EVM account in the keystore.
-    pub evm_address: Checksummed,
+    pub(crate) evm_address: Checksummed,
     /// The keystore file written.
-    pub keystore: PathBuf,
+    pub(crate) keystore: PathBuf,
 }
 
 impl Report for KeystoreExported {
@@ -103,8 +103,7 @@ fn wallet_password(
 }
 
 impl ExportArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         if let Some(path) = self.keystore {
             if path.exists() {

@@ -17,16 +17,16 @@ use std::path::PathBuf;
 ///   sesh wallet list --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct ListArgs {}
+pub(crate) struct ListArgs {}
 
 /// What `sesh wallet list` reports.
 #[derive(Debug, Serialize)]
-pub struct WalletList {
+pub(crate) struct WalletList {
     /// Every wallet, by name.
-    pub wallets: Vec<WalletInfo>,
+    pub(crate) wallets: Vec<WalletInfo>,
     /// The folder they are in.
     #[serde(skip)]
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
 }
 
 impl Report for WalletList {
@@ -46,8 +46,7 @@ impl Report for WalletList {
 }
 
 impl ListArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let store = ctx.keystore();
         let (wallets, problems) = store.list()?;
         for problem in &problems {

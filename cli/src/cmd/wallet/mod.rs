@@ -4,13 +4,13 @@
 //! with a Session account imported from its recovery password (see
 //! docs/keys.md).
 
-pub mod change_password;
-pub mod export;
-pub mod list;
-pub mod new;
-pub mod remove;
-pub mod restore;
-pub mod show;
+pub(crate) mod change_password;
+pub(crate) mod export;
+pub(crate) mod list;
+pub(crate) mod new;
+pub(crate) mod remove;
+pub(crate) mod restore;
+pub(crate) mod show;
 
 use crate::context::Context;
 use crate::format::{Checksummed, Timestamp};
@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 // The variants' help is each Args struct's doc comment (a variant doc would replace
 // the long help with its one line), so the variants themselves carry none.
 #[allow(missing_docs)]
-pub enum WalletCommand {
+pub(crate) enum WalletCommand {
     New(new::NewArgs),
     Restore(restore::RestoreArgs),
     List(list::ListArgs),
@@ -41,8 +41,7 @@ pub enum WalletCommand {
 }
 
 impl WalletCommand {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         match self {
             Self::New(args) => args.run(ctx).await,
             Self::Restore(args) => args.run(ctx).await,
@@ -57,29 +56,29 @@ impl WalletCommand {
 
 /// The public facts of a wallet, as every wallet command reports them.
 #[derive(Debug, Serialize)]
-pub struct WalletInfo {
+pub(crate) struct WalletInfo {
     /// The wallet's name.
-    pub name: String,
+    pub(crate) name: String,
     /// Its EVM account.
-    pub evm_address: Checksummed,
+    pub(crate) evm_address: Checksummed,
     /// Its Session ID.
-    pub session_id: SessionId,
+    pub(crate) session_id: SessionId,
     /// When it was created or restored (`null` if the file's date does not read).
-    pub created: Option<Timestamp>,
+    pub(crate) created: Option<Timestamp>,
     /// How many words its recovery phrase has.
-    pub words: usize,
+    pub(crate) words: usize,
     /// Where its Session account comes from: `derived`, `imported` or `legacy`.
     #[serde(serialize_with = "origin_str")]
-    pub session_key: SessionKeyOrigin,
+    pub(crate) session_key: SessionKeyOrigin,
     /// Whether the Session app can open its Session account (a recovery password exists).
-    pub session_recovery_password: bool,
+    pub(crate) session_recovery_password: bool,
     /// Whether the password is kept in the OS keyring.
-    pub password_remembered: bool,
+    pub(crate) password_remembered: bool,
 }
 
 impl WalletInfo {
     /// The public facts of `file`.
-    pub fn of(file: &WalletFile) -> Self {
+    pub(crate) fn of(file: &WalletFile) -> Self {
         let origin = file.session_origin();
         Self {
             name: file.name.clone(),
@@ -95,7 +94,7 @@ impl WalletInfo {
 
     /// A sample, for golden files.
     #[cfg(test)]
-    pub fn sample() -> Self {
+    pub(crate) fn sample() -> Self {
         Self {
             name: "alice".into(),
             evm_address: crate::output::golden::account(0),
@@ -109,7 +108,7 @@ impl WalletInfo {
     }
 
     /// "Created" in text: the date, or "unknown".
-    pub fn created_text(&self) -> String {
+    pub(crate) fn created_text(&self) -> String {
         self.created
             .map_or_else(|| "unknown".to_string(), |created| created.to_string())
     }
@@ -124,7 +123,7 @@ fn origin_str<S: serde::Serializer>(
 
 /// A wallet file's `created` (RFC 3339 UTC with second precision, `2026-08-01T12:00:00Z`, as
 /// the keystore writes it) as Unix seconds.
-pub fn parse_rfc3339(text: &str) -> Option<u64> {
+pub(crate) fn parse_rfc3339(text: &str) -> Option<u64> {
     let (date, time) = text.strip_suffix('Z')?.split_once('T')?;
     let number = |part: Option<&str>| part?.parse::<i64>().ok();
     let mut date = date.split('-');
@@ -154,7 +153,7 @@ pub fn parse_rfc3339(text: &str) -> Option<u64> {
 }
 
 /// Where a wallet's Session account comes from, in words.
-pub fn session_key_text(origin: SessionKeyOrigin) -> &'static str {
+pub(crate) fn session_key_text(origin: SessionKeyOrigin) -> &'static str {
     match origin {
         SessionKeyOrigin::Derived => {
             "from the recovery phrase; `sesh wallet export --session-recovery` shows its recovery password for the Session app"
@@ -169,7 +168,7 @@ pub fn session_key_text(origin: SessionKeyOrigin) -> &'static str {
 }
 
 /// Reads a secret (a recovery phrase or password) from a file.
-pub fn read_secret_file(path: &Path, what: &str) -> eyre::Result<Zeroizing<String>> {
+pub(crate) fn read_secret_file(path: &Path, what: &str) -> eyre::Result<Zeroizing<String>> {
     Ok(Zeroizing::new(
         std::fs::read_to_string(path)
             .wrap_err_with(|| format!("cannot read the {what} from {}", path.display()))?,
@@ -178,7 +177,7 @@ pub fn read_secret_file(path: &Path, what: &str) -> eyre::Result<Zeroizing<Strin
 
 /// Parses a BIP-39 recovery phrase; a Session recovery password given here is
 /// pointed at --session-recovery-file.
-pub fn parse_phrase(text: &str) -> eyre::Result<Mnemonic> {
+pub(crate) fn parse_phrase(text: &str) -> eyre::Result<Mnemonic> {
     Mnemonic::parse(text).map_err(|error| {
         let hint = if RecoveryPassword::parse(text).is_ok() {
             "; these 13 words are a Session recovery password: pass it with --session-recovery-file FILE"
@@ -191,7 +190,7 @@ pub fn parse_phrase(text: &str) -> eyre::Result<Mnemonic> {
 
 /// Parses a Session recovery password; a BIP-39 recovery phrase given here is
 /// pointed at --mnemonic-file.
-pub fn parse_session_recovery(text: &str) -> eyre::Result<RecoveryPassword> {
+pub(crate) fn parse_session_recovery(text: &str) -> eyre::Result<RecoveryPassword> {
     RecoveryPassword::parse(text).map_err(|error| {
         let hint = if Mnemonic::parse(text).is_ok() {
             "; these words are a BIP-39 recovery phrase: pass it with --mnemonic-file FILE"
@@ -203,13 +202,16 @@ pub fn parse_session_recovery(text: &str) -> eyre::Result<RecoveryPassword> {
 }
 
 /// Whether stdin and stderr are a terminal (prompts can be shown and answered).
-pub fn interactive() -> bool {
+pub(crate) fn interactive() -> bool {
     use std::io::IsTerminal;
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
 /// A hidden prompt for words; `optional` lets an empty answer through as `None`.
-pub fn prompt_words(prompt: &str, optional: bool) -> eyre::Result<Option<Zeroizing<String>>> {
+pub(crate) fn prompt_words(
+    prompt: &str,
+    optional: bool,
+) -> eyre::Result<Option<Zeroizing<String>>> {
     let answer = Zeroizing::new(
         dialoguer::Password::new()
             .with_prompt(prompt)
@@ -222,7 +224,7 @@ pub fn prompt_words(prompt: &str, optional: bool) -> eyre::Result<Option<Zeroizi
 
 /// Prints the words of a new recovery phrase, numbered, on stderr (the
 /// terminal), never into a pipe that might end in a file.
-pub fn show_words(mnemonic: &Mnemonic) {
+pub(crate) fn show_words(mnemonic: &Mnemonic) {
     let words = mnemonic.words();
     eprintln!(
         "Your recovery phrase ({} words). Write it down and keep it offline;",
@@ -241,7 +243,7 @@ pub fn show_words(mnemonic: &Mnemonic) {
 }
 
 /// Asks for two random words of a new phrase back.
-pub fn confirm_words(mnemonic: &Mnemonic) -> eyre::Result<()> {
+pub(crate) fn confirm_words(mnemonic: &Mnemonic) -> eyre::Result<()> {
     let words = mnemonic.words();
     let mut picks = [0u8; 2];
     getrandom::fill(&mut picks).expect("the operating system's RNG works");
@@ -267,7 +269,7 @@ pub fn confirm_words(mnemonic: &Mnemonic) -> eyre::Result<()> {
 
 /// Stores the password in the OS keyring when asked to; a missing keyring is
 /// a warning, and the wallet then simply asks for its password.
-pub fn remember(ctx: &Context<'_>, file: &mut WalletFile, password: &str, asked: bool) {
+pub(crate) fn remember(ctx: &Context<'_>, file: &mut WalletFile, password: &str, asked: bool) {
     if !asked {
         return;
     }

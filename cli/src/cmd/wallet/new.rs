@@ -36,34 +36,34 @@ use std::path::PathBuf;
 ///   sesh wallet new --name alice --session-recovery-file session-words.txt
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// Name the wallet NAME (letters, digits, '_' and '-').
     #[arg(long, default_value = "default", value_name = "NAME")]
-    pub name: String,
+    pub(crate) name: String,
     /// Use 12 or 24 words.
     #[arg(long, default_value_t = 12, value_parser = parse_words)]
-    pub words: usize,
+    pub(crate) words: usize,
     /// Use the Session account of the 13-word Session recovery password in FILE.
     #[arg(long, value_name = "FILE")]
-    pub session_recovery_file: Option<PathBuf>,
+    pub(crate) session_recovery_file: Option<PathBuf>,
     /// Put the words in the --json envelope too.
     #[arg(long)]
-    pub show_mnemonic: bool,
+    pub(crate) show_mnemonic: bool,
     /// Keep the password in the OS keyring (where one is available).
     #[arg(long)]
-    pub remember: bool,
+    pub(crate) remember: bool,
 }
 
 /// What `sesh wallet new` reports.
 #[derive(Debug, Serialize)]
-pub struct WalletCreated {
+pub(crate) struct WalletCreated {
     /// The new wallet.
     #[serde(flatten)]
-    pub wallet: WalletInfo,
+    pub(crate) wallet: WalletInfo,
     /// Its file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its recovery phrase, with --show-mnemonic only (else `null`).
-    pub mnemonic: Option<String>,
+    pub(crate) mnemonic: Option<String>,
 }
 
 impl Report for WalletCreated {
@@ -87,8 +87,7 @@ fn parse_words(text: &str) -> Result<usize, String> {
 }
 
 impl NewArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = check_name(&self.name)?;
         let store = ctx.keystore();
         if store.exists(&name) {
@@ -146,17 +145,17 @@ impl NewArgs {
 /// How a freshly generated recovery phrase is handed to the user: shown on
 /// the terminal, two words asked back (not with --yes), and a warning when
 /// --json output leaves it out.
-pub struct NewPhrase {
+pub(crate) struct NewPhrase {
     /// --show-mnemonic: the words go into the JSON envelope.
-    pub show_mnemonic: bool,
+    pub(crate) show_mnemonic: bool,
     /// Whether there is a terminal.
-    pub interactive: bool,
+    pub(crate) interactive: bool,
 }
 
 impl NewPhrase {
     /// Shows (and confirms) `mnemonic`, then pairs it with the imported
     /// Session account, if any.
-    pub fn present(
+    pub(crate) fn present(
         &self,
         ctx: &Context<'_>,
         mnemonic: Mnemonic,

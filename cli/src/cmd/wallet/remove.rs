@@ -16,17 +16,17 @@ use std::path::PathBuf;
 ///   sesh wallet remove --wallet old
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct RemoveArgs {}
+pub(crate) struct RemoveArgs {}
 
 /// What `sesh wallet remove` reports.
 #[derive(Debug, Serialize)]
-pub struct WalletRemoved {
+pub(crate) struct WalletRemoved {
     /// The wallet's name.
-    pub name: String,
+    pub(crate) name: String,
     /// Its EVM account.
-    pub evm_address: Checksummed,
+    pub(crate) evm_address: Checksummed,
     /// The file that was deleted.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 impl Report for WalletRemoved {
@@ -36,8 +36,7 @@ impl Report for WalletRemoved {
 }
 
 impl RemoveArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         if !ctx.confirm(&format!(
             "Remove wallet {} ({})? Without its recovery phrase its funds and names are lost",

@@ -44,44 +44,44 @@ use std::path::PathBuf;
 ///   sesh wallet restore --name both --mnemonic-file words.txt --session-recovery-file session-words.txt
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct RestoreArgs {
+pub(crate) struct RestoreArgs {
     /// Name the wallet NAME.
     #[arg(long, default_value = "default", value_name = "NAME")]
-    pub name: String,
+    pub(crate) name: String,
     /// Read the recovery phrase (BIP-39 words) from FILE.
     #[arg(long, value_name = "FILE")]
-    pub mnemonic_file: Option<PathBuf>,
+    pub(crate) mnemonic_file: Option<PathBuf>,
     /// Read a 13-word Session recovery password from FILE.
     #[arg(long, value_name = "FILE")]
-    pub session_recovery_file: Option<PathBuf>,
+    pub(crate) session_recovery_file: Option<PathBuf>,
     /// Give the phrase the legacy Session ID of wallets made before Session recovery passwords.
     #[arg(long, conflicts_with = "session_recovery_file")]
-    pub legacy_session: bool,
+    pub(crate) legacy_session: bool,
     /// Put a newly made recovery phrase in the --json envelope too.
     #[arg(long)]
-    pub show_mnemonic: bool,
+    pub(crate) show_mnemonic: bool,
     /// Keep the password in the OS keyring (where one is available).
     #[arg(long)]
-    pub remember: bool,
+    pub(crate) remember: bool,
 }
 
 /// What `sesh wallet restore` reports.
 #[derive(Debug, Serialize)]
-pub struct WalletRestored {
+pub(crate) struct WalletRestored {
     /// The restored wallet.
     #[serde(flatten)]
-    pub wallet: WalletInfo,
+    pub(crate) wallet: WalletInfo,
     /// Its file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Whether its EVM account got a new recovery phrase (a Session recovery password was
     /// restored alone).
-    pub new_mnemonic: bool,
+    pub(crate) new_mnemonic: bool,
     /// That new recovery phrase, with --show-mnemonic only (else `null`).
-    pub mnemonic: Option<String>,
+    pub(crate) mnemonic: Option<String>,
     /// The Session ID a wallet made by sesh before Session recovery passwords had for this
     /// phrase (`--legacy-session` restores it); `null` unless the Session account was derived
     /// from a recovery phrase given.
-    pub legacy_session_id: Option<SessionId>,
+    pub(crate) legacy_session_id: Option<SessionId>,
 }
 
 impl Report for WalletRestored {
@@ -108,8 +108,7 @@ impl Report for WalletRestored {
 }
 
 impl RestoreArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let name = check_name(&self.name)?;
         let store = ctx.keystore();
         if store.exists(&name) {

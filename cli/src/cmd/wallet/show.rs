@@ -22,21 +22,21 @@ use std::path::PathBuf;
 ///   sesh wallet show --wallet alice --json
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct ShowArgs {}
+pub(crate) struct ShowArgs {}
 
 /// What `sesh wallet show` reports.
 #[derive(Debug, Serialize)]
-pub struct WalletShown {
+pub(crate) struct WalletShown {
     /// The wallet.
     #[serde(flatten)]
-    pub wallet: WalletInfo,
+    pub(crate) wallet: WalletInfo,
     /// Its Session ID's primary name as the registry nodes agree on it (`null`: none, or no
     /// node answered).
-    pub primary_name: Option<String>,
+    pub(crate) primary_name: Option<String>,
     /// Which registry nodes answered and agreed (`null`: no node answered).
-    pub primary_name_source: Option<NodesSource>,
+    pub(crate) primary_name_source: Option<NodesSource>,
     /// Its file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 impl Report for WalletShown {
@@ -68,8 +68,7 @@ impl Report for WalletShown {
 }
 
 impl ShowArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
+    pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
         let file = ctx.wallet_file()?;
         // Offline, or no node answering: "unknown", quietly.
         let primary = crate::registry::primary_via_nodes(ctx, file.session_id, true)
