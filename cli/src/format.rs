@@ -1,5 +1,6 @@
-//! How the wallet writes values, in text and in JSON: the one date format, durations, days
-//! left, percentages, SESH and ETH amounts. Every command prints through these.
+//! How the wallet writes values, in text and in JSON: dates, durations and percentages (as
+//! `sesh_core::text` writes them, the contract errors' words too), days left, SESH and ETH
+//! amounts. Every command prints through these.
 //!
 //! JSON keeps values exact and machine-friendly: times are Unix seconds ([`Timestamp`]),
 //! SESH amounts have all 9 decimals ([`SeshAmount`]), ETH all 18.
@@ -8,14 +9,8 @@ use alloy::primitives::utils::format_ether;
 use alloy::primitives::{Address, U256};
 use serde::{Serialize, Serializer};
 use sesh_core::Sesh;
-use sesh_core::protocol::{DAY, YEAR};
-
-/// A time as a date in text: `2026-12-12 09:30:00 UTC`.
-pub(crate) fn date(unix_secs: u64) -> String {
-    sesh_core::keystore::rfc3339(unix_secs)
-        .replace('T', " ")
-        .replace('Z', " UTC")
-}
+use sesh_core::protocol::DAY;
+pub(crate) use sesh_core::text::{date, duration, percent, plural};
 
 /// How far `unix_secs` is from `now`, in whole days rounded up: "15 days left", "1 day left",
 /// or "passed".
@@ -26,38 +21,6 @@ pub(crate) fn days_left(unix_secs: u64, now: u64) -> String {
     match (unix_secs - now).div_ceil(DAY) {
         1 => "1 day left".into(),
         days => format!("{days} days left"),
-    }
-}
-
-/// A duration in whole years when it is one, else in days: "1 year", "2 years", "30 days".
-pub(crate) fn duration(seconds: u64) -> String {
-    if seconds >= YEAR && seconds.is_multiple_of(YEAR) {
-        plural(seconds / YEAR, "year")
-    } else {
-        plural(seconds / DAY, "day")
-    }
-}
-
-/// "1 day", "2 days".
-pub(crate) fn plural(count: u64, unit: &str) -> String {
-    if count == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{count} {unit}s")
-    }
-}
-
-/// Basis points as a percentage: 250 -> "2.5%".
-pub(crate) fn percent(bps: u64) -> String {
-    let whole = bps / 100;
-    let fraction = bps % 100;
-    if fraction == 0 {
-        format!("{whole}%")
-    } else {
-        format!(
-            "{whole}.{}%",
-            format!("{fraction:02}").trim_end_matches('0')
-        )
     }
 }
 
@@ -198,10 +161,6 @@ mod tests {
         assert_eq!(days_left(15 * DAY, 0), "15 days left");
         assert_eq!(days_left(DAY + 1, 0), "2 days left");
         assert_eq!(days_left(5, 0), "1 day left");
-        assert_eq!(duration(2 * YEAR), "2 years");
-        assert_eq!(duration(YEAR), "1 year");
-        assert_eq!(duration(30 * DAY), "30 days");
-        assert_eq!(duration(DAY), "1 day");
         assert_eq!(secs(U256::MAX), u64::MAX);
     }
 
@@ -214,14 +173,6 @@ mod tests {
             serde_json::to_string(&Checksummed(address)).unwrap(),
             "\"0x70997970C51812dc3A010C7d01b50e0d17dc79C8\""
         );
-    }
-
-    #[test]
-    fn percentages_are_exact() {
-        assert_eq!(percent(250), "2.5%");
-        assert_eq!(percent(1_000), "10%");
-        assert_eq!(percent(5), "0.05%");
-        assert_eq!(percent(0), "0%");
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //!   second for second as the registry has it.
 //! - [`protocol`]: the contracts' rules and constants (grace period, durations, delays,
 //!   fees, node states), checked against the deployed contracts.
+//! - [`text`]: dates, durations and percentages in words, one way everywhere.
 //! - [`reverse_consent`]: a Session ID's signed consent to a name as its
 //!   reverse name, checked by the node and the wallet alike.
 
@@ -44,6 +45,7 @@ pub mod revert;
 pub mod session_id;
 pub mod session_message;
 pub mod swarm;
+pub mod text;
 
 pub use address::{AddressError, parse_address};
 pub use amount::{AmountError, Sesh};

@@ -21,10 +21,10 @@
 //! ```
 
 use crate::amount::Sesh;
-use crate::keystore::rfc3339;
+use crate::protocol::NodeState;
 use alloy::dyn_abi::{DynSolValue, JsonAbiExt};
 use alloy::json_abi::Error as AbiError;
-use alloy::primitives::{Selector, U256};
+use alloy::primitives::Selector;
 use alloy::sol_types::SolError;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -180,43 +180,23 @@ fn formatted(value: &DynSolValue, format: &str) -> String {
     match (format, uint) {
         ("sesh", Some(n)) => format!("{} SESH", Sesh::from_units(n)),
         ("time", Some(n)) => match u64::try_from(n) {
-            Ok(secs) => rfc3339(secs),
+            Ok(secs) => crate::text::date(secs),
             Err(_) => n.to_string(),
         },
-        ("days", Some(n)) => days(n),
-        ("bps", Some(n)) => {
-            let bps = n.to::<u128>();
-            if bps % 100 == 0 {
-                format!("{}%", bps / 100)
-            } else {
-                let fraction = format!("{:02}", bps % 100);
-                format!("{}.{}%", bps / 100, fraction.trim_end_matches('0'))
-            }
-        }
-        ("state", Some(n)) => match n.to::<u64>() {
-            0 => "unknown".into(),
-            1 => "open for contributions".into(),
-            2 => "active".into(),
-            3 => "exited".into(),
-            4 => "deregistered".into(),
-            5 => "cancelled".into(),
-            other => format!("state {other}"),
+        ("days", Some(n)) => match u64::try_from(n) {
+            Ok(secs) => crate::text::duration(secs),
+            Err(_) => format!("{n} seconds"),
+        },
+        ("bps", Some(n)) => match u64::try_from(n) {
+            Ok(bps) => crate::text::percent(bps),
+            Err(_) => format!("{n} basis points"),
+        },
+        ("state", Some(n)) => match u8::try_from(n).ok().and_then(NodeState::from_u8) {
+            Some(NodeState::Open) => "open for contributions".into(),
+            Some(state) => state.word().into(),
+            None => format!("state {n}"),
         },
         _ => plain(value),
-    }
-}
-
-fn days(secs: U256) -> String {
-    let Ok(secs) = u64::try_from(secs) else {
-        return format!("{secs} seconds");
-    };
-    if secs % 86_400 == 0 {
-        let days = secs / 86_400;
-        format!("{days} day{}", if days == 1 { "" } else { "s" })
-    } else if secs >= 86_400 {
-        format!("{:.1} days", secs as f64 / 86_400.0)
-    } else {
-        format!("{secs} seconds")
     }
 }
 
@@ -442,6 +422,7 @@ fn template(name: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::bindings::{NameMarket, NameRegistry, TestSESH};
+    use alloy::primitives::U256;
     use alloy::primitives::{Address, B256};
 
     #[test]
@@ -518,7 +499,7 @@ mod tests {
         .abi_encode();
         assert_eq!(
             decode(&data).unwrap().message,
-            "the name expired at 2026-08-01T12:00:00Z; renew it first"
+            "the name expired at 2026-08-01 12:00:00 UTC; renew it first"
         );
 
         let data = NameRegistry::NameDurationTooShort {
@@ -573,7 +554,7 @@ mod tests {
         assert_eq!(
             decoded.message,
             "0x3333333333333333333333333333333333333333 holds 1000 SESH of node 3, less than a \
-             quarter (6250 SESH), so it can ask the node to exit only from 2026-08-01T12:00:00Z \
+             quarter (6250 SESH), so it can ask the node to exit only from 2026-08-01 12:00:00 UTC \
              (30 days after it activated)"
         );
 
