@@ -16,6 +16,7 @@ mod mailbox;
 mod network;
 mod opts;
 mod output;
+mod parse;
 mod password;
 mod pending;
 mod recipient;

@@ -250,17 +250,6 @@ pub(crate) mod golden {
         .expect("a sample Session ID")
     }
 
-    /// A sample transaction, as every transaction command flattens it into its report.
-    pub(crate) fn mined() -> crate::tx::Mined {
-        crate::tx::Mined {
-            hash: alloy::primitives::B256::repeat_byte(0xab),
-            block: Some(42),
-            gas_used: 84_000,
-            fee: crate::format::EthAmount(alloy::primitives::U256::from(84_000_000_000_000u64)),
-            indexed: Some(true),
-        }
-    }
-
     /// Where the golden files are.
     pub(crate) fn dir() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")

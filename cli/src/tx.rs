@@ -221,6 +221,18 @@ fn reverted_message(
 }
 
 impl Mined {
+    /// A sample, for golden files.
+    #[cfg(test)]
+    pub(crate) fn sample() -> Self {
+        Self {
+            hash: B256::repeat_byte(0xab),
+            block: Some(42),
+            gas_used: 84_000,
+            fee: crate::format::EthAmount(U256::from(84_000_000_000_000u64)),
+            indexed: Some(true),
+        }
+    }
+
     /// For a transaction that changes what registry nodes serve about `subject`: waits for
     /// them to index it ([`crate::registry::await_indexed`]).
     pub(crate) async fn await_indexed(&mut self, ctx: &Context<'_>, subject: &str) {

@@ -20,10 +20,6 @@ use serde::{Deserialize, Serialize};
 /// The most names a batch lookup takes.
 pub const MAX_BATCH: usize = 100;
 
-/// Seconds after expiry in which only renewal is possible and the name does not resolve
-/// (see [`crate::lifecycle`]).
-pub const GRACE_PERIOD: u64 = crate::protocol::GRACE_PERIOD;
-
 /// `U256` amounts as decimal strings (JSON numbers lose precision above 2^53).
 pub mod decimal {
     use alloy::primitives::U256;
@@ -266,55 +262,7 @@ impl Canonical for PremiumAnswer {
     }
 }
 
-/// Where a staking node is in its lifecycle (as `INodeStaking.NodeState`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[repr(u8)]
-pub enum NodeState {
-    /// Filling its stake.
-    Open = 1,
-    /// Fully staked and earning.
-    Active = 2,
-    /// Exit requested; stakes unlock at `unlock_time`.
-    Exited = 3,
-    /// Voted out; stakes unlock at `unlock_time`.
-    Deregistered = 4,
-    /// Cancelled by its operator before activation.
-    Cancelled = 5,
-}
-
-impl NodeState {
-    /// Every state, in the contract's order.
-    pub const ALL: [Self; 5] = [
-        Self::Open,
-        Self::Active,
-        Self::Exited,
-        Self::Deregistered,
-        Self::Cancelled,
-    ];
-
-    /// The state the contract numbers `value` (`None` for 0, "no such node", and beyond).
-    pub fn from_u8(value: u8) -> Option<Self> {
-        Self::ALL.into_iter().find(|state| *state as u8 == value)
-    }
-
-    /// The state in one word, as the JSON has it: `open`, `active`, ...
-    pub const fn word(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Active => "active",
-            Self::Exited => "exited",
-            Self::Deregistered => "deregistered",
-            Self::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl std::fmt::Display for NodeState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.word())
-    }
-}
+pub use crate::protocol::NodeState;
 
 /// One contributor's stake in a node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -767,6 +715,7 @@ pub struct ErrorDetail {
 mod tests {
     use super::*;
     use crate::attestation::{Kind, NodeSigner};
+    use crate::protocol::GRACE_PERIOD;
 
     fn name_answer() -> NameAnswer {
         NameAnswer {

@@ -3,6 +3,8 @@
 //! `tests/e2e/protocol.rs` reads every one of them from the deployed contracts through the
 //! bindings and fails on any difference.
 
+use serde::{Deserialize, Serialize};
+
 /// Seconds in a day.
 pub const DAY: u64 = 86_400;
 
@@ -58,8 +60,55 @@ pub const MAX_URL_LENGTH: usize = 256;
 /// proofs made here).
 pub use crate::key_proof::DOMAIN as KEY_PROOF_DOMAIN;
 
-/// Where a staking node is in its life (`INodeStaking.NodeState`).
-pub use crate::api::NodeState;
+/// Where a staking node is in its lifecycle (as `INodeStaking.NodeState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum NodeState {
+    /// Filling its stake.
+    Open = 1,
+    /// Fully staked and earning.
+    Active = 2,
+    /// Exit requested; stakes unlock at `unlock_time`.
+    Exited = 3,
+    /// Voted out; stakes unlock at `unlock_time`.
+    Deregistered = 4,
+    /// Cancelled by its operator before activation.
+    Cancelled = 5,
+}
+
+impl NodeState {
+    /// Every state, in the contract's order.
+    pub const ALL: [Self; 5] = [
+        Self::Open,
+        Self::Active,
+        Self::Exited,
+        Self::Deregistered,
+        Self::Cancelled,
+    ];
+
+    /// The state the contract numbers `value` (`None` for 0, "no such node", and beyond).
+    pub fn from_u8(value: u8) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| *state as u8 == value)
+    }
+
+    /// The state in one word, as the JSON has it: `open`, `active`, ...
+    pub const fn word(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Active => "active",
+            Self::Exited => "exited",
+            Self::Deregistered => "deregistered",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl std::fmt::Display for NodeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
 
 /// Basis points in a whole.
 pub const BPS: u64 = 10_000;

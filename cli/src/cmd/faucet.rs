@@ -1,6 +1,6 @@
 //! `sesh faucet [AMOUNT]`.
 
-use crate::args::parse_amount;
+use crate::parse::parse_amount;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, sesh};
@@ -122,7 +122,7 @@ mod tests {
         golden::check(
             "faucet",
             &Received {
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
                 to: golden::account(0),
                 amount: Sesh::parse("1000").unwrap().into(),
             },

@@ -1,6 +1,6 @@
 //! `sesh send TO AMOUNT`.
 
-use crate::args::parse_amount;
+use crate::parse::parse_amount;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, sesh};
@@ -105,7 +105,7 @@ mod tests {
         golden::check(
             "send",
             &Sent {
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
                 to: golden::account(1),
                 name: Some("alice".into()),
                 amount: Sesh::parse("12.5").unwrap().into(),

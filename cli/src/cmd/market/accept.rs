@@ -1,6 +1,6 @@
 //! `sesh market accept NAME BIDDER`.
 
-use crate::args::parse_address;
+use crate::parse::parse_address;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, date, secs};
@@ -131,7 +131,7 @@ mod tests {
                 amount: Sesh::parse("120").unwrap().into(),
                 fee: Sesh::parse("3").unwrap().into(),
                 proceeds: Sesh::parse("117").unwrap().into(),
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

@@ -1,6 +1,6 @@
 //! `sesh market buy NAME [--price AMOUNT]`.
 
-use crate::args::parse_amount;
+use crate::parse::parse_amount;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, date, secs};
@@ -157,7 +157,7 @@ mod tests {
                 fee: Sesh::parse("5").unwrap().into(),
                 seller_proceeds: Sesh::parse("195").unwrap().into(),
                 session_id: golden::session_id(),
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

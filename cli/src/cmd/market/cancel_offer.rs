@@ -86,7 +86,7 @@ mod tests {
                 name: "alice".into(),
                 token_id: super::super::token_id(&Name::parse("alice").unwrap()),
                 refund: Sesh::parse("120").unwrap().into(),
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

@@ -1,6 +1,6 @@
 //! `sesh market list NAME PRICE [--days N]`.
 
-use crate::args::parse_amount;
+use crate::parse::parse_amount;
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
 use crate::format::{SeshAmount, Timestamp, date, secs};
@@ -165,7 +165,7 @@ mod tests {
                 fee: Sesh::parse("5").unwrap().into(),
                 proceeds: Sesh::parse("195").unwrap().into(),
                 expiry: Timestamp(1_796_000_000),
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

@@ -45,7 +45,7 @@ pub(crate) struct ListingsArgs {
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub(crate) limit: u64,
     /// Show page N (from 1).
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = crate::args::at_least_one::<u64>)]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = crate::parse::at_least_one::<u64>)]
     pub(crate) page: u64,
     /// Read the chain's logs directly through the RPC endpoint.
     #[arg(long)]

@@ -1,6 +1,6 @@
 //! `sesh market offer NAME AMOUNT [--days N]`.
 
-use crate::args::parse_amount;
+use crate::parse::parse_amount;
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
 use crate::format::{SeshAmount, Timestamp, date};
@@ -147,7 +147,7 @@ mod tests {
                 token_id: super::super::token_id(&Name::parse("alice").unwrap()),
                 amount: Sesh::parse("120").unwrap().into(),
                 expiry: Timestamp(1_796_000_000),
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

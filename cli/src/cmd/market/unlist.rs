@@ -84,7 +84,7 @@ mod tests {
                 name: "alice".into(),
                 token_id: super::super::token_id(&Name::parse("alice").unwrap()),
                 seller: golden::account(0),
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

@@ -34,7 +34,7 @@ pub(crate) struct WatchArgs {
     #[arg(long)]
     pub(crate) all: bool,
     /// Stop after N messages; with --timeout, fewer than N by then is a failure.
-    #[arg(long, value_name = "N", value_parser = crate::args::at_least_one::<usize>)]
+    #[arg(long, value_name = "N", value_parser = crate::parse::at_least_one::<usize>)]
     pub(crate) count: Option<usize>,
     /// Stop after DURATION (30s, 45m, 12h, 3d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]

@@ -3,7 +3,7 @@
 use super::common::{
     DurationOpts, NameState, current_primary, key_of, parse_session_id, sign_consent,
 };
-use crate::args::parse_address;
+use crate::parse::parse_address;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::error::Refused;
@@ -755,7 +755,7 @@ mod tests {
                 commit_tx: Some(B256::repeat_byte(0xcd)),
                 resumed: false,
                 for_wallet: true,
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

@@ -137,7 +137,7 @@ mod tests {
                 old_expiry: Timestamp(state.expiry),
                 expiry: Timestamp(state.expiry + YEAR),
                 rent: Sesh::parse("100").unwrap().into(),
-                tx: crate::output::golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

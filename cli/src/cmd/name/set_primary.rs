@@ -151,7 +151,7 @@ mod tests {
             &SetPrimary {
                 owner: crate::output::golden::account(0),
                 primary_name: Some("alice".into()),
-                tx: crate::output::golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

@@ -1,7 +1,7 @@
 //! `sesh name set-record NAME`.
 
 use super::common::{NameState, key_of, parse_session_id};
-use crate::args::parse_address;
+use crate::parse::parse_address;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::Checksummed;
@@ -128,7 +128,7 @@ mod tests {
                 name: "alice".into(),
                 session_id: Some(crate::output::golden::session_id()),
                 evm_address: Some(crate::output::golden::account(1)),
-                tx: crate::output::golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

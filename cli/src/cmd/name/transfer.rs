@@ -1,7 +1,7 @@
 //! `sesh name transfer NAME TO`.
 
 use super::common::{NameState, key_of, parse_session_id};
-use crate::args::parse_address;
+use crate::parse::parse_address;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::Checksummed;
@@ -182,7 +182,7 @@ mod tests {
                 to_name: Some("bob".into()),
                 session_id: Some(golden::session_id()),
                 evm_address: None,
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

@@ -151,7 +151,7 @@ mod tests {
         golden::check(
             "premium-buy",
             &PremiumBought {
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
                 session_id: golden::session_id(),
                 name: Some("alice".into()),
                 gift: true,

@@ -200,7 +200,7 @@ mod tests {
                     account: golden::account(1),
                     stake: Sesh::parse("12.5").unwrap().into(),
                 }],
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

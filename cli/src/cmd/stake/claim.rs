@@ -83,7 +83,7 @@ mod tests {
             "stake-claim",
             &Claimed {
                 claimed: Sesh::parse("0.75").unwrap().into(),
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

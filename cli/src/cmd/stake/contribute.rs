@@ -1,6 +1,6 @@
 //! `sesh stake contribute NODE_ID AMOUNT`.
 
-use crate::args::parse_amount;
+use crate::parse::parse_amount;
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
 use crate::format::SeshAmount;
@@ -152,7 +152,7 @@ mod tests {
                 node_id: 1,
                 amount: Sesh::parse("12.5").unwrap().into(),
                 state: NodeState::Active,
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

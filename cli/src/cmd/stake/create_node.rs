@@ -1,6 +1,6 @@
 //! `sesh stake create-node ...`.
 
-use crate::args::{parse_address, parse_amount};
+use crate::parse::{parse_address, parse_amount};
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
 use crate::format::{SeshAmount, percent};
@@ -249,7 +249,7 @@ mod tests {
                 node_id: 1,
                 stake: Sesh::parse("25").unwrap().into(),
                 requirement: Sesh::parse("100").unwrap().into(),
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

@@ -138,7 +138,7 @@ mod tests {
             &Exited {
                 node_id: 1,
                 unlock_time: Timestamp(1_796_000_000),
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }

@@ -117,7 +117,7 @@ mod tests {
             &Withdrawn {
                 node_id: 1,
                 amount: sesh_core::Sesh::parse("12.5").unwrap().into(),
-                tx: golden::mined(),
+                tx: crate::tx::Mined::sample(),
             },
         );
     }
