@@ -18,7 +18,7 @@
 //!
 //! Premium proofs follow the same count: a long message needs proofs from
 //! [`needed`] of the [`crate::swarm::SWARM_SIZE`] nodes a sender asks, i.e. 2, or
-//! 1 when only one node is active ([`crate::message::required_proofs`]).
+//! 1 when only one node is active ([`crate::session_message::required_proofs`]).
 
 /// How many of `asked` nodes must answer and agree: a strict majority (at least 1).
 pub const fn needed(asked: usize) -> usize {

@@ -10,10 +10,10 @@
 //!   artifacts committed under `core/artifacts/`.
 //! - [`key_proof`]: the proof that a registry node holds its Ed25519 key,
 //!   checked by the node and the wallet alike.
-//! - [`envelope`], [`message`], [`swarm`]: sealed messages, what the wallet
-//!   puts inside them, and which nodes keep a mailbox.
+//! - [`envelope`], [`swarm`]: sealed messages and which nodes keep a mailbox.
 //! - [`session_message`]: one-to-one messages in Session's own format
-//!   (`Content` protobuf, padding, `Envelope`/`WebSocketMessage` wrapping).
+//!   (`Content` protobuf, padding, `Envelope`/`WebSocketMessage` wrapping),
+//!   and the premium length rule and proofs ([`session_message::premium`]).
 //! - [`lifecycle`]: a name's life by time (live, grace, premium, available),
 //!   second for second as the registry has it.
 //! - [`protocol`]: the contracts' rules and constants (grace period, durations, delays,
@@ -34,7 +34,6 @@ pub mod key_proof;
 pub mod keys;
 pub mod keystore;
 pub mod lifecycle;
-pub mod message;
 pub mod name;
 pub mod net;
 pub mod ons;

@@ -19,9 +19,8 @@
 use serde_json::{Value, json};
 use sesh_core::attestation::NodeKey;
 use sesh_core::envelope;
-use sesh_core::message::PremiumProof;
 use sesh_core::session_message::{
-    self, Disappearing, Incoming, Kind, PADDING_BLOCK, Text, from_base64, to_base64,
+    self, Disappearing, Incoming, Kind, PADDING_BLOCK, PremiumProof, Text, from_base64, to_base64,
 };
 use std::ffi::OsString;
 use std::io::Write;

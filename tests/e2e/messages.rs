@@ -1,7 +1,8 @@
 //! Messages end to end: two wallets message each other by name through the
 //! real `sesh` binary and 3 staked registry nodes (one of them killed half
-//! way), long messages with and without premium, `msg watch`, every way a
-//! mailbox request can be wrong, and a node's rate and storage limits, over real HTTP.
+//! way), in Session's one-to-one format; long messages with and without premium,
+//! other kinds of Session message, `msg watch`, every way a mailbox request can be
+//! wrong, and a node's rate and storage limits, over real HTTP.
 
 use alloy::primitives::U256;
 use alloy::signers::local::PrivateKeySigner;
@@ -11,7 +12,7 @@ use sesh_core::api::{MAX_MESSAGE_BYTES, ReverseResponse};
 use sesh_core::bindings::premium::no_permit;
 use sesh_core::bindings::{NodeStaking, Premium};
 use sesh_core::envelope;
-use sesh_core::message::Content;
+use sesh_core::session_message::{self as session, Incoming, Text};
 use sesh_core::{Name, SessionId};
 use sesh_e2e::cli::SeshHome;
 use sesh_e2e::node::{
@@ -35,6 +36,41 @@ fn now_ms() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as u64
+}
+
+/// `text` from the Ed25519 `seed` to `to`, as a Session client stores it.
+fn session_text(text: &str, seed: &[u8; 32], to: &SessionId) -> Vec<u8> {
+    session::seal_text(&Text::new(text, now_ms()), seed, to).expect("a sealed text")
+}
+
+/// A sealed box in Session's storage wrapping.
+fn wrapped(sealed: &[u8]) -> Vec<u8> {
+    session::wrap(sealed, now_ms()).expect("a wrapped box")
+}
+
+/// The bytes a node stored under `hash` in the mailbox of the Ed25519 `seed` (a signed
+/// retrieve, as the wallet makes it).
+async fn stored_bytes(node: &RegistryNode, seed: &[u8; 32], hash: &str) -> Vec<u8> {
+    let to = envelope::session_id_from_seed(seed);
+    let now = now_ms();
+    let body = serde_json::json!({
+        "timestamp_ms": now,
+        "ed25519_key": hex::encode(envelope::ed25519_public(seed)),
+        "signature": hex::encode(envelope::sign_retrieve(seed, 0, now)),
+    });
+    let (status, answer) = node
+        .post(&format!("/v1/messages/{to}/retrieve"), body.to_string())
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let message = answer["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["hash"] == hash)
+        .unwrap_or_else(|| panic!("{hash} is on the node: {answer}"));
+    STANDARD
+        .decode(message["data"].as_str().unwrap())
+        .expect("base64 data")
 }
 
 #[tokio::test]
@@ -63,11 +99,7 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
     let mut nodes = staked_nodes(&url, &deployment, &[signer(2), signer(3), signer(4)]).await?;
 
     // A message with the shortest TTL, checked at the end (after it expired).
-    let short_lived = envelope::seal(
-        &Content::text("gone soon", now_ms()).encode()?,
-        &[7; 32],
-        &bob_id,
-    )?;
+    let short_lived = session_text("gone soon", &[7; 32], &bob_id);
     let (status, body) = nodes[0]
         .post(
             &format!("/v1/messages/{bob_id}"),
@@ -250,23 +282,39 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
     assert_eq!(long_in[0]["premium_proofs"], 2);
 
     // A long message without valid proofs, stored directly, is refused by the recipient.
-    let forged = Content::text("y".repeat(2_001), now_ms());
-    let forged = envelope::seal(&forged.encode()?, &[8; 32], &bob_id)?;
-    // Tampered, sealed to someone else, and signed for someone else.
-    let mut tampered = envelope::seal(&Content::text("t", 0).encode()?, &[8; 32], &bob_id)?;
+    let forged = session_text(&"y".repeat(2_001), &[8; 32], &bob_id);
+    // Tampered, sealed to someone else, signed for someone else, and not Session's wrapping.
+    let padded = |text: &str| session::pad(&Text::new(text, now_ms()).encode().unwrap());
+    let mut tampered = envelope::seal(&padded("t"), &[8; 32], &bob_id)?;
     let last = tampered.len() - 1;
     tampered[last] ^= 1;
-    let to_alice = envelope::seal(&Content::text("a", 0).encode()?, &[8; 32], &alice_id)?;
-    let plaintext = Content::text("s", 0).encode()?;
+    let tampered = wrapped(&tampered);
+    let to_alice = session_text("a", &[8; 32], &alice_id);
+    let plaintext = padded("s");
     let signed_for_alice = {
         let sender = envelope::ed25519_public(&[8; 32]);
         let signing = ed25519_dalek::SigningKey::from_bytes(&[8; 32]);
         use ed25519_dalek::Signer;
         let signature = signing.sign(&envelope::signature_input(&plaintext, &sender, &alice_id));
         let body = [plaintext.as_slice(), &sender, &signature.to_bytes()].concat();
-        envelope::box_seal(&body, &bob_id.key().0)?
+        wrapped(&envelope::box_seal(&body, &bob_id.key().0)?)
     };
-    for data in [&forged, &tampered, &to_alice, &signed_for_alice] {
+    let not_session = b"not a session message".to_vec();
+    // What a Session client sends besides text (here: typing) is listed, not refused.
+    // Content { typingMessage (field 6) = {} }.
+    let typing = wrapped(&envelope::seal(
+        &session::pad(&[0x32, 0x00]),
+        &[8; 32],
+        &bob_id,
+    )?);
+    for data in [
+        &forged,
+        &tampered,
+        &to_alice,
+        &signed_for_alice,
+        &not_session,
+        &typing,
+    ] {
         let (status, body) = nodes[0]
             .post(
                 &format!("/v1/messages/{bob_id}"),
@@ -289,7 +337,7 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
         .iter()
         .map(|r| r["reason"].as_str().unwrap())
         .collect();
-    assert_eq!(refused.len(), 4, "{inbox}");
+    assert_eq!(refused.len(), 5, "{inbox}");
     assert_eq!(
         reasons
             .iter()
@@ -310,6 +358,12 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
             .any(|r| r.contains("needs premium proved by 2 registry nodes, and 0 valid")),
         "{reasons:?}"
     );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("not a Session message")),
+        "{reasons:?}"
+    );
     let all: Vec<_> = inbox["data"]["messages"]
         .as_array()
         .unwrap()
@@ -319,7 +373,16 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
         all.iter().all(|m| m["hash"] != short_hash.as_str()),
         "an expired message is not served: {inbox}"
     );
-    assert_eq!(all.len(), 3, "{inbox}");
+    assert_eq!(all.len(), 4, "{inbox}");
+    let unsupported: Vec<_> = all.iter().filter(|m| m["kind"] != "text").collect();
+    assert_eq!(unsupported.len(), 1, "{inbox}");
+    assert_eq!(unsupported[0]["kind"], "typing", "{inbox}");
+    assert_eq!(
+        unsupported[0]["sender"],
+        envelope::session_id_from_seed(&[8; 32]).to_string()
+    );
+    let text = bob.run(&["msg", "inbox"], Some("b-pw")).ok().stdout;
+    assert!(text.contains("\n    unsupported: typing"), "{text}");
 
     // Deleting removes a message from every node that answers.
     let deleted = bob
@@ -338,6 +401,170 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
             .iter()
             .all(|m| m["hash"] != hash.as_str()),
         "{inbox}"
+    );
+    Ok(())
+}
+
+/// libsession-util's tests/test_session_encrypt.cpp account (seed 0123456789abcdef…), as its
+/// Session recovery password (docs/keys.md), and its Session ID.
+const SESSION_WORDS: &str =
+    "vexed enjoy pigment films adept voted vexed enjoy pigment films adept voted adept";
+const SESSION_ID: &str = "05d2ad010eeb72d72e561d9de7bd7b6989af77dcabffa03a5111a6c859ae5c3a72";
+
+/// A wallet restored from Session recovery `words` (and a new EVM account).
+fn restore_session_wallet(home: &SeshHome, name: &str, words: &str, password: &str) -> SessionId {
+    let file = home.path().join("session-words.txt");
+    std::fs::write(&file, words).unwrap();
+    let restored = home
+        .run(
+            &[
+                "wallet",
+                "restore",
+                "--name",
+                name,
+                "--session-recovery-file",
+                file.to_str().unwrap(),
+                "--yes",
+                "--json",
+            ],
+            Some(password),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(
+        restored["data"]["session_recovery_password"], true,
+        "{restored}"
+    );
+    SessionId::parse(restored["data"]["session_id"].as_str().unwrap()).unwrap()
+}
+
+/// Issue 17's end to end: an account brought from the Session app by its recovery password
+/// sends to a name; the recipient's inbox shows the text and the sender's name, and what the
+/// nodes keep is Session's one-to-one format (WebSocketMessage → Envelope → sealed, padded
+/// Content with the sender's name as displayName, the --ttl as disappear-after-send).
+#[tokio::test]
+async fn a_session_account_sends_session_format_to_a_name() -> eyre::Result<()> {
+    let chain = sesh_e2e::deployed_chain();
+    let deployment = chain.deployment.clone();
+    let url = chain.anvil.endpoint();
+    let keys = chain.anvil.keys().to_vec();
+    let signer = |i: usize| -> PrivateKeySigner { keys[i].clone().into() };
+
+    let carol = SeshHome::new(&chain);
+    let carol_id = restore_session_wallet(&carol, "carol", SESSION_WORDS, "c-pw");
+    assert_eq!(carol_id.to_string(), SESSION_ID);
+    // The recipient is a Session account too, so this test knows its key and can open what
+    // the nodes keep.
+    let dave_password =
+        sesh_core::keys::recovery_password::RecoveryPassword::from_seed(&[0x42; 16]);
+    let dave_seed: [u8; 32] = *dave_password.ed25519_seed();
+    let dave = SeshHome::new(&chain);
+    let dave_id = restore_session_wallet(&dave, "dave", &dave_password.phrase(), "d-pw");
+    assert_eq!(dave_id, envelope::session_id_from_seed(&dave_seed));
+    for (home, label, password) in [(&carol, "carol", "c-pw"), (&dave, "dave", "d-pw")] {
+        home.run(&["faucet", "20000", "--yes"], Some(password)).ok();
+        home.run(&["name", "register", label, "--yes"], Some(password))
+            .ok();
+    }
+    let nodes = staked_nodes(&url, &deployment, &[signer(2), signer(3), signer(4)]).await?;
+
+    let body = "hello dave, from my Session account";
+    let sent = carol
+        .run(&["msg", "send", "dave", body, "--json"], Some("c-pw"))
+        .ok()
+        .envelope();
+    assert_eq!(sent["data"]["recipient"], dave_id.to_string(), "{sent}");
+    assert_eq!(sent["data"]["display_name"], "carol", "{sent}");
+    assert_eq!(sent["data"]["stored"], 3, "{sent}");
+    assert_eq!(sent["data"]["ttl_secs"], 14 * 86_400, "{sent}");
+    assert_eq!(sent["data"]["disappearing"], false, "{sent}");
+    let hash = sent["data"]["hash"].as_str().unwrap().to_string();
+
+    let inbox = dave
+        .run(&["msg", "inbox", "--json"], Some("d-pw"))
+        .ok()
+        .envelope();
+    let messages = inbox["data"]["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "{inbox}");
+    assert_eq!(messages[0]["hash"], hash.as_str());
+    assert_eq!(messages[0]["kind"], "text");
+    assert_eq!(messages[0]["text"], body);
+    assert_eq!(messages[0]["sender"], SESSION_ID);
+    assert_eq!(messages[0]["sender_name"], "carol");
+    assert_eq!(messages[0]["claimed_name"], "carol");
+    let text = dave.run(&["msg", "inbox"], Some("d-pw")).ok().stdout;
+    assert!(
+        text.contains(&format!("from carol ({SESSION_ID})")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("\n    {body}")), "{text}");
+
+    // What the nodes keep is Session's format: the same bytes on each node, their hash the
+    // message's, a WebSocketMessage request around an Envelope (sourceDevice 1, a proSig,
+    // the sent time) around the sealed, padded Content.
+    let stored = stored_bytes(&nodes[0], &dave_seed, &hash).await;
+    for node in &nodes[1..] {
+        assert_eq!(stored_bytes(node, &dave_seed, &hash).await, stored);
+    }
+    assert_eq!(
+        envelope::message_hash(&dave_id, session::NAMESPACE, &stored).to_string(),
+        hash
+    );
+    let unwrapped = session::unwrap(&stored)?;
+    assert!(
+        unwrapped.pro_sig.is_some(),
+        "a decoy proSig, as clients send"
+    );
+    let opened = envelope::open(&unwrapped.sealed, &dave_seed)?;
+    assert_eq!(opened.sender.to_string(), SESSION_ID);
+    assert_eq!(
+        opened.plaintext.len() % session::PADDING_BLOCK,
+        0,
+        "padded as libsession pads"
+    );
+    let received = session::open_stored(&stored, &dave_seed)?;
+    assert_eq!(received.sender.to_string(), SESSION_ID);
+    let Incoming::Text(text) = received.message else {
+        panic!("a text: {:?}", received.message);
+    };
+    assert_eq!(text.body, body);
+    assert_eq!(text.display_name.as_deref(), Some("carol"));
+    assert_eq!(text.disappearing, None);
+    assert!(text.proofs.is_empty());
+    assert_eq!(text.sent_ms, unwrapped.timestamp_ms);
+    assert_eq!(
+        text.sent_ms / 1000,
+        messages[0]["sent_at"].as_u64().unwrap()
+    );
+
+    // --ttl: the nodes keep it that long, and Session clients delete it then.
+    let sent = carol
+        .run(
+            &[
+                "msg",
+                "send",
+                "dave",
+                "gone in an hour",
+                "--ttl",
+                "1h",
+                "--json",
+            ],
+            Some("c-pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(sent["data"]["ttl_secs"], 3_600, "{sent}");
+    assert_eq!(sent["data"]["disappearing"], true, "{sent}");
+    let hash = sent["data"]["hash"].as_str().unwrap();
+    let stored = stored_bytes(&nodes[0], &dave_seed, hash).await;
+    let received = session::open_stored(&stored, &dave_seed)?;
+    let Incoming::Text(text) = received.message else {
+        panic!("a text: {:?}", received.message);
+    };
+    assert_eq!(text.body, "gone in an hour");
+    assert_eq!(
+        text.disappearing,
+        Some(session::Disappearing::AfterSend(3_600))
     );
     Ok(())
 }
@@ -623,11 +850,7 @@ async fn a_wallet_reads_and_deletes_on_nodes_that_left_its_swarm() -> eyre::Resu
     let old = staked_nodes(&url, &deployment, &[signer(2), signer(3), signer(4)]).await?;
 
     // A message on the 3 nodes of bob's swarm; reading it, the wallet remembers them.
-    let sealed = envelope::seal(
-        &Content::text("before the change", now_ms()).encode()?,
-        &[7; 32],
-        &bob_id,
-    )?;
+    let sealed = session_text("before the change", &[7; 32], &bob_id);
     let body = serde_json::json!({"ttl_ms": 600_000, "data": STANDARD.encode(&sealed)});
     for node in &old {
         let (status, answer) = node

@@ -20,9 +20,10 @@
 //!
 //! Premium proofs, which let a text run past 2,000 characters, travel in
 //! `Content.seshPremium` (field 7374), a field Session's schema does not have
-//! and Session clients skip.
+//! and Session clients skip; [`premium`] has the length rule that checks them.
 
 pub mod padding;
+pub mod premium;
 pub mod wire;
 
 /// Session's protobuf messages, generated from `core/proto/session.proto` by
@@ -33,11 +34,14 @@ pub mod proto {
 }
 
 pub use padding::{PADDING_BLOCK, pad, unpad};
+pub use premium::{
+    LengthError, MAX_PREMIUM_TEXT_CHARS, MAX_PROOFS, MAX_TEXT_CHARS, PremiumProof, check_length,
+    required_proofs,
+};
 pub use wire::{Unwrapped, WireError, from_base64, to_base64, unwrap, wrap};
 
 use crate::attestation::NodeKey;
 use crate::envelope::{self, EnvelopeError};
-use crate::message::{MAX_PROOFS, PremiumProof};
 use crate::session_id::SessionId;
 use prost::Message;
 use proto::content::ExpirationType;
@@ -229,16 +233,6 @@ impl Text {
     /// The serialized `Content` (unpadded).
     pub fn encode(&self) -> Result<Vec<u8>, SessionMessageError> {
         Ok(self.to_proto()?.encode_to_vec())
-    }
-
-    /// The legacy form that [`crate::message::check_length`] takes, to apply
-    /// the premium rule to a received text.
-    pub fn to_checked_content(&self) -> crate::message::Content {
-        crate::message::Content {
-            sent_ms: self.sent_ms,
-            text: self.body.clone(),
-            proofs: self.proofs.clone(),
-        }
     }
 }
 
@@ -585,6 +579,27 @@ mod tests {
             open_stored(&stored, &alice),
             Err(SessionMessageError::Envelope(EnvelopeError::Unseal))
         ));
+    }
+
+    #[test]
+    fn the_largest_message_fits_what_a_node_stores() {
+        let sender = [1u8; 32];
+        let to = envelope::session_id_from_seed(&[2u8; 32]);
+        let stored_len = |body: String, proofs: usize| {
+            let text = Text {
+                display_name: Some("n".repeat(64)),
+                disappearing: Some(Disappearing::AfterSend(30 * 86_400)),
+                proofs: (0..proofs as u8).map(proof).collect(),
+                ..Text::new(body, 1_765_000_000_000)
+            };
+            seal_text(&text, &sender, &to).unwrap().len()
+        };
+        // 2,000 characters of 4 UTF-8 bytes, the longest text without premium, and
+        // 10,000 with 8 proofs, the longest of all (docs/messages.md quotes these sizes).
+        let longest_short = stored_len("😀".repeat(MAX_TEXT_CHARS), 0);
+        let longest = stored_len("😀".repeat(MAX_PREMIUM_TEXT_CHARS), MAX_PROOFS);
+        assert_eq!((longest_short, longest), (8_398, 41_361));
+        assert!(longest <= crate::api::MAX_MESSAGE_BYTES);
     }
 
     proptest! {

@@ -93,7 +93,7 @@ mod tests {
             "msg-inbox",
             &Inbox {
                 session_id: crate::output::golden::session_id(),
-                messages: vec![Message::sample()],
+                messages: vec![Message::sample(), Message::sample_unsupported()],
                 refused: vec![Refused {
                     hash: "9c1e0f6cf3d6a0f7e2b0f1f3a9c4d5e6b7a8091a2b3c4d5e6f708192a3b4c5d6"
                         .parse()

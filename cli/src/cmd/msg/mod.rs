@@ -20,7 +20,7 @@ use sesh_core::api::{NameState, StoredMessage};
 use sesh_core::attestation::NodeKey;
 use sesh_core::envelope::{self, MessageHash};
 use sesh_core::keys::SessionKeys;
-use sesh_core::message::{self, Content};
+use sesh_core::session_message::{self as session, Incoming, MAX_TEXT_CHARS, Text};
 use sesh_core::{Name, SessionId};
 use std::collections::HashMap;
 
@@ -90,8 +90,11 @@ pub(crate) struct Received {
     pub(crate) sender: SessionId,
     /// The sender's primary name, as the registry nodes agree on it.
     pub(crate) sender_name: Option<String>,
-    /// The content.
-    pub(crate) content: Content,
+    /// What it is: a text, or another kind of Session message.
+    pub(crate) message: Incoming,
+    /// When the sender sent it (ms, the sender's clock): the text's `sigTimestamp`, else
+    /// the envelope's timestamp.
+    pub(crate) sent_ms: u64,
     /// When it was stored (ms; the latest time the nodes report).
     pub(crate) stored_ms: u64,
     /// When it expires (ms).
@@ -138,46 +141,58 @@ pub(crate) async fn open_all(
     Ok((received, refused))
 }
 
-/// One message: `Ok(Err(reason))` when it is refused.
+/// One message: `Ok(Err(reason))` when it is refused. Stored bytes are Session's
+/// wrapping (`WebSocketMessage` → `Envelope`) around the sealed box; inside is a padded
+/// `Content` ([`sesh_core::session_message`]), a text or another kind.
 async fn open_one(
     ctx: &Context<'_>,
     keys: &SessionKeys,
     message: &StoredMessage,
     active: &mut Option<Vec<NodeKey>>,
 ) -> eyre::Result<Result<Received, String>> {
-    let opened = match envelope::open(&message.data, keys.ed25519_signing_key().as_bytes()) {
+    let unwrapped = match session::unwrap(&message.data) {
+        Ok(unwrapped) => unwrapped,
+        Err(error) => return Ok(Err(format!("not a Session message: {error}"))),
+    };
+    let opened = match envelope::open(&unwrapped.sealed, keys.ed25519_signing_key().as_bytes()) {
         Ok(opened) => opened,
         Err(error) => return Ok(Err(format!("cannot be opened: {error}"))),
     };
-    let content = match Content::decode(&opened.plaintext) {
-        Ok(content) => content,
+    let incoming = match session::parse_content(session::unpad(&opened.plaintext)) {
+        Ok(incoming) => incoming,
         Err(error) => return Ok(Err(format!("from {}: {error}", opened.sender))),
     };
-    if content.chars() > message::MAX_TEXT_CHARS {
-        if active.is_none() {
-            *active = Some(
-                crate::registry::active_keys(ctx)
-                    .await
-                    .wrap_err("cannot read the active registry nodes to check premium proofs")?,
-            );
+    let mut sent_ms = unwrapped.timestamp_ms;
+    if let Incoming::Text(text) = &incoming {
+        if text.sent_ms != 0 {
+            sent_ms = text.sent_ms;
         }
-        let deployment = ctx.deployment()?;
-        if let Err(error) = message::check_length(
-            &content,
-            opened.sender,
-            deployment.chain_id,
-            deployment.contracts.premium,
-            active.as_deref().unwrap_or_default(),
-            message.stored_ms / 1000,
-        ) {
-            return Ok(Err(format!("from {}: refused: {error}", opened.sender)));
+        if text.chars() > MAX_TEXT_CHARS {
+            if active.is_none() {
+                *active =
+                    Some(crate::registry::active_keys(ctx).await.wrap_err(
+                        "cannot read the active registry nodes to check premium proofs",
+                    )?);
+            }
+            let deployment = ctx.deployment()?;
+            if let Err(error) = session::check_length(
+                text,
+                opened.sender,
+                deployment.chain_id,
+                deployment.contracts.premium,
+                active.as_deref().unwrap_or_default(),
+                message.stored_ms / 1000,
+            ) {
+                return Ok(Err(format!("from {}: refused: {error}", opened.sender)));
+            }
         }
     }
     Ok(Ok(Received {
         hash: message.hash,
         sender: opened.sender,
         sender_name: None,
-        content,
+        message: incoming,
+        sent_ms,
         stored_ms: message.stored_ms,
         expiry_ms: message.expiry_ms,
     }))
@@ -186,16 +201,22 @@ async fn open_one(
 impl Received {
     /// The message as the `msg` commands report it.
     pub(crate) fn report(&self) -> Message {
+        let (kind, text) = match &self.message {
+            Incoming::Text(text) => ("text".to_string(), Some(text)),
+            Incoming::Unsupported(kind) => (kind.to_string(), None),
+        };
         Message {
             hash: self.hash,
             sender: self.sender,
             sender_name: self.sender_name.clone(),
-            sent_at: Timestamp(self.content.sent_ms / 1000),
+            claimed_name: text.and_then(|text| text.display_name.clone()),
+            kind,
+            sent_at: Timestamp(self.sent_ms / 1000),
             stored_at: Timestamp(self.stored_ms / 1000),
             expiry: Timestamp(self.expiry_ms / 1000),
-            text: self.content.text.clone(),
-            chars: self.content.chars(),
-            premium_proofs: self.content.proofs.len(),
+            text: text.map(|text| text.body.clone()).unwrap_or_default(),
+            chars: text.map_or(0, Text::chars),
+            premium_proofs: text.map_or(0, |text| text.proofs.len()),
         }
     }
 }
@@ -209,13 +230,19 @@ pub(crate) struct Message {
     pub(crate) sender: SessionId,
     /// The sender's primary name, as the registry nodes agree on it.
     pub(crate) sender_name: Option<String>,
+    /// The display name the sender put in the message (Session's `profile.displayName`):
+    /// its own claim, unverified; `sender_name` is the name to trust.
+    pub(crate) claimed_name: Option<String>,
+    /// `text`, or the kind of Session message it is and `sesh` does not show
+    /// (`typing`, `receipt`, `call`, `config`, `attachment`, …; see docs/messages.md).
+    pub(crate) kind: String,
     /// When the sender wrote it (the sender's clock).
     pub(crate) sent_at: Timestamp,
     /// When it was stored (the latest time the nodes report).
     pub(crate) stored_at: Timestamp,
     /// When the nodes drop it.
     pub(crate) expiry: Timestamp,
-    /// The text.
+    /// The text (empty when `kind` is not `text`).
     pub(crate) text: String,
     /// How many characters the text has (over 2,000 needs premium proofs).
     pub(crate) chars: usize,
@@ -224,11 +251,18 @@ pub(crate) struct Message {
 }
 
 impl Message {
-    /// The sender as people read it: "alice (05ab…)" or the Session ID.
+    /// The sender as people read it: "alice (05ab…)" or the Session ID, and the display
+    /// name the sender claims when it is not the verified one.
     pub(crate) fn from(&self) -> String {
-        match &self.sender_name {
+        let from = match &self.sender_name {
             Some(name) => format!("{name} ({})", self.sender),
             None => self.sender.to_string(),
+        };
+        match &self.claimed_name {
+            Some(claimed) if self.sender_name.as_ref() != Some(claimed) => {
+                format!("{from}, calling itself {claimed:?} (unverified)")
+            }
+            _ => from,
         }
     }
 
@@ -241,6 +275,8 @@ impl Message {
                 .expect("a sample hash"),
             sender: crate::output::golden::session_id(),
             sender_name: Some("alice".into()),
+            claimed_name: Some("alice".into()),
+            kind: "text".into(),
             sent_at: Timestamp(1_796_000_000),
             stored_at: Timestamp(1_796_000_001),
             expiry: Timestamp(1_797_209_601),
@@ -249,22 +285,43 @@ impl Message {
             premium_proofs: 0,
         }
     }
+
+    /// A sample of a kind `sesh` does not show, for golden files.
+    #[cfg(test)]
+    pub(crate) fn sample_unsupported() -> Self {
+        Self {
+            hash: "4b1d0e5c0a7f3e2d1c0b9a8f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b"
+                .parse()
+                .expect("a sample hash"),
+            claimed_name: None,
+            kind: "typing".into(),
+            sent_at: Timestamp(1_796_000_100),
+            stored_at: Timestamp(1_796_000_101),
+            expiry: Timestamp(1_797_209_701),
+            text: String::new(),
+            chars: 0,
+            ..Self::sample()
+        }
+    }
 }
 
 impl Report for Message {
     /// A header line, the message hash (what `sesh msg delete` takes, in full) and the
     /// text, indented further.
     fn text(&self) -> String {
-        let premium = if self.chars > message::MAX_TEXT_CHARS {
+        let premium = if self.chars > MAX_TEXT_CHARS {
             " [premium]"
         } else {
             ""
         };
-        let body: Vec<String> = self
-            .text
-            .lines()
-            .map(|line| format!("    {line}"))
-            .collect();
+        let body: Vec<String> = if self.kind == "text" {
+            self.text
+                .lines()
+                .map(|line| format!("    {line}"))
+                .collect()
+        } else {
+            vec![format!("    unsupported: {}", self.kind)]
+        };
         format!(
             "{}  from {}{premium}\n  hash {}\n{}",
             self.sent_at,
@@ -297,7 +354,8 @@ mod tests {
             hash,
             sender: SessionId::from_key(alloy::primitives::B256::repeat_byte(0xab)).unwrap(),
             sender_name: Some("alice".into()),
-            content: Content::text("hi bob\nsecond line", 1_700_000_000_000),
+            message: Incoming::Text(Text::new("hi bob\nsecond line", 1_700_000_000_000)),
+            sent_ms: 1_700_000_000_000,
             stored_ms: 1_700_000_000_000,
             expiry_ms: 1_700_000_100_000,
         };
@@ -311,5 +369,62 @@ mod tests {
         let parsed: MessageHash = shown.parse().unwrap();
         assert_eq!(parsed, hash);
         assert!(text.contains("\n    hi bob\n    second line"), "{text}");
+    }
+
+    fn received(message: Incoming, sender_name: Option<&str>) -> Message {
+        Received {
+            hash: MessageHash([7; 32]),
+            sender: SessionId::from_key(alloy::primitives::B256::repeat_byte(0xab)).unwrap(),
+            sender_name: sender_name.map(Into::into),
+            message,
+            sent_ms: 1_700_000_000_000,
+            stored_ms: 1_700_000_000_000,
+            expiry_ms: 1_700_000_100_000,
+        }
+        .report()
+    }
+
+    #[test]
+    fn other_kinds_are_listed_as_unsupported() {
+        let report = received(Incoming::Unsupported(session::Kind::Typing), Some("alice"));
+        assert_eq!(report.kind, "typing");
+        assert_eq!((report.text.as_str(), report.chars), ("", 0));
+        assert!(
+            report.text().ends_with("\n    unsupported: typing"),
+            "{}",
+            report.text()
+        );
+    }
+
+    #[test]
+    fn the_verified_name_is_shown_and_a_different_claim_is_marked() {
+        let text = |name: &str| Text {
+            display_name: Some(name.into()),
+            ..Text::new("hi", 1_700_000_000_000)
+        };
+        let same = received(Incoming::Text(text("alice")), Some("alice"));
+        assert_eq!(same.kind, "text");
+        assert!(!same.text().contains("calling itself"), "{}", same.text());
+        let other = received(Incoming::Text(text("bob")), Some("alice"));
+        assert_eq!(other.sender_name.as_deref(), Some("alice"));
+        assert_eq!(other.claimed_name.as_deref(), Some("bob"));
+        assert!(
+            other.text().contains("from alice (05abab"),
+            "{}",
+            other.text()
+        );
+        assert!(
+            other
+                .text()
+                .contains(", calling itself \"bob\" (unverified)"),
+            "{}",
+            other.text()
+        );
+        let unnamed = received(Incoming::Text(text("bob")), None);
+        assert!(
+            unnamed.text().contains("calling itself \"bob\""),
+            "{}",
+            unnamed.text()
+        );
     }
 }

@@ -5,23 +5,29 @@ use crate::context::Context;
 use crate::format::Timestamp;
 use crate::mailbox::{NodeReport, Swarm, now_ms, require_one};
 use crate::output::Report;
-use crate::registry::{Registry, active_keys, join_all};
+use crate::registry::{Registry, active_keys, join_all, primary_via_nodes};
 use clap::Args;
 use eyre::{WrapErr, bail};
 use serde::Serialize;
 use sesh_core::SessionId;
 use sesh_core::agreement;
 use sesh_core::api::{MAX_MESSAGE_BYTES, MAX_TTL_MS, MIN_TTL_MS, PremiumAnswer, Signed};
-use sesh_core::envelope::{self, MessageHash};
-use sesh_core::message::{self, Content, PremiumProof};
+use sesh_core::envelope::MessageHash;
 use sesh_core::protocol::DAY;
+use sesh_core::session_message::{
+    DEFAULT_TTL_MS, Disappearing, MAX_PREMIUM_TEXT_CHARS, MAX_PROOFS, MAX_TEXT_CHARS, PremiumProof,
+    Text, required_proofs, seal_text,
+};
 use std::io::Read;
 use std::path::PathBuf;
 
 /// Send an end-to-end encrypted message to a name or a Session ID
 ///
-/// The text is sealed to the recipient's Session ID (only they can read it)
-/// and signed with the wallet's Session key (they can tell it is from you).
+/// The text is written as a Session client writes a one-to-one message (a
+/// `Content` protobuf with the wallet's primary name as display name, padded,
+/// sealed, in an `Envelope`; see docs/messages.md), so the Session app reads it
+/// too. It is sealed to the recipient's Session ID (only they can read it) and
+/// signed with the wallet's Session key (they can tell it is from you).
 /// It is stored on each of the recipient's registry nodes (3 chosen from the
 /// active set by the Session ID); one node that is down or refuses does not
 /// stop it. A name is resolved through the registry nodes, which must agree.
@@ -51,10 +57,12 @@ pub(crate) struct SendArgs {
     /// Read the text from FILE (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub(crate) file: Option<PathBuf>,
-    /// Keep the message for DURATION before it expires unread: 30s, 45m, 12h,
-    /// 3d (10 s to 14 days; up to 30 days when the recipient has premium).
-    #[arg(long, value_name = "DURATION", default_value = "14d", value_parser = parse_ttl)]
-    pub(crate) ttl: u64,
+    /// Make the message disappear DURATION after it is sent: 30s, 45m, 12h, 3d
+    /// (10 s to 14 days; up to 30 days when the recipient has premium). The
+    /// nodes keep it that long, and Session clients delete it then
+    /// (disappear after send). Without it: kept 14 days, no timer.
+    #[arg(long, value_name = "DURATION", value_parser = parse_ttl)]
+    pub(crate) ttl: Option<u64>,
 }
 
 /// What `sesh msg send` reports.
@@ -66,14 +74,18 @@ pub(crate) struct MessageSent {
     pub(crate) name: Option<String>,
     /// The message's hash.
     pub(crate) hash: MessageHash,
-    /// The sealed message's size.
+    /// The size of what was stored: the sealed text in Session's `Envelope`.
     pub(crate) bytes: usize,
+    /// The display name the message carries: the wallet's primary name, if it has one.
+    pub(crate) display_name: Option<String>,
     /// How many characters the text has.
     pub(crate) chars: usize,
     /// How many premium proofs it carries (a text over 2,000 characters needs them).
     pub(crate) premium_proofs: usize,
     /// How long the nodes keep it unread.
     pub(crate) ttl_secs: u64,
+    /// Whether it disappears after `ttl_secs` in Session clients too (`--ttl` given).
+    pub(crate) disappearing: bool,
     /// When the nodes drop it.
     pub(crate) expiry: Timestamp,
     /// On how many registry nodes it was stored.
@@ -133,46 +145,47 @@ pub(crate) fn parse_duration(text: &str) -> Result<u64, String> {
 
 impl SendArgs {
     pub(crate) async fn run(self, ctx: &Context<'_>) -> eyre::Result<()> {
-        let text = self.read_text()?;
-        let chars = text.chars().count();
+        let body = self.read_text()?;
+        let chars = body.chars().count();
         if chars == 0 {
             bail!("the message is empty");
         }
-        if chars > message::MAX_PREMIUM_TEXT_CHARS {
+        if chars > MAX_PREMIUM_TEXT_CHARS {
             bail!(
-                "the text is {chars} characters; the most anyone may send is {}",
-                message::MAX_PREMIUM_TEXT_CHARS
+                "the text is {chars} characters; the most anyone may send is {MAX_PREMIUM_TEXT_CHARS}"
             );
         }
         let (recipient, name) = resolve_recipient(ctx, &self.to).await?;
         let file = ctx.wallet_file()?;
         let keys = ctx.unlock(&file)?;
         let session = keys.session();
-        let mut content = Content::text(text, now_ms());
-        if chars > message::MAX_TEXT_CHARS {
-            content.proofs = premium_proofs(ctx, session.session_id(), chars).await?;
+        let ttl_ms = self.ttl.unwrap_or(DEFAULT_TTL_MS);
+        let mut text = Text {
+            display_name: display_name(ctx, session.session_id()).await,
+            disappearing: self
+                .ttl
+                .map(|ms| Disappearing::AfterSend(u32::try_from(ms / 1000).unwrap_or(u32::MAX))),
+            ..Text::new(body, now_ms())
+        };
+        if chars > MAX_TEXT_CHARS {
+            text.proofs = premium_proofs(ctx, session.session_id(), chars).await?;
         }
-        let plaintext = content.encode()?;
-        let sealed = envelope::seal(
-            &plaintext,
-            session.ed25519_signing_key().as_bytes(),
-            &recipient,
-        )
-        .wrap_err("cannot seal the message")?;
-        if sealed.len() > MAX_MESSAGE_BYTES {
+        let stored = seal_text(&text, session.ed25519_signing_key().as_bytes(), &recipient)
+            .wrap_err("cannot seal the message")?;
+        if stored.len() > MAX_MESSAGE_BYTES {
             bail!(
                 "the sealed message is {} bytes; a node stores at most {MAX_MESSAGE_BYTES}",
-                sealed.len()
+                stored.len()
             );
         }
-        if self.ttl > MAX_TTL_MS {
+        if ttl_ms > MAX_TTL_MS {
             ctx.out.info(
                 "a TTL over 14 days is kept only when the recipient has premium; nodes refuse it otherwise",
             );
         }
         let swarm = Swarm::discover(ctx, recipient).await?;
-        let results = swarm.store(&sealed, self.ttl).await;
-        let stored = require_one(ctx, "store the message", &results)?;
+        let results = swarm.store(&stored, ttl_ms).await;
+        let stored_on = require_one(ctx, "store the message", &results)?;
         let response = results
             .iter()
             .find_map(|(_, r)| r.as_ref().ok())
@@ -181,12 +194,14 @@ impl SendArgs {
             recipient,
             name: name.map(|n| n.to_string()),
             hash: response.hash,
-            bytes: sealed.len(),
+            bytes: stored.len(),
+            display_name: text.display_name,
             chars,
-            premium_proofs: content.proofs.len(),
-            ttl_secs: self.ttl / 1000,
+            premium_proofs: text.proofs.len(),
+            ttl_secs: ttl_ms / 1000,
+            disappearing: self.ttl.is_some(),
             expiry: Timestamp(response.expiry_ms / 1000),
-            stored,
+            stored: stored_on,
             nodes: NodeReport::all(&results),
         })?;
         Ok(())
@@ -210,6 +225,20 @@ impl SendArgs {
     }
 }
 
+/// The wallet's primary name as the registry nodes agree on it, for the message's
+/// display name; none (with a warning when the nodes cannot say) otherwise.
+async fn display_name(ctx: &Context<'_>, session_id: SessionId) -> Option<String> {
+    match primary_via_nodes(ctx, session_id, true).await {
+        Ok(found) => found.and_then(|(answer, _)| answer.name),
+        Err(error) => {
+            ctx.out.warn(&format!(
+                "the message goes without your name: cannot look it up: {error:#}"
+            ));
+            None
+        }
+    }
+}
+
 /// Proofs of the sender's premium from its registry nodes, enough for a long message.
 async fn premium_proofs(
     ctx: &Context<'_>,
@@ -220,8 +249,7 @@ async fn premium_proofs(
     let (chain_id, contract) = (deployment.chain_id, deployment.contracts.premium);
     let Some(registry) = Registry::discover(ctx, &session_id.to_string()).await? else {
         bail!(
-            "the text is {chars} characters; over {} needs premium proofs from registry nodes, and none is known (pass --registry URL)",
-            message::MAX_TEXT_CHARS
+            "the text is {chars} characters; over {MAX_TEXT_CHARS} needs premium proofs from registry nodes, and none is known (pass --registry URL)"
         );
     };
     let active = active_keys(ctx).await?;
@@ -262,15 +290,15 @@ async fn premium_proofs(
     proofs.retain(|p| active.contains(&p.node_key));
     proofs.sort_by_key(|p| p.node_key);
     proofs.dedup_by_key(|p| p.node_key);
-    proofs.truncate(message::MAX_PROOFS);
+    proofs.truncate(MAX_PROOFS);
     // The recipient's rule, and the wallet's agreement rule over the nodes asked (a strict
     // majority): with `--registry dead --registry A`, A alone is 1 of 2, not enough.
     let asked = registry.nodes().len();
-    let needed = message::required_proofs(active.len())
+    let needed = required_proofs(active.len())
         .max(agreement::needed(asked))
-        .min(message::MAX_PROOFS);
+        .min(MAX_PROOFS);
     if proofs.len() < needed {
-        let limit = message::MAX_TEXT_CHARS;
+        let limit = MAX_TEXT_CHARS;
         if answers_count < needed {
             bail!(
                 "the text is {chars} characters; over {limit} needs premium, proved by {needed} registry nodes, and only {answers_count} of the {asked} asked answered: try again when they are back{}, or shorten the text",
@@ -303,10 +331,12 @@ mod tests {
                 hash: "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669"
                     .parse()
                     .unwrap(),
-                bytes: 245,
+                bytes: 398,
+                display_name: Some("alice".into()),
                 chars: 6,
                 premium_proofs: 0,
                 ttl_secs: 14 * sesh_core::protocol::DAY,
+                disappearing: false,
                 expiry: Timestamp(1_797_209_601),
                 stored: 2,
                 nodes: vec![
