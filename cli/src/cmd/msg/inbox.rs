@@ -15,8 +15,12 @@ use std::collections::HashMap;
 /// request with the wallet's Session key), keeps one copy of each message,
 /// decrypts it, checks the sender's signature and, for a text over 2,000
 /// characters, the sender's premium proofs, and shows the sender's primary
-/// name as the registry nodes agree on it. Messages that fail a check are
-/// listed as refused, with the reason. Messages stay on the nodes until they
+/// name as the registry nodes agree on it (not the display name the message
+/// carries, which is only the sender's claim). Messages are Session's
+/// one-to-one format, so what the Session app sends is read too: texts are
+/// shown, every other kind (typing, receipts, calls, attachments, ...) is
+/// listed as "unsupported: KIND". Messages that fail a check are listed as
+/// refused, with the reason. Messages stay on the nodes until they
 /// expire or `sesh msg delete` removes them. Nodes that were in the mailbox's
 /// swarm in the last 30 days (before the active node set changed) are read
 /// too: they keep what was stored on them.

@@ -100,8 +100,17 @@ impl Report for MessageSent {
             Some(name) => format!("{name} ({})", self.recipient),
             None => self.recipient.to_string(),
         };
+        let from = match &self.display_name {
+            Some(name) => format!("\n  from     {name} (your primary name, as its display name)"),
+            None => String::new(),
+        };
+        let disappears = if self.disappearing {
+            " (and disappears then in Session clients)"
+        } else {
+            ""
+        };
         format!(
-            "sent to {who}\n  message  {}\n  stored   on {} of {} registry nodes\n  expires  {}",
+            "sent to {who}{from}\n  message  {}\n  stored   on {} of {} registry nodes\n  expires  {}{disappears}",
             self.hash,
             self.stored,
             self.nodes.len(),
@@ -345,6 +354,38 @@ mod tests {
                     NodeReport::sample(3, Some("connection refused")),
                 ],
             },
+        );
+    }
+
+    #[test]
+    fn the_text_says_the_name_sent_and_whether_it_disappears() {
+        let sent = |display_name: Option<&str>, disappearing| MessageSent {
+            recipient: crate::output::golden::session_id(),
+            name: None,
+            hash: MessageHash([1; 32]),
+            bytes: 398,
+            display_name: display_name.map(Into::into),
+            chars: 2,
+            premium_proofs: 0,
+            ttl_secs: 3_600,
+            disappearing,
+            expiry: Timestamp(1_797_209_601),
+            stored: 1,
+            nodes: vec![NodeReport::sample(1, None)],
+        };
+        let named = sent(Some("alice"), true).text();
+        assert!(
+            named.contains("\n  from     alice (your primary name"),
+            "{named}"
+        );
+        assert!(
+            named.ends_with("(and disappears then in Session clients)"),
+            "{named}"
+        );
+        let plain = sent(None, false).text();
+        assert!(
+            !plain.contains("from") && !plain.contains("disappears"),
+            "{plain}"
         );
     }
 
