@@ -9,6 +9,7 @@ mod cli_sesh;
 mod cli_stake;
 mod cli_wallet;
 mod deploy;
+mod layering;
 mod messages;
 mod protocol;
 mod registry_node;
