@@ -15,8 +15,10 @@
 //! A mailbox is a Session ID (33) and a namespace (2, big-endian). Sequence
 //! numbers grow across the node, so a mailbox's messages come out in the
 //! order they were stored, and "since hash H" is "after H's sequence number".
-//! Every change is one write transaction (committed durably before the
-//! answer), so a crash keeps each message whole or not at all.
+//! Every change is part of one write transaction committed durably before the
+//! answer, so a crash keeps each message whole or not at all. Concurrent stores
+//! share a transaction (group commit, one fsync for many: see `GroupCommit`);
+//! each is checked as if it were alone, in the order they queued.
 //!
 //! A deleted message leaves a tombstone until it would have expired: stores
 //! need no signature, so without it anyone holding a copy of the envelope
@@ -104,9 +106,23 @@ pub enum MailboxError {
         /// The node-wide limit.
         max_bytes: u64,
     },
+    /// The write transaction that held this store (with others committed together) failed.
+    #[error("{0}")]
+    Batch(std::sync::Arc<MailboxError>),
 }
 
 crate::store::table::from_redb_errors!(MailboxError);
+
+impl MailboxError {
+    /// Whether this is a refusal of the store by the rules (quotas, tombstones), not a
+    /// failure of the database.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            Self::Full { .. } | Self::NodeFull { .. } | Self::Deleted { .. }
+        )
+    }
+}
 
 /// The wall clock in ms since the Unix epoch (mailbox times are wall-clock, not chain, times).
 pub fn now_ms() -> u64 {
@@ -178,6 +194,254 @@ pub struct Totals {
 pub struct Mailbox {
     db: Database,
     quota: Quota,
+    /// `None`: each store is its own write transaction (the bench's baseline).
+    group: Option<GroupCommit>,
+    store_commits: std::sync::atomic::AtomicU64,
+}
+
+/// Set to `each` (bench only): every store commits its own write transaction, as before
+/// stores were committed together; the baseline of `just bench`.
+pub const COMMIT_EACH_ENV: &str = "SESH_NODE_MAILBOX_COMMIT";
+
+/// A store waiting for its write transaction.
+#[derive(Debug)]
+struct Pending {
+    session_id: SessionId,
+    namespace: i16,
+    data: Vec<u8>,
+    now_ms: u64,
+    ttl_ms: u64,
+}
+
+/// Most stores committed in one write transaction.
+const MAX_BATCH: usize = 512;
+
+/// Group commit: a store queues itself; when no write transaction of stores is under way,
+/// the store that finds none becomes the writer: it takes everything queued (up to
+/// [`MAX_BATCH`], oldest first), applies it in one write transaction, commits it durably,
+/// and hands each store its answer. Stores that queued meanwhile wait for the next one, so
+/// with N concurrent stores one fsync serves up to N of them. Deletes and sweeps take
+/// redb's write lock like any transaction and are ordered before or after a whole batch.
+#[derive(Debug, Default)]
+struct GroupCommit {
+    state: std::sync::Mutex<GroupState>,
+    answered: std::sync::Condvar,
+}
+
+#[derive(Debug, Default)]
+struct GroupState {
+    queue: std::collections::VecDeque<(u64, Pending)>,
+    next_ticket: u64,
+    writing: bool,
+    answers: std::collections::HashMap<u64, MailboxResult<Stored>>,
+}
+
+impl GroupCommit {
+    fn lock(&self) -> std::sync::MutexGuard<'_, GroupState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues `pending` and waits for its answer, writing batches with `commit` while no
+    /// one else does.
+    fn store(
+        &self,
+        pending: Pending,
+        commit: impl Fn(&[Pending]) -> Vec<MailboxResult<Stored>>,
+    ) -> MailboxResult<Stored> {
+        let mut state = self.lock();
+        let ticket = state.next_ticket;
+        state.next_ticket += 1;
+        state.queue.push_back((ticket, pending));
+        loop {
+            if let Some(answer) = state.answers.remove(&ticket) {
+                return answer;
+            }
+            if state.writing {
+                state = self
+                    .answered
+                    .wait(state)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                continue;
+            }
+            state.writing = true;
+            let take = state.queue.len().min(MAX_BATCH);
+            let (tickets, batch): (Vec<u64>, Vec<Pending>) = state.queue.drain(..take).unzip();
+            drop(state);
+            let answers = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit(&batch)));
+            state = self.lock();
+            state.writing = false;
+            match answers {
+                Ok(answers) => {
+                    debug_assert_eq!(answers.len(), tickets.len());
+                    state.answers.extend(tickets.into_iter().zip(answers));
+                    self.answered.notify_all();
+                }
+                Err(panic) => {
+                    // Nothing of the batch was committed (the transaction aborts on unwind).
+                    let error = std::sync::Arc::new(MailboxError::Corrupt(
+                        "write batch (the writer panicked)",
+                    ));
+                    for ticket in tickets {
+                        state
+                            .answers
+                            .insert(ticket, Err(MailboxError::Batch(error.clone())));
+                    }
+                    self.answered.notify_all();
+                    drop(state);
+                    std::panic::resume_unwind(panic);
+                }
+            }
+        }
+    }
+}
+
+/// Answers every store of `batch` not failed already with the one `error` of their
+/// transaction.
+fn shared_failure(
+    batch: &[Pending],
+    failed: Vec<Option<MailboxError>>,
+    error: MailboxError,
+) -> Vec<MailboxResult<Stored>> {
+    debug_assert_eq!(batch.len(), failed.len());
+    let error = std::sync::Arc::new(error);
+    failed
+        .into_iter()
+        .map(|failed| Err(failed.unwrap_or_else(|| MailboxError::Batch(error.clone()))))
+        .collect()
+}
+
+/// Applies one store inside `txn`, as its own transaction did before stores were committed
+/// together: every check comes before any write, so a refused store leaves `txn` as it was.
+fn apply_store(
+    txn: &redb::WriteTransaction,
+    quota: &Quota,
+    pending: &Pending,
+) -> MailboxResult<Stored> {
+    let Pending {
+        session_id,
+        namespace,
+        ref data,
+        now_ms,
+        ttl_ms,
+    } = *pending;
+    let mailbox = mailbox_key(&session_id, namespace);
+    let hash = message_hash(&session_id, namespace, data);
+    let tombstone = txn
+        .open_table(DELETED)?
+        .get(hash_key(&mailbox, &hash).as_slice())?
+        .map(|v| v.value());
+    if let Some(until_ms) = tombstone.filter(|until_ms| *until_ms > now_ms) {
+        return Err(MailboxError::Deleted { until_ms });
+    }
+    // A copy already here: unexpired, the store changes nothing; expired but not swept
+    // yet, the new store replaces it.
+    let existing = txn
+        .open_table(HASHES)?
+        .get(hash_key(&mailbox, &hash).as_slice())?
+        .map(|v| v.value());
+    let mut replaced = None;
+    if let Some(seq) = existing {
+        let (stored_ms, expiry_ms, size) = {
+            let messages = txn.open_table(MESSAGES)?;
+            let value = messages
+                .get(message_key(&mailbox, seq).as_slice())?
+                .ok_or(MailboxError::Corrupt("hash index"))?;
+            let value = Value::decode(value.value())?;
+            (value.stored_ms, value.expiry_ms, value.data.len() as u64)
+        };
+        if expiry_ms > now_ms {
+            return Ok(Stored {
+                hash,
+                stored_ms,
+                expiry_ms,
+                duplicate: true,
+            });
+        }
+        replaced = Some((seq, size));
+    }
+    // The checks see the usage and totals as they are once the expired copy is gone.
+    let (freed_messages, freed_bytes) = replaced.map_or((0, 0), |(_, size)| (1, size));
+    let recipient = session_id.to_bytes();
+    let (count, bytes) = {
+        let usage = txn.open_table(USAGE)?;
+        let (count, bytes) = decode_usage(
+            usage
+                .get(recipient.as_slice())?
+                .map(|v| v.value().to_vec())
+                .as_deref(),
+        )?;
+        (
+            count.saturating_sub(freed_messages),
+            bytes.saturating_sub(freed_bytes),
+        )
+    };
+    let size = data.len() as u64;
+    if count + 1 > quota.max_messages || bytes + size > quota.max_bytes {
+        return Err(MailboxError::Full {
+            session_id,
+            messages: count,
+            bytes,
+            max_messages: quota.max_messages,
+            max_bytes: quota.max_bytes,
+        });
+    }
+    let total = {
+        let total = read_total(&txn.open_table(META)?)?;
+        (
+            total.0.saturating_sub(freed_messages),
+            total.1.saturating_sub(freed_bytes),
+        )
+    };
+    if total.1 + size > quota.max_total_bytes {
+        return Err(MailboxError::NodeFull {
+            bytes: total.1,
+            max_bytes: quota.max_total_bytes,
+        });
+    }
+    if let Some((seq, _)) = replaced {
+        remove_messages(txn, &[(mailbox, seq)], true)?;
+    }
+    let mut meta = txn.open_table(META)?;
+    meta.insert(
+        META_TOTAL,
+        encode_usage(total.0 + 1, total.1 + size).as_slice(),
+    )?;
+    let seq = match meta.get(META_SEQ)?.map(|v| v.value().to_vec()) {
+        None => 1,
+        Some(bytes) => {
+            u64::from_be_bytes(
+                bytes
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| MailboxError::Corrupt("sequence"))?,
+            ) + 1
+        }
+    };
+    meta.insert(META_SEQ, seq.to_be_bytes().as_slice())?;
+    let expiry_ms = now_ms.saturating_add(ttl_ms);
+    let mut value = Vec::with_capacity(VALUE_HEADER + data.len());
+    value.extend_from_slice(&hash.0);
+    value.extend_from_slice(&now_ms.to_be_bytes());
+    value.extend_from_slice(&expiry_ms.to_be_bytes());
+    value.extend_from_slice(data);
+    txn.open_table(MESSAGES)?
+        .insert(message_key(&mailbox, seq).as_slice(), value.as_slice())?;
+    txn.open_table(HASHES)?
+        .insert(hash_key(&mailbox, &hash).as_slice(), seq)?;
+    txn.open_table(EXPIRIES)?
+        .insert(expiry_key(expiry_ms, &mailbox, seq).as_slice(), ())?;
+    txn.open_table(USAGE)?.insert(
+        recipient.as_slice(),
+        encode_usage(count + 1, bytes + size).as_slice(),
+    )?;
+    Ok(Stored {
+        hash,
+        stored_ms: now_ms,
+        expiry_ms,
+        duplicate: false,
+    })
 }
 
 fn mailbox_key(session_id: &SessionId, namespace: i16) -> [u8; MAILBOX_LEN] {
@@ -280,7 +544,13 @@ impl Mailbox {
             txn.open_table(DELETED_EXPIRIES)?;
         }
         txn.commit()?;
-        Ok(Self { db, quota })
+        let each = std::env::var(COMMIT_EACH_ENV).is_ok_and(|value| value == "each");
+        Ok(Self {
+            db,
+            quota,
+            group: (!each).then(GroupCommit::default),
+            store_commits: std::sync::atomic::AtomicU64::new(0),
+        })
     }
 
     /// The quotas in force.
@@ -294,6 +564,9 @@ impl Mailbox {
     /// refused with [`MailboxError::Full`], past the node-wide bound with
     /// [`MailboxError::NodeFull`], and one the recipient deleted (before it
     /// would have expired) with [`MailboxError::Deleted`].
+    ///
+    /// The store is durable when this returns. It blocks: concurrent stores (from other
+    /// threads) are committed together, in one write transaction: see [`GroupCommit`].
     pub fn store(
         &self,
         session_id: &SessionId,
@@ -302,109 +575,79 @@ impl Mailbox {
         now_ms: u64,
         ttl_ms: u64,
     ) -> MailboxResult<Stored> {
-        let mailbox = mailbox_key(session_id, namespace);
-        let hash = message_hash(session_id, namespace, data);
-        let txn = self.db.begin_write()?;
-        let tombstone = txn
-            .open_table(DELETED)?
-            .get(hash_key(&mailbox, &hash).as_slice())?
-            .map(|v| v.value());
-        if let Some(until_ms) = tombstone.filter(|until_ms| *until_ms > now_ms) {
-            return Err(MailboxError::Deleted { until_ms });
-        }
-        // A copy already here: unexpired, the store changes nothing; expired but not swept
-        // yet, the new store replaces it.
-        let existing = txn
-            .open_table(HASHES)?
-            .get(hash_key(&mailbox, &hash).as_slice())?
-            .map(|v| v.value());
-        if let Some(seq) = existing {
-            let (stored_ms, expiry_ms) = {
-                let messages = txn.open_table(MESSAGES)?;
-                let value = messages
-                    .get(message_key(&mailbox, seq).as_slice())?
-                    .ok_or(MailboxError::Corrupt("hash index"))?;
-                let value = Value::decode(value.value())?;
-                (value.stored_ms, value.expiry_ms)
-            };
-            if expiry_ms > now_ms {
-                return Ok(Stored {
-                    hash,
-                    stored_ms,
-                    expiry_ms,
-                    duplicate: true,
-                });
-            }
-            remove_messages(&txn, &[(mailbox, seq)], true)?;
-        }
-        let stored = {
-            let mut hashes = txn.open_table(HASHES)?;
-            let mut messages = txn.open_table(MESSAGES)?;
-            let mut usage = txn.open_table(USAGE)?;
-            let recipient = session_id.to_bytes();
-            let (count, bytes) = decode_usage(
-                usage
-                    .get(recipient.as_slice())?
-                    .map(|v| v.value().to_vec())
-                    .as_deref(),
-            )?;
-            let size = data.len() as u64;
-            if count + 1 > self.quota.max_messages || bytes + size > self.quota.max_bytes {
-                return Err(MailboxError::Full {
-                    session_id: *session_id,
-                    messages: count,
-                    bytes,
-                    max_messages: self.quota.max_messages,
-                    max_bytes: self.quota.max_bytes,
-                });
-            }
-            let mut meta = txn.open_table(META)?;
-            let total = read_total(&meta)?;
-            if total.1 + size > self.quota.max_total_bytes {
-                return Err(MailboxError::NodeFull {
-                    bytes: total.1,
-                    max_bytes: self.quota.max_total_bytes,
-                });
-            }
-            meta.insert(
-                META_TOTAL,
-                encode_usage(total.0 + 1, total.1 + size).as_slice(),
-            )?;
-            let seq = match meta.get(META_SEQ)?.map(|v| v.value().to_vec()) {
-                None => 1,
-                Some(bytes) => {
-                    u64::from_be_bytes(
-                        bytes
-                            .as_slice()
-                            .try_into()
-                            .map_err(|_| MailboxError::Corrupt("sequence"))?,
-                    ) + 1
-                }
-            };
-            meta.insert(META_SEQ, seq.to_be_bytes().as_slice())?;
-            let expiry_ms = now_ms.saturating_add(ttl_ms);
-            let mut value = Vec::with_capacity(VALUE_HEADER + data.len());
-            value.extend_from_slice(&hash.0);
-            value.extend_from_slice(&now_ms.to_be_bytes());
-            value.extend_from_slice(&expiry_ms.to_be_bytes());
-            value.extend_from_slice(data);
-            messages.insert(message_key(&mailbox, seq).as_slice(), value.as_slice())?;
-            hashes.insert(hash_key(&mailbox, &hash).as_slice(), seq)?;
-            txn.open_table(EXPIRIES)?
-                .insert(expiry_key(expiry_ms, &mailbox, seq).as_slice(), ())?;
-            usage.insert(
-                recipient.as_slice(),
-                encode_usage(count + 1, bytes + size).as_slice(),
-            )?;
-            Stored {
-                hash,
-                stored_ms: now_ms,
-                expiry_ms,
-                duplicate: false,
-            }
+        let pending = Pending {
+            session_id: *session_id,
+            namespace,
+            data: data.to_vec(),
+            now_ms,
+            ttl_ms,
         };
-        txn.commit()?;
-        Ok(stored)
+        match &self.group {
+            None => self
+                .commit_batch(std::slice::from_ref(&pending))
+                .pop()
+                .expect("one answer per store"),
+            Some(group) => group.store(pending, |batch| self.commit_batch(batch)),
+        }
+    }
+
+    /// Write transactions committed by stores so far (fewer than the stores when they were
+    /// committed together).
+    pub fn store_commits(&self) -> u64 {
+        self.store_commits
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Applies `batch` in order in one write transaction and commits it durably; answers
+    /// each store, in order. A refused store is refused alone (nothing of it was written);
+    /// a store that fails otherwise (the database) is answered with its error and the
+    /// transaction is begun again without it; a failed commit fails every store of it.
+    fn commit_batch(&self, batch: &[Pending]) -> Vec<MailboxResult<Stored>> {
+        let mut failed: Vec<Option<MailboxError>> = batch.iter().map(|_| None).collect();
+        'attempt: loop {
+            let txn = match self.db.begin_write() {
+                Ok(txn) => txn,
+                Err(error) => return shared_failure(batch, failed, error.into()),
+            };
+            let mut answers = Vec::with_capacity(batch.len());
+            for (pending, failed) in batch.iter().zip(&mut failed) {
+                if failed.is_some() {
+                    answers.push(None);
+                    continue;
+                }
+                match apply_store(&txn, &self.quota, pending) {
+                    Err(error) if !error.is_refusal() => {
+                        // What it wrote before failing cannot be taken back alone.
+                        *failed = Some(error);
+                        drop(txn);
+                        continue 'attempt;
+                    }
+                    answer => answers.push(Some(answer)),
+                }
+            }
+            let wrote = answers
+                .iter()
+                .any(|answer| matches!(answer, Some(Ok(stored)) if !stored.duplicate));
+            let committed = if wrote {
+                self.store_commits
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                txn.commit().map_err(MailboxError::from)
+            } else {
+                txn.abort().map_err(MailboxError::from)
+            };
+            if let Err(error) = committed {
+                return shared_failure(batch, failed, error);
+            }
+            return answers
+                .into_iter()
+                .zip(failed)
+                .map(|(answer, failed)| match (answer, failed) {
+                    (Some(answer), _) => answer,
+                    (None, Some(error)) => Err(error),
+                    (None, None) => unreachable!("a store is answered or failed"),
+                })
+                .collect();
+        }
     }
 
     /// The unexpired messages of a mailbox stored after `last_hash` (all of them when it is
@@ -955,6 +1198,161 @@ mod tests {
         ));
         assert_eq!(mailbox.forget_deleted(80_000, 100).unwrap(), 1);
         mailbox.store(&bob, 0, b"m", 80_000, 60_000).unwrap();
+    }
+
+    fn pending(session_id: SessionId, data: &[u8], now_ms: u64) -> Pending {
+        Pending {
+            session_id,
+            namespace: 0,
+            data: data.to_vec(),
+            now_ms,
+            ttl_ms: 60_000,
+        }
+    }
+
+    #[test]
+    fn concurrent_stores_are_committed_together_and_all_durable() {
+        const THREADS: usize = 64;
+        const EACH: usize = 20;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mailbox.redb");
+        let mailbox = std::sync::Arc::new(Mailbox::open(&path, Quota::default()).unwrap());
+        let start = std::sync::Arc::new(std::sync::Barrier::new(THREADS));
+        let threads: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let (mailbox, start) = (mailbox.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    (0..EACH)
+                        .map(|k| {
+                            let mut data = vec![0u8; 400];
+                            data[..8].copy_from_slice(&((t * EACH + k) as u64).to_be_bytes());
+                            let stored = mailbox.store(&id(t as u8 % 8), 0, &data, 1_000, 60_000);
+                            let stored = stored.unwrap();
+                            assert!(!stored.duplicate);
+                            (t as u8 % 8, stored.hash)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let stored: Vec<(u8, MessageHash)> = threads
+            .into_iter()
+            .flat_map(|thread| thread.join().unwrap())
+            .collect();
+        let commits = mailbox.store_commits();
+        assert!(
+            commits < (THREADS * EACH) as u64,
+            "{commits} commits for {} stores",
+            THREADS * EACH
+        );
+        drop(mailbox);
+        // Everything answered as stored is in the file once it is opened again.
+        let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+        for recipient in 0..8u8 {
+            let page = mailbox
+                .retrieve(&id(recipient), 0, None, 1_000, 2_000)
+                .unwrap();
+            let mut found = hashes(&page);
+            let mut expected: Vec<MessageHash> = stored
+                .iter()
+                .filter(|(r, _)| *r == recipient)
+                .map(|(_, hash)| *hash)
+                .collect();
+            found.sort_by_key(|hash| hash.0);
+            expected.sort_by_key(|hash| hash.0);
+            assert_eq!(found, expected);
+        }
+        let totals = mailbox.totals().unwrap();
+        assert_eq!(
+            (totals.messages, totals.bytes),
+            ((THREADS * EACH) as u64, (THREADS * EACH * 400) as u64)
+        );
+    }
+
+    #[test]
+    fn a_batch_answers_each_store_as_it_would_alone() {
+        let quota = Quota {
+            max_messages: 2,
+            max_bytes: 10,
+            max_total_bytes: 16,
+        };
+        let (bob, carol, dave) = (id(2), id(3), id(4));
+        let batch = [
+            pending(bob, b"one", 1_000),
+            pending(bob, b"one", 1_001), // a duplicate of a store of the same batch
+            pending(bob, b"two", 1_002), // the quota counts the batch's stores
+            pending(bob, b"three", 1_003), // ... and refuses the third
+            pending(carol, b"gone", 1_004), // deleted: refused by its tombstone
+            pending(dave, b"12345", 1_005),
+            pending(carol, b"1234567", 1_006), // past the node-wide bound
+            pending(carol, b"12", 1_007),
+        ];
+        let prepare = |mailbox: &Mailbox| {
+            let gone = mailbox.store(&carol, 0, b"gone", 0, 600_000).unwrap();
+            mailbox.delete(&carol, 0, &[gone.hash]).unwrap();
+            mailbox.store(&dave, 0, b"1", 0, 600_000).unwrap();
+        };
+        let (_dir, alone) = open(quota);
+        prepare(&alone);
+        let one_by_one: Vec<String> = batch
+            .iter()
+            .map(|p| format!("{:?}", alone.commit_batch(std::slice::from_ref(p))))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mailbox.redb");
+        let together = Mailbox::open(&path, quota).unwrap();
+        prepare(&together);
+        let commits = together.store_commits();
+        let answers = together.commit_batch(&batch);
+        assert_eq!(together.store_commits(), commits + 1);
+        let answers: Vec<String> = answers.iter().map(|a| format!("{:?}", [a])).collect();
+        assert_eq!(answers, one_by_one);
+        assert!(answers[1].contains("duplicate: true"), "{}", answers[1]);
+        assert!(answers[3].contains("Full") && answers[3].contains("messages: 2"));
+        assert!(answers[4].contains("Deleted"));
+        assert!(answers[6].contains("NodeFull"));
+        assert!(answers[7].contains("duplicate: false"));
+        drop(together);
+        let reopened = Mailbox::open(&path, quota).unwrap();
+        assert_eq!(reopened.totals().unwrap(), alone.totals().unwrap());
+        for who in [bob, carol, dave] {
+            assert_eq!(
+                reopened.retrieve(&who, 0, None, 100, 2_000).unwrap(),
+                alone.retrieve(&who, 0, None, 100, 2_000).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_store_the_database_fails_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mailbox.redb");
+        let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+        let (bob, carol) = (id(2), id(3));
+        // A hash entry pointing at no message: storing that message fails (not a refusal).
+        let txn = mailbox.db.begin_write().unwrap();
+        let key = hash_key(&mailbox_key(&bob, 0), &message_hash(&bob, 0, b"broken"));
+        txn.open_table(HASHES)
+            .unwrap()
+            .insert(key.as_slice(), 999)
+            .unwrap();
+        txn.commit().unwrap();
+        let answers = mailbox.commit_batch(&[
+            pending(carol, b"first", 1_000),
+            pending(bob, b"broken", 1_000),
+            pending(carol, b"second", 1_000),
+        ]);
+        assert!(matches!(
+            answers[1],
+            Err(MailboxError::Corrupt("hash index"))
+        ));
+        assert!(answers[0].is_ok() && answers[2].is_ok());
+        drop(mailbox);
+        let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+        let page = mailbox.retrieve(&carol, 0, None, 100, 2_000).unwrap();
+        assert_eq!(page.messages.len(), 2);
+        assert_eq!(mailbox.totals().unwrap().messages, 2);
     }
 
     #[test]
