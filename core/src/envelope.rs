@@ -358,7 +358,11 @@ pub fn open(envelope: &[u8], recipient_ed25519_seed: &[u8; 32]) -> Result<Opened
 
 /// Ed25519 verification as libsodium does it: canonical `S`, no small-order
 /// `A` or `R`, cofactorless equation.
-fn verify_strict(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> Result<(), ()> {
+pub(crate) fn verify_strict(
+    public: &[u8; 32],
+    message: &[u8],
+    signature: &[u8; 64],
+) -> Result<(), ()> {
     let key = VerifyingKey::from_bytes(public).map_err(|_| ())?;
     key.verify_strict(message, &Signature::from_bytes(signature))
         .map_err(|_| ())

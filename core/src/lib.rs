@@ -21,6 +21,8 @@
 //! - [`text`]: dates, durations and percentages in words, one way everywhere.
 //! - [`reverse_consent`]: a Session ID's signed consent to a name as its
 //!   reverse name, checked by the node and the wallet alike.
+//! - [`storage_rpc`]: Session's storage protocol (`POST /storage_rpc/v1`):
+//!   requests, answers, message hashes, signatures and swarm receipts.
 
 pub mod address;
 pub mod agreement;
@@ -43,6 +45,7 @@ pub mod reverse_consent;
 pub mod revert;
 pub mod session_id;
 pub mod session_message;
+pub mod storage_rpc;
 pub mod swarm;
 pub mod text;
 
