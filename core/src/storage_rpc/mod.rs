@@ -14,20 +14,26 @@
 //! - [`hash`]: the message hash, `base64(BLAKE2b-256(…))` without padding.
 //! - [`auth`]: the bytes each request signs, signing (wallet) and checking
 //!   (node), the ±60 s window and the TTL bounds.
+//! - [`oxend`]: `oxend_request`'s two endpoints, `ons_resolve` and
+//!   `get_service_nodes` (the active node list), typed.
 //! - [`receipt`]: what each swarm member signs in its answer (the store
 //!   receipt: the hash, with the member's Ed25519 key), built and checked.
 
 pub mod auth;
 pub mod hash;
+pub mod oxend;
 pub mod receipt;
 pub mod request;
 pub mod response;
 mod types;
 
-pub use auth::AuthError;
+pub use auth::{AuthError, ExpireMode};
 pub use hash::message_hash;
-pub use request::{ParamError, Request, RequestError, SubRequest};
-pub use response::RpcError;
+pub use request::{
+    Delete, DeleteAll, Expire, GetExpiries, OxendEndpoint, OxendRequest, ParamError, Request,
+    RequestError, Retrieve, Store, SubRequest,
+};
+pub use response::{RpcError, StoreResponse};
 pub use types::{
     Base64Error, MessageHash, Namespace, NamespaceSelector, SubaccountToken, UserPubkey,
     decode_base64,

@@ -432,3 +432,50 @@ proptest! {
         prop_assert_eq!(Request::from_value(&retrieve.to_json()).unwrap(), retrieve);
     }
 }
+
+/// Computed outside our code: Python's `cryptography` (Ed25519, RFC 8032,
+/// deterministic) signed the server's strings with the seed `07 × 32`, and
+/// the Session ID is `05 ‖ u` with `u = (1 + y) / (1 − y) mod 2²⁵⁵ − 19` of
+/// the Ed25519 key, by hand.
+#[test]
+fn independent_signature_vectors() {
+    let ed = "ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c";
+    let session = "05761d88ec830413919dfe9d4d1d56f17e653c8c994082df5b137b90a0ae6edf74";
+    assert_eq!(hex::encode(ed25519_public(&SEED)), ed);
+    assert_eq!(session_hex(), session);
+    let ts = 1_764_000_000_000u64;
+    for (ns, sig) in [
+        (
+            0,
+            "qqyH4yvJjg2lzFOfYd0iv5PES5cjZhefQLKXruAKQoUnQeK9MBTyA/GcxJLaZ5grF7hppzDZ+thppka5mAdIAg==",
+        ),
+        (
+            -10,
+            "pUIxeRsBWqKzhoIcSfAgXhYgISo3wgeX+0XhnmmOfzyq2Yy3cMnfR1F5hrOEJqEHEwqPaSsNl3yB7vUjRaQzBg==",
+        ),
+        (
+            42,
+            "hTQaelNvAUAWFQG2xE5Ovn+u58GnHwr58N8Z3B0Q6HnbFrq0Cdu4TjXXabH1QXhTjOT6w/Cleae7FzvSImOSDw==",
+        ),
+    ] {
+        let mut params =
+            json!({"pubkey": session, "pubkey_ed25519": ed, "timestamp": ts, "signature": sig});
+        if ns != 0 {
+            params["namespace"] = json!(ns);
+        }
+        let Request::One(SubRequest::Retrieve(r)) =
+            parse(json!({"method": "retrieve", "params": params})).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(r.check(ts), Ok(()), "namespace {ns}");
+        let ours = Retrieve::signed(&SEED, Namespace(ns), ts, None);
+        assert_eq!(PADDED.encode(ours.auth.unwrap().signature), sig);
+    }
+    let store =
+        Store::new(account(&SEED).0, Namespace(3), b"x".to_vec(), ts, 60_000).signed(&SEED, ts);
+    assert_eq!(
+        PADDED.encode(store.auth.unwrap().signature),
+        "SY/sx4QKqWTPBOikP6DZBwNP1IBBiPZsBjRuOWfSlIo0uT2Lb3/WXnzYXf46iMdbSJiSqpAjB26o1n7LdOO0BA=="
+    );
+}
