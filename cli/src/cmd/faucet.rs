@@ -1,11 +1,11 @@
 //! `sesh faucet [AMOUNT]`.
 
-use crate::parse::parse_amount;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, sesh};
 use crate::network::Network;
 use crate::output::Report;
+use crate::parse::parse_amount;
 use crate::tx::{self, Mined, Plan};
 use alloy::primitives::U256;
 use alloy::primitives::utils::parse_ether;

@@ -1,10 +1,10 @@
 //! `sesh send TO AMOUNT`.
 
-use crate::parse::parse_amount;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, sesh};
 use crate::output::Report;
+use crate::parse::parse_amount;
 use crate::tx::{self, Mined, Plan};
 use clap::Args;
 use serde::Serialize;

@@ -1,10 +1,10 @@
 //! `sesh market accept NAME BIDDER`.
 
-use crate::parse::parse_address;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, date, secs};
 use crate::output::Report;
+use crate::parse::parse_address;
 use crate::tx::{Mined, Plan, call};
 use alloy::primitives::Address;
 use clap::Args;

@@ -1,10 +1,10 @@
 //! `sesh market buy NAME [--price AMOUNT]`.
 
-use crate::parse::parse_amount;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, date, secs};
 use crate::output::Report;
+use crate::parse::parse_amount;
 use crate::tx::{Mined, Plan, call};
 use clap::Args;
 use eyre::bail;

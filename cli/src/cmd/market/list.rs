@@ -1,10 +1,10 @@
 //! `sesh market list NAME PRICE [--days N]`.
 
-use crate::parse::parse_amount;
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
 use crate::format::{SeshAmount, Timestamp, date, secs};
 use crate::output::Report;
+use crate::parse::parse_amount;
 use crate::tx::{Mined, Plan, call};
 use alloy::primitives::U256;
 use clap::Args;

@@ -1,10 +1,10 @@
 //! `sesh market offer NAME AMOUNT [--days N]`.
 
-use crate::parse::parse_amount;
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
 use crate::format::{SeshAmount, Timestamp, date};
 use crate::output::Report;
+use crate::parse::parse_amount;
 use crate::tx::{Mined, Plan, call};
 use alloy::primitives::U256;
 use clap::Args;

@@ -3,12 +3,12 @@
 use super::common::{
     DurationOpts, NameState, current_primary, key_of, parse_session_id, sign_consent,
 };
-use crate::parse::parse_address;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::error::Refused;
 use crate::format::{Checksummed, SeshAmount, Timestamp, date, duration};
 use crate::output::Report;
+use crate::parse::parse_address;
 use crate::pending::{PendingRegistration, PendingStore, wall_clock};
 use crate::tx::{Mined, Plan};
 use alloy::network::TransactionBuilder;

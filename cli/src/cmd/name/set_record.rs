@@ -1,11 +1,11 @@
 //! `sesh name set-record NAME`.
 
 use super::common::{NameState, key_of, parse_session_id};
-use crate::parse::parse_address;
 use crate::chain::Chain;
 use crate::context::Context;
 use crate::format::Checksummed;
 use crate::output::Report;
+use crate::parse::parse_address;
 use crate::tx::{self, Mined, Plan};
 use alloy::primitives::Address;
 use clap::Args;

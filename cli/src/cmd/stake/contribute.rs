@@ -1,10 +1,10 @@
 //! `sesh stake contribute NODE_ID AMOUNT`.
 
-use crate::parse::parse_amount;
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
 use crate::format::SeshAmount;
 use crate::output::Report;
+use crate::parse::parse_amount;
 use crate::tx::{Mined, Plan, call};
 use alloy::primitives::U256;
 use clap::Args;

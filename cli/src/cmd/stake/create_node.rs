@@ -1,10 +1,10 @@
 //! `sesh stake create-node ...`.
 
-use crate::parse::{parse_address, parse_amount};
 use crate::chain::{Chain, read_error};
 use crate::context::Context;
 use crate::format::{SeshAmount, percent};
 use crate::output::Report;
+use crate::parse::{parse_address, parse_amount};
 use crate::tx::{Mined, Plan, call};
 use alloy::primitives::{Address, B256, Bytes, U256};
 use clap::Args;
