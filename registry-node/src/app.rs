@@ -10,13 +10,14 @@ use crate::cache::{self, NameAnswers, RenderedName, Signatures};
 use crate::mailbox::Mailbox;
 use crate::mailbox::replay::ReplayGuard;
 use crate::metrics::Metrics;
-use crate::model::{ConsentEntry, ListingEntry, NameEntry, NodeEntry, OfferEntry, PremiumEntry};
+use crate::model::{NameEntry, NodeEntry};
 use crate::status::Status;
-use crate::store::tables::IndexTable;
-use crate::store::{Store, StoreError, keys};
-use alloy::primitives::{Address, U256};
+use crate::store::tables::{
+    CONSENTS, FLAGGED, LISTINGS, NAMES, NODES, OFFERS, ONS, OWNER_NAMES, PREMIUM, PRIMARY,
+};
+use crate::store::{Store, StoreError};
+use alloy::primitives::{Address, B256, U256};
 use alloy::providers::DynProvider;
-use serde::de::DeserializeOwned;
 use sesh_core::api::{
     ContributorAnswer, ListingAnswer, NameAnswer, NodeAnswer, OfferAnswer, OwnerNamesAnswer,
     PremiumAnswer, ReverseAnswer, Signed,
@@ -95,10 +96,6 @@ impl std::ops::Deref for AppState {
     }
 }
 
-fn decode<T: DeserializeOwned>(bytes: &[u8], table: IndexTable) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { what: table.name() })
-}
-
 impl App {
     /// A new state; its caches take at most `cache_bytes`: three quarters for rendered name
     /// answers (the lookups that matter most), an eighth each for attestations and ONS values.
@@ -175,10 +172,7 @@ impl App {
     }
 
     fn name_entry(&self, token_id: U256) -> Result<Option<NameEntry>, StoreError> {
-        self.store
-            .get(IndexTable::Names, &keys::token(token_id))?
-            .map(|bytes| decode(&bytes, IndexTable::Names))
-            .transpose()
+        self.store.read()?.get(NAMES, &token_id)
     }
 
     /// The signed ONS answer for `hash` (type 0, a Session ID), `None` when the name does not
@@ -186,13 +180,9 @@ impl App {
     /// record cleared or flagged. Signed at the indexed head's block. The encrypted value is
     /// computed once per change of the name entry (with a fresh random nonce) and reused.
     pub(crate) fn ons_resolve(&self, hash: NameHash) -> Result<Option<OnsResult>, OnsResolveError> {
-        let Some(token_key) = self.store.get(IndexTable::Ons, &hash.0)? else {
+        let Some(token_id) = self.store.read()?.get(ONS, &B256::from(hash.0))? else {
             return Ok(None);
         };
-        if token_key.len() != 32 {
-            return Err(StoreError::Corrupt { what: "ons" }.into());
-        }
-        let token_id = U256::from_be_slice(&token_key);
         let Some(entry) = self.name_entry(token_id)? else {
             return Ok(None);
         };
@@ -247,14 +237,9 @@ impl App {
     fn primary_of(&self, owner: Address) -> Result<Option<(U256, u64)>, StoreError> {
         Ok(self
             .store
-            .get(IndexTable::Primary, owner.as_slice())?
-            .filter(|bytes| bytes.len() == 40)
-            .map(|bytes| {
-                (
-                    U256::from_be_slice(&bytes[..32]),
-                    u64::from_be_bytes(bytes[32..].try_into().expect("8 bytes")),
-                )
-            }))
+            .read()?
+            .get(PRIMARY, &owner)?
+            .map(|primary| (primary.token_id, primary.changed_block)))
     }
 
     /// The signed answer about `name` rendered to JSON, `None` if it was never registered:
@@ -302,7 +287,7 @@ impl App {
         Ok(Some(self.sign(
             Kind::Name,
             self.deployment.contracts.name_registry,
-            &keys::token(token_id),
+            &token_id.to_be_bytes::<32>(),
             block,
             answer,
         )))
@@ -319,11 +304,7 @@ impl App {
         session_id: SessionId,
     ) -> Result<Signed<ReverseAnswer>, StoreError> {
         let now = self.status.head().answer.timestamp;
-        let consent: Option<ConsentEntry> = self
-            .store
-            .get(IndexTable::Consents, session_id.key().as_slice())?
-            .map(|bytes| decode(&bytes, IndexTable::Consents))
-            .transpose()?;
+        let consent = self.store.read()?.get(CONSENTS, &session_id.key())?;
         let mut block = consent.as_ref().map_or(0, |c| c.changed_block);
         let mut found = None;
         if let Some(consent) = consent.filter(|c| !c.token_id.is_zero())
@@ -369,11 +350,7 @@ impl App {
         let mut block = 0;
         let (primary_token, primary_block) = self.primary_of(owner)?.unwrap_or_default();
         let mut primary = None;
-        for (key, _) in self
-            .store
-            .scan_prefix(IndexTable::OwnerNames, owner.as_slice())?
-        {
-            let token_id = U256::from_be_slice(&key[20..]);
+        for ((_, token_id), ()) in self.store.read()?.scan_prefix(OWNER_NAMES, &owner)? {
             let Some(entry) = self.name_entry(token_id)? else {
                 continue;
             };
@@ -407,11 +384,7 @@ impl App {
         &self,
         session_id: SessionId,
     ) -> Result<Signed<PremiumAnswer>, StoreError> {
-        let entry: Option<PremiumEntry> = self
-            .store
-            .get(IndexTable::Premium, session_id.key().as_slice())?
-            .map(|bytes| decode(&bytes, IndexTable::Premium))
-            .transpose()?;
+        let entry = self.store.read()?.get(PREMIUM, &session_id.key())?;
         let (expiry, block) = entry.map_or((0, 0), |e| (e.expiry, e.changed_block));
         Ok(self.sign(
             Kind::Premium,
@@ -455,11 +428,7 @@ impl App {
 
     /// The premium expiry (Unix seconds; 0: never bought) of `session_id`, unsigned.
     pub(crate) fn premium_expiry(&self, session_id: SessionId) -> Result<u64, StoreError> {
-        let entry: Option<PremiumEntry> = self
-            .store
-            .get(IndexTable::Premium, session_id.key().as_slice())?
-            .map(|bytes| decode(&bytes, IndexTable::Premium))
-            .transpose()?;
+        let entry = self.store.read()?.get(PREMIUM, &session_id.key())?;
         Ok(entry.map_or(0, |e| e.expiry))
     }
 
@@ -472,17 +441,19 @@ impl App {
     /// Every node, signed, in id order.
     pub(crate) fn nodes(&self) -> Result<Vec<Signed<NodeAnswer>>, StoreError> {
         self.store
-            .scan_prefix(IndexTable::Nodes, &[])?
+            .read()?
+            .scan(NODES)?
             .into_iter()
-            .map(|(_, bytes)| Ok(self.node_answer(decode(&bytes, IndexTable::Nodes)?)))
+            .map(|(_, node)| Ok(self.node_answer(node)))
             .collect()
     }
 
     /// One node, signed.
     pub(crate) fn node(&self, node_id: u64) -> Result<Option<Signed<NodeAnswer>>, StoreError> {
         self.store
-            .get(IndexTable::Nodes, &node_id.to_be_bytes())?
-            .map(|bytes| Ok(self.node_answer(decode(&bytes, IndexTable::Nodes)?)))
+            .read()?
+            .get(NODES, &node_id)?
+            .map(|node| Ok(self.node_answer(node)))
             .transpose()
     }
 
@@ -490,9 +461,7 @@ impl App {
     pub(crate) fn listings(&self) -> Result<Vec<Signed<ListingAnswer>>, StoreError> {
         let now = self.status.head().answer.timestamp;
         let mut out = Vec::new();
-        for (key, bytes) in self.store.scan_prefix(IndexTable::Listings, &[])? {
-            let listing: ListingEntry = decode(&bytes, IndexTable::Listings)?;
-            let token_id = U256::from_be_slice(&key);
+        for (token_id, listing) in self.store.read()?.scan(LISTINGS)? {
             let Some(entry) = self.name_entry(token_id)? else {
                 continue;
             };
@@ -513,7 +482,7 @@ impl App {
             out.push(self.sign(
                 Kind::List,
                 self.deployment.contracts.name_market,
-                &key,
+                &token_id.to_be_bytes::<32>(),
                 listing.changed_block,
                 answer,
             ));
@@ -526,25 +495,21 @@ impl App {
         let now = self.status.head().answer.timestamp;
         let token_id = name.token_id();
         let mut out = Vec::new();
-        for (key, bytes) in self
-            .store
-            .scan_prefix(IndexTable::Offers, &keys::token(token_id))?
-        {
-            let offer: OfferEntry = decode(&bytes, IndexTable::Offers)?;
+        for ((_, bidder), offer) in self.store.read()?.scan_prefix(OFFERS, &token_id)? {
             if offer.end_time <= now {
                 continue;
             }
             let answer = OfferAnswer {
                 name: name.to_string(),
                 token_id,
-                bidder: Address::from_slice(&key[32..]),
+                bidder,
                 amount: offer.amount,
                 end_time: offer.end_time,
             };
             out.push(self.sign(
                 Kind::List,
                 self.deployment.contracts.name_market,
-                &key,
+                &[token_id.to_be_bytes::<32>().as_slice(), bidder.as_slice()].concat(),
                 offer.changed_block,
                 answer,
             ));
@@ -556,9 +521,10 @@ impl App {
     /// Every flagged event, oldest first.
     pub(crate) fn flagged(&self) -> Result<Vec<sesh_core::api::FlaggedEvent>, StoreError> {
         self.store
-            .scan_prefix(IndexTable::Flagged, &[])?
+            .read()?
+            .scan(FLAGGED)?
             .into_iter()
-            .map(|(_, bytes)| decode(&bytes, IndexTable::Flagged))
+            .map(|(_, flagged)| Ok(flagged))
             .collect()
     }
 }

@@ -277,28 +277,6 @@ impl Store {
         Ok(out)
     }
 
-    /// One value of an index table, as stored. Byte-level access kept only until the last
-    /// caller outside `store/` (`crate::app`) reads through [`Store::read`]; new code must not
-    /// use it.
-    pub fn get(&self, table: IndexTable, key: &[u8]) -> StoreResult<Option<Vec<u8>>> {
-        let txn = self.db.begin_read()?;
-        let t = txn.open_table(table.def())?;
-        Ok(t.get(key)?.map(|v| v.value().to_vec()))
-    }
-
-    /// Every entry of an index table whose key starts with `prefix`, in key order, as stored.
-    /// Byte-level access kept only until the last caller outside `store/` (`crate::app`) reads
-    /// through [`Store::read`]; new code must not use it.
-    pub fn scan_prefix(
-        &self,
-        table: IndexTable,
-        prefix: &[u8],
-    ) -> StoreResult<Vec<(Vec<u8>, Vec<u8>)>> {
-        let txn = self.db.begin_read()?;
-        let t = txn.open_table(table.def())?;
-        raw_prefix(&t, prefix)
-    }
-
     /// A consistent view of the index as of the last commit: every read through it sees the
     /// same commit, whatever commits after.
     pub fn read(&self) -> StoreResult<Reader> {
@@ -686,17 +664,6 @@ fn decode_undo(bytes: &[u8]) -> StoreResult<UndoEntry> {
         _ => return Err(corrupt),
     };
     Ok((table, key, old))
-}
-
-/// Byte keys, kept only for the callers outside `store/` that still sign over them
-/// (`crate::app`); rows are read and written through [`Table`]s.
-pub mod keys {
-    use alloy::primitives::U256;
-
-    /// A token id as 32 bytes.
-    pub fn token(token_id: U256) -> [u8; 32] {
-        token_id.to_be_bytes()
-    }
 }
 
 #[cfg(test)]
