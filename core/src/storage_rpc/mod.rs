@@ -33,7 +33,7 @@ pub use request::{
     Delete, DeleteAll, Expire, GetExpiries, OxendEndpoint, OxendRequest, ParamError, Request,
     RequestError, Retrieve, Store, SubRequest,
 };
-pub use response::{RpcError, StoreResponse};
+pub use response::{ResponseError, RpcError, StoreResponse, parse_response};
 pub use types::{
     Base64Error, MessageHash, Namespace, NamespaceSelector, SubaccountToken, UserPubkey,
     decode_base64,

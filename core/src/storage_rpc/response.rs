@@ -413,6 +413,46 @@ pub struct BatchResponse {
     pub results: Vec<SubResult>,
 }
 
+/// Why the wallet cannot use an answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ResponseError {
+    /// 421: the node is not in the account's swarm; here is the right one.
+    #[error("wrong swarm (421)")]
+    WrongSwarm(Box<SwarmInfo>),
+    /// Another non-2xx status, with the node's text.
+    #[error("refused with {status}: {text}")]
+    Refused {
+        /// The status code.
+        status: u16,
+        /// The body, as text (lossy UTF-8).
+        text: String,
+    },
+    /// A 2xx answer that is not the method's JSON.
+    #[error("malformed answer: {0}")]
+    Malformed(String),
+}
+
+/// Reads an answer of `status` with `body` as `T` (the method's answer
+/// type), refusals and 421 as [`ResponseError`]; never panics.
+pub fn parse_response<T: serde::de::DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+) -> Result<T, ResponseError> {
+    if status == 421 {
+        return Err(match serde_json::from_slice::<SwarmInfo>(body) {
+            Ok(swarm) => ResponseError::WrongSwarm(Box::new(swarm)),
+            Err(e) => ResponseError::Malformed(e.to_string()),
+        });
+    }
+    if !(200..300).contains(&status) {
+        return Err(ResponseError::Refused {
+            status,
+            text: String::from_utf8_lossy(body).into_owned(),
+        });
+    }
+    serde_json::from_slice(body).map_err(|e| ResponseError::Malformed(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,6 +492,37 @@ mod tests {
             e.body(),
             json!({"snodes": [], "swarm": "0", "t": 1, "hf": [19, 3]})
         );
+    }
+
+    #[test]
+    fn answers_parse_by_status() {
+        let swarm = json!({"snodes": [], "swarm": "ff", "t": 1, "hf": [19, 3]});
+        let wrong = parse_response::<RetrieveResponse>(421, swarm.to_string().as_bytes());
+        assert!(matches!(wrong, Err(ResponseError::WrongSwarm(_))));
+        let refused = parse_response::<RetrieveResponse>(406, b"retrieve timestamp too far");
+        assert_eq!(
+            refused,
+            Err(ResponseError::Refused {
+                status: 406,
+                text: "retrieve timestamp too far".into()
+            })
+        );
+        let bad = parse_response::<RetrieveResponse>(200, b"{}");
+        assert!(matches!(bad, Err(ResponseError::Malformed(_))));
+        let info = json!({"version": [2, 8, 0], "timestamp": 5, "t": 5, "hf": [19, 3]});
+        let ok = parse_response::<InfoResponse>(200, info.to_string().as_bytes()).unwrap();
+        assert_eq!(ok.version, [2, 8, 0]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_answers_never_panic(status in 100u16..600, body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+            let _ = parse_response::<StoreResponse>(status, &body);
+            let _ = parse_response::<RetrieveResponse>(status, &body);
+            let _ = parse_response::<DeleteAllResponse>(status, &body);
+            let _ = parse_response::<ExpireResponse>(status, &body);
+            let _ = parse_response::<BatchResponse>(status, &body);
+        }
     }
 
     #[test]
