@@ -25,17 +25,17 @@ const ENTRY_OVERHEAD: u64 = 128;
 const TYPICAL_ANSWER_BYTES: u64 = 700;
 
 /// Values that know their size in bytes.
-pub trait Weigh {
+pub(crate) trait Weigh {
     /// The value's size, bytes.
     fn bytes(&self) -> usize;
 }
 
 /// Weighs entries by their [`Weigh::bytes`] plus a fixed overhead.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ByBytes;
+pub(crate) struct ByBytes;
 
 /// A cache bounded in bytes; `None` when its budget is 0.
-pub type Bounded<K, V> = Option<Cache<K, V, ByBytes>>;
+pub(crate) type Bounded<K, V> = Option<Cache<K, V, ByBytes>>;
 
 impl<K, V: Weigh> Weighter<K, V> for ByBytes {
     fn weight(&self, _key: &K, value: &V) -> u64 {
@@ -44,7 +44,7 @@ impl<K, V: Weigh> Weighter<K, V> for ByBytes {
 }
 
 /// A cache of at most `max_bytes`.
-pub fn bounded<K: Eq + std::hash::Hash, V: Clone + Weigh>(max_bytes: u64) -> Bounded<K, V> {
+pub(crate) fn bounded<K: Eq + std::hash::Hash, V: Clone + Weigh>(max_bytes: u64) -> Bounded<K, V> {
     (max_bytes > 0).then(|| {
         let items = (max_bytes / (TYPICAL_ANSWER_BYTES + ENTRY_OVERHEAD)).max(16);
         Cache::with_weighter(
@@ -57,7 +57,7 @@ pub fn bounded<K: Eq + std::hash::Hash, V: Clone + Weigh>(max_bytes: u64) -> Bou
 
 /// A signed name answer as JSON, with what its state at a given time depends on.
 #[derive(Debug, Clone)]
-pub struct RenderedName {
+pub(crate) struct RenderedName {
     /// `Signed<NameAnswer>`, exactly as serde writes it.
     pub json: Bytes,
     valid: bool,
@@ -66,7 +66,7 @@ pub struct RenderedName {
 
 impl RenderedName {
     /// Renders `signed`.
-    pub fn new(signed: &Signed<NameAnswer>) -> Self {
+    pub(crate) fn new(signed: &Signed<NameAnswer>) -> Self {
         Self {
             json: Bytes::from(serde_json::to_vec(signed).expect("answers serialize")),
             valid: signed.answer.valid,
@@ -75,7 +75,7 @@ impl RenderedName {
     }
 
     /// The name's state at `timestamp`.
-    pub fn state_at(&self, timestamp: u64) -> NameState {
+    pub(crate) fn state_at(&self, timestamp: u64) -> NameState {
         NameState::of(self.valid, self.expiry, timestamp)
     }
 }
@@ -89,13 +89,13 @@ impl Weigh for RenderedName {
 /// Rendered name answers by label (so a hit needs no hashing beyond the map's), dropped as
 /// soon as a commit changes them.
 #[derive(Debug)]
-pub struct NameAnswers {
+pub(crate) struct NameAnswers {
     cache: Bounded<String, RenderedName>,
 }
 
 impl NameAnswers {
     /// A cache of at most `max_bytes` (0: no cache) that `store` keeps current.
-    pub fn new(max_bytes: u64, store: &Store) -> Arc<Self> {
+    pub(crate) fn new(max_bytes: u64, store: &Store) -> Arc<Self> {
         let answers = Arc::new(Self {
             cache: bounded(max_bytes),
         });
@@ -109,14 +109,14 @@ impl NameAnswers {
     }
 
     /// The cached answer about the name `label`.
-    pub fn get(&self, label: &str) -> Option<RenderedName> {
+    pub(crate) fn get(&self, label: &str) -> Option<RenderedName> {
         self.cache.as_ref()?.get(label)
     }
 
     /// Caches `rendered`, read from the index when its names generation was `read_at`. If a
     /// commit has moved the generation since, the answer may already be out of date and is
     /// dropped again: the commit's own invalidation may have run before this insert.
-    pub fn put(&self, label: &str, rendered: RenderedName, read_at: u64, store: &Store) {
+    pub(crate) fn put(&self, label: &str, rendered: RenderedName, read_at: u64, store: &Store) {
         let Some(cache) = &self.cache else {
             return;
         };
@@ -141,17 +141,18 @@ impl NameAnswers {
     }
 
     /// Bytes held (payloads and per-entry overhead).
-    pub fn weight(&self) -> u64 {
+    pub(crate) fn weight(&self) -> u64 {
         self.cache.as_ref().map_or(0, Cache::weight)
     }
 
     /// Entries held.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.cache.as_ref().map_or(0, Cache::len)
     }
 
     /// Whether no entry is held.
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
@@ -172,13 +173,13 @@ impl Weigh for CachedSignature {
 
 /// Attestations by (kind, key), reused while the answer's canonical bytes and block stay.
 #[derive(Debug)]
-pub struct Signatures {
+pub(crate) struct Signatures {
     cache: Bounded<(u8, Vec<u8>), CachedSignature>,
 }
 
 impl Signatures {
     /// A cache of at most `max_bytes` (0: every answer is signed afresh).
-    pub fn new(max_bytes: u64) -> Self {
+    pub(crate) fn new(max_bytes: u64) -> Self {
         Self {
             cache: bounded(max_bytes),
         }
@@ -186,13 +187,19 @@ impl Signatures {
 
     /// The cached attestation of the answer under (`kind`, `key`) if it attests `canonical`
     /// at `block`.
-    pub fn get(&self, kind: Kind, key: &[u8], block: u64, canonical: &[u8]) -> Option<Attestation> {
+    pub(crate) fn get(
+        &self,
+        kind: Kind,
+        key: &[u8],
+        block: u64,
+        canonical: &[u8],
+    ) -> Option<Attestation> {
         let cached = self.cache.as_ref()?.get(&(kind as u8, key.to_vec()))?;
         (cached.block == block && *cached.canonical == *canonical).then_some(cached.attestation)
     }
 
     /// Keeps `attestation` of `canonical` at `block` under (`kind`, `key`).
-    pub fn put(
+    pub(crate) fn put(
         &self,
         kind: Kind,
         key: &[u8],
@@ -216,7 +223,7 @@ impl Signatures {
 /// A value derived from the whole index, computed at most once per index generation
 /// ([`Store::generation`]: every commit, rewind and reset moves it) and handed out shared.
 #[derive(Debug)]
-pub struct PerCommit<T: ?Sized> {
+pub(crate) struct PerCommit<T: ?Sized> {
     slot: RwLock<Option<(u64, Arc<T>)>>,
 }
 
@@ -233,7 +240,7 @@ impl<T: ?Sized> PerCommit<T> {
     /// read, else `compute`d from a fresh view of `store` and kept. The generation is sampled
     /// before the view is taken, so a value is never tagged newer than what it was read from
     /// (a commit landing in between only costs one more computation).
-    pub fn get_or_compute(
+    pub(crate) fn get_or_compute(
         &self,
         store: &Store,
         compute: impl FnOnce(&Reader) -> Result<Arc<T>, StoreError>,

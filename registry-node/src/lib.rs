@@ -12,23 +12,23 @@
 //! - `cmd`: the `init`, `run` and `sign-registration` subcommands.
 
 mod app;
-pub mod cache;
+mod cache;
 mod cmd;
 mod config;
 mod error;
 mod handlers;
-pub mod indexer;
+mod indexer;
 mod key;
-pub mod mailbox;
-pub mod metrics;
-pub mod model;
+mod mailbox;
+mod metrics;
+mod model;
 mod ratelimit;
 mod router;
 mod shutdown;
-pub mod status;
-pub mod store;
+mod status;
+mod store;
 mod telemetry;
-pub mod verify;
+mod verify;
 
 pub use cmd::Cli;
 pub use error::describe;

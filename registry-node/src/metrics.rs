@@ -78,7 +78,7 @@ impl RouteStats {
 
 /// The node's metrics.
 #[derive(Debug, Default)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     /// Logs applied to the index.
     pub events_indexed: AtomicU64,
     /// Paid events flagged.
@@ -94,7 +94,7 @@ pub struct Metrics {
 
 impl Metrics {
     /// Counts one HTTP request.
-    pub fn observe_request(&self, route: &str, status: u16, elapsed: Duration) {
+    pub(crate) fn observe_request(&self, route: &str, status: u16, elapsed: Duration) {
         if let Some(stats) = self.routes.read().expect("metrics lock").get(route) {
             stats.observe(status, elapsed);
             return;
@@ -108,7 +108,7 @@ impl Metrics {
     }
 
     /// The exposition text; `gauges` are (name, help, value) read at scrape time.
-    pub fn render(&self, gauges: &[(&str, &str, u64)]) -> String {
+    pub(crate) fn render(&self, gauges: &[(&str, &str, u64)]) -> String {
         let mut out = String::new();
         for (name, help, value) in gauges {
             let _ = writeln!(

@@ -7,7 +7,7 @@ use sesh_core::api::NodeState;
 
 /// A name, as the chain's events left it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NameEntry {
+pub(crate) struct NameEntry {
     /// The label ("" until its `NameRegistered` event, which follows the mint's `Transfer`).
     pub label: String,
     /// The token id.
@@ -28,7 +28,7 @@ pub struct NameEntry {
 
 /// An owner's primary name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct PrimaryEntry {
+pub(crate) struct PrimaryEntry {
     /// The name's token id.
     pub token_id: U256,
     /// The block it was set in.
@@ -38,7 +38,7 @@ pub struct PrimaryEntry {
 /// A Session ID's last counted consent to a name as its reverse name (checked when indexed:
 /// the key is the Session ID's and the signature verifies; its nonce is above every earlier one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsentEntry {
+pub(crate) struct ConsentEntry {
     /// The name's token id (0: consent to no name).
     pub token_id: U256,
     /// The owner the name must have.
@@ -51,7 +51,7 @@ pub struct ConsentEntry {
 
 /// The premium of a Session key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PremiumEntry {
+pub(crate) struct PremiumEntry {
     /// Expiry, Unix seconds.
     pub expiry: u64,
     /// The block of the last verified purchase.
@@ -60,7 +60,7 @@ pub struct PremiumEntry {
 
 /// A market listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListingEntry {
+pub(crate) struct ListingEntry {
     /// The seller.
     pub seller: Address,
     /// The price.
@@ -73,7 +73,7 @@ pub struct ListingEntry {
 
 /// An escrowed offer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OfferEntry {
+pub(crate) struct OfferEntry {
     /// The amount escrowed.
     pub amount: U256,
     /// End time, Unix seconds.
@@ -84,7 +84,7 @@ pub struct OfferEntry {
 
 /// A contributor's stake.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stake {
+pub(crate) struct Stake {
     /// The contributor.
     pub account: Address,
     /// Its stake.
@@ -93,7 +93,7 @@ pub struct Stake {
 
 /// A staking node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NodeEntry {
+pub(crate) struct NodeEntry {
     /// The id.
     pub node_id: u64,
     /// The operator.

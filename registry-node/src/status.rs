@@ -24,7 +24,7 @@ thread_local! {
 
 /// Shared indexer status.
 #[derive(Debug)]
-pub struct Status {
+pub(crate) struct Status {
     signer: Arc<NodeSigner>,
     chain_id: u64,
     registry: Address,
@@ -40,11 +40,11 @@ pub struct Status {
 }
 
 /// An active node: its Ed25519 key and public URL.
-pub type ActiveNode = (NodeKey, String);
+pub(crate) type ActiveNode = (NodeKey, String);
 
 impl Status {
     /// Status before the first RPC answer, with the head signed at `cursor`.
-    pub fn new(
+    pub(crate) fn new(
         signer: Arc<NodeSigner>,
         chain_id: u64,
         registry: Address,
@@ -70,7 +70,7 @@ impl Status {
     /// The active nodes (state active, key proven): their keys and URLs, in id order, as
     /// `store` holds them now. Read and decoded once per commit, rewind or reset of the index
     /// (every mailbox request asks), shared until the next.
-    pub fn active_nodes(&self, store: &Store) -> Result<Arc<[ActiveNode]>, StoreError> {
+    pub(crate) fn active_nodes(&self, store: &Store) -> Result<Arc<[ActiveNode]>, StoreError> {
         self.active_nodes.get_or_compute(store, |index| {
             Ok(index
                 .scan(NODES)?
@@ -83,7 +83,7 @@ impl Status {
     }
 
     /// The RPC answered with `chain_head`.
-    pub fn rpc_succeeded(&self, chain_head: u64) {
+    pub(crate) fn rpc_succeeded(&self, chain_head: u64) {
         let moved = self.chain_head.swap(chain_head, Ordering::Relaxed) != chain_head;
         let recovered = !self.rpc_ok.swap(true, Ordering::Relaxed);
         *self.last_rpc_ok.lock().expect("status lock") = Some(Instant::now());
@@ -93,19 +93,19 @@ impl Status {
     }
 
     /// The RPC failed.
-    pub fn rpc_failed(&self) {
+    pub(crate) fn rpc_failed(&self) {
         if self.rpc_ok.swap(false, Ordering::Relaxed) {
             self.version.fetch_add(1, Ordering::Release);
         }
     }
 
     /// Whether the last RPC call succeeded.
-    pub fn rpc_ok(&self) -> bool {
+    pub(crate) fn rpc_ok(&self) -> bool {
         self.rpc_ok.load(Ordering::Relaxed)
     }
 
     /// Seconds since the last successful RPC call.
-    pub fn seconds_since_rpc(&self) -> Option<u64> {
+    pub(crate) fn seconds_since_rpc(&self) -> Option<u64> {
         self.last_rpc_ok
             .lock()
             .expect("status lock")
@@ -113,12 +113,12 @@ impl Status {
     }
 
     /// The chain head last seen.
-    pub fn chain_head(&self) -> u64 {
+    pub(crate) fn chain_head(&self) -> u64 {
         self.chain_head.load(Ordering::Relaxed)
     }
 
     /// The index moved to `cursor`: sign the new head (only when it changed).
-    pub fn indexed(&self, cursor: Cursor) {
+    pub(crate) fn indexed(&self, cursor: Cursor) {
         let current = self.head.read().expect("status lock").answer.block_hash;
         if current != cursor.hash
             || self.head.read().expect("status lock").answer.block != cursor.number
@@ -130,7 +130,7 @@ impl Status {
     }
 
     /// The signed indexed head.
-    pub fn head(&self) -> Signed<HeadAnswer> {
+    pub(crate) fn head(&self) -> Signed<HeadAnswer> {
         self.head.read().expect("status lock").clone()
     }
 
@@ -142,7 +142,7 @@ impl Status {
     }
 
     /// How current the index is, for an answer.
-    pub fn freshness(&self) -> Freshness {
+    pub(crate) fn freshness(&self) -> Freshness {
         let head = self.head();
         let (chain_head, stale) = self.lag(head.answer.block);
         Freshness {
@@ -155,7 +155,7 @@ impl Status {
 
     /// [`Status::freshness`] as JSON, rendered once per change (and thread), with the indexed
     /// head's timestamp (what name states are judged at).
-    pub fn freshness_json(&self) -> (u64, Bytes) {
+    pub(crate) fn freshness_json(&self) -> (u64, Bytes) {
         // Read the version before the state: what is rendered is then at least that new.
         let version = self.version.load(Ordering::Acquire);
         let cached = RENDERED.with_borrow(|rendered| {

@@ -14,7 +14,7 @@ use sesh_core::bindings::test_sesh::TestSESH;
 
 /// One event that says a fee was paid.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PaidEvent {
+pub(crate) struct PaidEvent {
     /// The event name.
     pub event: &'static str,
     /// The name or Session ID it concerns.
@@ -25,7 +25,7 @@ pub struct PaidEvent {
 
 /// The outcome of checking one transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     /// What the transaction's paid events need in the pool.
     pub needed: U256,
     /// What its receipt shows reaching the pool.
@@ -34,7 +34,7 @@ pub struct Verdict {
 
 impl Verdict {
     /// Why the transaction's paid events are not valid, or `None` when they are.
-    pub fn failure(&self, pool: Address) -> Option<String> {
+    pub(crate) fn failure(&self, pool: Address) -> Option<String> {
         (self.paid < self.needed).then(|| {
             format!(
                 "the receipt shows {} SESH units transferred into the rewards pool {pool}, but the transaction's paid events cost {}",
@@ -45,7 +45,7 @@ impl Verdict {
 }
 
 /// The SESH `Transfer`s from the token `sesh` into `pool` among `logs`, added up.
-pub fn paid_to_pool<'a>(
+pub(crate) fn paid_to_pool<'a>(
     logs: impl IntoIterator<Item = &'a Log>,
     sesh: Address,
     pool: Address,
@@ -61,7 +61,7 @@ pub fn paid_to_pool<'a>(
 }
 
 /// Checks one transaction: `events` are its paid events, `receipt_logs` its receipt's logs.
-pub fn check_transaction<'a>(
+pub(crate) fn check_transaction<'a>(
     events: &[PaidEvent],
     receipt_logs: impl IntoIterator<Item = &'a Log>,
     sesh: Address,

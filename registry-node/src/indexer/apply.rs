@@ -43,7 +43,7 @@ use sesh_core::reverse_consent::{Consent, ConsentProof};
 
 /// A decoded event of one of the indexed contracts.
 #[derive(Debug)]
-pub enum Event {
+pub(crate) enum Event {
     /// `NameRegistry`.
     Registry(NameRegistryEvents),
     /// `NameMarket`.
@@ -56,7 +56,7 @@ pub enum Event {
 
 /// A decoded log with its position.
 #[derive(Debug)]
-pub struct Decoded {
+pub(crate) struct Decoded {
     /// Block number.
     pub block: u64,
     /// Block hash.
@@ -72,7 +72,7 @@ pub struct Decoded {
 }
 
 /// Decodes `log` if it is an event of one of `contracts` this index uses.
-pub fn decode(log: &Log, contracts: &Contracts) -> Option<Decoded> {
+pub(crate) fn decode(log: &Log, contracts: &Contracts) -> Option<Decoded> {
     let address = log.inner.address;
     let topics = log.inner.topics();
     let data = &log.inner.data.data;
@@ -99,7 +99,7 @@ pub fn decode(log: &Log, contracts: &Contracts) -> Option<Decoded> {
 
 impl Decoded {
     /// The fee this event says was paid into the pool, if it is a paid event.
-    pub fn paid(&self) -> Option<PaidEvent> {
+    pub(crate) fn paid(&self) -> Option<PaidEvent> {
         let (event, subject, price) = match &self.event {
             Event::Registry(NameRegistryEvents::NameRegistered(e)) => (
                 "NameRegistered",
@@ -130,7 +130,7 @@ impl Decoded {
 
 /// What applying needs besides the log.
 #[derive(Debug)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The chain id (part of the node key proof and reverse-name consent messages).
     pub chain_id: u64,
     /// The contracts.
@@ -228,7 +228,7 @@ fn flag_event(
 
 /// Applies one decoded log. `failure` is set when the log is a paid event whose transaction
 /// did not pay the pool: `(amount that reached the pool, reason)`.
-pub fn apply(
+pub(crate) fn apply(
     batch: &mut Batch,
     ctx: &Context<'_>,
     log: &Decoded,
@@ -509,7 +509,11 @@ fn withdraw(node: &mut NodeEntry, account: Address, amount: U256) {
 }
 
 /// `keccak256(label)` as a token id.
-pub fn token_id_of(label: &str) -> U256 {
+#[expect(
+    dead_code,
+    reason = "unused once the modules went private (issue 16): remove or use"
+)]
+pub(crate) fn token_id_of(label: &str) -> U256 {
     U256::from_be_bytes(keccak256(label.as_bytes()).0)
 }
 

@@ -10,9 +10,9 @@
 //!
 //! The provider itself comes from [`sesh_core::net`] (HTTP or WebSocket, TLS).
 
-pub mod apply;
-pub mod range;
-pub mod reorg;
+pub(crate) mod apply;
+pub(crate) mod range;
+pub(crate) mod reorg;
 
 use crate::metrics::Metrics;
 use crate::status::Status;
@@ -40,7 +40,7 @@ const RECEIPTS_IN_FLIGHT: usize = 16;
 
 /// Why one indexer step failed (the loop logs it and retries).
 #[derive(Debug, thiserror::Error)]
-pub enum IndexerError {
+pub(crate) enum IndexerError {
     /// An RPC call failed (its text is the whole chain of causes, or what to do about an
     /// untrusted TLS certificate).
     #[error("rpc: {}", rpc_failure(.0))]
@@ -61,7 +61,7 @@ pub enum IndexerError {
 
 impl IndexerError {
     /// Whether the RPC failed (rather than the store, or the chain moving).
-    pub fn is_rpc(&self) -> bool {
+    pub(crate) fn is_rpc(&self) -> bool {
         matches!(
             self,
             Self::Rpc(_) | Self::RpcTimeout(_) | Self::NoReceipt(_)
@@ -76,7 +76,7 @@ fn rpc_failure(error: &TransportError) -> String {
 
 /// How the indexer runs.
 #[derive(Debug, Clone)]
-pub struct IndexerConfig {
+pub(crate) struct IndexerConfig {
     /// Blocks to stay behind the chain head.
     pub confirmations: u64,
     /// Pause between polls once caught up.
@@ -93,7 +93,7 @@ pub struct IndexerConfig {
 
 /// The follower.
 #[derive(Debug)]
-pub struct Indexer {
+pub(crate) struct Indexer {
     provider: DynProvider,
     store: Arc<Store>,
     deployment: Deployment,
@@ -160,7 +160,7 @@ impl ChainView for Rpc<'_> {
 
 impl Indexer {
     /// A follower of `deployment` through `provider`, writing to `store`.
-    pub fn new(
+    pub(crate) fn new(
         provider: DynProvider,
         store: Arc<Store>,
         deployment: Deployment,
@@ -186,7 +186,7 @@ impl Indexer {
 
     /// Runs until `cancel` fires. Errors are logged and retried; the store is left consistent
     /// at every instant.
-    pub async fn run(mut self, cancel: CancellationToken) {
+    pub(crate) async fn run(mut self, cancel: CancellationToken) {
         tracing::info!(
             cursor = self.store.cursor().map(|c| c.number).unwrap_or(0),
             "indexer started"

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// The size of the next `eth_getLogs` range.
 #[derive(Debug, Clone)]
-pub struct AdaptiveRange {
+pub(crate) struct AdaptiveRange {
     size: u64,
     min: u64,
     max: u64,
@@ -15,7 +15,7 @@ pub struct AdaptiveRange {
 impl AdaptiveRange {
     /// Starts at `initial` blocks, never below 1 nor above `max`; an answer quicker than `fast`
     /// doubles the range.
-    pub fn new(initial: u64, max: u64, fast: Duration) -> Self {
+    pub(crate) fn new(initial: u64, max: u64, fast: Duration) -> Self {
         let max = max.max(1);
         Self {
             size: initial.clamp(1, max),
@@ -26,24 +26,24 @@ impl AdaptiveRange {
     }
 
     /// How many blocks to ask for next.
-    pub fn size(&self) -> u64 {
+    pub(crate) fn size(&self) -> u64 {
         self.size
     }
 
     /// The inclusive range to ask for after `cursor`, up to `target`; `None` when caught up.
-    pub fn next(&self, cursor: u64, target: u64) -> Option<(u64, u64)> {
+    pub(crate) fn next(&self, cursor: u64, target: u64) -> Option<(u64, u64)> {
         let from = cursor.checked_add(1)?;
         (from <= target).then(|| (from, target.min(from.saturating_add(self.size - 1))))
     }
 
     /// The provider refused or failed: halve the range.
-    pub fn failed(&mut self) {
+    pub(crate) fn failed(&mut self) {
         self.size = (self.size / 2).max(self.min);
     }
 
     /// An answer came back after `elapsed` with `logs` logs: grow when it was quick and small,
     /// shrink when it was slow.
-    pub fn succeeded(&mut self, elapsed: Duration, logs: usize) {
+    pub(crate) fn succeeded(&mut self, elapsed: Duration, logs: usize) {
         if elapsed < self.fast && logs < 5_000 {
             self.size = self.size.saturating_mul(2).min(self.max);
         } else if elapsed > self.fast * 4 {

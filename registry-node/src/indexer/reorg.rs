@@ -5,7 +5,7 @@
 use alloy::primitives::B256;
 
 /// What the chain says about a block number.
-pub trait ChainView {
+pub(crate) trait ChainView {
     /// The error of a lookup.
     type Error;
 
@@ -18,7 +18,7 @@ pub trait ChainView {
 
 /// Where to rewind to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ForkPoint {
+pub(crate) enum ForkPoint {
     /// The newest stored block still on the chain.
     At(u64, B256),
     /// No stored block is on the chain any more: rebuild from the deploy block.
@@ -26,7 +26,7 @@ pub enum ForkPoint {
 }
 
 /// Walks `stored` (block hashes, newest first) back to the newest one `chain` still has.
-pub async fn find_fork_point<C: ChainView>(
+pub(crate) async fn find_fork_point<C: ChainView>(
     stored: &[(u64, B256)],
     chain: &C,
 ) -> Result<ForkPoint, C::Error> {

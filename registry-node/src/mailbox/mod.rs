@@ -24,7 +24,7 @@
 //! need no signature, so without it anyone holding a copy of the envelope
 //! could store it again and bring back what the recipient deleted.
 
-pub mod replay;
+pub(crate) mod replay;
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use sesh_core::SessionId;
@@ -48,14 +48,14 @@ const META_SEQ: &str = "seq";
 /// `usage` when opened.
 const META_TOTAL: &str = "total";
 /// Bumped when a table or an encoding changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 const MAILBOX_LEN: usize = 35;
 const VALUE_HEADER: usize = 32 + 8 + 8;
 
 /// Why the mailbox store failed or refused.
 #[derive(Debug, thiserror::Error)]
-pub enum MailboxError {
+pub(crate) enum MailboxError {
     /// redb failed.
     #[error("mailbox database: {0}")]
     Db(#[from] redb::Error),
@@ -116,7 +116,7 @@ crate::store::table::from_redb_errors!(MailboxError);
 impl MailboxError {
     /// Whether this is a refusal of the store by the rules (quotas, tombstones), not a
     /// failure of the database.
-    pub fn is_refusal(&self) -> bool {
+    pub(crate) fn is_refusal(&self) -> bool {
         matches!(
             self,
             Self::Full { .. } | Self::NodeFull { .. } | Self::Deleted { .. }
@@ -125,18 +125,18 @@ impl MailboxError {
 }
 
 /// The wall clock in ms since the Unix epoch (mailbox times are wall-clock, not chain, times).
-pub fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// A `Result` of the mailbox store.
-pub type MailboxResult<T> = Result<T, MailboxError>;
+pub(crate) type MailboxResult<T> = Result<T, MailboxError>;
 
 /// How much the node keeps: per recipient (over all its namespaces) and in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Quota {
+pub(crate) struct Quota {
     /// Most messages held for one recipient.
     pub max_messages: u64,
     /// Most envelope bytes held for one recipient.
@@ -158,7 +158,7 @@ impl Default for Quota {
 
 /// What a store did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stored {
+pub(crate) struct Stored {
     /// The message hash.
     pub hash: MessageHash,
     /// When it was stored (ms).
@@ -171,7 +171,7 @@ pub struct Stored {
 
 /// A page of a mailbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
+pub(crate) struct Page {
     /// The messages, oldest first.
     pub messages: Vec<StoredMessage>,
     /// Whether more follow.
@@ -180,7 +180,7 @@ pub struct Page {
 
 /// Totals over every mailbox.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Totals {
+pub(crate) struct Totals {
     /// Messages held.
     pub messages: u64,
     /// Envelope bytes held.
@@ -191,7 +191,7 @@ pub struct Totals {
 
 /// The mailbox store.
 #[derive(Debug)]
-pub struct Mailbox {
+pub(crate) struct Mailbox {
     db: Database,
     quota: Quota,
     /// `None`: each store is its own write transaction (the bench's baseline).
@@ -201,7 +201,7 @@ pub struct Mailbox {
 
 /// Set to `each` (bench only): every store commits its own write transaction, as before
 /// stores were committed together; the baseline of `just bench`.
-pub const COMMIT_EACH_ENV: &str = "SESH_NODE_MAILBOX_COMMIT";
+pub(crate) const COMMIT_EACH_ENV: &str = "SESH_NODE_MAILBOX_COMMIT";
 
 /// A store waiting for its write transaction.
 #[derive(Debug)]
@@ -506,7 +506,7 @@ fn encode_usage(messages: u64, bytes: u64) -> [u8; 16] {
 
 impl Mailbox {
     /// Opens (or creates) the mailbox file at `path`.
-    pub fn open(path: &Path, quota: Quota) -> MailboxResult<Self> {
+    pub(crate) fn open(path: &Path, quota: Quota) -> MailboxResult<Self> {
         let db = Database::create(path)?;
         let txn = db.begin_write()?;
         {
@@ -554,7 +554,11 @@ impl Mailbox {
     }
 
     /// The quotas in force.
-    pub fn quota(&self) -> Quota {
+    #[expect(
+        dead_code,
+        reason = "unused once the modules went private (issue 16): remove or use"
+    )]
+    pub(crate) fn quota(&self) -> Quota {
         self.quota
     }
 
@@ -567,7 +571,7 @@ impl Mailbox {
     ///
     /// The store is durable when this returns. It blocks: concurrent stores (from other
     /// threads) are committed together, in one write transaction: see [`GroupCommit`].
-    pub fn store(
+    pub(crate) fn store(
         &self,
         session_id: &SessionId,
         namespace: i16,
@@ -593,7 +597,8 @@ impl Mailbox {
 
     /// Write transactions committed by stores so far (fewer than the stores when they were
     /// committed together).
-    pub fn store_commits(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn store_commits(&self) -> u64 {
         self.store_commits
             .load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -652,7 +657,7 @@ impl Mailbox {
 
     /// The unexpired messages of a mailbox stored after `last_hash` (all of them when it is
     /// absent or unknown here), oldest first, at most `limit`.
-    pub fn retrieve(
+    pub(crate) fn retrieve(
         &self,
         session_id: &SessionId,
         namespace: i16,
@@ -697,7 +702,7 @@ impl Mailbox {
     }
 
     /// Deletes the listed messages of a mailbox; returns those that were there.
-    pub fn delete(
+    pub(crate) fn delete(
         &self,
         session_id: &SessionId,
         namespace: i16,
@@ -731,7 +736,7 @@ impl Mailbox {
 
     /// Drops up to `max` tombstones of deleted messages that would have expired at or before
     /// `now_ms`; returns how many.
-    pub fn forget_deleted(&self, now_ms: u64, max: usize) -> MailboxResult<usize> {
+    pub(crate) fn forget_deleted(&self, now_ms: u64, max: usize) -> MailboxResult<usize> {
         let txn = self.db.begin_write()?;
         let keys = {
             let forget = txn.open_table(DELETED_EXPIRIES)?;
@@ -765,7 +770,7 @@ impl Mailbox {
     }
 
     /// Drops up to `max` messages that expired at or before `now_ms`; returns how many.
-    pub fn prune(&self, now_ms: u64, max: usize) -> MailboxResult<usize> {
+    pub(crate) fn prune(&self, now_ms: u64, max: usize) -> MailboxResult<usize> {
         let txn = self.db.begin_write()?;
         let removals = {
             let expiries = txn.open_table(EXPIRIES)?;
@@ -792,7 +797,7 @@ impl Mailbox {
     }
 
     /// Totals over every mailbox.
-    pub fn totals(&self) -> MailboxResult<Totals> {
+    pub(crate) fn totals(&self) -> MailboxResult<Totals> {
         let txn = self.db.begin_read()?;
         let (messages, bytes) = read_total(&txn.open_table(META)?)?;
         Ok(Totals {
@@ -805,7 +810,7 @@ impl Mailbox {
 
 /// Sweeps expired messages, and the tombstones of deleted ones that would have expired,
 /// every `interval` until `cancel`; a sweep that fails is logged and retried at the next tick.
-pub async fn prune_forever(
+pub(crate) async fn prune_forever(
     mailbox: std::sync::Arc<Mailbox>,
     interval: std::time::Duration,
     cancel: tokio_util::sync::CancellationToken,

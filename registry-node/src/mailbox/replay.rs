@@ -14,7 +14,7 @@ use std::sync::Mutex;
 
 /// Why a signature is refused as a replay.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ReplayError {
+pub(crate) enum ReplayError {
     /// The same signature came before.
     #[error("this request was already made (each signature is accepted once): sign it again")]
     Seen,
@@ -32,14 +32,14 @@ pub enum ReplayError {
 
 /// Signatures accepted in the last window.
 #[derive(Debug)]
-pub struct ReplayGuard {
+pub(crate) struct ReplayGuard {
     started_ms: u64,
     seen: Mutex<HashMap<[u8; 64], u64>>,
 }
 
 impl ReplayGuard {
     /// A guard for a node started at `started_ms`.
-    pub fn new(started_ms: u64) -> Self {
+    pub(crate) fn new(started_ms: u64) -> Self {
         Self {
             started_ms,
             seen: Mutex::new(HashMap::new()),
@@ -48,7 +48,7 @@ impl ReplayGuard {
 
     /// Accepts `signature` (of a request timestamped `timestamp_ms`, already
     /// checked to be within the window of `now_ms`) once.
-    pub fn admit(
+    pub(crate) fn admit(
         &self,
         signature: &[u8; 64],
         timestamp_ms: u64,
@@ -73,12 +73,16 @@ impl ReplayGuard {
     }
 
     /// How many signatures are remembered.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.seen.lock().expect("replay guard lock").len()
     }
 
     /// Whether none is remembered.
-    pub fn is_empty(&self) -> bool {
+    #[expect(
+        dead_code,
+        reason = "unused once the modules went private (issue 16): remove or use"
+    )]
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }

@@ -13,8 +13,8 @@
 //! what the rows mean: which secondary rows a change implies, and which names a
 //! commit changed, are the indexer's to say (`crate::indexer::apply`).
 
-pub mod table;
-pub mod tables;
+pub(crate) mod table;
+pub(crate) mod tables;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -36,7 +36,7 @@ use tables::{
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
-pub enum StoreError {
+pub(crate) enum StoreError {
     /// redb failed.
     #[error("index database: {0}")]
     Db(#[from] redb::Error),
@@ -79,11 +79,11 @@ pub enum StoreError {
 table::from_redb_errors!(StoreError);
 
 /// A `Result` of the store.
-pub type StoreResult<T> = Result<T, StoreError>;
+pub(crate) type StoreResult<T> = Result<T, StoreError>;
 
 /// The last block the index is complete up to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
+pub(crate) struct Cursor {
     /// Block number.
     pub number: u64,
     /// Its hash (zero for the block before the deploy block, which was never fetched).
@@ -115,7 +115,7 @@ impl Cursor {
 
 /// What a committed change may have changed in a name answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NamesChanged {
+pub(crate) enum NamesChanged {
     /// These names (labels): their entry changed, or their owner's primary name did.
     Some(BTreeSet<String>),
     /// Any name (a reorg rewind or a reset).
@@ -123,7 +123,7 @@ pub enum NamesChanged {
 }
 
 /// A function told of every committed change to names.
-pub type NamesWatcher = Box<dyn Fn(&NamesChanged) + Send + Sync>;
+pub(crate) type NamesWatcher = Box<dyn Fn(&NamesChanged) + Send + Sync>;
 
 /// Tells watchers (the node's answer cache) what each commit changed, and counts commits.
 /// The names generation moves before the watchers run, so a reader that samples it before
@@ -161,7 +161,7 @@ impl std::fmt::Debug for Feed {
 
 /// The redb index.
 #[derive(Debug)]
-pub struct Store {
+pub(crate) struct Store {
     db: Database,
     feed: Arc<Feed>,
 }
@@ -169,7 +169,7 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the index at `path` for `chain_id` and `contracts`, starting a new
     /// index just before `deploy_block`.
-    pub fn open(
+    pub(crate) fn open(
         path: &Path,
         chain_id: u64,
         contracts: &Contracts,
@@ -249,7 +249,7 @@ impl Store {
     }
 
     /// The cursor: the index is complete up to this block.
-    pub fn cursor(&self) -> StoreResult<Cursor> {
+    pub(crate) fn cursor(&self) -> StoreResult<Cursor> {
         let txn = self.db.begin_read()?;
         let meta = txn.open_table(META)?;
         let bytes = meta
@@ -259,14 +259,19 @@ impl Store {
     }
 
     /// The stored hash of block `number`, if the index kept it.
-    pub fn block_hash(&self, number: u64) -> StoreResult<Option<B256>> {
+    #[cfg(test)]
+    pub(crate) fn block_hash(&self, number: u64) -> StoreResult<Option<B256>> {
         let txn = self.db.begin_read()?;
         let blocks = txn.open_table(BLOCKS)?;
         Ok(blocks.get(number)?.map(|v| B256::from_slice(v.value())))
     }
 
     /// The stored block hashes at or below `number`, newest first (at most `limit`).
-    pub fn block_hashes_below(&self, number: u64, limit: usize) -> StoreResult<Vec<(u64, B256)>> {
+    pub(crate) fn block_hashes_below(
+        &self,
+        number: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<(u64, B256)>> {
         let txn = self.db.begin_read()?;
         let blocks = txn.open_table(BLOCKS)?;
         let mut out = Vec::new();
@@ -279,7 +284,7 @@ impl Store {
 
     /// A consistent view of the index as of the last commit: every read through it sees the
     /// same commit, whatever commits after.
-    pub fn read(&self) -> StoreResult<Reader> {
+    pub(crate) fn read(&self) -> StoreResult<Reader> {
         Ok(Reader {
             txn: self.db.begin_read()?,
         })
@@ -287,7 +292,7 @@ impl Store {
 
     /// Calls `watcher` after every commit that changed a name answer (from the committing
     /// thread: keep it short).
-    pub fn watch_names(&self, watcher: impl Fn(&NamesChanged) + Send + Sync + 'static) {
+    pub(crate) fn watch_names(&self, watcher: impl Fn(&NamesChanged) + Send + Sync + 'static) {
         self.feed
             .watchers
             .write()
@@ -296,19 +301,19 @@ impl Store {
     }
 
     /// How many commits have changed name answers so far (see [`Store::watch_names`]).
-    pub fn names_generation(&self) -> u64 {
+    pub(crate) fn names_generation(&self) -> u64 {
         self.feed.generation.load(Ordering::SeqCst)
     }
 
     /// How many commits, rewinds and resets the index has gone through since it was opened.
     /// Anything derived from the index and tagged with the generation sampled BEFORE reading
     /// it is current while the generation has not moved.
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.feed.commits.load(Ordering::SeqCst)
     }
 
     /// Starts a batch; nothing is visible until [`Batch::commit`].
-    pub fn batch(&self) -> StoreResult<Batch> {
+    pub(crate) fn batch(&self) -> StoreResult<Batch> {
         Ok(Batch {
             txn: self.db.begin_write()?,
             block: 0,
@@ -321,7 +326,7 @@ impl Store {
 
     /// Undoes every block after `to` and moves the cursor back to `to` (one transaction).
     /// Returns how many index changes were undone.
-    pub fn rewind(&self, to: Cursor) -> StoreResult<usize> {
+    pub(crate) fn rewind(&self, to: Cursor) -> StoreResult<usize> {
         let txn = self.db.begin_write()?;
         let mut undone = 0;
         {
@@ -359,7 +364,7 @@ impl Store {
 
     /// Empties the index and puts the cursor just before `deploy_block` (a reorg deeper than
     /// the undo log reaches).
-    pub fn reset(&self, deploy_block: u64) -> StoreResult<()> {
+    pub(crate) fn reset(&self, deploy_block: u64) -> StoreResult<()> {
         let txn = self.db.begin_write()?;
         {
             for table in IndexTable::ALL {
@@ -381,7 +386,7 @@ impl Store {
     }
 
     /// Every index table and the cursor, as text (for comparing two indexes).
-    pub fn dump(&self) -> StoreResult<BTreeMap<String, BTreeMap<String, String>>> {
+    pub(crate) fn dump(&self) -> StoreResult<BTreeMap<String, BTreeMap<String, String>>> {
         let txn = self.db.begin_read()?;
         let mut out = BTreeMap::new();
         for table in IndexTable::ALL {
@@ -407,7 +412,7 @@ impl Store {
 }
 
 /// A consistent, typed view of the index ([`Store::read`]).
-pub struct Reader {
+pub(crate) struct Reader {
     txn: ReadTransaction,
 }
 
@@ -419,20 +424,24 @@ impl std::fmt::Debug for Reader {
 
 impl Reader {
     /// The row of `key`.
-    pub fn get<K: Codec, V: Codec>(&self, table: Table<K, V>, key: &K) -> StoreResult<Option<V>> {
+    pub(crate) fn get<K: Codec, V: Codec>(
+        &self,
+        table: Table<K, V>,
+        key: &K,
+    ) -> StoreResult<Option<V>> {
         let t = self.txn.open_table(table.id().def())?;
         typed_get(&t, table, key)
     }
 
     /// Every row, in key order.
-    pub fn scan<K: Codec, V: Codec>(&self, table: Table<K, V>) -> StoreResult<Vec<(K, V)>> {
+    pub(crate) fn scan<K: Codec, V: Codec>(&self, table: Table<K, V>) -> StoreResult<Vec<(K, V)>> {
         let t = self.txn.open_table(table.id().def())?;
         typed_rows(table, raw_prefix(&t, &[])?)
     }
 
     /// Every row whose key starts with `prefix` (the first part of a composite key), in key
     /// order.
-    pub fn scan_prefix<K: Codec + HasPrefix<P>, V: Codec, P: Codec>(
+    pub(crate) fn scan_prefix<K: Codec + HasPrefix<P>, V: Codec, P: Codec>(
         &self,
         table: Table<K, V>,
         prefix: &P,
@@ -442,7 +451,8 @@ impl Reader {
     }
 
     /// How many rows the table holds.
-    pub fn len<K: Codec, V: Codec>(&self, table: Table<K, V>) -> StoreResult<u64> {
+    #[cfg_attr(not(test), expect(dead_code, reason = "only tests count rows"))]
+    pub(crate) fn len<K: Codec, V: Codec>(&self, table: Table<K, V>) -> StoreResult<u64> {
         Ok(self.txn.open_table(table.id().def())?.len()?)
     }
 }
@@ -482,7 +492,7 @@ fn typed_rows<K: Codec, V: Codec>(
 }
 
 /// One write transaction: index changes with their undo entries, and the new cursor.
-pub struct Batch {
+pub(crate) struct Batch {
     txn: WriteTransaction,
     block: u64,
     seq: u32,
@@ -499,7 +509,7 @@ impl std::fmt::Debug for Batch {
 
 impl Batch {
     /// Changes from now on belong to `block` (blocks must come in ascending order).
-    pub fn set_block(&mut self, block: u64) -> StoreResult<()> {
+    pub(crate) fn set_block(&mut self, block: u64) -> StoreResult<()> {
         if block != self.block || self.seq == 0 {
             self.block = block;
             self.touched.clear();
@@ -515,13 +525,17 @@ impl Batch {
     }
 
     /// The row of `key`, seeing this batch's own writes.
-    pub fn get<K: Codec, V: Codec>(&self, table: Table<K, V>, key: &K) -> StoreResult<Option<V>> {
+    pub(crate) fn get<K: Codec, V: Codec>(
+        &self,
+        table: Table<K, V>,
+        key: &K,
+    ) -> StoreResult<Option<V>> {
         let t = self.txn.open_table(table.id().def())?;
         typed_get(&t, table, key)
     }
 
     /// Writes a row (and its undo entry).
-    pub fn put<K: Codec, V: Codec>(
+    pub(crate) fn put<K: Codec, V: Codec>(
         &mut self,
         table: Table<K, V>,
         key: &K,
@@ -531,14 +545,18 @@ impl Batch {
     }
 
     /// Deletes a row (and writes its undo entry); nothing when there is none.
-    pub fn delete<K: Codec, V: Codec>(&mut self, table: Table<K, V>, key: &K) -> StoreResult<()> {
+    pub(crate) fn delete<K: Codec, V: Codec>(
+        &mut self,
+        table: Table<K, V>,
+        key: &K,
+    ) -> StoreResult<()> {
         self.delete_raw(table.id(), &key.encode())
     }
 
     /// Tells the watchers of [`Store::watch_names`], once this batch commits, that the answer
     /// about the name `label` may have changed (the caller knows which names a change touches;
     /// the store does not).
-    pub fn name_changed(&mut self, label: &str) {
+    pub(crate) fn name_changed(&mut self, label: &str) {
         if !label.is_empty() && !self.names_changed.contains(label) {
             self.names_changed.insert(label.to_string());
         }
@@ -580,7 +598,7 @@ impl Batch {
     }
 
     /// Remembers the hash of block `number` for reorg detection.
-    pub fn put_block_hash(&mut self, number: u64, hash: B256) -> StoreResult<()> {
+    pub(crate) fn put_block_hash(&mut self, number: u64, hash: B256) -> StoreResult<()> {
         self.txn
             .open_table(BLOCKS)?
             .insert(number, hash.as_slice())?;
@@ -589,7 +607,7 @@ impl Batch {
 
     /// Drops undo entries and block hashes older than `before` (they can no longer be
     /// reorged), keeping the newest block hash below it so a rewind always has a target.
-    pub fn prune_before(&mut self, before: u64) -> StoreResult<()> {
+    pub(crate) fn prune_before(&mut self, before: u64) -> StoreResult<()> {
         let mut undo = self.txn.open_table(UNDO)?;
         let old: Vec<(u64, u32)> = undo
             .range(..(before, 0))?
@@ -610,7 +628,7 @@ impl Batch {
     }
 
     /// Moves the cursor and commits everything at once.
-    pub fn commit(self, cursor: Cursor) -> StoreResult<()> {
+    pub(crate) fn commit(self, cursor: Cursor) -> StoreResult<()> {
         self.txn
             .open_table(META)?
             .insert(META_CURSOR, cursor.encode().as_slice())?;

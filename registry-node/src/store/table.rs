@@ -19,7 +19,7 @@ use std::marker::PhantomData;
 
 /// Why stored bytes do not decode.
 #[derive(Debug, thiserror::Error)]
-pub enum DecodeError {
+pub(crate) enum DecodeError {
     /// A fixed-width key or value has the wrong length.
     #[error("{found} bytes where {expected} belong")]
     Length {
@@ -34,7 +34,7 @@ pub enum DecodeError {
 }
 
 /// How a key or a value is stored.
-pub trait Codec: Sized {
+pub(crate) trait Codec: Sized {
     /// The stored bytes.
     fn encode(&self) -> Vec<u8>;
     /// The value of stored bytes.
@@ -43,7 +43,7 @@ pub trait Codec: Sized {
 
 /// A fixed-width, order-preserving encoding (big-endian), so that the parts of a composite key
 /// concatenate and a table ordered by the bytes is ordered by the first part.
-pub trait Fixed: Sized {
+pub(crate) trait Fixed: Sized {
     /// Bytes taken.
     const LEN: usize;
     /// Appends the bytes to `out`.
@@ -162,12 +162,12 @@ pub(crate) use json_codec;
 
 /// Keys whose encoding starts with the encoding of a `P`, so a table of them can be scanned
 /// by a `P` ([`super::Reader::scan_prefix`]).
-pub trait HasPrefix<P> {}
+pub(crate) trait HasPrefix<P> {}
 
 impl<A: Fixed, B: Fixed> HasPrefix<A> for (A, B) {}
 
 /// One index table with its key and value types.
-pub struct Table<K, V> {
+pub(crate) struct Table<K, V> {
     id: IndexTable,
     types: PhantomData<fn() -> (K, V)>,
 }
@@ -196,7 +196,7 @@ impl<K: Codec, V: Codec> Table<K, V> {
     }
 
     /// The byte table underneath (its name in the file, its id in the undo log).
-    pub const fn id(self) -> IndexTable {
+    pub(crate) const fn id(self) -> IndexTable {
         self.id
     }
 

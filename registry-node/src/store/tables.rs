@@ -32,7 +32,7 @@ use redb::TableDefinition;
 use sesh_core::api::FlaggedEvent;
 
 /// Bumped when a table or an encoding changes; a node refuses a data folder of another version.
-pub const SCHEMA_VERSION: u32 = 3;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 /// Settings and the chain cursor.
 pub(crate) const META: TableDefinition<'static, &str, &[u8]> = TableDefinition::new("meta");
@@ -44,7 +44,7 @@ pub(crate) const UNDO: TableDefinition<'static, (u64, u32), &[u8]> = TableDefini
 
 /// The index tables, each `&[u8] -> &[u8]`; the undo log names them by [`IndexTable::id`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IndexTable {
+pub(crate) enum IndexTable {
     /// Names by token id.
     Names,
     /// Names by owner.
@@ -71,7 +71,7 @@ pub enum IndexTable {
 
 impl IndexTable {
     /// Every index table.
-    pub const ALL: [Self; 11] = [
+    pub(crate) const ALL: [Self; 11] = [
         Self::Names,
         Self::OwnerNames,
         Self::Primary,
@@ -86,7 +86,7 @@ impl IndexTable {
     ];
 
     /// The table's name in the database file.
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Self::Names => "names",
             Self::OwnerNames => "owner_names",
@@ -103,12 +103,12 @@ impl IndexTable {
     }
 
     /// The byte naming the table in the undo log.
-    pub const fn id(self) -> u8 {
+    pub(crate) const fn id(self) -> u8 {
         self as u8
     }
 
     /// The table with undo id `id`.
-    pub fn from_id(id: u8) -> Option<Self> {
+    pub(crate) fn from_id(id: u8) -> Option<Self> {
         Self::ALL.get(usize::from(id)).copied()
     }
 
@@ -119,27 +119,27 @@ impl IndexTable {
 }
 
 /// Names by token id.
-pub const NAMES: Table<U256, NameEntry> = Table::new(IndexTable::Names);
+pub(crate) const NAMES: Table<U256, NameEntry> = Table::new(IndexTable::Names);
 /// The names an owner holds: (owner, token id).
-pub const OWNER_NAMES: Table<(Address, U256), ()> = Table::new(IndexTable::OwnerNames);
+pub(crate) const OWNER_NAMES: Table<(Address, U256), ()> = Table::new(IndexTable::OwnerNames);
 /// An owner's primary name.
-pub const PRIMARY: Table<Address, PrimaryEntry> = Table::new(IndexTable::Primary);
+pub(crate) const PRIMARY: Table<Address, PrimaryEntry> = Table::new(IndexTable::Primary);
 /// The names whose record is a Session key: (Session key, token id).
-pub const SESSION_NAMES: Table<(B256, U256), ()> = Table::new(IndexTable::SessionNames);
+pub(crate) const SESSION_NAMES: Table<(B256, U256), ()> = Table::new(IndexTable::SessionNames);
 /// Premium by Session key.
-pub const PREMIUM: Table<B256, PremiumEntry> = Table::new(IndexTable::Premium);
+pub(crate) const PREMIUM: Table<B256, PremiumEntry> = Table::new(IndexTable::Premium);
 /// Listings by token id.
-pub const LISTINGS: Table<U256, ListingEntry> = Table::new(IndexTable::Listings);
+pub(crate) const LISTINGS: Table<U256, ListingEntry> = Table::new(IndexTable::Listings);
 /// Offers by (token id, bidder).
-pub const OFFERS: Table<(U256, Address), OfferEntry> = Table::new(IndexTable::Offers);
+pub(crate) const OFFERS: Table<(U256, Address), OfferEntry> = Table::new(IndexTable::Offers);
 /// Staking nodes by node id.
-pub const NODES: Table<u64, NodeEntry> = Table::new(IndexTable::Nodes);
+pub(crate) const NODES: Table<u64, NodeEntry> = Table::new(IndexTable::Nodes);
 /// Flagged paid events by (block, log index).
-pub const FLAGGED: Table<(u64, u64), FlaggedEvent> = Table::new(IndexTable::Flagged);
+pub(crate) const FLAGGED: Table<(u64, u64), FlaggedEvent> = Table::new(IndexTable::Flagged);
 /// Token id by ONS name hash (written once per name, with its label).
-pub const ONS: Table<B256, U256> = Table::new(IndexTable::Ons);
+pub(crate) const ONS: Table<B256, U256> = Table::new(IndexTable::Ons);
 /// A Session key's last counted reverse-name consent.
-pub const CONSENTS: Table<B256, ConsentEntry> = Table::new(IndexTable::Consents);
+pub(crate) const CONSENTS: Table<B256, ConsentEntry> = Table::new(IndexTable::Consents);
 
 json_codec!(
     NameEntry,
