@@ -29,7 +29,7 @@ use crate::store::tables::{
 };
 use crate::store::{Batch, StoreResult};
 use crate::verify::PaidEvent;
-use alloy::primitives::{Address, B256, U256, keccak256};
+use alloy::primitives::{Address, B256, U256};
 use alloy::rpc::types::Log;
 use alloy::sol_types::SolEventInterface;
 use sesh_core::SessionId;
@@ -506,15 +506,6 @@ fn withdraw(node: &mut NodeEntry, account: Address, amount: U256) {
         stake.amount = stake.amount.saturating_sub(amount);
     }
     node.contributors.retain(|s| s.amount != U256::ZERO);
-}
-
-/// `keccak256(label)` as a token id.
-#[expect(
-    dead_code,
-    reason = "unused once the modules went private (issue 16): remove or use"
-)]
-pub(crate) fn token_id_of(label: &str) -> U256 {
-    U256::from_be_bytes(keccak256(label.as_bytes()).0)
 }
 
 #[cfg(test)]

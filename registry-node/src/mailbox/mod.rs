@@ -553,15 +553,6 @@ impl Mailbox {
         })
     }
 
-    /// The quotas in force.
-    #[expect(
-        dead_code,
-        reason = "unused once the modules went private (issue 16): remove or use"
-    )]
-    pub(crate) fn quota(&self) -> Quota {
-        self.quota
-    }
-
     /// Stores `data` for `session_id` in `namespace` at `now_ms` for `ttl_ms`.
     /// Storing a message the mailbox already holds changes nothing (its first
     /// store's times are returned); a message over the recipient's quota is

@@ -73,17 +73,9 @@ impl ReplayGuard {
     }
 
     /// How many signatures are remembered.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.seen.lock().expect("replay guard lock").len()
-    }
-
-    /// Whether none is remembered.
-    #[expect(
-        dead_code,
-        reason = "unused once the modules went private (issue 16): remove or use"
-    )]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
