@@ -58,9 +58,9 @@ pub(crate) async fn store(
             ""
         };
         return Err(ApiError::BadRequest(format!(
-            "ttl_ms {} is out of range: from {MIN_TTL_MS} (10 s) to {max_ttl} ({} days){why}",
+            "ttl_ms {} is out of range: from {MIN_TTL_MS} (10 s) to {max_ttl} ({}){why}",
             request.ttl_ms,
-            max_ttl / 86_400_000
+            sesh_core::text::duration(max_ttl / 1000)
         )));
     }
     check_swarm(&app, &session_id)?;

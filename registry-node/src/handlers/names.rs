@@ -170,7 +170,7 @@ pub(crate) async fn availability(
     QueryParams(query): QueryParams<QuoteQuery>,
 ) -> ApiResult<Json<AvailabilityResponse>> {
     let name = Name::parse(&name)?;
-    let duration = query.duration.unwrap_or(365 * 24 * 3600);
+    let duration = query.duration.unwrap_or(sesh_core::protocol::YEAR);
     let registry = NameRegistry::new(app.deployment.contracts.name_registry, &app.provider);
     let call = async {
         let block = alloy::providers::Provider::get_block_number(&app.provider).await?;
