@@ -75,6 +75,18 @@ impl Node {
         manifest: &Path,
         port: u16,
     ) -> eyre::Result<Self> {
+        Self::start_with_env(paths, data_dir, rpc_url, manifest, port, &[])
+    }
+
+    /// [`Node::start`] with environment variables `env` set for the node.
+    pub fn start_with_env(
+        paths: &Paths,
+        data_dir: &Path,
+        rpc_url: &str,
+        manifest: &Path,
+        port: u16,
+        env: &[(&str, &str)],
+    ) -> eyre::Result<Self> {
         let log = data_dir.join("node.log");
         let mut command = Command::new(paths.binary("registry-node")?);
         command
@@ -89,7 +101,8 @@ impl Node {
             // The mailbox runs measure what a node can take; the per-address limit (20 a
             // second by default) would measure the limit instead, every client being 127.0.0.1.
             .args(["--mailbox-requests-per-sec", "0"])
-            .env_remove("RUST_LOG");
+            .env_remove("RUST_LOG")
+            .envs(env.iter().copied());
         let started = Instant::now();
         let (process, line) =
             spawn_reading_first_line(command, "registry-node", &log, Duration::from_secs(30))?;

@@ -425,7 +425,10 @@ fn section_messages(out: &mut String, results: &Results) {
         "One registry node (the same one as above) under `sesh-load`. Stores: a new random \
          400-byte payload each (the size of a sealed 256-byte message; the node never opens \
          envelopes) to one of 1,000 mailboxes, TTL one hour; every store is committed durably \
-         before it is answered. Retrievals: one mailbox per connection holding 10 messages, each \
+         before it is answered, concurrent stores together (group commit: one write transaction \
+         and fsync for all that queued while the previous one was written). The baseline, in \
+         the same run: node 2, started with `SESH_NODE_MAILBOX_COMMIT=each`, commits each store \
+         in its own write transaction, as nodes did before; its own 1,000 mailboxes. Retrievals: one mailbox per connection holding 10 messages, each \
          request signed with a fresh timestamp (the load generator signs it, as a client does). \
          The node's per-address mailbox rate limit is off here (`--mailbox-requests-per-sec 0`): \
          every client is 127.0.0.1, and what is measured is what the node can take.\n"
@@ -435,6 +438,10 @@ fn section_messages(out: &mut String, results: &Results) {
         "| workload | connections | requests/s | p50 | p99 | p99.9 | node CPU cores |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     for (label, report) in [
+        (
+            "store a 400-byte envelope (baseline: a transaction per store, node 2)",
+            &m.store_baseline,
+        ),
         ("store a 400-byte envelope", &m.store),
         ("retrieve a mailbox of 10 messages (signed)", &m.retrieve),
     ] {
@@ -450,6 +457,15 @@ fn section_messages(out: &mut String, results: &Results) {
                 cores(r.server_cpu_cores)
             );
         }
+    }
+    if let (Some(group), Some(baseline)) = (&m.store, &m.store_baseline)
+        && baseline.requests_per_s > 0.0
+    {
+        let _ = writeln!(
+            out,
+            "\nStores committed together: {:.2}x the baseline's stores a second.",
+            group.requests_per_s / baseline.requests_per_s
+        );
     }
     let _ = writeln!(
         out,

@@ -163,13 +163,21 @@ fn header(options: &Options, paths: &Paths) -> eyre::Result<Results> {
 async fn start_other_nodes(paths: &Paths, network: &Network) -> eyre::Result<Vec<Node>> {
     let client = reqwest::Client::new();
     let mut nodes = Vec::new();
-    for staked in network.nodes.iter().skip(1) {
-        nodes.push(Node::start(
+    for (k, staked) in network.nodes.iter().enumerate().skip(1) {
+        // Node 2 commits each store alone, as nodes did before group commit: the baseline of
+        // the store run (messages::run), measured in the same run.
+        let env: &[(&str, &str)] = if k == 1 {
+            &[(messages::COMMIT_EACH_ENV, "each")]
+        } else {
+            &[]
+        };
+        nodes.push(Node::start_with_env(
             paths,
             &staked.data_dir,
             &network.anvil.url(),
             &network.manifest,
             staked.port,
+            env,
         )?);
     }
     for node in &mut nodes {

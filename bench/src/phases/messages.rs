@@ -21,6 +21,11 @@ pub const PREFILL: usize = 10;
 const STORE_MAILBOXES: u64 = 1_000;
 const STORE_OFFSET: u64 = 1_000_000;
 const SEND_OFFSET: u64 = 2_000_000;
+/// Mailboxes of the baseline store run (on node 2).
+const BASELINE_OFFSET: u64 = 3_000_000;
+/// The node's environment variable that makes it commit each store alone (the baseline:
+/// `registry-node`'s `mailbox::COMMIT_EACH_ENV`).
+pub const COMMIT_EACH_ENV: &str = "SESH_NODE_MAILBOX_COMMIT";
 
 /// What the message phase measured.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -29,8 +34,12 @@ pub struct Messages {
     pub available: bool,
     /// Why not, when it does not.
     pub note: String,
-    /// Stores on one node.
+    /// Stores on one node (concurrent stores committed together).
     pub store: Option<LoadReport>,
+    /// The same stores on node 2, started to commit each store in its own write transaction
+    /// (how every node stored before group commit): the baseline of [`Messages::store`].
+    #[serde(default)]
+    pub store_baseline: Option<LoadReport>,
     /// Retrievals on one node (each mailbox holds [`PREFILL`] messages).
     pub retrieve: Option<LoadReport>,
     /// Seal and store on all 3 nodes.
@@ -179,22 +188,28 @@ pub async fn run(
             ..Messages::default()
         });
     }
-    let store_report = load(
-        paths,
-        *first_addr,
-        shape,
-        &[
+    let store_args = |offset: u64| {
+        [
             "--kind".into(),
             "msg-store".into(),
             "--mailboxes".into(),
             STORE_MAILBOXES.to_string(),
             "--mailbox-offset".into(),
-            STORE_OFFSET.to_string(),
+            offset.to_string(),
             "--payload-bytes".into(),
             PAYLOAD_BYTES.to_string(),
-        ],
-    )
-    .await?;
+        ]
+    };
+    // The baseline first (node 2 commits each store alone), then the same load on node 1.
+    let store_baseline = match nodes.get(1) {
+        Some((url, addr)) if probe(url).await.is_ok() => {
+            let report = load(paths, *addr, shape, &store_args(BASELINE_OFFSET)).await?;
+            require_clean(&report)?;
+            Some(report)
+        }
+        _ => None,
+    };
+    let store_report = load(paths, *first_addr, shape, &store_args(STORE_OFFSET)).await?;
     require_clean(&store_report)?;
 
     let client = reqwest::Client::new();
@@ -232,6 +247,7 @@ pub async fn run(
         available: true,
         note: String::new(),
         store: Some(store_report),
+        store_baseline,
         retrieve: Some(retrieve_report),
         send,
         send_to_inbox,
