@@ -2,7 +2,7 @@
 
 use crate::app::{App, AppState};
 use crate::handlers::error::ApiError;
-use crate::handlers::{health, market, messages, names, nodes, ons, premium};
+use crate::handlers::{health, market, messages, names, nodes, ons, premium, storage_rpc};
 use crate::ratelimit;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
@@ -47,7 +47,13 @@ pub(crate) fn router(state: AppState) -> Router {
         )
         .route(
             "/v1/messages/{session_id}/delete",
-            post(messages::delete).layer(mailbox_limit),
+            post(messages::delete).layer(mailbox_limit.clone()),
+        )
+        .route(
+            sesh_core::storage_rpc::PATH,
+            post(storage_rpc::storage_rpc)
+                .layer(DefaultBodyLimit::max(storage_rpc::MAX_RPC_BODY_BYTES))
+                .layer(mailbox_limit),
         )
         .route("/v1/nodes", get(nodes::list))
         .route("/v1/nodes/{id}", get(nodes::one))

@@ -17,5 +17,6 @@ mod registry_node_chaos;
 mod registry_node_ons;
 mod registry_node_openapi;
 mod registry_node_rpc;
+mod storage_rpc;
 mod tls;
 mod toolchain;

@@ -10,3 +10,4 @@ pub(crate) mod names;
 pub(crate) mod nodes;
 pub(crate) mod ons;
 pub(crate) mod premium;
+pub(crate) mod storage_rpc;

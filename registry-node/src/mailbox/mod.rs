@@ -11,6 +11,7 @@
 //! | `usage` | Session ID (33) | messages (8) ‖ bytes (8) |
 //! | `deleted` | mailbox (35) ‖ hash (32) | forget_ms (8): the deleted message's expiry |
 //! | `deleted_expiries` | forget_ms (8) ‖ mailbox (35) ‖ hash (32) | empty |
+//! | `rpc_hashes` | Session ID (33) ‖ storage hash (32) | namespace (2) ‖ seq (8) |
 //!
 //! A mailbox is a Session ID (33) and a namespace (2, big-endian). Sequence
 //! numbers grow across the node, so a mailbox's messages come out in the
@@ -19,6 +20,15 @@
 //! answer, so a crash keeps each message whole or not at all. Concurrent stores
 //! share a transaction (group commit, one fsync for many: see `GroupCommit`);
 //! each is checked as if it were alone, in the order they queued.
+//!
+//! Two hashes name a message. The mailbox's own (`envelope::message_hash`, hex; the
+//! `/v1/messages` routes, tombstones) keys `hashes` and `deleted`; the storage server's
+//! (`storage_rpc::message_hash`: the 32 bytes of its 43 base64 characters, with no namespace
+//! in the key since `delete` names none) keys `rpc_hashes`, the index of `/storage_rpc/v1`.
+//! Both are kept for every message, whichever route stored it, so each API finds every
+//! message by the hash it knows; the storage hash of a retrieved message is recomputed from
+//! its bytes. Schema 2 added `rpc_hashes`; a schema 1 file is migrated when opened (the
+//! index is filled from `messages`), with no message lost.
 //!
 //! A deleted message leaves a tombstone until it would have expired: stores
 //! need no signature, so without it anyone holding a copy of the envelope
@@ -30,6 +40,7 @@ use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, Tab
 use sesh_core::SessionId;
 use sesh_core::api::StoredMessage;
 use sesh_core::envelope::{MessageHash, message_hash};
+use sesh_core::storage_rpc::{Namespace, UserPubkey, decode_base64};
 use std::path::Path;
 
 const META: TableDefinition<'static, &str, &[u8]> = TableDefinition::new("meta");
@@ -40,6 +51,7 @@ const USAGE: TableDefinition<'static, &[u8], &[u8]> = TableDefinition::new("usag
 const DELETED: TableDefinition<'static, &[u8], u64> = TableDefinition::new("deleted");
 const DELETED_EXPIRIES: TableDefinition<'static, &[u8], ()> =
     TableDefinition::new("deleted_expiries");
+const RPC_HASHES: TableDefinition<'static, &[u8], &[u8]> = TableDefinition::new("rpc_hashes");
 
 const META_SCHEMA: &str = "schema";
 const META_SEQ: &str = "seq";
@@ -48,7 +60,8 @@ const META_SEQ: &str = "seq";
 /// `usage` when opened.
 const META_TOTAL: &str = "total";
 /// Bumped when a table or an encoding changes.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+/// 1 → 2: `rpc_hashes` added, filled from `messages` when a version 1 file is opened.
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 const MAILBOX_LEN: usize = 35;
 const VALUE_HEADER: usize = 32 + 8 + 8;
@@ -430,6 +443,10 @@ fn apply_store(
         .insert(message_key(&mailbox, seq).as_slice(), value.as_slice())?;
     txn.open_table(HASHES)?
         .insert(hash_key(&mailbox, &hash).as_slice(), seq)?;
+    txn.open_table(RPC_HASHES)?.insert(
+        rpc_key(&recipient, &rpc_digest(&recipient, namespace, data)).as_slice(),
+        rpc_value(namespace, seq).as_slice(),
+    )?;
     txn.open_table(EXPIRIES)?
         .insert(expiry_key(expiry_ms, &mailbox, seq).as_slice(), ())?;
     txn.open_table(USAGE)?.insert(
@@ -461,6 +478,60 @@ fn hash_key(mailbox: &[u8; MAILBOX_LEN], hash: &MessageHash) -> Vec<u8> {
 
 fn expiry_key(expiry_ms: u64, mailbox: &[u8], seq: u64) -> Vec<u8> {
     [&expiry_ms.to_be_bytes(), mailbox, &seq.to_be_bytes()].concat()
+}
+
+/// The storage server's hash of a message (`storage_rpc::message_hash`), as its 32 bytes.
+/// `recipient` is the 33 bytes of a Session ID.
+pub(crate) fn rpc_digest(recipient: &[u8], namespace: i16, data: &[u8]) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    key.copy_from_slice(&recipient[1..33]);
+    let pubkey = UserPubkey {
+        prefix: recipient[0],
+        key,
+    };
+    let hash = sesh_core::storage_rpc::message_hash(&pubkey, Namespace(namespace), data);
+    decode_base64(hash.as_str())
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .expect("a message hash is 32 bytes of base64")
+}
+
+fn rpc_key(recipient: &[u8], digest: &[u8; 32]) -> Vec<u8> {
+    [recipient, digest.as_slice()].concat()
+}
+
+fn rpc_value(namespace: i16, seq: u64) -> [u8; 10] {
+    let mut value = [0u8; 10];
+    value[..2].copy_from_slice(&namespace.to_be_bytes());
+    value[2..].copy_from_slice(&seq.to_be_bytes());
+    value
+}
+
+fn decode_rpc_value(bytes: &[u8]) -> MailboxResult<(i16, u64)> {
+    if bytes.len() != 10 {
+        return Err(MailboxError::Corrupt("storage hash index"));
+    }
+    Ok((i16::from_be_bytes([bytes[0], bytes[1]]), u64_at(bytes, 2)))
+}
+
+/// Schema 1 → 2: fills `rpc_hashes` from `messages`.
+fn migrate_rpc_hashes(txn: &redb::WriteTransaction) -> MailboxResult<()> {
+    let messages = txn.open_table(MESSAGES)?;
+    let mut index = txn.open_table(RPC_HASHES)?;
+    for entry in messages.iter()? {
+        let (key, value) = entry?;
+        let key = key.value();
+        if key.len() != MAILBOX_LEN + 8 {
+            return Err(MailboxError::Corrupt("message key"));
+        }
+        let namespace = i16::from_be_bytes([key[33], key[34]]);
+        let value = Value::decode(value.value())?;
+        index.insert(
+            rpc_key(&key[..33], &rpc_digest(&key[..33], namespace, value.data)).as_slice(),
+            rpc_value(namespace, u64_at(key, MAILBOX_LEN)).as_slice(),
+        )?;
+    }
+    Ok(())
 }
 
 fn u64_at(bytes: &[u8], at: usize) -> u64 {
@@ -520,7 +591,12 @@ impl Mailbox {
                     let found = <[u8; 4]>::try_from(bytes.as_slice())
                         .map(u32::from_be_bytes)
                         .map_err(|_| MailboxError::Corrupt("schema"))?;
-                    if found != SCHEMA_VERSION {
+                    if found == 1 {
+                        drop(meta);
+                        migrate_rpc_hashes(&txn)?;
+                        meta = txn.open_table(META)?;
+                        meta.insert(META_SCHEMA, SCHEMA_VERSION.to_be_bytes().as_slice())?;
+                    } else if found != SCHEMA_VERSION {
                         return Err(MailboxError::Schema {
                             found,
                             expected: SCHEMA_VERSION,
@@ -542,6 +618,7 @@ impl Mailbox {
             txn.open_table(EXPIRIES)?;
             txn.open_table(DELETED)?;
             txn.open_table(DELETED_EXPIRIES)?;
+            txn.open_table(RPC_HASHES)?;
         }
         txn.commit()?;
         let each = std::env::var(COMMIT_EACH_ENV).is_ok_and(|value| value == "each");
@@ -665,9 +742,96 @@ impl Mailbox {
                 .map_or(0, |v| v.value() + 1),
             None => 0,
         };
+        page_from(&txn, &mailbox, start, limit, now_ms)
+    }
+
+    /// [`Mailbox::retrieve`] with `last_hash` a storage hash ([`rpc_digest`]); one of
+    /// another namespace, or unknown here, starts from the first message.
+    pub(crate) fn retrieve_rpc(
+        &self,
+        session_id: &SessionId,
+        namespace: i16,
+        last_hash: Option<&[u8; 32]>,
+        limit: usize,
+        now_ms: u64,
+    ) -> MailboxResult<Page> {
+        let recipient = session_id.to_bytes();
+        let mailbox = mailbox_key(session_id, namespace);
+        let txn = self.db.begin_read()?;
+        let start = match last_hash {
+            Some(digest) => match txn
+                .open_table(RPC_HASHES)?
+                .get(rpc_key(&recipient, digest).as_slice())?
+            {
+                Some(value) => match decode_rpc_value(value.value())? {
+                    (ns, seq) if ns == namespace => seq + 1,
+                    _ => 0,
+                },
+                None => 0,
+            },
+            None => 0,
+        };
+        page_from(&txn, &mailbox, start, limit, now_ms)
+    }
+
+    /// Deletes the messages of `session_id` named by storage hashes ([`rpc_digest`]), in
+    /// any namespace, leaving tombstones as [`Mailbox::delete`]; returns those that were
+    /// there.
+    pub(crate) fn delete_rpc(
+        &self,
+        session_id: &SessionId,
+        digests: &[[u8; 32]],
+    ) -> MailboxResult<Vec<[u8; 32]>> {
+        let recipient = session_id.to_bytes();
+        let txn = self.db.begin_write()?;
+        let mut deleted = Vec::new();
+        {
+            let mut removals = Vec::new();
+            {
+                let index = txn.open_table(RPC_HASHES)?;
+                let messages = txn.open_table(MESSAGES)?;
+                let mut hashes = txn.open_table(HASHES)?;
+                for digest in digests {
+                    let Some(value) = index.get(rpc_key(&recipient, digest).as_slice())? else {
+                        continue;
+                    };
+                    let (namespace, seq) = decode_rpc_value(value.value())?;
+                    let mailbox = mailbox_key(session_id, namespace);
+                    let Some(message) = messages.get(message_key(&mailbox, seq).as_slice())? else {
+                        continue;
+                    };
+                    let hash = Value::decode(message.value())?.hash;
+                    hashes.remove(hash_key(&mailbox, &hash).as_slice())?;
+                    removals.push((mailbox, seq));
+                    deleted.push(*digest);
+                }
+            }
+            let removed = remove_messages(&txn, &removals, false)?;
+            let mut tombstones = txn.open_table(DELETED)?;
+            let mut forget = txn.open_table(DELETED_EXPIRIES)?;
+            for ((mailbox, _), (hash, expiry_ms)) in removals.iter().zip(removed) {
+                let key = hash_key(mailbox, &hash);
+                tombstones.insert(key.as_slice(), expiry_ms)?;
+                forget.insert([&expiry_ms.to_be_bytes()[..], &key].concat().as_slice(), ())?;
+            }
+        }
+        txn.commit()?;
+        Ok(deleted)
+    }
+}
+
+/// The unexpired messages of `mailbox` from sequence number `start`, at most `limit`.
+fn page_from(
+    txn: &redb::ReadTransaction,
+    mailbox: &[u8; MAILBOX_LEN],
+    start: u64,
+    limit: usize,
+    now_ms: u64,
+) -> MailboxResult<Page> {
+    {
         let messages = txn.open_table(MESSAGES)?;
-        let from = message_key(&mailbox, start);
-        let to = message_key(&mailbox, u64::MAX);
+        let from = message_key(mailbox, start);
+        let to = message_key(mailbox, u64::MAX);
         let mut page = Page {
             messages: Vec::new(),
             more: false,
@@ -691,7 +855,9 @@ impl Mailbox {
         }
         Ok(page)
     }
+}
 
+impl Mailbox {
     /// Deletes the listed messages of a mailbox; returns those that were there.
     pub(crate) fn delete(
         &self,
@@ -863,6 +1029,7 @@ fn remove_messages(
     let mut expiries = txn.open_table(EXPIRIES)?;
     let mut usage = txn.open_table(USAGE)?;
     let mut meta = txn.open_table(META)?;
+    let mut rpc_hashes = txn.open_table(RPC_HASHES)?;
     let mut total = read_total(&meta)?;
     let mut removed = Vec::with_capacity(removals.len());
     for (mailbox, seq) in removals {
@@ -877,6 +1044,9 @@ fn remove_messages(
             hashes.remove(hash_key(mailbox, &value.hash).as_slice())?;
         }
         let recipient = &mailbox[..33];
+        let namespace = i16::from_be_bytes([mailbox[33], mailbox[34]]);
+        let digest = rpc_digest(recipient, namespace, value.data);
+        rpc_hashes.remove(rpc_key(recipient, &digest).as_slice())?;
         let (count, bytes) =
             decode_usage(usage.get(recipient)?.map(|v| v.value().to_vec()).as_deref())?;
         let (count, bytes) = (
@@ -1366,5 +1536,93 @@ mod tests {
             hashes(&mailbox.retrieve(&bob, 0, None, 100, 2_000).unwrap()),
             vec![first.hash, second.hash]
         );
+    }
+
+    #[test]
+    fn the_storage_hash_finds_deletes_and_pages_every_message() {
+        let (_dir, mailbox) = open(Quota::default());
+        let bob = id(2);
+        let recipient = bob.to_bytes();
+        let one = mailbox.store(&bob, 0, b"one", 1_000, 60_000).unwrap();
+        mailbox.store(&bob, 0, b"two", 1_000, 60_000).unwrap();
+        mailbox.store(&bob, 5, b"five", 1_000, 60_000).unwrap();
+        let (d1, d2, d5) = (
+            rpc_digest(&recipient, 0, b"one"),
+            rpc_digest(&recipient, 0, b"two"),
+            rpc_digest(&recipient, 5, b"five"),
+        );
+        let page = mailbox
+            .retrieve_rpc(&bob, 0, Some(&d1), 100, 2_000)
+            .unwrap();
+        assert_eq!(page.messages.len(), 1);
+        assert_eq!(page.messages[0].data, b"two");
+        // A hash of another namespace, or unknown: from the start.
+        let all = mailbox
+            .retrieve_rpc(&bob, 0, Some(&d5), 100, 2_000)
+            .unwrap();
+        assert_eq!(all.messages.len(), 2);
+        // delete names no namespace; it leaves a tombstone under the mailbox's own hash.
+        assert_eq!(
+            mailbox.delete_rpc(&bob, &[d1, d5, [9; 32]]).unwrap(),
+            vec![d1, d5]
+        );
+        assert!(matches!(
+            mailbox.store(&bob, 0, b"one", 2_000, 60_000),
+            Err(MailboxError::Deleted { .. })
+        ));
+        assert!(
+            mailbox
+                .retrieve(&bob, 0, Some(&one.hash), 100, 2_000)
+                .unwrap()
+                .messages
+                .len()
+                == 1
+        );
+        assert_eq!(
+            mailbox.delete_rpc(&bob, &[d1]).unwrap(),
+            Vec::<[u8; 32]>::new()
+        );
+        // Expired and pruned: gone from the index too.
+        mailbox.prune(100_000, 100).unwrap();
+        assert_eq!(
+            mailbox.delete_rpc(&bob, &[d2]).unwrap(),
+            Vec::<[u8; 32]>::new()
+        );
+        let txn = mailbox.db.begin_read().unwrap();
+        assert_eq!(txn.open_table(RPC_HASHES).unwrap().len().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_schema_1_file_gains_the_storage_hash_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mailbox.redb");
+        let bob = id(2);
+        {
+            let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+            mailbox.store(&bob, 0, b"old", 1_000, 60_000).unwrap();
+            // Back to schema 1: no `rpc_hashes`.
+            let txn = mailbox.db.begin_write().unwrap();
+            txn.delete_table(RPC_HASHES).unwrap();
+            txn.open_table(META)
+                .unwrap()
+                .insert(META_SCHEMA, 1u32.to_be_bytes().as_slice())
+                .unwrap();
+            txn.commit().unwrap();
+        }
+        let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+        let digest = rpc_digest(&bob.to_bytes(), 0, b"old");
+        assert_eq!(mailbox.delete_rpc(&bob, &[digest]).unwrap(), vec![digest]);
+        drop(mailbox);
+        let db = Database::create(&path).unwrap();
+        let txn = db.begin_read().unwrap();
+        let schema = txn
+            .open_table(META)
+            .unwrap()
+            .get(META_SCHEMA)
+            .unwrap()
+            .unwrap()
+            .value()
+            .to_vec();
+        assert_eq!(schema, SCHEMA_VERSION.to_be_bytes());
     }
 }

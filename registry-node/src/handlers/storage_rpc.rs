@@ -1,0 +1,432 @@
+//! `POST /storage_rpc/v1`: Session's storage protocol (`sesh_core::storage_rpc`), served on
+//! the node's mailbox store beside the `/v1/messages` routes.
+//!
+//! Served: `store`, `retrieve`, `delete`, `get_swarm` (`get_snodes_for_pubkey`), `info`,
+//! and `batch`/`sequence` of those. `delete_all`, `expire`, `get_expiries` and
+//! `oxend_request` are answered 400 ("not served by this node yet").
+//!
+//! Each request is parsed with `Request::parse` (400 with its text), each sub-request
+//! checked for the account's swarm (421 with the swarm, as JSON), then with the core's checks
+//! (`Store::check`, `Retrieve::check`, `Delete::check`: 401, 403, 406), then carried out on
+//! the mailbox. A signed `retrieve` also passes the replay guard (each signature once, as on
+//! the mailbox routes); `delete` carries no timestamp, and deleting twice changes nothing.
+//! A store's `swarm` map holds only this node's entry (its signed receipt): stores are not
+//! forwarded to the other members yet.
+
+use crate::app::AppState;
+use crate::mailbox::{MailboxError, now_ms, rpc_digest};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use sesh_core::SessionId;
+use sesh_core::api::MAX_RETRIEVE;
+use sesh_core::storage_rpc::receipt::{delete_receipt_message, store_receipt_message};
+use sesh_core::storage_rpc::response::{
+    Base64Bytes, BatchResponse, DeleteMember, DeleteResponse, InfoResponse, MemberFailure,
+    MemberResult, Meta, RetrieveResponse, RetrievedMessage, Signature64, Snode, StoreMember,
+    SubResult, SwarmInfo,
+};
+use sesh_core::storage_rpc::{
+    BATCH_REQUEST_MAX, Delete, MAX_MESSAGE_BODY, MessageHash, Request, Retrieve, RpcError, Store,
+    StoreResponse, SubRequest, UserPubkey, decode_base64,
+};
+use sesh_core::swarm::{self, SWARM_SIZE};
+
+/// The largest body: a batch of [`BATCH_REQUEST_MAX`] stores of the largest message (its
+/// base64) and the JSON around each.
+pub(crate) const MAX_RPC_BODY_BYTES: usize =
+    BATCH_REQUEST_MAX * (MAX_MESSAGE_BODY.div_ceil(3) * 4 + 1024);
+
+/// The hard fork answered in `hf`: the storage server's current one (clients only show it).
+const HARD_FORK: [u16; 2] = [19, 3];
+
+type RpcResult<T = Value> = Result<T, RpcError>;
+
+/// `POST /storage_rpc/v1`.
+pub(crate) async fn storage_rpc(State(app): State<AppState>, body: Bytes) -> Response {
+    let request = match Request::parse(&body) {
+        Ok(request) => request,
+        Err(error) => return refusal(&RpcError::BadRequest(error)),
+    };
+    let answer = match request {
+        Request::One(sub) => one(&app, sub).await,
+        Request::Batch(subs) => Ok(batch(&app, subs, false).await),
+        Request::Sequence(subs) => Ok(batch(&app, subs, true).await),
+    };
+    match answer {
+        Ok(value) => (StatusCode::OK, axum::Json(value)).into_response(),
+        Err(error) => refusal(&error),
+    }
+}
+
+/// A refusal as the storage server gives it: JSON for 421, plain text otherwise.
+fn refusal(error: &RpcError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match error.body() {
+        Value::String(text) => (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text,
+        )
+            .into_response(),
+        json => (status, axum::Json(json)).into_response(),
+    }
+}
+
+/// Carries out the sub-requests of a `batch` (all) or `sequence` (up to the first non-2xx).
+async fn batch(app: &AppState, subs: Vec<SubRequest>, sequence: bool) -> Value {
+    let mut results = Vec::with_capacity(subs.len());
+    for sub in subs {
+        let result = match one(app, sub).await {
+            Ok(body) => SubResult { code: 200, body },
+            Err(error) => SubResult::from_error(&error),
+        };
+        let failed = !(200..300).contains(&result.code);
+        results.push(result);
+        if sequence && failed {
+            break;
+        }
+    }
+    to_json(&BatchResponse { results })
+}
+
+/// Carries out one (sub-)request.
+async fn one(app: &AppState, sub: SubRequest) -> RpcResult {
+    let now = now_ms();
+    let meta = Meta {
+        t: now,
+        hf: HARD_FORK,
+    };
+    let session_id = match sub.pubkey() {
+        Some(pubkey) => {
+            let session_id = session_id_of(pubkey)?;
+            check_swarm(app, &session_id, meta)?;
+            Some(session_id)
+        }
+        None => None,
+    };
+    match (sub, session_id) {
+        (SubRequest::Store(store), Some(id)) => self::store(app, store, id, now, meta).await,
+        (SubRequest::Retrieve(retrieve), Some(id)) => self::retrieve(app, &retrieve, id, now, meta),
+        (SubRequest::Delete(delete), Some(id)) => self::delete(app, delete, id, meta).await,
+        (SubRequest::GetSwarm(pubkey), _) => {
+            let session_id = session_id_of(&pubkey)?;
+            Ok(to_json(&swarm_info(app, &session_id, meta)?))
+        }
+        (SubRequest::Info, _) => Ok(to_json(&InfoResponse {
+            version: version(),
+            timestamp: now,
+            meta,
+        })),
+        (other, _) => Err(RpcError::BadRequestText(format!(
+            "{} is not served by this node yet",
+            other.method()
+        ))),
+    }
+}
+
+async fn store(
+    app: &AppState,
+    store: Store,
+    session_id: SessionId,
+    now: u64,
+    meta: Meta,
+) -> RpcResult {
+    let premium = app
+        .premium_expiry(session_id)
+        .map_err(internal)?
+        .saturating_mul(1000)
+        > now;
+    store.check(now, premium)?;
+    let hash = store.hash();
+    let mailbox = app.mailbox.clone();
+    let ttl = store.expiry.saturating_sub(now);
+    let namespace = store.namespace.0;
+    let stored = tokio::task::spawn_blocking(move || {
+        mailbox.store(&session_id, namespace, &store.data, now, ttl)
+    })
+    .await
+    .map_err(internal)?;
+    let me = app.node_key().to_string();
+    let member = match stored {
+        Ok(stored) => MemberResult::Ok(StoreMember {
+            signature: Signature64(app.signer.sign_raw(&store_receipt_message(&hash))),
+            hash: hash.clone(),
+            already: stored.duplicate.then_some(true),
+            expiry: stored.expiry_ms,
+            t: None,
+        }),
+        Err(error) if error.is_refusal() => MemberResult::Failed(member_refusal(&error)),
+        Err(error) => return Err(internal(error)),
+    };
+    Ok(to_json(&StoreResponse {
+        swarm: [(me, member)].into_iter().collect(),
+        hash: Some(hash),
+        meta,
+    }))
+}
+
+/// A store the mailbox refused (quota, node-wide bound, tombstone), as a failed member.
+fn member_refusal(error: &MailboxError) -> MemberFailure {
+    let code = match error {
+        MailboxError::Deleted { .. } => 409,
+        _ => 507,
+    };
+    MemberFailure {
+        code: Some(code.into()),
+        reason: Some(error.to_string()),
+        ..MemberFailure::default()
+    }
+}
+
+fn retrieve(
+    app: &AppState,
+    retrieve: &Retrieve,
+    session_id: SessionId,
+    now: u64,
+    meta: Meta,
+) -> RpcResult {
+    retrieve.check(now)?;
+    if let Some(auth) = &retrieve.auth {
+        app.replay
+            .admit(&auth.signature, auth.timestamp, now)
+            .map_err(|error| RpcError::Unauthorized(error.to_string()))?;
+    }
+    let limit = retrieve
+        .max_count
+        .filter(|count| *count > 0)
+        .map_or(MAX_RETRIEVE, |count| (count as usize).min(MAX_RETRIEVE));
+    let last = retrieve.last_hash.as_ref().and_then(digest_of);
+    let page = app
+        .mailbox
+        .retrieve_rpc(&session_id, retrieve.namespace.0, last.as_ref(), limit, now)
+        .map_err(internal)?;
+    let max_size = retrieve.effective_max_size();
+    let recipient = session_id.to_bytes();
+    let mut size = 0i64;
+    let mut more = page.more;
+    let mut messages = Vec::with_capacity(page.messages.len());
+    for message in page.messages {
+        let bytes = message.data.len().div_ceil(3) as i64 * 4;
+        if !messages.is_empty() && size + bytes > max_size {
+            more = true;
+            break;
+        }
+        size += bytes;
+        let digest = rpc_digest(&recipient, retrieve.namespace.0, &message.data);
+        messages.push(RetrievedMessage {
+            hash: MessageHash::from_digest(&digest),
+            timestamp: message.stored_ms,
+            expiration: message.expiry_ms,
+            data: Base64Bytes(message.data),
+        });
+    }
+    Ok(to_json(&RetrieveResponse {
+        messages,
+        more,
+        meta,
+    }))
+}
+
+async fn delete(app: &AppState, delete: Delete, session_id: SessionId, meta: Meta) -> RpcResult {
+    delete.check()?;
+    let digests: Vec<[u8; 32]> = delete.messages.iter().filter_map(digest_of).collect();
+    let mailbox = app.mailbox.clone();
+    let deleted = tokio::task::spawn_blocking(move || mailbox.delete_rpc(&session_id, &digests))
+        .await
+        .map_err(internal)?
+        .map_err(internal)?;
+    let mut deleted: Vec<MessageHash> = deleted.iter().map(MessageHash::from_digest).collect();
+    deleted.sort();
+    if delete.required && deleted.is_empty() {
+        return Err(RpcError::NotFound);
+    }
+    let signature = app.signer.sign_raw(&delete_receipt_message(
+        &delete.pubkey,
+        &delete.messages,
+        &deleted,
+    ));
+    let member = MemberResult::Ok(DeleteMember {
+        deleted,
+        signature: Signature64(signature),
+    });
+    Ok(to_json(&DeleteResponse {
+        swarm: [(app.node_key().to_string(), member)].into_iter().collect(),
+        meta,
+    }))
+}
+
+/// The 32 bytes of a message hash (43 base64 characters).
+fn digest_of(hash: &MessageHash) -> Option<[u8; 32]> {
+    decode_base64(hash.as_str())
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+}
+
+/// The Session ID of a `05` account; other accounts (groups, `03`) have no mailbox here.
+fn session_id_of(pubkey: &UserPubkey) -> RpcResult<SessionId> {
+    if !pubkey.is_session_id() {
+        return Err(RpcError::BadRequestText(format!(
+            "this node keeps mailboxes of Session IDs (05…) only, not {pubkey}"
+        )));
+    }
+    SessionId::from_key(pubkey.key.into())
+        .ok_or_else(|| RpcError::BadRequestText(format!("{pubkey} is not a Session ID")))
+}
+
+/// The account's swarm: today's rule (`sesh_core::swarm`, [`SWARM_SIZE`] rendezvous nodes
+/// of the active set; every active node while the set is that small or smaller).
+fn swarm_info(app: &AppState, session_id: &SessionId, meta: Meta) -> RpcResult<SwarmInfo> {
+    let active = app.active_nodes().map_err(internal)?;
+    let subject = swarm::mailbox_subject(session_id);
+    let members = swarm::pick(active, &subject, |(key, _)| Some(*key), SWARM_SIZE);
+    Ok(SwarmInfo {
+        snodes: members
+            .into_iter()
+            .map(|(key, url)| snode(&key.to_string(), &url))
+            .collect(),
+        swarm: hex::encode(&subject[..subject.len().min(8)]),
+        meta,
+    })
+}
+
+/// A member as the storage server lists it. A registry node has one key (Ed25519), so the
+/// legacy and X25519 fields carry it too; `ip` is the host of its URL.
+fn snode(key: &str, url: &str) -> Snode {
+    let parsed = url.parse::<axum::http::Uri>().ok();
+    let host = parsed
+        .as_ref()
+        .and_then(|u| u.host().map(|h| h.trim_matches(['[', ']']).to_owned()))
+        .unwrap_or_default();
+    let port = parsed
+        .as_ref()
+        .and_then(|u| {
+            u.port_u16()
+                .or_else(|| (u.scheme_str() == Some("http")).then_some(80))
+        })
+        .unwrap_or(443);
+    Snode {
+        address: format!("{key}.snode"),
+        pubkey_legacy: key.to_owned(),
+        pubkey_x25519: key.to_owned(),
+        pubkey_ed25519: key.to_owned(),
+        port: port.to_string(),
+        port_https: port,
+        port_omq: 0,
+        port_quic: 0,
+        ip: host,
+    }
+}
+
+/// Refuses an account this node does not keep, as [`super::messages`] does: 421 with the
+/// swarm. A node outside the active set (standalone, not yet staked) keeps any mailbox.
+fn check_swarm(app: &AppState, session_id: &SessionId, meta: Meta) -> RpcResult<()> {
+    let active = app.active_nodes().map_err(internal)?;
+    let me = app.node_key();
+    if active.len() <= SWARM_SIZE || !active.iter().any(|(key, _)| *key == me) {
+        return Ok(());
+    }
+    let info = swarm_info(app, session_id, meta)?;
+    let me = me.to_string();
+    if info.snodes.iter().any(|s| s.pubkey_ed25519 == me) {
+        return Ok(());
+    }
+    Err(RpcError::WrongSwarm(Box::new(info)))
+}
+
+fn version() -> [u16; 3] {
+    let mut parts = env!("CARGO_PKG_VERSION")
+        .split('.')
+        .map(|part| part.parse().unwrap_or(0));
+    [(); 3].map(|()| parts.next().unwrap_or(0))
+}
+
+fn internal(error: impl std::fmt::Display) -> RpcError {
+    tracing::warn!(%error, "storage_rpc failed");
+    RpcError::Internal("internal error".into())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_carry_the_storage_server_status_and_body() {
+        let parse = Request::parse(b"{\"method\": \"nope\", \"params\": {}}").unwrap_err();
+        let response = refusal(&RpcError::BadRequest(parse));
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain")
+        );
+        let wrong = RpcError::WrongSwarm(Box::new(SwarmInfo {
+            snodes: vec![snode(&"ab".repeat(32), "https://10.0.0.1:8443")],
+            swarm: "00".into(),
+            meta: Meta {
+                t: 1,
+                hf: HARD_FORK,
+            },
+        }));
+        let response = refusal(&wrong);
+        assert_eq!(response.status().as_u16(), 421);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE].to_str().unwrap(),
+            "application/json"
+        );
+    }
+
+    #[test]
+    fn snodes_carry_the_host_and_port_of_the_url() {
+        let s = snode("k", "https://10.0.0.1:8443/");
+        assert_eq!(
+            (s.ip.as_str(), s.port_https, s.port.as_str()),
+            ("10.0.0.1", 8443, "8443")
+        );
+        assert_eq!(snode("k", "https://node.example").port_https, 443);
+    }
+
+    #[test]
+    fn group_accounts_have_no_mailbox_here() {
+        let group = UserPubkey {
+            prefix: 0x03,
+            key: [7; 32],
+        };
+        assert_eq!(session_id_of(&group).unwrap_err().status(), 400);
+        let id = sesh_core::envelope::session_id_from_seed(&[1; 32]);
+        assert_eq!(session_id_of(&UserPubkey::from(&id)).unwrap(), id);
+    }
+
+    #[test]
+    fn message_hashes_round_trip_through_their_digest() {
+        let id = sesh_core::envelope::session_id_from_seed(&[2; 32]);
+        let digest = rpc_digest(&id.to_bytes(), 0, b"hello");
+        let hash = MessageHash::from_digest(&digest);
+        assert_eq!(hash.as_str().len(), 43);
+        assert_eq!(
+            hash,
+            sesh_core::storage_rpc::message_hash(
+                &UserPubkey::from(&id),
+                sesh_core::storage_rpc::Namespace(0),
+                b"hello"
+            )
+        );
+        assert_eq!(digest_of(&hash), Some(digest));
+    }
+
+    #[test]
+    fn the_version_is_the_crate_version() {
+        let v = version();
+        assert_eq!(
+            format!("{}.{}.{}", v[0], v[1], v[2]),
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+}

@@ -1,0 +1,228 @@
+//! Session's storage protocol end to end: `POST /storage_rpc/v1` on real registry nodes,
+//! with requests built and signed by `sesh_core::storage_rpc` (as a Session client makes
+//! them) and answers read with its `parse_response`: store, retrieve, delete, info,
+//! get_swarm, batch and sequence, each refusal with the storage server's status, and 421
+//! with the swarm from a node outside it.
+
+use alloy::signers::local::PrivateKeySigner;
+use sesh_core::envelope;
+use sesh_core::storage_rpc::response::{
+    BatchResponse, DeleteResponse, InfoResponse, MemberResult, RetrieveResponse, SwarmInfo,
+};
+use sesh_core::storage_rpc::{
+    Delete, Namespace, Request, ResponseError, Retrieve, Store, StoreResponse, SubRequest,
+    UserPubkey, parse_response,
+};
+use sesh_e2e::node::{NodeTestbed, RegistryNode, http};
+use sesh_e2e::swarm::staked_nodes;
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// POSTs `body` to `/storage_rpc/v1`: the status and the raw body.
+async fn rpc_raw(node: &RegistryNode, body: String) -> (u16, Vec<u8>) {
+    let response = http()
+        .post(format!("{}/storage_rpc/v1", node.url))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("POST /storage_rpc/v1");
+    let status = response.status().as_u16();
+    (status, response.bytes().await.expect("a body").to_vec())
+}
+
+/// Sends `request` and reads the answer as `parse_response` does (a macro: the answer's
+/// type is the caller's, and this crate has no `serde` to name its bound).
+macro_rules! rpc {
+    ($node:expr, $request:expr) => {{
+        let (status, body) = rpc_raw($node, Request::One($request).to_json().to_string()).await;
+        parse_response(status, &body)
+    }};
+}
+
+/// The status and text of a refused `request`.
+async fn refused(node: &RegistryNode, request: SubRequest) -> (u16, String) {
+    let (status, body) = rpc_raw(node, Request::One(request).to_json().to_string()).await;
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn store(to: &[u8; 32], data: &[u8], ttl: u64) -> SubRequest {
+    SubRequest::Store(Store::new(
+        account(to),
+        Namespace::DEFAULT,
+        data.to_vec(),
+        now_ms(),
+        ttl,
+    ))
+}
+
+fn account(seed: &[u8; 32]) -> UserPubkey {
+    UserPubkey::from(&envelope::session_id_from_seed(seed))
+}
+
+#[tokio::test]
+async fn a_node_stores_retrieves_and_deletes_through_the_storage_protocol() -> eyre::Result<()> {
+    let bed = NodeTestbed::new();
+    let node = bed.start_node();
+    let bob = [0x42u8; 32];
+
+    // info: the node's clock and version.
+    let info: InfoResponse = rpc!(&node, SubRequest::Info)?;
+    assert!(info.timestamp.abs_diff(now_ms()) < 5_000);
+
+    // store: the answer carries this node's receipt, which verifies.
+    let request = store(&bob, b"hello bob", 60_000);
+    let SubRequest::Store(ref s) = request else {
+        unreachable!()
+    };
+    let hash = s.hash();
+    assert_eq!(hash.as_str().len(), 43);
+    let stored: StoreResponse = rpc!(&node, request.clone())?;
+    assert_eq!(stored.hash.as_ref(), Some(&hash));
+    assert_eq!(stored.swarm.len(), 1);
+    assert!(stored.swarm.contains_key(&node.node_key));
+    for (member, checked) in stored.verify_receipts(&hash) {
+        checked.unwrap_or_else(|e| panic!("{member}: {e}"));
+    }
+    // The same store again: already there.
+    let again: StoreResponse = rpc!(&node, request)?;
+    match &again.swarm[&node.node_key] {
+        MemberResult::Ok(member) => assert_eq!(member.already, Some(true)),
+        other => panic!("{other:?}"),
+    }
+
+    // retrieve, signed by the owner: the message under the storage server's hash.
+    let retrieve =
+        |last| SubRequest::Retrieve(Retrieve::signed(&bob, Namespace::DEFAULT, now_ms(), last));
+    let page: RetrieveResponse = rpc!(&node, retrieve(None))?;
+    assert_eq!(page.messages.len(), 1, "{page:?}");
+    assert_eq!(page.messages[0].hash, hash);
+    assert_eq!(page.messages[0].data.0, b"hello bob");
+    assert!(!page.more);
+    // After the last hash: nothing.
+    let page: RetrieveResponse = rpc!(&node, retrieve(Some(hash.clone())))?;
+    assert!(page.messages.is_empty());
+
+    // A batch of several: two stores, a retrieve, info.
+    let batch = Request::Batch(vec![
+        store(&bob, b"two", 60_000),
+        store(&bob, b"three", 60_000),
+        retrieve(Some(hash.clone())),
+        SubRequest::Info,
+    ]);
+    let (status, body) = rpc_raw(&node, batch.to_json().to_string()).await;
+    let answer: BatchResponse = parse_response(status, &body)?;
+    assert_eq!(
+        answer.results.iter().map(|r| r.code).collect::<Vec<_>>(),
+        [200, 200, 200, 200]
+    );
+    let page: RetrieveResponse = serde_json::from_value(answer.results[2].body.clone())?;
+    assert_eq!(
+        page.messages
+            .iter()
+            .map(|m| m.data.0.clone())
+            .collect::<Vec<_>>(),
+        [b"two".to_vec(), b"three".to_vec()]
+    );
+    // A sequence stops at its first refusal.
+    let sequence = Request::Sequence(vec![store(&bob, b"too short", 1_000), SubRequest::Info]);
+    let (status, body) = rpc_raw(&node, sequence.to_json().to_string()).await;
+    let answer: BatchResponse = parse_response(status, &body)?;
+    assert_eq!(answer.results.len(), 1);
+    assert_eq!(answer.results[0].code, 403);
+
+    // delete by the owner: the deleted hash, signed; gone from retrieve; a tombstone
+    // keeps it from being stored again.
+    let deleted: DeleteResponse = rpc!(
+        &node,
+        SubRequest::Delete(Delete::signed(&bob, vec![hash.clone()]))
+    )?;
+    match &deleted.swarm[&node.node_key] {
+        MemberResult::Ok(member) => assert_eq!(member.deleted, std::slice::from_ref(&hash)),
+        other => panic!("{other:?}"),
+    }
+    let page: RetrieveResponse = rpc!(&node, retrieve(None))?;
+    assert!(page.messages.iter().all(|m| m.hash != hash), "{page:?}");
+    assert_eq!(page.messages.len(), 2);
+    let restored: StoreResponse = rpc!(&node, store(&bob, b"hello bob", 60_000))?;
+    assert!(matches!(
+        restored.swarm[&node.node_key],
+        MemberResult::Failed(_)
+    ));
+
+    // Refusals, as the storage server gives them.
+    // 403: a TTL under 10 s or over 14 days.
+    assert_eq!(refused(&node, store(&bob, b"x", 5_000)).await.0, 403);
+    assert_eq!(
+        refused(&node, store(&bob, b"x", 15 * 24 * 3600 * 1000))
+            .await
+            .0,
+        403
+    );
+    // 406: a retrieve signed more than 60 s away.
+    let stale = SubRequest::Retrieve(Retrieve::signed(
+        &bob,
+        Namespace::DEFAULT,
+        now_ms() - 120_000,
+        None,
+    ));
+    assert_eq!(refused(&node, stale).await.0, 406);
+    // 401: a retrieve signed by someone else for bob's account.
+    let mut forged = Retrieve::signed(&[0x43; 32], Namespace::DEFAULT, now_ms(), None);
+    forged.pubkey = account(&bob);
+    let (status, text) = refused(&node, SubRequest::Retrieve(forged)).await;
+    assert_eq!(status, 401, "{text}");
+    // 401: a delete signed by someone else.
+    let mut forged = Delete::signed(&[0x43; 32], vec![hash.clone()]);
+    forged.pubkey = account(&bob);
+    assert_eq!(refused(&node, SubRequest::Delete(forged)).await.0, 401);
+    // 400: not a request, as plain text.
+    let (status, body) = rpc_raw(&node, "{\"method\": \"store\"}".into()).await;
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    assert!(!body.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_node_outside_the_swarm_answers_421_with_the_swarm() -> eyre::Result<()> {
+    let chain = sesh_e2e::deployed_chain();
+    let deployment = chain.deployment.clone();
+    let url = chain.anvil.endpoint();
+    let keys = chain.anvil.keys().to_vec();
+    let signer = |i: usize| -> PrivateKeySigner { keys[i].clone().into() };
+    let nodes = staked_nodes(
+        &url,
+        &deployment,
+        &[signer(2), signer(3), signer(4), signer(5)],
+    )
+    .await?;
+    let bob = [0x44u8; 32];
+    let swarm: SwarmInfo = rpc!(&nodes[0], SubRequest::GetSwarm(account(&bob)))?;
+    assert_eq!(swarm.snodes.len(), 3, "{swarm:?}");
+    let members: Vec<&str> = swarm
+        .snodes
+        .iter()
+        .map(|s| s.pubkey_ed25519.as_str())
+        .collect();
+    let outsider = nodes
+        .iter()
+        .find(|n| !members.contains(&n.node_key.as_str()))
+        .expect("one of 4 nodes is outside a swarm of 3");
+    let answer: Result<StoreResponse, ResponseError> = rpc!(outsider, store(&bob, b"hi", 60_000));
+    match answer {
+        Err(ResponseError::WrongSwarm(right)) => assert_eq!(right.snodes, swarm.snodes),
+        other => panic!("expected 421: {other:?}"),
+    }
+    let member = nodes
+        .iter()
+        .find(|n| members.contains(&n.node_key.as_str()))
+        .unwrap();
+    let stored: StoreResponse = rpc!(member, store(&bob, b"hi", 60_000))?;
+    assert!(stored.swarm.contains_key(&member.node_key));
+    Ok(())
+}
