@@ -238,12 +238,12 @@ const MAX_BATCH: usize = 512;
 #[derive(Debug, Default)]
 struct GroupCommit {
     state: std::sync::Mutex<GroupState>,
-    answered: std::sync::Condvar,
 }
 
 #[derive(Debug, Default)]
 struct GroupState {
-    queue: std::collections::VecDeque<(u64, Pending)>,
+    /// Each queued store with the thread waiting for it.
+    queue: std::collections::VecDeque<(u64, Pending, std::thread::Thread)>,
     next_ticket: u64,
     writing: bool,
     answers: std::collections::HashMap<u64, MailboxResult<Stored>>,
@@ -257,7 +257,8 @@ impl GroupCommit {
     }
 
     /// Queues `pending` and waits for its answer, writing batches with `commit` while no
-    /// one else does.
+    /// one else does. A writer wakes only the stores it answered and the next store in the
+    /// queue (the next writer), not every waiting thread.
     fn store(
         &self,
         pending: Pending,
@@ -266,30 +267,39 @@ impl GroupCommit {
         let mut state = self.lock();
         let ticket = state.next_ticket;
         state.next_ticket += 1;
-        state.queue.push_back((ticket, pending));
+        state
+            .queue
+            .push_back((ticket, pending, std::thread::current()));
         loop {
             if let Some(answer) = state.answers.remove(&ticket) {
                 return answer;
             }
             if state.writing {
-                state = self
-                    .answered
-                    .wait(state)
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                drop(state);
+                // Spurious wake-ups are fine: the state is checked again.
+                std::thread::park();
+                state = self.lock();
                 continue;
             }
             state.writing = true;
             let take = state.queue.len().min(MAX_BATCH);
-            let (tickets, batch): (Vec<u64>, Vec<Pending>) = state.queue.drain(..take).unzip();
+            let mut tickets = Vec::with_capacity(take);
+            let mut batch = Vec::with_capacity(take);
+            let mut waiting = Vec::with_capacity(take + 1);
+            for (ticket, pending, thread) in state.queue.drain(..take) {
+                tickets.push(ticket);
+                batch.push(pending);
+                waiting.push(thread);
+            }
             drop(state);
             let answers = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit(&batch)));
             state = self.lock();
             state.writing = false;
-            match answers {
+            let panic = match answers {
                 Ok(answers) => {
                     debug_assert_eq!(answers.len(), tickets.len());
                     state.answers.extend(tickets.into_iter().zip(answers));
-                    self.answered.notify_all();
+                    None
                 }
                 Err(panic) => {
                     // Nothing of the batch was committed (the transaction aborts on unwind).
@@ -301,11 +311,21 @@ impl GroupCommit {
                             .answers
                             .insert(ticket, Err(MailboxError::Batch(error.clone())));
                     }
-                    self.answered.notify_all();
-                    drop(state);
-                    std::panic::resume_unwind(panic);
+                    Some(panic)
                 }
+            };
+            if let Some((_, _, next)) = state.queue.front() {
+                waiting.push(next.clone());
             }
+            drop(state);
+            let me = std::thread::current().id();
+            for thread in waiting.iter().filter(|thread| thread.id() != me) {
+                thread.unpark();
+            }
+            if let Some(panic) = panic {
+                std::panic::resume_unwind(panic);
+            }
+            state = self.lock();
         }
     }
 }
