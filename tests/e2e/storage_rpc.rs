@@ -6,12 +6,15 @@
 
 use alloy::signers::local::PrivateKeySigner;
 use sesh_core::envelope;
+use sesh_core::ons::NameHash;
+use sesh_core::storage_rpc::receipt;
 use sesh_core::storage_rpc::response::{
-    BatchResponse, DeleteResponse, InfoResponse, MemberResult, RetrieveResponse, SwarmInfo,
+    BatchResponse, DeleteAllResponse, DeleteResponse, Deleted, GetExpiriesResponse, InfoResponse,
+    MemberResult, OxendResponse, RetrieveResponse, SwarmInfo,
 };
 use sesh_core::storage_rpc::{
-    Delete, Namespace, Request, ResponseError, Retrieve, Store, StoreResponse, SubRequest,
-    UserPubkey, parse_response,
+    Delete, DeleteAll, GetExpiries, Namespace, NamespaceSelector, OxendRequest, Request,
+    ResponseError, Retrieve, Store, StoreResponse, SubRequest, UserPubkey, parse_response,
 };
 use sesh_e2e::node::{NodeTestbed, RegistryNode, http};
 use sesh_e2e::swarm::staked_nodes;
@@ -224,5 +227,88 @@ async fn a_node_outside_the_swarm_answers_421_with_the_swarm() -> eyre::Result<(
         .unwrap();
     let stored: StoreResponse = rpc!(member, store(&bob, b"hi", 60_000))?;
     assert!(stored.swarm.contains_key(&member.node_key));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_node_answers_expiries_delete_all_and_oxend_requests() -> eyre::Result<()> {
+    let bed = NodeTestbed::new();
+    let node = bed.start_node();
+    let carol = [0x45u8; 32];
+    let mut hashes = Vec::new();
+    for data in [b"one".as_slice(), b"two", b"three"] {
+        let stored: StoreResponse = rpc!(&node, store(&carol, data, 60_000))?;
+        hashes.push(stored.hash.expect("the hash"));
+    }
+
+    // get_expiries: each known hash's expiry; an unknown one is left out.
+    let unknown = "A".repeat(43);
+    let mut asked: Vec<String> = hashes.iter().map(|h| h.as_str().to_owned()).collect();
+    asked.push(unknown.clone());
+    let expiries: GetExpiriesResponse = rpc!(
+        &node,
+        SubRequest::GetExpiries(GetExpiries::signed(&carol, asked, now_ms()))
+    )?;
+    assert_eq!(expiries.expiries.len(), 3, "{expiries:?}");
+    assert!(!expiries.expiries.contains_key(&unknown));
+    let in_a_minute = now_ms() + 60_000;
+    assert!(
+        expiries
+            .expiries
+            .values()
+            .all(|e| e.abs_diff(in_a_minute) < 10_000)
+    );
+
+    // delete_all of namespace 0: every hash, sorted, and a receipt over them.
+    let timestamp = now_ms();
+    let answer: DeleteAllResponse = rpc!(
+        &node,
+        SubRequest::DeleteAll(DeleteAll::signed(
+            &carol,
+            NamespaceSelector::One(Namespace::DEFAULT),
+            timestamp
+        ))
+    )?;
+    let mut sorted = hashes.clone();
+    sorted.sort();
+    let MemberResult::Ok(member) = &answer.swarm[&node.node_key] else {
+        panic!("{answer:?}")
+    };
+    assert_eq!(member.deleted, Deleted::One(sorted.clone()));
+    let key = receipt::member_key(&node.node_key)?;
+    receipt::verify_receipt(
+        &key,
+        &receipt::delete_all_receipt_message(&account(&carol), timestamp, &sorted),
+        &member.signature.0,
+    )?;
+    let page: RetrieveResponse = rpc!(
+        &node,
+        SubRequest::Retrieve(Retrieve::signed(&carol, Namespace::DEFAULT, now_ms(), None))
+    )?;
+    assert!(page.messages.is_empty());
+    // The same signed delete_all again: a replay, 401.
+    let (status, _) = refused(
+        &node,
+        SubRequest::DeleteAll(DeleteAll::signed(
+            &carol,
+            NamespaceSelector::One(Namespace::DEFAULT),
+            timestamp,
+        )),
+    )
+    .await;
+    assert_eq!(status, 401);
+
+    // oxend_request: the active node list (none: this node is not staked) and
+    // ons_resolve of a name nobody registered ({}, as /json_rpc answers).
+    let nodes: OxendResponse = rpc!(
+        &node,
+        SubRequest::OxendRequest(OxendRequest::service_nodes(Some(10)))
+    )?;
+    assert_eq!(nodes.result["service_node_states"], serde_json::json!([]));
+    let ons: OxendResponse = rpc!(
+        &node,
+        SubRequest::OxendRequest(OxendRequest::ons_resolve(&NameHash::of("nobody")))
+    )?;
+    assert_eq!(ons.result, serde_json::json!({}));
     Ok(())
 }

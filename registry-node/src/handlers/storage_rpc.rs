@@ -1,14 +1,15 @@
 //! `POST /storage_rpc/v1`: Session's storage protocol (`sesh_core::storage_rpc`), served on
 //! the node's mailbox store beside the `/v1/messages` routes.
 //!
-//! Served: `store`, `retrieve`, `delete`, `get_swarm` (`get_snodes_for_pubkey`), `info`,
-//! and `batch`/`sequence` of those. `delete_all`, `expire`, `get_expiries` and
-//! `oxend_request` are answered 400 ("not served by this node yet").
+//! Served: `store`, `retrieve`, `delete`, `delete_all`, `get_expiries`, `get_swarm`
+//! (`get_snodes_for_pubkey`), `info`, `oxend_request` (`ons_resolve`, `get_service_nodes`),
+//! and `batch`/`sequence` of those. `expire` is answered 400 ("not served by this node
+//! yet").
 //!
 //! Each request is parsed with `Request::parse` (400 with its text), each sub-request
 //! checked for the account's swarm (421 with the swarm, as JSON), then with the core's checks
 //! (`Store::check`, `Retrieve::check`, `Delete::check`: 401, 403, 406), then carried out on
-//! the mailbox. A signed `retrieve` also passes the replay guard (each signature once, as on
+//! the mailbox. A signed `retrieve`, `delete_all` or `get_expiries` also passes the replay guard (each signature once, as on
 //! the mailbox routes); `delete` carries no timestamp, and deleting twice changes nothing.
 //! A store's `swarm` map holds only this node's entry (its signed receipt): stores are not
 //! forwarded to the other members yet.
@@ -22,17 +23,24 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use sesh_core::SessionId;
 use sesh_core::api::MAX_RETRIEVE;
-use sesh_core::storage_rpc::receipt::{delete_receipt_message, store_receipt_message};
+use sesh_core::ons::{NameHash, TYPE_SESSION};
+use sesh_core::storage_rpc::oxend::{ServiceNodeState, ServiceNodesResult};
+use sesh_core::storage_rpc::receipt::{
+    delete_all_receipt_message, delete_receipt_message, store_receipt_message,
+};
+use sesh_core::storage_rpc::request::RequestAuth;
 use sesh_core::storage_rpc::response::{
-    Base64Bytes, BatchResponse, DeleteMember, DeleteResponse, InfoResponse, MemberFailure,
-    MemberResult, Meta, RetrieveResponse, RetrievedMessage, Signature64, Snode, StoreMember,
-    SubResult, SwarmInfo,
+    Base64Bytes, BatchResponse, DeleteAllMember, DeleteAllResponse, DeleteMember, DeleteResponse,
+    Deleted, GetExpiriesResponse, InfoResponse, MemberFailure, MemberResult, Meta, OxendResponse,
+    RetrieveResponse, RetrievedMessage, Signature64, Snode, StoreMember, SubResult, SwarmInfo,
 };
 use sesh_core::storage_rpc::{
-    BATCH_REQUEST_MAX, Delete, MAX_MESSAGE_BODY, MessageHash, Request, Retrieve, RpcError, Store,
+    BATCH_REQUEST_MAX, Delete, DeleteAll, GetExpiries, MAX_MESSAGE_BODY, MessageHash,
+    NamespaceSelector, OxendEndpoint, OxendRequest, Request, Retrieve, RpcError, Store,
     StoreResponse, SubRequest, UserPubkey, decode_base64,
 };
 use sesh_core::swarm::{self, SWARM_SIZE};
+use std::collections::BTreeMap;
 
 /// The largest body: a batch of [`BATCH_REQUEST_MAX`] stores of the largest message (its
 /// base64) and the JSON around each.
@@ -111,6 +119,11 @@ async fn one(app: &AppState, sub: SubRequest) -> RpcResult {
         (SubRequest::Store(store), Some(id)) => self::store(app, store, id, now, meta).await,
         (SubRequest::Retrieve(retrieve), Some(id)) => self::retrieve(app, &retrieve, id, now, meta),
         (SubRequest::Delete(delete), Some(id)) => self::delete(app, delete, id, meta).await,
+        (SubRequest::DeleteAll(delete), Some(id)) => {
+            self::delete_all(app, delete, id, now, meta).await
+        }
+        (SubRequest::GetExpiries(request), Some(id)) => get_expiries(app, &request, id, now),
+        (SubRequest::OxendRequest(request), _) => oxend(app, &request, meta),
         (SubRequest::GetSwarm(pubkey), _) => {
             let session_id = session_id_of(&pubkey)?;
             Ok(to_json(&swarm_info(app, &session_id, meta)?))
@@ -190,9 +203,7 @@ fn retrieve(
 ) -> RpcResult {
     retrieve.check(now)?;
     if let Some(auth) = &retrieve.auth {
-        app.replay
-            .admit(&auth.signature, auth.timestamp, now)
-            .map_err(|error| RpcError::Unauthorized(error.to_string()))?;
+        admit(app, auth, now)?;
     }
     let limit = retrieve
         .max_count
@@ -256,6 +267,150 @@ async fn delete(app: &AppState, delete: Delete, session_id: SessionId, meta: Met
         swarm: [(app.node_key().to_string(), member)].into_iter().collect(),
         meta,
     }))
+}
+
+async fn delete_all(
+    app: &AppState,
+    request: DeleteAll,
+    session_id: SessionId,
+    now: u64,
+    meta: Meta,
+) -> RpcResult {
+    request.check(now, false)?;
+    admit(app, &request.auth, now)?;
+    let namespace = match request.namespace {
+        NamespaceSelector::One(ns) => Some(ns.0),
+        NamespaceSelector::All => None,
+    };
+    let mailbox = app.mailbox.clone();
+    let deleted =
+        tokio::task::spawn_blocking(move || mailbox.delete_all_rpc(&session_id, namespace))
+            .await
+            .map_err(internal)?
+            .map_err(internal)?;
+    let mut all: Vec<MessageHash> = deleted
+        .iter()
+        .map(|(_, digest)| MessageHash::from_digest(digest))
+        .collect();
+    all.sort();
+    let answer = match namespace {
+        Some(_) => Deleted::One(all.clone()),
+        None => {
+            let mut by_namespace: BTreeMap<String, Vec<MessageHash>> = BTreeMap::new();
+            for (ns, digest) in &deleted {
+                by_namespace
+                    .entry(ns.to_string())
+                    .or_default()
+                    .push(MessageHash::from_digest(digest));
+            }
+            by_namespace.values_mut().for_each(|hashes| hashes.sort());
+            Deleted::ByNamespace(by_namespace)
+        }
+    };
+    let signature = app.signer.sign_raw(&delete_all_receipt_message(
+        &request.pubkey,
+        request.auth.timestamp,
+        &all,
+    ));
+    let member = MemberResult::Ok(DeleteAllMember {
+        deleted: answer,
+        signature: Signature64(signature),
+    });
+    Ok(to_json(&DeleteAllResponse {
+        swarm: [(app.node_key().to_string(), member)].into_iter().collect(),
+        meta,
+    }))
+}
+
+fn get_expiries(
+    app: &AppState,
+    request: &GetExpiries,
+    session_id: SessionId,
+    now: u64,
+) -> RpcResult {
+    request.check(now)?;
+    admit(app, &request.auth, now)?;
+    let asked: Vec<(&String, [u8; 32])> = request
+        .messages
+        .iter()
+        .filter_map(|text| Some((text, digest_of(&MessageHash::parse(text)?)?)))
+        .collect();
+    let digests: Vec<[u8; 32]> = asked.iter().map(|(_, digest)| *digest).collect();
+    let found = app
+        .mailbox
+        .expiries_rpc(&session_id, &digests, now)
+        .map_err(internal)?;
+    let expiries = asked
+        .iter()
+        .filter_map(|(text, digest)| {
+            let (_, expiry) = found.iter().find(|(d, _)| d == digest)?;
+            Some(((*text).clone(), *expiry))
+        })
+        .collect();
+    Ok(to_json(&GetExpiriesResponse { expiries }))
+}
+
+/// `oxend_request`: `ons_resolve` from this node's index (as `POST /json_rpc` answers it:
+/// `{}` for a name that does not resolve) and `get_service_nodes`, the active nodes (their
+/// URL's host and port as `public_ip` and `storage_port`, the node key as both keys).
+fn oxend(app: &AppState, request: &OxendRequest, meta: Meta) -> RpcResult {
+    let result = match request.endpoint {
+        OxendEndpoint::OnsResolve => {
+            let params = request.ons_params().ok_or_else(|| {
+                RpcError::BadRequestText(
+                    "ons_resolve params must be {\"type\": 0, \"name_hash\": …}".into(),
+                )
+            })?;
+            if params.kind != TYPE_SESSION {
+                return Err(RpcError::BadRequestText(format!(
+                    "ons_resolve type {} is not served: only 0 (Session)",
+                    params.kind
+                )));
+            }
+            let hash = NameHash::parse(&params.name_hash)
+                .map_err(|error| RpcError::BadRequestText(format!("name_hash: {error}")))?;
+            match app.ons_resolve(hash).map_err(internal)? {
+                Some(result) => to_json(&result),
+                None => Value::Object(Default::default()),
+            }
+        }
+        OxendEndpoint::GetServiceNodes => {
+            let params = request.service_nodes_params().ok_or_else(|| {
+                RpcError::BadRequestText("get_service_nodes params do not parse".into())
+            })?;
+            let limit = params
+                .limit
+                .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+            let states = app
+                .active_nodes()
+                .map_err(internal)?
+                .into_iter()
+                .take(limit)
+                .map(|(key, url)| {
+                    let s = snode(&key.to_string(), &url);
+                    ServiceNodeState {
+                        public_ip: s.ip,
+                        storage_port: s.port_https,
+                        pubkey_x25519: s.pubkey_x25519,
+                        pubkey_ed25519: s.pubkey_ed25519,
+                        other: Default::default(),
+                    }
+                })
+                .collect();
+            to_json(&ServiceNodesResult {
+                service_node_states: states,
+                other: Default::default(),
+            })
+        }
+    };
+    Ok(to_json(&OxendResponse { result, meta }))
+}
+
+/// The replay guard: each signature once.
+fn admit(app: &AppState, auth: &RequestAuth, now: u64) -> RpcResult<()> {
+    app.replay
+        .admit(&auth.signature, auth.timestamp, now)
+        .map_err(|error| RpcError::Unauthorized(error.to_string()))
 }
 
 /// The 32 bytes of a message hash (43 base64 characters).

@@ -840,6 +840,91 @@ impl Mailbox {
     }
 }
 
+impl Mailbox {
+    /// The expiry of each unexpired message of `session_id` named by a storage hash
+    /// ([`rpc_digest`]), in any namespace; unknown and expired ones are left out.
+    pub(crate) fn expiries_rpc(
+        &self,
+        session_id: &SessionId,
+        digests: &[[u8; 32]],
+        now_ms: u64,
+    ) -> MailboxResult<Vec<([u8; 32], u64)>> {
+        let recipient = session_id.to_bytes();
+        let txn = self.db.begin_read()?;
+        let index = txn.open_table(RPC_HASHES)?;
+        let messages = txn.open_table(MESSAGES)?;
+        let mut found = Vec::new();
+        for digest in digests {
+            let Some(value) = index.get(rpc_key(&recipient, digest).as_slice())? else {
+                continue;
+            };
+            let (namespace, seq) = decode_rpc_value(value.value())?;
+            let key = message_key(&mailbox_key(session_id, namespace), seq);
+            if let Some(message) = messages.get(key.as_slice())? {
+                let expiry_ms = Value::decode(message.value())?.expiry_ms;
+                if expiry_ms > now_ms {
+                    found.push((*digest, expiry_ms));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Deletes every message of `session_id` in `namespace` (every namespace when `None`),
+    /// leaving tombstones as [`Mailbox::delete`]; returns each deleted message's namespace
+    /// and storage hash.
+    pub(crate) fn delete_all_rpc(
+        &self,
+        session_id: &SessionId,
+        namespace: Option<i16>,
+    ) -> MailboxResult<Vec<(i16, [u8; 32])>> {
+        let recipient = session_id.to_bytes();
+        let (from, to) = match namespace {
+            Some(ns) => {
+                let mailbox = mailbox_key(session_id, ns);
+                (message_key(&mailbox, 0), message_key(&mailbox, u64::MAX))
+            }
+            None => (
+                [recipient.as_slice(), &[0u8; 10]].concat(),
+                [recipient.as_slice(), &[0xffu8; 10]].concat(),
+            ),
+        };
+        let txn = self.db.begin_write()?;
+        let mut deleted = Vec::new();
+        {
+            let mut removals = Vec::new();
+            {
+                let messages = txn.open_table(MESSAGES)?;
+                let mut hashes = txn.open_table(HASHES)?;
+                for entry in messages.range(from.as_slice()..=to.as_slice())? {
+                    let (key, value) = entry?;
+                    let key = key.value();
+                    if key.len() != MAILBOX_LEN + 8 {
+                        return Err(MailboxError::Corrupt("message key"));
+                    }
+                    let mailbox: [u8; MAILBOX_LEN] =
+                        key[..MAILBOX_LEN].try_into().expect("35 bytes");
+                    let ns = i16::from_be_bytes([key[33], key[34]]);
+                    let value = Value::decode(value.value())?;
+                    hashes.remove(hash_key(&mailbox, &value.hash).as_slice())?;
+                    deleted.push((ns, rpc_digest(&recipient, ns, value.data)));
+                    removals.push((mailbox, u64_at(key, MAILBOX_LEN)));
+                }
+            }
+            let removed = remove_messages(&txn, &removals, false)?;
+            let mut tombstones = txn.open_table(DELETED)?;
+            let mut forget = txn.open_table(DELETED_EXPIRIES)?;
+            for ((mailbox, _), (hash, expiry_ms)) in removals.iter().zip(removed) {
+                let key = hash_key(mailbox, &hash);
+                tombstones.insert(key.as_slice(), expiry_ms)?;
+                forget.insert([&expiry_ms.to_be_bytes()[..], &key].concat().as_slice(), ())?;
+            }
+        }
+        txn.commit()?;
+        Ok(deleted)
+    }
+}
+
 /// The unexpired messages of `mailbox` from sequence number `start`, at most `limit`.
 fn page_from(
     txn: &redb::ReadTransaction,
@@ -1644,5 +1729,47 @@ mod tests {
             .value()
             .to_vec();
         assert_eq!(schema, SCHEMA_VERSION.to_be_bytes());
+    }
+
+    #[test]
+    fn expiries_and_delete_all_by_storage_hash() {
+        let (_dir, mailbox) = open(Quota::default());
+        let bob = id(2);
+        let recipient = bob.to_bytes();
+        mailbox.store(&bob, 0, b"a", 1_000, 60_000).unwrap();
+        mailbox.store(&bob, 0, b"b", 1_000, 30_000).unwrap();
+        mailbox.store(&bob, 7, b"c", 1_000, 60_000).unwrap();
+        mailbox.store(&id(3), 0, b"a", 1_000, 60_000).unwrap();
+        let (a, b, c) = (
+            rpc_digest(&recipient, 0, b"a"),
+            rpc_digest(&recipient, 0, b"b"),
+            rpc_digest(&recipient, 7, b"c"),
+        );
+        assert_eq!(
+            mailbox
+                .expiries_rpc(&bob, &[a, b, c, [1; 32]], 40_000)
+                .unwrap(),
+            vec![(a, 61_000), (c, 61_000)]
+        );
+        let mut zero = mailbox.delete_all_rpc(&bob, Some(0)).unwrap();
+        zero.sort();
+        let mut expected = vec![(0, a), (0, b)];
+        expected.sort();
+        assert_eq!(zero, expected);
+        assert_eq!(mailbox.delete_all_rpc(&bob, None).unwrap(), vec![(7, c)]);
+        assert!(mailbox.delete_all_rpc(&bob, None).unwrap().is_empty());
+        // Another account's copy stays; the deleted one is a tombstone.
+        assert_eq!(
+            mailbox
+                .retrieve(&id(3), 0, None, 10, 2_000)
+                .unwrap()
+                .messages
+                .len(),
+            1
+        );
+        assert!(matches!(
+            mailbox.store(&bob, 0, b"a", 2_000, 60_000),
+            Err(MailboxError::Deleted { .. })
+        ));
     }
 }
