@@ -9,12 +9,12 @@ use sesh_core::envelope;
 use sesh_core::ons::NameHash;
 use sesh_core::storage_rpc::receipt;
 use sesh_core::storage_rpc::response::{
-    BatchResponse, DeleteAllResponse, DeleteResponse, Deleted, GetExpiriesResponse, InfoResponse,
-    MemberResult, OxendResponse, RetrieveResponse, SwarmInfo,
+    AppliedExpiry, BatchResponse, DeleteAllResponse, DeleteResponse, Deleted, ExpireResponse,
+    GetExpiriesResponse, InfoResponse, MemberResult, OxendResponse, RetrieveResponse, SwarmInfo,
 };
 use sesh_core::storage_rpc::{
-    Delete, DeleteAll, GetExpiries, Namespace, NamespaceSelector, OxendRequest, Request,
-    ResponseError, Retrieve, Store, StoreResponse, SubRequest, UserPubkey, parse_response,
+    Delete, DeleteAll, Expire, ExpireMode, GetExpiries, Namespace, NamespaceSelector, OxendRequest,
+    Request, ResponseError, Retrieve, Store, StoreResponse, SubRequest, UserPubkey, parse_response,
 };
 use sesh_e2e::node::{NodeTestbed, RegistryNode, http};
 use sesh_e2e::swarm::staked_nodes;
@@ -258,6 +258,64 @@ async fn a_node_answers_expiries_delete_all_and_oxend_requests() -> eyre::Result
             .values()
             .all(|e| e.abs_diff(in_a_minute) < 10_000)
     );
+
+    // expire, shortening: the first message's expiry moves to 30 s from now; the others
+    // asked with a later expiry stay (unchanged); the receipt verifies.
+    let soon = now_ms() + 30_000;
+    let answer: ExpireResponse = rpc!(
+        &node,
+        SubRequest::Expire(Expire::signed(
+            &carol,
+            vec![hashes[0].clone()],
+            vec![soon],
+            ExpireMode::Shorten
+        ))
+    )?;
+    let MemberResult::Ok(member) = &answer.swarm[&node.node_key] else {
+        panic!("{answer:?}")
+    };
+    assert_eq!(member.updated, std::slice::from_ref(&hashes[0]));
+    assert_eq!(member.expiry, AppliedExpiry::One(soon));
+    receipt::verify_receipt(
+        &receipt::member_key(&node.node_key)?,
+        &receipt::expire_receipt_message(
+            &account(&carol),
+            &[soon],
+            std::slice::from_ref(&hashes[0]),
+            std::slice::from_ref(&hashes[0]),
+            member.unchanged.as_ref().unwrap(),
+        ),
+        &member.signature.0,
+    )?;
+    let extend_nothing: ExpireResponse = rpc!(
+        &node,
+        SubRequest::Expire(Expire::signed(
+            &carol,
+            vec![hashes[1].clone()],
+            vec![now_ms() + 20_000],
+            ExpireMode::Extend
+        ))
+    )?;
+    let MemberResult::Ok(member) = &extend_nothing.swarm[&node.node_key] else {
+        panic!("{extend_nothing:?}")
+    };
+    assert!(member.updated.is_empty());
+    assert!(
+        member
+            .unchanged
+            .as_ref()
+            .unwrap()
+            .contains_key(hashes[1].as_str())
+    );
+    let expiries: GetExpiriesResponse = rpc!(
+        &node,
+        SubRequest::GetExpiries(GetExpiries::signed(
+            &carol,
+            vec![hashes[0].as_str().to_owned()],
+            now_ms()
+        ))
+    )?;
+    assert_eq!(expiries.expiries[hashes[0].as_str()], soon);
 
     // delete_all of namespace 0: every hash, sorted, and a receipt over them.
     let timestamp = now_ms();

@@ -1,10 +1,10 @@
 //! `POST /storage_rpc/v1`: Session's storage protocol (`sesh_core::storage_rpc`), served on
 //! the node's mailbox store beside the `/v1/messages` routes.
 //!
-//! Served: `store`, `retrieve`, `delete`, `delete_all`, `get_expiries`, `get_swarm`
-//! (`get_snodes_for_pubkey`), `info`, `oxend_request` (`ons_resolve`, `get_service_nodes`),
-//! and `batch`/`sequence` of those. `expire` is answered 400 ("not served by this node
-//! yet").
+//! Served: `store`, `retrieve`, `delete`, `delete_all`, `expire`, `get_expiries`,
+//! `get_swarm` (`get_snodes_for_pubkey`), `info`, `oxend_request` (`ons_resolve`,
+//! `get_service_nodes`), and `batch`/`sequence` of those: every method of
+//! `sesh_core::storage_rpc`.
 //!
 //! Each request is parsed with `Request::parse` (400 with its text), each sub-request
 //! checked for the account's swarm (421 with the swarm, as JSON), then with the core's checks
@@ -15,7 +15,7 @@
 //! forwarded to the other members yet.
 
 use crate::app::AppState;
-use crate::mailbox::{MailboxError, now_ms, rpc_digest};
+use crate::mailbox::{ExpiryChange, MailboxError, now_ms, rpc_digest};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -26,18 +26,20 @@ use sesh_core::api::MAX_RETRIEVE;
 use sesh_core::ons::{NameHash, TYPE_SESSION};
 use sesh_core::storage_rpc::oxend::{ServiceNodeState, ServiceNodesResult};
 use sesh_core::storage_rpc::receipt::{
-    delete_all_receipt_message, delete_receipt_message, store_receipt_message,
+    delete_all_receipt_message, delete_receipt_message, expire_receipt_message,
+    store_receipt_message,
 };
 use sesh_core::storage_rpc::request::RequestAuth;
 use sesh_core::storage_rpc::response::{
-    Base64Bytes, BatchResponse, DeleteAllMember, DeleteAllResponse, DeleteMember, DeleteResponse,
-    Deleted, GetExpiriesResponse, InfoResponse, MemberFailure, MemberResult, Meta, OxendResponse,
-    RetrieveResponse, RetrievedMessage, Signature64, Snode, StoreMember, SubResult, SwarmInfo,
+    AppliedExpiry, Base64Bytes, BatchResponse, DeleteAllMember, DeleteAllResponse, DeleteMember,
+    DeleteResponse, Deleted, ExpireMember, ExpireResponse, GetExpiriesResponse, InfoResponse,
+    MemberFailure, MemberResult, Meta, OxendResponse, RetrieveResponse, RetrievedMessage,
+    Signature64, Snode, StoreMember, SubResult, SwarmInfo,
 };
 use sesh_core::storage_rpc::{
-    BATCH_REQUEST_MAX, Delete, DeleteAll, GetExpiries, MAX_MESSAGE_BODY, MessageHash,
-    NamespaceSelector, OxendEndpoint, OxendRequest, Request, Retrieve, RpcError, Store,
-    StoreResponse, SubRequest, UserPubkey, decode_base64,
+    BATCH_REQUEST_MAX, Delete, DeleteAll, Expire, ExpireMode, GetExpiries, MAX_MESSAGE_BODY,
+    MessageHash, NamespaceSelector, OxendEndpoint, OxendRequest, Request, Retrieve, RpcError,
+    Store, StoreResponse, SubRequest, UserPubkey, decode_base64,
 };
 use sesh_core::swarm::{self, SWARM_SIZE};
 use std::collections::BTreeMap;
@@ -122,6 +124,7 @@ async fn one(app: &AppState, sub: SubRequest) -> RpcResult {
         (SubRequest::DeleteAll(delete), Some(id)) => {
             self::delete_all(app, delete, id, now, meta).await
         }
+        (SubRequest::Expire(request), Some(id)) => self::expire(app, request, id, now, meta).await,
         (SubRequest::GetExpiries(request), Some(id)) => get_expiries(app, &request, id, now),
         (SubRequest::OxendRequest(request), _) => oxend(app, &request, meta),
         (SubRequest::GetSwarm(pubkey), _) => {
@@ -317,6 +320,85 @@ async fn delete_all(
         signature: Signature64(signature),
     });
     Ok(to_json(&DeleteAllResponse {
+        swarm: [(app.node_key().to_string(), member)].into_iter().collect(),
+        meta,
+    }))
+}
+
+/// `expire`: each expiry capped at 30 days from now (`Expire::applied_expiries`); the answer
+/// and its receipt as the storage server makes them (one expiry: the one tried, even if
+/// nothing changed; several: those of `updated`).
+async fn expire(
+    app: &AppState,
+    request: Expire,
+    session_id: SessionId,
+    now: u64,
+    meta: Meta,
+) -> RpcResult {
+    request.check(now)?;
+    let applied = request.applied_expiries(now);
+    let pairs: Vec<([u8; 32], u64)> = request
+        .messages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, hash)| {
+            let expiry = if applied.len() == 1 {
+                applied[0]
+            } else {
+                applied[i]
+            };
+            Some((digest_of(hash)?, expiry))
+        })
+        .collect();
+    let change = match request.mode {
+        ExpireMode::Either => ExpiryChange::Either,
+        ExpireMode::Shorten => ExpiryChange::Shorten,
+        ExpireMode::Extend => ExpiryChange::Extend,
+    };
+    let mailbox = app.mailbox.clone();
+    let done =
+        tokio::task::spawn_blocking(move || mailbox.expire_rpc(&session_id, &pairs, change, now))
+            .await
+            .map_err(internal)?
+            .map_err(internal)?;
+    let mut updated: Vec<(MessageHash, u64)> = done
+        .updated
+        .iter()
+        .map(|(digest, expiry)| (MessageHash::from_digest(digest), *expiry))
+        .collect();
+    updated.sort();
+    let unchanged: Option<BTreeMap<String, u64>> = (change != ExpiryChange::Either).then(|| {
+        done.unchanged
+            .iter()
+            .map(|(digest, expiry)| {
+                (
+                    MessageHash::from_digest(digest).as_str().to_owned(),
+                    *expiry,
+                )
+            })
+            .collect()
+    });
+    let (signed_expiries, expiry) = if applied.len() == 1 {
+        (applied.clone(), AppliedExpiry::One(applied[0]))
+    } else {
+        let each: Vec<u64> = updated.iter().map(|(_, e)| *e).collect();
+        (each.clone(), AppliedExpiry::Many(each))
+    };
+    let updated: Vec<MessageHash> = updated.into_iter().map(|(hash, _)| hash).collect();
+    let signature = app.signer.sign_raw(&expire_receipt_message(
+        &request.pubkey,
+        &signed_expiries,
+        &request.messages,
+        &updated,
+        unchanged.as_ref().unwrap_or(&BTreeMap::new()),
+    ));
+    let member = MemberResult::Ok(ExpireMember {
+        updated,
+        unchanged,
+        expiry,
+        signature: Signature64(signature),
+    });
+    Ok(to_json(&ExpireResponse {
         swarm: [(app.node_key().to_string(), member)].into_iter().collect(),
         meta,
     }))

@@ -925,6 +925,82 @@ impl Mailbox {
     }
 }
 
+/// Which way `expire` may move an expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExpiryChange {
+    /// Either way (set it).
+    Either,
+    /// Only earlier.
+    Shorten,
+    /// Only later.
+    Extend,
+}
+
+/// What [`Mailbox::expire_rpc`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Expired {
+    /// The messages whose expiry was set, with it.
+    pub updated: Vec<([u8; 32], u64)>,
+    /// The messages found but left as they were (by `Shorten` or `Extend`), with their
+    /// expiry.
+    pub unchanged: Vec<([u8; 32], u64)>,
+}
+
+impl Mailbox {
+    /// Sets the expiry of each unexpired message of `session_id` named by a storage hash
+    /// ([`rpc_digest`]), in any namespace, to its paired expiry, as `change` allows;
+    /// unknown and expired messages are left out of the answer.
+    pub(crate) fn expire_rpc(
+        &self,
+        session_id: &SessionId,
+        expiries: &[([u8; 32], u64)],
+        change: ExpiryChange,
+        now_ms: u64,
+    ) -> MailboxResult<Expired> {
+        let recipient = session_id.to_bytes();
+        let txn = self.db.begin_write()?;
+        let mut done = Expired::default();
+        {
+            let index = txn.open_table(RPC_HASHES)?;
+            let mut messages = txn.open_table(MESSAGES)?;
+            let mut by_expiry = txn.open_table(EXPIRIES)?;
+            for (digest, expiry_ms) in expiries {
+                let Some(value) = index.get(rpc_key(&recipient, digest).as_slice())? else {
+                    continue;
+                };
+                let (namespace, seq) = decode_rpc_value(value.value())?;
+                let mailbox = mailbox_key(session_id, namespace);
+                let key = message_key(&mailbox, seq);
+                let Some(message) = messages.get(key.as_slice())?.map(|v| v.value().to_vec())
+                else {
+                    continue;
+                };
+                let current = Value::decode(&message)?.expiry_ms;
+                if current <= now_ms {
+                    continue;
+                }
+                let allowed = match change {
+                    ExpiryChange::Either => true,
+                    ExpiryChange::Shorten => *expiry_ms < current,
+                    ExpiryChange::Extend => *expiry_ms > current,
+                };
+                if !allowed {
+                    done.unchanged.push((*digest, current));
+                    continue;
+                }
+                let mut message = message;
+                message[40..48].copy_from_slice(&expiry_ms.to_be_bytes());
+                messages.insert(key.as_slice(), message.as_slice())?;
+                by_expiry.remove(expiry_key(current, &mailbox, seq).as_slice())?;
+                by_expiry.insert(expiry_key(*expiry_ms, &mailbox, seq).as_slice(), ())?;
+                done.updated.push((*digest, *expiry_ms));
+            }
+        }
+        txn.commit()?;
+        Ok(done)
+    }
+}
+
 /// The unexpired messages of `mailbox` from sequence number `start`, at most `limit`.
 fn page_from(
     txn: &redb::ReadTransaction,
@@ -1771,5 +1847,43 @@ mod tests {
             mailbox.store(&bob, 0, b"a", 2_000, 60_000),
             Err(MailboxError::Deleted { .. })
         ));
+    }
+
+    #[test]
+    fn expire_sets_shortens_or_extends_by_storage_hash() {
+        let (_dir, mailbox) = open(Quota::default());
+        let bob = id(2);
+        let recipient = bob.to_bytes();
+        mailbox.store(&bob, 0, b"a", 1_000, 60_000).unwrap();
+        mailbox.store(&bob, 3, b"b", 1_000, 60_000).unwrap();
+        let (a, b) = (
+            rpc_digest(&recipient, 0, b"a"),
+            rpc_digest(&recipient, 3, b"b"),
+        );
+        let done = mailbox
+            .expire_rpc(
+                &bob,
+                &[(a, 30_000), (b, 90_000), ([1; 32], 5)],
+                ExpiryChange::Shorten,
+                2_000,
+            )
+            .unwrap();
+        assert_eq!(done.updated, vec![(a, 30_000)]);
+        assert_eq!(done.unchanged, vec![(b, 61_000)]);
+        let done = mailbox
+            .expire_rpc(&bob, &[(b, 90_000)], ExpiryChange::Either, 2_000)
+            .unwrap();
+        assert_eq!(done.updated, vec![(b, 90_000)]);
+        assert_eq!(
+            mailbox.expiries_rpc(&bob, &[a, b], 2_000).unwrap(),
+            vec![(a, 30_000), (b, 90_000)]
+        );
+        // The expiry index follows: pruned at the new expiry, not the old.
+        assert_eq!(mailbox.prune(40_000, 10).unwrap(), 1);
+        assert_eq!(
+            mailbox.expiries_rpc(&bob, &[a, b], 2_000).unwrap(),
+            vec![(b, 90_000)]
+        );
+        assert_eq!(mailbox.prune(70_000, 10).unwrap(), 0);
     }
 }
