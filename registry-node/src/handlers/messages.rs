@@ -64,15 +64,10 @@ pub(crate) async fn store(
         )));
     }
     check_swarm(&app, &session_id)?;
-    let mailbox = app.mailbox.clone();
-    let stored = tokio::task::spawn_blocking(move || {
-        mailbox.store(&session_id, 0, &request.data, now, request.ttl_ms)
-    })
-    .await
-    .map_err(|source| ApiError::Task {
-        what: "store",
-        source,
-    })??;
+    let stored = app
+        .mailbox
+        .store_async(session_id, 0, request.data, now, request.ttl_ms)
+        .await?;
     Ok(Json(StoreResponse {
         hash: stored.hash,
         stored_ms: stored.stored_ms,

@@ -240,10 +240,19 @@ struct GroupCommit {
     state: std::sync::Mutex<GroupState>,
 }
 
+/// Who waits for a queued store's answer.
+#[derive(Debug)]
+enum Waiter {
+    /// A thread parked in [`Mailbox::store`]: its answer goes to `answers`.
+    Thread(std::thread::Thread),
+    /// A task awaiting [`Mailbox::store_async`].
+    Task(tokio::sync::oneshot::Sender<MailboxResult<Stored>>),
+}
+
 #[derive(Debug, Default)]
 struct GroupState {
-    /// Each queued store with the thread waiting for it.
-    queue: std::collections::VecDeque<(u64, Pending, std::thread::Thread)>,
+    /// Each queued store with who waits for it.
+    queue: std::collections::VecDeque<(u64, Pending, Waiter)>,
     next_ticket: u64,
     writing: bool,
     answers: std::collections::HashMap<u64, MailboxResult<Stored>>,
@@ -256,76 +265,99 @@ impl GroupCommit {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Queues `pending` and waits for its answer, writing batches with `commit` while no
-    /// one else does. A writer wakes only the stores it answered and the next store in the
-    /// queue (the next writer), not every waiting thread.
+    /// Queues `pending` with its `waiter`; whether the caller must now write (no one did).
+    fn queue(&self, pending: Pending, waiter: impl FnOnce(u64) -> Waiter) -> (u64, bool) {
+        let mut state = self.lock();
+        let ticket = state.next_ticket;
+        state.next_ticket += 1;
+        state.queue.push_back((ticket, pending, waiter(ticket)));
+        let write = !state.writing;
+        state.writing = true;
+        (ticket, write)
+    }
+
+    /// Queues `pending` and waits (parked) for its answer, writing the queue with `commit`
+    /// when no one else does.
     fn store(
         &self,
         pending: Pending,
         commit: impl Fn(&[Pending]) -> Vec<MailboxResult<Stored>>,
     ) -> MailboxResult<Stored> {
-        let mut state = self.lock();
-        let ticket = state.next_ticket;
-        state.next_ticket += 1;
-        state
-            .queue
-            .push_back((ticket, pending, std::thread::current()));
+        let (ticket, write) = self.queue(pending, |_| Waiter::Thread(std::thread::current()));
+        if write {
+            self.write_all(&commit);
+        }
         loop {
-            if let Some(answer) = state.answers.remove(&ticket) {
+            if let Some(answer) = self.lock().answers.remove(&ticket) {
                 return answer;
             }
-            if state.writing {
-                drop(state);
-                // Spurious wake-ups are fine: the state is checked again.
-                std::thread::park();
-                state = self.lock();
-                continue;
+            // Spurious wake-ups are fine: the answers are looked at again.
+            std::thread::park();
+        }
+    }
+
+    /// Writes batches of the queue (oldest first, up to [`MAX_BATCH`] each) until it is
+    /// empty, then clears `writing`; the caller set it. Each batch's stores are answered
+    /// as soon as it is committed: a parked thread is woken, a task's channel is sent to.
+    fn write_all(&self, commit: &impl Fn(&[Pending]) -> Vec<MailboxResult<Stored>>) {
+        loop {
+            let mut state = self.lock();
+            if state.queue.is_empty() {
+                state.writing = false;
+                return;
             }
-            state.writing = true;
             let take = state.queue.len().min(MAX_BATCH);
             let mut tickets = Vec::with_capacity(take);
             let mut batch = Vec::with_capacity(take);
-            let mut waiting = Vec::with_capacity(take + 1);
-            for (ticket, pending, thread) in state.queue.drain(..take) {
+            let mut waiters = Vec::with_capacity(take);
+            for (ticket, pending, waiter) in state.queue.drain(..take) {
                 tickets.push(ticket);
                 batch.push(pending);
-                waiting.push(thread);
+                waiters.push(waiter);
             }
             drop(state);
             let answers = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit(&batch)));
-            state = self.lock();
-            state.writing = false;
-            let panic = match answers {
-                Ok(answers) => {
-                    debug_assert_eq!(answers.len(), tickets.len());
-                    state.answers.extend(tickets.into_iter().zip(answers));
-                    None
-                }
+            let mut state = self.lock();
+            let (answers, panic) = match answers {
+                Ok(answers) => (answers, None),
                 Err(panic) => {
-                    // Nothing of the batch was committed (the transaction aborts on unwind).
+                    // Nothing was committed (the transaction aborts on unwind); the stores
+                    // still queued fail too, since no one writes them now.
+                    for (ticket, _, waiter) in state.queue.drain(..) {
+                        tickets.push(ticket);
+                        waiters.push(waiter);
+                    }
+                    state.writing = false;
                     let error = std::sync::Arc::new(MailboxError::Corrupt(
                         "write batch (the writer panicked)",
                     ));
-                    for ticket in tickets {
-                        state
-                            .answers
-                            .insert(ticket, Err(MailboxError::Batch(error.clone())));
-                    }
-                    Some(panic)
+                    let answers = tickets
+                        .iter()
+                        .map(|_| Err(MailboxError::Batch(error.clone())))
+                        .collect();
+                    (answers, Some(panic))
                 }
             };
-            if let Some((_, _, next)) = state.queue.front() {
-                waiting.push(next.clone());
+            debug_assert_eq!(answers.len(), tickets.len());
+            let mut wake = Vec::with_capacity(waiters.len());
+            for ((ticket, waiter), answer) in tickets.into_iter().zip(waiters).zip(answers) {
+                match waiter {
+                    Waiter::Thread(thread) => {
+                        state.answers.insert(ticket, answer);
+                        wake.push(thread);
+                    }
+                    // A task that stopped waiting (its request went away) needs no answer.
+                    Waiter::Task(sender) => drop(sender.send(answer)),
+                }
             }
             drop(state);
             let me = std::thread::current().id();
-            for thread in waiting.iter().filter(|thread| thread.id() != me) {
+            for thread in wake.iter().filter(|thread| thread.id() != me) {
                 thread.unpark();
             }
             if let Some(panic) = panic {
                 std::panic::resume_unwind(panic);
             }
-            state = self.lock();
         }
     }
 }
@@ -681,6 +713,51 @@ impl Mailbox {
                 .expect("one answer per store"),
             Some(group) => group.store(pending, |batch| self.commit_batch(batch)),
         }
+    }
+
+    /// [`Mailbox::store`] for async callers: the store is queued without a thread of its
+    /// own, and a blocking task is started only when no batch is being written (it writes
+    /// until the queue is empty), so concurrent stores cost one thread hand-off per batch,
+    /// not per store. Durable when it returns.
+    pub(crate) async fn store_async(
+        self: &std::sync::Arc<Self>,
+        session_id: SessionId,
+        namespace: i16,
+        data: Vec<u8>,
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> MailboxResult<Stored> {
+        let pending = Pending {
+            session_id,
+            namespace,
+            data,
+            now_ms,
+            ttl_ms,
+        };
+        let Some(group) = &self.group else {
+            let mailbox = self.clone();
+            return tokio::task::spawn_blocking(move || {
+                mailbox
+                    .commit_batch(std::slice::from_ref(&pending))
+                    .pop()
+                    .expect("one answer per store")
+            })
+            .await
+            .unwrap_or_else(|_| Err(MailboxError::Corrupt("store (the writer panicked)")));
+        };
+        let (sender, answer) = tokio::sync::oneshot::channel();
+        let (_, write) = group.queue(pending, |_| Waiter::Task(sender));
+        if write {
+            let mailbox = self.clone();
+            tokio::task::spawn_blocking(move || {
+                if let Some(group) = &mailbox.group {
+                    group.write_all(&|batch: &[Pending]| mailbox.commit_batch(batch));
+                }
+            });
+        }
+        answer
+            .await
+            .unwrap_or_else(|_| Err(MailboxError::Corrupt("store (the writer panicked)")))
     }
 
     /// Write transactions committed by stores so far (fewer than the stores when they were
@@ -1615,6 +1692,49 @@ mod tests {
             (totals.messages, totals.bytes),
             ((THREADS * EACH) as u64, (THREADS * EACH * 400) as u64)
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn async_and_blocking_stores_are_committed_together_and_all_durable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mailbox.redb");
+        let mailbox = std::sync::Arc::new(Mailbox::open(&path, Quota::default()).unwrap());
+        let tasks: Vec<_> = (0..256u64)
+            .map(|k| {
+                let mailbox = mailbox.clone();
+                tokio::spawn(async move {
+                    let data = k.to_be_bytes().repeat(50);
+                    let recipient = id(k as u8 % 4);
+                    if k % 8 == 0 {
+                        // Some stores block a thread, as before, in the same queue.
+                        tokio::task::spawn_blocking(move || {
+                            mailbox.store(&recipient, 0, &data, 1_000, 60_000)
+                        })
+                        .await
+                        .unwrap()
+                    } else {
+                        mailbox.store_async(recipient, 0, data, 1_000, 60_000).await
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            assert!(!task.await.unwrap().unwrap().duplicate);
+        }
+        assert!(mailbox.store_commits() < 256, "{}", mailbox.store_commits());
+        // The last writer task may still hold the mailbox for a moment after answering.
+        let mut mailbox = mailbox;
+        let mailbox = loop {
+            match std::sync::Arc::try_unwrap(mailbox) {
+                Ok(mailbox) => break mailbox,
+                Err(shared) => mailbox = shared,
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        };
+        drop(mailbox);
+        let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+        assert_eq!(mailbox.totals().unwrap().messages, 256);
+        assert_eq!(mailbox.totals().unwrap().bytes, 256 * 400);
     }
 
     #[test]
