@@ -1,8 +1,8 @@
 //! Session's storage protocol end to end: `POST /storage_rpc/v1` on real registry nodes,
 //! with requests built and signed by `sesh_core::storage_rpc` (as a Session client makes
 //! them) and answers read with its `parse_response`: store, retrieve, delete, info,
-//! get_swarm, batch and sequence, each refusal with the storage server's status, and 421
-//! with the swarm from a node outside it.
+//! get_swarm, batch and sequence, each refusal with the storage server's status, 421
+//! with the swarm from a node outside it, and a store handed on to the whole swarm.
 
 use alloy::signers::local::PrivateKeySigner;
 use sesh_core::envelope;
@@ -19,11 +19,23 @@ use sesh_core::storage_rpc::{
 use sesh_e2e::node::{NodeTestbed, RegistryNode, http};
 use sesh_e2e::swarm::staked_nodes;
 
+/// The clock in ms, strictly increasing from call to call: requests signed at the same
+/// millisecond carry the same signature (Ed25519 is deterministic), which the node's replay
+/// guard accepts once.
 fn now_ms() -> u64 {
-    std::time::SystemTime::now()
+    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let clock = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_millis() as u64
+        .as_millis() as u64;
+    let previous = LAST
+        .fetch_update(
+            std::sync::atomic::Ordering::SeqCst,
+            std::sync::atomic::Ordering::SeqCst,
+            |last| Some(clock.max(last + 1)),
+        )
+        .expect("always Some");
+    clock.max(previous + 1)
 }
 
 /// POSTs `body` to `/storage_rpc/v1`: the status and the raw body.
@@ -225,8 +237,31 @@ async fn a_node_outside_the_swarm_answers_421_with_the_swarm() -> eyre::Result<(
         .iter()
         .find(|n| members.contains(&n.node_key.as_str()))
         .unwrap();
-    let stored: StoreResponse = rpc!(member, store(&bob, b"hi", 60_000))?;
-    assert!(stored.swarm.contains_key(&member.node_key));
+    // The member hands the store on to the other two: three receipts, each verifying,
+    // and the message on each member.
+    let request = store(&bob, b"hi", 60_000);
+    let SubRequest::Store(ref s) = request else {
+        unreachable!()
+    };
+    let hash = s.hash();
+    let stored: StoreResponse = rpc!(member, request.clone())?;
+    let receipts = stored.verify_receipts(&hash);
+    assert_eq!(receipts.len(), 3, "{stored:?}");
+    for (key, checked) in receipts {
+        assert!(members.contains(&key.as_str()), "{key}");
+        checked.unwrap_or_else(|e| panic!("{key}: {e}"));
+    }
+    for node in nodes
+        .iter()
+        .filter(|n| members.contains(&n.node_key.as_str()))
+    {
+        let page: RetrieveResponse = rpc!(
+            node,
+            SubRequest::Retrieve(Retrieve::signed(&bob, Namespace::DEFAULT, now_ms(), None))
+        )?;
+        assert_eq!(page.messages.len(), 1, "{}: {page:?}", node.url);
+        assert_eq!(page.messages[0].hash, hash);
+    }
     Ok(())
 }
 

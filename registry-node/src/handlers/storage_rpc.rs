@@ -9,16 +9,19 @@
 //! Each request is parsed with `Request::parse` (400 with its text), each sub-request
 //! checked for the account's swarm (421 with the swarm, as JSON), then with the core's checks
 //! (`Store::check`, `Retrieve::check`, `Delete::check`: 401, 403, 406), then carried out on
-//! the mailbox. A signed `retrieve`, `delete_all` or `get_expiries` also passes the replay guard (each signature once, as on
-//! the mailbox routes); `delete` carries no timestamp, and deleting twice changes nothing.
-//! A store's `swarm` map holds only this node's entry (its signed receipt): stores are not
-//! forwarded to the other members yet.
+//! the mailbox. A signed `retrieve`, `delete_all` or `get_expiries` also passes the replay
+//! guard (each signature once, as on the mailbox routes); `delete` and `expire` carry no
+//! timestamp, and doing either twice changes nothing more.
+//! A store is handed on to the other members of the account's swarm (`forward_store`,
+//! marked with `x-sesh-forwarded` so that it goes no further) and answers with every
+//! member's entry; `delete`, `delete_all` and `expire` answer with this node's entry only.
 
 use crate::app::AppState;
 use crate::mailbox::{ExpiryChange, MailboxError, now_ms, rpc_digest};
+use alloy::transports::http::reqwest;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use sesh_core::SessionId;
@@ -34,12 +37,12 @@ use sesh_core::storage_rpc::response::{
     AppliedExpiry, Base64Bytes, BatchResponse, DeleteAllMember, DeleteAllResponse, DeleteMember,
     DeleteResponse, Deleted, ExpireMember, ExpireResponse, GetExpiriesResponse, InfoResponse,
     MemberFailure, MemberResult, Meta, OxendResponse, RetrieveResponse, RetrievedMessage,
-    Signature64, Snode, StoreMember, SubResult, SwarmInfo,
+    Signature64, Snode, StoreMember, SubResult, Swarm, SwarmInfo,
 };
 use sesh_core::storage_rpc::{
     BATCH_REQUEST_MAX, Delete, DeleteAll, Expire, ExpireMode, GetExpiries, MAX_MESSAGE_BODY,
-    MessageHash, NamespaceSelector, OxendEndpoint, OxendRequest, Request, Retrieve, RpcError,
-    Store, StoreResponse, SubRequest, UserPubkey, decode_base64,
+    MessageHash, NamespaceSelector, OxendEndpoint, OxendRequest, Request, ResponseError, Retrieve,
+    RpcError, Store, StoreResponse, SubRequest, UserPubkey, decode_base64, parse_response,
 };
 use sesh_core::swarm::{self, SWARM_SIZE};
 use std::collections::BTreeMap;
@@ -49,21 +52,34 @@ use std::collections::BTreeMap;
 pub(crate) const MAX_RPC_BODY_BYTES: usize =
     BATCH_REQUEST_MAX * (MAX_MESSAGE_BODY.div_ceil(3) * 4 + 1024);
 
+/// Marks a request one swarm member hands to another: carried out here, not handed on
+/// again (and `delete_all`'s window is ±70 s). Anyone may send it; it only keeps the node
+/// from forwarding.
+const FORWARDED_HEADER: &str = "x-sesh-forwarded";
+
+/// How long a member waits for another's answer to a forwarded store.
+const FORWARD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The hard fork answered in `hf`: the storage server's current one (clients only show it).
 const HARD_FORK: [u16; 2] = [19, 3];
 
 type RpcResult<T = Value> = Result<T, RpcError>;
 
 /// `POST /storage_rpc/v1`.
-pub(crate) async fn storage_rpc(State(app): State<AppState>, body: Bytes) -> Response {
+pub(crate) async fn storage_rpc(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let forwarded = headers.contains_key(FORWARDED_HEADER);
     let request = match Request::parse(&body) {
         Ok(request) => request,
         Err(error) => return refusal(&RpcError::BadRequest(error)),
     };
     let answer = match request {
-        Request::One(sub) => one(&app, sub).await,
-        Request::Batch(subs) => Ok(batch(&app, subs, false).await),
-        Request::Sequence(subs) => Ok(batch(&app, subs, true).await),
+        Request::One(sub) => one(&app, sub, forwarded).await,
+        Request::Batch(subs) => Ok(batch(&app, subs, false, forwarded).await),
+        Request::Sequence(subs) => Ok(batch(&app, subs, true, forwarded).await),
     };
     match answer {
         Ok(value) => (StatusCode::OK, axum::Json(value)).into_response(),
@@ -86,10 +102,10 @@ fn refusal(error: &RpcError) -> Response {
 }
 
 /// Carries out the sub-requests of a `batch` (all) or `sequence` (up to the first non-2xx).
-async fn batch(app: &AppState, subs: Vec<SubRequest>, sequence: bool) -> Value {
+async fn batch(app: &AppState, subs: Vec<SubRequest>, sequence: bool, forwarded: bool) -> Value {
     let mut results = Vec::with_capacity(subs.len());
     for sub in subs {
-        let result = match one(app, sub).await {
+        let result = match one(app, sub, forwarded).await {
             Ok(body) => SubResult { code: 200, body },
             Err(error) => SubResult::from_error(&error),
         };
@@ -103,7 +119,7 @@ async fn batch(app: &AppState, subs: Vec<SubRequest>, sequence: bool) -> Value {
 }
 
 /// Carries out one (sub-)request.
-async fn one(app: &AppState, sub: SubRequest) -> RpcResult {
+async fn one(app: &AppState, sub: SubRequest, forwarded: bool) -> RpcResult {
     let now = now_ms();
     let meta = Meta {
         t: now,
@@ -118,11 +134,13 @@ async fn one(app: &AppState, sub: SubRequest) -> RpcResult {
         None => None,
     };
     match (sub, session_id) {
-        (SubRequest::Store(store), Some(id)) => self::store(app, store, id, now, meta).await,
+        (SubRequest::Store(store), Some(id)) => {
+            self::store(app, store, id, now, meta, forwarded).await
+        }
         (SubRequest::Retrieve(retrieve), Some(id)) => self::retrieve(app, &retrieve, id, now, meta),
         (SubRequest::Delete(delete), Some(id)) => self::delete(app, delete, id, meta).await,
         (SubRequest::DeleteAll(delete), Some(id)) => {
-            self::delete_all(app, delete, id, now, meta).await
+            self::delete_all(app, delete, id, now, meta, forwarded).await
         }
         (SubRequest::Expire(request), Some(id)) => self::expire(app, request, id, now, meta).await,
         (SubRequest::GetExpiries(request), Some(id)) => get_expiries(app, &request, id, now),
@@ -149,6 +167,7 @@ async fn store(
     session_id: SessionId,
     now: u64,
     meta: Meta,
+    forwarded: bool,
 ) -> RpcResult {
     let premium = app
         .premium_expiry(session_id)
@@ -157,6 +176,7 @@ async fn store(
         > now;
     store.check(now, premium)?;
     let hash = store.hash();
+    let forward = (!forwarded).then(|| Request::One(SubRequest::Store(store.clone())).to_json());
     let mailbox = app.mailbox.clone();
     let ttl = store.expiry.saturating_sub(now);
     let namespace = store.namespace.0;
@@ -177,11 +197,95 @@ async fn store(
         Err(error) if error.is_refusal() => MemberResult::Failed(member_refusal(&error)),
         Err(error) => return Err(internal(error)),
     };
+    let mut swarm: Swarm<StoreMember> = [(me, member)].into_iter().collect();
+    if let Some(body) = forward {
+        swarm.extend(forward_store(app, &session_id, &body.to_string()).await?);
+    }
     Ok(to_json(&StoreResponse {
-        swarm: [(me, member)].into_iter().collect(),
+        swarm,
         hash: Some(hash),
         meta,
     }))
+}
+
+/// Hands a store on to the other members of the account's swarm (when this node is one
+/// of the active set), concurrently, each with [`FORWARD_TIMEOUT`], and gathers their
+/// entries: their signed receipt, or why not (`timeout`, their refusal's `code` and
+/// `reason`, `bad_peer_response`).
+async fn forward_store(
+    app: &AppState,
+    session_id: &SessionId,
+    body: &str,
+) -> RpcResult<Vec<(String, MemberResult<StoreMember>)>> {
+    let active = app.active_nodes().map_err(internal)?;
+    let me = app.node_key();
+    if !active.iter().any(|(key, _)| *key == me) {
+        return Ok(Vec::new());
+    }
+    let subject = swarm::mailbox_subject(session_id);
+    let peers: Vec<_> = swarm::pick(active, &subject, |(key, _)| Some(*key), SWARM_SIZE)
+        .into_iter()
+        .filter(|(key, _)| *key != me)
+        .collect();
+    let asks = peers.into_iter().map(|(key, url)| async move {
+        let key = key.to_string();
+        let answer = forward_client()
+            .post(format!(
+                "{}{}",
+                url.trim_end_matches('/'),
+                sesh_core::storage_rpc::PATH
+            ))
+            .header(FORWARDED_HEADER, "1")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned())
+            .send()
+            .await;
+        let failure = |f: MemberFailure| MemberResult::Failed(f);
+        let entry = match answer {
+            Err(error) if error.is_timeout() => failure(MemberFailure {
+                timeout: Some(true),
+                ..MemberFailure::default()
+            }),
+            Err(error) => failure(MemberFailure {
+                reason: Some(error.to_string()),
+                ..MemberFailure::default()
+            }),
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let bytes = response.bytes().await.unwrap_or_default();
+                match parse_response::<StoreResponse>(status, &bytes) {
+                    Ok(mut answer) => answer.swarm.remove(&key).unwrap_or_else(|| {
+                        failure(MemberFailure {
+                            bad_peer_response: Some(true),
+                            ..MemberFailure::default()
+                        })
+                    }),
+                    Err(ResponseError::Malformed(_)) => failure(MemberFailure {
+                        bad_peer_response: Some(true),
+                        ..MemberFailure::default()
+                    }),
+                    Err(error) => failure(MemberFailure {
+                        code: Some(status.into()),
+                        reason: Some(error.to_string()),
+                        ..MemberFailure::default()
+                    }),
+                }
+            }
+        };
+        (key, entry)
+    });
+    Ok(futures_util::future::join_all(asks).await)
+}
+
+/// The HTTP client of forwarded stores.
+fn forward_client() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(FORWARD_TIMEOUT)
+            .build()
+            .unwrap_or_default()
+    })
 }
 
 /// A store the mailbox refused (quota, node-wide bound, tombstone), as a failed member.
@@ -278,8 +382,9 @@ async fn delete_all(
     session_id: SessionId,
     now: u64,
     meta: Meta,
+    forwarded: bool,
 ) -> RpcResult {
-    request.check(now, false)?;
+    request.check(now, forwarded)?;
     admit(app, &request.auth, now)?;
     let namespace = match request.namespace {
         NamespaceSelector::One(ns) => Some(ns.0),
