@@ -380,7 +380,7 @@ fn shared_failure(
 /// Applies one store inside `txn`, as its own transaction did before stores were committed
 /// together: every check comes before any write, so a refused store leaves `txn` as it was.
 fn apply_store(
-    txn: &redb::WriteTransaction,
+    tables: &mut StoreTables<'_>,
     quota: &Quota,
     pending: &Pending,
 ) -> MailboxResult<Stored> {
@@ -393,8 +393,8 @@ fn apply_store(
     } = *pending;
     let mailbox = mailbox_key(&session_id, namespace);
     let hash = message_hash(&session_id, namespace, data);
-    let tombstone = txn
-        .open_table(DELETED)?
+    let tombstone = tables
+        .deleted
         .get(hash_key(&mailbox, &hash).as_slice())?
         .map(|v| v.value());
     if let Some(until_ms) = tombstone.filter(|until_ms| *until_ms > now_ms) {
@@ -402,15 +402,15 @@ fn apply_store(
     }
     // A copy already here: unexpired, the store changes nothing; expired but not swept
     // yet, the new store replaces it.
-    let existing = txn
-        .open_table(HASHES)?
+    let existing = tables
+        .hashes
         .get(hash_key(&mailbox, &hash).as_slice())?
         .map(|v| v.value());
     let mut replaced = None;
     if let Some(seq) = existing {
         let (stored_ms, expiry_ms, size) = {
-            let messages = txn.open_table(MESSAGES)?;
-            let value = messages
+            let value = tables
+                .messages
                 .get(message_key(&mailbox, seq).as_slice())?
                 .ok_or(MailboxError::Corrupt("hash index"))?;
             let value = Value::decode(value.value())?;
@@ -430,9 +430,9 @@ fn apply_store(
     let (freed_messages, freed_bytes) = replaced.map_or((0, 0), |(_, size)| (1, size));
     let recipient = session_id.to_bytes();
     let (count, bytes) = {
-        let usage = txn.open_table(USAGE)?;
         let (count, bytes) = decode_usage(
-            usage
+            tables
+                .usage
                 .get(recipient.as_slice())?
                 .map(|v| v.value().to_vec())
                 .as_deref(),
@@ -453,7 +453,7 @@ fn apply_store(
         });
     }
     let total = {
-        let total = read_total(&txn.open_table(META)?)?;
+        let total = read_total(&tables.meta)?;
         (
             total.0.saturating_sub(freed_messages),
             total.1.saturating_sub(freed_bytes),
@@ -466,9 +466,9 @@ fn apply_store(
         });
     }
     if let Some((seq, _)) = replaced {
-        remove_messages(txn, &[(mailbox, seq)], true)?;
+        remove_in(tables, &[(mailbox, seq)], true)?;
     }
-    let mut meta = txn.open_table(META)?;
+    let meta = &mut tables.meta;
     meta.insert(
         META_TOTAL,
         encode_usage(total.0 + 1, total.1 + size).as_slice(),
@@ -491,17 +491,20 @@ fn apply_store(
     value.extend_from_slice(&now_ms.to_be_bytes());
     value.extend_from_slice(&expiry_ms.to_be_bytes());
     value.extend_from_slice(data);
-    txn.open_table(MESSAGES)?
+    tables
+        .messages
         .insert(message_key(&mailbox, seq).as_slice(), value.as_slice())?;
-    txn.open_table(HASHES)?
+    tables
+        .hashes
         .insert(hash_key(&mailbox, &hash).as_slice(), seq)?;
-    txn.open_table(RPC_HASHES)?.insert(
+    tables.rpc_hashes.insert(
         rpc_key(&recipient, &rpc_digest(&recipient, namespace, data)).as_slice(),
         rpc_value(namespace, seq).as_slice(),
     )?;
-    txn.open_table(EXPIRIES)?
+    tables
+        .expiries
         .insert(expiry_key(expiry_ms, &mailbox, seq).as_slice(), ())?;
-    txn.open_table(USAGE)?.insert(
+    tables.usage.insert(
         recipient.as_slice(),
         encode_usage(count + 1, bytes + size).as_slice(),
     )?;
@@ -780,19 +783,27 @@ impl Mailbox {
                 Err(error) => return shared_failure(batch, failed, error.into()),
             };
             let mut answers = Vec::with_capacity(batch.len());
-            for (pending, failed) in batch.iter().zip(&mut failed) {
-                if failed.is_some() {
-                    answers.push(None);
-                    continue;
-                }
-                match apply_store(&txn, &self.quota, pending) {
-                    Err(error) if !error.is_refusal() => {
-                        // What it wrote before failing cannot be taken back alone.
-                        *failed = Some(error);
-                        drop(txn);
-                        continue 'attempt;
+            {
+                // Opened once for the whole batch.
+                let mut tables = match StoreTables::open(&txn) {
+                    Ok(tables) => tables,
+                    Err(error) => return shared_failure(batch, failed, error),
+                };
+                for (pending, failed) in batch.iter().zip(&mut failed) {
+                    if failed.is_some() {
+                        answers.push(None);
+                        continue;
                     }
-                    answer => answers.push(Some(answer)),
+                    match apply_store(&mut tables, &self.quota, pending) {
+                        Err(error) if !error.is_refusal() => {
+                            // What it wrote before failing cannot be taken back alone.
+                            *failed = Some(error);
+                            drop(tables);
+                            drop(txn);
+                            continue 'attempt;
+                        }
+                        answer => answers.push(Some(answer)),
+                    }
                 }
             }
             let wrote = answers
@@ -1282,13 +1293,50 @@ fn remove_messages(
     removals: &[([u8; MAILBOX_LEN], u64)],
     with_hashes: bool,
 ) -> MailboxResult<Vec<(MessageHash, u64)>> {
-    let mut messages = txn.open_table(MESSAGES)?;
-    let mut hashes = txn.open_table(HASHES)?;
-    let mut expiries = txn.open_table(EXPIRIES)?;
-    let mut usage = txn.open_table(USAGE)?;
-    let mut meta = txn.open_table(META)?;
-    let mut rpc_hashes = txn.open_table(RPC_HASHES)?;
-    let mut total = read_total(&meta)?;
+    remove_in(&mut StoreTables::open(txn)?, removals, with_hashes)
+}
+
+/// The tables a store writes, opened once for a batch of stores.
+struct StoreTables<'txn> {
+    messages: redb::Table<'txn, &'static [u8], &'static [u8]>,
+    hashes: redb::Table<'txn, &'static [u8], u64>,
+    expiries: redb::Table<'txn, &'static [u8], ()>,
+    usage: redb::Table<'txn, &'static [u8], &'static [u8]>,
+    meta: redb::Table<'txn, &'static str, &'static [u8]>,
+    rpc_hashes: redb::Table<'txn, &'static [u8], &'static [u8]>,
+    deleted: redb::Table<'txn, &'static [u8], u64>,
+}
+
+impl<'txn> StoreTables<'txn> {
+    fn open(txn: &'txn redb::WriteTransaction) -> MailboxResult<Self> {
+        Ok(Self {
+            messages: txn.open_table(MESSAGES)?,
+            hashes: txn.open_table(HASHES)?,
+            expiries: txn.open_table(EXPIRIES)?,
+            usage: txn.open_table(USAGE)?,
+            meta: txn.open_table(META)?,
+            rpc_hashes: txn.open_table(RPC_HASHES)?,
+            deleted: txn.open_table(DELETED)?,
+        })
+    }
+}
+
+/// [`remove_messages`] with the tables already open.
+fn remove_in(
+    tables: &mut StoreTables<'_>,
+    removals: &[([u8; MAILBOX_LEN], u64)],
+    with_hashes: bool,
+) -> MailboxResult<Vec<(MessageHash, u64)>> {
+    let StoreTables {
+        messages,
+        hashes,
+        expiries,
+        usage,
+        meta,
+        rpc_hashes,
+        ..
+    } = tables;
+    let mut total = read_total(&*meta)?;
     let mut removed = Vec::with_capacity(removals.len());
     for (mailbox, seq) in removals {
         let Some(value) = messages.remove(message_key(mailbox, *seq).as_slice())? else {
