@@ -45,7 +45,7 @@ const ARTIFACTS: [(&str, &str); 6] = [
 /// A decoded revert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revert {
-    /// The first contract (in [`ARTIFACTS`] order) that declares the error.
+    /// The first contract (in the order of the artifacts) that declares the error.
     pub contract: &'static str,
     /// The error's name (`ERC20InsufficientBalance`), or `Error`/`Panic`.
     pub name: String,
