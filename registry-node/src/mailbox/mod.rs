@@ -914,14 +914,7 @@ impl Mailbox {
                     deleted.push(*digest);
                 }
             }
-            let removed = remove_messages(&txn, &removals, false)?;
-            let mut tombstones = txn.open_table(DELETED)?;
-            let mut forget = txn.open_table(DELETED_EXPIRIES)?;
-            for ((mailbox, _), (hash, expiry_ms)) in removals.iter().zip(removed) {
-                let key = hash_key(mailbox, &hash);
-                tombstones.insert(key.as_slice(), expiry_ms)?;
-                forget.insert([&expiry_ms.to_be_bytes()[..], &key].concat().as_slice(), ())?;
-            }
+            remove_leaving_tombstones(&txn, &removals)?;
         }
         txn.commit()?;
         Ok(deleted)
@@ -999,14 +992,7 @@ impl Mailbox {
                     removals.push((mailbox, u64_at(key, MAILBOX_LEN)));
                 }
             }
-            let removed = remove_messages(&txn, &removals, false)?;
-            let mut tombstones = txn.open_table(DELETED)?;
-            let mut forget = txn.open_table(DELETED_EXPIRIES)?;
-            for ((mailbox, _), (hash, expiry_ms)) in removals.iter().zip(removed) {
-                let key = hash_key(mailbox, &hash);
-                tombstones.insert(key.as_slice(), expiry_ms)?;
-                forget.insert([&expiry_ms.to_be_bytes()[..], &key].concat().as_slice(), ())?;
-            }
+            remove_leaving_tombstones(&txn, &removals)?;
         }
         txn.commit()?;
         Ok(deleted)
@@ -1147,14 +1133,7 @@ impl Mailbox {
                 }
             }
             drop(index);
-            let removed = remove_messages(&txn, &removals, false)?;
-            let mut tombstones = txn.open_table(DELETED)?;
-            let mut forget = txn.open_table(DELETED_EXPIRIES)?;
-            for (hash, expiry_ms) in removed {
-                let key = hash_key(&mailbox, &hash);
-                tombstones.insert(key.as_slice(), expiry_ms)?;
-                forget.insert([&expiry_ms.to_be_bytes()[..], &key].concat().as_slice(), ())?;
-            }
+            remove_leaving_tombstones(&txn, &removals)?;
         }
         txn.commit()?;
         Ok(deleted)
@@ -1288,6 +1267,23 @@ fn read_total(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Mailbox
 
 /// Removes messages (and their expiry entries, usage and totals; their hash entries too
 /// when `with_hashes`) inside `txn`.
+/// Removes deleted messages and leaves a tombstone for each until it would have expired, so
+/// a copy stored again is refused (see the module documentation).
+fn remove_leaving_tombstones(
+    txn: &redb::WriteTransaction,
+    removals: &[([u8; MAILBOX_LEN], u64)],
+) -> MailboxResult<()> {
+    let removed = remove_messages(txn, removals, false)?;
+    let mut tombstones = txn.open_table(DELETED)?;
+    let mut forget = txn.open_table(DELETED_EXPIRIES)?;
+    for ((mailbox, _), (hash, expiry_ms)) in removals.iter().zip(removed) {
+        let key = hash_key(mailbox, &hash);
+        tombstones.insert(key.as_slice(), expiry_ms)?;
+        forget.insert([&expiry_ms.to_be_bytes()[..], &key].concat().as_slice(), ())?;
+    }
+    Ok(())
+}
+
 fn remove_messages(
     txn: &redb::WriteTransaction,
     removals: &[([u8; MAILBOX_LEN], u64)],
