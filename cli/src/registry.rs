@@ -43,8 +43,7 @@ use std::time::Duration;
 /// How long a command waits for the registry nodes to index its transaction.
 pub(crate) const INDEX_WAIT: Duration = Duration::from_secs(20);
 
-/// How many nodes of the active set are asked.
-pub(crate) const ASK: usize = 3;
+pub(crate) use sesh_core::agreement::ASK;
 
 /// What agreeing nodes answered for a 404.
 const NOT_FOUND: &[u8] = b"not found";

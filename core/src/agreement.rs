@@ -17,8 +17,15 @@
 //! nothing was cross-checked.
 //!
 //! Premium proofs follow the same count: a long message needs proofs from
-//! [`needed`] of the [`crate::swarm::SWARM_SIZE`] nodes a sender asks, i.e. 2, or
-//! 1 when only one node is active ([`crate::session_message::required_proofs`]).
+//! [`needed`] of the [`ASK`] nodes a sender asks, i.e. 2, or 1 when only one
+//! node is active ([`crate::session_message::required_proofs`]).
+
+/// How many nodes of the active set the wallet asks for an answer it checks by
+/// agreement (a lookup, a reverse lookup, premium proofs): the subject's
+/// [`ASK`] highest rendezvous scores ([`crate::swarm::pick`]). Three tolerate
+/// one node down or lying; mailboxes are kept by larger swarms
+/// ([`crate::swarm::SWARM_SIZE`]).
+pub const ASK: usize = 3;
 
 /// How many of `asked` nodes must answer and agree: a strict majority (at least 1).
 pub const fn needed(asked: usize) -> usize {

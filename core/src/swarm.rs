@@ -2,20 +2,41 @@
 //! hashing over the active node set.
 //!
 //! Every node of the set gets the score `keccak256(subject ‖ node key)` and the
-//! [`SWARM_SIZE`] highest scores win. The choice depends only on the subject
-//! and the set, not on the order the set is listed in, so the wallet and the
-//! nodes compute the same swarm from the same chain state; when a node joins or
-//! leaves, only the subjects whose top 3 it enters or leaves move.
+//! highest scores win: the [`SWARM_SIZE`] best keep a mailbox, the
+//! [`ASK`](crate::agreement::ASK) best answer a lookup. The choice depends only
+//! on the subject and the set, not on the order the set is listed in, so the
+//! wallet and the nodes compute the same swarm from the same chain state.
 //!
 //! Subjects: a name lookup uses the name, a Session ID lookup and a mailbox use
 //! the Session ID as 66 lowercase hex characters ([`mailbox_subject`]).
-
+//!
+//! ## Swarms as Session sizes them, placed without a swarm registry
+//!
+//! Session's storage servers keep each account on a swarm of at least 5 nodes,
+//! ideally 7 and at most 10, and while fewer nodes exist every node keeps every
+//! account. Our mailbox swarm is the account's [`SWARM_SIZE`] = 7 best scores:
+//! exactly 7 members whenever 7 or more nodes are active, every active node
+//! while fewer are.
+//!
+//! Session places accounts differently: oxend groups the nodes into disjoint
+//! swarms with 64-bit ids recorded in its chain state, and an account belongs
+//! to the swarm whose id is nearest the XOR of its key's four 64-bit words. Our
+//! contracts keep no swarm ids, and keeping them would need an on-chain
+//! rebalancing rule and a transaction each time swarms split or merge.
+//! Rendezvous hashing needs no state beyond the active set, and it moves as
+//! little as can move: when a node joins or leaves, only the accounts whose
+//! top 7 it enters or leaves change swarm (about 7 in every n accounts), and
+//! each of those gains or loses that one member only. The nodes hand those
+//! accounts' messages to their new members (the registry node's handover).
+//! What a Session client needs from placement it gets unchanged: `get_swarm`
+//! and every 421 answer list the members.
 use crate::attestation::NodeKey;
 use crate::session_id::SessionId;
 use alloy::primitives::keccak256;
 
-/// How many nodes hold a mailbox (and answer a lookup).
-pub const SWARM_SIZE: usize = 3;
+/// How many nodes keep a mailbox: Session's ideal swarm size (every active node
+/// while fewer are active).
+pub const SWARM_SIZE: usize = 7;
 
 /// The rendezvous score of a node for a subject (higher wins).
 pub fn score(subject: &[u8], node_key: &NodeKey) -> [u8; 32] {
@@ -44,9 +65,18 @@ pub fn pick<T>(
     items
 }
 
-/// Whether `node` is in the swarm of `subject` among `active` node keys.
-pub fn is_member(active: &[NodeKey], subject: &[u8], node: &NodeKey) -> bool {
-    pick(active.to_vec(), subject, |k| Some(*k), SWARM_SIZE).contains(node)
+/// The mailbox swarm of `session_id` among `active` items, best first.
+pub fn mailbox_swarm<T>(
+    active: Vec<T>,
+    session_id: &SessionId,
+    key: impl Fn(&T) -> Option<NodeKey>,
+) -> Vec<T> {
+    pick(active, &mailbox_subject(session_id), key, SWARM_SIZE)
+}
+
+/// Whether `node` keeps the mailbox of `session_id` among `active` node keys.
+pub fn is_member(active: &[NodeKey], session_id: &SessionId, node: &NodeKey) -> bool {
+    mailbox_swarm(active.to_vec(), session_id, |k| Some(*k)).contains(node)
 }
 
 #[cfg(test)]
@@ -58,23 +88,40 @@ mod tests {
         (1..=n).map(|b| NodeKey([b; 32])).collect()
     }
 
+    fn session_id(byte: u8) -> SessionId {
+        SessionId::from_key([byte; 32].into()).expect("not zero")
+    }
+
     #[test]
-    fn the_swarm_is_the_three_highest_scores() {
-        let subject = b"05aa";
-        let mut scored: Vec<_> = keys(8)
+    fn the_mailbox_swarm_is_the_seven_highest_scores() {
+        let account = session_id(0xaa);
+        let subject = mailbox_subject(&account);
+        let mut scored: Vec<_> = keys(12)
             .into_iter()
-            .map(|k| (score(subject, &k), k))
+            .map(|k| (score(&subject, &k), k))
             .collect();
         scored.sort();
-        let best: Vec<_> = scored.iter().rev().take(3).map(|(_, k)| *k).collect();
-        assert_eq!(pick(keys(8), subject, |k| Some(*k), SWARM_SIZE), best);
-        assert!(best.iter().all(|k| is_member(&keys(8), subject, k)));
+        let best: Vec<_> = scored.iter().rev().take(7).map(|(_, k)| *k).collect();
+        assert_eq!(mailbox_swarm(keys(12), &account, |k| Some(*k)), best);
+        assert!(best.iter().all(|k| is_member(&keys(12), &account, k)));
         assert_eq!(
-            keys(8)
+            keys(12)
                 .iter()
-                .filter(|k| is_member(&keys(8), subject, k))
+                .filter(|k| is_member(&keys(12), &account, k))
                 .count(),
-            3
+            SWARM_SIZE
+        );
+    }
+
+    #[test]
+    fn every_node_keeps_every_mailbox_while_fewer_than_seven_are_active() {
+        for n in 1..=7 {
+            let swarm = mailbox_swarm(keys(n), &session_id(1), |k| Some(*k));
+            assert_eq!(swarm.len(), usize::from(n));
+        }
+        assert_eq!(
+            mailbox_swarm(keys(10), &session_id(1), |k| Some(*k)).len(),
+            7
         );
     }
 

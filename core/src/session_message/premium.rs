@@ -116,11 +116,11 @@ impl PremiumProof {
 }
 
 /// How many distinct active nodes must prove premium: the wallet's agreement rule
-/// ([`crate::agreement::needed`]) over the [`SWARM_SIZE`](crate::swarm::SWARM_SIZE) nodes a
+/// ([`crate::agreement::needed`]) over the [`ASK`](crate::agreement::ASK) nodes a
 /// sender asks, i.e. 2, or all of them when fewer are active (so one dishonest node cannot
 /// sell long messages).
 pub fn required_proofs(active_nodes: usize) -> usize {
-    crate::agreement::needed(active_nodes.min(crate::swarm::SWARM_SIZE))
+    crate::agreement::needed(active_nodes.min(crate::agreement::ASK))
 }
 
 /// The recipient's rule: `text`, sent by `sender`, may be as long as it is.
