@@ -186,6 +186,11 @@ impl NodeSigner {
         NodeKey(self.key.verifying_key().to_bytes())
     }
 
+    /// The node's X25519 onion key: this Ed25519 key mapped to Curve25519 ([`crate::onion`]).
+    pub fn onion_key(&self) -> crate::onion::NodeOnionKey {
+        crate::onion::NodeOnionKey::from_ed25519_seed(&self.key.to_bytes())
+    }
+
     /// Signs arbitrary bytes (e.g. the proof-of-possession the staking contract stores).
     pub fn sign_raw(&self, bytes: &[u8]) -> [u8; 64] {
         self.key.sign(bytes).to_bytes()

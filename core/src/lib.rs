@@ -23,6 +23,8 @@
 //!   reverse name, checked by the node and the wallet alike.
 //! - [`storage_rpc`]: Session's storage protocol (`POST /storage_rpc/v1`):
 //!   requests, answers, message hashes, signatures and swarm receipts.
+//! - [`onion`]: Session's onion requests (`POST /onion_req/v2`): layers, both ciphers, the
+//!   nodes' onion keys, building a path's request and peeling one layer.
 
 pub mod address;
 pub mod agreement;
@@ -38,6 +40,7 @@ pub mod keystore;
 pub mod lifecycle;
 pub mod name;
 pub mod net;
+pub mod onion;
 pub mod ons;
 pub mod permit;
 pub mod protocol;
