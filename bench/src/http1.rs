@@ -58,7 +58,21 @@ pub struct Connection {
 
 /// Builds the bytes of a request. `body` makes it a POST with a JSON content type.
 pub fn request(method: &str, host: &str, path: &str, body: Option<&[u8]>) -> Vec<u8> {
+    request_with_headers(method, host, path, &[], body)
+}
+
+/// [`request`] with extra `headers` (name, value).
+pub fn request_with_headers(
+    method: &str,
+    host: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Vec<u8> {
     let mut out = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n").into_bytes();
+    for (name, value) in headers {
+        out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
     if let Some(body) = body {
         out.extend_from_slice(
             format!(

@@ -414,22 +414,26 @@ fn section_messages(out: &mut String, results: &Results) {
     if !m.available {
         let _ = writeln!(
             out,
-            "Could not be run: {}. The benchmark is written against the mailbox API of \
-             `docs/messages.md` and runs as soon as the node serves it.\n",
+            "Could not be run: {}. The benchmark speaks Session's storage protocol \
+             (`POST /storage_rpc/v1`) and runs as soon as the node serves it.\n",
             m.note
         );
         return;
     }
     let _ = writeln!(
         out,
-        "One registry node (the same one as above) under `sesh-load`. Stores: a new random \
+        "One registry node (the same one as above) under `sesh-load`, every request a \
+         `POST /storage_rpc/v1` of Session's storage protocol. Stores: `store` of a new random \
          400-byte payload each (the size of a sealed 256-byte message; the node never opens \
-         envelopes) to one of 1,000 mailboxes, TTL one hour; every store is committed durably \
-         before it is answered, concurrent stores together (group commit: one write transaction \
-         and fsync for all that queued while the previous one was written). The baseline, in \
-         the same run: node 2, started with `SESH_NODE_MAILBOX_COMMIT=each`, commits each store \
-         in its own write transaction, as nodes did before; its own 1,000 mailboxes. Retrievals: one mailbox per connection holding 10 messages, each \
-         request signed with a fresh timestamp (the load generator signs it, as a client does). \
+         envelopes) to one of 1,000 mailboxes, namespace 0, TTL one hour, marked \
+         `x-sesh-forwarded` as a store handed on by another swarm member is, so that the node \
+         stores it and hands it on to no one: the run measures what one node takes, not the 3 \
+         nodes of the run sharing the 2 cores. Every store is durable before it is answered, \
+         concurrent stores together (group commit). The baseline, in the same run: node 2, \
+         started with `SESH_NODE_MAILBOX_COMMIT=each`, commits each store in its own write \
+         transaction, as nodes did before; its own 1,000 mailboxes. Retrievals: `retrieve` of \
+         one mailbox per connection holding 10 messages, each request signed with a fresh \
+         timestamp (the load generator signs it, as a client does). \
          The node's per-address mailbox rate limit is off here (`--mailbox-requests-per-sec 0`): \
          every client is 127.0.0.1, and what is measured is what the node can take.\n"
     );
@@ -469,10 +473,11 @@ fn section_messages(out: &mut String, results: &Results) {
     }
     let _ = writeln!(
         out,
-        "\nSending one message at a time ({} messages) to a recipient's 3 nodes: seal, store on \
-         all 3 in parallel, then read the inbox from one of them.\n\n\
+        "\nSending one message at a time ({} messages) through `/storage_rpc/v1`: seal, `store` \
+         on one of the 3 nodes, which hands it on to the other 2 (its swarm) and answers with \
+         the 3 receipts, checked; then `retrieve` the inbox from another node.\n\n\
          | | p50 | p99 | max |\n| --- | ---: | ---: | ---: |\n\
-         | sealed and stored on 3 nodes | {} | {} | {} |\n\
+         | sealed, stored on one node and handed on to the other 2 | {} | {} | {} |\n\
          | ... and read back from the inbox | {} | {} | {} |\n",
         m.send.samples,
         ms(m.send.p50_us),

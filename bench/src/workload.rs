@@ -1,14 +1,14 @@
 //! What the load generator sends: requests prepared before the run (so building them costs
 //! nothing while measuring), or, for mailbox stores and retrievals, made per request because
-//! each must be new (a fresh message, a fresh signed timestamp).
+//! each must be new (a fresh message, a fresh signed timestamp). Mailboxes are spoken to
+//! through Session's storage protocol, `POST /storage_rpc/v1` (`sesh_core::storage_rpc`).
 
-use crate::http1::{Response, request};
+use crate::http1::{Response, request, request_with_headers};
 use crate::names::{Rng, label_of};
 use alloy::primitives::Address;
 use alloy::sol_types::SolCall;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use sesh_core::bindings::name_registry::NameRegistry::resolveCall;
+use sesh_core::storage_rpc::{self, Namespace, Request, Retrieve, Store, SubRequest, UserPubkey};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How a response is judged.
@@ -18,6 +18,8 @@ pub enum Check {
     Ok,
     /// HTTP 200 and no JSON-RPC `"error"` in the body.
     OkNoRpcError,
+    /// HTTP 200 and no swarm member `"failed"` in a storage-protocol answer.
+    OkNoFailedMember,
 }
 
 /// One mailbox to read: its Session ID and its owner's Ed25519 seed.
@@ -25,9 +27,17 @@ pub enum Check {
 pub struct Mailbox {
     /// `05…`, 66 hex characters.
     pub session_id: String,
+    /// The same account as the storage protocol names it.
+    pub pubkey: UserPubkey,
     /// The owner's Ed25519 seed.
     pub seed: [u8; 32],
 }
+
+/// The header a swarm member puts on a store it hands on to another member (the registry
+/// node's `FORWARDED_HEADER`): the receiving node carries the store out and hands it on no
+/// further. The store load carries it so that a run measures what one node takes, not one
+/// node plus its forwards to the other nodes of the run on the same 2 cores.
+pub const FORWARDED_HEADER: &str = "x-sesh-forwarded";
 
 impl Mailbox {
     /// Mailbox `index` of the benchmark: its seed is `keccak256("mailbox" ‖ index)`.
@@ -35,8 +45,10 @@ impl Mailbox {
         let mut input = b"mailbox".to_vec();
         input.extend_from_slice(&index.to_be_bytes());
         let seed = alloy::primitives::keccak256(&input).0;
+        let session_id = sesh_core::envelope::session_id_from_seed(&seed);
         Self {
-            session_id: sesh_core::envelope::session_id_from_seed(&seed).to_string(),
+            session_id: session_id.to_string(),
+            pubkey: UserPubkey::from(&session_id),
             seed,
         }
     }
@@ -56,19 +68,20 @@ pub enum Workload {
         /// How a response is judged.
         check: Check,
     },
-    /// `POST /v1/messages/{session_id}` of a new random payload each time.
+    /// A `store` of a new random payload each time (`POST /storage_rpc/v1`, namespace 0,
+    /// marked as handed on by a swarm member: see [`FORWARDED_HEADER`]).
     MsgStore {
         /// `Host` header value.
         host: String,
         /// Recipients, picked at random.
-        recipients: Vec<String>,
+        recipients: Vec<UserPubkey>,
         /// Payload bytes (before base64).
         payload_len: usize,
         /// TTL of the stored messages.
         ttl_ms: u64,
     },
-    /// `POST /v1/messages/{session_id}/retrieve`, signed with a fresh timestamp each time;
-    /// connection `i` reads mailbox `i mod len`.
+    /// A `retrieve` of namespace 0 (`POST /storage_rpc/v1`), signed with a fresh timestamp
+    /// each time; connection `i` reads mailbox `i mod len`.
     MsgRetrieve {
         /// `Host` header value.
         host: String,
@@ -178,8 +191,8 @@ impl Workload {
     pub fn name(&self) -> &str {
         match self {
             Self::Pool { name, .. } => name,
-            Self::MsgStore { .. } => "node POST /v1/messages (store)",
-            Self::MsgRetrieve { .. } => "node POST /v1/messages/retrieve",
+            Self::MsgStore { .. } => "node POST /storage_rpc/v1 store",
+            Self::MsgRetrieve { .. } => "node POST /storage_rpc/v1 retrieve",
         }
     }
 
@@ -219,16 +232,17 @@ impl Workload {
             } => {
                 let mut payload = vec![0u8; *payload_len];
                 rng.fill(&mut payload);
-                let recipient = &recipients[rng.below(recipients.len().max(1) as u64) as usize];
-                let body = format!(
-                    r#"{{"namespace":0,"ttl_ms":{ttl_ms},"data":"{}"}}"#,
-                    STANDARD.encode(&payload)
-                );
-                out.extend_from_slice(&request(
-                    "POST",
+                let Some(recipient) =
+                    recipients.get(rng.below(recipients.len().max(1) as u64) as usize)
+                else {
+                    return;
+                };
+                out.extend_from_slice(&store_request(
                     host,
-                    &format!("/v1/messages/{recipient}"),
-                    Some(body.as_bytes()),
+                    recipient.clone(),
+                    payload,
+                    now_ms(),
+                    *ttl_ms,
                 ));
             }
             Self::MsgRetrieve { host, mailboxes } => {
@@ -246,7 +260,8 @@ impl Workload {
     pub fn check(&self, response: &Response) -> Result<(), String> {
         let check = match self {
             Self::Pool { check, .. } => *check,
-            _ => Check::Ok,
+            Self::MsgStore { .. } => Check::OkNoFailedMember,
+            Self::MsgRetrieve { .. } => Check::Ok,
         };
         if response.status != 200 {
             let body = String::from_utf8_lossy(&response.body);
@@ -263,28 +278,45 @@ impl Workload {
                 body.chars().take(300).collect::<String>()
             ));
         }
+        // A member that refused (quota, node-wide bound) is `"failed": true` in an HTTP 200.
+        if check == Check::OkNoFailedMember && contains(&response.body, b"\"failed\"") {
+            let body = String::from_utf8_lossy(&response.body);
+            return Err(format!(
+                "a member refused the store: {}",
+                body.chars().take(300).collect::<String>()
+            ));
+        }
         Ok(())
     }
 }
 
-/// The whole `retrieve` request for `mailbox`, signed at `timestamp_ms`.
-pub fn retrieve_request(host: &str, mailbox: &Mailbox, timestamp_ms: u64) -> Vec<u8> {
-    let signature = sesh_core::envelope::sign_retrieve(&mailbox.seed, 0, timestamp_ms);
-    let key = sesh_core::envelope::ed25519_public(&mailbox.seed);
-    let body = serde_json::json!({
-        "namespace": 0,
-        "timestamp_ms": timestamp_ms,
-        "ed25519_key": hex::encode(key),
-        "signature": hex::encode(signature),
-        "last_hash": null,
-    })
-    .to_string();
-    request(
+/// The whole `store` request of `data` for `recipient` in namespace 0 at `timestamp_ms` for
+/// `ttl_ms`, marked as handed on by a swarm member ([`FORWARDED_HEADER`]).
+pub fn store_request(
+    host: &str,
+    recipient: UserPubkey,
+    data: Vec<u8>,
+    timestamp_ms: u64,
+    ttl_ms: u64,
+) -> Vec<u8> {
+    let store = Store::new(recipient, Namespace::DEFAULT, data, timestamp_ms, ttl_ms);
+    let body = Request::One(SubRequest::Store(store)).to_json().to_string();
+    request_with_headers(
         "POST",
         host,
-        &format!("/v1/messages/{}/retrieve", mailbox.session_id),
+        storage_rpc::PATH,
+        &[(FORWARDED_HEADER, "1")],
         Some(body.as_bytes()),
     )
+}
+
+/// The whole `retrieve` request of `mailbox`'s namespace 0, signed at `timestamp_ms`.
+pub fn retrieve_request(host: &str, mailbox: &Mailbox, timestamp_ms: u64) -> Vec<u8> {
+    let retrieve = Retrieve::signed(&mailbox.seed, Namespace::DEFAULT, timestamp_ms, None);
+    let body = Request::One(SubRequest::Retrieve(retrieve))
+        .to_json()
+        .to_string();
+    request("POST", host, storage_rpc::PATH, Some(body.as_bytes()))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -307,6 +339,49 @@ mod tests {
         assert!(text.contains(&format!("{registry}").to_lowercase()[2..]));
         let selector = hex::encode(resolveCall::SELECTOR);
         assert!(text.contains(&selector));
+    }
+
+    #[test]
+    fn mailbox_requests_are_storage_protocol_requests() {
+        let mailbox = Mailbox::bench(7);
+        let now = 1_780_000_000_000;
+        let text = store_request("h", mailbox.pubkey.clone(), vec![1; 400], now, 60_000);
+        let (head, body) =
+            text.split_at(text.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4);
+        let head = String::from_utf8(head.to_vec()).unwrap();
+        assert!(head.starts_with("POST /storage_rpc/v1 HTTP/1.1\r\n"));
+        assert!(head.contains("x-sesh-forwarded: 1\r\n"));
+        let Request::One(SubRequest::Store(store)) = Request::parse(body).unwrap() else {
+            panic!("a store");
+        };
+        assert_eq!(
+            (store.pubkey, store.data.len(), store.expiry),
+            (mailbox.pubkey.clone(), 400, now + 60_000)
+        );
+
+        let text = retrieve_request("h", &mailbox, now);
+        let body = &text[text.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+        let Request::One(SubRequest::Retrieve(retrieve)) = Request::parse(body).unwrap() else {
+            panic!("a retrieve");
+        };
+        assert_eq!(retrieve.pubkey, mailbox.pubkey);
+        assert_eq!(retrieve.check(now), Ok(()));
+    }
+
+    #[test]
+    fn a_failed_member_is_a_failure() {
+        let workload = Workload::MsgStore {
+            host: "h".into(),
+            recipients: Vec::new(),
+            payload_len: 1,
+            ttl_ms: 1,
+        };
+        let refused = Response {
+            status: 200,
+            body: br#"{"swarm":{"aa":{"failed":true,"code":507}}}"#.to_vec(),
+            close: false,
+        };
+        assert!(workload.check(&refused).is_err());
     }
 
     #[test]

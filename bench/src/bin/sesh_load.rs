@@ -23,9 +23,9 @@ enum Kind {
     NodeBatch,
     /// JSON-RPC batches of `--per` `eth_call`s.
     EthCallBatch,
-    /// `POST /v1/messages/{session_id}`: a new random payload to one of `--mailboxes`.
+    /// `store` through `POST /storage_rpc/v1`: a new random payload to one of `--mailboxes`.
     MsgStore,
-    /// `POST /v1/messages/{session_id}/retrieve`, freshly signed, one mailbox per connection.
+    /// `retrieve` through `POST /storage_rpc/v1`, freshly signed, one mailbox per connection.
     MsgRetrieve,
 }
 
@@ -110,7 +110,7 @@ fn workload(args: &Args) -> Result<Workload, String> {
         Kind::MsgStore => Workload::MsgStore {
             host,
             recipients: (0..args.mailboxes.max(1))
-                .map(|i| Mailbox::bench(args.mailbox_offset + i).session_id)
+                .map(|i| Mailbox::bench(args.mailbox_offset + i).pubkey)
                 .collect(),
             payload_len: args.payload_bytes,
             ttl_ms: 3_600_000,

@@ -1,22 +1,28 @@
-//! Mailboxes: stores and retrievals per second on one node (`sesh-load`), and the latency of
-//! sending one message to a recipient's 3 nodes until it can be read from the recipient's inbox.
+//! Mailboxes, through Session's storage protocol (`POST /storage_rpc/v1`): stores and
+//! retrievals per second on one node (`sesh-load`), and the latency of sending one message
+//! (stored on one node, which hands it on to the other members of the swarm, the run's 3
+//! nodes) until it can be read from the recipient's inbox on another node.
 
 use crate::load::LoadReport;
 use crate::phases::{LoadShape, Target, load, require_clean};
 use crate::process::Paths;
 use crate::stats::Latency;
-use crate::workload::Mailbox;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use crate::workload::{FORWARDED_HEADER, Mailbox};
 use eyre::{WrapErr, bail, eyre};
 use serde::{Deserialize, Serialize};
 use sesh_core::SessionId;
+use sesh_core::storage_rpc::response::{MemberResult, RetrieveResponse};
+use sesh_core::storage_rpc::{
+    self, Namespace, Request, Retrieve, Store, StoreResponse, SubRequest, parse_response,
+};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Payload of a stored message: a sealed envelope of a 256-byte message (144 bytes of overhead).
 pub const PAYLOAD_BYTES: usize = 400;
 /// Messages put in each mailbox before the retrieval run.
 pub const PREFILL: usize = 10;
+/// TTL of every stored message: an hour.
+const TTL_MS: u64 = 3_600_000;
 /// Mailboxes of the store run (numbered from [`STORE_OFFSET`]).
 const STORE_MAILBOXES: u64 = 1_000;
 const STORE_OFFSET: u64 = 1_000_000;
@@ -42,9 +48,10 @@ pub struct Messages {
     pub store_baseline: Option<LoadReport>,
     /// Retrievals on one node (each mailbox holds [`PREFILL`] messages).
     pub retrieve: Option<LoadReport>,
-    /// Seal and store on all 3 nodes.
+    /// Seal and store on one node, which hands the message on to the other 2 (the answer
+    /// carries the 3 receipts).
     pub send: Latency,
-    /// Seal, store on all 3 nodes, and read back from one of them.
+    /// The same, then read back from another node.
     pub send_to_inbox: Latency,
 }
 
@@ -54,70 +61,97 @@ fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-fn store_body(data: &[u8]) -> serde_json::Value {
-    serde_json::json!({"namespace": 0, "ttl_ms": 3_600_000u64, "data": STANDARD.encode(data)})
+/// Sends `request` to `POST /storage_rpc/v1` of `node` and reads the answer as `T`;
+/// `forwarded` marks it as handed on by a swarm member (the node stores it and hands it on to
+/// no one: [`FORWARDED_HEADER`]).
+async fn rpc<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    node: &str,
+    request: &Request,
+    forwarded: bool,
+) -> eyre::Result<T> {
+    let mut post = client
+        .post(format!("{node}{}", storage_rpc::PATH))
+        .json(&request.to_json());
+    if forwarded {
+        post = post.header(FORWARDED_HEADER, "1");
+    }
+    let response = post.send().await?;
+    let status = response.status().as_u16();
+    let body = response.bytes().await?;
+    parse_response(status, &body).wrap_err_with(|| format!("{} on {node}", method(request)))
 }
 
+fn method(request: &Request) -> &'static str {
+    match request {
+        Request::One(sub) => sub.method(),
+        Request::Batch(_) => "batch",
+        Request::Sequence(_) => "sequence",
+    }
+}
+
+/// Stores `data` for `recipient` in namespace 0 on `node`; an error unless every member
+/// that answered stored it.
 async fn store(
     client: &reqwest::Client,
     node: &str,
-    recipient: &str,
-    data: &[u8],
-) -> eyre::Result<(u16, String)> {
-    let response = client
-        .post(format!("{node}/v1/messages/{recipient}"))
-        .json(&store_body(data))
-        .send()
-        .await?;
-    let status = response.status().as_u16();
-    Ok((status, response.text().await?))
+    recipient: &Mailbox,
+    data: Vec<u8>,
+    forwarded: bool,
+) -> eyre::Result<StoreResponse> {
+    let store = Store::new(
+        recipient.pubkey.clone(),
+        Namespace::DEFAULT,
+        data,
+        now_ms(),
+        TTL_MS,
+    );
+    let answer: StoreResponse = rpc(
+        client,
+        node,
+        &Request::One(SubRequest::Store(store)),
+        forwarded,
+    )
+    .await?;
+    if let Some((member, MemberResult::Failed(failure))) = answer
+        .swarm
+        .iter()
+        .find(|(_, result)| matches!(result, MemberResult::Failed(_)))
+    {
+        bail!("member {member} did not store the message: {failure:?}");
+    }
+    Ok(answer)
 }
 
+/// Retrieves namespace 0 of `mailbox` from `node`, signed at `timestamp_ms`.
 async fn retrieve(
     client: &reqwest::Client,
     node: &str,
     mailbox: &Mailbox,
     timestamp_ms: u64,
-) -> eyre::Result<serde_json::Value> {
-    let signature = sesh_core::envelope::sign_retrieve(&mailbox.seed, 0, timestamp_ms);
-    let key = sesh_core::envelope::ed25519_public(&mailbox.seed);
-    let response = client
-        .post(format!(
-            "{node}/v1/messages/{}/retrieve",
-            mailbox.session_id
-        ))
-        .json(&serde_json::json!({
-            "namespace": 0,
-            "timestamp_ms": timestamp_ms,
-            "ed25519_key": hex::encode(key),
-            "signature": hex::encode(signature),
-            "last_hash": null,
-        }))
-        .send()
-        .await?;
-    let status = response.status();
-    let text = response.text().await?;
-    if !status.is_success() {
-        bail!("retrieve answered {status}: {text}");
-    }
-    serde_json::from_str(&text).wrap_err("retrieve answered no JSON")
+) -> eyre::Result<RetrieveResponse> {
+    let retrieve = Retrieve::signed(&mailbox.seed, Namespace::DEFAULT, timestamp_ms, None);
+    rpc(
+        client,
+        node,
+        &Request::One(SubRequest::Retrieve(retrieve)),
+        false,
+    )
+    .await
 }
 
-/// Whether `node` serves `POST /v1/messages/{session_id}`; `Err` explains why not.
+/// Whether `node` takes a `store` through `POST /storage_rpc/v1`; `Err` explains why not.
 pub async fn probe(node: &str) -> Result<(), String> {
     let client = reqwest::Client::new();
     let mailbox = Mailbox::bench(SEND_OFFSET - 1);
-    match store(&client, node, &mailbox.session_id, &[7u8; PAYLOAD_BYTES]).await {
-        Ok((200, _)) => Ok(()),
-        Ok((status, body)) => Err(format!(
-            "the registry node answers POST /v1/messages/{{session_id}} with HTTP {status} ({})",
-            body.chars().take(200).collect::<String>()
-        )),
-        Err(error) => Err(format!("the registry node did not answer a store: {error}")),
-    }
+    store(&client, node, &mailbox, vec![7u8; PAYLOAD_BYTES], true)
+        .await
+        .map(drop)
+        .map_err(|error| format!("the registry node did not take a store: {error:#}"))
 }
 
-/// Measures sending `samples` messages, one at a time, to the 3 `nodes`.
+/// Measures sending `samples` messages, one at a time, each stored on one of `nodes` (which
+/// hands it on to the others, its swarm) and read back from the next node.
 async fn send_latency(nodes: &[String], samples: usize) -> eyre::Result<(Latency, Latency)> {
     let client = reqwest::Client::new();
     let sender = alloy::primitives::keccak256(b"bench sender").0;
@@ -134,34 +168,30 @@ async fn send_latency(nodes: &[String], samples: usize) -> eyre::Result<(Latency
         let started = Instant::now();
         let envelope = sesh_core::envelope::seal(text.as_bytes(), &sender, &session_id)
             .map_err(|e| eyre!("seal: {e}"))?;
-        let stores: Vec<_> = nodes
-            .iter()
-            .map(|node| {
-                let (client, node) = (client.clone(), node.clone());
-                let (to, envelope) = (recipient.session_id.clone(), envelope.clone());
-                tokio::spawn(async move { store(&client, &node, &to, &envelope).await })
-            })
-            .collect();
-        let mut hash = None;
-        for handle in stores {
-            let (status, body) = handle.await.wrap_err("a store task failed")??;
-            if status != 200 {
-                bail!("store answered {status}: {body}");
-            }
-            let json: serde_json::Value = serde_json::from_str(&body)?;
-            hash = json["hash"].as_str().map(str::to_string);
+        let entry = &nodes[k % nodes.len()];
+        let answer = store(&client, entry, &recipient, envelope, false).await?;
+        let hash = answer
+            .hash
+            .clone()
+            .ok_or_else(|| eyre!("the store on {entry} answered no hash"))?;
+        let stored = answer
+            .verify_receipts(&hash)
+            .values()
+            .filter(|checked| checked.is_ok())
+            .count();
+        if stored != nodes.len() {
+            bail!(
+                "a store on {entry} carries {stored} valid receipts, not {}: {answer:?}",
+                nodes.len()
+            );
         }
         sent.push(started.elapsed());
-        let hash = hash.ok_or_else(|| eyre!("a store answered no hash"))?;
-        let reader = &nodes[k % nodes.len()];
+        let reader = &nodes[(k + 1) % nodes.len()];
         let timestamp = now_ms().max(last_ms + 1);
         last_ms = timestamp;
         let answer = retrieve(&client, reader, &recipient, timestamp).await?;
-        let found = answer["messages"]
-            .as_array()
-            .is_some_and(|m| m.iter().any(|m| m["hash"].as_str() == Some(hash.as_str())));
-        if !found {
-            bail!("the message stored on 3 nodes is not in the inbox on {reader}: {answer}");
+        if !answer.messages.iter().any(|m| m.hash == hash) {
+            bail!("the message stored through {entry} is not in the inbox on {reader}");
         }
         inbox.push(started.elapsed());
     }
@@ -220,10 +250,9 @@ pub async fn run(
             let mut data = vec![0u8; PAYLOAD_BYTES];
             data[..8].copy_from_slice(&i.to_be_bytes());
             data[8..16].copy_from_slice(&(m as u64).to_be_bytes());
-            let (status, body) = store(&client, first_url, &mailbox.session_id, &data).await?;
-            if status != 200 {
-                bail!("prefilling mailboxes: store answered {status}: {body}");
-            }
+            store(&client, first_url, &mailbox, data, true)
+                .await
+                .wrap_err("prefilling mailboxes")?;
         }
     }
     tokio::time::sleep(Duration::from_millis(10)).await;
