@@ -1,59 +1,152 @@
-//! The mailbox client: a Session ID's swarm (its 3 rendezvous nodes, or every
-//! --registry URL), storing to all of them and reading from all that answer.
+//! The mailbox client, the wallet's only one: Session's storage protocol
+//! (`POST /storage_rpc/v1`, [`sesh_core::storage_rpc`]) spoken to a Session ID's swarm, the
+//! same to registry nodes as to Session's storage servers.
 //!
-//! A store counts when one node keeps the message (each node is told
-//! separately; the message hash is the same everywhere, so a repeated store is
-//! harmless). A read merges every node's answer by message hash, so one node
-//! down, or one node that dropped a message, loses nothing.
+//! - The swarm: the Session ID's members of the active set
+//!   ([`sesh_core::swarm::mailbox_swarm`], keys from the chain), or every --registry URL.
+//! - A store goes, as Session clients send it, to one member, which hands it on to the others
+//!   and answers with each member's signed receipt. The wallet checks every receipt; when
+//!   that member fails, or fewer than a majority of the swarm signed one, the same store goes
+//!   to the next member that has not signed (the hash is the same, so no member keeps it
+//!   twice), and every member that signed counts.
+//! - A read asks up to [`READ_FROM`] members (Session reads from one) and merges their
+//!   answers by hash, so one member that lost a message loses nothing; each member is paged
+//!   with its own `last_hash` while it answers `more`.
+//! - A delete goes to every member: the storage server deletes on the node asked only.
+//! - A 421 names the account's swarm as the node sees it (its view of the active set may be
+//!   newer): the request goes there, once per command.
 //!
-//! Messages stay on the nodes that took them, and a swarm changes with the
-//! active set: so the wallet remembers the nodes its own mailbox's swarm had
-//! (`swarms/<chain id>/<Session ID>.json` in its data folder) and, until the
-//! longest TTL has passed since it last saw one there, also reads from and
-//! deletes on those former members.
+//! Members hand their messages over when the active set changes (the nodes' handover), so
+//! the current swarm alone holds a mailbox: the wallet keeps no memory of former members.
 
 use crate::context::Context;
-use crate::registry::{NodeTarget, Registry, join_all};
-use eyre::bail;
+use crate::registry::{NodeTarget, join_all};
+use eyre::{WrapErr, bail};
+use reqwest::header::CONTENT_TYPE;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sesh_core::SessionId;
-use sesh_core::api::MAX_PREMIUM_TTL_MS;
-use sesh_core::api::{
-    DeleteRequest, DeleteResponse, ErrorBody, RetrieveRequest, RetrieveResponse, StoreRequest,
-    StoreResponse, StoredMessage,
-};
-use sesh_core::envelope::{self, MessageHash};
+use sesh_core::agreement;
+use sesh_core::api::IdentityResponse;
+use sesh_core::attestation::NodeKey;
 use sesh_core::keys::SessionKeys;
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use sesh_core::storage_rpc::receipt::{delete_receipt_message, member_key, verify_receipt};
+use sesh_core::storage_rpc::response::{
+    DeleteResponse, MemberFailure, MemberResult, RetrieveResponse, RetrievedMessage, SwarmInfo,
+};
+use sesh_core::storage_rpc::{
+    Delete, MessageHash, Namespace, PATH, Request, ResponseError, Retrieve, Store, StoreResponse,
+    SubRequest, UserPubkey, parse_response,
+};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// How many members a read asks (Session's clients read from one; more lets one member that
+/// lost a message lose nothing).
+pub(crate) const READ_FROM: usize = agreement::ASK;
 
 /// The nodes keeping one Session ID's mailbox.
 #[derive(Debug)]
 pub(crate) struct Swarm {
     /// Whose mailbox.
     pub(crate) session_id: SessionId,
-    registry: Registry,
-    /// Nodes that were in this swarm and may still hold messages (own mailbox only).
-    former: Vec<NodeTarget>,
+    /// The members, best first.
+    members: Vec<NodeTarget>,
+    /// Every node whose key is known (the active set, or the --registry URLs): a 421's
+    /// members are looked up here, and with keys from the chain only their receipts count.
+    known: Vec<NodeTarget>,
+    /// Whether the keys come from the chain (else each --registry node announced its own).
+    keys_verified: bool,
+    client: reqwest::Client,
+}
+
+/// Why one node did not do what was asked.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum NodeError {
+    /// No answer.
+    #[error("cannot reach it: {0}")]
+    Unreachable(String),
+    /// 421: it does not keep this mailbox; the body names the swarm that does.
+    #[error("it does not keep this mailbox (421) and names another swarm")]
+    WrongSwarm(Box<SwarmInfo>),
+    /// 406: the request's time is too far from the node's clock.
+    #[error(
+        "it refused the request's time (406: {0}): this computer's clock is more than 60 s off the node's; set the clock right (turn on network time)"
+    )]
+    ClockSkew(String),
+    /// 401: the signature is missing, does not verify, or was used already.
+    #[error("it refused the signature (401: {0})")]
+    Unauthorized(String),
+    /// 403: the TTL is out of bounds (14 days, or 30 for a premium recipient).
+    #[error("it refused the message's lifetime (403: {0})")]
+    Forbidden(String),
+    /// 400: the request does not parse.
+    #[error("it refused the request as malformed (400: {0})")]
+    BadRequest(String),
+    /// Another refusal.
+    #[error("it refused with HTTP {status}: {text}")]
+    Refused {
+        /// The status code.
+        status: u16,
+        /// The node's text.
+        text: String,
+    },
+    /// A 2xx answer that is not the method's JSON.
+    #[error("its answer is not the storage protocol's: {0}")]
+    Malformed(String),
+    /// It answered, without its own signed receipt.
+    #[error("it answered without a valid receipt of its own: {0}")]
+    NoReceipt(String),
+}
+
+impl From<ResponseError> for NodeError {
+    fn from(error: ResponseError) -> Self {
+        match error {
+            ResponseError::WrongSwarm(swarm) => Self::WrongSwarm(swarm),
+            ResponseError::Malformed(text) => Self::Malformed(text),
+            ResponseError::Refused { status, text } => {
+                let text = text.trim().to_string();
+                match status {
+                    400 => Self::BadRequest(text),
+                    401 => Self::Unauthorized(text),
+                    403 => Self::Forbidden(text),
+                    406 => Self::ClockSkew(text),
+                    _ => Self::Refused { status, text },
+                }
+            }
+        }
+    }
 }
 
 /// One node's outcome.
-pub(crate) type NodeResult<T> = (NodeTarget, Result<T, String>);
+pub(crate) type NodeResult<T> = (NodeTarget, Result<T, NodeError>);
 
 /// Every message a read found, merged by hash, and what each node did.
 #[derive(Debug, Default)]
 pub(crate) struct Merged {
-    /// By hash; with the latest store time any node reports (the conservative
-    /// one for premium checks: one node cannot backdate a message).
-    pub(crate) messages: BTreeMap<MessageHash, StoredMessage>,
-    /// Per node: how many messages it returned, or why it failed.
+    /// By hash; with the latest store `timestamp` any node reports (the conservative one for
+    /// premium checks: one node cannot backdate a message).
+    pub(crate) messages: BTreeMap<MessageHash, RetrievedMessage>,
+    /// Per node asked: how many messages it returned, or why it failed.
     pub(crate) nodes: Vec<NodeResult<usize>>,
-    /// The same for the swarm's former members (their failures are expected: they may
-    /// have left the network).
-    pub(crate) former: Vec<NodeResult<usize>>,
-    /// Per node URL: the last hash it returned (for the next read).
+    /// Per node URL: the last hash it returned (the next read's `last_hash` there).
     pub(crate) last_hashes: HashMap<String, MessageHash>,
+}
+
+/// What a store did.
+#[derive(Debug)]
+pub(crate) struct Stored {
+    /// The message's hash (the storage server's).
+    pub(crate) hash: MessageHash,
+    /// When the members drop it (ms; the latest any receipt reports).
+    pub(crate) expiry_ms: u64,
+    /// How many members signed a receipt that verifies.
+    pub(crate) receipts: usize,
+    /// How many members the swarm has.
+    pub(crate) swarm: usize,
+    /// Per member (and any other node that answered): whether it stored the message.
+    pub(crate) nodes: Vec<NodeReport>,
 }
 
 /// The time now, ms since the Unix epoch.
@@ -63,306 +156,505 @@ pub(crate) fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
+/// A timestamp for a signed request: now, and never one handed out before. Ed25519 is
+/// deterministic, so two retrieves signed in the same millisecond carry the same signature,
+/// and a node's replay guard takes it once.
+fn fresh_ms() -> u64 {
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let now = now_ms();
+    let previous = LAST
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+            Some(now.max(last + 1))
+        })
+        .unwrap_or(0);
+    now.max(previous + 1)
+}
+
 impl Swarm {
-    /// The swarm of `session_id`: --registry URLs, else its 3 nodes of the active set.
+    /// The swarm of `session_id`: the --registry URLs (each asked for its key), else its
+    /// members of the active set.
     pub(crate) async fn discover(ctx: &Context<'_>, session_id: SessionId) -> eyre::Result<Self> {
-        let subject = String::from_utf8(sesh_core::swarm::mailbox_subject(&session_id))
-            .expect("hex is ASCII");
-        let Some(registry) = Registry::discover(ctx, &subject).await? else {
-            bail!(
-                "no registry node keeps mailboxes here: the active node set is empty or unreadable; pass --registry URL (or run `just up`)"
-            );
-        };
+        let client = ctx.http_client(Duration::from_secs(3), Duration::from_secs(10))?;
+        if !ctx.registries.is_empty() {
+            let urls: Vec<String> = ctx
+                .registries
+                .iter()
+                .map(|url| url.trim_end_matches('/').to_string())
+                .collect();
+            let keys = join_all(urls.iter().map(|url| announced_key(&client, url))).await;
+            let nodes: Vec<NodeTarget> = urls
+                .into_iter()
+                .zip(keys)
+                .map(|(url, key)| NodeTarget {
+                    url,
+                    node_id: None,
+                    key,
+                })
+                .collect();
+            return Ok(Self {
+                session_id,
+                members: nodes.clone(),
+                known: nodes,
+                keys_verified: false,
+                client,
+            });
+        }
+        let no_nodes = "no registry node keeps mailboxes here: the active node set is empty or unreadable; pass --registry URL (or run `just up`)";
+        let active = crate::registry::active_nodes(ctx)
+            .await
+            .wrap_err(no_nodes)?;
+        if active.is_empty() {
+            bail!("{no_nodes}");
+        }
+        let members = sesh_core::swarm::mailbox_swarm(active.clone(), &session_id, |n| n.key);
         Ok(Self {
             session_id,
-            registry,
-            former: Vec::new(),
+            members,
+            known: active,
+            keys_verified: true,
+            client,
         })
     }
 
-    /// The swarm of the wallet's own mailbox: as [`Swarm::discover`], plus the former members
-    /// remembered in `data_dir` (when the set comes from the chain), which are remembered
-    /// anew. Failing to remember is a warning: the read goes on.
-    pub(crate) async fn discover_own(
-        ctx: &Context<'_>,
-        session_id: SessionId,
-    ) -> eyre::Result<Self> {
-        let mut swarm = Self::discover(ctx, session_id).await?;
-        if swarm.registry.keys_verified() {
-            let memory = SwarmMemory::new(&ctx.data_dir, ctx.network.chain_id(), &session_id);
-            match memory.update(swarm.nodes(), now_ms()) {
-                Ok(former) => swarm.former = former,
-                Err(error) => ctx.out.warn(&format!(
-                    "cannot remember this mailbox's swarm in {}: {error:#}",
-                    memory.path.display()
-                )),
-            }
-        }
-        Ok(swarm)
-    }
-
-    /// The nodes, best first.
+    /// The members, best first.
     pub(crate) fn nodes(&self) -> &[NodeTarget] {
-        self.registry.nodes()
+        &self.members
     }
 
-    /// Stores `envelope` on every node of the swarm.
+    /// Stores `data` for `ttl_ms` (see the module's doc): fails when no member signed a
+    /// receipt, and warns when fewer than a majority of the swarm did.
     pub(crate) async fn store(
         &self,
-        envelope: &[u8],
+        ctx: &Context<'_>,
+        data: Vec<u8>,
         ttl_ms: u64,
-    ) -> Vec<NodeResult<StoreResponse>> {
-        let request = StoreRequest {
-            namespace: 0,
+    ) -> eyre::Result<Stored> {
+        let store = Store::new(
+            UserPubkey::from(&self.session_id),
+            Namespace::DEFAULT,
+            data,
+            now_ms(),
             ttl_ms,
-            data: envelope.to_vec(),
-        };
-        let path = format!("/v1/messages/{}", self.session_id);
-        self.each(|node| {
-            let request = &request;
-            let path = &path;
-            async move { self.post(node, path, request).await }
+        );
+        let hash = store.hash();
+        let body = Request::One(SubRequest::Store(store)).to_json().to_string();
+        let needed = agreement::needed(self.members.len());
+        let mut queue: VecDeque<NodeTarget> = self.members.iter().cloned().collect();
+        let mut redirected = false;
+        let mut tried: Vec<NodeResult<()>> = Vec::new();
+        // By member key (hex): the expiry its receipt reports, or why it has none.
+        let mut receipts: BTreeMap<String, u64> = BTreeMap::new();
+        let mut failures: BTreeMap<String, String> = BTreeMap::new();
+        while receipts.len() < needed {
+            let Some(node) = queue.pop_front() else { break };
+            let signed = node
+                .key
+                .is_some_and(|key| receipts.contains_key(&key.to_string()));
+            if signed || tried.iter().any(|(t, _)| t.url == node.url) {
+                continue;
+            }
+            let outcome = match self.call::<StoreResponse>(&node, &body).await {
+                Ok(answer) => {
+                    for (member, entry) in &answer.swarm {
+                        if self.keys_verified && !self.is_known(member) {
+                            continue;
+                        }
+                        let checked = match entry {
+                            MemberResult::Ok(signed) => {
+                                sesh_core::storage_rpc::receipt::verify_store_member(
+                                    member, signed, &hash,
+                                )
+                                .map(|()| signed.expiry)
+                                .map_err(|e| format!("its receipt does not verify: {e}"))
+                            }
+                            MemberResult::Failed(failure) => Err(describe_member(failure)),
+                        };
+                        match checked {
+                            Ok(expiry) => {
+                                failures.remove(member);
+                                receipts.insert(member.clone(), expiry);
+                            }
+                            Err(why) if !receipts.contains_key(member) => {
+                                failures.insert(member.clone(), why);
+                            }
+                            Err(_) => {}
+                        }
+                    }
+                    let own = node.key.map(|key| key.to_string());
+                    match own {
+                        Some(own) if !receipts.contains_key(&own) => Err(NodeError::NoReceipt(
+                            failures
+                                .get(&own)
+                                .cloned()
+                                .unwrap_or_else(|| "not in its answer".into()),
+                        )),
+                        _ => Ok(()),
+                    }
+                }
+                Err(NodeError::WrongSwarm(info)) if !redirected => {
+                    redirected = true;
+                    queue = self.targets_of(&info, &node).into();
+                    Err(NodeError::WrongSwarm(info))
+                }
+                Err(error) => Err(error),
+            };
+            tried.push((node, outcome));
+        }
+        let swarm = self.members.len();
+        let nodes = store_reports(&self.members, &tried, &receipts, &failures);
+        if receipts.is_empty() {
+            let detail: Vec<String> = tried
+                .iter()
+                .filter_map(|(node, r)| r.as_ref().err().map(|e| format!("{}: {e}", node.url)))
+                .collect();
+            bail!(
+                "no registry node of the recipient's swarm stored the message:\n  {}",
+                if detail.is_empty() {
+                    "no node to ask".to_string()
+                } else {
+                    detail.join("\n  ")
+                }
+            );
+        }
+        for report in nodes.iter().filter(|r| !r.ok) {
+            let who = report.url.as_deref().or(report.node_key.as_deref());
+            ctx.out.warn(&format!(
+                "registry node {}: {}",
+                who.unwrap_or("?"),
+                report.error.as_deref().unwrap_or("no receipt")
+            ));
+        }
+        if receipts.len() < needed {
+            ctx.out.warn(&format!(
+                "only {} of the {swarm} members of the recipient's swarm signed a receipt ({needed} wanted); the message is kept, with fewer copies",
+                receipts.len()
+            ));
+        }
+        Ok(Stored {
+            hash,
+            expiry_ms: receipts.values().copied().max().unwrap_or_default(),
+            receipts: receipts.len(),
+            swarm,
+            nodes,
         })
-        .await
     }
 
-    /// Reads the mailbox from every node (all pages after each node's entry in
-    /// `since`), signing each request with `keys`.
+    /// Reads the mailbox from up to [`READ_FROM`] members (a member that fails is replaced by
+    /// the next), every page after each node's entry in `since`, each request signed with
+    /// `keys`.
     pub(crate) async fn retrieve(
         &self,
         keys: &SessionKeys,
         since: &HashMap<String, MessageHash>,
     ) -> Merged {
-        let path = format!("/v1/messages/{}/retrieve", self.session_id);
-        let mut replies = self
-            .each_with_former(|node| {
-                let path = &path;
-                let start = since.get(&node.url).copied();
-                async move {
-                    let mut last = start;
-                    let mut all = Vec::new();
-                    let mut previous_ms = 0;
-                    loop {
-                        // Each page gets its own signature: the node accepts a signature once.
-                        let timestamp_ms = now_ms().max(previous_ms + 1);
-                        previous_ms = timestamp_ms;
-                        let signature = envelope::sign_retrieve(
-                            keys.ed25519_signing_key().as_bytes(),
-                            0,
-                            timestamp_ms,
-                        );
-                        let request = RetrieveRequest {
-                            namespace: 0,
-                            timestamp_ms,
-                            ed25519_key: hex::encode(keys.ed25519_public().as_bytes()),
-                            signature: hex::encode(signature),
-                            last_hash: last,
-                            limit: None,
-                        };
-                        let page: RetrieveResponse = self.post(node, path, &request).await?;
-                        last = page.messages.last().map(|m| m.hash).or(last);
-                        let more = page.more && !page.messages.is_empty();
-                        all.extend(page.messages);
-                        if !more {
-                            return Ok((all, last));
+        let seed = keys.ed25519_signing_key().to_bytes();
+        let mut merged = Merged::default();
+        let mut queue: VecDeque<NodeTarget> = self.members.iter().cloned().collect();
+        let mut asked: HashSet<String> = HashSet::new();
+        let mut redirected = false;
+        let mut answered = 0;
+        while answered < READ_FROM {
+            let mut round = Vec::new();
+            while round.len() < READ_FROM - answered {
+                let Some(node) = queue.pop_front() else { break };
+                if asked.insert(node.url.clone()) {
+                    round.push(node);
+                }
+            }
+            if round.is_empty() {
+                break;
+            }
+            let replies = join_all(round.iter().map(|node| {
+                let start = since.get(&node.url).cloned();
+                self.read_node(node, &seed, start)
+            }))
+            .await;
+            for (node, reply) in round.into_iter().zip(replies) {
+                match reply {
+                    Ok((messages, last)) => {
+                        answered += 1;
+                        if let Some(last) = last {
+                            merged.last_hashes.insert(node.url.clone(), last);
+                        }
+                        merged.nodes.push((node, Ok(messages.len())));
+                        for message in messages {
+                            merged
+                                .messages
+                                .entry(message.hash.clone())
+                                .and_modify(|kept| {
+                                    kept.timestamp = kept.timestamp.max(message.timestamp)
+                                })
+                                .or_insert(message);
                         }
                     }
-                }
-            })
-            .await;
-        let mut merged = Merged::default();
-        let former = replies.split_off(self.nodes().len());
-        let tagged = replies
-            .into_iter()
-            .map(|reply| (false, reply))
-            .chain(former.into_iter().map(|reply| (true, reply)));
-        for (is_former, (node, reply)) in tagged {
-            let outcomes = if is_former {
-                &mut merged.former
-            } else {
-                &mut merged.nodes
-            };
-            match reply {
-                Ok((messages, last)) => {
-                    if let Some(last) = last {
-                        merged.last_hashes.insert(node.url.clone(), last);
+                    Err(NodeError::WrongSwarm(info)) => {
+                        if !redirected {
+                            redirected = true;
+                            for target in self.targets_of(&info, &node).into_iter().rev() {
+                                queue.push_front(target);
+                            }
+                        }
+                        merged.nodes.push((node, Err(NodeError::WrongSwarm(info))));
                     }
-                    outcomes.push((node, Ok(messages.len())));
-                    for message in messages {
-                        merged
-                            .messages
-                            .entry(message.hash)
-                            .and_modify(|kept| {
-                                kept.stored_ms = kept.stored_ms.max(message.stored_ms)
-                            })
-                            .or_insert(message);
-                    }
+                    Err(error) => merged.nodes.push((node, Err(error))),
                 }
-                Err(error) => outcomes.push((node, Err(error))),
             }
         }
         merged
     }
 
-    /// Deletes `hashes` on every node, former members included; returns the swarm's answers
-    /// and the former members'.
+    /// Every page of one node's mailbox after `start`: the messages and the last hash.
+    async fn read_node(
+        &self,
+        node: &NodeTarget,
+        seed: &[u8; 32],
+        start: Option<MessageHash>,
+    ) -> Result<(Vec<RetrievedMessage>, Option<MessageHash>), NodeError> {
+        let mut last = start;
+        let mut all = Vec::new();
+        loop {
+            let request = Retrieve::signed(seed, Namespace::DEFAULT, fresh_ms(), last.clone());
+            let body = Request::One(SubRequest::Retrieve(request))
+                .to_json()
+                .to_string();
+            let page: RetrieveResponse = self.call(node, &body).await?;
+            let more = page.more && !page.messages.is_empty();
+            if let Some(message) = page.messages.last() {
+                last = Some(message.hash.clone());
+            }
+            all.extend(page.messages);
+            if !more {
+                return Ok((all, last));
+            }
+        }
+    }
+
+    /// Deletes `hashes` on every member (and, after a 421, on the members it names): each
+    /// node's answer is the hashes it deleted, its receipt checked.
     pub(crate) async fn delete(
         &self,
         keys: &SessionKeys,
         hashes: &[MessageHash],
-    ) -> (
-        Vec<NodeResult<DeleteResponse>>,
-        Vec<NodeResult<DeleteResponse>>,
-    ) {
-        let path = format!("/v1/messages/{}/delete", self.session_id);
-        let mut results = self
-            .each_with_former(|node| {
-                let path = &path;
-                async move {
-                    let timestamp_ms = now_ms();
-                    let request = DeleteRequest {
-                        namespace: 0,
-                        hashes: hashes.to_vec(),
-                        timestamp_ms,
-                        ed25519_key: hex::encode(keys.ed25519_public().as_bytes()),
-                        signature: hex::encode(envelope::sign_delete(
-                            keys.ed25519_signing_key().as_bytes(),
-                            0,
-                            timestamp_ms,
-                            hashes,
-                        )),
-                    };
-                    self.post(node, path, &request).await
-                }
-            })
-            .await;
-        let former = results.split_off(self.nodes().len());
-        (results, former)
+    ) -> Vec<NodeResult<Vec<MessageHash>>> {
+        let seed = keys.ed25519_signing_key().to_bytes();
+        let request = Delete::signed(&seed, hashes.to_vec());
+        let body = Request::One(SubRequest::Delete(request.clone()))
+            .to_json()
+            .to_string();
+        let ask = |nodes: Vec<NodeTarget>| {
+            let body = &body;
+            let request = &request;
+            async move {
+                let results = join_all(nodes.iter().map(|node| async move {
+                    let answer: DeleteResponse = self.call(node, body).await?;
+                    self.deleted_by(node, request, &answer)
+                }))
+                .await;
+                nodes.into_iter().zip(results).collect::<Vec<_>>()
+            }
+        };
+        let mut results = ask(self.members.clone()).await;
+        let redirect = results.iter().find_map(|(node, r)| match r {
+            Err(NodeError::WrongSwarm(info)) => Some(self.targets_of(info, node)),
+            _ => None,
+        });
+        if let Some(targets) = redirect {
+            let fresh: Vec<NodeTarget> = targets
+                .into_iter()
+                .filter(|t| results.iter().all(|(asked, _)| asked.url != t.url))
+                .collect();
+            results.extend(ask(fresh).await);
+        }
+        results
     }
 
-    async fn each<'s, T, F, Fut>(&'s self, call: F) -> Vec<NodeResult<T>>
-    where
-        F: Fn(&'s NodeTarget) -> Fut,
-        Fut: Future<Output = Result<T, String>>,
-    {
-        let results = join_all(self.nodes().iter().map(call)).await;
-        self.nodes().iter().cloned().zip(results).collect()
-    }
-
-    /// As [`Swarm::each`] over the swarm, then its former members (in that order).
-    async fn each_with_former<'s, T, F, Fut>(&'s self, call: F) -> Vec<NodeResult<T>>
-    where
-        F: Fn(&'s NodeTarget) -> Fut,
-        Fut: Future<Output = Result<T, String>>,
-    {
-        let all: Vec<&NodeTarget> = self.nodes().iter().chain(&self.former).collect();
-        let results = join_all(all.iter().map(|node| call(node))).await;
-        all.into_iter().cloned().zip(results).collect()
-    }
-
-    /// POSTs JSON; an error answer becomes its `detail` text.
-    async fn post<B: Serialize, R: DeserializeOwned>(
+    /// The hashes a delete answer says `node` deleted, its receipt (signed by the key the
+    /// answer names, which must be the node's when known) checked.
+    fn deleted_by(
         &self,
         node: &NodeTarget,
-        path: &str,
-        body: &B,
-    ) -> Result<R, String> {
+        request: &Delete,
+        answer: &DeleteResponse,
+    ) -> Result<Vec<MessageHash>, NodeError> {
+        let mut deleted: Vec<MessageHash> = Vec::new();
+        let mut found = false;
+        for (member, entry) in &answer.swarm {
+            if node.key.is_some_and(|key| key.to_string() != *member) {
+                continue;
+            }
+            let MemberResult::Ok(done) = entry else {
+                if let MemberResult::Failed(failure) = entry {
+                    return Err(NodeError::NoReceipt(describe_member(failure)));
+                }
+                continue;
+            };
+            let key = member_key(member).map_err(|e| NodeError::Malformed(e.to_string()))?;
+            let message = delete_receipt_message(&request.pubkey, &request.messages, &done.deleted);
+            verify_receipt(&key, &message, &done.signature.0).map_err(|_| {
+                NodeError::NoReceipt(format!("the receipt of {member} does not verify"))
+            })?;
+            found = true;
+            deleted.extend(done.deleted.iter().cloned());
+        }
+        if !found {
+            return Err(NodeError::NoReceipt("not in its answer".into()));
+        }
+        Ok(deleted)
+    }
+
+    /// POSTs a storage-protocol request; the answer as the method's type.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        node: &NodeTarget,
+        body: &str,
+    ) -> Result<T, NodeError> {
+        let unreachable =
+            |e: reqwest::Error| NodeError::Unreachable(describe(&e.without_url(), &node.url));
         let response = self
-            .registry
-            .client()
-            .post(format!("{}{path}", node.url))
-            .json(body)
+            .client
+            .post(format!("{}{PATH}", node.url))
+            .header(CONTENT_TYPE, "application/json")
+            .body(body.to_owned())
             .send()
             .await
-            .map_err(|e| crate::context::describe_failure(&e.without_url(), &node.url))?;
-        let status = response.status();
-        if !status.is_success() {
-            let detail = response
-                .json::<ErrorBody>()
-                .await
-                .ok()
-                .and_then(|body| body.errors.into_iter().next())
-                .map(|e| e.detail)
-                .unwrap_or_else(|| "no error detail".into());
-            return Err(format!("HTTP {}: {detail}", status.as_u16()));
-        }
-        response
-            .json()
-            .await
-            .map_err(|e| format!("bad answer: {}", e.without_url()))
+            .map_err(unreachable)?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(unreachable)?;
+        Ok(parse_response(status, &bytes)?)
+    }
+
+    /// Whether a member key (hex) is a known node's.
+    fn is_known(&self, member: &str) -> bool {
+        self.known
+            .iter()
+            .any(|node| node.key.is_some_and(|key| key.to_string() == member))
+    }
+
+    /// The nodes a 421 from `from` names: known nodes by key; with --registry URLs, also
+    /// nodes known only from the answer (reached at its `ip` and `port_https`, with the
+    /// scheme of `from`). With keys from the chain, a node outside the active set is not
+    /// followed.
+    fn targets_of(&self, info: &SwarmInfo, from: &NodeTarget) -> Vec<NodeTarget> {
+        let scheme = from.url.split("://").next().unwrap_or("https");
+        info.snodes
+            .iter()
+            .filter_map(|snode| {
+                let key = snode.pubkey_ed25519.parse::<NodeKey>().ok();
+                let known = self
+                    .known
+                    .iter()
+                    .find(|node| key.is_some() && node.key == key);
+                match known {
+                    Some(node) => Some(node.clone()),
+                    None if self.keys_verified => None,
+                    None => Some(NodeTarget {
+                        url: format!("{scheme}://{}:{}", host(&snode.ip), snode.port_https),
+                        node_id: None,
+                        key,
+                    }),
+                }
+            })
+            .collect()
     }
 }
 
-/// The nodes one mailbox's swarm has had, in a JSON file of the wallet's data folder.
-#[derive(Debug)]
-struct SwarmMemory {
-    path: PathBuf,
-}
-
-/// A remembered swarm member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-struct RememberedNode {
-    #[serde(flatten)]
-    node: NodeTarget,
-    /// When it was last in the swarm (ms since the Unix epoch).
-    last_seen_ms: u64,
-}
-
-impl SwarmMemory {
-    fn new(data_dir: &Path, chain_id: u64, session_id: &SessionId) -> Self {
-        Self {
-            path: data_dir
-                .join("swarms")
-                .join(chain_id.to_string())
-                .join(format!("{session_id}.json")),
-        }
-    }
-
-    /// Records `current` as seen at `now_ms` and returns the former members: remembered, not
-    /// in `current` (by URL), and seen within the longest TTL (a message stored on them
-    /// after that has expired). A missing or unreadable file is an empty memory.
-    fn update(&self, current: &[NodeTarget], now_ms: u64) -> eyre::Result<Vec<NodeTarget>> {
-        let remembered: Vec<RememberedNode> = std::fs::read(&self.path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default();
-        let (kept, former) = remember(remembered, current, now_ms);
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let json = serde_json::to_vec_pretty(&kept)?;
-        sesh_core::keystore::write_atomic(&self.path, &json, true)?;
-        Ok(former)
+/// An IPv6 address in brackets, as URLs write it.
+fn host(ip: &str) -> String {
+    if ip.contains(':') {
+        format!("[{ip}]")
+    } else {
+        ip.to_string()
     }
 }
 
-/// The memory after seeing `current` at `now_ms`, and the former members to read from.
-fn remember(
-    remembered: Vec<RememberedNode>,
-    current: &[NodeTarget],
-    now_ms: u64,
-) -> (Vec<RememberedNode>, Vec<NodeTarget>) {
-    let is_current = |url: &str| current.iter().any(|node| node.url == url);
-    let former: Vec<RememberedNode> = remembered
-        .into_iter()
-        .filter(|seen| {
-            !is_current(&seen.node.url)
-                && seen.last_seen_ms.saturating_add(MAX_PREMIUM_TTL_MS) > now_ms
-        })
-        .collect();
-    let targets = former.iter().map(|seen| seen.node.clone()).collect();
-    let kept = current
+/// The key a --registry node announces (`/v1/identity`), to tell its receipt; `None` when
+/// it does not answer.
+async fn announced_key(client: &reqwest::Client, url: &str) -> Option<NodeKey> {
+    let response = client.get(format!("{url}/v1/identity")).send().await.ok()?;
+    let identity: IdentityResponse = response.json().await.ok()?;
+    Some(identity.node_key)
+}
+
+fn describe(error: &(dyn std::error::Error + 'static), url: &str) -> String {
+    crate::context::describe_failure(error, url)
+}
+
+/// A member's failure, in words.
+fn describe_member(failure: &MemberFailure) -> String {
+    if failure.timeout == Some(true) {
+        return "it did not answer the member that handed the message on in time".into();
+    }
+    if failure.bad_peer_response == Some(true) {
+        return "it answered the member that handed the message on with something unreadable"
+            .into();
+    }
+    match (&failure.code, &failure.reason) {
+        (Some(code), Some(reason)) => format!("it refused ({code}): {reason}"),
+        (None, Some(reason)) => format!("it failed: {reason}"),
+        (Some(code), None) => format!("it refused ({code})"),
+        (None, None) => "it failed".into(),
+    }
+}
+
+/// The per-node report of a store: each member in swarm order, then any other node that
+/// was asked or answered for (after a 421, or a member the wallet did not know).
+fn store_reports(
+    members: &[NodeTarget],
+    tried: &[NodeResult<()>],
+    receipts: &BTreeMap<String, u64>,
+    failures: &BTreeMap<String, String>,
+) -> Vec<NodeReport> {
+    let mut reports = Vec::new();
+    let mut keys_done: HashSet<String> = HashSet::new();
+    let mut urls_done: HashSet<&str> = HashSet::new();
+    let extra_tried = tried
         .iter()
-        .map(|node| RememberedNode {
-            node: node.clone(),
-            last_seen_ms: now_ms,
-        })
-        .chain(former)
-        .collect();
-    (kept, targets)
+        .map(|(node, _)| node)
+        .filter(|node| members.iter().all(|m| m.url != node.url));
+    for node in members.iter().chain(extra_tried) {
+        let key = node.key.map(|k| k.to_string());
+        let direct = tried
+            .iter()
+            .find(|(t, _)| t.url == node.url)
+            .and_then(|(_, r)| r.as_ref().err());
+        let stored = key.as_ref().is_some_and(|k| receipts.contains_key(k));
+        let error = (!stored).then(|| {
+            direct
+                .map(ToString::to_string)
+                .or_else(|| key.as_ref().and_then(|k| failures.get(k).cloned()))
+                .unwrap_or_else(|| "no receipt: not asked, and no member handed it on".into())
+        });
+        if let Some(key) = &key {
+            keys_done.insert(key.clone());
+        }
+        urls_done.insert(&node.url);
+        reports.push(NodeReport {
+            url: Some(node.url.clone()),
+            node_id: node.node_id,
+            node_key: key,
+            ok: stored,
+            error,
+        });
+    }
+    let others = receipts
+        .keys()
+        .map(|k| (k, None))
+        .chain(failures.iter().map(|(k, e)| (k, Some(e.clone()))));
+    for (key, error) in others {
+        if keys_done.insert(key.clone()) {
+            reports.push(NodeReport {
+                url: None,
+                node_id: None,
+                node_key: Some(key.clone()),
+                ok: error.is_none(),
+                error,
+            });
+        }
+    }
+    reports
 }
 
-/// "stored on 2 of 3 nodes" and the failures as warnings; fails when no node succeeded.
+/// "read from 2 of 3 nodes" and the failures as warnings; fails when no node succeeded.
 pub(crate) fn require_one<T>(
     ctx: &Context<'_>,
     what: &str,
@@ -390,10 +682,12 @@ pub(crate) fn require_one<T>(
 /// What one registry node did with a mailbox request, as the `msg` commands report it.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct NodeReport {
-    /// Its URL.
-    pub(crate) url: String,
+    /// Its URL (`null` for a member known only by the receipt another member passed on).
+    pub(crate) url: Option<String>,
     /// Its on-chain id (`null` for a --registry URL).
     pub(crate) node_id: Option<u64>,
+    /// Its Ed25519 key, hex (`null` when unknown: a --registry node that did not say).
+    pub(crate) node_key: Option<String>,
     /// Whether it did what was asked.
     pub(crate) ok: bool,
     /// Why not (`null` when it did).
@@ -406,10 +700,11 @@ impl NodeReport {
         results
             .iter()
             .map(|(node, result)| Self {
-                url: node.url.clone(),
+                url: Some(node.url.clone()),
                 node_id: node.node_id,
+                node_key: node.key.map(|key| key.to_string()),
                 ok: result.is_ok(),
-                error: result.as_ref().err().cloned(),
+                error: result.as_ref().err().map(ToString::to_string),
             })
             .collect()
     }
@@ -418,8 +713,9 @@ impl NodeReport {
     #[cfg(test)]
     pub(crate) fn sample(id: u64, error: Option<&str>) -> Self {
         Self {
-            url: format!("https://node{id}.example"),
+            url: Some(format!("https://node{id}.example")),
             node_id: Some(id),
+            node_key: Some(hex::encode([id as u8; 32])),
             ok: error.is_none(),
             error: error.map(str::to_string),
         }
@@ -429,66 +725,148 @@ impl NodeReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sesh_core::attestation::NodeKey;
 
-    fn target(url: &str) -> NodeTarget {
+    fn target(id: u8) -> NodeTarget {
         NodeTarget {
-            url: url.into(),
-            node_id: Some(1),
-            key: Some(NodeKey([url.len() as u8; 32])),
-        }
-    }
-
-    fn seen(url: &str, last_seen_ms: u64) -> RememberedNode {
-        RememberedNode {
-            node: target(url),
-            last_seen_ms,
+            url: format!("http://node{id}"),
+            node_id: Some(u64::from(id)),
+            key: Some(NodeKey([id; 32])),
         }
     }
 
     #[test]
-    fn former_members_are_read_until_the_longest_ttl_has_passed() {
-        let now = 100 * MAX_PREMIUM_TTL_MS;
-        let remembered = vec![
-            seen("http://a", now - 1),
-            seen("http://gone-long-ago", now - MAX_PREMIUM_TTL_MS),
-            seen("http://left-recently", now - MAX_PREMIUM_TTL_MS + 1),
-        ];
-        let current = [target("http://a"), target("http://new")];
-        let (kept, former) = remember(remembered, &current, now);
-        let urls: Vec<&str> = former.iter().map(|n| n.url.as_str()).collect();
-        assert_eq!(urls, ["http://left-recently"]);
+    fn signed_requests_never_share_a_millisecond() {
+        let stamps: Vec<u64> = (0..1_000).map(|_| fresh_ms()).collect();
+        assert!(stamps.windows(2).all(|w| w[1] > w[0]), "{stamps:?}");
+    }
+
+    #[test]
+    fn refusals_become_errors_in_words() {
+        let error = |status, text: &str| {
+            NodeError::from(ResponseError::Refused {
+                status,
+                text: text.into(),
+            })
+            .to_string()
+        };
+        assert!(
+            error(406, "retrieve timestamp too far from current time")
+                .contains("this computer's clock is more than 60 s off the node's")
+        );
         assert_eq!(
-            kept,
-            vec![
-                seen("http://a", now),
-                seen("http://new", now),
-                seen("http://left-recently", now - MAX_PREMIUM_TTL_MS + 1),
+            error(401, "retrieve signature verification failed\n"),
+            "it refused the signature (401: retrieve signature verification failed)"
+        );
+        assert!(error(403, "Provided TTL is too long").contains("lifetime (403"));
+        assert!(error(400, "invalid json").contains("malformed (400: invalid json)"));
+        assert_eq!(
+            error(429, "slow down"),
+            "it refused with HTTP 429: slow down"
+        );
+    }
+
+    #[test]
+    fn member_failures_say_what_happened() {
+        let timeout = MemberFailure {
+            timeout: Some(true),
+            ..MemberFailure::default()
+        };
+        assert!(describe_member(&timeout).contains("in time"));
+        let refused = MemberFailure {
+            code: Some(507.into()),
+            reason: Some("the mailbox is full".into()),
+            ..MemberFailure::default()
+        };
+        assert_eq!(
+            describe_member(&refused),
+            "it refused (507): the mailbox is full"
+        );
+    }
+
+    #[test]
+    fn a_store_report_lists_members_then_nodes_known_only_by_receipt() {
+        let members = [target(1), target(2), target(3)];
+        let tried = vec![
+            (
+                target(1),
+                Err(NodeError::Unreachable("connection refused".into())),
+            ),
+            (target(2), Ok(())),
+        ];
+        let receipts: BTreeMap<String, u64> = [
+            (NodeKey([2; 32]).to_string(), 5),
+            (NodeKey([9; 32]).to_string(), 5),
+        ]
+        .into_iter()
+        .collect();
+        let failures: BTreeMap<String, String> = [(
+            NodeKey([3; 32]).to_string(),
+            "it refused (507): full".into(),
+        )]
+        .into_iter()
+        .collect();
+        let reports = store_reports(&members, &tried, &receipts, &failures);
+        let summary: Vec<(Option<&str>, bool, Option<&str>)> = reports
+            .iter()
+            .map(|r| (r.url.as_deref(), r.ok, r.error.as_deref()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    Some("http://node1"),
+                    false,
+                    Some("cannot reach it: connection refused")
+                ),
+                (Some("http://node2"), true, None),
+                (Some("http://node3"), false, Some("it refused (507): full")),
+                (None, true, None),
             ]
         );
+        assert_eq!(
+            reports[3].node_key.as_deref(),
+            Some(NodeKey([9; 32]).to_string().as_str())
+        );
     }
 
     #[test]
-    fn the_memory_is_a_file_that_survives_and_a_bad_one_is_empty() {
-        let dir = tempfile::tempdir().unwrap();
-        let id = sesh_core::envelope::session_id_from_seed(&[1; 32]);
-        let memory = SwarmMemory::new(dir.path(), 31337, &id);
-        assert!(
-            memory
-                .update(&[target("http://a")], 1_000)
-                .unwrap()
-                .is_empty()
-        );
-        let former = memory.update(&[target("http://b")], 2_000).unwrap();
-        assert_eq!(former.len(), 1);
-        assert_eq!(former[0].url, "http://a");
-        assert_eq!(former[0].key, Some(NodeKey([8; 32])));
-        std::fs::write(&memory.path, b"not json").unwrap();
-        assert!(
-            memory
-                .update(&[target("http://b")], 3_000)
-                .unwrap()
-                .is_empty()
-        );
+    fn a_wrong_swarm_answer_is_followed_to_known_nodes_only_when_keys_are_verified() {
+        use sesh_core::storage_rpc::response::{Meta, Snode};
+        let snode = |key: &NodeKey, ip: &str, port: u16| Snode {
+            address: String::new(),
+            pubkey_legacy: key.to_string(),
+            pubkey_x25519: key.to_string(),
+            pubkey_ed25519: key.to_string(),
+            port: port.to_string(),
+            port_https: port,
+            port_omq: 0,
+            port_quic: 0,
+            ip: ip.into(),
+        };
+        let info = SwarmInfo {
+            snodes: vec![
+                snode(&NodeKey([2; 32]), "10.0.0.2", 80),
+                snode(&NodeKey([7; 32]), "::1", 8443),
+            ],
+            swarm: "00".into(),
+            meta: Meta { t: 0, hf: [19, 3] },
+        };
+        let mut swarm = Swarm {
+            session_id: sesh_core::envelope::session_id_from_seed(&[1; 32]),
+            members: vec![target(1)],
+            known: vec![target(1), target(2)],
+            keys_verified: true,
+            client: reqwest::Client::new(),
+        };
+        let urls = |swarm: &Swarm| -> Vec<String> {
+            swarm
+                .targets_of(&info, &target(1))
+                .into_iter()
+                .map(|t| t.url)
+                .collect()
+        };
+        assert_eq!(urls(&swarm), ["http://node2"]);
+        swarm.keys_verified = false;
+        assert_eq!(urls(&swarm), ["http://node2", "http://[::1]:8443"]);
     }
 }

@@ -544,7 +544,7 @@ const ACTIVE_PAGE: u64 = 500;
 
 /// The active node set from the chain: URL, id and registered key, in pages of
 /// [`ACTIVE_PAGE`] read at one block (so the pages agree with each other).
-async fn active_nodes(ctx: &Context<'_>) -> eyre::Result<Vec<NodeTarget>> {
+pub(crate) async fn active_nodes(ctx: &Context<'_>) -> eyre::Result<Vec<NodeTarget>> {
     let provider = ctx.provider().await?;
     let staking =
         sesh_core::bindings::NodeStaking::new(ctx.deployment()?.contracts.node_staking, &provider);

@@ -7,24 +7,31 @@ use crate::output::Report;
 use clap::Args;
 use serde::Serialize;
 use sesh_core::api::MAX_RETRIEVE;
-use sesh_core::envelope::MessageHash;
+use sesh_core::storage_rpc::MessageHash;
 use std::collections::BTreeSet;
 
 /// Delete messages from the wallet's mailbox
 ///
-/// Asks every registry node that keeps the mailbox to delete the messages
-/// (by the hashes `sesh msg inbox` shows), signing the request with the
-/// wallet's Session key. Nodes that were in the mailbox's swarm in the last
-/// 30 days are asked too: they may still hold the messages.
+/// Asks every registry node of the mailbox's swarm to delete the messages
+/// (by the hashes `sesh msg inbox` shows), through Session's storage protocol
+/// (`delete`, signed with the wallet's Session key). Each node deletes its own
+/// copy and signs a receipt of what it deleted, which the wallet checks.
 ///
 /// Examples:
-///   sesh msg delete 2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669
+///   sesh msg delete iSiq5jyE2H6gmFZNHgOtgT8Qet1HTlau3ShjScDAPqQ
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub(crate) struct DeleteArgs {
-    /// The message hashes (64 hex characters each).
-    #[arg(value_name = "HASH", required = true, num_args = 1..=MAX_RETRIEVE)]
+    /// The message hashes (the storage server's: 43 base64 characters each).
+    #[arg(value_name = "HASH", required = true, num_args = 1..=MAX_RETRIEVE, value_parser = parse_hash)]
     pub(crate) hashes: Vec<MessageHash>,
+}
+
+/// Parses a message hash as `sesh msg inbox` shows it.
+fn parse_hash(text: &str) -> Result<MessageHash, String> {
+    MessageHash::parse(text).ok_or_else(|| {
+        format!("{text:?} is not a message hash: 43 base64 characters, as `sesh msg inbox` shows")
+    })
 }
 
 /// What `sesh msg delete` reports.
@@ -36,8 +43,6 @@ pub(crate) struct Deleted {
     pub(crate) not_found: Vec<MessageHash>,
     /// What each registry node of the mailbox's swarm did.
     pub(crate) nodes: Vec<NodeReport>,
-    /// What each former member of the swarm did.
-    pub(crate) former_nodes: Vec<NodeReport>,
     /// How many hashes were given.
     #[serde(skip)]
     pub(crate) asked: usize,
@@ -45,21 +50,14 @@ pub(crate) struct Deleted {
 
 impl Report for Deleted {
     fn text(&self) -> String {
-        let answered = |nodes: &[NodeReport]| nodes.iter().filter(|n| n.ok).count();
+        let answered = self.nodes.iter().filter(|n| n.ok).count();
         let mut text = format!(
             "deleted {} of {} ({} of {} registry nodes answered)",
             self.deleted.len(),
             plural(self.asked as u64, "message"),
-            answered(&self.nodes),
+            answered,
             self.nodes.len()
         );
-        if !self.former_nodes.is_empty() {
-            text.push_str(&format!(
-                "; also asked {} ({} answered)",
-                plural(self.former_nodes.len() as u64, "former swarm node"),
-                answered(&self.former_nodes)
-            ));
-        }
         if !self.not_found.is_empty() {
             let missing: Vec<String> = self.not_found.iter().map(|h| h.to_string()).collect();
             text.push_str(&format!(
@@ -76,26 +74,25 @@ impl DeleteArgs {
         let file = ctx.wallet_file()?;
         let keys = ctx.unlock(&file)?;
         let session = keys.session();
-        let swarm = Swarm::discover_own(ctx, session.session_id()).await?;
-        let (results, former) = swarm.delete(session, &self.hashes).await;
+        let swarm = Swarm::discover(ctx, session.session_id()).await?;
+        let results = swarm.delete(session, &self.hashes).await;
         require_one(ctx, "delete the messages", &results)?;
         let deleted: BTreeSet<MessageHash> = results
             .iter()
-            .chain(&former)
             .filter_map(|(_, r)| r.as_ref().ok())
-            .flat_map(|r| r.deleted.iter().copied())
+            .flatten()
+            .cloned()
             .collect();
         let not_found = self
             .hashes
             .iter()
             .filter(|h| !deleted.contains(h))
-            .copied()
+            .cloned()
             .collect();
         ctx.out.print(&Deleted {
             deleted: deleted.into_iter().collect(),
             not_found,
             nodes: NodeReport::all(&results),
-            former_nodes: NodeReport::all(&former),
             asked: self.hashes.len(),
         })?;
         Ok(())
@@ -107,20 +104,15 @@ mod tests {
     use super::*;
 
     fn sample() -> Deleted {
-        let hash = |text: &str| text.parse::<MessageHash>().unwrap();
+        let hash = |text: &str| parse_hash(text).unwrap();
         Deleted {
-            deleted: vec![hash(
-                "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669",
-            )],
-            not_found: vec![hash(
-                "9c1e0f6cf3d6a0f7e2b0f1f3a9c4d5e6b7a8091a2b3c4d5e6f708192a3b4c5d6",
-            )],
+            deleted: vec![hash("iSiq5jyE2H6gmFZNHgOtgT8Qet1HTlau3ShjScDAPqQ")],
+            not_found: vec![hash("7VQCKZpiCAFOD18lrmyjut3cldtn3OFky4qghr1Il4o")],
             nodes: vec![
                 NodeReport::sample(1, None),
                 NodeReport::sample(2, None),
-                NodeReport::sample(3, None),
+                NodeReport::sample(3, Some("cannot reach it: connection refused")),
             ],
-            former_nodes: vec![NodeReport::sample(4, Some("connection refused"))],
             asked: 2,
         }
     }
@@ -134,7 +126,18 @@ mod tests {
     fn the_text_counts_messages_and_nodes() {
         assert_eq!(
             sample().text(),
-            "deleted 1 of 2 messages (3 of 3 registry nodes answered); also asked 1 former swarm node (0 answered)\n  not found on any node: 9c1e0f6cf3d6a0f7e2b0f1f3a9c4d5e6b7a8091a2b3c4d5e6f708192a3b4c5d6"
+            "deleted 1 of 2 messages (2 of 3 registry nodes answered)\n  not found on any node: 7VQCKZpiCAFOD18lrmyjut3cldtn3OFky4qghr1Il4o"
+        );
+    }
+
+    #[test]
+    fn hashes_are_the_storage_servers() {
+        assert!(parse_hash("iSiq5jyE2H6gmFZNHgOtgT8Qet1HTlau3ShjScDAPqQ").is_ok());
+        let old = "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669";
+        assert!(
+            parse_hash(old)
+                .unwrap_err()
+                .contains("43 base64 characters")
         );
     }
 }

@@ -11,8 +11,10 @@ use std::collections::HashMap;
 
 /// Read the wallet's messages
 ///
-/// Reads the wallet's mailbox from each of its registry nodes (signing each
-/// request with the wallet's Session key), keeps one copy of each message,
+/// Reads the wallet's mailbox from up to 3 members of its swarm of registry
+/// nodes through Session's storage protocol (`/storage_rpc/v1`; a member that
+/// does not answer is replaced by the next), signing each request with the
+/// wallet's Session key, and keeps one copy of each message; then
 /// decrypts it, checks the sender's signature and, for a text over 2,000
 /// characters, the sender's premium proofs, and shows the sender's primary
 /// name as the registry nodes agree on it (not the display name the message
@@ -21,9 +23,8 @@ use std::collections::HashMap;
 /// shown, every other kind (typing, receipts, calls, attachments, ...) is
 /// listed as "unsupported: KIND". Messages that fail a check are listed as
 /// refused, with the reason. Messages stay on the nodes until they
-/// expire or `sesh msg delete` removes them. Nodes that were in the mailbox's
-/// swarm in the last 30 days (before the active node set changed) are read
-/// too: they keep what was stored on them.
+/// expire or `sesh msg delete` removes them; when the active node set
+/// changes, the nodes hand them over to the mailbox's new members.
 ///
 /// Examples:
 ///   sesh msg inbox
@@ -41,10 +42,8 @@ pub(crate) struct Inbox {
     pub(crate) messages: Vec<Message>,
     /// The messages that did not, and why.
     pub(crate) refused: Vec<Refused>,
-    /// What each registry node of the mailbox's swarm did.
+    /// What each registry node asked (members of the mailbox's swarm) did.
     pub(crate) nodes: Vec<NodeReport>,
-    /// What each former member of the swarm did (see the command's help).
-    pub(crate) former_nodes: Vec<NodeReport>,
 }
 
 impl Report for Inbox {
@@ -68,7 +67,7 @@ impl InboxArgs {
         let file = ctx.wallet_file()?;
         let keys = ctx.unlock(&file)?;
         let session = keys.session();
-        let swarm = Swarm::discover_own(ctx, session.session_id()).await?;
+        let swarm = Swarm::discover(ctx, session.session_id()).await?;
         let merged = swarm.retrieve(session, &HashMap::new()).await;
         require_one(ctx, "read the mailbox", &merged.nodes)?;
         let (received, refused) = open_all(ctx, session, &merged, &mut HashMap::new()).await?;
@@ -81,7 +80,6 @@ impl InboxArgs {
             messages: received.iter().map(|m| m.report()).collect(),
             refused,
             nodes: NodeReport::all(&merged.nodes),
-            former_nodes: NodeReport::all(&merged.former),
         })?;
         Ok(())
     }
@@ -90,6 +88,7 @@ impl InboxArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sesh_core::storage_rpc::MessageHash;
 
     #[test]
     fn json_is_pinned() {
@@ -99,8 +98,7 @@ mod tests {
                 session_id: crate::output::golden::session_id(),
                 messages: vec![Message::sample(), Message::sample_unsupported()],
                 refused: vec![Refused {
-                    hash: "9c1e0f6cf3d6a0f7e2b0f1f3a9c4d5e6b7a8091a2b3c4d5e6f708192a3b4c5d6"
-                        .parse()
+                    hash: MessageHash::parse("7VQCKZpiCAFOD18lrmyjut3cldtn3OFky4qghr1Il4o")
                         .unwrap(),
                     reason: "cannot be opened: sealed to another recipient, or tampered with"
                         .into(),
@@ -108,9 +106,8 @@ mod tests {
                 nodes: vec![
                     NodeReport::sample(1, None),
                     NodeReport::sample(2, None),
-                    NodeReport::sample(3, Some("connection refused")),
+                    NodeReport::sample(3, Some("cannot reach it: connection refused")),
                 ],
-                former_nodes: vec![],
             },
         );
     }

@@ -16,11 +16,13 @@ use crate::registry::primary_via_nodes;
 use clap::Subcommand;
 use eyre::{WrapErr, bail};
 use serde::Serialize;
-use sesh_core::api::{NameState, StoredMessage};
+use sesh_core::api::NameState;
 use sesh_core::attestation::NodeKey;
-use sesh_core::envelope::{self, MessageHash};
+use sesh_core::envelope;
 use sesh_core::keys::SessionKeys;
 use sesh_core::session_message::{self as session, Incoming, MAX_TEXT_CHARS, Text};
+use sesh_core::storage_rpc::MessageHash;
+use sesh_core::storage_rpc::response::RetrievedMessage;
 use sesh_core::{Name, SessionId};
 use std::collections::HashMap;
 
@@ -84,7 +86,7 @@ pub(crate) async fn resolve_recipient(
 /// A message that opened and passed every check.
 #[derive(Debug, Clone)]
 pub(crate) struct Received {
-    /// Its hash.
+    /// Its hash (the storage server's).
     pub(crate) hash: MessageHash,
     /// Who sent it (proved by the signature inside the envelope).
     pub(crate) sender: SessionId,
@@ -108,8 +110,8 @@ pub(crate) async fn open_all(
     merged: &Merged,
     names: &mut HashMap<SessionId, Option<String>>,
 ) -> eyre::Result<(Vec<Received>, Vec<Refused>)> {
-    let mut stored: Vec<&StoredMessage> = merged.messages.values().collect();
-    stored.sort_by_key(|m| (m.stored_ms, m.hash));
+    let mut stored: Vec<&RetrievedMessage> = merged.messages.values().collect();
+    stored.sort_by(|a, b| (a.timestamp, &a.hash).cmp(&(b.timestamp, &b.hash)));
     let mut active: Option<Vec<NodeKey>> = None;
     let mut received = Vec::new();
     let mut refused = Vec::new();
@@ -117,7 +119,7 @@ pub(crate) async fn open_all(
         match open_one(ctx, keys, message, &mut active).await? {
             Ok(item) => received.push(item),
             Err(reason) => refused.push(Refused {
-                hash: message.hash,
+                hash: message.hash.clone(),
                 reason,
             }),
         }
@@ -147,10 +149,10 @@ pub(crate) async fn open_all(
 async fn open_one(
     ctx: &Context<'_>,
     keys: &SessionKeys,
-    message: &StoredMessage,
+    message: &RetrievedMessage,
     active: &mut Option<Vec<NodeKey>>,
 ) -> eyre::Result<Result<Received, String>> {
-    let unwrapped = match session::unwrap(&message.data) {
+    let unwrapped = match session::unwrap(&message.data.0) {
         Ok(unwrapped) => unwrapped,
         Err(error) => return Ok(Err(format!("not a Session message: {error}"))),
     };
@@ -181,20 +183,20 @@ async fn open_one(
                 deployment.chain_id,
                 deployment.contracts.premium,
                 active.as_deref().unwrap_or_default(),
-                message.stored_ms / 1000,
+                message.timestamp / 1000,
             ) {
                 return Ok(Err(format!("from {}: refused: {error}", opened.sender)));
             }
         }
     }
     Ok(Ok(Received {
-        hash: message.hash,
+        hash: message.hash.clone(),
         sender: opened.sender,
         sender_name: None,
         message: incoming,
         sent_ms,
-        stored_ms: message.stored_ms,
-        expiry_ms: message.expiry_ms,
+        stored_ms: message.timestamp,
+        expiry_ms: message.expiration,
     }))
 }
 
@@ -206,7 +208,7 @@ impl Received {
             Incoming::Unsupported(kind) => (kind.to_string(), None),
         };
         Message {
-            hash: self.hash,
+            hash: self.hash.clone(),
             sender: self.sender,
             sender_name: self.sender_name.clone(),
             claimed_name: text.and_then(|text| text.display_name.clone()),
@@ -224,7 +226,7 @@ impl Received {
 /// A received message, as `msg inbox` lists it and `msg watch` prints it (one per line).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Message {
-    /// Its hash: what `sesh msg delete` takes.
+    /// Its hash, the storage server's (43 base64 characters): what `sesh msg delete` takes.
     pub(crate) hash: MessageHash,
     /// Who sent it (proved by the signature inside the envelope).
     pub(crate) sender: SessionId,
@@ -270,8 +272,7 @@ impl Message {
     #[cfg(test)]
     pub(crate) fn sample() -> Self {
         Self {
-            hash: "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669"
-                .parse()
+            hash: MessageHash::parse("iSiq5jyE2H6gmFZNHgOtgT8Qet1HTlau3ShjScDAPqQ")
                 .expect("a sample hash"),
             sender: crate::output::golden::session_id(),
             sender_name: Some("alice".into()),
@@ -290,8 +291,7 @@ impl Message {
     #[cfg(test)]
     pub(crate) fn sample_unsupported() -> Self {
         Self {
-            hash: "4b1d0e5c0a7f3e2d1c0b9a8f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b"
-                .parse()
+            hash: MessageHash::parse("blwfRcuvGflCMLo1AcN4pTNa9xozG1ta7WJ5IzIojcM")
                 .expect("a sample hash"),
             claimed_name: None,
             kind: "typing".into(),
@@ -347,11 +347,9 @@ mod tests {
 
     #[test]
     fn the_text_form_shows_the_full_hash_that_msg_delete_takes() {
-        let hash: MessageHash = "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669"
-            .parse()
-            .unwrap();
+        let hash = MessageHash::parse("iSiq5jyE2H6gmFZNHgOtgT8Qet1HTlau3ShjScDAPqQ").unwrap();
         let received = Received {
-            hash,
+            hash: hash.clone(),
             sender: SessionId::from_key(alloy::primitives::B256::repeat_byte(0xab)).unwrap(),
             sender_name: Some("alice".into()),
             message: Incoming::Text(Text::new("hi bob\nsecond line", 1_700_000_000_000)),
@@ -366,14 +364,13 @@ mod tests {
             .lines()
             .find_map(|line| line.trim().strip_prefix("hash "))
             .unwrap();
-        let parsed: MessageHash = shown.parse().unwrap();
-        assert_eq!(parsed, hash);
+        assert_eq!(MessageHash::parse(shown), Some(hash));
         assert!(text.contains("\n    hi bob\n    second line"), "{text}");
     }
 
     fn received(message: Incoming, sender_name: Option<&str>) -> Message {
         Received {
-            hash: MessageHash([7; 32]),
+            hash: MessageHash::from_digest(&[7; 32]),
             sender: SessionId::from_key(alloy::primitives::B256::repeat_byte(0xab)).unwrap(),
             sender_name: sender_name.map(Into::into),
             message,

@@ -3,7 +3,7 @@
 use super::resolve_recipient;
 use crate::context::Context;
 use crate::format::Timestamp;
-use crate::mailbox::{NodeReport, Swarm, now_ms, require_one};
+use crate::mailbox::{NodeReport, Swarm, now_ms};
 use crate::output::Report;
 use crate::registry::{Registry, active_keys, join_all, primary_via_nodes};
 use clap::Args;
@@ -11,12 +11,14 @@ use eyre::{WrapErr, bail};
 use serde::Serialize;
 use sesh_core::SessionId;
 use sesh_core::agreement;
-use sesh_core::api::{MAX_MESSAGE_BYTES, MAX_TTL_MS, MIN_TTL_MS, PremiumAnswer, Signed};
-use sesh_core::envelope::MessageHash;
+use sesh_core::api::{PremiumAnswer, Signed};
 use sesh_core::protocol::DAY;
 use sesh_core::session_message::{
     DEFAULT_TTL_MS, Disappearing, MAX_PREMIUM_TEXT_CHARS, MAX_PROOFS, MAX_TEXT_CHARS, PremiumProof,
     Text, required_proofs, seal_text,
+};
+use sesh_core::storage_rpc::{
+    MAX_MESSAGE_BODY, MessageHash, TTL_MAXIMUM_MS, TTL_MAXIMUM_PRIVATE_MS, TTL_MINIMUM_MS,
 };
 use std::io::Read;
 use std::path::PathBuf;
@@ -28,9 +30,13 @@ use std::path::PathBuf;
 /// sealed, in an `Envelope`; see docs/messages.md), so the Session app reads it
 /// too. It is sealed to the recipient's Session ID (only they can read it) and
 /// signed with the wallet's Session key (they can tell it is from you).
-/// It is stored on each of the recipient's registry nodes (3 chosen from the
-/// active set by the Session ID); one node that is down or refuses does not
-/// stop it. A name is resolved through the registry nodes, which must agree.
+/// It is stored as Session's clients store it (the storage protocol,
+/// `/storage_rpc/v1`): on one member of the recipient's swarm (7 registry
+/// nodes chosen from the active set by the Session ID), which hands it on to
+/// the others and answers with each member's signed receipt. The wallet checks
+/// the receipts; when that member is down or too few members signed (fewer
+/// than a majority of the swarm), the same message goes to the next member.
+/// A name is resolved through the registry nodes, which must agree.
 ///
 /// Up to 2,000 characters; up to 10,000 with premium (`sesh premium buy`):
 /// the message then carries premium proofs signed by registry nodes, which
@@ -72,7 +78,7 @@ pub(crate) struct MessageSent {
     pub(crate) recipient: SessionId,
     /// The name it was given as, if any.
     pub(crate) name: Option<String>,
-    /// The message's hash.
+    /// The message's hash, the storage server's (43 base64 characters).
     pub(crate) hash: MessageHash,
     /// The size of what was stored: the sealed text in Session's `Envelope`.
     pub(crate) bytes: usize,
@@ -88,9 +94,11 @@ pub(crate) struct MessageSent {
     pub(crate) disappearing: bool,
     /// When the nodes drop it.
     pub(crate) expiry: Timestamp,
-    /// On how many registry nodes it was stored.
+    /// How many members of the recipient's swarm signed a receipt of it (checked).
     pub(crate) stored: usize,
-    /// What each registry node of the recipient's swarm did.
+    /// How many members the recipient's swarm has.
+    pub(crate) swarm: usize,
+    /// What each member of the recipient's swarm did (and any other node that answered).
     pub(crate) nodes: Vec<NodeReport>,
 }
 
@@ -111,10 +119,7 @@ impl Report for MessageSent {
         };
         format!(
             "sent to {who}{from}\n  message  {}\n  stored   on {} of {} registry nodes\n  expires  {}{disappears}",
-            self.hash,
-            self.stored,
-            self.nodes.len(),
-            self.expiry
+            self.hash, self.stored, self.swarm, self.expiry
         )
     }
 }
@@ -122,7 +127,7 @@ impl Report for MessageSent {
 /// Parses a TTL (`30s` to `30d`, see [`parse_duration`]) into milliseconds.
 pub(crate) fn parse_ttl(text: &str) -> Result<u64, String> {
     let ms = parse_duration(text)?;
-    if !(MIN_TTL_MS..=sesh_core::api::MAX_PREMIUM_TTL_MS).contains(&ms) {
+    if !(TTL_MINIMUM_MS..=TTL_MAXIMUM_PRIVATE_MS).contains(&ms) {
         return Err(format!(
             "{text:?} is out of range: from 10s to 14d (30d when the recipient has premium)"
         ));
@@ -181,37 +186,34 @@ impl SendArgs {
         }
         let stored = seal_text(&text, session.ed25519_signing_key().as_bytes(), &recipient)
             .wrap_err("cannot seal the message")?;
-        if stored.len() > MAX_MESSAGE_BYTES {
+        if stored.len() > MAX_MESSAGE_BODY {
             bail!(
-                "the sealed message is {} bytes; a node stores at most {MAX_MESSAGE_BYTES}",
+                "the sealed message is {} bytes; a node stores at most {MAX_MESSAGE_BODY}",
                 stored.len()
             );
         }
-        if ttl_ms > MAX_TTL_MS {
+        if ttl_ms > TTL_MAXIMUM_MS {
             ctx.out.info(
                 "a TTL over 14 days is kept only when the recipient has premium; nodes refuse it otherwise",
             );
         }
+        let bytes = stored.len();
         let swarm = Swarm::discover(ctx, recipient).await?;
-        let results = swarm.store(&stored, ttl_ms).await;
-        let stored_on = require_one(ctx, "store the message", &results)?;
-        let response = results
-            .iter()
-            .find_map(|(_, r)| r.as_ref().ok())
-            .expect("one node stored it");
+        let done = swarm.store(ctx, stored, ttl_ms).await?;
         ctx.out.print(&MessageSent {
             recipient,
             name: name.map(|n| n.to_string()),
-            hash: response.hash,
-            bytes: stored.len(),
+            hash: done.hash,
+            bytes,
             display_name: text.display_name,
             chars,
             premium_proofs: text.proofs.len(),
             ttl_secs: ttl_ms / 1000,
             disappearing: self.ttl.is_some(),
-            expiry: Timestamp(response.expiry_ms / 1000),
-            stored: stored_on,
-            nodes: NodeReport::all(&results),
+            expiry: Timestamp(done.expiry_ms / 1000),
+            stored: done.receipts,
+            swarm: done.swarm,
+            nodes: done.nodes,
         })?;
         Ok(())
     }
@@ -337,9 +339,7 @@ mod tests {
             &MessageSent {
                 recipient: crate::output::golden::session_id(),
                 name: Some("bob".into()),
-                hash: "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669"
-                    .parse()
-                    .unwrap(),
+                hash: MessageHash::parse("iSiq5jyE2H6gmFZNHgOtgT8Qet1HTlau3ShjScDAPqQ").unwrap(),
                 bytes: 398,
                 display_name: Some("alice".into()),
                 chars: 6,
@@ -348,10 +348,11 @@ mod tests {
                 disappearing: false,
                 expiry: Timestamp(1_797_209_601),
                 stored: 2,
+                swarm: 3,
                 nodes: vec![
                     NodeReport::sample(1, None),
                     NodeReport::sample(2, None),
-                    NodeReport::sample(3, Some("connection refused")),
+                    NodeReport::sample(3, Some("cannot reach it: connection refused")),
                 ],
             },
         );
@@ -362,7 +363,7 @@ mod tests {
         let sent = |display_name: Option<&str>, disappearing| MessageSent {
             recipient: crate::output::golden::session_id(),
             name: None,
-            hash: MessageHash([1; 32]),
+            hash: MessageHash::from_digest(&[1; 32]),
             bytes: 398,
             display_name: display_name.map(Into::into),
             chars: 2,
@@ -371,6 +372,7 @@ mod tests {
             disappearing,
             expiry: Timestamp(1_797_209_601),
             stored: 1,
+            swarm: 1,
             nodes: vec![NodeReport::sample(1, None)],
         };
         let named = sent(Some("alice"), true).text();
@@ -394,8 +396,8 @@ mod tests {
         assert_eq!(parse_ttl("30s"), Ok(30_000));
         assert_eq!(parse_ttl("45m"), Ok(2_700_000));
         assert_eq!(parse_ttl("12h"), Ok(43_200_000));
-        assert_eq!(parse_ttl("14d"), Ok(MAX_TTL_MS));
-        assert_eq!(parse_ttl("30d"), Ok(sesh_core::api::MAX_PREMIUM_TTL_MS));
+        assert_eq!(parse_ttl("14d"), Ok(TTL_MAXIMUM_MS));
+        assert_eq!(parse_ttl("30d"), Ok(TTL_MAXIMUM_PRIVATE_MS));
         assert_eq!(parse_ttl("60"), Ok(60_000));
         assert!(parse_ttl("9s").unwrap_err().contains("out of range"));
         assert!(parse_ttl("31d").unwrap_err().contains("out of range"));

@@ -5,7 +5,7 @@ use super::send::parse_duration;
 use crate::context::Context;
 use crate::mailbox::{Merged, Swarm};
 use clap::Args;
-use sesh_core::envelope::MessageHash;
+use sesh_core::storage_rpc::MessageHash;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
@@ -14,8 +14,8 @@ const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Print messages as they arrive
 ///
-/// Polls the wallet's registry nodes (those `sesh msg inbox` reads, former
-/// swarm members included) for messages stored since the last poll,
+/// Polls the wallet's registry nodes (those `sesh msg inbox` reads) for
+/// messages stored since the last poll (each node's `last_hash`),
 /// every second at first; while nothing arrives the interval doubles up to
 /// --max-interval, and drops back to a second when a message comes. Each
 /// message is decrypted and checked as `sesh msg inbox` does. With --json,
@@ -49,7 +49,7 @@ impl WatchArgs {
         let file = ctx.wallet_file()?;
         let keys = ctx.unlock(&file)?;
         let session = keys.session();
-        let swarm = Swarm::discover_own(ctx, session.session_id()).await?;
+        let swarm = Swarm::discover(ctx, session.session_id()).await?;
         let deadline = self
             .timeout
             .map(|ms| Instant::now() + Duration::from_millis(ms));
@@ -79,7 +79,7 @@ impl WatchArgs {
                 messages: merged
                     .messages
                     .into_iter()
-                    .filter(|(hash, _)| seen.insert(*hash))
+                    .filter(|(hash, _)| seen.insert(hash.clone()))
                     .collect(),
                 ..Merged::default()
             };
@@ -100,10 +100,11 @@ impl WatchArgs {
                 }
             }
             if first {
+                let asked = merged.nodes.len();
                 ctx.out.info(&format!(
-                    "watching {} registry node{} for messages to {} (Ctrl-C to stop)",
+                    "watching {asked} registry node{} of {} in the mailbox's swarm for messages to {} (Ctrl-C to stop)",
+                    if asked == 1 { "" } else { "s" },
                     swarm.nodes().len(),
-                    if swarm.nodes().len() == 1 { "" } else { "s" },
                     session.session_id()
                 ));
                 first = false;
