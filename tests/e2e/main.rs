@@ -18,5 +18,6 @@ mod registry_node_ons;
 mod registry_node_openapi;
 mod registry_node_rpc;
 mod storage_rpc;
+mod storage_rpc_js;
 mod tls;
 mod toolchain;
