@@ -61,6 +61,12 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/ons/{name_hash}", get(ons::get))
         .route("/json_rpc", post(ons::json_rpc))
         .route("/", post(ons::json_rpc))
+        .route(
+            sesh_core::onion::PATH,
+            post(crate::handlers::onion::onion_req).layer(DefaultBodyLimit::max(
+                crate::handlers::onion::MAX_ONION_BODY_BYTES,
+            )),
+        )
         .route("/v1/identity", get(health::identity))
         .route("/v1/flagged", get(health::flagged))
         .route("/v1/debug/dump", get(health::dump))

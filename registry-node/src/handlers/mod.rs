@@ -9,5 +9,6 @@ pub(crate) mod messages;
 pub(crate) mod names;
 pub(crate) mod nodes;
 pub(crate) mod ons;
+pub(crate) mod onion;
 pub(crate) mod premium;
 pub(crate) mod storage_rpc;
