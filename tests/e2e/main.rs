@@ -11,6 +11,7 @@ mod cli_wallet;
 mod deploy;
 mod layering;
 mod messages;
+mod onion;
 mod protocol;
 mod registry_node;
 mod registry_node_chaos;
