@@ -36,6 +36,7 @@ Commands:
 Options:
   --seed HEX             the account's Ed25519 seed (64 hex); default: a random one
   --data TEXT            the message (UTF-8) for store and roundtrip; default: a greeting
+                         with the time
   --namespace N          for store and retrieve (default 0)
   --private-namespace N  roundtrip's signed namespace (default 5, not divisible by 10)
   --ttl MS               the stores' TTL in milliseconds (default 3600000)
@@ -150,7 +151,8 @@ function account(seedHex, wrong) {
     signingKey = sodium.crypto_sign_seed_keypair(other).privateKey;
   }
   return {
-    seed: sodium.to_hex(seed),
+    // A generated seed is printed, so that the account can be read again with --seed.
+    seed: seedHex === undefined ? sodium.to_hex(seed) : undefined,
     raw: concat(Uint8Array.of(0x05), x25519),
     sessionId: '05' + sodium.to_hex(x25519),
     ed25519: sodium.to_hex(keys.publicKey),
@@ -283,7 +285,8 @@ async function store(node, me, namespace, data, ttl) {
   // Each member signs the hash text it stored.
   const receipts = checkSwarm('store', answer, (entry) => {
     expect(entry.hash === hash, `store: a member's hash ${entry.hash} is not ${hash}`, { entry });
-    expect(entry.expiry === timestamp + ttl,
+    // A copy it already had keeps its own expiry.
+    expect(entry.already || entry.expiry === timestamp + ttl,
       `store: a member's expiry ${entry.expiry} is not ${timestamp + ttl}`, { entry });
     return utf8(entry.hash);
   });
@@ -350,6 +353,7 @@ async function shorten(node, me, hashes, expiry) {
     signature: me.sign('expire', 'shorten', String(expiry), ...hashes),
   });
   const receipts = checkSwarm('expire', answer, (entry) => {
+    expect(Array.isArray(entry.updated), 'expire: a member answered no updated list', { entry });
     const unchanged = entry.unchanged || {};
     return concat(me.sessionId, String(entry.expiry), ...hashes, ...entry.updated,
       ...Object.keys(unchanged).sort().flatMap((h) => [h, String(unchanged[h])]));
@@ -371,8 +375,10 @@ async function deleteMessages(node, me, hashes) {
     messages: hashes,
     signature: me.sign('delete', ...hashes),
   });
-  const receipts = checkSwarm('delete', answer,
-    (entry) => concat(me.sessionId, ...hashes, ...entry.deleted));
+  const receipts = checkSwarm('delete', answer, (entry) => {
+    expect(Array.isArray(entry.deleted), 'delete: a member answered no deleted list', { entry });
+    return concat(me.sessionId, ...hashes, ...entry.deleted);
+  });
   for (const member of receipts.verified) {
     const deleted = answer.swarm[member].deleted;
     expect([...hashes].sort().join() === deleted.join(),
@@ -401,6 +407,9 @@ async function cmdRoundtrip(node, me, options) {
     const mine = messages.find((m) => m.hash === hashes[i]);
     expect(mine, `retrieve: ${hashes[i]} is not in namespace ${namespace}`, { messages });
     expect(mine.data_base64 === b64(data), `retrieve: the data of ${hashes[i]} changed`, { mine });
+    // The storage server keeps the store's timestamp and expiry with the message.
+    expect(mine.timestamp === out.stored[i].timestamp,
+      `retrieve: ${hashes[i]} has timestamp ${mine.timestamp}, not ${out.stored[i].timestamp}`);
     expect(mine.expiration === out.stored[i].expiry,
       `retrieve: ${hashes[i]} expires at ${mine.expiration}, not ${out.stored[i].expiry}`);
     out.retrieved[namespace] = messages;
@@ -453,7 +462,9 @@ function integer(flag, text, min, max) {
 
 function parseOptions(args) {
   const options = {
-    data: 'hello from a client written outside sesh',
+    // Timed, so that runs with one --seed store different messages (a node may refuse to
+    // store again a message its owner deleted).
+    data: `hello from a client written outside sesh at ${new Date().toISOString()}`,
     namespace: 0,
     privateNamespace: 5,
     ttl: 3_600_000,
@@ -504,8 +515,9 @@ async function main(argv) {
     print(await run(node, me, options));
     return 0;
   } catch (e) {
-    if (!(e instanceof Mismatch)) throw e;
-    print({ error: e.message, ...e.details });
+    if (e instanceof UsageError) throw e;
+    // Anything else (a field of the wrong type in an answer, ...) is reported the same way.
+    print(e instanceof Mismatch ? { error: e.message, ...e.details } : { error: `${e.name}: ${e.message}` });
     return 1;
   }
 }
