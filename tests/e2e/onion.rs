@@ -6,8 +6,10 @@
 use alloy::primitives::B256;
 use sesh_core::api::NameResponse;
 use sesh_core::onion::{self, Answer, EncType, Hop, OnionRequest};
-use sesh_core::storage_rpc::parse_response;
 use sesh_core::storage_rpc::response::InfoResponse;
+use sesh_core::storage_rpc::{
+    Namespace, Request, Store, StoreResponse, SubRequest, UserPubkey, parse_response,
+};
 use sesh_e2e::node::{NodeTestbed, RegistryNode, http, wait_all_indexed};
 use sesh_e2e::swarm::staked_nodes;
 use std::time::Duration;
@@ -89,6 +91,29 @@ async fn a_request_through_three_nodes_is_carried_out_by_the_last() -> eyre::Res
             name.name.attestation.node_key.to_string(),
             nodes[0].node_key
         );
+    }
+
+    // A store of 40,000 bytes (more than the 16 KiB most routes take) through the path: the
+    // destination keeps it and hands it on to its swarm, whose receipts all verify.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis() as u64;
+    let store = Store::new(
+        UserPubkey::from(&sesh_core::envelope::session_id_from_seed(&[0x33; 32])),
+        Namespace::DEFAULT,
+        vec![0x5a; 40_000],
+        now,
+        60_000,
+    );
+    let hash = store.hash();
+    let request = Request::One(SubRequest::Store(store)).to_json().to_string();
+    let answer = through(&path, &nodes[0], request.as_bytes(), EncType::XChaCha20).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let stored: StoreResponse = parse_response(answer.status, &answer.body_bytes())?;
+    let receipts = stored.verify_receipts(&hash);
+    assert_eq!(receipts.len(), 3, "{stored:?}");
+    for (key, checked) in receipts {
+        checked.map_err(|error| eyre::eyre!("{key}: {error}"))?;
     }
 
     // A lookup of a name nobody holds is the node's own 404, sealed.
