@@ -237,13 +237,7 @@ impl Workload {
                 else {
                     return;
                 };
-                out.extend_from_slice(&store_request(
-                    host,
-                    recipient.clone(),
-                    payload,
-                    now_ms(),
-                    *ttl_ms,
-                ));
+                out.extend_from_slice(&store_request(host, *recipient, payload, now_ms(), *ttl_ms));
             }
             Self::MsgRetrieve { host, mailboxes } => {
                 let Some(mailbox) = mailboxes.get(state.mailbox) else {
@@ -345,7 +339,7 @@ mod tests {
     fn mailbox_requests_are_storage_protocol_requests() {
         let mailbox = Mailbox::bench(7);
         let now = 1_780_000_000_000;
-        let text = store_request("h", mailbox.pubkey.clone(), vec![1; 400], now, 60_000);
+        let text = store_request("h", mailbox.pubkey, vec![1; 400], now, 60_000);
         let (head, body) =
             text.split_at(text.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4);
         let head = String::from_utf8(head.to_vec()).unwrap();
@@ -356,7 +350,7 @@ mod tests {
         };
         assert_eq!(
             (store.pubkey, store.data.len(), store.expiry),
-            (mailbox.pubkey.clone(), 400, now + 60_000)
+            (mailbox.pubkey, 400, now + 60_000)
         );
 
         let text = retrieve_request("h", &mailbox, now);

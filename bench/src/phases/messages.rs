@@ -99,13 +99,7 @@ async fn store(
     data: Vec<u8>,
     forwarded: bool,
 ) -> eyre::Result<StoreResponse> {
-    let store = Store::new(
-        recipient.pubkey.clone(),
-        Namespace::DEFAULT,
-        data,
-        now_ms(),
-        TTL_MS,
-    );
+    let store = Store::new(recipient.pubkey, Namespace::DEFAULT, data, now_ms(), TTL_MS);
     let answer: StoreResponse = rpc(
         client,
         node,

@@ -177,14 +177,13 @@ async fn store(
     store.check(now, premium)?;
     let hash = store.hash();
     let forward = (!forwarded).then(|| Request::One(SubRequest::Store(store.clone())).to_json());
-    let mailbox = app.mailbox.clone();
     let ttl = store.expiry.saturating_sub(now);
     let namespace = store.namespace.0;
-    let stored = tokio::task::spawn_blocking(move || {
-        mailbox.store(&session_id, namespace, &store.data, now, ttl)
-    })
-    .await
-    .map_err(internal)?;
+    // Queued for the group commit without a blocking thread of its own.
+    let stored = app
+        .mailbox
+        .store_async(session_id, namespace, store.data, now, ttl)
+        .await;
     let me = app.node_key().to_string();
     let member = match stored {
         Ok(stored) => MemberResult::Ok(StoreMember {
