@@ -590,7 +590,9 @@ fn describe_member(failure: &MemberFailure) -> String {
     }
     match (&failure.code, &failure.reason) {
         (Some(code), Some(reason)) => format!("it refused ({code}): {reason}"),
-        (None, Some(reason)) => format!("it failed: {reason}"),
+        (None, Some(reason)) => {
+            format!("the member that handed the message on could not reach it: {reason}")
+        }
         (Some(code), None) => format!("it refused ({code})"),
         (None, None) => "it failed".into(),
     }

@@ -572,12 +572,6 @@ pub struct HealthResponse {
 
 /// The largest envelope a mailbox stores, in bytes (as Session's storage server).
 pub const MAX_MESSAGE_BYTES: usize = 76_800;
-/// The shortest time a message is kept.
-pub const MIN_TTL_MS: u64 = 10_000;
-/// The longest time a message is kept.
-pub const MAX_TTL_MS: u64 = 14 * 24 * 3600 * 1000;
-/// The longest time a message is kept when the recipient has premium.
-pub const MAX_PREMIUM_TTL_MS: u64 = 30 * 24 * 3600 * 1000;
 /// The most messages one retrieve returns.
 pub const MAX_RETRIEVE: usize = 100;
 
@@ -601,59 +595,10 @@ pub mod base64_bytes {
     }
 }
 
-/// `POST /v1/messages/{session_id}`: store an envelope in a mailbox. Anyone may
-/// store; the envelope is opaque to the node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoreRequest {
-    /// The mailbox namespace (only 0, the one-to-one inbox, takes unauthenticated stores).
-    #[serde(default)]
-    pub namespace: i16,
-    /// How long to keep it, in ms ([`MIN_TTL_MS`] to [`MAX_TTL_MS`], or
-    /// [`MAX_PREMIUM_TTL_MS`] when the recipient has premium).
-    pub ttl_ms: u64,
-    /// The envelope, standard base64 (at most [`MAX_MESSAGE_BYTES`] bytes decoded).
-    #[serde(with = "base64_bytes")]
-    pub data: Vec<u8>,
-}
-
-/// The answer to a store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoreResponse {
-    /// The message hash (the same on every node).
-    pub hash: crate::envelope::MessageHash,
-    /// When the node stored it (ms since the Unix epoch, the node's clock).
-    pub stored_ms: u64,
-    /// When the node drops it.
-    pub expiry_ms: u64,
-    /// Whether the node already held it (a repeated store changes nothing).
-    pub duplicate: bool,
-}
-
-/// `POST /v1/messages/{session_id}/retrieve`: read a mailbox, authenticated by
-/// the owner's Ed25519 signature over `"retrieve" ‖ namespace ‖ timestamp_ms`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RetrieveRequest {
-    /// The namespace.
-    #[serde(default)]
-    pub namespace: i16,
-    /// The signing time, ms since the Unix epoch (within 60 s of the node's clock).
-    pub timestamp_ms: u64,
-    /// The owner's Ed25519 public key (hex); its X25519 form is the Session ID.
-    pub ed25519_key: String,
-    /// The signature (hex, 64 bytes).
-    pub signature: String,
-    /// Only messages stored after this one (absent, or unknown to the node: from the oldest).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_hash: Option<crate::envelope::MessageHash>,
-    /// At most this many (default and ceiling [`MAX_RETRIEVE`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<usize>,
-}
-
-/// One stored message.
+/// One stored message, as a node's mailbox keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredMessage {
-    /// Its hash.
+    /// Its hash (the mailbox's own; the storage protocol's is [`crate::storage_rpc::message_hash`]).
     pub hash: crate::envelope::MessageHash,
     /// The envelope, standard base64.
     #[serde(with = "base64_bytes")]
@@ -662,39 +607,6 @@ pub struct StoredMessage {
     pub stored_ms: u64,
     /// When this node drops it (ms).
     pub expiry_ms: u64,
-}
-
-/// The answer to a retrieve, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RetrieveResponse {
-    /// The messages.
-    pub messages: Vec<StoredMessage>,
-    /// Whether more follow (ask again with the last hash).
-    pub more: bool,
-}
-
-/// `POST /v1/messages/{session_id}/delete`: delete messages, authenticated by
-/// the owner's signature over `"delete" ‖ namespace ‖ timestamp_ms ‖ hashes`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeleteRequest {
-    /// The namespace.
-    #[serde(default)]
-    pub namespace: i16,
-    /// The messages to delete (at most [`MAX_RETRIEVE`]).
-    pub hashes: Vec<crate::envelope::MessageHash>,
-    /// The signing time, ms since the Unix epoch (within 60 s of the node's clock).
-    pub timestamp_ms: u64,
-    /// The owner's Ed25519 public key (hex).
-    pub ed25519_key: String,
-    /// The signature (hex, 64 bytes).
-    pub signature: String,
-}
-
-/// The answer to a delete.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeleteResponse {
-    /// The hashes that were there and are now gone.
-    pub deleted: Vec<crate::envelope::MessageHash>,
 }
 
 /// The JSON error body of every refused request.

@@ -432,35 +432,6 @@ pub fn verify_retrieve(
     )
 }
 
-/// The bytes signed to delete messages from a mailbox: ASCII `"delete"`, the
-/// namespace as in [`retrieve_auth_message`], the timestamp in milliseconds in
-/// decimal, then each message hash as 64 lowercase hex characters, in the
-/// order of the request.
-pub fn delete_auth_message(namespace: i16, timestamp_ms: u64, hashes: &[MessageHash]) -> Vec<u8> {
-    let namespace = if namespace == 0 {
-        String::new()
-    } else {
-        namespace.to_string()
-    };
-    let mut out = format!("delete{namespace}{timestamp_ms}").into_bytes();
-    for hash in hashes {
-        out.extend_from_slice(hash.to_string().as_bytes());
-    }
-    out
-}
-
-/// Signs [`delete_auth_message`] with an Ed25519 seed.
-pub fn sign_delete(
-    ed25519_seed: &[u8; 32],
-    namespace: i16,
-    timestamp_ms: u64,
-    hashes: &[MessageHash],
-) -> [u8; 64] {
-    SigningKey::from_bytes(ed25519_seed)
-        .sign(&delete_auth_message(namespace, timestamp_ms, hashes))
-        .to_bytes()
-}
-
 /// Checks a mailbox request signed over `message` (see [`verify_retrieve`]):
 /// the timestamp is within 60 s of `now_ms`, `ed25519_pk` converts to the
 /// mailbox's Session ID and `signature` verifies over `message`.
@@ -553,31 +524,6 @@ impl<'de> Deserialize<'de> for MessageHash {
 mod tests {
     use super::*;
     use serde_json::Value;
-
-    #[test]
-    fn delete_auth_bytes_are_fixed() {
-        let a = MessageHash([0xab; 32]);
-        let b = MessageHash([0x01; 32]);
-        assert_eq!(
-            delete_auth_message(0, 1753933969155, &[a, b]),
-            format!("delete1753933969155{}{}", "ab".repeat(32), "01".repeat(32)).into_bytes()
-        );
-        assert_eq!(delete_auth_message(-10, 5, &[]), b"delete-105".to_vec());
-        let seed = [3u8; 32];
-        let owner = session_id_from_seed(&seed);
-        let signature = sign_delete(&seed, 0, 1_000, &[a]);
-        let key = ed25519_public(&seed);
-        let message = delete_auth_message(0, 1_000, &[a]);
-        assert_eq!(
-            verify_mailbox_signature(&owner, &key, &message, 1_000, &signature, 1_500),
-            Ok(())
-        );
-        let other = delete_auth_message(0, 1_000, &[b]);
-        assert_eq!(
-            verify_mailbox_signature(&owner, &key, &other, 1_000, &signature, 1_500),
-            Err(RetrieveAuthError::BadSignature)
-        );
-    }
 
     fn vectors() -> Value {
         serde_json::from_str(include_str!("../tests/vectors/envelope.json")).unwrap()

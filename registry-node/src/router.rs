@@ -2,7 +2,7 @@
 
 use crate::app::{App, AppState};
 use crate::handlers::error::ApiError;
-use crate::handlers::{health, market, messages, names, nodes, ons, premium, storage_rpc};
+use crate::handlers::{health, market, names, nodes, ons, premium, storage_rpc};
 use crate::ratelimit;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
@@ -18,7 +18,7 @@ use tower::Service;
 use tower_http::catch_panic::CatchPanicLayer;
 
 /// The largest request body accepted (a batch of 100 names of 64 characters fits easily);
-/// storing a message takes up to [`messages::MAX_STORE_BODY_BYTES`].
+/// the storage protocol takes up to [`storage_rpc::MAX_RPC_BODY_BYTES`].
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// The HTTP API.
@@ -35,20 +35,6 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/listings", get(market::listings))
         .route("/v1/premium/{session_id}", get(premium::status))
         .route("/v1/premium/{session_id}/proof", get(premium::proof))
-        .route(
-            "/v1/messages/{session_id}",
-            post(messages::store)
-                .layer(DefaultBodyLimit::max(messages::MAX_STORE_BODY_BYTES))
-                .layer(mailbox_limit.clone()),
-        )
-        .route(
-            "/v1/messages/{session_id}/retrieve",
-            post(messages::retrieve).layer(mailbox_limit.clone()),
-        )
-        .route(
-            "/v1/messages/{session_id}/delete",
-            post(messages::delete).layer(mailbox_limit.clone()),
-        )
         .route(
             sesh_core::storage_rpc::PATH,
             post(storage_rpc::storage_rpc)

@@ -1,18 +1,23 @@
 //! Messages end to end: two wallets message each other by name through the
 //! real `sesh` binary and 3 staked registry nodes (one of them killed half
-//! way), in Session's one-to-one format; long messages with and without premium,
-//! other kinds of Session message, `msg watch`, every way a mailbox request can be
-//! wrong, and a node's rate and storage limits, over real HTTP.
+//! way), in Session's one-to-one format, through Session's storage protocol
+//! (`/storage_rpc/v1`, the wallet's only mailbox client); long messages with and
+//! without premium, other kinds of Session message, `msg watch`, and what the
+//! node keeps behind the protocol: tombstones, the replay guard, quotas, the
+//! node-wide bound and the per-address rate, over real HTTP.
 
 use alloy::primitives::U256;
 use alloy::signers::local::PrivateKeySigner;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use sesh_core::api::{MAX_MESSAGE_BYTES, ReverseResponse};
+use sesh_core::api::ReverseResponse;
+use sesh_core::bindings::Premium;
 use sesh_core::bindings::premium::no_permit;
-use sesh_core::bindings::{NodeStaking, Premium};
 use sesh_core::envelope;
 use sesh_core::session_message::{self as session, Incoming, Text};
+use sesh_core::storage_rpc::response::{MemberResult, RetrieveResponse};
+use sesh_core::storage_rpc::{
+    MAX_MESSAGE_BODY, Namespace, Request, Retrieve, Store, StoreResponse, SubRequest, UserPubkey,
+    message_hash, parse_response,
+};
 use sesh_core::{Name, SessionId};
 use sesh_e2e::cli::SeshHome;
 use sesh_e2e::node::{
@@ -31,11 +36,78 @@ fn session_id(home: &SeshHome) -> SessionId {
     SessionId::parse(show["data"]["session_id"].as_str().expect("a session id")).unwrap()
 }
 
+/// The clock in ms, strictly increasing from call to call: two retrieves signed in the same
+/// millisecond carry the same signature, which a node's replay guard takes once.
 fn now_ms() -> u64 {
-    std::time::SystemTime::now()
+    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let clock = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_millis() as u64
+        .as_millis() as u64;
+    let previous = LAST
+        .fetch_update(
+            std::sync::atomic::Ordering::SeqCst,
+            std::sync::atomic::Ordering::SeqCst,
+            |last| Some(clock.max(last + 1)),
+        )
+        .expect("always Some");
+    clock.max(previous + 1)
+}
+
+/// POSTs one storage-protocol request to `node`: the status and the raw body.
+async fn rpc(node: &RegistryNode, request: SubRequest) -> (u16, Vec<u8>) {
+    rpc_body(node, Request::One(request).to_json().to_string()).await
+}
+
+/// POSTs `body` to `/storage_rpc/v1`: the status and the raw body.
+async fn rpc_body(node: &RegistryNode, body: String) -> (u16, Vec<u8>) {
+    let response = sesh_e2e::node::http()
+        .post(format!("{}{}", node.url, sesh_core::storage_rpc::PATH))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("POST /storage_rpc/v1");
+    let status = response.status().as_u16();
+    (status, response.bytes().await.expect("a body").to_vec())
+}
+
+/// A store of `data` for `to`, kept `ttl_ms`, as a Session client makes it.
+fn store(to: &SessionId, data: &[u8], ttl_ms: u64) -> SubRequest {
+    SubRequest::Store(Store::new(
+        UserPubkey::from(to),
+        Namespace::DEFAULT,
+        data.to_vec(),
+        now_ms(),
+        ttl_ms,
+    ))
+}
+
+/// Stores on `node` and reads its answer (200 even when a member refused).
+async fn stored(node: &RegistryNode, request: SubRequest) -> StoreResponse {
+    let (status, body) = rpc(node, request).await;
+    parse_response(status, &body)
+        .unwrap_or_else(|e| panic!("a store answer: {e}: {}", String::from_utf8_lossy(&body)))
+}
+
+/// `node`'s own entry of a store answer: its receipt, or why it refused.
+fn own_entry(node: &RegistryNode, answer: &StoreResponse) -> Result<(), (u16, String)> {
+    match &answer.swarm[&node.node_key] {
+        MemberResult::Ok(_) => Ok(()),
+        MemberResult::Failed(failure) => Err((
+            failure
+                .code
+                .as_ref()
+                .and_then(|c| c.as_u64())
+                .unwrap_or_default() as u16,
+            failure.reason.clone().unwrap_or_default(),
+        )),
+    }
+}
+
+/// A signed retrieve of the mailbox of the Ed25519 `seed`, from the start.
+fn retrieve(seed: &[u8; 32]) -> SubRequest {
+    SubRequest::Retrieve(Retrieve::signed(seed, Namespace::DEFAULT, now_ms(), None))
 }
 
 /// `text` from the Ed25519 `seed` to `to`, as a Session client stores it.
@@ -51,26 +123,14 @@ fn wrapped(sealed: &[u8]) -> Vec<u8> {
 /// The bytes a node stored under `hash` in the mailbox of the Ed25519 `seed` (a signed
 /// retrieve, as the wallet makes it).
 async fn stored_bytes(node: &RegistryNode, seed: &[u8; 32], hash: &str) -> Vec<u8> {
-    let to = envelope::session_id_from_seed(seed);
-    let now = now_ms();
-    let body = serde_json::json!({
-        "timestamp_ms": now,
-        "ed25519_key": hex::encode(envelope::ed25519_public(seed)),
-        "signature": hex::encode(envelope::sign_retrieve(seed, 0, now)),
-    });
-    let (status, answer) = node
-        .post(&format!("/v1/messages/{to}/retrieve"), body.to_string())
-        .await;
-    assert_eq!(status, 200, "{answer}");
-    let message = answer["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["hash"] == hash)
-        .unwrap_or_else(|| panic!("{hash} is on the node: {answer}"));
-    STANDARD
-        .decode(message["data"].as_str().unwrap())
-        .expect("base64 data")
+    let (status, body) = rpc(node, retrieve(seed)).await;
+    let page: RetrieveResponse = parse_response(status, &body).expect("a retrieve answer");
+    page.messages
+        .into_iter()
+        .find(|m| m.hash.as_str() == hash)
+        .unwrap_or_else(|| panic!("{hash} is on {}", node.url))
+        .data
+        .0
 }
 
 #[tokio::test]
@@ -100,18 +160,12 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
 
     // A message with the shortest TTL, checked at the end (after it expired).
     let short_lived = session_text("gone soon", &[7; 32], &bob_id);
-    let (status, body) = nodes[0]
-        .post(
-            &format!("/v1/messages/{bob_id}"),
-            serde_json::json!({"ttl_ms": 10_000, "data": STANDARD.encode(&short_lived)})
-                .to_string(),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let short_hash = body["hash"].as_str().unwrap().to_string();
+    let answer = stored(&nodes[0], store(&bob_id, &short_lived, 10_000)).await;
+    let short_hash = answer.hash.expect("the hash at top level").to_string();
     let short_stored = Instant::now();
 
-    // Alice writes to bob by name; all 3 of bob's nodes keep it.
+    // Alice writes to bob by name: one member takes it and hands it on; all 3 of bob's
+    // nodes (every active node: fewer than a swarm) sign a receipt the wallet checks.
     let sent = alice
         .run(
             &["msg", "send", "bob", "hi bob, it's alice", "--json"],
@@ -121,6 +175,7 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
         .envelope();
     assert_eq!(sent["data"]["recipient"], bob_id.to_string());
     assert_eq!(sent["data"]["stored"], 3, "{sent}");
+    assert_eq!(sent["data"]["swarm"], 3, "{sent}");
     assert_eq!(sent["data"]["ttl_secs"], 14 * 86_400, "{sent}");
     let sent_expiry = sent["data"]["expiry"]
         .as_u64()
@@ -134,6 +189,12 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
     let messages = inbox["data"]["messages"].as_array().unwrap();
     let from_alice: Vec<_> = messages.iter().filter(|m| m["hash"] == hash).collect();
     assert_eq!(from_alice.len(), 1, "one copy from 3 nodes: {inbox}");
+    // The hash is the storage server's (43 base64 characters; checked against the stored
+    // bytes in `a_session_account_sends_session_format_to_a_name`).
+    assert!(
+        sesh_core::storage_rpc::MessageHash::parse(&hash).is_some(),
+        "{hash}"
+    );
     assert_eq!(from_alice[0]["text"], "hi bob, it's alice");
     assert_eq!(from_alice[0]["sender"], alice_id.to_string());
     assert_eq!(from_alice[0]["sender_name"], "alice");
@@ -212,8 +273,11 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
         "{envelope}"
     );
 
-    // One node goes down: bob's reply still reaches alice, from the other two.
-    drop(nodes.remove(0));
+    // One member goes down: bob's reply is still stored (a member that is down is passed
+    // over, the others sign) and alice reads it from the other two.
+    let dead = nodes.remove(0);
+    let dead_url = dead.url.clone();
+    drop(dead);
     let reply = bob.run(&["msg", "send", "alice", "hi alice"], Some("b-pw"));
     let reply = reply.ok();
     assert!(
@@ -226,14 +290,49 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
         "{}",
         reply.stderr
     );
+    let reply = bob
+        .run(
+            &["msg", "send", "alice", "still there?", "--json"],
+            Some("b-pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(reply["data"]["stored"], 2, "{reply}");
+    let down: Vec<_> = reply["data"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["ok"] == false)
+        .collect();
+    assert_eq!(down.len(), 1, "{reply}");
+    assert_eq!(down[0]["url"], dead_url.as_str(), "{reply}");
+    // Unreachable for the wallet, or for the member that handed the message on.
+    assert!(
+        down[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("reach it") || e.contains("error sending request")),
+        "{reply}"
+    );
     let inbox = alice
         .run(&["msg", "inbox", "--json"], Some("a-pw"))
         .ok()
         .envelope();
     let messages = inbox["data"]["messages"].as_array().unwrap();
-    assert_eq!(messages.len(), 1, "{inbox}");
+    assert_eq!(messages.len(), 2, "{inbox}");
     assert_eq!(messages[0]["text"], "hi alice");
     assert_eq!(messages[0]["sender_name"], "bob");
+    assert_eq!(messages[1]["text"], "still there?");
+    let read: Vec<_> = inbox["data"]["nodes"].as_array().unwrap().iter().collect();
+    assert_eq!(
+        read.len(),
+        3,
+        "the dead member is asked, and reported: {inbox}"
+    );
+    assert_eq!(
+        read.iter().filter(|n| n["ok"] == true).count(),
+        2,
+        "{inbox}"
+    );
 
     // A long text needs premium: refused before buying, carried with proofs after.
     let long = "x".repeat(2_500);
@@ -315,13 +414,8 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
         &not_session,
         &typing,
     ] {
-        let (status, body) = nodes[0]
-            .post(
-                &format!("/v1/messages/{bob_id}"),
-                serde_json::json!({"ttl_ms": 3_600_000, "data": STANDARD.encode(data)}).to_string(),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
+        let answer = stored(&nodes[0], store(&bob_id, data, 3_600_000)).await;
+        assert_eq!(own_entry(&nodes[0], &answer), Ok(()));
     }
     // The short-lived message has expired by now (10 s TTL).
     let waited = short_stored.elapsed();
@@ -506,8 +600,9 @@ async fn a_session_account_sends_session_format_to_a_name() -> eyre::Result<()> 
     for node in &nodes[1..] {
         assert_eq!(stored_bytes(node, &dave_seed, &hash).await, stored);
     }
+    // The hash `msg send` and `msg inbox` show is the storage server's of those bytes.
     assert_eq!(
-        envelope::message_hash(&dave_id, session::NAMESPACE, &stored).to_string(),
+        message_hash(&UserPubkey::from(&dave_id), Namespace::DEFAULT, &stored).as_str(),
         hash
     );
     let unwrapped = session::unwrap(&stored)?;
@@ -569,170 +664,75 @@ async fn a_session_account_sends_session_format_to_a_name() -> eyre::Result<()> 
     Ok(())
 }
 
+/// What a node keeps behind `/storage_rpc/v1` beyond the protocol's own refusals (those are
+/// in `storage_rpc.rs`): the size limit, a repeated store, the replay guard on signed reads,
+/// and tombstones, which outlive a restart.
 #[tokio::test]
-async fn bad_mailbox_requests_get_the_right_errors() -> eyre::Result<()> {
+async fn a_node_keeps_its_mailbox_rules_behind_the_storage_protocol() -> eyre::Result<()> {
     let chain = sesh_e2e::deployed_chain();
     let node = RegistryNode::start(NodeOptions::new(&chain.anvil.endpoint(), &chain.deployment));
     let seed = [5u8; 32];
     let owner = envelope::session_id_from_seed(&seed);
-    let ed25519 = hex::encode(envelope::ed25519_public(&seed));
-    let store = |ttl_ms: u64, data: &[u8]| {
-        serde_json::json!({"ttl_ms": ttl_ms, "data": STANDARD.encode(data)}).to_string()
-    };
-    let path = format!("/v1/messages/{owner}");
 
-    // Oversized, out-of-range TTLs, another namespace, malformed bodies and IDs.
-    let (status, body) = node
-        .post(&path, store(60_000, &vec![1; MAX_MESSAGE_BYTES + 1]))
-        .await;
-    assert_eq!(status, 413, "{body}");
-    assert!(body.to_string().contains("at most 76800 bytes"), "{body}");
-    let (status, _) = node
-        .post(&path, store(60_000, &vec![1; MAX_MESSAGE_BYTES]))
-        .await;
-    assert_eq!(status, 200, "exactly the limit is kept");
-    for ttl in [9_999, 14 * 86_400_000 + 1] {
-        let (status, body) = node.post(&path, store(ttl, b"m")).await;
-        assert_eq!(status, 400, "{body}");
-        assert!(body.to_string().contains("out of range"), "{body}");
-    }
-    let (status, body) = node
-        .post(
-            &path,
-            serde_json::json!({"namespace": 3, "ttl_ms": 60_000, "data": "bQ=="}).to_string(),
-        )
-        .await;
-    assert_eq!(status, 400, "{body}");
-    let (status, _) = node.post(&path, "{not json").await;
-    assert_eq!(status, 400);
-    let (status, body) = node
-        .post(&path, r#"{"ttl_ms": 60000, "data": "%%%"}"#)
-        .await;
-    assert_eq!(status, 400, "{body}");
-    assert!(body.to_string().contains("base64"), "{body}");
-    let (status, _) = node.post("/v1/messages/05zz", store(60_000, b"m")).await;
-    assert_eq!(status, 400);
-
-    let (status, body) = node.post(&path, store(60_000, b"hello")).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        body["hash"],
-        envelope::message_hash(&owner, 0, b"hello").to_string()
+    // Exactly the limit is kept; a byte more is refused before it is read as a message.
+    let answer = stored(&node, store(&owner, &vec![1; MAX_MESSAGE_BODY], 60_000)).await;
+    assert_eq!(own_entry(&node, &answer), Ok(()));
+    let big = Store::new(
+        UserPubkey::from(&owner),
+        Namespace::DEFAULT,
+        vec![1; MAX_MESSAGE_BODY + 1],
+        now_ms(),
+        60_000,
     );
-    let (_, again) = node.post(&path, store(60_000, b"hello")).await;
-    assert_eq!(again["duplicate"], true);
+    let (status, body) = rpc(&node, SubRequest::Store(big)).await;
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
 
-    // Retrieve: signed, in the window, with the mailbox's own key, once.
-    let retrieve = |timestamp_ms: u64, key: &str, signature: [u8; 64]| {
-        serde_json::json!({
-            "timestamp_ms": timestamp_ms,
-            "ed25519_key": key,
-            "signature": hex::encode(signature),
-        })
-        .to_string()
+    // A repeated store is the same message: "already", one copy.
+    let first = stored(&node, store(&owner, b"hello", 60_000)).await;
+    let again = stored(&node, store(&owner, b"hello", 60_000)).await;
+    assert_eq!(first.hash, again.hash);
+    let MemberResult::Ok(entry) = &again.swarm[&node.node_key] else {
+        panic!("a receipt: {again:?}");
     };
-    let retrieve_path = format!("{path}/retrieve");
-    let now = now_ms();
-    let good = retrieve(now, &ed25519, envelope::sign_retrieve(&seed, 0, now));
-    let (status, body) = node.post(&retrieve_path, good.clone()).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["messages"].as_array().unwrap().len(), 2);
-    let (status, body) = node.post(&retrieve_path, good).await;
+    assert_eq!(entry.already, Some(true));
+
+    // The replay guard: the same signed retrieve is taken once.
+    let read = retrieve(&seed);
+    let (status, body) = rpc(&node, read.clone()).await;
+    let page: RetrieveResponse = parse_response(status, &body).expect("a retrieve answer");
+    assert_eq!(page.messages.len(), 2);
+    let (status, body) = rpc(&node, read).await;
     assert_eq!(status, 401, "a replayed retrieve is refused");
-    assert!(body.to_string().contains("already made"), "{body}");
-
-    let stale = now - 61_000;
-    let (status, body) = node
-        .post(
-            &retrieve_path,
-            retrieve(stale, &ed25519, envelope::sign_retrieve(&seed, 0, stale)),
-        )
-        .await;
-    assert_eq!(status, 401);
-    assert!(body.to_string().contains("more than 60 s"), "{body}");
-
-    let other_seed = [6u8; 32];
-    let now = now_ms();
-    let (status, body) = node
-        .post(
-            &retrieve_path,
-            retrieve(
-                now,
-                &hex::encode(envelope::ed25519_public(&other_seed)),
-                envelope::sign_retrieve(&other_seed, 0, now),
-            ),
-        )
-        .await;
-    assert_eq!(status, 401);
     assert!(
-        body.to_string().contains("not the key of this mailbox"),
-        "{body}"
+        String::from_utf8_lossy(&body).contains("already made"),
+        "{}",
+        String::from_utf8_lossy(&body)
     );
 
-    let mut forged = envelope::sign_retrieve(&seed, 0, now);
-    forged[0] ^= 1;
-    let (status, body) = node
-        .post(&retrieve_path, retrieve(now, &ed25519, forged))
-        .await;
-    assert_eq!(status, 401);
-    assert!(body.to_string().contains("does not verify"), "{body}");
-    let (status, _) = node
-        .post(&retrieve_path, retrieve(now, "abcd", forged))
-        .await;
-    assert_eq!(status, 400);
-
-    // Delete needs the owner's signature over the hashes too.
-    let hash = envelope::message_hash(&owner, 0, b"hello");
-    let now = now_ms();
-    let delete = |signature: [u8; 64]| {
-        serde_json::json!({
-            "hashes": [hash.to_string()],
-            "timestamp_ms": now,
-            "ed25519_key": ed25519,
-            "signature": hex::encode(signature),
-        })
-        .to_string()
-    };
-    let other_hash = envelope::message_hash(&owner, 0, b"other");
-    let (status, _) = node
-        .post(
-            &format!("{path}/delete"),
-            delete(envelope::sign_delete(&seed, 0, now, &[other_hash])),
-        )
-        .await;
-    assert_eq!(status, 401, "a signature over other hashes does not delete");
-    let (status, body) = node
-        .post(
-            &format!("{path}/delete"),
-            delete(envelope::sign_delete(&seed, 0, now, &[hash])),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["deleted"][0], hash.to_string());
-    // Anyone holding the envelope could store it again: the node refuses, and says why.
-    let gone = |(status, body): (u16, serde_json::Value)| {
-        assert_eq!(status, 410, "{body}");
+    // Deleted by the owner: storing the same bytes again is refused by a tombstone, and says
+    // why (the member's entry, code 409).
+    let hash = first.hash.expect("the hash at top level");
+    let delete = sesh_core::storage_rpc::Delete::signed(&seed, vec![hash.clone()]);
+    let (status, body) = rpc(&node, SubRequest::Delete(delete)).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let gone = |answer: &StoreResponse, node: &RegistryNode| {
+        let (code, reason) = own_entry(node, answer).expect_err("a tombstone refuses it");
+        assert_eq!(code, 409);
         assert!(
-            body.to_string()
-                .contains("the recipient deleted this message"),
-            "{body}"
+            reason.contains("the recipient deleted this message"),
+            "{reason}"
         );
     };
-    gone(node.post(&path, store(60_000, b"hello")).await);
+    gone(&stored(&node, store(&owner, b"hello", 60_000)).await, &node);
 
-    // Messages (and tombstones) survive a restart; the metrics count them.
+    // Messages and tombstones survive a restart; the metrics count them.
     let options = node.kill();
     let node = RegistryNode::start(options);
-    gone(node.post(&path, store(60_000, b"hello")).await);
-    let now = now_ms();
-    let (status, body) = node
-        .post(
-            &retrieve_path,
-            retrieve(now, &ed25519, envelope::sign_retrieve(&seed, 0, now)),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["messages"].as_array().unwrap().len(), 1);
+    gone(&stored(&node, store(&owner, b"hello", 60_000)).await, &node);
+    let (status, body) = rpc(&node, retrieve(&seed)).await;
+    let page: RetrieveResponse = parse_response(status, &body).expect("a retrieve answer");
+    assert_eq!(page.messages.len(), 1);
+    assert!(page.messages.iter().all(|m| m.hash != hash));
     let metrics = reqwest::get(format!("{}/metrics", node.url))
         .await?
         .text()
@@ -745,71 +745,73 @@ async fn bad_mailbox_requests_get_the_right_errors() -> eyre::Result<()> {
 async fn a_node_limits_each_address_and_its_total_storage() -> eyre::Result<()> {
     let chain = sesh_e2e::deployed_chain();
     let mut options = NodeOptions::new(&chain.anvil.endpoint(), &chain.deployment);
-    // Room for one message of 50,000 bytes over every mailbox, and a rate of 1 a second in
-    // bursts of 4.
+    // Room for 76,800 bytes over every mailbox and 2 messages in each, and a rate of 1
+    // request a second in bursts of 8.
     let config = options.data_dir.join("node.toml");
-    std::fs::write(&config, "mailbox_max_total_bytes = 76800\n")?;
+    std::fs::write(
+        &config,
+        "mailbox_max_total_bytes = 76800\nmailbox_max_messages = 2\n",
+    )?;
     options.extra_args = [
         "--config",
         config.to_str().expect("utf-8 path"),
         "--mailbox-requests-per-sec",
         "1",
         "--mailbox-request-burst",
-        "4",
+        "8",
     ]
     .map(String::from)
     .to_vec();
     let node = RegistryNode::start(options);
-    let store = |seed: u8, data: &[u8]| {
-        let recipient = envelope::session_id_from_seed(&[seed; 32]);
-        let body = serde_json::json!({"ttl_ms": 60_000, "data": STANDARD.encode(data)});
-        (format!("/v1/messages/{recipient}"), body.to_string())
-    };
+    let to = |seed: u8| envelope::session_id_from_seed(&[seed; 32]);
 
     // The node-wide bound refuses a second recipient that is far under its own quota.
-    let (path, body) = store(1, &[7; 50_000]);
-    let (status, answer) = node.post(&path, body).await;
-    assert_eq!(status, 200, "{answer}");
-    let (path, body) = store(2, &[8; 30_000]);
-    let (status, answer) = node.post(&path, body).await;
-    assert_eq!(status, 507, "{answer}");
-    let detail = answer["errors"][0]["detail"].as_str().unwrap_or_default();
+    let answer = stored(&node, store(&to(1), &[7; 50_000], 60_000)).await;
+    assert_eq!(own_entry(&node, &answer), Ok(()));
+    let answer = stored(&node, store(&to(2), &[8; 30_000], 60_000)).await;
+    let (code, reason) = own_entry(&node, &answer).expect_err("the node is full");
+    assert_eq!(code, 507);
     assert!(
-        detail.contains(
+        reason.contains(
             "this node's message storage is full (50000 bytes held; it keeps at most 76800)"
         ),
-        "{answer}"
+        "{reason}"
     );
-    // A small one still fits.
-    let (path, body) = store(2, &[8; 100]);
-    assert_eq!(node.post(&path, body).await.0, 200);
+    // Small ones still fit, up to the recipient's quota of 2 messages.
+    for data in [&[8u8; 100], &[9u8; 100]] {
+        let answer = stored(&node, store(&to(2), data, 60_000)).await;
+        assert_eq!(own_entry(&node, &answer), Ok(()));
+    }
+    let answer = stored(&node, store(&to(2), &[10; 100], 60_000)).await;
+    let (code, reason) = own_entry(&node, &answer).expect_err("the mailbox is full");
+    assert_eq!(code, 507);
+    assert!(reason.contains("is full (2 messages"), "{reason}");
 
-    // Three stores so far; retrieves (every mailbox route counts) go on until the burst of 4
-    // is spent (one more per second elapsed), then are refused before their body is read.
+    // Five requests so far; more (every storage-protocol request counts) go on until the
+    // burst of 8 is spent (one more per second elapsed), then are refused before their body
+    // is read.
     let started = Instant::now();
-    let retrieve = || {
-        sesh_e2e::node::http()
-            .post(format!("{}{path}/retrieve", node.url))
+    let mut served = 5;
+    let response = loop {
+        let response = sesh_e2e::node::http()
+            .post(format!("{}{}", node.url, sesh_core::storage_rpc::PATH))
             .header("content-type", "application/json")
             .body("{}")
             .send()
-    };
-    let mut served = 3;
-    let response = loop {
-        let response = retrieve().await?;
+            .await?;
         if response.status().as_u16() == 429 {
             break response;
         }
         assert_eq!(
             response.status().as_u16(),
             400,
-            "an empty body is malformed"
+            "a request without a method is malformed"
         );
         served += 1;
-        assert!(served <= 20, "never limited");
+        assert!(served <= 30, "never limited");
     };
-    let allowed = 4 + started.elapsed().as_secs() + 1;
-    assert!((4..=allowed).contains(&served), "{served} requests served");
+    let allowed = 8 + started.elapsed().as_secs() + 1;
+    assert!((8..=allowed).contains(&served), "{served} requests served");
     let retry_after: u64 = response
         .headers()
         .get("retry-after")
@@ -822,7 +824,7 @@ async fn a_node_limits_each_address_and_its_total_storage() -> eyre::Result<()> 
         answer["errors"][0]["detail"]
             .as_str()
             .is_some_and(|d| d.starts_with(
-                "too many mailbox requests from 127.0.0.1: at most 1 a second (bursts of 4)"
+                "too many mailbox requests from 127.0.0.1: at most 1 a second (bursts of 8)"
             )),
         "{answer}"
     );
@@ -831,109 +833,8 @@ async fn a_node_limits_each_address_and_its_total_storage() -> eyre::Result<()> 
     assert_eq!(status, 404, "{answer}");
     // A second later the bucket holds a token again.
     tokio::time::sleep(Duration::from_millis(1_100)).await;
-    let (path, body) = store(3, &[9; 100]);
-    let (status, answer) = node.post(&path, body).await;
-    assert_eq!(status, 200, "{answer}");
-    Ok(())
-}
-
-#[tokio::test]
-async fn a_wallet_reads_and_deletes_on_nodes_that_left_its_swarm() -> eyre::Result<()> {
-    let chain = sesh_e2e::deployed_chain();
-    let deployment = chain.deployment.clone();
-    let url = chain.anvil.endpoint();
-    let keys = chain.anvil.keys().to_vec();
-    let signer = |i: usize| -> PrivateKeySigner { keys[i].clone().into() };
-    let bob = SeshHome::new(&chain);
-    bob.new_wallet("bob", "b-pw");
-    let bob_id = session_id(&bob);
-    let old = staked_nodes(&url, &deployment, &[signer(2), signer(3), signer(4)]).await?;
-
-    // A message on the 3 nodes of bob's swarm; reading it, the wallet remembers them.
-    let sealed = session_text("before the change", &[7; 32], &bob_id);
-    let body = serde_json::json!({"ttl_ms": 600_000, "data": STANDARD.encode(&sealed)});
-    for node in &old {
-        let (status, answer) = node
-            .post(&format!("/v1/messages/{bob_id}"), body.to_string())
-            .await;
-        assert_eq!(status, 200, "{answer}");
-    }
-    let inbox = bob
-        .run(&["msg", "inbox", "--json"], Some("b-pw"))
-        .ok()
-        .envelope();
-    assert_eq!(
-        inbox["data"]["messages"].as_array().unwrap().len(),
-        1,
-        "{inbox}"
-    );
-    assert_eq!(inbox["data"]["former_nodes"], serde_json::json!([]));
-
-    // The active set changes completely: 3 nodes join, the old ones exit (and keep serving).
-    let new = staked_nodes(&url, &deployment, &[signer(5), signer(6), signer(7)]).await?;
-    for (node, operator) in old.iter().zip([2, 3, 4]) {
-        let staking = NodeStaking::new(
-            deployment.contracts.node_staking,
-            wallet_provider(&url, signer(operator)),
-        );
-        let id = staking
-            .nodeIdOfEd25519Key(node.node_key.parse()?)
-            .call()
-            .await?;
-        let receipt = staking.requestExit(id).send().await?.get_receipt().await?;
-        assert!(receipt.status(), "requestExit");
-    }
-
-    // The new swarm never had the message; the wallet still reads it from the former members.
-    let inbox = bob
-        .run(&["msg", "inbox", "--json"], Some("b-pw"))
-        .ok()
-        .envelope();
-    let urls = |nodes: &serde_json::Value| -> Vec<String> {
-        let mut urls: Vec<String> = nodes
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["url"].as_str().unwrap().to_string())
-            .collect();
-        urls.sort();
-        urls
-    };
-    let sorted = |nodes: &[RegistryNode]| {
-        let mut urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
-        urls.sort();
-        urls
-    };
-    assert_eq!(urls(&inbox["data"]["nodes"]), sorted(&new), "{inbox}");
-    assert_eq!(
-        urls(&inbox["data"]["former_nodes"]),
-        sorted(&old),
-        "{inbox}"
-    );
-    let messages = inbox["data"]["messages"].as_array().unwrap();
-    assert_eq!(messages.len(), 1, "{inbox}");
-    assert_eq!(messages[0]["text"], "before the change");
-    let hash = messages[0]["hash"].as_str().unwrap().to_string();
-
-    // Deleting reaches them too, and the message is gone everywhere.
-    let deleted = bob
-        .run(&["msg", "delete", &hash, "--json"], Some("b-pw"))
-        .ok()
-        .envelope();
-    assert_eq!(deleted["data"]["deleted"][0], hash.as_str(), "{deleted}");
-    assert!(
-        deleted["data"]["former_nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|n| n["ok"] == true),
-        "{deleted}"
-    );
-    let inbox = bob
-        .run(&["msg", "inbox", "--json"], Some("b-pw"))
-        .ok()
-        .envelope();
-    assert_eq!(inbox["data"]["messages"], serde_json::json!([]), "{inbox}");
+    let answer = stored(&node, store(&to(3), &[9; 100], 60_000)).await;
+    assert_eq!(own_entry(&node, &answer), Ok(()));
     Ok(())
 }
 

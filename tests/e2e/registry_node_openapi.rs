@@ -1,6 +1,7 @@
 //! The node accepts what docs/openapi.yaml describes and refuses the rest (what
 //! `just fuzz-api` checks at scale): a body that is not the documented JSON object is
-//! refused with our error body, and the document's name pattern is the name rule.
+//! refused with our error body (on `/storage_rpc/v1`, with the storage server's plain
+//! text), and the document's name pattern is the name rule.
 
 use sesh_core::Name;
 use sesh_e2e::node::NodeTestbed;
@@ -82,24 +83,10 @@ async fn a_body_that_is_not_the_documented_object_is_refused_with_our_error_body
 
     let session_id = format!("05{}", "ab".repeat(32));
     let hash = "e11d814979372c883b50bdb0ffadb1eaf0898bf54fd4fbf298af126fbabbda4c";
-    let key = "11".repeat(32);
-    let signature = "22".repeat(64);
     // Each array is what serde would read as the struct's fields in order.
     let cases = [
         ("/v1/names/batch".to_string(), r#"[["alice"]]"#.to_string()),
         ("/v1/ons".to_string(), format!(r#"[0, "{hash}"]"#)),
-        (
-            format!("/v1/messages/{session_id}"),
-            r#"[0, 60000, "aGVsbG8="]"#.to_string(),
-        ),
-        (
-            format!("/v1/messages/{session_id}/retrieve"),
-            format!(r#"[0, 1, "{key}", "{signature}", null, 10]"#),
-        ),
-        (
-            format!("/v1/messages/{session_id}/delete"),
-            format!(r#"[0, ["{hash}"], 1, "{key}", "{signature}"]"#),
-        ),
         ("/v1/names/batch".to_string(), "\"alice\"".to_string()),
         ("/v1/names/batch".to_string(), "null".to_string()),
         ("/v1/names/batch".to_string(), "7".to_string()),
@@ -114,15 +101,31 @@ async fn a_body_that_is_not_the_documented_object_is_refused_with_our_error_body
             "POST {path} {body}: {answer}"
         );
     }
-    // Schema-valid: a whole number written as a float is an integer to JSON Schema (the
-    // timestamp is then refused for its time, 401, not for its type); an uppercase Session ID.
-    let retrieve = format!(
-        r#"{{"timestamp_ms": 5.0, "ed25519_key": "{key}", "signature": "{signature}", "limit": null}}"#
-    );
-    let (status, answer) = node
-        .post(&format!("/v1/messages/{session_id}/retrieve"), retrieve)
-        .await;
-    assert_eq!(status, 401, "{answer}");
+    // The storage protocol refuses what is not {"method", "params"} as the storage server
+    // does: 400 with its plain text.
+    for body in [
+        format!(r#"["store", {{"pubkey": "{session_id}"}}]"#),
+        r#"{"method": "store"}"#.to_string(),
+        r#"{"method": "nope", "params": {}}"#.to_string(),
+    ] {
+        let response = sesh_e2e::node::http()
+            .post(format!("{}/storage_rpc/v1", node.url))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await?;
+        assert_eq!(response.status().as_u16(), 400, "{body}");
+        assert!(
+            response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/plain")),
+            "{body}"
+        );
+        assert!(!response.text().await?.is_empty(), "{body}");
+    }
+    // Schema-valid: an uppercase Session ID.
     let upper = format!("05{}", "AB".repeat(32));
     let (status, answer) = node.get(&format!("/v1/reverse/{upper}")).await;
     assert_eq!(status, 200, "{answer}");

@@ -12,7 +12,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use sesh_core::api::{ErrorBody, ErrorDetail, MAX_MESSAGE_BYTES};
+use sesh_core::api::{ErrorBody, ErrorDetail};
 use sesh_core::envelope::RetrieveAuthError;
 use sesh_core::ons::{NOT_FOUND, NameHashError};
 use sesh_core::{AddressError, Name, NameError, SessionId, SessionIdError};
@@ -39,13 +39,6 @@ pub(crate) enum ApiError {
     /// An ONS type other than 0 (Session).
     #[error("ONS type {0} is not supported; only type 0 (Session) is")]
     OnsType(u16),
-    /// A hex field of a signed mailbox request is not the right number of bytes.
-    #[error("{field} is not {bytes} bytes of hex")]
-    Hex {
-        field: &'static str,
-        /// How many bytes it must hold.
-        bytes: usize,
-    },
     /// The body is not JSON, has no JSON content type, or is too large.
     #[error("{}", .0.body_text())]
     Json(#[from] JsonRejection),
@@ -78,15 +71,6 @@ pub(crate) enum ApiError {
         duration: u64,
         source: ChainReadError,
     },
-    /// A message body larger than the node accepts.
-    #[error("a message is at most {MAX_MESSAGE_BYTES} bytes (the request body at most {max_body})")]
-    StoreBodyTooLarge {
-        /// The largest store body, bytes.
-        max_body: usize,
-    },
-    /// A message larger than [`MAX_MESSAGE_BYTES`].
-    #[error("the message is {0} bytes; a message is at most {MAX_MESSAGE_BYTES} bytes")]
-    MessageTooLarge(usize),
     /// The signature, key or time of a signed mailbox request does not check out.
     #[error(transparent)]
     Unauthorized(#[from] RetrieveAuthError),
@@ -111,13 +95,6 @@ pub(crate) enum ApiError {
     /// No route has this path and method.
     #[error("no such route; see docs/api.md")]
     NoSuchRoute,
-    /// A mailbox of another swarm: the answer names the nodes that keep it.
-    #[error("this node does not keep the mailbox of {session_id}; its swarm is {}", .swarm.join(", "))]
-    Misdirected {
-        session_id: SessionId,
-        /// The URLs of its swarm's nodes.
-        swarm: Vec<String>,
-    },
     /// The mailbox store refuses (full, a deleted message) or fails.
     #[error(transparent)]
     Mailbox(#[from] MailboxError),
@@ -132,12 +109,6 @@ pub(crate) enum ApiError {
     /// An ONS answer cannot be made.
     #[error(transparent)]
     OnsResolve(#[from] OnsResolveError),
-    /// A blocking task of a handler died.
-    #[error("the {what} task failed: {source}")]
-    Task {
-        what: &'static str,
-        source: tokio::task::JoinError,
-    },
     /// A single-name lookup panicked.
     #[error("the lookup panicked")]
     LookupPanicked,
@@ -174,7 +145,6 @@ impl ApiError {
             | Self::InvalidAddress(_)
             | Self::InvalidNameHash(_)
             | Self::OnsType(_)
-            | Self::Hex { .. }
             | Self::NodeId { .. }
             | Self::Json(_)
             | Self::NotAnObject
@@ -183,7 +153,6 @@ impl ApiError {
             | Self::Path(_)
             | Self::BadRequest(_)
             | Self::QuoteRefused { .. } => S::BAD_REQUEST,
-            Self::StoreBodyTooLarge { .. } | Self::MessageTooLarge(_) => S::PAYLOAD_TOO_LARGE,
             Self::Unauthorized(_) | Self::Replay(_) => S::UNAUTHORIZED,
             Self::NameNotRegistered(_)
             | Self::NoSuchNode(_)
@@ -191,18 +160,15 @@ impl ApiError {
             | Self::OnsNotFound
             | Self::DumpDisabled
             | Self::NoSuchRoute => S::NOT_FOUND,
-            Self::Misdirected { .. } => S::MISDIRECTED_REQUEST,
             Self::Mailbox(MailboxError::Full { .. } | MailboxError::NodeFull { .. }) => {
                 S::INSUFFICIENT_STORAGE
             }
             Self::Mailbox(MailboxError::Deleted { .. }) => S::GONE,
             Self::RateLimited(_) => S::TOO_MANY_REQUESTS,
             Self::PriceUnavailable(_) => S::SERVICE_UNAVAILABLE,
-            Self::Mailbox(_)
-            | Self::Store(_)
-            | Self::OnsResolve(_)
-            | Self::Task { .. }
-            | Self::LookupPanicked => S::INTERNAL_SERVER_ERROR,
+            Self::Mailbox(_) | Self::Store(_) | Self::OnsResolve(_) | Self::LookupPanicked => {
+                S::INTERNAL_SERVER_ERROR
+            }
         }
     }
 }
@@ -286,13 +252,6 @@ mod tests {
         assert_eq!(
             (status, detail.as_str()),
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error")
-        );
-
-        let (status, _, detail) = answer(ApiError::StoreBodyTooLarge { max_body: 99 }).await;
-        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(
-            detail,
-            format!("a message is at most {MAX_MESSAGE_BYTES} bytes (the request body at most 99)")
         );
     }
 

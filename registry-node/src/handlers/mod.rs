@@ -5,7 +5,6 @@ pub(crate) mod error;
 pub(crate) mod extract;
 pub(crate) mod health;
 pub(crate) mod market;
-pub(crate) mod messages;
 pub(crate) mod names;
 pub(crate) mod nodes;
 pub(crate) mod ons;
