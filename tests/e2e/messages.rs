@@ -664,6 +664,93 @@ async fn a_session_account_sends_session_format_to_a_name() -> eyre::Result<()> 
     Ok(())
 }
 
+/// With `--registry URL` the wallet speaks the same protocol to the nodes it is given: the
+/// URL is the swarm, the node's receipt is checked against the key it announces, and the
+/// message is read and deleted by the storage server's hash.
+#[tokio::test]
+async fn a_wallet_sends_reads_and_deletes_through_a_node_it_names() -> eyre::Result<()> {
+    let chain = sesh_e2e::deployed_chain();
+    let node = RegistryNode::start(NodeOptions::new(&chain.anvil.endpoint(), &chain.deployment));
+    let alice = SeshHome::new(&chain);
+    alice.new_wallet("alice", "a-pw");
+    let bob = SeshHome::new(&chain);
+    bob.new_wallet("bob", "b-pw");
+    let bob_id = session_id(&bob);
+    let at = ["--registry", node.url.as_str()];
+
+    let to = bob_id.to_string();
+    let sent = alice
+        .run(
+            &[
+                &["msg", "send", to.as_str(), "via a named node", "--json"][..],
+                &at[..],
+            ]
+            .concat(),
+            Some("a-pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(sent["data"]["stored"], 1, "{sent}");
+    assert_eq!(sent["data"]["swarm"], 1, "{sent}");
+    let nodes = sent["data"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 1, "{sent}");
+    assert_eq!(nodes[0]["node_key"], node.node_key.as_str(), "{sent}");
+    assert_eq!(nodes[0]["ok"], true, "{sent}");
+    let hash = sent["data"]["hash"].as_str().unwrap().to_string();
+    assert!(
+        sesh_core::storage_rpc::MessageHash::parse(&hash).is_some(),
+        "{hash}"
+    );
+
+    let inbox = bob
+        .run(
+            &[&["msg", "inbox", "--json"][..], &at[..]].concat(),
+            Some("b-pw"),
+        )
+        .ok()
+        .envelope();
+    let messages = inbox["data"]["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "{inbox}");
+    assert_eq!(messages[0]["hash"], hash.as_str());
+    assert_eq!(messages[0]["text"], "via a named node");
+
+    // An old 64-hex hash is refused before anything is sent.
+    let old = "2637e82f0f76955ce3e0966ff5246a23f4ad717ab757768ce025ad765d743669";
+    let refused = bob
+        .run(
+            &[&["msg", "delete", old][..], &at[..]].concat(),
+            Some("b-pw"),
+        )
+        .failed();
+    assert!(
+        refused.stderr.contains("43 base64 characters"),
+        "{}",
+        refused.stderr
+    );
+    let deleted = bob
+        .run(
+            &[&["msg", "delete", hash.as_str(), "--json"][..], &at[..]].concat(),
+            Some("b-pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(deleted["data"]["deleted"][0], hash.as_str(), "{deleted}");
+    assert_eq!(
+        deleted["data"]["not_found"],
+        serde_json::json!([]),
+        "{deleted}"
+    );
+    let inbox = bob
+        .run(
+            &[&["msg", "inbox", "--json"][..], &at[..]].concat(),
+            Some("b-pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(inbox["data"]["messages"], serde_json::json!([]), "{inbox}");
+    Ok(())
+}
+
 /// What a node keeps behind `/storage_rpc/v1` beyond the protocol's own refusals (those are
 /// in `storage_rpc.rs`): the size limit, a repeated store, the replay guard on signed reads,
 /// and tombstones, which outlive a restart.
