@@ -54,6 +54,8 @@ pub(crate) struct App {
     pub replay: ReplayGuard,
     /// Name answers rendered to JSON.
     pub answers: Arc<NameAnswers>,
+    /// Active sets replaced in the last hour (a former member's retrieves, `crate::handover`).
+    pub former_swarms: crate::handover::FormerSwarms,
     signatures: Signatures,
     signatures_made: AtomicU64,
     ons_values: cache::Bounded<U256, OnsValue>,
@@ -127,6 +129,7 @@ impl App {
             mailbox_limiter: mailbox_rate
                 .map(|rate| Arc::new(crate::ratelimit::MailboxLimiter::new(rate))),
             replay: ReplayGuard::new(crate::mailbox::now_ms()),
+            former_swarms: Default::default(),
             signatures: Signatures::new(cache_bytes / 8),
             signatures_made: AtomicU64::new(0),
             ons_values: cache::bounded(cache_bytes / 8),

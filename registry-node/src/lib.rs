@@ -17,6 +17,7 @@ mod cmd;
 mod config;
 mod error;
 mod handlers;
+mod handover;
 mod indexer;
 mod key;
 mod mailbox;

@@ -89,6 +89,14 @@ pub(crate) struct Metrics {
     pub reorgs: AtomicU64,
     /// RPC calls that failed.
     pub rpc_errors: AtomicU64,
+    /// Messages handed over to new swarm members (accepted by them, held already or not).
+    pub handover_messages_sent: AtomicU64,
+    /// Accounts whose live messages a new swarm member has all been handed.
+    pub handover_accounts_sent: AtomicU64,
+    /// Handover requests that failed (the peer is tried again later).
+    pub handover_failures: AtomicU64,
+    /// Messages other members handed over that this node did not hold yet.
+    pub handover_messages_received: AtomicU64,
     routes: RwLock<BTreeMap<String, RouteStats>>,
 }
 
@@ -141,6 +149,26 @@ impl Metrics {
                 "registry_rpc_errors_total",
                 "RPC calls that failed.",
                 &self.rpc_errors,
+            ),
+            (
+                "registry_handover_messages_sent_total",
+                "Messages handed over to nodes that joined an account's swarm.",
+                &self.handover_messages_sent,
+            ),
+            (
+                "registry_handover_accounts_sent_total",
+                "Accounts whose live messages were all handed to a new swarm member.",
+                &self.handover_accounts_sent,
+            ),
+            (
+                "registry_handover_failures_total",
+                "Handover requests that failed; the peer is tried again after a back-off.",
+                &self.handover_failures,
+            ),
+            (
+                "registry_handover_messages_received_total",
+                "Messages other swarm members handed over that this node did not hold yet.",
+                &self.handover_messages_received,
             ),
         ] {
             let _ = writeln!(

@@ -41,6 +41,11 @@ pub(crate) fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(storage_rpc::MAX_RPC_BODY_BYTES))
                 .layer(mailbox_limit),
         )
+        .route(
+            crate::handover::PATH,
+            post(crate::handover::receive)
+                .layer(DefaultBodyLimit::max(crate::handover::MAX_BODY_BYTES)),
+        )
         .route("/v1/nodes", get(nodes::list))
         .route("/v1/nodes/{id}", get(nodes::one))
         .route("/v1/ons", post(ons::post))

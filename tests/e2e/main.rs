@@ -20,5 +20,6 @@ mod registry_node_openapi;
 mod registry_node_rpc;
 mod storage_rpc;
 mod storage_rpc_js;
+mod swarm;
 mod tls;
 mod toolchain;

@@ -1,28 +1,27 @@
 //! Session's storage protocol end to end: `POST /storage_rpc/v1` on real registry nodes,
 //! with requests built and signed by `sesh_core::storage_rpc` (as a Session client makes
 //! them) and answers read with its `parse_response`: store, retrieve, delete, info,
-//! get_swarm, batch and sequence, each refusal with the storage server's status, 421
-//! with the swarm from a node outside it, and a store handed on to the whole swarm.
+//! get_swarm, batch and sequence, each refusal with the storage server's status. Swarms
+//! (421 from a node outside one, a store handed on to every member, handover) are in
+//! `swarm.rs`, with these helpers.
 
-use alloy::signers::local::PrivateKeySigner;
 use sesh_core::envelope;
 use sesh_core::ons::NameHash;
 use sesh_core::storage_rpc::receipt;
 use sesh_core::storage_rpc::response::{
     AppliedExpiry, BatchResponse, DeleteAllResponse, DeleteResponse, Deleted, ExpireResponse,
-    GetExpiriesResponse, InfoResponse, MemberResult, OxendResponse, RetrieveResponse, SwarmInfo,
+    GetExpiriesResponse, InfoResponse, MemberResult, OxendResponse, RetrieveResponse,
 };
 use sesh_core::storage_rpc::{
     Delete, DeleteAll, Expire, ExpireMode, GetExpiries, Namespace, NamespaceSelector, OxendRequest,
-    Request, ResponseError, Retrieve, Store, StoreResponse, SubRequest, UserPubkey, parse_response,
+    Request, Retrieve, Store, StoreResponse, SubRequest, UserPubkey, parse_response,
 };
 use sesh_e2e::node::{NodeTestbed, RegistryNode, http};
-use sesh_e2e::swarm::staked_nodes;
 
 /// The clock in ms, strictly increasing from call to call: requests signed at the same
 /// millisecond carry the same signature (Ed25519 is deterministic), which the node's replay
 /// guard accepts once.
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let clock = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -39,7 +38,7 @@ fn now_ms() -> u64 {
 }
 
 /// POSTs `body` to `/storage_rpc/v1`: the status and the raw body.
-async fn rpc_raw(node: &RegistryNode, body: String) -> (u16, Vec<u8>) {
+pub(crate) async fn rpc_raw(node: &RegistryNode, body: String) -> (u16, Vec<u8>) {
     let response = http()
         .post(format!("{}/storage_rpc/v1", node.url))
         .header("content-type", "application/json")
@@ -59,6 +58,7 @@ macro_rules! rpc {
         parse_response(status, &body)
     }};
 }
+pub(crate) use rpc;
 
 /// The status and text of a refused `request`.
 async fn refused(node: &RegistryNode, request: SubRequest) -> (u16, String) {
@@ -66,7 +66,7 @@ async fn refused(node: &RegistryNode, request: SubRequest) -> (u16, String) {
     (status, String::from_utf8_lossy(&body).into_owned())
 }
 
-fn store(to: &[u8; 32], data: &[u8], ttl: u64) -> SubRequest {
+pub(crate) fn store(to: &[u8; 32], data: &[u8], ttl: u64) -> SubRequest {
     SubRequest::Store(Store::new(
         account(to),
         Namespace::DEFAULT,
@@ -76,7 +76,7 @@ fn store(to: &[u8; 32], data: &[u8], ttl: u64) -> SubRequest {
     ))
 }
 
-fn account(seed: &[u8; 32]) -> UserPubkey {
+pub(crate) fn account(seed: &[u8; 32]) -> UserPubkey {
     UserPubkey::from(&envelope::session_id_from_seed(seed))
 }
 
@@ -200,68 +200,6 @@ async fn a_node_stores_retrieves_and_deletes_through_the_storage_protocol() -> e
     let (status, body) = rpc_raw(&node, "{\"method\": \"store\"}".into()).await;
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
     assert!(!body.is_empty());
-    Ok(())
-}
-
-#[tokio::test]
-async fn a_node_outside_the_swarm_answers_421_with_the_swarm() -> eyre::Result<()> {
-    let chain = sesh_e2e::deployed_chain();
-    let deployment = chain.deployment.clone();
-    let url = chain.anvil.endpoint();
-    let keys = chain.anvil.keys().to_vec();
-    let signer = |i: usize| -> PrivateKeySigner { keys[i].clone().into() };
-    let nodes = staked_nodes(
-        &url,
-        &deployment,
-        &[signer(2), signer(3), signer(4), signer(5)],
-    )
-    .await?;
-    let bob = [0x44u8; 32];
-    let swarm: SwarmInfo = rpc!(&nodes[0], SubRequest::GetSwarm(account(&bob)))?;
-    assert_eq!(swarm.snodes.len(), 3, "{swarm:?}");
-    let members: Vec<&str> = swarm
-        .snodes
-        .iter()
-        .map(|s| s.pubkey_ed25519.as_str())
-        .collect();
-    let outsider = nodes
-        .iter()
-        .find(|n| !members.contains(&n.node_key.as_str()))
-        .expect("one of 4 nodes is outside a swarm of 3");
-    let answer: Result<StoreResponse, ResponseError> = rpc!(outsider, store(&bob, b"hi", 60_000));
-    match answer {
-        Err(ResponseError::WrongSwarm(right)) => assert_eq!(right.snodes, swarm.snodes),
-        other => panic!("expected 421: {other:?}"),
-    }
-    let member = nodes
-        .iter()
-        .find(|n| members.contains(&n.node_key.as_str()))
-        .unwrap();
-    // The member hands the store on to the other two: three receipts, each verifying,
-    // and the message on each member.
-    let request = store(&bob, b"hi", 60_000);
-    let SubRequest::Store(ref s) = request else {
-        unreachable!()
-    };
-    let hash = s.hash();
-    let stored: StoreResponse = rpc!(member, request.clone())?;
-    let receipts = stored.verify_receipts(&hash);
-    assert_eq!(receipts.len(), 3, "{stored:?}");
-    for (key, checked) in receipts {
-        assert!(members.contains(&key.as_str()), "{key}");
-        checked.unwrap_or_else(|e| panic!("{key}: {e}"));
-    }
-    for node in nodes
-        .iter()
-        .filter(|n| members.contains(&n.node_key.as_str()))
-    {
-        let page: RetrieveResponse = rpc!(
-            node,
-            SubRequest::Retrieve(Retrieve::signed(&bob, Namespace::DEFAULT, now_ms(), None))
-        )?;
-        assert_eq!(page.messages.len(), 1, "{}: {page:?}", node.url);
-        assert_eq!(page.messages[0].hash, hash);
-    }
     Ok(())
 }
 

@@ -1,13 +1,18 @@
 //! Staked registry nodes: started, registered on chain as active nodes and
-//! indexed up to the head, so the wallet finds them as the active set.
+//! indexed up to the head, so the wallet finds them as the active set; and which
+//! of them keep a Session ID's mailbox (`sesh_core::swarm`, as the nodes compute it).
 
 use crate::node::{
     NodeOptions, RegistryNode, fund_and_approve, registry_node_bin, wait_all_indexed,
     wallet_provider,
 };
+use alloy::network::TransactionBuilder;
 use alloy::primitives::U256;
 use alloy::providers::Provider;
+use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
+use sesh_core::SessionId;
+use sesh_core::attestation::NodeKey;
 use sesh_core::bindings::NodeStaking;
 use sesh_core::bindings::node_staking::INodeStaking;
 use sesh_core::deployment::Deployment;
@@ -88,4 +93,39 @@ pub async fn staked_nodes(
         .await?;
     wait_all_indexed(&nodes, head, Duration::from_secs(30)).await;
     Ok(nodes)
+}
+
+/// A new operator key with 10 ETH for gas, sent by `funder` (for more nodes than anvil
+/// has funded accounts).
+pub async fn funded_operator(
+    url: &str,
+    funder: PrivateKeySigner,
+) -> eyre::Result<PrivateKeySigner> {
+    let operator = PrivateKeySigner::random();
+    let provider = wallet_provider(url, funder);
+    let receipt = provider
+        .send_transaction(
+            TransactionRequest::default()
+                .with_to(operator.address())
+                .with_value(U256::from(10u64) * U256::from(10u64).pow(U256::from(18u64))),
+        )
+        .await?
+        .get_receipt()
+        .await?;
+    eyre::ensure!(
+        receipt.status(),
+        "the transfer to the new operator reverted"
+    );
+    Ok(operator)
+}
+
+/// The members of `session_id`'s mailbox swarm among `nodes` (taken as the active set),
+/// best first: the rule the nodes follow (`sesh_core::swarm::mailbox_swarm`).
+pub fn mailbox_swarm<'a>(
+    nodes: &[&'a RegistryNode],
+    session_id: &SessionId,
+) -> Vec<&'a RegistryNode> {
+    sesh_core::swarm::mailbox_swarm(nodes.to_vec(), session_id, |node| {
+        node.node_key.parse::<NodeKey>().ok()
+    })
 }

@@ -137,6 +137,10 @@ impl Args {
             cancel.clone(),
         ));
         let limiter_sweeper = tokio::spawn(forget_idle_clients(app.clone(), cancel.clone()));
+        let handover = tokio::spawn(crate::handover::hand_over_forever(
+            app.clone(),
+            cancel.clone(),
+        ));
         // With each connection's peer address, for the per-address mailbox limits.
         let api = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
             std::net::SocketAddr,
@@ -150,6 +154,7 @@ impl Args {
         limiter_sweeper
             .await
             .wrap_err("the rate-limit sweeper panicked")?;
+        handover.await.wrap_err("the handover task panicked")?;
         served.wrap_err("the HTTP server failed")?;
         tracing::info!("stopped");
         Ok(())

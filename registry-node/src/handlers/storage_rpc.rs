@@ -7,7 +7,9 @@
 //! `sesh_core::storage_rpc`.
 //!
 //! Each request is parsed with `Request::parse` (400 with its text), each sub-request
-//! checked for the account's swarm (421 with the swarm, as JSON), then with the core's checks
+//! checked for the account's swarm ([`placement`], the one home of the swarm rule here: 421
+//! with the swarm, as JSON; a member that left keeps answering reads for a while, see
+//! `crate::handover`), then with the core's checks
 //! (`Store::check`, `Retrieve::check`, `Delete::check`: 401, 403, 406), then carried out on
 //! the mailbox. A signed `retrieve`, `delete_all` or `get_expiries` also passes the replay
 //! guard (each signature once, as on the mailbox routes); `delete` and `expire` carry no
@@ -18,6 +20,8 @@
 
 use crate::app::AppState;
 use crate::mailbox::{ExpiryChange, MailboxError, now_ms, rpc_digest};
+use crate::status::ActiveNode;
+use crate::store::StoreError;
 use alloy::transports::http::reqwest;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -125,10 +129,11 @@ async fn one(app: &AppState, sub: SubRequest, forwarded: bool) -> RpcResult {
         t: now,
         hf: HARD_FORK,
     };
+    let reading = matches!(sub, SubRequest::Retrieve(_) | SubRequest::GetExpiries(_));
     let session_id = match sub.pubkey() {
         Some(pubkey) => {
             let session_id = session_id_of(pubkey)?;
-            check_swarm(app, &session_id, meta)?;
+            check_swarm(app, &session_id, meta, reading)?;
             Some(session_id)
         }
         None => None,
@@ -147,7 +152,8 @@ async fn one(app: &AppState, sub: SubRequest, forwarded: bool) -> RpcResult {
         (SubRequest::OxendRequest(request), _) => oxend(app, &request, meta),
         (SubRequest::GetSwarm(pubkey), _) => {
             let session_id = session_id_of(&pubkey)?;
-            Ok(to_json(&swarm_info(app, &session_id, meta)?))
+            let members = placement(app, &session_id).map_err(internal)?.members;
+            Ok(to_json(&swarm_info(members, &session_id, meta)))
         }
         (SubRequest::Info, _) => Ok(to_json(&InfoResponse {
             version: version(),
@@ -175,6 +181,9 @@ async fn store(
         .saturating_mul(1000)
         > now;
     store.check(now, premium)?;
+    // Kept with the request's timestamp and expiry, as the storage server keeps a message, so
+    // that every member (forwarded to or handed it later) gives it the same `timestamp`.
+    let now = store.timestamp;
     let hash = store.hash();
     let forward = (!forwarded).then(|| Request::One(SubRequest::Store(store.clone())).to_json());
     let ttl = store.expiry.saturating_sub(now);
@@ -216,13 +225,13 @@ async fn forward_store(
     session_id: &SessionId,
     body: &str,
 ) -> RpcResult<Vec<(String, MemberResult<StoreMember>)>> {
-    let active = app.active_nodes().map_err(internal)?;
-    let me = app.node_key();
-    if !active.iter().any(|(key, _)| *key == me) {
+    let placement = placement(app, session_id).map_err(internal)?;
+    if !placement.active_member {
         return Ok(Vec::new());
     }
-    let subject = swarm::mailbox_subject(session_id);
-    let peers: Vec<_> = swarm::pick(active, &subject, |(key, _)| Some(*key), SWARM_SIZE)
+    let me = app.node_key();
+    let peers: Vec<_> = placement
+        .members
         .into_iter()
         .filter(|(key, _)| *key != me)
         .collect();
@@ -617,20 +626,50 @@ fn session_id_of(pubkey: &UserPubkey) -> RpcResult<SessionId> {
         .ok_or_else(|| RpcError::BadRequestText(format!("{pubkey} is not a Session ID")))
 }
 
-/// The account's swarm: today's rule (`sesh_core::swarm`, [`SWARM_SIZE`] rendezvous nodes
-/// of the active set; every active node while the set is that small or smaller).
-fn swarm_info(app: &AppState, session_id: &SessionId, meta: Meta) -> RpcResult<SwarmInfo> {
-    let active = app.active_nodes().map_err(internal)?;
+/// Where an account's mailbox is kept, as this node sees the active set.
+pub(crate) struct Placement {
+    /// The account's swarm: [`SWARM_SIZE`] rendezvous nodes of the active set
+    /// (`sesh_core::swarm::mailbox_swarm`), best first; every active node while no more
+    /// are active.
+    pub members: Vec<ActiveNode>,
+    /// Whether this node is one of `members`.
+    pub active_member: bool,
+    /// Whether this node keeps the mailbox: it is a member, or no more than [`SWARM_SIZE`]
+    /// nodes are active (then every node keeps every mailbox, one outside the set too: a
+    /// standalone node, or one not yet staked).
+    pub keeps: bool,
+}
+
+/// The account's [`Placement`] under the current active set.
+pub(crate) fn placement(app: &AppState, session_id: &SessionId) -> Result<Placement, StoreError> {
+    let active = app.active_nodes()?;
+    let few = active.len() <= SWARM_SIZE;
+    let members = swarm::mailbox_swarm(active, session_id, |(key, _)| Some(*key));
+    let me = app.node_key();
+    let active_member = members.iter().any(|(key, _)| *key == me);
+    Ok(Placement {
+        keeps: few || active_member,
+        active_member,
+        members,
+    })
+}
+
+/// Whether this node keeps `session_id`'s mailbox now ([`Placement::keeps`]).
+pub(crate) fn keeps(app: &AppState, session_id: &SessionId) -> Result<bool, StoreError> {
+    Ok(placement(app, session_id)?.keeps)
+}
+
+/// The account's swarm as `get_swarm` and a 421 give it.
+fn swarm_info(members: Vec<ActiveNode>, session_id: &SessionId, meta: Meta) -> SwarmInfo {
     let subject = swarm::mailbox_subject(session_id);
-    let members = swarm::pick(active, &subject, |(key, _)| Some(*key), SWARM_SIZE);
-    Ok(SwarmInfo {
+    SwarmInfo {
         snodes: members
             .into_iter()
             .map(|(key, url)| snode(&key.to_string(), &url))
             .collect(),
         swarm: hex::encode(&subject[..subject.len().min(8)]),
         meta,
-    })
+    }
 }
 
 /// A member as the storage server lists it. A registry node has one key (Ed25519), so the
@@ -661,20 +700,31 @@ fn snode(key: &str, url: &str) -> Snode {
     }
 }
 
-/// Refuses an account this node does not keep, as [`super::messages`] does: 421 with the
-/// swarm. A node outside the active set (standalone, not yet staked) keeps any mailbox.
-fn check_swarm(app: &AppState, session_id: &SessionId, meta: Meta) -> RpcResult<()> {
-    let active = app.active_nodes().map_err(internal)?;
-    let me = app.node_key();
-    if active.len() <= SWARM_SIZE || !active.iter().any(|(key, _)| *key == me) {
+/// Refuses an account this node does not keep ([`Placement::keeps`]): 421 with the swarm.
+/// A `reading` request (`retrieve`, `get_expiries`) is still answered by a member that left
+/// the account's swarm less than `handover::GRACE` ago and holds messages of it, for clients
+/// that have not learnt the new swarm yet.
+fn check_swarm(app: &AppState, session_id: &SessionId, meta: Meta, reading: bool) -> RpcResult<()> {
+    let placement = placement(app, session_id).map_err(internal)?;
+    if placement.keeps {
         return Ok(());
     }
-    let info = swarm_info(app, session_id, meta)?;
-    let me = me.to_string();
-    if info.snodes.iter().any(|s| s.pubkey_ed25519 == me) {
-        return Ok(());
+    if reading {
+        let now = std::time::Instant::now();
+        let active = app.active_nodes().map_err(internal)?;
+        let former = &app.former_swarms;
+        former.observe(&crate::handover::sorted_keys(&active), now);
+        if former.kept_recently(session_id, &app.node_key(), now)
+            && app.mailbox.holds(session_id).map_err(internal)?
+        {
+            return Ok(());
+        }
     }
-    Err(RpcError::WrongSwarm(Box::new(info)))
+    Err(RpcError::WrongSwarm(Box::new(swarm_info(
+        placement.members,
+        session_id,
+        meta,
+    ))))
 }
 
 fn version() -> [u16; 3] {
