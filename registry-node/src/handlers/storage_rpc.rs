@@ -1,5 +1,5 @@
 //! `POST /storage_rpc/v1`: Session's storage protocol (`sesh_core::storage_rpc`), served on
-//! the node's mailbox store beside the `/v1/messages` routes.
+//! the node's mailbox store: the node's only mailbox API.
 //!
 //! Served: `store`, `retrieve`, `delete`, `delete_all`, `expire`, `get_expiries`,
 //! `get_swarm` (`get_snodes_for_pubkey`), `info`, `oxend_request` (`ons_resolve`,

@@ -25,13 +25,11 @@
 //! sweeps commit durably, as do checkpoints. A read may see a store a few
 //! milliseconds before it is durable and answered.
 //!
-//! Two hashes name a message. The mailbox's own (`envelope::message_hash`, hex; the
-//! `/v1/messages` routes, tombstones) keys `hashes` and `deleted`; the storage server's
-//! (`storage_rpc::message_hash`: the 32 bytes of its 43 base64 characters, with no namespace
-//! in the key since `delete` names none) keys `rpc_hashes`, the index of `/storage_rpc/v1`.
-//! Both are kept for every message, whichever route stored it, so each API finds every
-//! message by the hash it knows; the storage hash of a retrieved message is recomputed from
-//! its bytes. Schema 2 added `rpc_hashes`; a schema 1 file is migrated when opened (the
+//! Two hashes name a message. The mailbox's own (`envelope::message_hash`, hex; tombstones)
+//! keys `hashes` and `deleted`; the storage server's (`storage_rpc::message_hash`: the 32
+//! bytes of its 43 base64 characters, with no namespace in the key since `delete` names none)
+//! keys `rpc_hashes`, the index of `/storage_rpc/v1`, the only one clients see. Both are kept
+//! for every message; the storage hash of a retrieved message is recomputed from its bytes. Schema 2 added `rpc_hashes`; a schema 1 file is migrated when opened (the
 //! index is filled from `messages`), with no message lost.
 //!
 //! A deleted message leaves a tombstone until it would have expired: stores
