@@ -23,6 +23,7 @@ mod key;
 mod mailbox;
 mod metrics;
 mod model;
+mod police;
 mod ratelimit;
 mod router;
 mod shutdown;
