@@ -5,7 +5,9 @@
 //! new member alone and from every member of the new swarm, while the member that left
 //! still answers retrieves (not stores) for a while; with a member killed, the message is
 //! read from the others and a store still gathers 6 receipts. Requests are built and signed
-//! by `sesh_core::storage_rpc`, as a Session client makes them.
+//! by `sesh_core::storage_rpc`, as a Session client makes them, where the test needs the
+//! exact answers; a wallet's message goes through the real `sesh msg send` and is read with
+//! `sesh msg inbox` from the new member alone after the handover.
 
 use crate::storage_rpc::{account, now_ms, rpc, rpc_raw, store};
 use alloy::signers::local::PrivateKeySigner;
@@ -17,6 +19,7 @@ use sesh_core::storage_rpc::{
     parse_response,
 };
 use sesh_core::swarm::SWARM_SIZE;
+use sesh_e2e::cli::SeshHome;
 use sesh_e2e::node::{NodeOptions, RegistryNode, wait_all_indexed, wallet_provider};
 use sesh_e2e::swarm::{funded_operator, mailbox_swarm, stake_node, staked_nodes};
 use std::time::{Duration, Instant};
@@ -67,6 +70,32 @@ fn member_keys(swarm: &SwarmInfo) -> Vec<String> {
 
 fn session_id(seed: &[u8; 32]) -> SessionId {
     envelope::session_id_from_seed(seed)
+}
+
+/// The Session ID of the wallet in `home`.
+fn wallet_session_id(home: &SeshHome) -> SessionId {
+    let show = home
+        .run(&["wallet", "show", "--json"], None)
+        .ok()
+        .envelope();
+    SessionId::parse(show["data"]["session_id"].as_str().expect("a session id")).unwrap()
+}
+
+/// The texts `sesh msg inbox` shows `home`'s wallet (`extra`: more arguments).
+fn inbox_texts(home: &SeshHome, extra: &[&str]) -> Vec<String> {
+    let inbox = home
+        .run(
+            &[&["msg", "inbox", "--json"][..], extra].concat(),
+            Some("c-pw"),
+        )
+        .ok()
+        .envelope();
+    inbox["data"]["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| m["text"].as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -149,6 +178,34 @@ async fn eight_nodes_keep_swarms_of_seven_hand_messages_over_and_survive_a_lost_
     );
     let original = retrieve(by_key(&nodes, &before[0]), &bob).await?;
     assert_eq!(original.len(), 1);
+    // A wallet whose swarm the ninth node will enter gets a message through `sesh msg send`.
+    let alice_home = SeshHome::new(&chain);
+    alice_home.new_wallet("alice", "a-pw");
+    let (carol_home, carol_id) = (0..20)
+        .find_map(|_| {
+            let home = SeshHome::new(&chain);
+            home.new_wallet("carol", "c-pw");
+            let id = wallet_session_id(&home);
+            mailbox_swarm(&nine, &id)
+                .iter()
+                .any(|n| n.node_key == ninth.node_key)
+                .then_some((home, id))
+        })
+        .expect("7 of 9 wallets have the ninth node in their swarm");
+    let sent = alice_home
+        .run(
+            &[
+                "msg",
+                "send",
+                &carol_id.to_string(),
+                "before the ninth node",
+                "--json",
+            ],
+            Some("a-pw"),
+        )
+        .ok()
+        .envelope();
+    assert_eq!(sent["data"]["stored"], SWARM_SIZE, "{sent}");
 
     let operator = funded_operator(&url, signer(1)).await?;
     stake_node(&url, &deployment, &ninth, operator.clone()).await?;
@@ -173,7 +230,29 @@ async fn eight_nodes_keep_swarms_of_seven_hand_messages_over_and_survive_a_lost_
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(handed, original);
+    // The wallet reads its message from the new member alone.
+    let at_ninth = ["--registry", ninth.url.as_str()];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while inbox_texts(&carol_home, &at_ninth) != ["before the ninth node"] {
+        assert!(
+            Instant::now() < deadline,
+            "the wallet's message was not handed over to the new member in 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     nodes.push(ninth);
+    // The new member counts what it was handed.
+    let metrics = sesh_e2e::node::http()
+        .get(format!("{}/metrics", nodes[8].url))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let received = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("registry_handover_messages_received_total "))
+        .and_then(|count| count.parse::<u64>().ok());
+    assert!(received >= Some(2), "{metrics}");
     // The new swarm alone: every member of it has the message as first stored.
     let swarm_b: SwarmInfo = rpc!(&nodes[0], SubRequest::GetSwarm(account(&bob)))?;
     assert_eq!(member_keys(&swarm_b), after);
@@ -184,6 +263,8 @@ async fn eight_nodes_keep_swarms_of_seven_hand_messages_over_and_survive_a_lost_
             "{key}"
         );
     }
+    // The wallet finds the current swarm on chain and reads the message there.
+    assert_eq!(inbox_texts(&carol_home, &[]), ["before the ninth node"]);
     // The member that left answers retrieves for a while, but stores go to the new swarm.
     let left = by_key(&nodes, &leaver);
     assert_eq!(retrieve(left, &bob).await?, original);
