@@ -7,12 +7,14 @@
 //! read from the others and a store still gathers 6 receipts. Requests are built and signed
 //! by `sesh_core::storage_rpc`, as a Session client makes them, where the test needs the
 //! exact answers; a wallet's message goes through the real `sesh msg send` and is read with
-//! `sesh msg inbox` from the new member alone after the handover.
+//! `sesh msg inbox` from the new member alone after the handover. Last, the handover route
+//! refuses a batch that is unsigned, signed over other bytes, or signed by no node.
 
 use crate::storage_rpc::{account, now_ms, rpc, rpc_raw, store};
 use alloy::signers::local::PrivateKeySigner;
 use sesh_core::SessionId;
 use sesh_core::envelope;
+use sesh_core::storage_rpc::receipt;
 use sesh_core::storage_rpc::response::{RetrieveResponse, RetrievedMessage, SwarmInfo};
 use sesh_core::storage_rpc::{
     MessageHash, Namespace, Request, ResponseError, Retrieve, StoreResponse, SubRequest,
@@ -297,5 +299,41 @@ async fn eight_nodes_keep_swarms_of_seven_hand_messages_over_and_survive_a_lost_
         .collect();
     assert_eq!(verified.len(), SWARM_SIZE - 1, "{stored:?}");
     assert!(receipts[&killed].is_err(), "{stored:?}");
+
+    // The handover route takes batches from nodes of the set only, signed over the body.
+    let stranger = [0x77u8; 32];
+    let body = serde_json::json!({
+        "from": hex::encode(envelope::ed25519_public(&stranger)),
+        "timestamp": now_ms(),
+        "accounts": [],
+    })
+    .to_string();
+    let signed = |seed: &[u8; 32], body: &str| {
+        hex::encode(receipt::sign_receipt(
+            seed,
+            &[b"sesh-handover".as_slice(), body.as_bytes()].concat(),
+        ))
+    };
+    let post = |signature: Option<String>, body: String| {
+        let mut request = sesh_e2e::node::http()
+            .post(format!("{}/v1/handover", nodes[0].url))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(signature) = signature {
+            request = request.header("x-sesh-node-signature", signature);
+        }
+        request.send()
+    };
+    assert_eq!(post(None, body.clone()).await?.status().as_u16(), 401);
+    let other_body = body.replace("\"accounts\":[]", "\"accounts\": []");
+    assert_ne!(other_body, body);
+    let answer = post(Some(signed(&stranger, &other_body)), body.clone()).await?;
+    assert_eq!(
+        answer.status().as_u16(),
+        401,
+        "a signature over another body"
+    );
+    let answer = post(Some(signed(&stranger, &body)), body).await?;
+    assert_eq!(answer.status().as_u16(), 403, "a key that is no node's");
     Ok(())
 }
