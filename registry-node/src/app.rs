@@ -56,6 +56,8 @@ pub(crate) struct App {
     pub answers: Arc<NameAnswers>,
     /// Active sets replaced in the last hour (a former member's retrieves, `crate::handover`).
     pub former_swarms: crate::handover::FormerSwarms,
+    /// Peer tests, votes and submissions (`crate::police`).
+    pub police: crate::police::Police,
     signatures: Signatures,
     signatures_made: AtomicU64,
     ons_values: cache::Bounded<U256, OnsValue>,
@@ -130,6 +132,7 @@ impl App {
                 .map(|rate| Arc::new(crate::ratelimit::MailboxLimiter::new(rate))),
             replay: ReplayGuard::new(crate::mailbox::now_ms()),
             former_swarms: Default::default(),
+            police: Default::default(),
             signatures: Signatures::new(cache_bytes / 8),
             signatures_made: AtomicU64::new(0),
             ons_values: cache::bounded(cache_bytes / 8),

@@ -123,6 +123,33 @@ pub struct NodeArgs {
         value_name = "NUM"
     )]
     pub mailbox_request_burst: Option<u32>,
+    /// Sign deregistration votes with the EVM key in FILE: the node's registered `signer`
+    /// (default <data dir>/voting.key if it exists; without one the node tests its peers but
+    /// does not vote).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_VOTING_KEY_FILE",
+        value_name = "FILE"
+    )]
+    pub voting_key_file: Option<PathBuf>,
+    /// Pay for submitting deregistrations with the EVM key in FILE (the operator's account;
+    /// without one the node only shares its votes).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_OPERATOR_KEY_FILE",
+        value_name = "FILE"
+    )]
+    pub operator_key_file: Option<PathBuf>,
+    /// Let one deregister transaction use at most NUM gas (default 1500000).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_VOTE_GAS_LIMIT",
+        value_name = "NUM"
+    )]
+    pub vote_gas_limit: Option<u64>,
 }
 
 /// The configuration file (every key optional; same names as the flags, with `_`).
@@ -168,6 +195,12 @@ pub(crate) struct FileConfig {
     /// MiB of memory for cached answers: rendered name answers, signatures, ONS values
     /// (default 256; 0 turns the caches off).
     pub answer_cache_mib: Option<u64>,
+    /// See [`NodeArgs::voting_key_file`].
+    pub voting_key_file: Option<PathBuf>,
+    /// See [`NodeArgs::operator_key_file`].
+    pub operator_key_file: Option<PathBuf>,
+    /// See [`NodeArgs::vote_gas_limit`].
+    pub vote_gas_limit: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -197,6 +230,12 @@ pub(crate) struct Config {
     pub mailbox_rate: Option<crate::ratelimit::Rate>,
     /// Bytes of memory for cached answers.
     pub answer_cache_bytes: u64,
+    /// The voting key file (`None`: the node does not vote).
+    pub voting_key_file: Option<PathBuf>,
+    /// The operator key file that pays for deregistrations (`None`: the node does not submit).
+    pub operator_key_file: Option<PathBuf>,
+    /// The gas cap of one deregister transaction.
+    pub vote_gas_limit: u64,
 }
 
 impl FileConfig {
@@ -230,6 +269,12 @@ impl Config {
             .clone()
             .or(file.key_file)
             .unwrap_or_else(|| data_dir.join("node.key"));
+        // An explicit voting key must exist (the node says so at start); the default only if it does.
+        let voting_key_file = args
+            .voting_key_file
+            .clone()
+            .or(file.voting_key_file)
+            .or_else(|| Some(data_dir.join("voting.key")).filter(|path| path.exists()));
         let rpc_url = args.rpc_url.clone().or(file.rpc_url);
         if let Some(url) = &rpc_url {
             RpcScheme::of(url)?;
@@ -290,6 +335,13 @@ impl Config {
                 .unwrap_or(256)
                 .min(1 << 20)
                 .saturating_mul(1 << 20),
+            voting_key_file,
+            operator_key_file: args.operator_key_file.clone().or(file.operator_key_file),
+            vote_gas_limit: args
+                .vote_gas_limit
+                .or(file.vote_gas_limit)
+                .unwrap_or(1_500_000)
+                .max(100_000),
             data_dir,
             key_file,
         })
@@ -336,11 +388,51 @@ mod tests {
         assert_eq!(config.reorg_window, 100);
         assert_eq!(config.listen.port(), 8547);
         assert_eq!(config.answer_cache_bytes, 256 << 20);
+        assert_eq!(config.voting_key_file, None);
+        assert_eq!(config.vote_gas_limit, 1_500_000);
         assert!(config.require_deployment().is_err());
 
         std::fs::write(&file, "unknown_key = 1\n").unwrap();
         let error = Config::resolve(&args).unwrap_err().to_string();
         assert!(error.contains("unknown_key"), "{error}");
+    }
+
+    #[test]
+    fn the_voting_key_defaults_to_the_data_dir_only_when_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = NodeArgs {
+            data_dir: Some(dir.path().to_path_buf()),
+            vote_gas_limit: Some(10),
+            ..NodeArgs::default()
+        };
+        let config = Config::resolve(&args).unwrap();
+        assert_eq!(config.voting_key_file, None);
+        assert_eq!(config.operator_key_file, None);
+        assert_eq!(config.vote_gas_limit, 100_000);
+        std::fs::write(dir.path().join("voting.key"), "").unwrap();
+        let config = Config::resolve(&args).unwrap();
+        assert_eq!(config.voting_key_file, Some(dir.path().join("voting.key")));
+        let file = dir.path().join("node.toml");
+        std::fs::write(
+            &file,
+            "voting_key_file = \"/etc/sesh/voting.key\"\noperator_key_file = \"/etc/sesh/operator.key\"\nvote_gas_limit = 2000000\n",
+        )
+        .unwrap();
+        let config = Config::resolve(&NodeArgs {
+            config: Some(file),
+            vote_gas_limit: None,
+            ..args
+        })
+        .unwrap();
+        assert_eq!(
+            config.voting_key_file,
+            Some(PathBuf::from("/etc/sesh/voting.key"))
+        );
+        assert_eq!(
+            config.operator_key_file,
+            Some(PathBuf::from("/etc/sesh/operator.key"))
+        );
+        assert_eq!(config.vote_gas_limit, 2_000_000);
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub(crate) fn router(state: AppState) -> Router {
                 crate::handlers::onion::MAX_ONION_BODY_BYTES,
             )),
         )
+        .route("/v1/votes", post(crate::police::routes::receive_vote))
+        .route("/v1/police", get(crate::police::routes::report))
         .route("/v1/identity", get(health::identity))
         .route("/v1/flagged", get(health::flagged))
         .route("/v1/debug/dump", get(health::dump))

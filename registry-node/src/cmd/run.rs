@@ -95,6 +95,23 @@ impl Args {
             config.answer_cache_bytes,
         )));
 
+        if let Some(path) = &config.voting_key_file {
+            let key = crate::police::keyfile::load("voting", path)?;
+            tracing::info!(signer = %key.address(), "signing deregistration votes");
+            app.police.set_voter(key);
+        }
+        if let Some(path) = &config.operator_key_file {
+            let key = crate::police::keyfile::load("operator", path)?;
+            let provider = config.trust.signing_provider(
+                config.require_rpc_url()?,
+                alloy::network::EthereumWallet::from(key),
+            )?;
+            app.police.set_submitter(crate::police::Submitter {
+                provider,
+                gas_limit: config.vote_gas_limit,
+            });
+        }
+
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|error| NodeError::Listen {
@@ -141,6 +158,7 @@ impl Args {
             app.clone(),
             cancel.clone(),
         ));
+        let police = tokio::spawn(crate::police::police_forever(app.clone(), cancel.clone()));
         // With each connection's peer address, for the per-address mailbox limits.
         let api = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
             std::net::SocketAddr,
@@ -155,6 +173,7 @@ impl Args {
             .await
             .wrap_err("the rate-limit sweeper panicked")?;
         handover.await.wrap_err("the handover task panicked")?;
+        police.await.wrap_err("the policing task panicked")?;
         served.wrap_err("the HTTP server failed")?;
         tracing::info!("stopped");
         Ok(())

@@ -88,7 +88,7 @@ pub(crate) async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
             "Recipients with at least one message held.",
             mailbox.recipients,
         ),
-    ]);
+    ]) + &app.police.counters.exposition();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 

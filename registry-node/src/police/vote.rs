@@ -7,6 +7,7 @@
 //! nodes other than the target, each weighing its node's stake, against two thirds
 //! (rounded up, at least 1) of the other active stake.
 
+use super::schedule::PERIOD_SECS;
 use alloy::primitives::{Address, B256, Signature, U256};
 use alloy::signers::SignerSync;
 use alloy::signers::local::PrivateKeySigner;
@@ -25,6 +26,28 @@ alloy::sol! {
 /// How far ahead a vote's deadline may be: honest nodes sign an hour ahead, and a vote
 /// that lives longer could be held back against a node that recovered.
 pub(crate) const MAX_DEADLINE_AHEAD_SECS: u64 = 2 * 3600;
+
+/// How long a new vote lives: an hour of chain time (rounded up to a period).
+pub(crate) const VOTE_LIFETIME_SECS: u64 = 3600;
+
+/// The least time left for a held vote's deadline to be joined rather than replaced.
+pub(crate) const JOIN_MARGIN_SECS: u64 = 900;
+
+/// The deadline of a new vote at `now`, given the deadlines of the votes already held
+/// against the same node: the latest of those with at least [`JOIN_MARGIN_SECS`] left
+/// (every vote of one `deregister` call shares its deadline), else `now` +
+/// [`VOTE_LIFETIME_SECS`] rounded up to a period, so that nodes starting a vote in
+/// the same period pick the same deadline.
+pub(crate) fn choose_deadline(held: impl IntoIterator<Item = u64>, now: u64) -> u64 {
+    let fresh = (now + VOTE_LIFETIME_SECS).div_ceil(PERIOD_SECS) * PERIOD_SECS;
+    held.into_iter()
+        .filter(|deadline| {
+            *deadline >= now.saturating_add(JOIN_MARGIN_SECS)
+                && *deadline <= now.saturating_add(MAX_DEADLINE_AHEAD_SECS)
+        })
+        .max()
+        .unwrap_or(fresh)
+}
 
 /// The EIP-712 domain of `NodeStaking` at `node_staking` on `chain_id`.
 pub(crate) fn domain(chain_id: u64, node_staking: Address) -> Eip712Domain {
@@ -427,5 +450,19 @@ mod tests {
         assert!(!count(&unequal, 1, 10, &small).met());
         let big = [Vote::sign(&key(2), CHAIN, STAKING, 1, 10).unwrap()];
         assert!(count(&unequal, 1, 10, &big).met());
+    }
+
+    #[test]
+    fn deadlines_are_shared() {
+        let now = 1_000_000_100;
+        // Nothing held: an hour ahead, rounded up to a period.
+        assert_eq!(choose_deadline([], now), 1_000_003_800);
+        assert_eq!(choose_deadline([], 1_000_000_200), 1_000_003_800);
+        // A held vote with 20 minutes left is joined; one with 10 minutes is not, nor
+        // one too far ahead.
+        assert_eq!(choose_deadline([now + 1200], now), now + 1200);
+        assert_eq!(choose_deadline([now + 600], now), 1_000_003_800);
+        assert_eq!(choose_deadline([now + 3 * 3600], now), 1_000_003_800);
+        assert_eq!(choose_deadline([now + 1200, now + 3000], now), now + 3000);
     }
 }

@@ -1,0 +1,120 @@
+//! The node's EVM key files: the voting key (the `signer` it registered, which signs
+//! deregistration votes) and the operator key (which pays for submitting them). Kept
+//! like the Ed25519 key (`crate::key`): 32 bytes as hex on one line, file mode 0600.
+
+use alloy::primitives::B256;
+use alloy::signers::local::PrivateKeySigner;
+use std::path::{Path, PathBuf};
+
+/// Why an EVM key file cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{what} key {}: {reason}", path.display())]
+pub(crate) struct EvmKeyError {
+    what: &'static str,
+    path: PathBuf,
+    #[source]
+    reason: EvmKeyProblem,
+}
+
+/// What is wrong with the file.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum EvmKeyProblem {
+    /// The file cannot be read.
+    #[error(transparent)]
+    Read(#[from] std::io::Error),
+    /// Not a private key.
+    #[error("not a secp256k1 private key as 64 hex characters")]
+    NotAKey,
+    /// Others may read it.
+    #[error("readable by other users (mode {mode:o}); run chmod 600")]
+    Exposed {
+        /// The file's mode bits.
+        mode: u32,
+    },
+}
+
+/// Reads the private key at `path` (`what`: "voting" or "operator", for messages).
+pub(crate) fn load(what: &'static str, path: &Path) -> Result<PrivateKeySigner, EvmKeyError> {
+    read(path).map_err(|reason| EvmKeyError {
+        what,
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+fn read(path: &Path) -> Result<PrivateKeySigner, EvmKeyProblem> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+        // A key that votes or pays must not be readable by other accounts on the host.
+        if mode & 0o077 != 0 {
+            return Err(EvmKeyProblem::Exposed { mode });
+        }
+    }
+    let text = std::fs::read_to_string(path)?;
+    let text = text.trim();
+    let hex = text.strip_prefix("0x").unwrap_or(text);
+    let bytes: [u8; 32] = hex::decode(hex)
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or(EvmKeyProblem::NotAKey)?;
+    PrivateKeySigner::from_bytes(&B256::from(bytes)).map_err(|_| EvmKeyProblem::NotAKey)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str, mode: u32) {
+        std::fs::write(path, text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+    }
+
+    #[test]
+    fn reads_a_private_key_and_refuses_anything_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("voting.key");
+        // anvil's first dev key and its address.
+        write(
+            &path,
+            "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n",
+            0o600,
+        );
+        let key = load("voting", &path).unwrap();
+        assert_eq!(
+            key.address(),
+            alloy::primitives::address!("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
+        );
+        write(&path, "not a key\n", 0o600);
+        let error = load("voting", &path).unwrap_err().to_string();
+        assert!(
+            error.contains("voting key") && error.contains("64 hex"),
+            "{error}"
+        );
+        write(&path, &"00".repeat(32), 0o600);
+        assert!(load("voting", &path).is_err());
+        let missing = load("operator", &dir.path().join("none")).unwrap_err();
+        assert!(missing.to_string().starts_with("operator key"), "{missing}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_others_can_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("voting.key");
+        write(
+            &path,
+            "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+            0o644,
+        );
+        let error = load("voting", &path).unwrap_err().to_string();
+        assert!(error.contains("chmod 600"), "{error}");
+    }
+}

@@ -1,0 +1,435 @@
+//! The policing task: once a period of chain time, test every active peer's
+//! reachability, enter the results in the ledger, vote against nodes out of credit
+//! (and active nodes whose key proof does not hold), share the votes with the active
+//! nodes, and submit `deregister` once the held votes reach the quorum.
+
+use super::credit::{Round, Standing, TestResult};
+use super::schedule::period;
+use super::state::{RoundReport, SignedVote, SubmissionReport, TestReport};
+use super::vote::{ActiveNode, Vote, choose_deadline, count};
+use crate::app::AppState;
+use crate::model::NodeEntry;
+use crate::store::StoreError;
+use crate::store::tables::NODES;
+use alloy::primitives::U256;
+use alloy::transports::http::reqwest;
+use sesh_core::api::IdentityResponse;
+use sesh_core::attestation::NodeKey;
+use sesh_core::bindings::NodeStaking;
+use sesh_core::protocol::NodeState;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// How often the task looks at the chain's time.
+const TICK: Duration = Duration::from_secs(2);
+
+/// How long a peer has to answer a test or take a vote.
+const PEER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How far a peer's signed head may lag this node's before its test fails, in blocks.
+pub(crate) const MAX_HEAD_LAG: u64 = 64;
+
+/// Why a round could not run.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PoliceError {
+    /// The index cannot be read.
+    #[error("cannot read the index: {0}")]
+    Store(#[from] StoreError),
+}
+
+fn client() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(PEER_TIMEOUT)
+            .build()
+            .expect("a reqwest client with a timeout builds")
+    })
+}
+
+/// Runs until `cancel`.
+pub(crate) async fn police_forever(app: AppState, cancel: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(TICK) => {}
+        }
+        if let Err(error) = tick(&app).await {
+            tracing::warn!(%error, "policing round failed");
+        }
+    }
+}
+
+/// Every node of the index.
+fn all_nodes(app: &AppState) -> Result<Vec<NodeEntry>, StoreError> {
+    Ok(app
+        .store
+        .read()?
+        .scan(NODES)?
+        .into_iter()
+        .map(|(_, node)| node)
+        .collect())
+}
+
+/// The active set as `NodeStaking` weighs votes: every active node, whatever its key proof.
+pub(crate) fn contract_active(nodes: &[NodeEntry]) -> Vec<ActiveNode> {
+    nodes
+        .iter()
+        .filter(|node| node.state == NodeState::Active)
+        .map(|node| ActiveNode {
+            node_id: node.node_id,
+            signer: node.signer,
+            stake: node.total_staked,
+        })
+        .collect()
+}
+
+/// The active set as `NodeStaking` weighs votes, from `app`'s index.
+pub(crate) fn active_from_index(app: &AppState) -> Result<Vec<ActiveNode>, StoreError> {
+    Ok(contract_active(&all_nodes(app)?))
+}
+
+async fn tick(app: &AppState) -> Result<(), PoliceError> {
+    let now = app.status.head().answer.timestamp;
+    let nodes = all_nodes(app)?;
+    let me = app.node_key();
+    let police = &app.police;
+    // Drop votes that expired or whose target is no longer active.
+    police.state().held.retain(|vote| {
+        vote.deadline >= now
+            && nodes
+                .iter()
+                .any(|n| n.node_id == vote.node_id && n.state == NodeState::Active)
+    });
+    let current = period(now);
+    let due = police.state().last_period != Some(current);
+    let serving = nodes
+        .iter()
+        .any(|n| n.state == NodeState::Active && n.key_proof_valid && n.ed25519_key.0 == me.0);
+    if due && serving {
+        police.state().last_period = Some(current);
+        test_round(app, &nodes, &me, now, current).await;
+        vote_round(app, &nodes, now).await;
+    }
+    submit_if_quorum(app, &nodes, now).await;
+    Ok(())
+}
+
+/// Tests every other active (serving) node once.
+async fn test_round(app: &AppState, nodes: &[NodeEntry], me: &NodeKey, now: u64, current: u64) {
+    let targets: Vec<&NodeEntry> = nodes
+        .iter()
+        .filter(|n| n.state == NodeState::Active && n.key_proof_valid && n.ed25519_key.0 != me.0)
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    let our_head = app.status.head().answer.block;
+    let tests =
+        futures_util::future::join_all(targets.iter().map(|node| reachable(app, node, our_head)))
+            .await;
+    let mut results = Vec::with_capacity(targets.len());
+    let mut reports = Vec::with_capacity(targets.len());
+    for (node, outcome) in targets.iter().zip(tests) {
+        let activated_at = activation_time(app, node.node_id).await;
+        let counter = match outcome {
+            Ok(()) => &app.police.counters.tests_passed,
+            Err(_) => &app.police.counters.tests_failed,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        results.push(TestResult {
+            node_id: node.node_id,
+            activated_at,
+            passed: outcome.is_ok(),
+        });
+        reports.push(TestReport {
+            node_id: node.node_id,
+            url: node.url.clone(),
+            passed: outcome.is_ok(),
+            failure: outcome.err(),
+        });
+    }
+    let mut state = app.police.state();
+    let round = state.ledger.record_round(now, &results);
+    if round == Round::SelfSuspect {
+        app.police
+            .counters
+            .rounds_self_suspect
+            .fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(
+            failed = results.iter().filter(|r| !r.passed).count(),
+            tested = results.len(),
+            "too many peers failed their tests at once; not counting this round (is this node's network down?)"
+        );
+    }
+    state.ledger.retain(|id| {
+        nodes
+            .iter()
+            .any(|n| n.node_id == id && n.state == NodeState::Active)
+    });
+    state.last_round = Some(RoundReport::new(current, now, round, reports));
+}
+
+/// `GET {url}/v1/identity`: answers in time, names the registered key, and its signed head
+/// verifies and is at most [`MAX_HEAD_LAG`] blocks behind `our_head`.
+async fn reachable(app: &AppState, node: &NodeEntry, our_head: u64) -> Result<(), String> {
+    let url = format!("{}/v1/identity", node.url.trim_end_matches('/'));
+    let response = client()
+        .get(&url)
+        .send()
+        .await
+        .map_err(|error| format!("no answer: {error}"))?;
+    if !response.status().is_success() {
+        return Err(format!("answered {}", response.status()));
+    }
+    let identity: IdentityResponse = response
+        .json()
+        .await
+        .map_err(|error| format!("unreadable identity: {error}"))?;
+    if identity.node_key.0 != node.ed25519_key.0 {
+        return Err(format!(
+            "answers as {}, not its registered key",
+            identity.node_key
+        ));
+    }
+    let head = &identity.freshness.head;
+    head.verify(
+        app.deployment.chain_id,
+        app.deployment.contracts.name_registry,
+    )
+    .map_err(|error| format!("its signed head does not hold: {error}"))?;
+    if head.attestation.node_key.0 != node.ed25519_key.0 {
+        return Err("its head is signed by another key".into());
+    }
+    if head.answer.block.saturating_add(MAX_HEAD_LAG) < our_head {
+        return Err(format!(
+            "its head {} is more than {MAX_HEAD_LAG} blocks behind ours ({our_head})",
+            head.answer.block
+        ));
+    }
+    Ok(())
+}
+
+/// When node `node_id` was activated (`nodeInfo(...).activatedAt`), read once; 0 (the
+/// most credit) while the RPC does not say, so a failed read never hastens a vote.
+async fn activation_time(app: &AppState, node_id: u64) -> u64 {
+    if let Some(at) = app.police.state().activated_at.get(&node_id) {
+        return *at;
+    }
+    let staking = NodeStaking::new(app.deployment.contracts.node_staking, &app.provider);
+    let call = staking.nodeInfo(U256::from(node_id));
+    match tokio::time::timeout(app.rpc_timeout, call.call()).await {
+        Ok(Ok(info)) => {
+            let at = u64::try_from(info.activatedAt).unwrap_or(0);
+            app.police.state().activated_at.insert(node_id, at);
+            at
+        }
+        _ => 0,
+    }
+}
+
+/// Signs votes against the nodes out of credit and the active nodes whose key proof does
+/// not hold, and sends each to every other serving node.
+async fn vote_round(app: &AppState, nodes: &[NodeEntry], now: u64) {
+    let Some(voter) = app.police.voter() else {
+        return;
+    };
+    let mut new_votes = Vec::new();
+    {
+        let mut state = app.police.state();
+        for node in nodes.iter().filter(|n| n.state == NodeState::Active) {
+            if node.signer == voter.address() {
+                continue;
+            }
+            let reason = if !node.key_proof_valid {
+                "key_proof"
+            } else if matches!(
+                state.ledger.standing(node.node_id, now),
+                Standing::OutOfCredit { .. }
+            ) {
+                "offline"
+            } else {
+                continue;
+            };
+            let held = state
+                .held
+                .iter()
+                .filter(|v| v.node_id == node.node_id)
+                .map(|v| v.deadline)
+                .collect::<Vec<_>>();
+            let deadline = choose_deadline(held, now);
+            let already = state.held.iter().any(|v| {
+                v.node_id == node.node_id && v.deadline == deadline && v.signer == voter.address()
+            });
+            if already {
+                continue;
+            }
+            let vote = match Vote::sign(
+                voter,
+                app.deployment.chain_id,
+                app.deployment.contracts.node_staking,
+                node.node_id,
+                deadline,
+            ) {
+                Ok(vote) => vote,
+                Err(error) => {
+                    tracing::error!(%error, "cannot sign a vote with the voting key");
+                    return;
+                }
+            };
+            tracing::warn!(
+                node_id = node.node_id,
+                url = %node.url,
+                reason,
+                deadline,
+                "signed a vote to deregister a node"
+            );
+            app.police
+                .counters
+                .votes_signed
+                .fetch_add(1, Ordering::Relaxed);
+            state.held.push(vote.clone());
+            state.signed.push(SignedVote {
+                vote: vote.clone(),
+                reason,
+                signed_at: now,
+            });
+            new_votes.push(vote);
+        }
+    }
+    if new_votes.is_empty() {
+        return;
+    }
+    let me = app.node_key();
+    let peers: Vec<String> = nodes
+        .iter()
+        .filter(|n| n.state == NodeState::Active && n.key_proof_valid && n.ed25519_key.0 != me.0)
+        .map(|n| n.url.clone())
+        .collect();
+    let sends = new_votes.iter().flat_map(|vote| {
+        peers.iter().map(move |url| async move {
+            let url = format!("{}/v1/votes", url.trim_end_matches('/'));
+            if let Err(error) = client().post(&url).json(vote).send().await {
+                tracing::debug!(%error, %url, "a peer did not take a vote");
+            }
+        })
+    });
+    futures_util::future::join_all(sends).await;
+}
+
+/// Submits `deregister` for every group of held votes that reaches the quorum.
+async fn submit_if_quorum(app: &AppState, nodes: &[NodeEntry], now: u64) {
+    let Some(submitter) = app.police.submitter() else {
+        return;
+    };
+    let active = contract_active(nodes);
+    let ready: Vec<(u64, u64, super::vote::Count)> = {
+        let state = app.police.state();
+        let mut groups: Vec<(u64, u64)> =
+            state.held.iter().map(|v| (v.node_id, v.deadline)).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+            .into_iter()
+            .filter(|(node_id, deadline)| {
+                !state
+                    .submitted
+                    .iter()
+                    .any(|s| s.node_id == *node_id && s.deadline == *deadline)
+                    && *deadline >= now
+            })
+            .map(|(node_id, deadline)| {
+                (
+                    node_id,
+                    deadline,
+                    count(&active, node_id, deadline, &state.held),
+                )
+            })
+            .filter(|(_, _, count)| count.met())
+            .collect()
+    };
+    for (node_id, deadline, count) in ready {
+        let report = submit(app, submitter, node_id, deadline, &count).await;
+        app.police.state().submitted.push(report);
+    }
+}
+
+async fn submit(
+    app: &AppState,
+    submitter: &super::state::Submitter,
+    node_id: u64,
+    deadline: u64,
+    count: &super::vote::Count,
+) -> SubmissionReport {
+    let counters = &app.police.counters;
+    let staking = NodeStaking::new(app.deployment.contracts.node_staking, &submitter.provider);
+    let call = staking
+        .deregister(
+            U256::from(node_id),
+            U256::from(deadline),
+            count.signatures(),
+        )
+        .gas(submitter.gas_limit);
+    let report = |outcome, tx, error: Option<String>| SubmissionReport {
+        node_id,
+        deadline,
+        votes: count.votes.len(),
+        outcome,
+        tx,
+        error,
+    };
+    // Simulated first: a node another submitter deregistered already is no error.
+    if let Err(error) = call.call().await {
+        let revert = error
+            .as_revert_data()
+            .and_then(|data| sesh_core::revert::decode(&data));
+        return match revert {
+            Some(revert) if revert.name == "StakingUnexpectedNodeState" => {
+                counters.already_done.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(node_id, "the node was deregistered already");
+                report("already_done", None, None)
+            }
+            Some(revert) => {
+                counters.submit_failures.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(node_id, %revert, "deregister would revert");
+                report("reverted", None, Some(revert.to_string()))
+            }
+            None => {
+                counters.submit_failures.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(node_id, %error, "cannot simulate deregister");
+                report("failed", None, Some(error.to_string()))
+            }
+        };
+    }
+    let pending = match call.send().await {
+        Ok(pending) => pending,
+        Err(error) => {
+            counters.submit_failures.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(node_id, %error, "cannot send deregister");
+            return report("failed", None, Some(error.to_string()));
+        }
+    };
+    let tx = *pending.tx_hash();
+    match tokio::time::timeout(Duration::from_secs(120), pending.get_receipt()).await {
+        Ok(Ok(receipt)) if receipt.status() => {
+            counters.submitted.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(node_id, %tx, votes = count.votes.len(), "deregistered a node");
+            report("mined", Some(tx), None)
+        }
+        Ok(Ok(_)) => {
+            // Another node's transaction came first in the same block, most likely.
+            counters.already_done.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(node_id, %tx, "deregister reverted on chain (another node's came first?)");
+            report("reverted", Some(tx), None)
+        }
+        Ok(Err(error)) => {
+            counters.submit_failures.fetch_add(1, Ordering::Relaxed);
+            report("failed", Some(tx), Some(error.to_string()))
+        }
+        Err(_) => {
+            counters.submit_failures.fetch_add(1, Ordering::Relaxed);
+            report("failed", Some(tx), Some("no receipt within 120 s".into()))
+        }
+    }
+}
