@@ -30,6 +30,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use sesh_core::SessionId;
 use sesh_core::api::MAX_RETRIEVE;
+use sesh_core::attestation::NodeKey;
+use sesh_core::onion::Hop;
 use sesh_core::ons::{NameHash, TYPE_SESSION};
 use sesh_core::storage_rpc::oxend::{ServiceNodeState, ServiceNodesResult};
 use sesh_core::storage_rpc::receipt::{
@@ -582,7 +584,7 @@ fn oxend(app: &AppState, request: &OxendRequest, meta: Meta) -> RpcResult {
                 .into_iter()
                 .take(limit)
                 .map(|(key, url)| {
-                    let s = snode(&key.to_string(), &url);
+                    let s = snode(&key, &url);
                     ServiceNodeState {
                         public_ip: s.ip,
                         storage_port: s.port_https,
@@ -665,16 +667,21 @@ fn swarm_info(members: Vec<ActiveNode>, session_id: &SessionId, meta: Meta) -> S
     SwarmInfo {
         snodes: members
             .into_iter()
-            .map(|(key, url)| snode(&key.to_string(), &url))
+            .map(|(key, url)| snode(&key, &url))
             .collect(),
         swarm: hex::encode(&subject[..subject.len().min(8)]),
         meta,
     }
 }
 
-/// A member as the storage server lists it. A registry node has one key (Ed25519), so the
-/// legacy and X25519 fields carry it too; `ip` is the host of its URL.
-fn snode(key: &str, url: &str) -> Snode {
+/// A member as the storage server lists it. A registry node's identity is its Ed25519 key
+/// (also the legacy field); `pubkey_x25519` is its onion key, that key mapped to Curve25519
+/// ([`Hop::from_ed25519`]), which Session clients encrypt onion layers to; `ip` is the host
+/// of its URL.
+fn snode(key: &NodeKey, url: &str) -> Snode {
+    let ed25519 = key.to_string();
+    let x25519 =
+        Hop::from_ed25519(key.0).map_or_else(|_| String::new(), |hop| hex::encode(hop.x25519));
     let parsed = url.parse::<axum::http::Uri>().ok();
     let host = parsed
         .as_ref()
@@ -688,10 +695,10 @@ fn snode(key: &str, url: &str) -> Snode {
         })
         .unwrap_or(443);
     Snode {
-        address: format!("{key}.snode"),
-        pubkey_legacy: key.to_owned(),
-        pubkey_x25519: key.to_owned(),
-        pubkey_ed25519: key.to_owned(),
+        address: format!("{ed25519}.snode"),
+        pubkey_legacy: ed25519.clone(),
+        pubkey_x25519: x25519,
+        pubkey_ed25519: ed25519,
         port: port.to_string(),
         port_https: port,
         port_omq: 0,
@@ -746,6 +753,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sesh_core::attestation::NodeSigner;
 
     #[test]
     fn refusals_carry_the_storage_server_status_and_body() {
@@ -759,7 +767,7 @@ mod tests {
                 .starts_with("text/plain")
         );
         let wrong = RpcError::WrongSwarm(Box::new(SwarmInfo {
-            snodes: vec![snode(&"ab".repeat(32), "https://10.0.0.1:8443")],
+            snodes: vec![snode(&NodeKey([0xab; 32]), "https://10.0.0.1:8443")],
             swarm: "00".into(),
             meta: Meta {
                 t: 1,
@@ -776,12 +784,22 @@ mod tests {
 
     #[test]
     fn snodes_carry_the_host_and_port_of_the_url() {
-        let s = snode("k", "https://10.0.0.1:8443/");
+        let key = NodeSigner::from_seed([3; 32]).node_key();
+        let s = snode(&key, "https://10.0.0.1:8443/");
         assert_eq!(
             (s.ip.as_str(), s.port_https, s.port.as_str()),
             ("10.0.0.1", 8443, "8443")
         );
-        assert_eq!(snode("k", "https://node.example").port_https, 443);
+        assert_eq!(snode(&key, "https://node.example").port_https, 443);
+    }
+
+    #[test]
+    fn snodes_carry_the_onion_key_the_node_peels_with() {
+        let signer = NodeSigner::from_seed([4; 32]);
+        let s = snode(&signer.node_key(), "https://node.example");
+        assert_eq!(s.pubkey_ed25519, signer.node_key().to_string());
+        assert_eq!(s.pubkey_x25519, hex::encode(signer.onion_key().public()));
+        assert_ne!(s.pubkey_x25519, s.pubkey_ed25519);
     }
 
     #[test]
