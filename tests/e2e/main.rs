@@ -12,6 +12,7 @@ mod deploy;
 mod layering;
 mod messages;
 mod onion;
+mod police;
 mod protocol;
 mod registry_node;
 mod registry_node_chaos;

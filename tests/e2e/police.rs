@@ -1,0 +1,212 @@
+//! Nodes police each other (issue 20, docs/policing.md): 6 real staked nodes, each
+//! with its voting key (the registered signer) and its operator key; one stops, the
+//! chain's clock moves on, and the others vote it out and submit `deregister` with
+//! nobody typing a command.
+
+use alloy::primitives::U256;
+use alloy::providers::{DynProvider, Provider};
+use alloy::signers::local::PrivateKeySigner;
+use sesh_core::bindings::NodeStaking;
+use sesh_e2e::node::{NodeOptions, NodeTestbed, RegistryNode, wait_all_indexed};
+use sesh_e2e::swarm::stake_node;
+use std::time::{Duration, Instant};
+
+/// `NodeStaking.NodeState.Active` and `.Deregistered`.
+const ACTIVE: u8 = 2;
+const DEREGISTERED: u8 = 4;
+
+/// Options whose node votes and submits with `operator` (it registers `operator` as its
+/// signer too: `stake_node`).
+fn voting(mut options: NodeOptions, operator: &PrivateKeySigner) -> NodeOptions {
+    let path = options.data_dir.join("operator.key");
+    std::fs::create_dir_all(&options.data_dir).expect("data dir");
+    std::fs::write(&path, hex::encode(operator.to_bytes())).expect("write the key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let path = path.to_str().expect("utf-8 path").to_string();
+    options.extra_args.extend([
+        "--voting-key-file".into(),
+        path.clone(),
+        "--operator-key-file".into(),
+        path,
+    ]);
+    options
+}
+
+/// Moves the chain's clock on by `secs` and mines a block at the new time.
+async fn advance(provider: &DynProvider, secs: u64) -> eyre::Result<u64> {
+    provider
+        .raw_request::<_, serde_json::Value>("evm_increaseTime".into(), (secs,))
+        .await?;
+    provider
+        .raw_request::<_, serde_json::Value>("evm_mine".into(), ())
+        .await?;
+    Ok(provider.get_block_number().await?)
+}
+
+/// The id of the node serving at `url`, as `node` indexes it.
+async fn node_id_of(node: &RegistryNode, url: &str) -> u64 {
+    let (status, body) = node.get("/v1/nodes").await;
+    assert_eq!(status, 200, "{body}");
+    body["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["answer"]["url"] == url)
+        .and_then(|n| n["answer"]["node_id"].as_u64())
+        .unwrap_or_else(|| panic!("no node at {url}: {body}"))
+}
+
+/// Waits until `check` holds for `node`'s `/v1/police` report.
+async fn wait_report(
+    node: &RegistryNode,
+    what: &str,
+    check: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, report) = node.get("/v1/police").await;
+        assert_eq!(status, 200, "{report}");
+        if check(&report) {
+            return report;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} never showed {what}: {report:#}",
+            node.url
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The standing of node `id` in a report.
+fn standing(report: &serde_json::Value, id: u64) -> Option<&str> {
+    report["standings"]
+        .as_array()?
+        .iter()
+        .find(|s| s["node_id"] == id)
+        .and_then(|s| s["state"].as_str())
+}
+
+#[tokio::test]
+async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> eyre::Result<()> {
+    let bed = NodeTestbed::new();
+    let operators: Vec<PrivateKeySigner> = (2..8).map(|i| bed.dev_key(i)).collect();
+    let mut nodes = RegistryNode::start_all(
+        operators
+            .iter()
+            .map(|operator| voting(bed.node_options(), operator)),
+    );
+    for (node, operator) in nodes.iter().zip(&operators) {
+        stake_node(&bed.url, &bed.deployment, node, operator.clone()).await?;
+    }
+    let head = bed.provider.get_block_number().await?;
+    wait_all_indexed(&nodes, head, Duration::from_secs(30)).await;
+    let staking = NodeStaking::new(bed.deployment.contracts.node_staking, &bed.provider);
+
+    let dark = nodes.pop().expect("6 nodes");
+    let dark_url = dark.url.clone();
+    let dark_id = node_id_of(&nodes[0], &dark_url).await;
+    let before = staking.nodeInfo(U256::from(dark_id)).call().await?;
+    assert_eq!(before.state, ACTIVE);
+    let block = advance(&bed.provider, 600).await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    // The next period, every node tests every other (all 6 active now): all pass.
+    for node in &nodes {
+        wait_report(node, "the dark node healthy", |r| {
+            standing(r, dark_id) == Some("healthy")
+        })
+        .await;
+    }
+    dark.kill();
+
+    // A period later every node sees it fail, and nobody votes: it has 2 hours of credit.
+    let block = advance(&bed.provider, 600).await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    for node in &nodes {
+        let report = wait_report(node, "the dark node failing", |r| {
+            standing(r, dark_id) == Some("failing")
+        })
+        .await;
+        assert_eq!(report["signed"], serde_json::json!([]), "{report:#}");
+        for other in nodes.iter().filter(|n| n.url != node.url) {
+            let id = node_id_of(node, &other.url).await;
+            assert_eq!(standing(&report, id), Some("healthy"), "{report:#}");
+        }
+    }
+    // Still within its credit an hour and a half later.
+    let block = advance(&bed.provider, 5400).await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    for node in &nodes {
+        wait_report(node, "a round 1.5 hours later", |r| {
+            r["last_round"]["at"].as_u64() >= Some(r["chain_time"].as_u64().unwrap_or(0))
+                && standing(r, dark_id) == Some("failing")
+        })
+        .await;
+    }
+    assert_eq!(
+        staking.nodeInfo(U256::from(dark_id)).call().await?.state,
+        ACTIVE
+    );
+
+    // Past its credit: the others vote, share their votes, and one submits.
+    let block = advance(&bed.provider, 3600).await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while staking.nodeInfo(U256::from(dark_id)).call().await?.state != DEREGISTERED {
+        assert!(
+            Instant::now() < deadline,
+            "never deregistered: {:#}",
+            nodes[0].get("/v1/police").await.1
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let after = staking.nodeInfo(U256::from(dark_id)).call().await?;
+    // 0.2% of its stake went to the pool; it unlocks 30 days later.
+    assert_eq!(
+        after.totalStaked,
+        before.totalStaked - before.totalStaked * U256::from(20) / U256::from(10_000)
+    );
+    assert!(after.unlockTime > U256::ZERO);
+
+    let mut mined = 0;
+    let mut signed = 0;
+    for node in &nodes {
+        let (_, report) = node.get("/v1/police").await;
+        let votes = report["signed"].as_array().expect("signed");
+        signed += votes.len();
+        assert!(
+            votes
+                .iter()
+                .all(|v| v["node_id"] == dark_id && v["reason"] == "offline"),
+            "{report:#}"
+        );
+        mined += report["submitted"]
+            .as_array()
+            .expect("submitted")
+            .iter()
+            .filter(|s| s["outcome"] == "mined")
+            .count();
+        let metrics = sesh_e2e::node::http()
+            .get(format!("{}/metrics", node.url))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let failed: u64 = metrics
+            .lines()
+            .find_map(|line| line.strip_prefix("registry_police_tests_failed_total "))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or_else(|| panic!("no failed-test counter: {metrics}"));
+        assert!(failed >= 3, "the dark node failed 3 rounds: {failed}");
+    }
+    assert_eq!(mined, 1, "exactly one node's deregister succeeded");
+    assert!(
+        signed >= 4,
+        "a quorum of 4 of the 5 others signed: {signed}"
+    );
+    Ok(())
+}
