@@ -38,6 +38,11 @@ pub(crate) struct Context<'a> {
     pub(crate) config: Config,
     /// Answer yes to confirmations.
     pub(crate) yes: bool,
+    /// Reach registry nodes directly (`--direct`), not through onion paths.
+    pub(crate) direct: bool,
+    /// The cipher of onion layers.
+    onion_enc: sesh_core::onion::EncType,
+    transport: tokio::sync::OnceCell<std::sync::Arc<crate::onion::Transport>>,
     wallet_flag: Option<String>,
     password_file: Option<PathBuf>,
     deployment_file: Option<PathBuf>,
@@ -104,6 +109,9 @@ impl<'a> Context<'a> {
             config_path,
             config,
             yes: opts.yes,
+            direct: opts.direct,
+            onion_enc: opts.onion_cipher.unwrap_or(crate::onion::DEFAULT_ENC),
+            transport: tokio::sync::OnceCell::new(),
             wallet_flag: opts.wallet.wallet,
             password_file: opts.wallet.password_file,
             deployment_file: opts.rpc.deployment,
@@ -251,6 +259,38 @@ impl<'a> Context<'a> {
         timeout: Duration,
     ) -> eyre::Result<reqwest::Client> {
         Ok(self.trust()?.http_client(connect_timeout, timeout)?)
+    }
+
+    /// How this command reaches registry nodes (made once): directly with `--direct` or
+    /// `--registry` URLs (a relay hands layers on only to nodes of the active set on chain,
+    /// which explicit URLs need not be, and their keys are only their own word), else through
+    /// onion paths of the active set ([`crate::onion`]).
+    pub(crate) async fn transport(&self) -> eyre::Result<std::sync::Arc<crate::onion::Transport>> {
+        self.transport
+            .get_or_try_init(|| async {
+                let client = self.http_client(Duration::from_secs(3), Duration::from_secs(15))?;
+                if self.direct || !self.registries.is_empty() {
+                    return Ok(std::sync::Arc::new(crate::onion::Transport::direct(client)));
+                }
+                let pool = crate::registry::active_nodes(self)
+                    .await
+                    .wrap_err("cannot read the active registry nodes to build onion paths (--direct skips them)")?;
+                let staking = self.deployment()?.contracts.node_staking;
+                let provider = self.provider().await?;
+                let cache = self
+                    .data_dir
+                    .join("onion")
+                    .join(format!("{}.json", self.deployment()?.chain_id));
+                Ok(std::sync::Arc::new(crate::onion::Transport::onion(
+                    client,
+                    self.onion_enc,
+                    pool,
+                    Some((provider, staking)),
+                    Some(cache),
+                )))
+            })
+            .await
+            .cloned()
     }
 
     /// A read-only provider, checked to serve the chosen network's chain.

@@ -14,6 +14,7 @@ mod format;
 mod logs;
 mod mailbox;
 mod network;
+mod onion;
 mod opts;
 mod output;
 mod parse;

@@ -22,7 +22,6 @@
 use crate::context::Context;
 use crate::registry::{NodeTarget, join_all};
 use eyre::{WrapErr, bail};
-use reqwest::header::CONTENT_TYPE;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sesh_core::SessionId;
@@ -35,7 +34,7 @@ use sesh_core::storage_rpc::response::{
     DeleteResponse, MemberFailure, MemberResult, RetrieveResponse, RetrievedMessage, SwarmInfo,
 };
 use sesh_core::storage_rpc::{
-    Delete, MessageHash, Namespace, PATH, Request, ResponseError, Retrieve, Store, StoreResponse,
+    Delete, MessageHash, Namespace, Request, ResponseError, Retrieve, Store, StoreResponse,
     SubRequest, UserPubkey, parse_response,
 };
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -58,7 +57,8 @@ pub(crate) struct Swarm {
     known: Vec<NodeTarget>,
     /// Whether the keys come from the chain (else each --registry node announced its own).
     keys_verified: bool,
-    client: reqwest::Client,
+    /// How requests reach the members (onion paths unless --direct or --registry).
+    transport: std::sync::Arc<crate::onion::Transport>,
 }
 
 /// Why one node did not do what was asked.
@@ -196,7 +196,7 @@ impl Swarm {
                 members: nodes.clone(),
                 known: nodes,
                 keys_verified: false,
-                client,
+                transport: ctx.transport().await?,
             });
         }
         let no_nodes = "no registry node keeps mailboxes here: the active node set is empty or unreadable; pass --registry URL (or run `just up`)";
@@ -212,13 +212,24 @@ impl Swarm {
             members,
             known: active,
             keys_verified: true,
-            client,
+            transport: ctx.transport().await?,
         })
     }
 
     /// The members, best first.
     pub(crate) fn nodes(&self) -> &[NodeTarget] {
         &self.members
+    }
+
+    /// `reports` with the onion path each node's answer came through.
+    pub(crate) fn with_paths(&self, mut reports: Vec<NodeReport>) -> Vec<NodeReport> {
+        for report in reports.iter_mut().filter(|r| r.ok) {
+            report.path = report
+                .url
+                .as_deref()
+                .and_then(|url| self.transport.path_to(url));
+        }
+        reports
     }
 
     /// Stores `data` for `ttl_ms` (see the module's doc): fails when no member signed a
@@ -301,7 +312,7 @@ impl Swarm {
             tried.push((node, outcome));
         }
         let swarm = self.members.len();
-        let nodes = store_reports(&self.members, &tried, &receipts, &failures);
+        let nodes = self.with_paths(store_reports(&self.members, &tried, &receipts, &failures));
         if receipts.is_empty() {
             let detail: Vec<String> = tried
                 .iter()
@@ -508,19 +519,12 @@ impl Swarm {
         node: &NodeTarget,
         body: &str,
     ) -> Result<T, NodeError> {
-        let unreachable =
-            |e: reqwest::Error| NodeError::Unreachable(describe(&e.without_url(), &node.url));
-        let response = self
-            .client
-            .post(format!("{}{PATH}", node.url))
-            .header(CONTENT_TYPE, "application/json")
-            .body(body.to_owned())
-            .send()
+        let reply = self
+            .transport
+            .send(node, crate::onion::Request::StorageRpc(body))
             .await
-            .map_err(unreachable)?;
-        let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(unreachable)?;
-        Ok(parse_response(status, &bytes)?)
+            .map_err(|e| NodeError::Unreachable(e.to_string()))?;
+        Ok(parse_response(reply.status, &reply.body)?)
     }
 
     /// Whether a member key (hex) is a known node's.
@@ -573,10 +577,6 @@ async fn announced_key(client: &reqwest::Client, url: &str) -> Option<NodeKey> {
     let response = client.get(format!("{url}/v1/identity")).send().await.ok()?;
     let identity: IdentityResponse = response.json().await.ok()?;
     Some(identity.node_key)
-}
-
-fn describe(error: &(dyn std::error::Error + 'static), url: &str) -> String {
-    crate::context::describe_failure(error, url)
 }
 
 /// A member's failure, in words.
@@ -636,6 +636,7 @@ fn store_reports(
             node_key: key,
             ok: stored,
             error,
+            path: None,
         });
     }
     let others = receipts
@@ -650,6 +651,7 @@ fn store_reports(
                 node_key: Some(key.clone()),
                 ok: error.is_none(),
                 error,
+                path: None,
             });
         }
     }
@@ -694,6 +696,9 @@ pub(crate) struct NodeReport {
     pub(crate) ok: bool,
     /// Why not (`null` when it did).
     pub(crate) error: Option<String>,
+    /// The onion path of its answer, guard first, this node last (`null`: asked directly,
+    /// with --direct or --registry, or it did not answer).
+    pub(crate) path: Option<Vec<crate::onion::PathHop>>,
 }
 
 impl NodeReport {
@@ -707,6 +712,7 @@ impl NodeReport {
                 node_key: node.key.map(|key| key.to_string()),
                 ok: result.is_ok(),
                 error: result.as_ref().err().map(ToString::to_string),
+                path: None,
             })
             .collect()
     }
@@ -720,6 +726,9 @@ impl NodeReport {
             node_key: Some(hex::encode([id as u8; 32])),
             ok: error.is_none(),
             error: error.map(str::to_string),
+            path: error
+                .is_none()
+                .then(|| crate::onion::PathHop::sample(id as u8)),
         }
     }
 }
@@ -858,7 +867,7 @@ mod tests {
             members: vec![target(1)],
             known: vec![target(1), target(2)],
             keys_verified: true,
-            client: reqwest::Client::new(),
+            transport: std::sync::Arc::new(crate::onion::Transport::direct(reqwest::Client::new())),
         };
         let urls = |swarm: &Swarm| -> Vec<String> {
             swarm

@@ -28,6 +28,7 @@
 //! right after it sees the change.
 
 use crate::context::{Context, describe_failure};
+use crate::onion::{PathHop, Request, Transport};
 use alloy::primitives::{Address, U256, keccak256};
 use eyre::{WrapErr, bail};
 use serde::Serialize;
@@ -66,6 +67,7 @@ pub(crate) struct Registry {
     from_chain: bool,
     chain_id: u64,
     client: reqwest::Client,
+    transport: std::sync::Arc<Transport>,
 }
 
 /// What one node said.
@@ -97,6 +99,9 @@ pub(crate) struct Agreed<R> {
     pub(crate) asked: usize,
     /// Per node: the node and its outcome.
     pub(crate) outcomes: Vec<(NodeTarget, NodeOutcome)>,
+    /// Per node (in the order of `outcomes`): the onion path its answer came through
+    /// (`None`: directly, or no answer).
+    pub(crate) paths: Vec<Option<Vec<PathHop>>>,
     /// Whether the node keys came from the chain.
     pub(crate) keys_verified: bool,
 }
@@ -117,7 +122,8 @@ impl<R> Agreed<R> {
             nodes: self
                 .outcomes
                 .iter()
-                .map(|(node, outcome)| {
+                .zip(self.paths.iter().chain(std::iter::repeat(&None)))
+                .map(|((node, outcome), path)| {
                     let (status, detail) = match outcome {
                         NodeOutcome::Answered { .. } => (NodeStatus::Agrees, None),
                         NodeOutcome::Down(e) => (NodeStatus::Down, Some(e.clone())),
@@ -129,6 +135,7 @@ impl<R> Agreed<R> {
                         node_key: node.key.map(|k| k.to_string()),
                         status,
                         detail,
+                        path: path.clone(),
                     }
                 })
                 .collect(),
@@ -166,6 +173,9 @@ pub(crate) struct NodeSource {
     pub(crate) status: NodeStatus,
     /// Why it is down or invalid.
     pub(crate) detail: Option<String>,
+    /// The onion path its answer came through, guard first, this node last (`null`: asked
+    /// directly, with `--direct` or `--registry`, or it did not answer).
+    pub(crate) path: Option<Vec<PathHop>>,
 }
 
 /// What one node did: its answer is the agreed one, it could not be reached, or its answer
@@ -217,6 +227,7 @@ impl NodesSource {
                     node_key: Some(NodeKey([i as u8; 32]).to_string()),
                     status: NodeStatus::Agrees,
                     detail: None,
+                    path: Some(PathHop::sample(i as u8)),
                 })
                 .collect(),
         }
@@ -248,8 +259,16 @@ pub(crate) fn check_signed<T: Canonical>(
 /// What a checker returns: the signed bytes, the block, the keys that signed.
 pub(crate) type Checked = (Vec<u8>, Option<u64>, Vec<NodeKey>);
 
-/// One node's raw reply: the key it announced (if asked) and the body (`None`: 404).
-type Reply = Result<(Option<NodeKey>, Option<serde_json::Value>), String>;
+/// One node's raw reply: the key it announced (if asked), the body (`None`: 404) and the
+/// onion path it came through.
+type Reply = Result<
+    (
+        Option<NodeKey>,
+        Option<serde_json::Value>,
+        Option<Vec<PathHop>>,
+    ),
+    String,
+>;
 
 impl Registry {
     /// The nodes to ask about `subject`, or `None` when there are none (no
@@ -276,11 +295,13 @@ impl Registry {
                     key: None,
                 })
                 .collect();
+            let transport = ctx.transport().await?;
             return Ok(Some(Self {
                 nodes,
                 from_chain: false,
                 chain_id,
                 client,
+                transport,
             }));
         }
         let nodes = match active_nodes(ctx).await {
@@ -296,11 +317,17 @@ impl Registry {
         if nodes.is_empty() {
             return Ok(None);
         }
+        let transport = match ctx.transport().await {
+            Ok(transport) => transport,
+            Err(_) if quiet => return Ok(None),
+            Err(error) => return Err(error),
+        };
         Ok(Some(Self {
             nodes: pick(nodes, subject),
             from_chain: true,
             chain_id,
             client,
+            transport,
         }))
     }
 
@@ -314,9 +341,9 @@ impl Registry {
         self.from_chain
     }
 
-    /// The HTTP client (timeouts set).
-    pub(crate) fn client(&self) -> &reqwest::Client {
-        &self.client
+    /// How requests reach the nodes (onion paths unless `--direct` or `--registry`).
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.transport
     }
 
     /// `GET path` from every node at once: each node's JSON answer, or `None` when it did not
@@ -352,11 +379,16 @@ impl Registry {
     ) -> eyre::Result<Agreed<R>> {
         let replies = join_all(self.nodes.iter().map(|node| self.ask_one(node, path))).await;
         let mut outcomes = Vec::new();
+        let mut paths = Vec::new();
         let mut value = None;
         for (mut node, reply) in self.nodes.iter().cloned().zip(replies) {
             let outcome = match reply {
-                Err(error) => NodeOutcome::Down(error),
-                Ok((announced, body)) => {
+                Err(error) => {
+                    paths.push(None);
+                    NodeOutcome::Down(error)
+                }
+                Ok((announced, body, path)) => {
+                    paths.push(path);
                     if node.key.is_none() {
                         node.key = announced;
                     }
@@ -441,6 +473,7 @@ impl Registry {
             agree,
             asked,
             outcomes,
+            paths,
             keys_verified: self.from_chain,
         })
     }
@@ -495,24 +528,25 @@ impl Registry {
                 .map_err(|e| format!("bad /v1/identity: {}", e.without_url()))?;
             announced = Some(identity.node_key);
         }
-        let response = self
-            .client
-            .get(format!("{}{path}", node.url))
-            .send()
-            .await
-            .map_err(|e| describe_failure(&e.without_url(), &node.url))?;
-        let status = response.status();
-        if status == reqwest::StatusCode::NOT_FOUND {
-            return Ok((announced, None));
+        let mut node = node.clone();
+        if node.key.is_none() {
+            node.key = announced;
         }
+        let reply = self
+            .transport
+            .send(&node, Request::Get(path))
+            .await
+            .map_err(|e| e.to_string())?;
+        if reply.status == 404 {
+            return Ok((announced, None, reply.path));
+        }
+        let status = reqwest::StatusCode::from_u16(reply.status)
+            .map_err(|_| format!("HTTP {}", reply.status))?;
         if !status.is_success() {
             return Err(format!("HTTP {status}"));
         }
-        let body = response
-            .json()
-            .await
-            .map_err(|e| format!("bad answer: {}", e.without_url()))?;
-        Ok((announced, Some(body)))
+        let body = serde_json::from_slice(&reply.body).map_err(|e| format!("bad answer: {e}"))?;
+        Ok((announced, Some(body), reply.path))
     }
 }
 
@@ -704,6 +738,7 @@ mod tests {
             agree: 3,
             asked: 3,
             outcomes: Vec::new(),
+            paths: Vec::new(),
             keys_verified: true,
         }
     }

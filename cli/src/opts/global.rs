@@ -36,6 +36,28 @@ pub(crate) struct GlobalOpts {
     #[arg(long, global = true, value_name = "URL", help_heading = "Network")]
     pub(crate) registry: Vec<String>,
 
+    /// Reach registry nodes directly, not through onion paths.
+    ///
+    /// By default, lookups, reverse lookups, ONS, premium proofs and the
+    /// mailbox go through a path of 3 nodes of the active set, so that no
+    /// node sees both this computer's address and what it asks. --direct is
+    /// faster (one hop) but shows every node asked this computer's address
+    /// next to the name, Session ID or mailbox it asks about. --registry URLs
+    /// are always reached directly. See docs/threat-model.md, "Onion requests".
+    #[arg(long, global = true, env = "SESH_DIRECT", help_heading = "Network")]
+    pub(crate) direct: bool,
+
+    /// Encrypt onion layers with CIPHER: xchacha20 (default) or aes-gcm.
+    #[arg(
+        long,
+        global = true,
+        value_name = "CIPHER",
+        env = "SESH_ONION_CIPHER",
+        value_parser = crate::onion::parse_cipher,
+        help_heading = "Network"
+    )]
+    pub(crate) onion_cipher: Option<sesh_core::onion::EncType>,
+
     /// Which wallet and how to unlock it.
     #[command(flatten)]
     pub(crate) wallet: WalletOpts,

@@ -92,7 +92,7 @@ impl DeleteArgs {
         ctx.out.print(&Deleted {
             deleted: deleted.into_iter().collect(),
             not_found,
-            nodes: NodeReport::all(&results),
+            nodes: swarm.with_paths(NodeReport::all(&results)),
             asked: self.hashes.len(),
         })?;
         Ok(())

@@ -79,7 +79,7 @@ impl InboxArgs {
             session_id: session.session_id(),
             messages: received.iter().map(|m| m.report()).collect(),
             refused,
-            nodes: NodeReport::all(&merged.nodes),
+            nodes: swarm.with_paths(NodeReport::all(&merged.nodes)),
         })?;
         Ok(())
     }

@@ -268,19 +268,18 @@ async fn premium_proofs(
     let path = format!("/v1/premium/{session_id}/proof");
     let answers = join_all(registry.nodes().iter().map(|node| async {
         // `None`: no answer; `Some(None)`: an answer that proves nothing.
-        let response = registry
-            .client()
-            .get(format!("{}{path}", node.url))
-            .send()
+        let reply = registry
+            .transport()
+            .send(node, crate::onion::Request::Get(&path))
             .await
             .ok()?;
-        if response.status() == reqwest::StatusCode::NOT_FOUND {
+        if reply.status == 404 {
             return Some(None);
         }
-        if !response.status().is_success() {
+        if !(200..300).contains(&reply.status) {
             return None;
         }
-        let Ok(signed) = response.json::<Signed<PremiumAnswer>>().await else {
+        let Ok(signed) = serde_json::from_slice::<Signed<PremiumAnswer>>(&reply.body) else {
             return Some(None);
         };
         let valid = signed.verify(chain_id, contract).is_ok()

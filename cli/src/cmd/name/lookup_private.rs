@@ -4,7 +4,9 @@
 //! from the name, and each node's signature over it is checked.
 
 use crate::context::Context;
+use crate::onion::{PathHop, Request, Transport};
 use crate::output::Report;
+use crate::registry::{NodeTarget, Registry};
 use eyre::bail;
 use serde::Serialize;
 use sesh_core::Name;
@@ -32,6 +34,9 @@ pub(crate) struct Private {
 pub(crate) struct OnsSource {
     /// The nodes that answered.
     pub(crate) registries: Vec<String>,
+    /// For each node that answered (in the order of `registries`): the onion path, guard
+    /// first (`null`: asked directly, with --direct or --registry).
+    pub(crate) paths: Vec<Option<Vec<PathHop>>>,
     /// How many agree.
     pub(crate) agree: usize,
     /// How many were asked.
@@ -69,70 +74,76 @@ enum Failure {
     Invalid(String),
 }
 
-/// One node's verified answer: `None` when it says the name does not resolve.
+/// A node's verified answer (`None` when it says the name does not resolve), and the onion
+/// path it came through.
+type Answer = (Option<(SessionId, u64)>, Option<Vec<PathHop>>);
+
+/// One node's verified answer, asked through `transport`.
 async fn ask(
-    client: &reqwest::Client,
-    url: &str,
+    transport: &Transport,
+    node: &NodeTarget,
     name: &Name,
     hash: NameHash,
     chain_id: u64,
     contract: alloy::primitives::Address,
-) -> Result<Option<(SessionId, u64)>, Failure> {
-    let endpoint = format!("{}/v1/ons", url.trim_end_matches('/'));
-    let response = client
-        .post(&endpoint)
-        .json(&OnsRequest {
-            kind: TYPE_SESSION,
-            name_hash: hash.to_hex(),
-        })
-        .send()
+) -> Result<Answer, Failure> {
+    let body = serde_json::json!(OnsRequest {
+        kind: TYPE_SESSION,
+        name_hash: hash.to_hex(),
+    })
+    .to_string();
+    let reply = transport
+        .send(node, Request::PostJson("/v1/ons", &body))
         .await
-        .map_err(|e| Failure::Down(crate::context::describe_failure(&e.without_url(), url)))?;
-    if response.status() == reqwest::StatusCode::NOT_FOUND {
-        return Ok(None);
+        .map_err(|e| Failure::Down(e.to_string()))?;
+    if reply.status == 404 {
+        return Ok((None, reply.path));
     }
-    if !response.status().is_success() {
+    if !(200..300).contains(&reply.status) {
         return Err(Failure::Down(format!(
             "refused the ONS request: {} {}",
-            response.status(),
-            response.text().await.unwrap_or_default()
+            reply.status,
+            String::from_utf8_lossy(&reply.body)
         )));
     }
-    let result: OnsResult = response
-        .json()
-        .await
-        .map_err(|e| Failure::Invalid(format!("a malformed ONS answer: {}", e.without_url())))?;
+    let result: OnsResult = serde_json::from_slice(&reply.body)
+        .map_err(|e| Failure::Invalid(format!("a malformed ONS answer: {e}")))?;
     let answer = result
         .verify(hash, chain_id, contract)
         .map_err(|e| Failure::Invalid(format!("the ONS answer's signature: {e}")))?;
     let session_id = ons::decrypt(name.as_str(), &answer.encrypted_value, &answer.nonce)
         .map_err(|e| Failure::Invalid(format!("the ONS answer: {e}")))?;
-    Ok(Some((session_id, result.attestation.block)))
+    Ok((Some((session_id, result.attestation.block)), reply.path))
 }
 
 /// Runs `sesh name lookup NAME --private`.
 pub(crate) async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
-    if ctx.registries.is_empty() {
-        bail!("--private needs --registry URL");
-    }
     let deployment = ctx.deployment()?;
     let (chain_id, contract) = (deployment.chain_id, deployment.contracts.name_registry);
     let hash = NameHash::of(name.as_str());
-    let client = ctx.http_client(
-        std::time::Duration::from_secs(3),
-        std::time::Duration::from_secs(15),
-    )?;
+    // The nodes asked: the --registry URLs, else 3 of the active set, picked by the name's
+    // hash (what the nodes are told), not the name.
+    let Some(registry) = Registry::discover(ctx, &hash.to_hex()).await? else {
+        bail!("--private needs registry nodes: none is active on chain; pass --registry URL");
+    };
+    let transport = registry.transport();
+    let nodes = registry.nodes();
     let replies = crate::registry::join_all(
-        ctx.registries
+        nodes
             .iter()
-            .map(|url| ask(&client, url, name, hash, chain_id, contract)),
+            .map(|node| ask(transport, node, name, hash, chain_id, contract)),
     )
     .await;
     let mut answers = Vec::new();
+    let mut paths = Vec::new();
     let mut invalid = Vec::new();
-    for (url, reply) in ctx.registries.iter().zip(replies) {
+    for (node, reply) in nodes.iter().zip(replies) {
+        let url = &node.url;
         match reply {
-            Ok(answer) => answers.push((url.clone(), answer)),
+            Ok((answer, path)) => {
+                answers.push((url.clone(), answer));
+                paths.push(path);
+            }
             Err(Failure::Down(error)) => ctx
                 .out
                 .warn(&format!("registry node {url} is down: {error}")),
@@ -144,11 +155,7 @@ pub(crate) async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
         .iter()
         .filter(|(_, answer)| answer.map(|(id, _)| id) == first)
         .count();
-    let verdict = Verdict::of(
-        ctx.registries.len(),
-        agree,
-        invalid.len() + answers.len() - agree,
-    );
+    let verdict = Verdict::of(nodes.len(), agree, invalid.len() + answers.len() - agree);
     match verdict {
         Verdict::Disagreement => {
             let mut lines = vec![format!("registry nodes disagree about {name}:")];
@@ -179,8 +186,9 @@ pub(crate) async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
         name_hash: hash.to_hex(),
         source: OnsSource {
             registries: answers.into_iter().map(|(url, _)| url).collect(),
+            paths,
             agree,
-            asked: ctx.registries.len(),
+            asked: nodes.len(),
             block,
         },
     })?;
@@ -204,6 +212,10 @@ mod tests {
                     registries: vec![
                         "https://node1.example".into(),
                         "https://node2.example".into(),
+                    ],
+                    paths: vec![
+                        Some(crate::onion::PathHop::sample(1)),
+                        Some(crate::onion::PathHop::sample(2)),
                     ],
                     agree: 2,
                     asked: 2,
