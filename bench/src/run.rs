@@ -165,11 +165,12 @@ async fn start_other_nodes(paths: &Paths, network: &Network) -> eyre::Result<Vec
     let mut nodes = Vec::new();
     for (k, staked) in network.nodes.iter().enumerate().skip(1) {
         // Node 2 commits each store alone, as nodes did before group commit: the baseline of
-        // the store run (messages::run), measured in the same run.
-        let env: &[(&str, &str)] = if k == 1 {
-            &[(messages::COMMIT_EACH_ENV, "each")]
-        } else {
-            &[]
+        // the store run (messages::run), measured in the same run. Node 3 commits stores
+        // together without the write-ahead log, as nodes did before it.
+        let env: &[(&str, &str)] = match k {
+            1 => &[(messages::COMMIT_EACH_ENV, "each")],
+            2 => &[(messages::COMMIT_EACH_ENV, "group")],
+            _ => &[],
         };
         nodes.push(Node::start_with_env(
             paths,

@@ -29,6 +29,8 @@ const STORE_OFFSET: u64 = 1_000_000;
 const SEND_OFFSET: u64 = 2_000_000;
 /// Mailboxes of the baseline store run (on node 2).
 const BASELINE_OFFSET: u64 = 3_000_000;
+/// Mailboxes of the store run without the write-ahead log (on node 3).
+const GROUP_OFFSET: u64 = 4_000_000;
 /// The node's environment variable that makes it commit each store alone (the baseline:
 /// `registry-node`'s `mailbox::COMMIT_EACH_ENV`).
 pub const COMMIT_EACH_ENV: &str = "SESH_NODE_MAILBOX_COMMIT";
@@ -46,6 +48,11 @@ pub struct Messages {
     /// (how every node stored before group commit): the baseline of [`Messages::store`].
     #[serde(default)]
     pub store_baseline: Option<LoadReport>,
+    /// The same stores on node 3, started with `SESH_NODE_MAILBOX_COMMIT=group`: committed
+    /// together, each batch durably in redb, without the write-ahead log (how nodes stored
+    /// before it).
+    #[serde(default)]
+    pub store_group: Option<LoadReport>,
     /// Retrievals on one node (each mailbox holds [`PREFILL`] messages).
     pub retrieve: Option<LoadReport>,
     /// Seal and store on one node, which hands the message on to the other 2 (the answer
@@ -225,14 +232,18 @@ pub async fn run(
         ]
     };
     // The baseline first (node 2 commits each store alone), then the same load on node 1.
-    let store_baseline = match nodes.get(1) {
-        Some((url, addr)) if probe(url).await.is_ok() => {
-            let report = load(paths, *addr, shape, &store_args(BASELINE_OFFSET)).await?;
-            require_clean(&report)?;
-            Some(report)
+    let other_run = async |index: usize, offset: u64| -> eyre::Result<Option<LoadReport>> {
+        match nodes.get(index) {
+            Some((url, addr)) if probe(url).await.is_ok() => {
+                let report = load(paths, *addr, shape, &store_args(offset)).await?;
+                require_clean(&report)?;
+                Ok(Some(report))
+            }
+            _ => Ok(None),
         }
-        _ => None,
     };
+    let store_baseline = other_run(1, BASELINE_OFFSET).await?;
+    let store_group = other_run(2, GROUP_OFFSET).await?;
     let store_report = load(paths, *first_addr, shape, &store_args(STORE_OFFSET)).await?;
     require_clean(&store_report)?;
 
@@ -271,6 +282,7 @@ pub async fn run(
         note: String::new(),
         store: Some(store_report),
         store_baseline,
+        store_group,
         retrieve: Some(retrieve_report),
         send,
         send_to_inbox,
