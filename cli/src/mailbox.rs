@@ -312,7 +312,19 @@ impl Swarm {
             tried.push((node, outcome));
         }
         let swarm = self.members.len();
-        let nodes = self.with_paths(store_reports(&self.members, &tried, &receipts, &failures));
+        let mut nodes = store_reports(&self.members, &tried, &receipts, &failures);
+        // Only the members asked answered through a path (the others signed receipts handed on).
+        for report in &mut nodes {
+            let asked = tried
+                .iter()
+                .any(|(node, r)| r.is_ok() && report.url.as_deref() == Some(node.url.as_str()));
+            if asked {
+                report.path = report
+                    .url
+                    .as_deref()
+                    .and_then(|u| self.transport.path_to(u));
+            }
+        }
         if receipts.is_empty() {
             let detail: Vec<String> = tried
                 .iter()

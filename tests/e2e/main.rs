@@ -12,6 +12,7 @@ mod deploy;
 mod layering;
 mod messages;
 mod onion;
+mod onion_wallet;
 mod police;
 mod protocol;
 mod registry_node;
