@@ -59,6 +59,10 @@ pub(crate) fn router(state: AppState) -> Router {
             )),
         )
         .route("/v1/votes", post(crate::police::routes::receive_vote))
+        .route(
+            "/v1/evidence",
+            post(crate::police::routes::receive_evidence),
+        )
         .route("/v1/police", get(crate::police::routes::report))
         .route("/v1/identity", get(health::identity))
         .route("/v1/flagged", get(health::flagged))

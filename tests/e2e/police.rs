@@ -3,10 +3,13 @@
 //! chain's clock moves on, and the others vote it out and submit `deregister` with
 //! nobody typing a command.
 
-use alloy::primitives::U256;
+use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::signers::local::PrivateKeySigner;
+use sesh_core::api::{NameAnswer, NameResponse, Signed};
+use sesh_core::attestation::{Kind, NodeSigner};
 use sesh_core::bindings::NodeStaking;
+use sesh_core::bindings::node_staking::INodeStaking::VoteSignature;
 use sesh_e2e::node::{NodeOptions, NodeTestbed, RegistryNode, wait_all_indexed};
 use sesh_e2e::swarm::stake_node;
 use std::time::{Duration, Instant};
@@ -91,11 +94,13 @@ fn standing(report: &serde_json::Value, id: u64) -> Option<&str> {
         .and_then(|s| s["state"].as_str())
 }
 
-#[tokio::test]
-async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> eyre::Result<()> {
-    let bed = NodeTestbed::new();
+/// 6 nodes staked by anvil's dev keys 2 to 7, each voting and submitting with its key,
+/// indexed to the head.
+async fn voting_network(
+    bed: &NodeTestbed,
+) -> eyre::Result<(Vec<RegistryNode>, Vec<PrivateKeySigner>)> {
     let operators: Vec<PrivateKeySigner> = (2..8).map(|i| bed.dev_key(i)).collect();
-    let mut nodes = RegistryNode::start_all(
+    let nodes = RegistryNode::start_all(
         operators
             .iter()
             .map(|operator| voting(bed.node_options(), operator)),
@@ -105,6 +110,31 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
     }
     let head = bed.provider.get_block_number().await?;
     wait_all_indexed(&nodes, head, Duration::from_secs(30)).await;
+    Ok((nodes, operators))
+}
+
+/// Waits until node `id` is deregistered on chain.
+async fn wait_deregistered(
+    staking: &NodeStaking::NodeStakingInstance<&DynProvider>,
+    id: u64,
+    witness: &RegistryNode,
+) -> eyre::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while staking.nodeInfo(U256::from(id)).call().await?.state != DEREGISTERED {
+        assert!(
+            Instant::now() < deadline,
+            "never deregistered: {:#}",
+            witness.get("/v1/police").await.1
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> eyre::Result<()> {
+    let bed = NodeTestbed::new();
+    let (mut nodes, _) = voting_network(&bed).await?;
     let staking = NodeStaking::new(bed.deployment.contracts.node_staking, &bed.provider);
 
     let dark = nodes.pop().expect("6 nodes");
@@ -155,15 +185,7 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
     // Past its credit: the others vote, share their votes, and one submits.
     let block = advance(&bed.provider, 3600).await?;
     wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
-    let deadline = Instant::now() + Duration::from_secs(90);
-    while staking.nodeInfo(U256::from(dark_id)).call().await?.state != DEREGISTERED {
-        assert!(
-            Instant::now() < deadline,
-            "never deregistered: {:#}",
-            nodes[0].get("/v1/police").await.1
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    wait_deregistered(&staking, dark_id, &nodes[0]).await?;
     let after = staking.nodeInfo(U256::from(dark_id)).call().await?;
     // 0.2% of its stake went to the pool; it unlocks 30 days later.
     assert_eq!(
@@ -209,4 +231,195 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
         "a quorum of 4 of the 5 others signed: {signed}"
     );
     Ok(())
+}
+
+/// The liar's Ed25519 signer, read from its key file (as a node that lies would sign).
+fn node_signer(node: &RegistryNode) -> NodeSigner {
+    let text = std::fs::read_to_string(node.options.data_dir.join("node.key")).expect("node.key");
+    let seed: [u8; 32] = hex::decode(text.trim())
+        .expect("hex")
+        .try_into()
+        .expect("32 bytes");
+    NodeSigner::from_seed(seed)
+}
+
+#[tokio::test]
+async fn a_signed_false_answer_gets_a_node_voted_out_at_once_and_lone_or_replayed_votes_do_nothing()
+-> eyre::Result<()> {
+    let bed = NodeTestbed::funded(1_000).await?;
+    let (nodes, operators) = voting_network(&bed).await?;
+    let block = bed
+        .register("policed", B256::repeat_byte(0x07), true)
+        .await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    let staking = NodeStaking::new(bed.deployment.contracts.node_staking, &bed.provider);
+    let liar = &nodes[5];
+    let liar_id = node_id_of(&nodes[0], &liar.url).await;
+
+    // The liar's true answer, then the same re-signed with another owner.
+    let (status, body) = liar.get("/v1/names/policed").await;
+    assert_eq!(status, 200, "{body}");
+    let honest: NameResponse = serde_json::from_value(body)?;
+    let mut lie = honest.name.answer.clone();
+    lie.owner = Address::repeat_byte(0x66);
+    let signer = node_signer(liar);
+    let attestation = signer.attest(
+        Kind::Name,
+        bed.deployment.chain_id,
+        bed.deployment.contracts.name_registry,
+        honest.name.attestation.block,
+        &lie,
+    );
+    let evidence = |answer: Signed<NameAnswer>| serde_json::json!({ "node_id": liar_id, "name": "policed", "answer": answer });
+
+    // A true answer is no evidence.
+    let (status, verdict) = nodes[0]
+        .post("/v1/evidence", evidence(honest.name.clone()).to_string())
+        .await;
+    assert_eq!(
+        (status, &verdict["verdict"]),
+        (200, &serde_json::json!("agrees")),
+        "{verdict}"
+    );
+    assert_eq!(verdict["voted"], false);
+    // Evidence not signed by the node accused is refused.
+    let framed = Signed {
+        attestation: NodeSigner::from_seed([9; 32]).attest(
+            Kind::Name,
+            bed.deployment.chain_id,
+            bed.deployment.contracts.name_registry,
+            honest.name.attestation.block,
+            &lie,
+        ),
+        answer: lie.clone(),
+    };
+    let (status, refused) = nodes[0]
+        .post("/v1/evidence", evidence(framed).to_string())
+        .await;
+    assert_eq!(status, 400, "{refused}");
+
+    // An operator voting alone against an honest node achieves nothing on chain, and a
+    // node does not keep a vote from a signer that is no active node's.
+    let honest_id = node_id_of(&nodes[0], &nodes[1].url).await;
+    let now = bed
+        .provider
+        .get_block(alloy::eips::BlockId::latest())
+        .await?
+        .expect("head")
+        .header
+        .timestamp;
+    let alone = sign_vote(&operators[0], &bed, honest_id, now + 3600).await?;
+    let error = staking
+        .deregister(
+            U256::from(honest_id),
+            U256::from(now + 3600),
+            vec![compact(&alone)],
+        )
+        .call()
+        .await
+        .expect_err("one vote is no quorum");
+    let revert = error
+        .as_revert_data()
+        .and_then(|data| sesh_core::revert::decode(&data))
+        .expect("a decoded revert");
+    assert_eq!(revert.name, "StakingQuorumNotMet", "{revert}");
+    let outsider = sign_vote(&bed.dev_key(9), &bed, honest_id, now + 3600).await?;
+    let (status, refused) = nodes[0].post("/v1/votes", outsider.to_string()).await;
+    assert_eq!(status, 403, "{refused}");
+
+    // The lie, reported to one node: every node checks it against its own index, votes at
+    // once (no clock moved), and one submits.
+    let (status, verdict) = nodes[0]
+        .post(
+            "/v1/evidence",
+            evidence(Signed {
+                answer: lie,
+                attestation,
+            })
+            .to_string(),
+        )
+        .await;
+    assert_eq!(status, 200, "{verdict}");
+    assert_eq!(verdict["verdict"], "proven_false", "{verdict}");
+    assert_eq!(verdict["voted"], true, "{verdict}");
+    wait_deregistered(&staking, liar_id, &nodes[0]).await?;
+    let mut votes = Vec::new();
+    for node in &nodes[..5] {
+        let (_, report) = node.get("/v1/police").await;
+        for vote in report["signed"].as_array().expect("signed") {
+            assert_eq!(vote["reason"], "false_answer", "{report:#}");
+            votes.push(vote.clone());
+        }
+    }
+    assert!(votes.len() >= 4, "{votes:#?}");
+    assert_eq!(
+        staking.nodeInfo(U256::from(honest_id)).call().await?.state,
+        ACTIVE
+    );
+
+    // The same votes again: the node is deregistered already.
+    let deadline = votes[0]["deadline"].as_u64().expect("deadline");
+    let mut replay: Vec<(Address, VoteSignature)> = votes
+        .iter()
+        .filter(|v| v["deadline"] == deadline)
+        .map(|v| {
+            let signature: alloy::primitives::Signature =
+                serde_json::from_value(v["signature"].clone()).expect("signature");
+            let signer: Address = serde_json::from_value(v["signer"].clone()).expect("signer");
+            (signer, compact_of(&signature))
+        })
+        .collect();
+    replay.sort_by_key(|(signer, _)| *signer);
+    let error = staking
+        .deregister(
+            U256::from(liar_id),
+            U256::from(deadline),
+            replay.into_iter().map(|(_, vote)| vote).collect(),
+        )
+        .call()
+        .await
+        .expect_err("a replay does nothing");
+    let revert = error
+        .as_revert_data()
+        .and_then(|data| sesh_core::revert::decode(&data))
+        .expect("a decoded revert");
+    assert_eq!(revert.name, "StakingUnexpectedNodeState", "{revert}");
+    Ok(())
+}
+
+/// A vote as a node shares it, signed with `key` over the digest the contract itself
+/// computes (`deregistrationDigest`).
+async fn sign_vote(
+    key: &PrivateKeySigner,
+    bed: &NodeTestbed,
+    node_id: u64,
+    deadline: u64,
+) -> eyre::Result<serde_json::Value> {
+    use alloy::signers::SignerSync;
+    let digest = NodeStaking::new(bed.deployment.contracts.node_staking, &bed.provider)
+        .deregistrationDigest(U256::from(node_id), U256::from(deadline))
+        .call()
+        .await?;
+    let signature = key.sign_hash_sync(&digest)?;
+    Ok(serde_json::json!({
+        "node_id": node_id,
+        "deadline": deadline,
+        "signer": key.address(),
+        "signature": signature,
+    }))
+}
+
+/// The ERC-2098 form of a shared vote.
+fn compact(vote: &serde_json::Value) -> VoteSignature {
+    let signature: alloy::primitives::Signature =
+        serde_json::from_value(vote["signature"].clone()).expect("signature");
+    compact_of(&signature)
+}
+
+fn compact_of(signature: &alloy::primitives::Signature) -> VoteSignature {
+    let bytes = signature.as_erc2098();
+    VoteSignature {
+        r: B256::from_slice(&bytes[..32]),
+        vs: B256::from_slice(&bytes[32..]),
+    }
 }

@@ -16,8 +16,6 @@
 //! `GET /v1/police`) and [`keyfile`] (the voting and operator keys).
 
 pub(crate) mod credit;
-// The lookup tests that judge evidence are not built yet (docs/policing.md, "Status").
-#[allow(dead_code)]
 pub(crate) mod evidence;
 pub(crate) mod keyfile;
 pub(crate) mod routes;

@@ -1,8 +1,10 @@
-//! The policing routes: `POST /v1/votes` (a peer's vote) and `GET /v1/police` (what
-//! this node tested, saw, signed, holds and submitted).
+//! The policing routes: `POST /v1/votes` (a peer's vote), `POST /v1/evidence` (a signed
+//! answer someone found false) and `GET /v1/police` (what this node tested, saw, signed,
+//! holds and submitted).
 
-use super::state::PoliceReport;
-use super::task::active_from_index;
+use super::evidence::{EvidenceError, NameEvidence, Verdict, judge};
+use super::state::{EvidenceReport, PoliceReport};
+use super::task::{active_from_index, all_nodes, post_to_peers, share_votes, sign_vote};
 use super::vote::{Vote, VoteError};
 use crate::app::AppState;
 use crate::store::StoreError;
@@ -11,14 +13,33 @@ use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use sesh_core::Name;
 use sesh_core::api::{ErrorBody, ErrorDetail};
+use sesh_core::attestation::NodeKey;
+use sesh_core::protocol::NodeState;
 
 /// Why a policing request is refused.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum PoliceRouteError {
-    /// The body is no vote.
-    #[error("not a vote: {0}")]
+    /// The body is not what the route takes.
+    #[error("unreadable body: {0}")]
     Body(#[from] JsonRejection),
+    /// The evidence names no valid name.
+    #[error("the evidence's name: {0}")]
+    Name(#[from] sesh_core::NameError),
+    /// The answer is about another name than the one looked up.
+    #[error("the answer is about {answered:?}, not the name looked up")]
+    OtherSubject {
+        /// The name the answer is about.
+        answered: String,
+    },
+    /// The node accused is not active.
+    #[error("node {0} is not active")]
+    NotActive(u64),
+    /// The evidence cannot be judged.
+    #[error("evidence refused: {0}")]
+    Evidence(#[from] EvidenceError),
     /// The vote does not hold.
     #[error("vote refused: {0}")]
     Vote(#[from] VoteError),
@@ -30,7 +51,11 @@ pub(crate) enum PoliceRouteError {
 impl IntoResponse for PoliceRouteError {
     fn into_response(self) -> Response {
         let (status, detail) = match &self {
-            Self::Body(_) => (StatusCode::BAD_REQUEST, self.to_string()),
+            Self::Body(_)
+            | Self::Name(_)
+            | Self::OtherSubject { .. }
+            | Self::Evidence(_)
+            | Self::NotActive(_) => (StatusCode::BAD_REQUEST, self.to_string()),
             Self::Vote(VoteError::NotActive { .. }) => (StatusCode::FORBIDDEN, self.to_string()),
             Self::Vote(_) => (StatusCode::BAD_REQUEST, self.to_string()),
             Self::Store(error) => {
@@ -70,4 +95,78 @@ pub(crate) async fn report(
     let active = active_from_index(&app)?;
     let now = app.status.head().answer.timestamp;
     Ok(Json(app.police.report(now, &active)))
+}
+
+/// What `POST /v1/evidence` concluded.
+#[derive(Debug, Serialize)]
+pub(crate) struct EvidenceVerdict {
+    /// `proven_false`, `agrees` or `undecided`.
+    pub verdict: &'static str,
+    /// Whether this node signed a vote on it now.
+    pub voted: bool,
+}
+
+/// `POST /v1/evidence`: judges a node's signed lookup answer against this node's index
+/// ([`judge`]). A proven false answer gets this node's vote at once, and the vote and
+/// the evidence go to every serving node (each judges it itself); the same evidence is
+/// passed on once.
+pub(crate) async fn receive_evidence(
+    State(app): State<AppState>,
+    body: Result<Json<NameEvidence>, JsonRejection>,
+) -> Result<Json<EvidenceVerdict>, PoliceRouteError> {
+    let Json(evidence) = body?;
+    let name = Name::parse(&evidence.name)?;
+    if evidence.answer.answer.token_id != name.token_id() {
+        return Err(PoliceRouteError::OtherSubject {
+            answered: evidence.answer.answer.name.clone(),
+        });
+    }
+    let nodes = all_nodes(&app)?;
+    let node = nodes
+        .iter()
+        .find(|n| n.node_id == evidence.node_id && n.state == NodeState::Active)
+        .ok_or(PoliceRouteError::NotActive(evidence.node_id))?
+        .clone();
+    let ours = app.name(&name)?;
+    let head = app.status.head();
+    let verdict = judge(
+        &evidence.answer,
+        ours.as_ref(),
+        &NodeKey(node.ed25519_key.0),
+        head.answer.block,
+        app.deployment.chain_id,
+        app.deployment.contracts.name_registry,
+    )?;
+    let now = head.answer.timestamp;
+    let label = match verdict {
+        Verdict::ProvenFalse => "proven_false",
+        Verdict::Agrees => "agrees",
+        Verdict::Undecided(_) => "undecided",
+    };
+    let first = app.police.note_evidence(EvidenceReport {
+        node_id: node.node_id,
+        name: evidence.name.clone(),
+        signature: evidence.answer.attestation.signature.clone(),
+        verdict: label,
+        at: now,
+    });
+    let mut voted = false;
+    if verdict == Verdict::ProvenFalse {
+        tracing::warn!(node_id = node.node_id, url = %node.url, name = %evidence.name, "a node signed a false answer");
+        let vote = sign_vote(&app, &node, "false_answer", now);
+        voted = vote.is_some();
+        if first || voted {
+            // Passed on in the background: the peers do the same, once each.
+            tokio::spawn(async move {
+                if first {
+                    post_to_peers(&app, &nodes, "/v1/evidence", &evidence).await;
+                }
+                share_votes(&app, &nodes, vote.as_slice()).await;
+            });
+        }
+    }
+    Ok(Json(EvidenceVerdict {
+        verdict: label,
+        voted,
+    }))
 }

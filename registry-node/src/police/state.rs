@@ -137,6 +137,23 @@ pub(crate) struct State {
     pub signed: Vec<SignedVote>,
     /// The submissions made, newest last.
     pub submitted: Vec<SubmissionReport>,
+    /// Evidence received (each judged once: keyed by the accused node and its signature).
+    pub evidence: Vec<EvidenceReport>,
+}
+
+/// Evidence judged.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EvidenceReport {
+    /// The node accused.
+    pub node_id: u64,
+    /// The name looked up.
+    pub name: String,
+    /// The accused answer's signature.
+    pub signature: String,
+    /// `proven_false`, `agrees` or `undecided`.
+    pub verdict: &'static str,
+    /// Chain time it was judged.
+    pub at: u64,
 }
 
 impl Default for State {
@@ -149,6 +166,7 @@ impl Default for State {
             held: Vec::new(),
             signed: Vec::new(),
             submitted: Vec::new(),
+            evidence: Vec::new(),
         }
     }
 }
@@ -272,6 +290,8 @@ pub(crate) struct PoliceReport {
     pub signed: Vec<SignedVote>,
     /// What it submitted.
     pub submitted: Vec<SubmissionReport>,
+    /// The evidence it judged.
+    pub evidence: Vec<EvidenceReport>,
 }
 
 impl Police {
@@ -321,6 +341,20 @@ impl Police {
         Ok(())
     }
 
+    /// Records evidence judged; false when the same evidence was judged before.
+    pub(crate) fn note_evidence(&self, report: EvidenceReport) -> bool {
+        let mut state = self.state();
+        if state
+            .evidence
+            .iter()
+            .any(|e| e.node_id == report.node_id && e.signature == report.signature)
+        {
+            return false;
+        }
+        state.evidence.push(report);
+        true
+    }
+
     /// The report at chain time `now`, tallied against `active` (as the contract counts).
     pub(crate) fn report(&self, now: u64, active: &[ActiveNode]) -> PoliceReport {
         let state = self.state();
@@ -340,6 +374,7 @@ impl Police {
             votes: tallies(&state.held, active),
             signed: state.signed.clone(),
             submitted: state.submitted.clone(),
+            evidence: state.evidence.clone(),
         }
     }
 }

@@ -62,7 +62,7 @@ pub(crate) async fn police_forever(app: AppState, cancel: CancellationToken) {
 }
 
 /// Every node of the index.
-fn all_nodes(app: &AppState) -> Result<Vec<NodeEntry>, StoreError> {
+pub(crate) fn all_nodes(app: &AppState) -> Result<Vec<NodeEntry>, StoreError> {
     Ok(app
         .store
         .read()?
@@ -232,90 +232,117 @@ async fn activation_time(app: &AppState, node_id: u64) -> u64 {
 /// Signs votes against the nodes out of credit and the active nodes whose key proof does
 /// not hold, and sends each to every other serving node.
 async fn vote_round(app: &AppState, nodes: &[NodeEntry], now: u64) {
-    let Some(voter) = app.police.voter() else {
-        return;
-    };
     let mut new_votes = Vec::new();
-    {
-        let mut state = app.police.state();
-        for node in nodes.iter().filter(|n| n.state == NodeState::Active) {
-            if node.signer == voter.address() {
-                continue;
-            }
-            let reason = if !node.key_proof_valid {
-                "key_proof"
-            } else if matches!(
-                state.ledger.standing(node.node_id, now),
-                Standing::OutOfCredit { .. }
-            ) {
-                "offline"
-            } else {
-                continue;
-            };
-            let held = state
-                .held
-                .iter()
-                .filter(|v| v.node_id == node.node_id)
-                .map(|v| v.deadline)
-                .collect::<Vec<_>>();
-            let deadline = choose_deadline(held, now);
-            let already = state.held.iter().any(|v| {
-                v.node_id == node.node_id && v.deadline == deadline && v.signer == voter.address()
-            });
-            if already {
-                continue;
-            }
-            let vote = match Vote::sign(
-                voter,
-                app.deployment.chain_id,
-                app.deployment.contracts.node_staking,
-                node.node_id,
-                deadline,
-            ) {
-                Ok(vote) => vote,
-                Err(error) => {
-                    tracing::error!(%error, "cannot sign a vote with the voting key");
-                    return;
-                }
-            };
-            tracing::warn!(
-                node_id = node.node_id,
-                url = %node.url,
-                reason,
-                deadline,
-                "signed a vote to deregister a node"
-            );
-            app.police
-                .counters
-                .votes_signed
-                .fetch_add(1, Ordering::Relaxed);
-            state.held.push(vote.clone());
-            state.signed.push(SignedVote {
-                vote: vote.clone(),
-                reason,
-                signed_at: now,
-            });
+    for node in nodes.iter().filter(|n| n.state == NodeState::Active) {
+        let reason = if !node.key_proof_valid {
+            "key_proof"
+        } else if matches!(
+            app.police.state().ledger.standing(node.node_id, now),
+            Standing::OutOfCredit { .. }
+        ) {
+            "offline"
+        } else {
+            continue;
+        };
+        if let Some(vote) = sign_vote(app, node, reason, now) {
             new_votes.push(vote);
         }
     }
-    if new_votes.is_empty() {
-        return;
+    share_votes(app, nodes, &new_votes).await;
+}
+
+/// Signs a vote against `node` for `reason` at chain time `now` and holds it, unless this
+/// node has no voting key, is the node itself, or holds its own vote with that deadline
+/// already.
+pub(crate) fn sign_vote(
+    app: &AppState,
+    node: &NodeEntry,
+    reason: &'static str,
+    now: u64,
+) -> Option<Vote> {
+    let voter = app.police.voter()?;
+    if node.signer == voter.address() {
+        return None;
     }
+    let mut state = app.police.state();
+    let held = state
+        .held
+        .iter()
+        .filter(|v| v.node_id == node.node_id)
+        .map(|v| v.deadline)
+        .collect::<Vec<_>>();
+    let deadline = choose_deadline(held, now);
+    let already = state.held.iter().any(|v| {
+        v.node_id == node.node_id && v.deadline == deadline && v.signer == voter.address()
+    });
+    if already {
+        return None;
+    }
+    let vote = match Vote::sign(
+        voter,
+        app.deployment.chain_id,
+        app.deployment.contracts.node_staking,
+        node.node_id,
+        deadline,
+    ) {
+        Ok(vote) => vote,
+        Err(error) => {
+            tracing::error!(%error, "cannot sign a vote with the voting key");
+            return None;
+        }
+    };
+    tracing::warn!(
+        node_id = node.node_id,
+        url = %node.url,
+        reason,
+        deadline,
+        "signed a vote to deregister a node"
+    );
+    app.police
+        .counters
+        .votes_signed
+        .fetch_add(1, Ordering::Relaxed);
+    state.held.push(vote.clone());
+    state.signed.push(SignedVote {
+        vote: vote.clone(),
+        reason,
+        signed_at: now,
+    });
+    Some(vote)
+}
+
+/// The URLs of the serving nodes other than this one.
+pub(crate) fn peer_urls(app: &AppState, nodes: &[NodeEntry]) -> Vec<String> {
     let me = app.node_key();
-    let peers: Vec<String> = nodes
+    nodes
         .iter()
         .filter(|n| n.state == NodeState::Active && n.key_proof_valid && n.ed25519_key.0 != me.0)
-        .map(|n| n.url.clone())
-        .collect();
-    let sends = new_votes.iter().flat_map(|vote| {
-        peers.iter().map(move |url| async move {
-            let url = format!("{}/v1/votes", url.trim_end_matches('/'));
-            if let Err(error) = client().post(&url).json(vote).send().await {
-                tracing::debug!(%error, %url, "a peer did not take a vote");
-            }
-        })
+        .map(|n| n.url.trim_end_matches('/').to_string())
+        .collect()
+}
+
+/// POSTs `body` to `path` on every peer at once; a peer that does not take it is logged.
+pub(crate) async fn post_to_peers(
+    app: &AppState,
+    nodes: &[NodeEntry],
+    path: &str,
+    body: &impl serde::Serialize,
+) {
+    let peers = peer_urls(app, nodes);
+    let sends = peers.iter().map(|url| async move {
+        let url = format!("{url}{path}");
+        if let Err(error) = client().post(&url).json(body).send().await {
+            tracing::debug!(%error, %url, "a peer did not take what was sent");
+        }
     });
     futures_util::future::join_all(sends).await;
+}
+
+/// Sends each of `votes` to every serving peer.
+pub(crate) async fn share_votes(app: &AppState, nodes: &[NodeEntry], votes: &[Vote]) {
+    for vote in votes {
+        post_to_peers(app, nodes, "/v1/votes", vote).await;
+    }
 }
 
 /// Submits `deregister` for every group of held votes that reaches the quorum.
