@@ -19,8 +19,6 @@ pub(crate) mod credit;
 pub(crate) mod evidence;
 pub(crate) mod keyfile;
 pub(crate) mod routes;
-// `testers_of` picks the testers of the lookup, storage and key-proof tests, not built yet.
-#[allow(dead_code)]
 pub(crate) mod schedule;
 pub(crate) mod state;
 pub(crate) mod task;

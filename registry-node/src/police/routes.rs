@@ -107,14 +107,22 @@ pub(crate) struct EvidenceVerdict {
 }
 
 /// `POST /v1/evidence`: judges a node's signed lookup answer against this node's index
-/// ([`judge`]). A proven false answer gets this node's vote at once, and the vote and
-/// the evidence go to every serving node (each judges it itself); the same evidence is
-/// passed on once.
+/// ([`act_on_evidence`]).
 pub(crate) async fn receive_evidence(
     State(app): State<AppState>,
     body: Result<Json<NameEvidence>, JsonRejection>,
 ) -> Result<Json<EvidenceVerdict>, PoliceRouteError> {
     let Json(evidence) = body?;
+    Ok(Json(act_on_evidence(app, evidence)?))
+}
+
+/// Judges `evidence` against this node's index ([`judge`]). A proven false answer gets
+/// this node's vote at once, and the vote and the evidence go to every serving node
+/// (each judges it itself) in the background; the same evidence is passed on once.
+pub(crate) fn act_on_evidence(
+    app: AppState,
+    evidence: NameEvidence,
+) -> Result<EvidenceVerdict, PoliceRouteError> {
     let name = Name::parse(&evidence.name)?;
     if evidence.answer.answer.token_id != name.token_id() {
         return Err(PoliceRouteError::OtherSubject {
@@ -165,8 +173,8 @@ pub(crate) async fn receive_evidence(
             });
         }
     }
-    Ok(Json(EvidenceVerdict {
+    Ok(EvidenceVerdict {
         verdict: label,
         voted,
-    }))
+    })
 }

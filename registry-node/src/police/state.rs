@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
+/// How many judged pieces of evidence the report keeps.
+const MAX_EVIDENCE_KEPT: usize = 256;
+
 /// How the node submits `deregister`: its operator's account, with a gas cap.
 #[derive(Debug, Clone)]
 pub(crate) struct Submitter {
@@ -51,6 +54,10 @@ pub(crate) struct Counters {
     pub already_done: AtomicU64,
     /// Submissions that failed.
     pub submit_failures: AtomicU64,
+    /// Lookups asked of peers (the scheduled lookup tests).
+    pub lookups_tested: AtomicU64,
+    /// Lookups a peer did not answer with a signed answer.
+    pub lookups_unanswered: AtomicU64,
 }
 
 impl Counters {
@@ -68,7 +75,7 @@ impl Counters {
     }
 
     /// `(name, help, value)` of each counter, for the exposition.
-    pub(crate) fn rows(&self) -> [(&'static str, &'static str, u64); 9] {
+    pub(crate) fn rows(&self) -> [(&'static str, &'static str, u64); 11] {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         [
             (
@@ -115,6 +122,16 @@ impl Counters {
                 "registry_police_deregistrations_failed_total",
                 "Submissions that failed.",
                 get(&self.submit_failures),
+            ),
+            (
+                "registry_police_lookups_tested_total",
+                "Lookups asked of peers by the scheduled lookup tests.",
+                get(&self.lookups_tested),
+            ),
+            (
+                "registry_police_lookups_unanswered_total",
+                "Scheduled lookups a peer did not answer with a signed answer.",
+                get(&self.lookups_unanswered),
             ),
         ]
     }
@@ -350,6 +367,11 @@ impl Police {
             .any(|e| e.node_id == report.node_id && e.signature == report.signature)
         {
             return false;
+        }
+        // The newest are kept; an unchanged answer keeps its signature, so a name tested
+        // again each period is recorded once.
+        if state.evidence.len() >= MAX_EVIDENCE_KEPT {
+            state.evidence.remove(0);
         }
         state.evidence.push(report);
         true

@@ -4,16 +4,17 @@
 //! nodes, and submit `deregister` once the held votes reach the quorum.
 
 use super::credit::{Round, Standing, TestResult};
+use super::evidence::NameEvidence;
 use super::schedule::period;
 use super::state::{RoundReport, SignedVote, SubmissionReport, TestReport};
 use super::vote::{ActiveNode, Vote, choose_deadline, count};
 use crate::app::AppState;
 use crate::model::NodeEntry;
 use crate::store::StoreError;
-use crate::store::tables::NODES;
+use crate::store::tables::{NAMES, NODES};
 use alloy::primitives::U256;
 use alloy::transports::http::reqwest;
-use sesh_core::api::IdentityResponse;
+use sesh_core::api::{IdentityResponse, NameResponse};
 use sesh_core::attestation::NodeKey;
 use sesh_core::bindings::NodeStaking;
 use sesh_core::protocol::NodeState;
@@ -109,10 +110,103 @@ async fn tick(app: &AppState) -> Result<(), PoliceError> {
         .any(|n| n.state == NodeState::Active && n.key_proof_valid && n.ed25519_key.0 == me.0);
     if due && serving {
         police.state().last_period = Some(current);
+        warn_if_not_our_signer(app, &nodes, &me);
         test_round(app, &nodes, &me, now, current).await;
+        lookup_tests(app, &nodes, &me, current).await?;
         vote_round(app, &nodes, now).await;
     }
     submit_if_quorum(app, &nodes, now).await;
+    Ok(())
+}
+
+/// Says (each period) when the voting key is not the signer this node registered: the
+/// contract would not count its votes.
+fn warn_if_not_our_signer(app: &AppState, nodes: &[NodeEntry], me: &NodeKey) {
+    let (Some(voter), Some(us)) = (
+        app.police.voter(),
+        nodes
+            .iter()
+            .find(|n| n.state == NodeState::Active && n.ed25519_key.0 == me.0),
+    ) else {
+        return;
+    };
+    if us.signer != voter.address() {
+        tracing::warn!(
+            registered = %us.signer,
+            voting_key = %voter.address(),
+            "the voting key is not the signer this node registered: its votes will not count"
+        );
+    }
+}
+
+/// The scheduled lookup tests: this period's targets of this node
+/// ([`schedule::targets_of`](super::schedule::targets_of)) are each asked one name of the
+/// index, at random; every signed answer is judged as evidence
+/// ([`act_on_evidence`](super::routes::act_on_evidence)), so a false one gets a vote at once.
+async fn lookup_tests(
+    app: &AppState,
+    nodes: &[NodeEntry],
+    me: &NodeKey,
+    current: u64,
+) -> Result<(), PoliceError> {
+    let serving: Vec<&NodeEntry> = nodes
+        .iter()
+        .filter(|n| n.state == NodeState::Active && n.key_proof_valid)
+        .collect();
+    let keys: Vec<NodeKey> = serving.iter().map(|n| NodeKey(n.ed25519_key.0)).collect();
+    let targets = super::schedule::targets_of(current, me, &keys);
+    if targets.is_empty() {
+        return Ok(());
+    }
+    // A scan per period: the index's names are few next to a period's work (see
+    // docs/policing.md, "Status", for sampling without one).
+    let labels: Vec<String> = app
+        .store
+        .read()?
+        .scan(NAMES)?
+        .into_iter()
+        .map(|(_, entry)| entry.label)
+        .filter(|label| !label.is_empty())
+        .collect();
+    if labels.is_empty() {
+        return Ok(());
+    }
+    for target in targets {
+        let Some(node) = serving.iter().find(|n| n.ed25519_key.0 == target.0) else {
+            continue;
+        };
+        let mut pick = [0u8; 8];
+        if getrandom::fill(&mut pick).is_err() {
+            return Ok(());
+        }
+        let label = &labels[(u64::from_le_bytes(pick) % labels.len() as u64) as usize];
+        app.police
+            .counters
+            .lookups_tested
+            .fetch_add(1, Ordering::Relaxed);
+        let url = format!("{}/v1/names/{label}", node.url.trim_end_matches('/'));
+        let answer = match client().get(&url).send().await {
+            Ok(response) if response.status().is_success() => {
+                response.json::<NameResponse>().await.ok()
+            }
+            _ => None,
+        };
+        let Some(answer) = answer else {
+            app.police
+                .counters
+                .lookups_unanswered
+                .fetch_add(1, Ordering::Relaxed);
+            continue;
+        };
+        let evidence = NameEvidence {
+            node_id: node.node_id,
+            name: label.clone(),
+            answer: answer.name,
+        };
+        if let Err(error) = super::routes::act_on_evidence(app.clone(), evidence) {
+            tracing::debug!(%error, node_id = node.node_id, "a lookup test proved nothing");
+        }
+    }
     Ok(())
 }
 
