@@ -435,3 +435,102 @@ fn compact_of(signature: &alloy::primitives::Signature) -> VoteSignature {
         vs: B256::from_slice(&bytes[32..]),
     }
 }
+
+/// Sends `signal` (`STOP`, `CONT`) to `node`'s process.
+fn signal(node: &RegistryNode, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &node.pid().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{signal}");
+}
+
+/// Waits until every node in `nodes` made a round at the current chain time and `check`
+/// holds for its report.
+async fn wait_rounds(
+    nodes: &[RegistryNode],
+    what: &str,
+    check: impl Fn(&serde_json::Value) -> bool,
+) -> Vec<serde_json::Value> {
+    let mut reports = Vec::new();
+    for node in nodes {
+        reports.push(
+            wait_report(node, what, |r| {
+                r["last_round"]["at"].as_u64() == r["chain_time"].as_u64() && check(r)
+            })
+            .await,
+        );
+    }
+    reports
+}
+
+/// The credit a report gives node `id`, seconds.
+fn credit(report: &serde_json::Value, id: u64) -> u64 {
+    report["standings"]
+        .as_array()
+        .and_then(|all| all.iter().find(|s| s["node_id"] == id))
+        .and_then(|s| s["credit_secs"].as_u64())
+        .unwrap_or_else(|| panic!("no standing of node {id}: {report:#}"))
+}
+
+#[tokio::test]
+async fn a_node_down_for_less_than_its_credit_is_not_voted_out() -> eyre::Result<()> {
+    let bed = NodeTestbed::new();
+    let (mut nodes, _) = voting_network(&bed).await?;
+    let staking = NodeStaking::new(bed.deployment.contracts.node_staking, &bed.provider);
+    let napping = nodes.pop().expect("6 nodes");
+    let id = node_id_of(&nodes[0], &napping.url).await;
+    let step = |secs| {
+        let bed = &bed;
+        let nodes = &nodes;
+        async move {
+            let block = advance(&bed.provider, secs).await?;
+            wait_all_indexed(nodes, block, Duration::from_secs(30)).await;
+            eyre::Ok(())
+        }
+    };
+    step(600).await?;
+    wait_rounds(&nodes, "the node healthy", |r| {
+        standing(r, id) == Some("healthy")
+    })
+    .await;
+
+    // Paused (it accepts connections and answers nothing, like a hung host) for an hour
+    // and ten minutes: failing, within its 2 hours of credit.
+    signal(&napping, "STOP");
+    step(600).await?;
+    wait_rounds(&nodes, "the node failing", |r| {
+        standing(r, id) == Some("failing")
+    })
+    .await;
+    step(3600).await?;
+    wait_rounds(&nodes, "the node still failing", |r| {
+        standing(r, id) == Some("failing")
+    })
+    .await;
+    signal(&napping, "CONT");
+
+    // Back: healthy again, its credit spent by the outage; nobody voted.
+    step(600).await?;
+    let reports = wait_rounds(&nodes, "the node healthy again", |r| {
+        standing(r, id) == Some("healthy")
+    })
+    .await;
+    for report in &reports {
+        let left = credit(report, id);
+        assert!(
+            (7200 - 4200..7200 - 3600).contains(&left),
+            "the outage (an hour to 70 minutes) is paid from 2 hours: {left} s left: {report:#}"
+        );
+        assert_eq!(report["signed"], serde_json::json!([]), "{report:#}");
+    }
+    // Three hours later (longer than its first credit, but it answers): still nobody votes.
+    step(3 * 3600).await?;
+    for report in wait_rounds(&nodes, "3 hours on", |r| standing(r, id) == Some("healthy")).await {
+        assert_eq!(report["signed"], serde_json::json!([]), "{report:#}");
+        assert_eq!(report["votes"], serde_json::json!([]), "{report:#}");
+    }
+    assert_eq!(staking.nodeInfo(U256::from(id)).call().await?.state, ACTIVE);
+    drop(napping);
+    Ok(())
+}

@@ -216,6 +216,11 @@ impl RegistryNode {
         spawned.into_iter().map(Spawned::listening).collect()
     }
 
+    /// The process id (to pause it with SIGSTOP, as a node that stops answering).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGKILL: no shutdown, no flush.
     pub fn kill(mut self) -> NodeOptions {
         let _ = self.child.kill();
