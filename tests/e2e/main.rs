@@ -10,6 +10,7 @@ mod cli_stake;
 mod cli_wallet;
 mod deploy;
 mod layering;
+mod mailbox_crash;
 mod messages;
 mod onion;
 mod onion_wallet;
