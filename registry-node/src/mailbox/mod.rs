@@ -36,7 +36,6 @@
 //! need no signature, so without it anyone holding a copy of the envelope
 //! could store it again and bring back what the recipient deleted.
 
-pub(crate) mod handover;
 pub(crate) mod replay;
 mod wal;
 
@@ -283,6 +282,8 @@ struct GroupCommit {
     state: std::sync::Mutex<GroupState>,
     /// Hands committed batches to the write-ahead log's syncer (with the log only).
     syncer: Option<std::sync::Mutex<std::sync::mpsc::Sender<SyncItem>>>,
+    /// Set by the syncer when a sync failed: the next batch is a checkpoint.
+    checkpoint_now: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for SyncItem {
@@ -474,11 +475,18 @@ fn sync_loop(
     mut log: wal::Log,
     items: std::sync::mpsc::Receiver<SyncItem>,
 ) {
+    // After a failed sync the log lacks a record, and reading it after a crash would stop at
+    // the gap: until the next checkpoint (which the writer makes at once) no batch is
+    // answered as durable.
+    let mut failed: Option<std::sync::Arc<MailboxError>> = None;
     while let Ok(first) = items.recv() {
         let drained: Vec<SyncItem> = std::iter::once(first).chain(items.try_iter()).collect();
         let Some(group) = group.upgrade() else {
             return;
         };
+        if drained.iter().any(|item| item.restart) {
+            failed = None;
+        }
         let mut records = Vec::new();
         // Items from here on depend on this round's sync.
         let mut synced_from = 0;
@@ -491,13 +499,18 @@ fn sync_loop(
                 records.extend_from_slice(&item.record);
             }
         }
-        let synced = if records.is_empty() {
-            Ok(())
-        } else {
-            log.append(&records).map_err(|error| {
+        let synced = match &failed {
+            Some(error) => Err(error.clone()),
+            None if records.is_empty() => Ok(()),
+            None => log.append(&records).map_err(|error| {
                 tracing::error!(%error, "mailbox write-ahead log: a sync failed");
-                std::sync::Arc::new(MailboxError::Log(error))
-            })
+                let error = std::sync::Arc::new(MailboxError::Log(error));
+                failed = Some(error.clone());
+                group
+                    .checkpoint_now
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                error
+            }),
         };
         for (i, item) in drained.into_iter().enumerate() {
             let answers = match &synced {
@@ -1035,9 +1048,22 @@ impl Mailbox {
         let mut wal = wal
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let checkpoint = wal.since_checkpoint >= wal.checkpoint_bytes;
+        let failed_sync = self.group.as_ref().is_some_and(|group| {
+            group
+                .checkpoint_now
+                .swap(false, std::sync::atomic::Ordering::Relaxed)
+        });
+        let checkpoint = wal.since_checkpoint >= wal.checkpoint_bytes || failed_sync;
         let lsn = wal.next_lsn;
         let (answers, committed) = self.commit_batch(batch, Some((lsn, checkpoint)));
+        if !committed && failed_sync {
+            // The checkpoint itself failed: the next batch tries again.
+            if let Some(group) = &self.group {
+                group
+                    .checkpoint_now
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         if !committed {
             // Nothing written: answered once what was queued before is durable.
             return (
@@ -2231,6 +2257,51 @@ mod tests {
             matches!(again, Err(MailboxError::Deleted { .. })),
             "{again:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn after_a_failed_sync_nothing_is_answered_as_durable_until_a_checkpoint() {
+        // Every write to /dev/full fails (ENOSPC), as a sync of a full or failing disk does.
+        let log = wal::Log::open(std::path::Path::new("/dev/full")).unwrap();
+        let (sender, items) = std::sync::mpsc::channel();
+        let group = std::sync::Arc::new(GroupCommit {
+            syncer: Some(std::sync::Mutex::new(sender)),
+            ..GroupCommit::default()
+        });
+        let weak = std::sync::Arc::downgrade(&group);
+        std::thread::spawn(move || sync_loop(weak, log, items));
+        let stored = Stored {
+            hash: message_hash(&id(1), 0, b"x"),
+            stored_ms: 1,
+            expiry_ms: 2,
+            duplicate: false,
+        };
+        let send = |record: Vec<u8>, restart: bool| {
+            let (answer, waiting) = tokio::sync::oneshot::channel();
+            let item = SyncItem {
+                record,
+                restart,
+                tickets: vec![0],
+                waiters: vec![Waiter::Task(answer)],
+                answers: vec![Ok(stored)],
+            };
+            assert!(group.send(item).is_ok());
+            waiting
+        };
+        let failed = send(vec![1; 64], false).await.unwrap();
+        assert!(
+            matches!(&failed, Err(MailboxError::Batch(e)) if matches!(**e, MailboxError::Log(_))),
+            "{failed:?}"
+        );
+        assert!(
+            group
+                .checkpoint_now
+                .load(std::sync::atomic::Ordering::Relaxed)
+        );
+        // A batch that wrote nothing still waits for the log, which now has a gap.
+        assert!(send(Vec::new(), false).await.unwrap().is_err());
+        // A checkpoint made everything durable in redb: answered, and the log begins again.
+        assert_eq!(send(Vec::new(), true).await.unwrap().unwrap(), stored);
     }
 
     #[test]
