@@ -69,7 +69,8 @@ async fn wait_report(
     what: &str,
     check: impl Fn(&serde_json::Value) -> bool,
 ) -> serde_json::Value {
-    let deadline = Instant::now() + Duration::from_secs(60);
+    // Generous: a round waits up to 10 s on a silent peer, and CI runs many nodes at once.
+    let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let (status, report) = node.get("/v1/police").await;
         assert_eq!(status, 200, "{report}");
@@ -119,7 +120,7 @@ async fn wait_deregistered(
     id: u64,
     witness: &RegistryNode,
 ) -> eyre::Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(90);
+    let deadline = Instant::now() + Duration::from_secs(120);
     while staking.nodeInfo(U256::from(id)).call().await?.state != DEREGISTERED {
         assert!(
             Instant::now() < deadline,
@@ -142,6 +143,7 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
     let dark_id = node_id_of(&nodes[0], &dark_url).await;
     let before = staking.nodeInfo(U256::from(dark_id)).call().await?;
     assert_eq!(before.state, ACTIVE);
+    let active_stake = staking.totalActiveStake().call().await?;
     let block = advance(&bed.provider, 600).await?;
     wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
     // The next period, every node tests every other (all 6 active now): all pass.
@@ -187,6 +189,11 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
     wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
     wait_deregistered(&staking, dark_id, &nodes[0]).await?;
     let after = staking.nodeInfo(U256::from(dark_id)).call().await?;
+    // Fees are shared over the active stake: its stake no longer counts.
+    assert_eq!(
+        staking.totalActiveStake().call().await?,
+        active_stake - before.totalStaked
+    );
     // 0.2% of its stake went to the pool; it unlocks 30 days later.
     assert_eq!(
         after.totalStaked,
@@ -196,7 +203,7 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
 
     // The submitter records its transaction once the receipt is in, a moment after the
     // state changed on chain.
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     let mined = loop {
         let mut mined = 0;
         for node in &nodes {
@@ -236,7 +243,12 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
             .find_map(|line| line.strip_prefix("registry_police_tests_failed_total "))
             .and_then(|value| value.parse().ok())
             .unwrap_or_else(|| panic!("no failed-test counter: {metrics}"));
-        assert!(failed >= 3, "the dark node failed 3 rounds: {failed}");
+        // Each node saw it fail at least twice (the fifth voter's third round may come
+        // after the other four deregistered it).
+        assert!(
+            failed >= 2,
+            "the dark node failed at least 2 rounds: {failed}"
+        );
     }
     assert!(
         signed >= 4,
@@ -338,6 +350,21 @@ async fn a_signed_false_answer_gets_a_node_voted_out_at_once_and_lone_or_replaye
     let outsider = sign_vote(&bed.dev_key(9), &bed, honest_id, now + 3600).await?;
     let (status, refused) = nodes[0].post("/v1/votes", outsider.to_string()).await;
     assert_eq!(status, 403, "{refused}");
+    // A vote as an array of its fields is not the documented object.
+    let fields = serde_json::json!([
+        outsider["node_id"],
+        outsider["deadline"],
+        outsider["signer"],
+        outsider["signature"]
+    ]);
+    let (status, refused) = nodes[0].post("/v1/votes", fields.to_string()).await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(
+        refused["errors"][0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("JSON object")),
+        "{refused}"
+    );
 
     // The lie, reported to one node: every node checks it against its own index, votes at
     // once (no clock moved), and one submits.

@@ -7,10 +7,11 @@ use super::state::{EvidenceReport, PoliceReport};
 use super::task::{active_from_index, all_nodes, post_to_peers, share_votes, sign_vote};
 use super::vote::{Vote, VoteError};
 use crate::app::AppState;
+use crate::handlers::error::ApiError;
+use crate::handlers::extract::JsonObject;
 use crate::store::StoreError;
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -22,9 +23,9 @@ use sesh_core::protocol::NodeState;
 /// Why a policing request is refused.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum PoliceRouteError {
-    /// The body is not what the route takes.
-    #[error("unreadable body: {0}")]
-    Body(#[from] JsonRejection),
+    /// The body is not the JSON object the route takes (answered as every route answers it).
+    #[error(transparent)]
+    Body(#[from] ApiError),
     /// The evidence names no valid name.
     #[error("the evidence's name: {0}")]
     Name(#[from] sesh_core::NameError),
@@ -50,6 +51,9 @@ pub(crate) enum PoliceRouteError {
 
 impl IntoResponse for PoliceRouteError {
     fn into_response(self) -> Response {
+        if let Self::Body(error) = self {
+            return error.into_response();
+        }
         let (status, detail) = match &self {
             Self::Body(_)
             | Self::Name(_)
@@ -74,9 +78,9 @@ impl IntoResponse for PoliceRouteError {
 /// contract checks it, with a deadline at most 2 hours ahead). 202 when kept.
 pub(crate) async fn receive_vote(
     State(app): State<AppState>,
-    vote: Result<Json<Vote>, JsonRejection>,
+    vote: Result<JsonObject<Vote>, ApiError>,
 ) -> Result<StatusCode, PoliceRouteError> {
-    let Json(vote) = vote?;
+    let JsonObject(vote) = vote?;
     let active = active_from_index(&app)?;
     let now = app.status.head().answer.timestamp;
     let (chain_id, staking) = (
@@ -110,9 +114,9 @@ pub(crate) struct EvidenceVerdict {
 /// ([`act_on_evidence`]).
 pub(crate) async fn receive_evidence(
     State(app): State<AppState>,
-    body: Result<Json<NameEvidence>, JsonRejection>,
+    body: Result<JsonObject<NameEvidence>, ApiError>,
 ) -> Result<Json<EvidenceVerdict>, PoliceRouteError> {
-    let Json(evidence) = body?;
+    let JsonObject(evidence) = body?;
     Ok(Json(act_on_evidence(app, evidence)?))
 }
 
