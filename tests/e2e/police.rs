@@ -280,6 +280,23 @@ async fn a_signed_false_answer_gets_a_node_voted_out_at_once_and_lone_or_replaye
     let liar = &nodes[5];
     let liar_id = node_id_of(&nodes[0], &liar.url).await;
 
+    // The next period's lookup tests: with 6 nodes each tests the 5 others, and every
+    // honest answer agrees with the tester's index.
+    let block = advance(&bed.provider, 600).await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    for node in &nodes {
+        let report = wait_report(node, "lookup tests of the 5 others", |r| {
+            r["evidence"].as_array().is_some_and(|all| {
+                all.iter()
+                    .filter(|e| e["name"] == "policed" && e["verdict"] == "agrees")
+                    .count()
+                    == 5
+            })
+        })
+        .await;
+        assert_eq!(report["signed"], serde_json::json!([]), "{report:#}");
+    }
+
     // The liar's true answer, then the same re-signed with another owner.
     let (status, body) = liar.get("/v1/names/policed").await;
     assert_eq!(status, 200, "{body}");

@@ -14,7 +14,7 @@ use crate::store::StoreError;
 use crate::store::tables::{NAMES, NODES};
 use alloy::primitives::U256;
 use alloy::transports::http::reqwest;
-use sesh_core::api::{IdentityResponse, NameResponse};
+use sesh_core::api::{BatchResponse, IdentityResponse};
 use sesh_core::attestation::NodeKey;
 use sesh_core::bindings::NodeStaking;
 use sesh_core::protocol::NodeState;
@@ -27,6 +27,9 @@ const TICK: Duration = Duration::from_secs(2);
 
 /// How long a peer has to answer a test or take a vote.
 const PEER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many names a lookup test asks each target.
+const LOOKUPS_PER_TEST: usize = 3;
 
 /// How far a peer's signed head may lag this node's before its test fails, in blocks.
 pub(crate) const MAX_HEAD_LAG: u64 = 64;
@@ -140,8 +143,8 @@ fn warn_if_not_our_signer(app: &AppState, nodes: &[NodeEntry], me: &NodeKey) {
 }
 
 /// The scheduled lookup tests: this period's targets of this node
-/// ([`schedule::targets_of`](super::schedule::targets_of)) are each asked one name of the
-/// index, at random; every signed answer is judged as evidence
+/// ([`schedule::targets_of`](super::schedule::targets_of)) are each asked
+/// [`LOOKUPS_PER_TEST`] names of the index, at random, in one batch; every signed answer is judged as evidence
 /// ([`act_on_evidence`](super::routes::act_on_evidence)), so a false one gets a vote at once.
 async fn lookup_tests(
     app: &AppState,
@@ -175,36 +178,59 @@ async fn lookup_tests(
         let Some(node) = serving.iter().find(|n| n.ed25519_key.0 == target.0) else {
             continue;
         };
-        let mut pick = [0u8; 8];
-        if getrandom::fill(&mut pick).is_err() {
+        let mut picks = [0u8; 8 * LOOKUPS_PER_TEST];
+        if getrandom::fill(&mut picks).is_err() {
             return Ok(());
         }
-        let label = &labels[(u64::from_le_bytes(pick) % labels.len() as u64) as usize];
+        let asked: Vec<&String> = picks
+            .chunks_exact(8)
+            .map(|pick| {
+                let pick = u64::from_le_bytes(pick.try_into().expect("8 bytes"));
+                &labels[(pick % labels.len() as u64) as usize]
+            })
+            .collect();
         app.police
             .counters
             .lookups_tested
-            .fetch_add(1, Ordering::Relaxed);
-        let url = format!("{}/v1/names/{label}", node.url.trim_end_matches('/'));
-        let answer = match client().get(&url).send().await {
+            .fetch_add(asked.len() as u64, Ordering::Relaxed);
+        // The batch route: the same signed answers as single lookups, in one request, and
+        // not counted with the single lookups clients make.
+        let url = format!("{}/v1/names/batch", node.url.trim_end_matches('/'));
+        let answers = match client()
+            .post(&url)
+            .json(&serde_json::json!({ "names": asked }))
+            .send()
+            .await
+        {
             Ok(response) if response.status().is_success() => {
-                response.json::<NameResponse>().await.ok()
+                response.json::<BatchResponse>().await.ok()
             }
             _ => None,
         };
-        let Some(answer) = answer else {
+        let Some(answers) = answers else {
             app.police
                 .counters
                 .lookups_unanswered
-                .fetch_add(1, Ordering::Relaxed);
+                .fetch_add(asked.len() as u64, Ordering::Relaxed);
             continue;
         };
-        let evidence = NameEvidence {
-            node_id: node.node_id,
-            name: label.clone(),
-            answer: answer.name,
-        };
-        if let Err(error) = super::routes::act_on_evidence(app.clone(), evidence) {
-            tracing::debug!(%error, node_id = node.node_id, "a lookup test proved nothing");
+        for (label, item) in asked.iter().zip(answers.results) {
+            let Some(answer) = item.name else {
+                // Its index may lag ours; a missing name proves nothing.
+                app.police
+                    .counters
+                    .lookups_unanswered
+                    .fetch_add(1, Ordering::Relaxed);
+                continue;
+            };
+            let evidence = NameEvidence {
+                node_id: node.node_id,
+                name: (*label).clone(),
+                answer,
+            };
+            if let Err(error) = super::routes::act_on_evidence(app.clone(), evidence) {
+                tracing::debug!(%error, node_id = node.node_id, "a lookup test proved nothing");
+            }
         }
     }
     Ok(())
