@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
+/// How many votes of one signer against one node are held (the latest deadlines).
+const MAX_VOTES_PER_SIGNER: usize = 2;
+
 /// How many judged pieces of evidence the report keeps.
 const MAX_EVIDENCE_KEPT: usize = 256;
 
@@ -255,6 +258,8 @@ pub(crate) struct SubmissionReport {
     /// What went wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Chain time of the attempt: a `failed` one is tried again a minute later.
+    pub at: u64,
 }
 
 /// A node's standing as the report shows it.
@@ -352,7 +357,24 @@ impl Police {
         }
         self.counters.votes_accepted.fetch_add(1, Ordering::Relaxed);
         let mut state = self.state();
-        if !state.held.contains(&vote) {
+        if state.held.contains(&vote) {
+            return Ok(());
+        }
+        // An honest signer has at most two live votes against a node (one joining a
+        // deadline, one replacing it); keeping only its latest two bounds what a signer
+        // posting every deadline of the next two hours can make this node hold.
+        let mine = |v: &Vote| v.signer == vote.signer && v.node_id == vote.node_id;
+        let mut deadlines: Vec<u64> = state
+            .held
+            .iter()
+            .filter(|v| mine(v))
+            .map(|v| v.deadline)
+            .collect();
+        deadlines.push(vote.deadline);
+        deadlines.sort_unstable_by(|a, b| b.cmp(a));
+        let oldest_kept = deadlines[deadlines.len().min(MAX_VOTES_PER_SIGNER) - 1];
+        if vote.deadline >= oldest_kept {
+            state.held.retain(|v| !mine(v) || v.deadline >= oldest_kept);
             state.held.push(vote);
         }
         Ok(())
@@ -482,5 +504,42 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("# TYPE registry_police_votes_refused_total counter\n"));
+    }
+
+    #[test]
+    fn a_signer_flooding_deadlines_keeps_only_its_latest_two() {
+        let staking = Address::repeat_byte(0x55);
+        let active: Vec<ActiveNode> = (1..=3)
+            .map(|i| ActiveNode {
+                node_id: u64::from(i),
+                signer: key(i).address(),
+                stake: U256::from(100u64),
+            })
+            .collect();
+        let police = Police::default();
+        let now = 10_000;
+        let check = |vote: &Vote| vote.check(1, staking, &active, now);
+        for deadline in [now + 30, now + 49, now + 10, now + 48, now + 20] {
+            police
+                .receive(Vote::sign(&key(2), 1, staking, 1, deadline).unwrap(), check)
+                .unwrap();
+        }
+        police
+            .receive(Vote::sign(&key(3), 1, staking, 1, now + 5).unwrap(), check)
+            .unwrap();
+        let mut held: Vec<(Address, u64)> = police
+            .state()
+            .held
+            .iter()
+            .map(|v| (v.signer, v.deadline))
+            .collect();
+        held.sort();
+        let mut expected = vec![
+            (key(2).address(), now + 48),
+            (key(2).address(), now + 49),
+            (key(3).address(), now + 5),
+        ];
+        expected.sort();
+        assert_eq!(held, expected);
     }
 }

@@ -28,6 +28,9 @@ const TICK: Duration = Duration::from_secs(2);
 /// How long a peer has to answer a test or take a vote.
 const PEER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Chain seconds before a failed submission is tried again.
+const RETRY_AFTER_SECS: u64 = 60;
+
 /// How many names a lookup test asks each target.
 const LOOKUPS_PER_TEST: usize = 3;
 
@@ -480,11 +483,13 @@ async fn submit_if_quorum(app: &AppState, nodes: &[NodeEntry], now: u64) {
         groups
             .into_iter()
             .filter(|(node_id, deadline)| {
-                !state
-                    .submitted
-                    .iter()
-                    .any(|s| s.node_id == *node_id && s.deadline == *deadline)
-                    && *deadline >= now
+                // Once per group, but a failed attempt (RPC down, say) again a minute later.
+                let tried = state.submitted.iter().any(|s| {
+                    s.node_id == *node_id
+                        && s.deadline == *deadline
+                        && (s.outcome != "failed" || now < s.at + RETRY_AFTER_SECS)
+                });
+                !tried && *deadline >= now
             })
             .map(|(node_id, deadline)| {
                 (
@@ -497,7 +502,7 @@ async fn submit_if_quorum(app: &AppState, nodes: &[NodeEntry], now: u64) {
             .collect()
     };
     for (node_id, deadline, count) in ready {
-        let report = submit(app, submitter, node_id, deadline, &count).await;
+        let report = submit(app, submitter, node_id, deadline, &count, now).await;
         app.police.state().submitted.push(report);
     }
 }
@@ -508,6 +513,7 @@ async fn submit(
     node_id: u64,
     deadline: u64,
     count: &super::vote::Count,
+    now: u64,
 ) -> SubmissionReport {
     let counters = &app.police.counters;
     let staking = NodeStaking::new(app.deployment.contracts.node_staking, &submitter.provider);
@@ -525,6 +531,7 @@ async fn submit(
         outcome,
         tx,
         error,
+        at: now,
     };
     // Simulated first: a node another submitter deregistered already is no error.
     if let Err(error) = call.call().await {
