@@ -14,6 +14,7 @@ use crate::store::StoreError;
 use crate::store::tables::{NAMES, NODES};
 use alloy::primitives::U256;
 use alloy::transports::http::reqwest;
+use futures_util::StreamExt;
 use sesh_core::api::{BatchResponse, IdentityResponse};
 use sesh_core::attestation::NodeKey;
 use sesh_core::bindings::NodeStaking;
@@ -27,6 +28,9 @@ const TICK: Duration = Duration::from_secs(2);
 
 /// How long a peer has to answer a test or take a vote.
 const PEER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most requests to peers a node has in flight at once (tests, votes, evidence).
+const PARALLEL_REQUESTS: usize = 64;
 
 /// Chain seconds before a failed submission is tried again.
 const RETRY_AFTER_SECS: u64 = 60;
@@ -249,9 +253,17 @@ async fn test_round(app: &AppState, nodes: &[NodeEntry], me: &NodeKey, now: u64,
         return;
     }
     let our_head = app.status.head().answer.block;
-    let tests =
-        futures_util::future::join_all(targets.iter().map(|node| reachable(app, node, our_head)))
-            .await;
+    // In order, at most PARALLEL_REQUESTS at once: a round of 2,000 peers is not 2,000
+    // connections opened in the same instant.
+    // (Collected first: a lazy map in the stream trips the spawned future's Send bound.)
+    let tests: Vec<_> = targets
+        .iter()
+        .map(|node| reachable(app, node, our_head))
+        .collect();
+    let tests: Vec<Result<(), String>> = futures_util::stream::iter(tests)
+        .buffered(PARALLEL_REQUESTS)
+        .collect()
+        .await;
     let mut results = Vec::with_capacity(targets.len());
     let mut reports = Vec::with_capacity(targets.len());
     for (node, outcome) in targets.iter().zip(tests) {
@@ -452,13 +464,19 @@ pub(crate) async fn post_to_peers(
     body: &impl serde::Serialize,
 ) {
     let peers = peer_urls(app, nodes);
-    let sends = peers.iter().map(|url| async move {
-        let url = format!("{url}{path}");
-        if let Err(error) = client().post(&url).json(body).send().await {
-            tracing::debug!(%error, %url, "a peer did not take what was sent");
-        }
-    });
-    futures_util::future::join_all(sends).await;
+    let sends: Vec<_> = peers
+        .iter()
+        .map(|url| async move {
+            let url = format!("{url}{path}");
+            if let Err(error) = client().post(&url).json(body).send().await {
+                tracing::debug!(%error, %url, "a peer did not take what was sent");
+            }
+        })
+        .collect();
+    futures_util::stream::iter(sends)
+        .buffer_unordered(PARALLEL_REQUESTS)
+        .collect::<Vec<()>>()
+        .await;
 }
 
 /// Sends each of `votes` to every serving peer.
