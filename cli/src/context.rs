@@ -43,6 +43,9 @@ pub(crate) struct Context<'a> {
     /// The cipher of onion layers.
     onion_enc: sesh_core::onion::EncType,
     transport: tokio::sync::OnceCell<std::sync::Arc<crate::onion::Transport>>,
+    /// The active node set, read from the chain once a command
+    /// ([`crate::registry::active_nodes`]).
+    pub(crate) active: tokio::sync::OnceCell<Vec<crate::registry::NodeTarget>>,
     wallet_flag: Option<String>,
     password_file: Option<PathBuf>,
     deployment_file: Option<PathBuf>,
@@ -112,6 +115,7 @@ impl<'a> Context<'a> {
             direct: opts.direct,
             onion_enc: opts.onion_cipher.unwrap_or(crate::onion::DEFAULT_ENC),
             transport: tokio::sync::OnceCell::new(),
+            active: tokio::sync::OnceCell::new(),
             wallet_flag: opts.wallet.wallet,
             password_file: opts.wallet.password_file,
             deployment_file: opts.rpc.deployment,
@@ -276,7 +280,8 @@ impl<'a> Context<'a> {
                     .await
                     .wrap_err("cannot read the active registry nodes to build onion paths (--direct skips them)")?;
                 let staking = self.deployment()?.contracts.node_staking;
-                let provider = self.provider().await?;
+                // The chain was checked when the active set was read.
+                let provider = self.trust()?.provider(&self.rpc_url)?;
                 let cache = self
                     .data_dir
                     .join("onion")

@@ -189,6 +189,8 @@ struct Paths {
 #[derive(Debug, Default)]
 struct State {
     guard: Option<NodeKey>,
+    /// The guard of paths to the guard itself.
+    spare: Option<NodeKey>,
     /// Relay by destination.
     relays: HashMap<NodeKey, NodeKey>,
     /// Nodes that failed as hops in this command (still asked as destinations).
@@ -203,6 +205,9 @@ struct State {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Saved {
     guard: Option<NodeKey>,
+    /// The guard of paths to the guard itself.
+    #[serde(default)]
+    spare: Option<NodeKey>,
     /// Relay by destination key (hex).
     relays: BTreeMap<String, NodeKey>,
 }
@@ -230,6 +235,7 @@ impl Transport {
         let mut state = State::default();
         if let Some(saved) = cache.as_ref().and_then(|path| read_saved(path)) {
             state.guard = saved.guard.filter(known);
+            state.spare = saved.spare.filter(known);
             state.relays = saved
                 .relays
                 .iter()
@@ -425,11 +431,15 @@ impl Paths {
     fn needs_choice(&self, destination: NodeKey) -> bool {
         let state = self.lock();
         let usable = |key: &NodeKey| !state.dropped.contains(key) && *key != destination;
-        !state.guard.as_ref().is_some_and(usable)
+        let guard = match state.guard {
+            Some(guard) if guard == destination => state.spare,
+            guard => guard,
+        };
+        !guard.as_ref().is_some_and(usable)
             || !state
                 .relays
                 .get(&destination)
-                .is_some_and(|relay| usable(relay) && Some(*relay) != state.guard)
+                .is_some_and(|relay| usable(relay) && Some(*relay) != guard)
     }
 
     /// The operators of the pool, read once (a node whose record cannot be read counts as
@@ -479,14 +489,36 @@ impl Paths {
                     &HashSet::new(),
                     random(),
                 );
-                // The destination is never kept as the guard: it is one for other requests.
-                if chosen.is_some() && state.guard.is_none_or(|g| state.dropped.contains(&g)) {
-                    state.guard = chosen;
+                if state.guard.is_none_or(|g| state.dropped.contains(&g)) {
+                    if chosen.is_some() {
+                        state.guard = chosen;
+                        state.changed = true;
+                    }
+                } else if let Some(spare) = state.spare.filter(|s| !exclude.contains(s)) {
+                    // The guard is the destination: the same other guard every time.
+                    return self.finish(&mut state, node, destination, Some(spare), exclude);
+                } else {
+                    state.spare = chosen;
                     state.changed = true;
                 }
                 chosen
             }
         };
+        self.finish(&mut state, node, destination, guard, exclude)
+    }
+
+    /// The rest of [`Paths::path_for`]: the relay, given the guard.
+    fn finish(
+        &self,
+        state: &mut State,
+        node: &NodeTarget,
+        destination: NodeKey,
+        guard: Option<NodeKey>,
+        mut exclude: HashSet<NodeKey>,
+    ) -> Vec<NodeTarget> {
+        let empty = HashMap::new();
+        let operators = self.operators.get().unwrap_or(&empty);
+        let operator = |key: &NodeKey| operators.get(key).copied();
         if let Some(guard) = guard {
             exclude.insert(guard);
         }
@@ -562,6 +594,7 @@ impl Paths {
         state.changed = false;
         let saved = Saved {
             guard: state.guard,
+            spare: state.spare,
             relays: state
                 .relays
                 .iter()

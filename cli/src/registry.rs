@@ -577,8 +577,16 @@ pub(crate) async fn join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec
 const ACTIVE_PAGE: u64 = 500;
 
 /// The active node set from the chain: URL, id and registered key, in pages of
-/// [`ACTIVE_PAGE`] read at one block (so the pages agree with each other).
+/// [`ACTIVE_PAGE`] read at one block (so the pages agree with each other); read once a
+/// command (lookups and the onion paths to them share it).
 pub(crate) async fn active_nodes(ctx: &Context<'_>) -> eyre::Result<Vec<NodeTarget>> {
+    ctx.active
+        .get_or_try_init(|| read_active_nodes(ctx))
+        .await
+        .cloned()
+}
+
+async fn read_active_nodes(ctx: &Context<'_>) -> eyre::Result<Vec<NodeTarget>> {
     let provider = ctx.provider().await?;
     let staking =
         sesh_core::bindings::NodeStaking::new(ctx.deployment()?.contracts.node_staking, &provider);
