@@ -164,6 +164,18 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
         })
         .await;
         assert_eq!(report["signed"], serde_json::json!([]), "{report:#}");
+        // Why, as the operator reads it.
+        let test = report["last_round"]["tests"]
+            .as_array()
+            .and_then(|tests| tests.iter().find(|t| t["node_id"] == dark_id))
+            .unwrap_or_else(|| panic!("no test of the dark node: {report:#}"));
+        assert_eq!(test["passed"], false, "{report:#}");
+        assert!(
+            test["failure"]
+                .as_str()
+                .is_some_and(|f| f.starts_with("no answer")),
+            "{report:#}"
+        );
         for other in nodes.iter().filter(|n| n.url != node.url) {
             let id = node_id_of(node, &other.url).await;
             assert_eq!(standing(&report, id), Some("healthy"), "{report:#}");

@@ -260,7 +260,7 @@ async fn test_round(app: &AppState, nodes: &[NodeEntry], me: &NodeKey, now: u64,
         .iter()
         .map(|node| reachable(app, node, our_head))
         .collect();
-    let tests: Vec<Result<(), String>> = futures_util::stream::iter(tests)
+    let tests: Vec<Result<(), TestFailure>> = futures_util::stream::iter(tests)
         .buffered(PARALLEL_REQUESTS)
         .collect()
         .await;
@@ -282,7 +282,7 @@ async fn test_round(app: &AppState, nodes: &[NodeEntry], me: &NodeKey, now: u64,
             node_id: node.node_id,
             url: node.url.clone(),
             passed: outcome.is_ok(),
-            failure: outcome.err(),
+            failure: outcome.err().map(|failure| failure.to_string()),
         });
     }
     let mut state = app.police.state();
@@ -306,42 +306,67 @@ async fn test_round(app: &AppState, nodes: &[NodeEntry], me: &NodeKey, now: u64,
     state.last_round = Some(RoundReport::new(current, now, round, reports));
 }
 
+/// Why a peer failed its reachability test.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum TestFailure {
+    /// No answer (refused, timed out, TLS).
+    #[error("no answer: {0}")]
+    NoAnswer(#[source] reqwest::Error),
+    /// An HTTP error status.
+    #[error("answered {0}")]
+    Status(reqwest::StatusCode),
+    /// Not an identity.
+    #[error("unreadable identity: {0}")]
+    Unreadable(#[source] reqwest::Error),
+    /// Another node answers at its URL.
+    #[error("answers as {0}, not as its registered key")]
+    OtherKey(NodeKey),
+    /// Its head's signature does not hold, or is another key's.
+    #[error("its signed head does not hold: {0}")]
+    BadHead(#[source] sesh_core::attestation::AttestationError),
+    /// Its head is signed by another key than its own.
+    #[error("its head is signed by {0}, not by its registered key")]
+    HeadByOtherKey(NodeKey),
+    /// Its index lags ours too far.
+    #[error("its head {theirs} is more than {MAX_HEAD_LAG} blocks behind ours ({ours})")]
+    Behind {
+        /// Its indexed head.
+        theirs: u64,
+        /// Ours.
+        ours: u64,
+    },
+}
+
 /// `GET {url}/v1/identity`: answers in time, names the registered key, and its signed head
 /// verifies and is at most [`MAX_HEAD_LAG`] blocks behind `our_head`.
-async fn reachable(app: &AppState, node: &NodeEntry, our_head: u64) -> Result<(), String> {
+async fn reachable(app: &AppState, node: &NodeEntry, our_head: u64) -> Result<(), TestFailure> {
     let url = format!("{}/v1/identity", node.url.trim_end_matches('/'));
     let response = client()
         .get(&url)
         .send()
         .await
-        .map_err(|error| format!("no answer: {error}"))?;
+        .map_err(TestFailure::NoAnswer)?;
     if !response.status().is_success() {
-        return Err(format!("answered {}", response.status()));
+        return Err(TestFailure::Status(response.status()));
     }
-    let identity: IdentityResponse = response
-        .json()
-        .await
-        .map_err(|error| format!("unreadable identity: {error}"))?;
+    let identity: IdentityResponse = response.json().await.map_err(TestFailure::Unreadable)?;
     if identity.node_key.0 != node.ed25519_key.0 {
-        return Err(format!(
-            "answers as {}, not its registered key",
-            identity.node_key
-        ));
+        return Err(TestFailure::OtherKey(identity.node_key));
     }
     let head = &identity.freshness.head;
     head.verify(
         app.deployment.chain_id,
         app.deployment.contracts.name_registry,
     )
-    .map_err(|error| format!("its signed head does not hold: {error}"))?;
+    .map_err(TestFailure::BadHead)?;
     if head.attestation.node_key.0 != node.ed25519_key.0 {
-        return Err("its head is signed by another key".into());
+        return Err(TestFailure::HeadByOtherKey(head.attestation.node_key));
     }
     if head.answer.block.saturating_add(MAX_HEAD_LAG) < our_head {
-        return Err(format!(
-            "its head {} is more than {MAX_HEAD_LAG} blocks behind ours ({our_head})",
-            head.answer.block
-        ));
+        return Err(TestFailure::Behind {
+            theirs: head.answer.block,
+            ours: our_head,
+        });
     }
     Ok(())
 }
