@@ -9,6 +9,7 @@ use alloy::signers::local::PrivateKeySigner;
 use sesh_core::api::{NameAnswer, NameResponse, Signed};
 use sesh_core::attestation::{Kind, NodeSigner};
 use sesh_core::bindings::NodeStaking;
+use sesh_core::bindings::node_staking::INodeStaking;
 use sesh_core::bindings::node_staking::INodeStaking::VoteSignature;
 use sesh_e2e::node::{NodeOptions, NodeTestbed, RegistryNode, wait_all_indexed};
 use sesh_e2e::swarm::stake_node;
@@ -588,5 +589,61 @@ async fn a_node_down_for_less_than_its_credit_is_not_voted_out() -> eyre::Result
     }
     assert_eq!(staking.nodeInfo(U256::from(id)).call().await?.state, ACTIVE);
     drop(napping);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_node_whose_key_proof_does_not_hold_is_voted_out_at_once() -> eyre::Result<()> {
+    let bed = NodeTestbed::new();
+    let (nodes, _) = voting_network(&bed).await?;
+    // A seventh node registered with a key it cannot prove: the contract stores the
+    // signature as given (it cannot check Ed25519), every node's index finds it invalid.
+    let operator = bed.dev_key(8);
+    let provider = sesh_e2e::node::wallet_provider(&bed.url, operator.clone());
+    let contracts = &bed.deployment.contracts;
+    sesh_e2e::node::fund_and_approve(
+        &provider,
+        &bed.deployment,
+        operator.address(),
+        contracts.node_staking,
+        100_000,
+    )
+    .await?;
+    let staking = NodeStaking::new(contracts.node_staking, &provider);
+    let receipt = staking
+        .createNode(INodeStaking::NodeRegistration {
+            ed25519Key: B256::repeat_byte(0x42),
+            ed25519Signature: vec![1u8; 64].into(),
+            signer: operator.address(),
+            url: "http://127.0.0.1:9".into(),
+            feeBps: U256::from(500),
+            operatorStake: staking.stakingRequirement().call().await?,
+            reservations: vec![],
+        })
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    eyre::ensure!(receipt.status(), "createNode reverted");
+    let count = staking.nodeCount().call().await?;
+    let id = u64::try_from(count).expect("a small id");
+    assert_eq!(staking.nodeInfo(U256::from(id)).call().await?.state, ACTIVE);
+
+    // The next period each of the 6 votes at once, without testing it; one submits.
+    let block = advance(&bed.provider, 600).await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    let watcher = NodeStaking::new(contracts.node_staking, &bed.provider);
+    wait_deregistered(&watcher, id, &nodes[0]).await?;
+    let mut signed = 0;
+    for node in &nodes {
+        let (_, report) = node.get("/v1/police").await;
+        for vote in report["signed"].as_array().expect("signed") {
+            assert_eq!(vote["node_id"], id, "{report:#}");
+            assert_eq!(vote["reason"], "key_proof", "{report:#}");
+            signed += 1;
+        }
+    }
+    // Two thirds of the stake of the 6 others: 4 votes at least.
+    assert!(signed >= 4, "{signed}");
     Ok(())
 }
