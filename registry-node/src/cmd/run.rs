@@ -95,6 +95,8 @@ impl Args {
             config.answer_cache_bytes,
         )));
 
+        app.police
+            .keep_ledger_in(config.data_dir.join("police-ledger.json"));
         if let Some(path) = &config.voting_key_file {
             let key = crate::police::keyfile::load("voting", path)?;
             tracing::info!(signer = %key.address(), "signing deregistration votes");

@@ -8,7 +8,8 @@
 //! chain seconds. Accounts are kept by node id: ids are never reused, keys may be.
 
 use super::schedule::PERIOD_SECS;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 
 const HOUR: u64 = 3600;
 const DAY: u64 = 24 * HOUR;
@@ -44,7 +45,7 @@ impl Figures {
 }
 
 /// One node's account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Account {
     /// Credit at `as_of`, seconds.
     balance: u64,
@@ -187,6 +188,26 @@ impl Ledger {
         }
     }
 
+    /// The accounts as JSON (`{"node id": {balance, as_of, failing_since}}`), for the
+    /// ledger file a node keeps across restarts.
+    pub(crate) fn to_json(&self) -> Vec<u8> {
+        let sorted: BTreeMap<String, &Account> = self
+            .accounts
+            .iter()
+            .map(|(id, account)| (id.to_string(), account))
+            .collect();
+        serde_json::to_vec(&sorted).expect("plain data serializes")
+    }
+
+    /// A ledger with `figures` and the accounts of `json` ([`Ledger::to_json`]).
+    pub(crate) fn from_json(figures: Figures, json: &[u8]) -> Result<Self, serde_json::Error> {
+        let accounts: BTreeMap<u64, Account> = serde_json::from_slice(json)?;
+        Ok(Self {
+            figures,
+            accounts: accounts.into_iter().collect(),
+        })
+    }
+
     /// Forgets nodes not in `keep` (those that left the active set).
     pub(crate) fn retain(&mut self, keep: impl Fn(u64) -> bool) {
         self.accounts.retain(|id, _| keep(*id));
@@ -201,6 +222,21 @@ mod tests {
 
     fn ledger() -> Ledger {
         Ledger::new(SESSION)
+    }
+
+    #[test]
+    fn the_ledger_round_trips_through_json() {
+        let mut ledger = ledger();
+        ledger.record(1, T0, T0, true);
+        ledger.record(1, T0, T0 + 600, false);
+        ledger.record(2, T0, T0 + 600, true);
+        let back = Ledger::from_json(SESSION, &ledger.to_json()).unwrap();
+        for now in [T0 + 600, T0 + 3 * HOUR] {
+            for id in [1, 2, 3] {
+                assert_eq!(back.standing(id, now), ledger.standing(id, now));
+            }
+        }
+        assert!(Ledger::from_json(SESSION, b"[1, 2]").is_err());
     }
 
     #[test]

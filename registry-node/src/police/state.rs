@@ -8,6 +8,7 @@ use alloy::providers::DynProvider;
 use alloy::signers::local::PrivateKeySigner;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
@@ -29,6 +30,7 @@ pub(crate) struct Submitter {
 /// The node's policing: set up once at start, shared by the tester task and the routes.
 #[derive(Debug, Default)]
 pub(crate) struct Police {
+    ledger_file: OnceLock<PathBuf>,
     voter: OnceLock<PrivateKeySigner>,
     submitter: OnceLock<Submitter>,
     state: Mutex<State>,
@@ -317,6 +319,39 @@ pub(crate) struct PoliceReport {
 }
 
 impl Police {
+    /// Keeps the ledger in `path` across restarts: reads it now (a missing file is an
+    /// empty ledger; an unreadable one is set aside, since erring towards leniency is
+    /// safe) and writes it after each round.
+    pub(crate) fn keep_ledger_in(&self, path: PathBuf) {
+        match std::fs::read(&path) {
+            Ok(bytes) => match Ledger::from_json(SESSION, &bytes) {
+                Ok(ledger) => self.state().ledger = ledger,
+                Err(error) => {
+                    tracing::warn!(%error, path = %path.display(), "the policing ledger is unreadable; starting a new one")
+                }
+            },
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                tracing::warn!(%error, path = %path.display(), "cannot read the policing ledger; starting a new one")
+            }
+        }
+        let _ = self.ledger_file.set(path);
+    }
+
+    /// Writes the ledger to its file, if it has one.
+    pub(crate) fn save_ledger(&self) {
+        let Some(path) = self.ledger_file.get() else {
+            return;
+        };
+        let json = self.state().ledger.to_json();
+        let temporary = path.with_extension("json.tmp");
+        if let Err(error) =
+            std::fs::write(&temporary, json).and_then(|()| std::fs::rename(&temporary, path))
+        {
+            tracing::warn!(%error, path = %path.display(), "cannot write the policing ledger");
+        }
+    }
+
     /// Votes with `key` from now on (once; later calls change nothing).
     pub(crate) fn set_voter(&self, key: PrivateKeySigner) {
         let _ = self.voter.set(key);
@@ -504,6 +539,30 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("# TYPE registry_police_votes_refused_total counter\n"));
+    }
+
+    #[test]
+    fn the_ledger_file_is_read_at_start_and_written_after_rounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("police-ledger.json");
+        let police = Police::default();
+        police.keep_ledger_in(path.clone());
+        police.state().ledger.record(7, 0, 1000, false);
+        police.save_ledger();
+        let restarted = Police::default();
+        restarted.keep_ledger_in(path.clone());
+        assert!(matches!(
+            restarted.state().ledger.standing(7, 2000),
+            Standing::Failing { since: 1000, .. }
+        ));
+        // An unreadable file is set aside: a new ledger, no error.
+        std::fs::write(&path, "not json").unwrap();
+        let fresh = Police::default();
+        fresh.keep_ledger_in(path);
+        assert!(matches!(
+            fresh.state().ledger.standing(7, 2000),
+            Standing::Healthy { .. }
+        ));
     }
 
     #[test]

@@ -304,6 +304,8 @@ async fn test_round(app: &AppState, nodes: &[NodeEntry], me: &NodeKey, now: u64,
             .any(|n| n.node_id == id && n.state == NodeState::Active)
     });
     state.last_round = Some(RoundReport::new(current, now, round, reports));
+    drop(state);
+    app.police.save_ledger();
 }
 
 /// Why a peer failed its reachability test.
