@@ -107,6 +107,24 @@ async fn sesh_reaches_its_nodes_only_through_onion_paths() -> eyre::Result<()> {
         assert_eq!(after[guard].1, before[guard].1, "guard {guard}");
     }
 
+    // ONS resolution (only the name's hash sent) goes through paths to the active set too.
+    let private = alice
+        .run(&["name", "lookup", "onionbob", "--private", "--json"], None)
+        .ok()
+        .envelope();
+    assert_eq!(
+        private["data"]["session_id"],
+        bob_id.to_string(),
+        "{private}"
+    );
+    let paths = private["data"]["source"]["paths"]
+        .as_array()
+        .expect("paths");
+    assert_eq!(paths.len(), 3, "{private}");
+    for path in paths {
+        assert_eq!(hop_keys(path).len(), 3, "{private}");
+    }
+
     // Messages: alice's store and bob's read go through paths too.
     let sent = alice
         .run(

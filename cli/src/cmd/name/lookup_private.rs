@@ -124,7 +124,7 @@ pub(crate) async fn run(ctx: &Context<'_>, name: &Name) -> eyre::Result<()> {
     // The nodes asked: the --registry URLs, else 3 of the active set, picked by the name's
     // hash (what the nodes are told), not the name.
     let Some(registry) = Registry::discover(ctx, &hash.to_hex()).await? else {
-        bail!("--private needs registry nodes: none is active on chain; pass --registry URL");
+        bail!("--private needs --registry URL when no registry node is active on chain");
     };
     let transport = registry.transport();
     let nodes = registry.nodes();
