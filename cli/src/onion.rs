@@ -8,7 +8,8 @@
 //!
 //! - **One guard for every request** (a node other than the destination, of another operator
 //!   where possible): one node, not three, learns the wallet's address, and it learns nothing
-//!   else ([threat model](../../docs/threat-model.md#onion-requests)).
+//!   else ([threat model](../../docs/threat-model.md#onion-requests)). Requests to the guard's
+//!   own node go through a second guard, always the same.
 //! - **A relay per destination**, of an operator that is neither the guard's nor the
 //!   destination's where possible, and not the relay of another destination while there are
 //!   enough nodes: a relay learns the destination, and one relay seeing the 3 nodes a lookup
