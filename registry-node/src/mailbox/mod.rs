@@ -36,6 +36,7 @@
 //! need no signature, so without it anyone holding a copy of the envelope
 //! could store it again and bring back what the recipient deleted.
 
+pub(crate) mod handover;
 pub(crate) mod replay;
 mod wal;
 
