@@ -1,10 +1,10 @@
 //! Every byte `sesh` prints goes through here: results to stdout (text, or
 //! one JSON envelope with `--json`), progress and diagnostics to stderr.
 //!
-//! The envelope, `schema_version` 2:
+//! The envelope, `schema_version` 3:
 //!
 //! ```json
-//! {"schema_version":2,"success":true,"data":{...},"errors":[],"warnings":[]}
+//! {"schema_version":3,"success":true,"data":{...},"errors":[],"warnings":[]}
 //! ```
 //!
 //! Each command's `data` is its report type ([`Report`]), serialized; docs/cli-json.md
@@ -22,7 +22,7 @@ use std::sync::Mutex;
 
 /// The envelope's version; bump it when a field changes meaning. 2: one key and one type for
 /// each idea across the commands (times in Unix seconds, SESH with 9 decimals).
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 /// What a command found or did: its `--json` data is this value serialized, its text
 /// [`Report::text`]. One type per command (or per kind of line, for `msg watch`).
@@ -378,7 +378,7 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&envelope).unwrap(),
-            r#"{"schema_version":2,"success":true,"data":{"balance":"1"},"errors":[],"warnings":["careful"]}"#
+            r#"{"schema_version":3,"success":true,"data":{"balance":"1"},"errors":[],"warnings":["careful"]}"#
         );
     }
 }

@@ -20,7 +20,7 @@ fn creates_lists_and_shows_a_wallet_headless_with_the_json_envelope() {
         )
         .ok();
     let envelope = run.envelope();
-    assert_eq!(envelope["schema_version"], 2);
+    assert_eq!(envelope["schema_version"], 3);
     assert_eq!(envelope["success"], true);
     assert_eq!(envelope["errors"], serde_json::json!([]));
     assert!(
@@ -361,7 +361,7 @@ fn json_carries_command_line_errors_in_the_envelope() {
         let run = home.run(args, None).failed();
         assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
         let envelope = run.envelope();
-        assert_eq!(envelope["schema_version"], 2, "{envelope}");
+        assert_eq!(envelope["schema_version"], 3, "{envelope}");
         assert_eq!(envelope["success"], false, "{envelope}");
         assert_eq!(envelope["data"], serde_json::Value::Null, "{envelope}");
         let errors = envelope["errors"].as_array().unwrap();

@@ -77,7 +77,7 @@ pub(crate) struct GlobalOpts {
 
     /// Print one JSON envelope on stdout instead of text.
     ///
-    /// The envelope is {"schema_version":2,"success":...,"data":...,"errors":[...],"warnings":[...]}.
+    /// The envelope is {"schema_version":3,"success":...,"data":...,"errors":[...],"warnings":[...]}.
     #[arg(long, global = true, help_heading = "Output")]
     pub(crate) json: bool,
 

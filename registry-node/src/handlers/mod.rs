@@ -7,7 +7,7 @@ pub(crate) mod health;
 pub(crate) mod market;
 pub(crate) mod names;
 pub(crate) mod nodes;
-pub(crate) mod ons;
 pub(crate) mod onion;
+pub(crate) mod ons;
 pub(crate) mod premium;
 pub(crate) mod storage_rpc;
