@@ -73,6 +73,9 @@ for i in 1 2 3; do
   if [ ! -f "$data/node.key" ]; then
     "$node_bin" init --data-dir "$data" >/dev/null
   fi
+  # The operator is also the node's signer: it signs the node's deregistration votes
+  # (voting.key, read from the data folder) and pays to submit them (docs/policing.md).
+  (umask 077 && echo "$key" >"$data/voting.key")
   echo "==> node $i: staking $(node -e "console.log(Number(BigInt('$requirement') / 10n**9n))") SESH as $operator, serving http://127.0.0.1:$port"
   proof=$("$node_bin" sign-registration --data-dir "$data" --rpc-url "$rpc" --deployment "$manifest" \
     --operator "$operator" --signer "$operator")
@@ -89,6 +92,7 @@ for i in 1 2 3; do
   rm -rf "$data/index.redb"
   "$node_bin" run --data-dir "$data" --rpc-url "$rpc" --deployment "$manifest" \
     --listen "127.0.0.1:$port" --confirmations 0 --poll-interval-ms 500 \
+    --operator-key-file "$data/voting.key" \
     >"$state/node-$i.log" 2>&1 &
   pids+=($!)
 done
