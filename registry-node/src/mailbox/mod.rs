@@ -2229,20 +2229,22 @@ mod tests {
             .unwrap()
             .checkpoint_bytes = 2_000;
         let (bob, carol) = (id(2), id(3));
-        let first = store_concurrently(
-            &mailbox,
-            (0..40u64).map(|k| (bob, k.to_be_bytes().repeat(20))),
-        )
-        .await;
+        // Waves of 10 concurrent stores, one after another: at least one batch each, and
+        // each batch's record (about 2,100 bytes) makes the next batch a checkpoint.
+        let waves = |who: SessionId, wave: u64| {
+            (wave * 10..wave * 10 + 10).map(move |k| (who, k.to_be_bytes().repeat(20)))
+        };
+        let mut first = Vec::new();
+        for wave in 0..4 {
+            first.extend(store_concurrently(&mailbox, waves(bob, wave)).await);
+        }
         // The delete commits durably (with every batch before it) and leaves tombstones.
         let gone: Vec<MessageHash> = first.iter().take(10).map(|s| s.hash).collect();
         assert_eq!(mailbox.delete(&bob, 0, &gone).unwrap().len(), 10);
-        store_concurrently(
-            &mailbox,
-            (0..40u64).map(|k| (carol, k.to_be_bytes().repeat(20))),
-        )
-        .await;
-        assert!(mailbox.store_commits() > 2);
+        for wave in 0..4 {
+            store_concurrently(&mailbox, waves(carol, wave)).await;
+        }
+        assert!(mailbox.store_commits() >= 8, "{}", mailbox.store_commits());
 
         let crashed = crashed_copy(&path, true);
         let reopened =
