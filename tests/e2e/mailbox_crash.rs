@@ -5,29 +5,11 @@
 use sesh_core::envelope;
 use sesh_core::storage_rpc::response::{MemberResult, RetrieveResponse};
 use sesh_core::storage_rpc::{
-    Namespace, Request, Retrieve, Store, StoreResponse, SubRequest, UserPubkey, parse_response,
+    Namespace, Retrieve, Store, StoreResponse, SubRequest, UserPubkey, parse_response,
 };
 use sesh_e2e::node::{NodeOptions, RegistryNode};
+use sesh_e2e::storage::{now_ms, send as rpc};
 use std::collections::BTreeSet;
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_millis() as u64
-}
-
-async fn rpc(url: &str, request: SubRequest) -> (u16, Vec<u8>) {
-    let response = sesh_e2e::node::http()
-        .post(format!("{url}{}", sesh_core::storage_rpc::PATH))
-        .header("content-type", "application/json")
-        .body(Request::One(request).to_json().to_string())
-        .send()
-        .await
-        .expect("POST /storage_rpc/v1");
-    let status = response.status().as_u16();
-    (status, response.bytes().await.expect("a body").to_vec())
-}
 
 #[tokio::test]
 async fn answered_stores_survive_sigkill() -> eyre::Result<()> {

@@ -15,7 +15,7 @@ use sesh_core::envelope;
 use sesh_core::session_message::{self as session, Incoming, Text};
 use sesh_core::storage_rpc::response::{MemberResult, RetrieveResponse};
 use sesh_core::storage_rpc::{
-    MAX_MESSAGE_BODY, Namespace, Request, Retrieve, Store, StoreResponse, SubRequest, UserPubkey,
+    MAX_MESSAGE_BODY, Namespace, Retrieve, Store, StoreResponse, SubRequest, UserPubkey,
     message_hash, parse_response,
 };
 use sesh_core::{Name, SessionId};
@@ -23,6 +23,7 @@ use sesh_e2e::cli::SeshHome;
 use sesh_e2e::node::{
     NodeOptions, RegistryNode, fund_and_approve, register, wait_all_indexed, wallet_provider,
 };
+use sesh_e2e::storage::{now_ms, send as rpc};
 use sesh_e2e::swarm::staked_nodes;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
@@ -34,42 +35,6 @@ fn session_id(home: &SeshHome) -> SessionId {
         .ok()
         .envelope();
     SessionId::parse(show["data"]["session_id"].as_str().expect("a session id")).unwrap()
-}
-
-/// The clock in ms, strictly increasing from call to call: two retrieves signed in the same
-/// millisecond carry the same signature, which a node's replay guard takes once.
-fn now_ms() -> u64 {
-    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let clock = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64;
-    let previous = LAST
-        .fetch_update(
-            std::sync::atomic::Ordering::SeqCst,
-            std::sync::atomic::Ordering::SeqCst,
-            |last| Some(clock.max(last + 1)),
-        )
-        .expect("always Some");
-    clock.max(previous + 1)
-}
-
-/// POSTs one storage-protocol request to `node`: the status and the raw body.
-async fn rpc(node: &RegistryNode, request: SubRequest) -> (u16, Vec<u8>) {
-    rpc_body(node, Request::One(request).to_json().to_string()).await
-}
-
-/// POSTs `body` to `/storage_rpc/v1`: the status and the raw body.
-async fn rpc_body(node: &RegistryNode, body: String) -> (u16, Vec<u8>) {
-    let response = sesh_e2e::node::http()
-        .post(format!("{}{}", node.url, sesh_core::storage_rpc::PATH))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .expect("POST /storage_rpc/v1");
-    let status = response.status().as_u16();
-    (status, response.bytes().await.expect("a body").to_vec())
 }
 
 /// A store of `data` for `to`, kept `ttl_ms`, as a Session client makes it.
@@ -85,7 +50,7 @@ fn store(to: &SessionId, data: &[u8], ttl_ms: u64) -> SubRequest {
 
 /// Stores on `node` and reads its answer (200 even when a member refused).
 async fn stored(node: &RegistryNode, request: SubRequest) -> StoreResponse {
-    let (status, body) = rpc(node, request).await;
+    let (status, body) = rpc(&node.url, request).await;
     parse_response(status, &body)
         .unwrap_or_else(|e| panic!("a store answer: {e}: {}", String::from_utf8_lossy(&body)))
 }
@@ -123,7 +88,7 @@ fn wrapped(sealed: &[u8]) -> Vec<u8> {
 /// The bytes a node stored under `hash` in the mailbox of the Ed25519 `seed` (a signed
 /// retrieve, as the wallet makes it).
 async fn stored_bytes(node: &RegistryNode, seed: &[u8; 32], hash: &str) -> Vec<u8> {
-    let (status, body) = rpc(node, retrieve(seed)).await;
+    let (status, body) = rpc(&node.url, retrieve(seed)).await;
     let page: RetrieveResponse = parse_response(status, &body).expect("a retrieve answer");
     page.messages
         .into_iter()
@@ -771,7 +736,7 @@ async fn a_node_keeps_its_mailbox_rules_behind_the_storage_protocol() -> eyre::R
         now_ms(),
         60_000,
     );
-    let (status, body) = rpc(&node, SubRequest::Store(big)).await;
+    let (status, body) = rpc(&node.url, SubRequest::Store(big)).await;
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
 
     // A repeated store is the same message: "already", one copy.
@@ -785,10 +750,10 @@ async fn a_node_keeps_its_mailbox_rules_behind_the_storage_protocol() -> eyre::R
 
     // The replay guard: the same signed retrieve is taken once.
     let read = retrieve(&seed);
-    let (status, body) = rpc(&node, read.clone()).await;
+    let (status, body) = rpc(&node.url, read.clone()).await;
     let page: RetrieveResponse = parse_response(status, &body).expect("a retrieve answer");
     assert_eq!(page.messages.len(), 2);
-    let (status, body) = rpc(&node, read).await;
+    let (status, body) = rpc(&node.url, read).await;
     assert_eq!(status, 401, "a replayed retrieve is refused");
     assert!(
         String::from_utf8_lossy(&body).contains("already made"),
@@ -800,7 +765,7 @@ async fn a_node_keeps_its_mailbox_rules_behind_the_storage_protocol() -> eyre::R
     // why (the member's entry, code 409).
     let hash = first.hash.expect("the hash at top level");
     let delete = sesh_core::storage_rpc::Delete::signed(&seed, vec![hash.clone()]);
-    let (status, body) = rpc(&node, SubRequest::Delete(delete)).await;
+    let (status, body) = rpc(&node.url, SubRequest::Delete(delete)).await;
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     let gone = |answer: &StoreResponse, node: &RegistryNode| {
         let (code, reason) = own_entry(node, answer).expect_err("a tombstone refuses it");
@@ -816,7 +781,7 @@ async fn a_node_keeps_its_mailbox_rules_behind_the_storage_protocol() -> eyre::R
     let options = node.kill();
     let node = RegistryNode::start(options);
     gone(&stored(&node, store(&owner, b"hello", 60_000)).await, &node);
-    let (status, body) = rpc(&node, retrieve(&seed)).await;
+    let (status, body) = rpc(&node.url, retrieve(&seed)).await;
     let page: RetrieveResponse = parse_response(status, &body).expect("a retrieve answer");
     assert_eq!(page.messages.len(), 1);
     assert!(page.messages.iter().all(|m| m.hash != hash));

@@ -35,23 +35,6 @@ async fn send(node: &RegistryNode, body: Vec<u8>) -> (u16, Vec<u8>) {
     (status, response.bytes().await.expect("a body").to_vec())
 }
 
-/// How many requests `node` has answered on `route`, by its own `/metrics`.
-async fn served(node: &RegistryNode, route: &str) -> u64 {
-    let text = http()
-        .get(format!("{}/metrics", node.url))
-        .send()
-        .await
-        .expect("GET /metrics")
-        .text()
-        .await
-        .expect("metrics text");
-    let prefix = format!("registry_http_requests_total{{route=\"{route}\",");
-    text.lines()
-        .filter(|line| line.starts_with(&prefix))
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
-        .sum()
-}
-
 /// Sends `request` along `path` (first node first) and opens the answer.
 async fn through(path: &[Hop], first: &RegistryNode, request: &[u8], enc: EncType) -> Answer {
     let OnionRequest { body, reply } = onion::build(path, request, enc).expect("build");
@@ -87,14 +70,14 @@ async fn a_request_through_three_nodes_is_carried_out_by_the_last() -> eyre::Res
     const LOOKUP: &str = "/v1/names/{name}";
     let mut before = Vec::new();
     for node in &nodes {
-        before.push((served(node, onion::PATH).await, served(node, LOOKUP).await));
+        before.push((node.served(onion::PATH).await, node.served(LOOKUP).await));
     }
     through(&path, &nodes[0], lookup, EncType::AesGcm).await;
     for (i, node) in nodes.iter().enumerate() {
         let (onions, lookups) = before[i];
-        assert_eq!(served(node, onion::PATH).await, onions + 1, "node {i}");
+        assert_eq!(node.served(onion::PATH).await, onions + 1, "node {i}");
         let expected = if i == 2 { lookups + 1 } else { lookups };
-        assert_eq!(served(node, LOOKUP).await, expected, "node {i}");
+        assert_eq!(node.served(LOOKUP).await, expected, "node {i}");
     }
 
     for enc in [EncType::AesGcm, EncType::XChaCha20] {

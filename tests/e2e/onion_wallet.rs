@@ -6,35 +6,18 @@
 
 use sesh_core::SessionId;
 use sesh_e2e::cli::SeshHome;
-use sesh_e2e::node::{NodeTestbed, RegistryNode, http};
+use sesh_e2e::node::{NodeTestbed, RegistryNode};
 use sesh_e2e::swarm::staked_nodes;
 use std::collections::{BTreeMap, HashSet};
 
 const ONION: &str = sesh_core::onion::PATH;
 const LOOKUP: &str = "/v1/names/{name}";
 
-/// How many requests `node` has answered on `route`, by its own `/metrics`.
-async fn served(node: &RegistryNode, route: &str) -> u64 {
-    let text = http()
-        .get(format!("{}/metrics", node.url))
-        .send()
-        .await
-        .expect("GET /metrics")
-        .text()
-        .await
-        .expect("metrics text");
-    let prefix = format!("registry_http_requests_total{{route=\"{route}\",");
-    text.lines()
-        .filter(|line| line.starts_with(&prefix))
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
-        .sum()
-}
-
 /// Each node's (onion requests, lookups) served so far.
 async fn counts(nodes: &[RegistryNode]) -> Vec<(u64, u64)> {
     let mut counts = Vec::new();
     for node in nodes {
-        counts.push((served(node, ONION).await, served(node, LOOKUP).await));
+        counts.push((node.served(ONION).await, node.served(LOOKUP).await));
     }
     counts
 }

@@ -16,38 +16,12 @@ use sesh_core::storage_rpc::{
     Delete, DeleteAll, Expire, ExpireMode, GetExpiries, Namespace, NamespaceSelector, OxendRequest,
     Request, Retrieve, Store, StoreResponse, SubRequest, UserPubkey, parse_response,
 };
-use sesh_e2e::node::{NodeTestbed, RegistryNode, http};
+use sesh_e2e::node::{NodeTestbed, RegistryNode};
+use sesh_e2e::storage::{self, now_ms};
 
-/// The clock in ms, strictly increasing from call to call: requests signed at the same
-/// millisecond carry the same signature (Ed25519 is deterministic), which the node's replay
-/// guard accepts once.
-pub(crate) fn now_ms() -> u64 {
-    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let clock = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64;
-    let previous = LAST
-        .fetch_update(
-            std::sync::atomic::Ordering::SeqCst,
-            std::sync::atomic::Ordering::SeqCst,
-            |last| Some(clock.max(last + 1)),
-        )
-        .expect("always Some");
-    clock.max(previous + 1)
-}
-
-/// POSTs `body` to `/storage_rpc/v1`: the status and the raw body.
+/// POSTs `body` to `node`'s `/storage_rpc/v1`: the status and the raw body.
 pub(crate) async fn rpc_raw(node: &RegistryNode, body: String) -> (u16, Vec<u8>) {
-    let response = http()
-        .post(format!("{}/storage_rpc/v1", node.url))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .expect("POST /storage_rpc/v1");
-    let status = response.status().as_u16();
-    (status, response.bytes().await.expect("a body").to_vec())
+    storage::post(&node.url, body).await
 }
 
 /// Sends `request` and reads the answer as `parse_response` does (a macro: the answer's

@@ -15,10 +15,10 @@ use serde_json::Value;
 use sesh_core::envelope;
 use sesh_core::storage_rpc::response::RetrieveResponse;
 use sesh_core::storage_rpc::{
-    Namespace, Request, Retrieve, Store, StoreResponse, SubRequest, UserPubkey, message_hash,
-    parse_response,
+    Namespace, Retrieve, Store, StoreResponse, SubRequest, UserPubkey, message_hash, parse_response,
 };
-use sesh_e2e::node::{NodeTestbed, RegistryNode, http};
+use sesh_e2e::node::{NodeTestbed, RegistryNode};
+use sesh_e2e::storage::{now_ms, send as rpc};
 use sesh_e2e::swarm::staked_nodes;
 use sesh_e2e::tls::TestCa;
 use std::ffi::OsString;
@@ -76,39 +76,8 @@ async fn client(args: &[&str], env: &[(&str, &Path)]) -> Run {
     }
 }
 
-/// The clock in ms, strictly increasing: two retrieves signed in the same millisecond carry
-/// the same signature, which the node's replay guard takes once.
-fn now_ms() -> u64 {
-    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let clock = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64;
-    let previous = LAST
-        .fetch_update(
-            std::sync::atomic::Ordering::SeqCst,
-            std::sync::atomic::Ordering::SeqCst,
-            |last| Some(clock.max(last + 1)),
-        )
-        .expect("always Some");
-    clock.max(previous + 1)
-}
-
 fn account(seed: &[u8; 32]) -> UserPubkey {
     UserPubkey::from(&envelope::session_id_from_seed(seed))
-}
-
-/// POSTs one request from Rust: the status and the body.
-async fn rpc(node: &RegistryNode, request: SubRequest) -> (u16, Vec<u8>) {
-    let response = http()
-        .post(format!("{}/storage_rpc/v1", node.url))
-        .header("content-type", "application/json")
-        .body(Request::One(request).to_json().to_string())
-        .send()
-        .await
-        .expect("POST /storage_rpc/v1");
-    let status = response.status().as_u16();
-    (status, response.bytes().await.expect("a body").to_vec())
 }
 
 /// Every message of `namespace` as a Rust client reads it.
@@ -118,7 +87,7 @@ async fn rust_retrieve(
     namespace: Namespace,
 ) -> eyre::Result<RetrieveResponse> {
     let (status, body) = rpc(
-        node,
+        &node.url,
         SubRequest::Retrieve(Retrieve::signed(seed, namespace, now_ms(), None)),
     )
     .await;
@@ -238,7 +207,7 @@ async fn a_client_written_outside_our_code_stores_and_retrieves() -> eyre::Resul
         if namespace != 0 {
             store = store.signed(&erin, now_ms());
         }
-        let (status, body) = rpc(&node, SubRequest::Store(store.clone())).await;
+        let (status, body) = rpc(&node.url, SubRequest::Store(store.clone())).await;
         let answer: StoreResponse = parse_response(status, &body)?;
         assert_eq!(answer.hash.as_ref(), Some(&store.hash()));
         let out = client(

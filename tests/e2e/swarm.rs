@@ -10,7 +10,7 @@
 //! `sesh msg inbox` from the new member alone after the handover. Last, the handover route
 //! refuses a batch that is unsigned, signed over other bytes, or signed by no node.
 
-use crate::storage_rpc::{account, now_ms, rpc, rpc_raw, store};
+use crate::storage_rpc::{account, rpc, rpc_raw, store};
 use alloy::signers::local::PrivateKeySigner;
 use sesh_core::SessionId;
 use sesh_core::envelope;
@@ -23,6 +23,7 @@ use sesh_core::storage_rpc::{
 use sesh_core::swarm::SWARM_SIZE;
 use sesh_e2e::cli::SeshHome;
 use sesh_e2e::node::{NodeOptions, RegistryNode, wait_all_indexed, wallet_provider};
+use sesh_e2e::storage::now_ms;
 use sesh_e2e::swarm::{funded_operator, mailbox_swarm, stake_node, staked_nodes};
 use std::time::{Duration, Instant};
 

@@ -216,6 +216,23 @@ impl RegistryNode {
         spawned.into_iter().map(Spawned::listening).collect()
     }
 
+    /// How many requests this node has answered on `route`, by its own `/metrics`.
+    pub async fn served(&self, route: &str) -> u64 {
+        let text = http()
+            .get(format!("{}/metrics", self.url))
+            .send()
+            .await
+            .expect("GET /metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        let prefix = format!("registry_http_requests_total{{route=\"{route}\",");
+        text.lines()
+            .filter(|line| line.starts_with(&prefix))
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum()
+    }
+
     /// The process id (to pause it with SIGSTOP, as a node that stops answering).
     pub fn pid(&self) -> u32 {
         self.child.id()

@@ -503,16 +503,21 @@ mod tests {
         PrivateKeySigner::from_bytes(&B256::repeat_byte(i)).unwrap()
     }
 
-    #[test]
-    fn votes_are_kept_once_counted_and_reported() {
-        let staking = Address::repeat_byte(0x55);
-        let active: Vec<ActiveNode> = (1..=4)
+    /// Nodes 1..=n, each with 100 staked and signer `key(i)`.
+    fn active(n: u8) -> Vec<ActiveNode> {
+        (1..=n)
             .map(|i| ActiveNode {
                 node_id: u64::from(i),
                 signer: key(i).address(),
                 stake: U256::from(100u64),
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn votes_are_kept_once_counted_and_reported() {
+        let staking = Address::repeat_byte(0x55);
+        let active = active(4);
         let police = Police::default();
         let now = 10_000;
         let check = |vote: &Vote| vote.check(1, staking, &active, now);
@@ -568,13 +573,7 @@ mod tests {
     #[test]
     fn a_signer_flooding_deadlines_keeps_only_its_latest_two() {
         let staking = Address::repeat_byte(0x55);
-        let active: Vec<ActiveNode> = (1..=3)
-            .map(|i| ActiveNode {
-                node_id: u64::from(i),
-                signer: key(i).address(),
-                stake: U256::from(100u64),
-            })
-            .collect();
+        let active = active(3);
         let police = Police::default();
         let now = 10_000;
         let check = |vote: &Vote| vote.check(1, staking, &active, now);
