@@ -80,7 +80,7 @@ fmt: install
     cargo fmt --all
     cd {{contracts}} && {{forge}} fmt
 
-# Benchmarks (not tests; not in CI): lookups vs eth_call and a bare server, indexing, gas, mailboxes, CLI; writes docs/benchmarks.md. `just bench quick`: small sizes, report in target/bench/; `just bench lookups`: only the lookup runs.
+# Benchmarks (not tests; not in CI): lookups vs eth_call and a bare server, indexing, gas, mailboxes, CLI; writes docs/benchmarks.md. `just bench quick`: small sizes, report in target/bench/; `just bench lookups`: only the lookup runs; `just bench onion`: only `sesh name lookup` and the onion paths against direct requests.
 bench mode="full": install
     #!/usr/bin/env bash
     set -euo pipefail
@@ -88,7 +88,8 @@ bench mode="full": install
         full) args=() ;;
         quick) args=(--quick) ;;
         lookups) args=(--lookups-only) ;;
-        *) echo "usage: just bench [full|quick|lookups]" >&2; exit 2 ;;
+        onion) args=(--quick --onion-only) ;;
+        *) echo "usage: just bench [full|quick|lookups|onion]" >&2; exit 2 ;;
     esac
     cd {{justfile_directory()}}
     cargo build --release -p sesh-bench -p sesh-registry-node -p sesh-cli

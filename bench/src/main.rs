@@ -61,6 +61,11 @@ struct RunArgs {
     /// read path); the report goes to target/bench/ unless --out is given.
     #[arg(long)]
     lookups_only: bool,
+    /// Only the lookup chain, its 3 nodes, `sesh name lookup` and the onion paths (a lookup and
+    /// a mailbox read, direct against 3 hops); the report goes to target/bench/ unless --out
+    /// is given.
+    #[arg(long, conflicts_with = "lookups_only")]
+    onion_only: bool,
 }
 
 impl RunArgs {
@@ -70,6 +75,10 @@ impl RunArgs {
         if self.lookups_only {
             options.lookups_only = true;
             options.out = options.root.join("target/bench/benchmarks-lookups.md");
+        }
+        if self.onion_only {
+            options.onion_only = true;
+            options.out = options.root.join("target/bench/benchmarks-onion.md");
         }
         if let Some(out) = self.out {
             options.out = out;

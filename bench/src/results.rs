@@ -6,6 +6,7 @@ use crate::phases::gas::GasResults;
 use crate::phases::indexing::Indexing;
 use crate::phases::lookups::Lookups;
 use crate::phases::messages::Messages;
+use crate::phases::onion::OnionTimes;
 use crate::populate::Populated;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,9 @@ pub struct Sizes {
     pub cli_runs: usize,
     /// Messages sent one at a time for the send latency.
     pub send_samples: usize,
+    /// Requests of each kind sent each way (direct, one hop, 3 hops) in the onion phase.
+    #[serde(default)]
+    pub onion_samples: usize,
 }
 
 /// The whole run.
@@ -82,4 +86,7 @@ pub struct Results {
     pub cli: Option<CliTimes>,
     /// Mailboxes.
     pub messages: Option<Messages>,
+    /// Onion paths against direct requests.
+    #[serde(default)]
+    pub onion: Option<OnionTimes>,
 }

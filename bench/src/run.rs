@@ -5,7 +5,7 @@ use crate::machine::{CpuMeter, Machine, busy, load_average};
 use crate::node::Node;
 use crate::phases::lookups::LookupSpec;
 use crate::phases::network::{self, Network};
-use crate::phases::{LoadShape, Target, cli, gas, indexing, lookups, messages};
+use crate::phases::{LoadShape, Target, cli, gas, indexing, lookups, messages, onion};
 use crate::populate;
 use crate::process::{Paths, output_of};
 use crate::report;
@@ -30,6 +30,8 @@ pub struct Options {
     pub sweep_duration_ms: u64,
     /// Only the lookup chain, its indexing and the lookup runs.
     pub lookups_only: bool,
+    /// Only the lookup chain, its 3 nodes, the CLI and the onion paths.
+    pub onion_only: bool,
 }
 
 impl Options {
@@ -47,6 +49,7 @@ impl Options {
                 duration_s: 3.0,
                 cli_runs: 5,
                 send_samples: 50,
+                onion_samples: 200,
             }
         } else {
             Sizes {
@@ -60,6 +63,7 @@ impl Options {
                 duration_s: 10.0,
                 cli_runs: 21,
                 send_samples: 200,
+                onion_samples: 1_000,
             }
         };
         let out = if quick {
@@ -75,6 +79,7 @@ impl Options {
             },
             sweep_duration_ms: if quick { 2_000 } else { 5_000 },
             lookups_only: false,
+            onion_only: false,
             sizes,
             root,
             out,
@@ -233,7 +238,9 @@ async fn lookup_network(options: &Options, paths: &Paths, results: &mut Results)
     let rpc_addr = format!("127.0.0.1:{}", network.anvil.port)
         .parse()
         .map_err(|e| eyre!("anvil address: {e}"));
-    if let Ok(addr) = rpc_addr {
+    if let Ok(addr) = rpc_addr
+        && !options.onion_only
+    {
         let anvil = Target {
             addr,
             pid: network.anvil.process.pid(),
@@ -267,6 +274,25 @@ async fn lookup_network(options: &Options, paths: &Paths, results: &mut Results)
         cli::run(paths, &network, sizes.cli_runs)
     })
     .await;
+    results.onion = phase(
+        results,
+        "onion: a lookup and a mailbox read, direct vs 3 hops",
+        async {
+            // The path is the run's 3 nodes in order; the destination is the last.
+            let mut path = Vec::new();
+            for (running, staked) in std::iter::once(&node)
+                .chain(others.iter())
+                .zip(&network.nodes)
+            {
+                path.push(onion::PathNode::new(running.url.clone(), staked.key)?);
+            }
+            onion::run(&path, sizes.names, sizes.onion_samples).await
+        },
+    )
+    .await;
+    if options.onion_only {
+        return;
+    }
     let mut endpoints = Vec::new();
     for n in std::iter::once(&node).chain(others.iter()) {
         if let Ok(addr) = n.addr() {
@@ -309,7 +335,7 @@ pub async fn run(options: Options) -> eyre::Result<bool> {
     let paths = Paths::new(options.root.clone())?;
     let mut results = header(&options, &paths)?;
     let meter = CpuMeter::start();
-    if !options.lookups_only {
+    if !options.lookups_only && !options.onion_only {
         results.gas = phase(
             &mut results,
             "gas: whole transactions on anvil",
@@ -318,7 +344,7 @@ pub async fn run(options: Options) -> eyre::Result<bool> {
         .await;
     }
     lookup_network(&options, &paths, &mut results).await;
-    if !options.lookups_only {
+    if !options.lookups_only && !options.onion_only {
         single_indexing(&options, &paths, &mut results).await;
     }
     results.load_after = load_average();
@@ -330,6 +356,8 @@ pub async fn run(options: Options) -> eyre::Result<bool> {
         |bench| {
             bench.join(if options.lookups_only {
                 "results-lookups.json"
+            } else if options.onion_only {
+                "results-onion.json"
             } else if options.sizes.quick {
                 "results-quick.json"
             } else {

@@ -1,6 +1,7 @@
 //! The wallet: wall time of `sesh name lookup NAME` (release build) from process start to the
-//! answer, through the registry nodes found in the active set on chain (3 of 3 must agree), and
-//! straight from the chain (`--rpc`).
+//! answer, through the registry nodes found in the active set on chain (3 of 3 must agree), each
+//! asked through a 3-hop onion path (the default) and directly (`--direct`), and straight from
+//! the chain (`--rpc`).
 
 use crate::names::{Rng, label_of};
 use crate::phases::network::Network;
@@ -28,8 +29,11 @@ pub struct Timing {
 /// What the CLI phase measured.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CliTimes {
-    /// Through 3 registry nodes of the active set.
+    /// Through 3 registry nodes of the active set, each through a 3-hop onion path.
     pub via_nodes: Timing,
+    /// The same with `--direct`: each node asked straight.
+    #[serde(default)]
+    pub via_nodes_direct: Timing,
     /// Through the RPC (`--rpc`).
     pub via_rpc: Timing,
 }
@@ -42,6 +46,7 @@ fn sesh(paths: &Paths, home: &Path, network: &Network) -> eyre::Result<Command> 
         "SESH_NETWORK",
         "SESH_REGISTRY",
         "SESH_CONFIG",
+        "SESH_DIRECT",
     ] {
         command.env_remove(var);
     }
@@ -101,6 +106,14 @@ pub fn run(paths: &Paths, network: &Network, runs: usize) -> eyre::Result<CliTim
             &home,
             network,
             &[],
+            "3 of 3 registry nodes agree",
+            runs,
+        )?,
+        via_nodes_direct: time_lookups(
+            paths,
+            &home,
+            network,
+            &["--direct"],
             "3 of 3 registry nodes agree",
             runs,
         )?,

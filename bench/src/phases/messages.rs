@@ -62,7 +62,7 @@ pub struct Messages {
     pub send_to_inbox: Latency,
 }
 
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
@@ -99,7 +99,7 @@ fn method(request: &Request) -> &'static str {
 
 /// Stores `data` for `recipient` in namespace 0 on `node`; an error unless every member
 /// that answered stored it.
-async fn store(
+pub(crate) async fn store(
     client: &reqwest::Client,
     node: &str,
     recipient: &Mailbox,
@@ -125,7 +125,7 @@ async fn store(
 }
 
 /// Retrieves namespace 0 of `mailbox` from `node`, signed at `timestamp_ms`.
-async fn retrieve(
+pub(crate) async fn retrieve(
     client: &reqwest::Client,
     node: &str,
     mailbox: &Mailbox,

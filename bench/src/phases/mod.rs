@@ -6,6 +6,7 @@ pub mod indexing;
 pub mod lookups;
 pub mod messages;
 pub mod network;
+pub mod onion;
 
 use crate::load::LoadReport;
 use crate::process::Paths;

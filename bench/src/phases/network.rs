@@ -21,6 +21,8 @@ pub struct StakedNode {
     pub data_dir: PathBuf,
     /// The port its on-chain URL names.
     pub port: u16,
+    /// Its Ed25519 identity key (its onion key is this mapped to X25519).
+    pub key: [u8; 32],
 }
 
 /// The running network.
@@ -94,7 +96,11 @@ async fn stake_nodes(
             "createNode",
         )
         .await?;
-        nodes.push(StakedNode { data_dir, port });
+        nodes.push(StakedNode {
+            data_dir,
+            port,
+            key: key.0,
+        });
     }
     let deployer_staking = NodeStaking::new(deployment.contracts.node_staking, &deployer);
     let active = deployer_staking.activeNodeCount().call().await?;
