@@ -88,7 +88,7 @@ bench mode="full": install
         full) args=() ;;
         quick) args=(--quick) ;;
         lookups) args=(--lookups-only) ;;
-        onion) args=(--quick --onion-only) ;;
+        onion) args=(--onion-only --names 5000) ;;
         *) echo "usage: just bench [full|quick|lookups|onion]" >&2; exit 2 ;;
     esac
     cd {{justfile_directory()}}

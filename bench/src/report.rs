@@ -660,6 +660,7 @@ fn section_reproduce(out: &mut String, results: &Results) {
          ```sh\n\
          ./just bench          # release build, then every benchmark and this file (about {:.0} minutes here, plus the build)\n\
          ./just bench quick    # small sizes for development; writes target/bench/benchmarks-quick.md\n\
+         ./just bench onion    # only sesh name lookup and the onion paths against direct requests; writes target/bench/benchmarks-onion.md\n\
          ```\n\n\
          `just bench` builds `sesh-bench`, `sesh-load`, `sesh-bare-server`, `registry-node` and \
          `sesh` in release mode, compiles `contracts/bench/BenchRegistrar.sol` into \
