@@ -33,6 +33,7 @@ pub mod api;
 pub mod attestation;
 pub mod bindings;
 pub mod deployment;
+pub mod encoding;
 pub mod envelope;
 pub mod key_proof;
 pub mod keys;

@@ -2,8 +2,7 @@
 //! hashes, base64.
 
 use base64::Engine;
-use base64::alphabet;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::GeneralPurpose;
 use std::fmt;
 
 /// An account of the storage protocol: a network/type byte (`05` for a
@@ -194,16 +193,8 @@ pub struct SubaccountToken {
     pub signature: [u8; 64],
 }
 
-/// Text that is not base64.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not base64")]
-pub struct Base64Error;
+pub use crate::encoding::{Base64Error, decode_base64};
 
-const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
-    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-    .with_decode_allow_trailing_bits(true);
-const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
-const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 pub(crate) const UNPADDED: GeneralPurpose = base64::engine::general_purpose::STANDARD_NO_PAD;
 pub(crate) const PADDED: GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -211,15 +202,6 @@ pub(crate) const PADDED: GeneralPurpose = base64::engine::general_purpose::STAND
 /// standard or URL-safe alphabet, padded or not.
 pub(crate) fn is_base64(text: &str) -> bool {
     decode_base64(text).is_ok()
-}
-
-/// Decodes base64 as the storage server does: standard or URL-safe
-/// alphabet, with or without padding.
-pub fn decode_base64(text: &str) -> Result<Vec<u8>, Base64Error> {
-    STANDARD_LENIENT
-        .decode(text)
-        .or_else(|_| URL_SAFE_LENIENT.decode(text))
-        .map_err(|_| Base64Error)
 }
 
 #[cfg(test)]
