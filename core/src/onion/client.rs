@@ -6,8 +6,8 @@ use super::keys::Ephemeral;
 use super::layer;
 use super::node::Answer;
 use super::{EncType, MAX_HOPS, OnionError};
-use crate::envelope::ed25519_pk_to_x25519;
 use crate::encoding::decode_base64;
+use crate::envelope::ed25519_pk_to_x25519;
 
 /// A node of a path: its Ed25519 key (how the hop before it names it) and its X25519 onion
 /// key (what its layer is encrypted to).
