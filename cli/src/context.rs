@@ -4,6 +4,7 @@
 //! are resolved on demand, so offline commands never need them.
 
 use crate::config::Config;
+use crate::failure::{CA_SETTING, describe_failure};
 use crate::network::Network;
 use crate::opts::global::GlobalOpts;
 use crate::output::Output;
@@ -41,11 +42,12 @@ pub(crate) struct Context<'a> {
     /// Reach registry nodes directly (`--direct`), not through onion paths.
     pub(crate) direct: bool,
     /// The cipher of onion layers.
-    onion_enc: sesh_core::onion::EncType,
-    transport: tokio::sync::OnceCell<std::sync::Arc<crate::onion::Transport>>,
+    pub(crate) onion_enc: sesh_core::onion::EncType,
+    /// How this command reaches registry nodes, made once ([`crate::registry::transport`]).
+    pub(crate) transport: tokio::sync::OnceCell<std::sync::Arc<crate::onion::Transport>>,
     /// The active node set, read from the chain once a command
     /// ([`crate::registry::active_nodes`]).
-    pub(crate) active: tokio::sync::OnceCell<Vec<crate::registry::NodeTarget>>,
+    pub(crate) active: tokio::sync::OnceCell<Vec<crate::target::NodeTarget>>,
     wallet_flag: Option<String>,
     password_file: Option<PathBuf>,
     deployment_file: Option<PathBuf>,
@@ -54,22 +56,11 @@ pub(crate) struct Context<'a> {
     trust: OnceLock<TrustRoots>,
 }
 
-/// How a user adds a CA, as error messages name it.
-const CA_SETTING: &str = "--ca-cert FILE (or SESH_CA_CERT, or ca_cert in the config)";
-
 /// The RPC did not answer (refused, timed out, no route): the one failure a
 /// command may work around (`name check` then checks only the name rules).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub(crate) struct Unreachable(String);
-
-/// Why a request to `url` (an RPC or a registry node) failed, in words: a TLS
-/// certificate problem is named with the setting that fixes it, anything else
-/// as its chain of causes.
-pub(crate) fn describe_failure(error: &(dyn std::error::Error + 'static), url: &str) -> String {
-    sesh_core::net::explain_tls_failure(error, url, CA_SETTING)
-        .unwrap_or_else(|| sesh_core::net::error_chain(error))
-}
 
 impl<'a> Context<'a> {
     /// Resolves the options: reads the config, picks network, RPC URL and folders.
@@ -263,39 +254,6 @@ impl<'a> Context<'a> {
         timeout: Duration,
     ) -> eyre::Result<reqwest::Client> {
         Ok(self.trust()?.http_client(connect_timeout, timeout)?)
-    }
-
-    /// How this command reaches registry nodes (made once): directly with `--direct` or
-    /// `--registry` URLs (a relay hands layers on only to nodes of the active set on chain,
-    /// which explicit URLs need not be, and their keys are only their own word), else through
-    /// onion paths of the active set ([`crate::onion`]).
-    pub(crate) async fn transport(&self) -> eyre::Result<std::sync::Arc<crate::onion::Transport>> {
-        self.transport
-            .get_or_try_init(|| async {
-                let client = self.http_client(Duration::from_secs(3), Duration::from_secs(15))?;
-                if self.direct || !self.registries.is_empty() {
-                    return Ok(std::sync::Arc::new(crate::onion::Transport::direct(client)));
-                }
-                let pool = crate::registry::active_nodes(self)
-                    .await
-                    .wrap_err("cannot read the active registry nodes to build onion paths (--direct skips them)")?;
-                let staking = self.deployment()?.contracts.node_staking;
-                // The chain was checked when the active set was read.
-                let provider = self.trust()?.provider(&self.rpc_url)?;
-                let cache = self
-                    .data_dir
-                    .join("onion")
-                    .join(format!("{}.json", self.deployment()?.chain_id));
-                Ok(std::sync::Arc::new(crate::onion::Transport::onion(
-                    client,
-                    self.onion_enc,
-                    pool,
-                    Some((provider, staking)),
-                    Some(cache),
-                )))
-            })
-            .await
-            .cloned()
     }
 
     /// A read-only provider, checked to serve the chosen network's chain.

@@ -10,6 +10,7 @@ mod cmd;
 mod config;
 mod context;
 mod error;
+mod failure;
 mod format;
 mod logs;
 mod mailbox;
@@ -22,6 +23,7 @@ mod password;
 mod pending;
 mod recipient;
 mod registry;
+mod target;
 mod tx;
 
 use args::Cli;

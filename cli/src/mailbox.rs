@@ -20,7 +20,7 @@
 //! the current swarm alone holds a mailbox: the wallet keeps no memory of former members.
 
 use crate::context::Context;
-use crate::registry::{NodeTarget, join_all};
+use crate::target::{NodeTarget, join_all};
 use eyre::{WrapErr, bail};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -196,7 +196,7 @@ impl Swarm {
                 members: nodes.clone(),
                 known: nodes,
                 keys_verified: false,
-                transport: ctx.transport().await?,
+                transport: crate::registry::transport(ctx).await?,
             });
         }
         let no_nodes = "no registry node keeps mailboxes here: the active node set is empty or unreadable; pass --registry URL (or run `just up`)";
@@ -212,7 +212,7 @@ impl Swarm {
             members,
             known: active,
             keys_verified: true,
-            transport: ctx.transport().await?,
+            transport: crate::registry::transport(ctx).await?,
         })
     }
 

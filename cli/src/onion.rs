@@ -40,8 +40,8 @@
 //! `--onion-cipher aes-gcm` selects AES-256-GCM (the storage server's default), which every
 //! node serves too.
 
-use crate::context::describe_failure;
-use crate::registry::NodeTarget;
+use crate::failure::describe_failure;
+use crate::target::NodeTarget;
 use alloy::primitives::Address;
 use alloy::providers::DynProvider;
 use reqwest::header::CONTENT_TYPE;
@@ -60,11 +60,6 @@ pub(crate) const ATTEMPTS: usize = 3;
 
 /// The cipher of paths unless `--onion-cipher` says otherwise (see the module's doc).
 pub(crate) const DEFAULT_ENC: EncType = EncType::XChaCha20;
-
-/// Reads `--onion-cipher` (`aes-gcm`/`gcm`, `xchacha20`/`xchacha20-poly1305`).
-pub(crate) fn parse_cipher(text: &str) -> Result<EncType, String> {
-    EncType::parse(text).map_err(|error| error.to_string())
-}
 
 /// What to ask a node.
 #[derive(Debug, Clone, Copy)]
@@ -452,7 +447,7 @@ impl Paths {
         self.operators
             .get_or_init(|| async {
                 let contract = sesh_core::bindings::NodeStaking::new(*staking, provider);
-                let reads = crate::registry::join_all(self.pool.iter().map(|node| {
+                let reads = crate::target::join_all(self.pool.iter().map(|node| {
                     let contract = &contract;
                     async move {
                         let id = node.node_id?;
@@ -805,11 +800,5 @@ mod tests {
         assert_eq!(endpoint["endpoint"], "/v1/ons");
         assert_eq!(endpoint["method"], "POST");
         assert_eq!(endpoint["body"], "{\"type\":0}");
-        assert_eq!(parse_cipher("aes-gcm"), Ok(EncType::AesGcm));
-        assert!(
-            parse_cipher("aes-cbc")
-                .unwrap_err()
-                .contains("unknown enc_type")
-        );
     }
 }

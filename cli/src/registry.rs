@@ -27,8 +27,10 @@
 //! (briefly) for them to index its block ([`await_indexed`]), so that a lookup
 //! right after it sees the change.
 
-use crate::context::{Context, describe_failure};
+use crate::context::Context;
+use crate::failure::describe_failure;
 use crate::onion::{PathHop, Request, Transport};
+pub(crate) use crate::target::{NodeTarget, join_all};
 use alloy::primitives::{Address, U256, keccak256};
 use eyre::{WrapErr, bail};
 use serde::Serialize;
@@ -37,8 +39,6 @@ use sesh_core::SessionId;
 use sesh_core::agreement::Verdict;
 use sesh_core::api::{HealthResponse, IdentityResponse, ReverseAnswer, ReverseResponse, Signed};
 use sesh_core::attestation::{Canonical, NodeKey};
-use std::future::Future;
-use std::task::Poll;
 use std::time::Duration;
 
 /// How long a command waits for the registry nodes to index its transaction.
@@ -48,17 +48,6 @@ pub(crate) use sesh_core::agreement::ASK;
 
 /// What agreeing nodes answered for a 404.
 const NOT_FOUND: &[u8] = b"not found";
-
-/// One node to ask.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct NodeTarget {
-    /// Its base URL.
-    pub(crate) url: String,
-    /// Its on-chain id (when the set came from the chain).
-    pub(crate) node_id: Option<u64>,
-    /// Its key: registered on chain, or (explicit URLs) announced by the node.
-    pub(crate) key: Option<NodeKey>,
-}
 
 /// The nodes to ask and what their answers must be about.
 #[derive(Debug)]
@@ -295,7 +284,7 @@ impl Registry {
                     key: None,
                 })
                 .collect();
-            let transport = ctx.transport().await?;
+            let transport = transport(ctx).await?;
             return Ok(Some(Self {
                 nodes,
                 from_chain: false,
@@ -317,7 +306,7 @@ impl Registry {
         if nodes.is_empty() {
             return Ok(None);
         }
-        let transport = match ctx.transport().await {
+        let transport = match transport(ctx).await {
             Ok(transport) => transport,
             Err(_) if quiet => return Ok(None),
             Err(error) => return Err(error),
@@ -550,27 +539,37 @@ impl Registry {
     }
 }
 
-/// Runs the futures concurrently; results in order.
-pub(crate) async fn join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let mut pending: Vec<_> = futures.map(|f| Some(Box::pin(f))).collect();
-    let mut outputs: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut done = true;
-        for (slot, output) in pending.iter_mut().zip(outputs.iter_mut()) {
-            if let Some(future) = slot {
-                match future.as_mut().poll(cx) {
-                    Poll::Ready(value) => {
-                        *output = Some(value);
-                        *slot = None;
-                    }
-                    Poll::Pending => done = false,
-                }
+/// How this command reaches registry nodes (made once): directly with `--direct` or
+/// `--registry` URLs (a relay hands layers on only to nodes of the active set on chain,
+/// which explicit URLs need not be, and their keys are only their own word), else through
+/// onion paths of the active set ([`crate::onion`]).
+pub(crate) async fn transport(ctx: &Context<'_>) -> eyre::Result<std::sync::Arc<Transport>> {
+    ctx.transport
+        .get_or_try_init(|| async {
+            let client = ctx.http_client(Duration::from_secs(3), Duration::from_secs(15))?;
+            if ctx.direct || !ctx.registries.is_empty() {
+                return Ok(std::sync::Arc::new(Transport::direct(client)));
             }
-        }
-        if done { Poll::Ready(()) } else { Poll::Pending }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
+            let pool = active_nodes(ctx).await.wrap_err(
+                "cannot read the active registry nodes to build onion paths (--direct skips them)",
+            )?;
+            let staking = ctx.deployment()?.contracts.node_staking;
+            // The chain was checked when the active set was read.
+            let provider = ctx.trust()?.provider(&ctx.rpc_url)?;
+            let cache = ctx
+                .data_dir
+                .join("onion")
+                .join(format!("{}.json", ctx.deployment()?.chain_id));
+            Ok(std::sync::Arc::new(Transport::onion(
+                client,
+                ctx.onion_enc,
+                pool,
+                Some((provider, staking)),
+                Some(cache),
+            )))
+        })
+        .await
+        .cloned()
 }
 
 /// Active nodes read per `NodeStaking.activeNodes` call.

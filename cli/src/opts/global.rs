@@ -53,7 +53,7 @@ pub(crate) struct GlobalOpts {
         global = true,
         value_name = "CIPHER",
         env = "SESH_ONION_CIPHER",
-        value_parser = crate::onion::parse_cipher,
+        value_parser = parse_cipher,
         help_heading = "Network"
     )]
     pub(crate) onion_cipher: Option<sesh_core::onion::EncType>,
@@ -88,4 +88,25 @@ pub(crate) struct GlobalOpts {
     /// Print only the results, no progress or hints.
     #[arg(short, long, global = true, help_heading = "Output")]
     pub(crate) quiet: bool,
+}
+
+/// Reads `--onion-cipher` (`aes-gcm`/`gcm`, `xchacha20`/`xchacha20-poly1305`).
+fn parse_cipher(text: &str) -> Result<sesh_core::onion::EncType, String> {
+    sesh_core::onion::EncType::parse(text).map_err(|error| error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesh_core::onion::EncType;
+
+    #[test]
+    fn onion_cipher_names() {
+        assert_eq!(parse_cipher("aes-gcm"), Ok(EncType::AesGcm));
+        assert!(
+            parse_cipher("aes-cbc")
+                .unwrap_err()
+                .contains("unknown enc_type")
+        );
+    }
 }
