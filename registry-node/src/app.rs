@@ -54,8 +54,8 @@ pub(crate) struct App {
     pub replay: ReplayGuard,
     /// Name answers rendered to JSON.
     pub answers: Arc<NameAnswers>,
-    /// Active sets replaced in the last hour (a former member's retrieves, `crate::handover`).
-    pub former_swarms: crate::handover::FormerSwarms,
+    /// Active sets replaced in the last hour (a former member's retrieves, `crate::former_swarms`).
+    pub former_swarms: crate::former_swarms::FormerSwarms,
     /// Peer tests, votes and submissions (`crate::police`).
     pub police: crate::police::Police,
     signatures: Signatures,

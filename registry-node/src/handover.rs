@@ -25,7 +25,8 @@
 //! (`Mailbox::insert_handed_over`), for accounts the receiver is a member of.
 //!
 //! A member that left an account's swarm keeps answering `retrieve` and `get_expiries` for
-//! it for [`GRACE`] after the change ([`FormerSwarms`]), as long as it still holds messages
+//! it for [`GRACE`](crate::former_swarms::GRACE) after the change
+//! ([`FormerSwarms`](crate::former_swarms::FormerSwarms)), as long as it still holds messages
 //! of it, so that a client that has not yet learnt the new swarm reads what it holds; stores
 //! and deletes are refused with 421 (they go to the new swarm, where the messages now are).
 //! An hour covers a client's swarm refresh many times over, while a former member's copy,
@@ -35,6 +36,7 @@
 //! the node was down.
 
 use crate::app::AppState;
+use crate::former_swarms::sorted_keys;
 use crate::handlers::storage_rpc;
 use crate::mailbox::handover::{HeldMessage, Inserted};
 use crate::mailbox::{MailboxError, now_ms};
@@ -69,9 +71,6 @@ pub(crate) const SIGNATURE_HEADER: &str = "x-sesh-node-signature";
 /// What the sender signs before the body, so that no other signature of a node key can
 /// pass for a handover.
 pub(crate) const SIGNED_CONTEXT: &[u8] = b"sesh-handover";
-
-/// How long a member that left an account's swarm keeps answering its retrieves.
-pub(crate) const GRACE: Duration = Duration::from_secs(3600);
 
 /// How often the active set is looked at.
 const POLL: Duration = Duration::from_secs(1);
@@ -299,59 +298,6 @@ fn known_sender(app: &AppState, key: &NodeKey, now_secs: u64) -> Result<bool, St
 fn internal(error: impl std::fmt::Display) -> HandoverRefusal {
     tracing::warn!(%error, "handover failed");
     HandoverRefusal::Internal
-}
-
-/// The active sets this node saw replaced in the last [`GRACE`], so that a member that left
-/// an account's swarm keeps answering its retrieves for a while. Whoever reads the active set
-/// first after a change notes it ([`FormerSwarms::observe`]): the handover task each poll, and
-/// the swarm check before it refuses, so a retrieve right after a change is not refused
-/// because the task has not looked yet.
-#[derive(Debug, Default)]
-pub(crate) struct FormerSwarms {
-    state: std::sync::Mutex<Observed>,
-}
-
-#[derive(Debug, Default)]
-struct Observed {
-    /// The last set noted (sorted keys).
-    current: Option<Vec<NodeKey>>,
-    /// (when it was replaced, the set's keys).
-    replaced: Vec<(Instant, Vec<NodeKey>)>,
-}
-
-impl FormerSwarms {
-    /// Notes `set` (sorted) as the active set at `at`: if the last set noted differs, it was
-    /// replaced at `at`.
-    pub(crate) fn observe(&self, set: &[NodeKey], at: Instant) {
-        let mut state = self.state.lock().expect("former swarms lock");
-        if state.current.as_deref() == Some(set) {
-            return;
-        }
-        if let Some(old) = state.current.replace(set.to_vec()) {
-            state
-                .replaced
-                .retain(|(replaced, _)| at.saturating_duration_since(*replaced) < GRACE);
-            state.replaced.push((at, old));
-        }
-    }
-
-    /// Whether `me` was a member of `session_id`'s swarm in a set replaced less than
-    /// [`GRACE`] before `now`.
-    pub(crate) fn kept_recently(&self, session_id: &SessionId, me: &NodeKey, now: Instant) -> bool {
-        let state = self.state.lock().expect("former swarms lock");
-        state.replaced.iter().any(|(replaced, set)| {
-            now.saturating_duration_since(*replaced) < GRACE
-                && set.contains(me)
-                && swarm::is_member(set, session_id, me)
-        })
-    }
-}
-
-/// The keys of `active`, sorted: the form [`FormerSwarms`] and the task compare.
-pub(crate) fn sorted_keys(active: &[ActiveNode]) -> Vec<NodeKey> {
-    let mut keys: Vec<NodeKey> = active.iter().map(|(key, _)| *key).collect();
-    keys.sort();
-    keys
 }
 
 /// For each peer (its key and URL), the accounts to hand it: for every account held, the
@@ -815,27 +761,6 @@ mod tests {
             &key(1),
         );
         assert_eq!(planned.keys().copied().collect::<Vec<_>>(), [key(3)]);
-    }
-
-    #[test]
-    fn a_former_member_keeps_answering_for_the_grace_only() {
-        let former = FormerSwarms::default();
-        let set: Vec<NodeKey> = (1..=9).map(key).collect();
-        let a = (1..=60)
-            .map(account)
-            .find(|a| swarm::is_member(&set, a, &key(4)))
-            .unwrap();
-        let outsider = *set.iter().find(|k| !swarm::is_member(&set, &a, k)).unwrap();
-        let at = Instant::now();
-        former.observe(&set, at);
-        // Nothing was replaced yet.
-        assert!(!former.kept_recently(&a, &key(4), at));
-        former.observe(&set, at);
-        assert!(!former.kept_recently(&a, &key(4), at));
-        former.observe(&set[..8], at);
-        assert!(former.kept_recently(&a, &key(4), at + Duration::from_secs(60)));
-        assert!(!former.kept_recently(&a, &outsider, at));
-        assert!(!former.kept_recently(&a, &key(4), at + GRACE));
     }
 
     #[test]

@@ -2,9 +2,10 @@
 
 use crate::app::{App, AppState};
 use crate::handlers::error::ApiError;
-use crate::handlers::{health, market, names, nodes, ons, premium, storage_rpc};
+use crate::handlers::{health, market, names, nodes, onion, ons, premium, storage_rpc};
 use crate::ratelimit;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::{self, Next};
@@ -54,16 +55,15 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/", post(ons::json_rpc))
         .route(
             sesh_core::onion::PATH,
-            post(crate::handlers::onion::onion_req).layer(DefaultBodyLimit::max(
-                crate::handlers::onion::MAX_ONION_BODY_BYTES,
-            )),
+            post(|State(app): State<AppState>, body: Bytes| onion::onion_req(app, body, Api::new))
+                .layer(DefaultBodyLimit::max(onion::MAX_ONION_BODY_BYTES)),
         )
-        .route("/v1/votes", post(crate::police::routes::receive_vote))
+        .route("/v1/votes", post(crate::policing::routes::receive_vote))
         .route(
             "/v1/evidence",
-            post(crate::police::routes::receive_evidence),
+            post(crate::policing::routes::receive_evidence),
         )
-        .route("/v1/police", get(crate::police::routes::report))
+        .route("/v1/police", get(crate::policing::routes::report))
         .route("/v1/identity", get(health::identity))
         .route("/v1/flagged", get(health::flagged))
         .route("/v1/debug/dump", get(health::dump))

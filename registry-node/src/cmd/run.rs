@@ -160,7 +160,7 @@ impl Args {
             app.clone(),
             cancel.clone(),
         ));
-        let police = tokio::spawn(crate::police::police_forever(app.clone(), cancel.clone()));
+        let police = tokio::spawn(crate::policing::police_forever(app.clone(), cancel.clone()));
         // With each connection's peer address, for the per-address mailbox limits.
         let api = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
             std::net::SocketAddr,

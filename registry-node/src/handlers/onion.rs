@@ -18,16 +18,16 @@
 
 use crate::app::AppState;
 use crate::handlers::storage_rpc::MAX_RPC_BODY_BYTES;
-use crate::router::Api;
 use alloy::transports::http::reqwest;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use sesh_core::onion::{Answer, MAX_HOPS, OnionError, PATH, Relay, ReplyKey, Route};
+use std::convert::Infallible;
 use std::time::Duration;
-use tower::ServiceExt;
+use tower::{Service, ServiceExt};
 
 /// The largest body: the largest storage RPC and, for each of [`MAX_HOPS`] layers, its
 /// length, nonce, tag and JSON.
@@ -81,8 +81,12 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// `POST /onion_req/v2`.
-pub(crate) async fn onion_req(State(app): State<AppState>, body: Bytes) -> Response {
+/// `POST /onion_req/v2`. `routes` builds this node's API for a final request (the router
+/// passes it, so that this handler need not know the router).
+pub(crate) async fn onion_req<S>(app: AppState, body: Bytes, routes: fn(AppState) -> S) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let peeled = match app.signer.onion_key().peel(&body) {
         Ok(peeled) => peeled,
         Err(error) => return Refusal::Layer(error).into_response(),
@@ -93,7 +97,7 @@ pub(crate) async fn onion_req(State(app): State<AppState>, body: Bytes) -> Respo
             Err(refusal) => refusal.into_response(),
         },
         Ok(Route::Final(request)) => {
-            let (status, is_json, bytes) = carry_out(&app, &request.request).await;
+            let (status, is_json, bytes) = carry_out(&app, &request.request, routes).await;
             let answer = Answer {
                 status,
                 body: request.answer_body(&bytes, is_json),
@@ -275,12 +279,19 @@ fn http_request(method: Method, path: &str, headers: HeaderMap, body: Body) -> R
 
 /// Carries out the final request on this node's own routes: its status, whether the answer
 /// is JSON, and its bytes.
-async fn carry_out(app: &AppState, bytes: &[u8]) -> (u16, bool, Vec<u8>) {
+async fn carry_out<S>(
+    app: &AppState,
+    bytes: &[u8],
+    routes: fn(AppState) -> S,
+) -> (u16, bool, Vec<u8>)
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let request = match final_http_request(bytes) {
         Ok(request) => request,
         Err(error) => return (400, false, error.to_string().into_bytes()),
     };
-    let Ok(response) = Api::new(app.clone()).oneshot(request).await;
+    let Ok(response) = routes(app.clone()).oneshot(request).await;
     let status = response.status().as_u16();
     let is_json = response
         .headers()

@@ -709,7 +709,7 @@ fn snode(key: &NodeKey, url: &str) -> Snode {
 
 /// Refuses an account this node does not keep ([`Placement::keeps`]): 421 with the swarm.
 /// A `reading` request (`retrieve`, `get_expiries`) is still answered by a member that left
-/// the account's swarm less than `handover::GRACE` ago and holds messages of it, for clients
+/// the account's swarm less than `former_swarms::GRACE` ago and holds messages of it, for clients
 /// that have not learnt the new swarm yet.
 fn check_swarm(app: &AppState, session_id: &SessionId, meta: Meta, reading: bool) -> RpcResult<()> {
     let placement = placement(app, session_id).map_err(internal)?;
@@ -720,7 +720,7 @@ fn check_swarm(app: &AppState, session_id: &SessionId, meta: Meta, reading: bool
         let now = std::time::Instant::now();
         let active = app.active_nodes().map_err(internal)?;
         let former = &app.former_swarms;
-        former.observe(&crate::handover::sorted_keys(&active), now);
+        former.observe(&crate::former_swarms::sorted_keys(&active), now);
         if former.kept_recently(session_id, &app.node_key(), now)
             && app.mailbox.holds(session_id).map_err(internal)?
         {

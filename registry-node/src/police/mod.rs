@@ -11,18 +11,16 @@
 //! - [`vote`]: the contract's EIP-712 vote, signed and checked, and the
 //!   stake-weighted tally the contract applies.
 //!
-//! Around them: [`state`] (what the node holds between rounds, the report),
-//! [`task`] (the rounds: test, vote, share, submit), [`routes`] (`POST /v1/votes`,
-//! `GET /v1/police`) and [`keyfile`] (the voting and operator keys).
+//! Around them: [`state`] (what the node holds between rounds, the report) and
+//! [`keyfile`] (the voting and operator keys). The rounds (test, vote, share, submit) and
+//! the routes (`POST /v1/votes`, `GET /v1/police`) use the app state, which holds this
+//! module's, so they live apart, in `crate::policing`.
 
 pub(crate) mod credit;
 pub(crate) mod evidence;
 pub(crate) mod keyfile;
-pub(crate) mod routes;
 pub(crate) mod schedule;
 pub(crate) mod state;
-pub(crate) mod task;
 pub(crate) mod vote;
 
 pub(crate) use state::{Police, Submitter};
-pub(crate) use task::police_forever;

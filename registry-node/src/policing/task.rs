@@ -3,13 +3,13 @@
 //! (and active nodes whose key proof does not hold), share the votes with the active
 //! nodes, and submit `deregister` once the held votes reach the quorum.
 
-use super::credit::{Round, Standing, TestResult};
-use super::evidence::NameEvidence;
-use super::schedule::period;
-use super::state::{RoundReport, SignedVote, SubmissionReport, TestReport};
-use super::vote::{ActiveNode, Vote, choose_deadline, count};
 use crate::app::AppState;
 use crate::model::NodeEntry;
+use crate::police::credit::{Round, Standing, TestResult};
+use crate::police::evidence::NameEvidence;
+use crate::police::schedule::period;
+use crate::police::state::{RoundReport, SignedVote, SubmissionReport, TestReport};
+use crate::police::vote::{ActiveNode, Vote, choose_deadline, count};
 use crate::store::StoreError;
 use crate::store::tables::{NAMES, NODES};
 use alloy::primitives::U256;
@@ -150,7 +150,7 @@ fn warn_if_not_our_signer(app: &AppState, nodes: &[NodeEntry], me: &NodeKey) {
 }
 
 /// The scheduled lookup tests: this period's targets of this node
-/// ([`schedule::targets_of`](super::schedule::targets_of)) are each asked
+/// ([`schedule::targets_of`](crate::police::schedule::targets_of)) are each asked
 /// [`LOOKUPS_PER_TEST`] names of the index, at random, in one batch; every signed answer is judged as evidence
 /// ([`act_on_evidence`](super::routes::act_on_evidence)), so a false one gets a vote at once.
 async fn lookup_tests(
@@ -164,7 +164,7 @@ async fn lookup_tests(
         .filter(|n| n.state == NodeState::Active && n.key_proof_valid)
         .collect();
     let keys: Vec<NodeKey> = serving.iter().map(|n| NodeKey(n.ed25519_key.0)).collect();
-    let targets = super::schedule::targets_of(current, me, &keys);
+    let targets = crate::police::schedule::targets_of(current, me, &keys);
     if targets.is_empty() {
         return Ok(());
     }
@@ -519,7 +519,7 @@ async fn submit_if_quorum(app: &AppState, nodes: &[NodeEntry], now: u64) {
         return;
     };
     let active = contract_active(nodes);
-    let ready: Vec<(u64, u64, super::vote::Count)> = {
+    let ready: Vec<(u64, u64, crate::police::vote::Count)> = {
         let state = app.police.state();
         let mut groups: Vec<(u64, u64)> =
             state.held.iter().map(|v| (v.node_id, v.deadline)).collect();
@@ -554,10 +554,10 @@ async fn submit_if_quorum(app: &AppState, nodes: &[NodeEntry], now: u64) {
 
 async fn submit(
     app: &AppState,
-    submitter: &super::state::Submitter,
+    submitter: &crate::police::state::Submitter,
     node_id: u64,
     deadline: u64,
-    count: &super::vote::Count,
+    count: &crate::police::vote::Count,
     now: u64,
 ) -> SubmissionReport {
     let counters = &app.police.counters;

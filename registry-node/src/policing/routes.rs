@@ -2,13 +2,13 @@
 //! answer someone found false) and `GET /v1/police` (what this node tested, saw, signed,
 //! holds and submitted).
 
-use super::evidence::{EvidenceError, NameEvidence, Verdict, judge};
-use super::state::{EvidenceReport, PoliceReport};
 use super::task::{active_from_index, all_nodes, post_to_peers, share_votes, sign_vote};
-use super::vote::{Vote, VoteError};
 use crate::app::AppState;
 use crate::handlers::error::ApiError;
 use crate::handlers::extract::JsonObject;
+use crate::police::evidence::{EvidenceError, NameEvidence, Verdict, judge};
+use crate::police::state::{EvidenceReport, PoliceReport};
+use crate::police::vote::{Vote, VoteError};
 use crate::store::StoreError;
 use axum::Json;
 use axum::extract::State;

@@ -1,0 +1,100 @@
+//! The active sets a node saw replaced lately, so that a member that left an account's swarm
+//! keeps answering its retrieves for [`GRACE`] (`crate::handover` explains why). Apart from
+//! the handover task, which notes each set it reads, so that the app state can hold it
+//! without depending on the task.
+
+use crate::status::ActiveNode;
+use sesh_core::SessionId;
+use sesh_core::attestation::NodeKey;
+use sesh_core::swarm;
+use std::time::{Duration, Instant};
+
+/// How long a member that left an account's swarm keeps answering its retrieves.
+pub(crate) const GRACE: Duration = Duration::from_secs(3600);
+
+/// The active sets this node saw replaced in the last [`GRACE`], so that a member that left
+/// an account's swarm keeps answering its retrieves for a while. Whoever reads the active set
+/// first after a change notes it ([`FormerSwarms::observe`]): the handover task each poll, and
+/// the swarm check before it refuses, so a retrieve right after a change is not refused
+/// because the task has not looked yet.
+#[derive(Debug, Default)]
+pub(crate) struct FormerSwarms {
+    state: std::sync::Mutex<Observed>,
+}
+
+#[derive(Debug, Default)]
+struct Observed {
+    /// The last set noted (sorted keys).
+    current: Option<Vec<NodeKey>>,
+    /// (when it was replaced, the set's keys).
+    replaced: Vec<(Instant, Vec<NodeKey>)>,
+}
+
+impl FormerSwarms {
+    /// Notes `set` (sorted) as the active set at `at`: if the last set noted differs, it was
+    /// replaced at `at`.
+    pub(crate) fn observe(&self, set: &[NodeKey], at: Instant) {
+        let mut state = self.state.lock().expect("former swarms lock");
+        if state.current.as_deref() == Some(set) {
+            return;
+        }
+        if let Some(old) = state.current.replace(set.to_vec()) {
+            state
+                .replaced
+                .retain(|(replaced, _)| at.saturating_duration_since(*replaced) < GRACE);
+            state.replaced.push((at, old));
+        }
+    }
+
+    /// Whether `me` was a member of `session_id`'s swarm in a set replaced less than
+    /// [`GRACE`] before `now`.
+    pub(crate) fn kept_recently(&self, session_id: &SessionId, me: &NodeKey, now: Instant) -> bool {
+        let state = self.state.lock().expect("former swarms lock");
+        state.replaced.iter().any(|(replaced, set)| {
+            now.saturating_duration_since(*replaced) < GRACE
+                && set.contains(me)
+                && swarm::is_member(set, session_id, me)
+        })
+    }
+}
+
+/// The keys of `active`, sorted: the form [`FormerSwarms`] and the task compare.
+pub(crate) fn sorted_keys(active: &[ActiveNode]) -> Vec<NodeKey> {
+    let mut keys: Vec<NodeKey> = active.iter().map(|(key, _)| *key).collect();
+    keys.sort();
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(byte: u8) -> NodeKey {
+        NodeKey([byte; 32])
+    }
+
+    fn account(byte: u8) -> SessionId {
+        sesh_core::envelope::session_id_from_seed(&[byte; 32])
+    }
+
+    #[test]
+    fn a_former_member_keeps_answering_for_the_grace_only() {
+        let former = FormerSwarms::default();
+        let set: Vec<NodeKey> = (1..=9).map(key).collect();
+        let a = (1..=60)
+            .map(account)
+            .find(|a| swarm::is_member(&set, a, &key(4)))
+            .unwrap();
+        let outsider = *set.iter().find(|k| !swarm::is_member(&set, &a, k)).unwrap();
+        let at = Instant::now();
+        former.observe(&set, at);
+        // Nothing was replaced yet.
+        assert!(!former.kept_recently(&a, &key(4), at));
+        former.observe(&set, at);
+        assert!(!former.kept_recently(&a, &key(4), at));
+        former.observe(&set[..8], at);
+        assert!(former.kept_recently(&a, &key(4), at + Duration::from_secs(60)));
+        assert!(!former.kept_recently(&a, &outsider, at));
+        assert!(!former.kept_recently(&a, &key(4), at + GRACE));
+    }
+}
