@@ -11,7 +11,7 @@ use alloy::signers::local::PrivateKeySigner;
 use sesh_core::bindings::name_registry::INameRegistry;
 use sesh_core::bindings::{NameMarket, NameRegistry, RewardsPool, TestSESH};
 use sesh_core::permit::{PermitDomain, sign_permit};
-use sesh_core::{Name, Sesh, SessionId};
+use sesh_core::{Name, Sesh};
 use sesh_e2e::DeployedChain;
 use sesh_e2e::cli::SeshHome;
 
@@ -106,19 +106,6 @@ pub(crate) fn funded_wallet(home: &SeshHome, name: &str, password: &str, sesh: &
     let address = home.new_wallet(name, password);
     home.run(&["faucet", sesh, "--yes"], Some(password)).ok();
     address.parse().unwrap()
-}
-
-/// The wallet's Session ID.
-pub(crate) fn session_id(home: &SeshHome) -> SessionId {
-    let shown = home
-        .run(&["wallet", "show", "--json"], None)
-        .ok()
-        .envelope();
-    shown["data"]["session_id"]
-        .as_str()
-        .expect("a session id")
-        .parse()
-        .unwrap()
 }
 
 /// The wallet's SESH balance as printed by `sesh balance --json`.
@@ -234,7 +221,7 @@ async fn lists_and_sells_a_name_that_then_resolves_to_the_buyer() {
         bob_address
     );
     let record = registry.resolve("gallery".into()).call().await.unwrap();
-    assert_eq!(record.sessionKey, session_id(&bob).key());
+    assert_eq!(record.sessionKey, bob.session_id().key());
     assert_eq!(record.evmAddress, bob_address);
     assert_eq!(balance(&alice), "1195.000000000");
     assert_eq!(balance(&bob), "800.000000000");
@@ -347,7 +334,7 @@ async fn offers_are_made_listed_cancelled_and_accepted() {
         bob_address
     );
     let record = registry.resolve("orchid".into()).call().await.unwrap();
-    assert_eq!(record.sessionKey, session_id(&bob).key());
+    assert_eq!(record.sessionKey, bob.session_id().key());
     assert_eq!(market.totalEscrowed().call().await.unwrap(), U256::ZERO);
     let offers = alice
         .run(&["market", "offers", "orchid", "--json"], None)

@@ -29,14 +29,6 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-fn session_id(home: &SeshHome) -> SessionId {
-    let show = home
-        .run(&["wallet", "show", "--json"], None)
-        .ok()
-        .envelope();
-    SessionId::parse(show["data"]["session_id"].as_str().expect("a session id")).unwrap()
-}
-
 /// A store of `data` for `to`, kept `ttl_ms`, as a Session client makes it.
 fn store(to: &SessionId, data: &[u8], ttl_ms: u64) -> SubRequest {
     SubRequest::Store(Store::new(
@@ -111,7 +103,7 @@ async fn two_wallets_message_by_name_over_three_nodes_with_one_killed() -> eyre:
     alice.new_wallet("alice", "a-pw");
     let bob = SeshHome::new(&chain);
     bob.new_wallet("bob", "b-pw");
-    let (alice_id, bob_id) = (session_id(&alice), session_id(&bob));
+    let (alice_id, bob_id) = (alice.session_id(), bob.session_id());
 
     // Each registers its name with the wallet: the name becomes its primary name and its
     // Session ID consents to it as its reverse name, so the inbox shows it.
@@ -640,7 +632,7 @@ async fn a_wallet_sends_reads_and_deletes_through_a_node_it_names() -> eyre::Res
     alice.new_wallet("alice", "a-pw");
     let bob = SeshHome::new(&chain);
     bob.new_wallet("bob", "b-pw");
-    let bob_id = session_id(&bob);
+    let bob_id = bob.session_id();
     let at = ["--registry", node.url.as_str()];
 
     let to = bob_id.to_string();
@@ -918,9 +910,9 @@ async fn a_strangers_name_pointing_at_a_session_id_does_not_rename_it() -> eyre:
     let reader = SeshHome::new(&chain);
     reader.new_wallet("reader", "r-pw");
     let (victim_id, nameless_id, reader_id) = (
-        session_id(&victim),
-        session_id(&nameless),
-        session_id(&reader),
+        victim.session_id(),
+        nameless.session_id(),
+        reader.session_id(),
     );
     victim.run(&["faucet", "1000", "--yes"], Some("v-pw")).ok();
     victim

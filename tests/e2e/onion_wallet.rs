@@ -4,7 +4,6 @@
 //! destination takes onion requests and nothing else); a relay killed between two commands is
 //! noticed and the path rebuilt; `--direct` goes straight to the nodes.
 
-use sesh_core::SessionId;
 use sesh_e2e::cli::SeshHome;
 use sesh_e2e::node::{NodeTestbed, RegistryNode};
 use sesh_e2e::swarm::staked_nodes;
@@ -31,14 +30,6 @@ fn hop_keys(path: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-fn session_id(home: &SeshHome) -> SessionId {
-    let show = home
-        .run(&["wallet", "show", "--json"], None)
-        .ok()
-        .envelope();
-    SessionId::parse(show["data"]["session_id"].as_str().expect("a session id")).unwrap()
-}
-
 #[tokio::test]
 async fn sesh_reaches_its_nodes_only_through_onion_paths() -> eyre::Result<()> {
     let bed = NodeTestbed::funded(1_000).await?;
@@ -46,7 +37,7 @@ async fn sesh_reaches_its_nodes_only_through_onion_paths() -> eyre::Result<()> {
     alice.new_wallet("alice", "a-pw");
     let bob = SeshHome::new(&bed.chain);
     bob.new_wallet("bob", "b-pw");
-    let bob_id = session_id(&bob);
+    let bob_id = bob.session_id();
     bed.register("onionbob", bob_id.key(), false).await?;
     let operators: Vec<_> = (2..=6).map(|i| bed.dev_key(i)).collect();
     let mut nodes = staked_nodes(&bed.url, &bed.deployment, &operators).await?;

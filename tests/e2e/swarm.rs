@@ -75,15 +75,6 @@ fn session_id(seed: &[u8; 32]) -> SessionId {
     envelope::session_id_from_seed(seed)
 }
 
-/// The Session ID of the wallet in `home`.
-fn wallet_session_id(home: &SeshHome) -> SessionId {
-    let show = home
-        .run(&["wallet", "show", "--json"], None)
-        .ok()
-        .envelope();
-    SessionId::parse(show["data"]["session_id"].as_str().expect("a session id")).unwrap()
-}
-
 /// The texts `sesh msg inbox` shows `home`'s wallet (`extra`: more arguments).
 fn inbox_texts(home: &SeshHome, extra: &[&str]) -> Vec<String> {
     let inbox = home
@@ -188,7 +179,7 @@ async fn eight_nodes_keep_swarms_of_seven_hand_messages_over_and_survive_a_lost_
         .find_map(|_| {
             let home = SeshHome::new(&chain);
             home.new_wallet("carol", "c-pw");
-            let id = wallet_session_id(&home);
+            let id = home.session_id();
             mailbox_swarm(&nine, &id)
                 .iter()
                 .any(|n| n.node_key == ninth.node_key)

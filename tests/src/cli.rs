@@ -132,6 +132,19 @@ impl SeshHome {
         command
     }
 
+    /// The Session ID of the wallet here, as `sesh wallet show --json` gives it.
+    pub fn session_id(&self) -> sesh_core::SessionId {
+        let shown = self
+            .run(&["wallet", "show", "--json"], None)
+            .ok()
+            .envelope();
+        shown["data"]["session_id"]
+            .as_str()
+            .expect("a session id")
+            .parse()
+            .expect("a valid session id")
+    }
+
     /// Runs `sesh ARGS`, with `SESH_PASSWORD` set when `password` is given.
     pub fn run(&self, args: &[&str], password: Option<&str>) -> Run {
         let mut command = self.command();
