@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod node;
+pub mod police;
 pub mod storage;
 pub mod swarm;
 pub mod tls;

@@ -1,0 +1,131 @@
+//! Helpers for the policing tests (issue 20, docs/policing.md): a network of nodes that
+//! vote with their operators' keys, the chain's clock moved on, and waits on the nodes'
+//! `/v1/police` reports and on the chain.
+
+use crate::node::{NodeOptions, NodeTestbed, RegistryNode, wait_all_indexed};
+use crate::swarm::stake_node;
+use alloy::primitives::U256;
+use alloy::providers::{DynProvider, Provider};
+use alloy::signers::local::PrivateKeySigner;
+use sesh_core::bindings::NodeStaking;
+use std::time::{Duration, Instant};
+
+/// `NodeStaking.NodeState.Active`.
+pub const ACTIVE: u8 = 2;
+/// `NodeStaking.NodeState.Deregistered`.
+pub const DEREGISTERED: u8 = 4;
+
+/// Options whose node votes and submits with `operator` (it registers `operator` as its
+/// signer too: `stake_node`).
+pub fn voting(mut options: NodeOptions, operator: &PrivateKeySigner) -> NodeOptions {
+    let path = options.data_dir.join("operator.key");
+    std::fs::create_dir_all(&options.data_dir).expect("data dir");
+    std::fs::write(&path, hex::encode(operator.to_bytes())).expect("write the key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let path = path.to_str().expect("utf-8 path").to_string();
+    options.extra_args.extend([
+        "--voting-key-file".into(),
+        path.clone(),
+        "--operator-key-file".into(),
+        path,
+    ]);
+    options
+}
+
+/// Moves the chain's clock on by `secs` and mines a block at the new time; returns the
+/// new block number.
+pub async fn advance(provider: &DynProvider, secs: u64) -> eyre::Result<u64> {
+    provider
+        .raw_request::<_, serde_json::Value>("evm_increaseTime".into(), (secs,))
+        .await?;
+    provider
+        .raw_request::<_, serde_json::Value>("evm_mine".into(), ())
+        .await?;
+    Ok(provider.get_block_number().await?)
+}
+
+/// The id of the node serving at `url`, as `node` indexes it.
+pub async fn node_id_of(node: &RegistryNode, url: &str) -> u64 {
+    let (status, body) = node.get("/v1/nodes").await;
+    assert_eq!(status, 200, "{body}");
+    body["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["answer"]["url"] == url)
+        .and_then(|n| n["answer"]["node_id"].as_u64())
+        .unwrap_or_else(|| panic!("no node at {url}: {body}"))
+}
+
+/// Waits until `check` holds for `node`'s `/v1/police` report, and returns it.
+pub async fn wait_report(
+    node: &RegistryNode,
+    what: &str,
+    check: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    // Generous: a round waits up to 10 s on a silent peer, and CI runs many nodes at once.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (status, report) = node.get("/v1/police").await;
+        assert_eq!(status, 200, "{report}");
+        if check(&report) {
+            return report;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} never showed {what}: {report:#}",
+            node.url
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The standing of node `id` in a `/v1/police` report ("healthy", "failing", ...).
+pub fn standing(report: &serde_json::Value, id: u64) -> Option<&str> {
+    report["standings"]
+        .as_array()?
+        .iter()
+        .find(|s| s["node_id"] == id)
+        .and_then(|s| s["state"].as_str())
+}
+
+/// 6 nodes staked by anvil's dev keys 2 to 7, each voting and submitting with its key,
+/// indexed to the head; returns the nodes and their operators, in the same order.
+pub async fn voting_network(
+    bed: &NodeTestbed,
+) -> eyre::Result<(Vec<RegistryNode>, Vec<PrivateKeySigner>)> {
+    let operators: Vec<PrivateKeySigner> = (2..8).map(|i| bed.dev_key(i)).collect();
+    let nodes = RegistryNode::start_all(
+        operators
+            .iter()
+            .map(|operator| voting(bed.node_options(), operator)),
+    );
+    for (node, operator) in nodes.iter().zip(&operators) {
+        stake_node(&bed.url, &bed.deployment, node, operator.clone()).await?;
+    }
+    let head = bed.provider.get_block_number().await?;
+    wait_all_indexed(&nodes, head, Duration::from_secs(30)).await;
+    Ok((nodes, operators))
+}
+
+/// Waits until node `id` is deregistered on chain (`witness`'s report explains a timeout).
+pub async fn wait_deregistered(
+    staking: &NodeStaking::NodeStakingInstance<&DynProvider>,
+    id: u64,
+    witness: &RegistryNode,
+) -> eyre::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while staking.nodeInfo(U256::from(id)).call().await?.state != DEREGISTERED {
+        assert!(
+            Instant::now() < deadline,
+            "never deregistered: {:#}",
+            witness.get("/v1/police").await.1
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    Ok(())
+}
