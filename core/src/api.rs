@@ -17,6 +17,8 @@ use crate::session_id::SessionId;
 use alloy::primitives::{Address, B256, U256};
 use serde::{Deserialize, Serialize};
 
+pub mod police;
+
 /// The most names a batch lookup takes.
 pub const MAX_BATCH: usize = 100;
 

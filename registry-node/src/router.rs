@@ -64,6 +64,10 @@ pub(crate) fn router(state: AppState) -> Router {
             post(crate::policing::routes::receive_evidence),
         )
         .route("/v1/police", get(crate::policing::routes::report))
+        .route(
+            "/v1/police/standings",
+            get(crate::policing::routes::standings),
+        )
         .route("/v1/identity", get(health::identity))
         .route("/v1/flagged", get(health::flagged))
         .route("/v1/debug/dump", get(health::dump))

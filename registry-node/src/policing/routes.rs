@@ -1,13 +1,15 @@
 //! The policing routes: `POST /v1/votes` (a peer's vote), `POST /v1/evidence` (a signed
-//! answer someone found false) and `GET /v1/police` (what this node tested, saw, signed,
-//! holds and submitted).
+//! answer someone found false), `GET /v1/police` (what this node tested, saw, signed,
+//! holds and submitted) and `GET /v1/police/standings` (every active node's standing as
+//! this node sees it, for wallets).
 
 use super::task::{active_from_index, all_nodes, post_to_peers, share_votes, sign_vote};
 use crate::app::AppState;
 use crate::handlers::error::ApiError;
 use crate::handlers::extract::JsonObject;
+use crate::police::credit::Standing;
 use crate::police::evidence::{EvidenceError, NameEvidence, Verdict, judge};
-use crate::police::state::{EvidenceReport, PoliceReport};
+use crate::police::state::{EvidenceReport, PoliceReport, tallies};
 use crate::police::vote::{Vote, VoteError};
 use crate::store::StoreError;
 use axum::Json;
@@ -16,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use sesh_core::Name;
+use sesh_core::api::police::{self as wire, PeerStanding, PeerTest, StandingsResponse, VoteTally};
 use sesh_core::api::{ErrorBody, ErrorDetail};
 use sesh_core::attestation::NodeKey;
 use sesh_core::protocol::NodeState;
@@ -99,6 +102,72 @@ pub(crate) async fn report(
     let active = active_from_index(&app)?;
     let now = app.status.head().answer.timestamp;
     Ok(Json(app.police.report(now, &active)))
+}
+
+/// `GET /v1/police/standings`: every active node (as the contract counts them), its
+/// standing in this node's ledger, this node's last test of it and the votes held against
+/// it. An active node missing from the last round (this node itself, or one activated
+/// since) is `untested`.
+pub(crate) async fn standings(
+    State(app): State<AppState>,
+) -> Result<Json<StandingsResponse>, PoliceRouteError> {
+    let active = active_from_index(&app)?;
+    let now = app.status.head().answer.timestamp;
+    let state = app.police.state();
+    let tallies = tallies(&state.held, &active);
+    let last_round = state.last_round.as_ref();
+    let standings = active
+        .iter()
+        .map(|node| {
+            let test = last_round.and_then(|round| {
+                round
+                    .tests
+                    .iter()
+                    .find(|test| test.node_id == node.node_id)
+                    .map(|test| PeerTest {
+                        at: round.at,
+                        passed: test.passed,
+                        failure: test.failure.clone(),
+                    })
+            });
+            let (standing, credit, failing_since) =
+                match (&test, state.ledger.standing(node.node_id, now)) {
+                    (None, _) => (wire::Standing::Untested, None, None),
+                    (Some(_), Standing::Healthy { credit }) => {
+                        (wire::Standing::Healthy, Some(credit), None)
+                    }
+                    (Some(_), Standing::Failing { since, credit }) => {
+                        (wire::Standing::Failing, Some(credit), Some(since))
+                    }
+                    (Some(_), Standing::OutOfCredit { since, credit }) => {
+                        (wire::Standing::OutOfCredit, Some(credit), Some(since))
+                    }
+                };
+            PeerStanding {
+                node_id: node.node_id,
+                standing,
+                failing_since,
+                credit_secs: credit,
+                last_test: test,
+                votes: tallies
+                    .iter()
+                    .filter(|tally| tally.node_id == node.node_id)
+                    .map(|tally| VoteTally {
+                        deadline: tally.deadline,
+                        voters: tally.voters.len() as u64,
+                        voting_stake: tally.voting_stake,
+                        required_stake: tally.required_stake,
+                        quorum: tally.quorum,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(Json(StandingsResponse {
+        chain_time: now,
+        last_round_at: last_round.map(|round| round.at),
+        standings,
+    }))
 }
 
 /// What `POST /v1/evidence` concluded.
