@@ -2,12 +2,16 @@
 //! keeps answering its retrieves for [`GRACE`] (`crate::handover` explains why). Apart from
 //! the handover task, which notes each set it reads, so that the app state can hold it
 //! without depending on the task.
+//!
+//! Times are chain time: the timestamp of the block the index is at (Unix seconds), the
+//! clock the active set itself is read at. Every node of the set then ends the grace of a
+//! change at the same head, whatever its own clock, and a test moves it with the chain.
 
 use crate::status::ActiveNode;
 use sesh_core::SessionId;
 use sesh_core::attestation::NodeKey;
 use sesh_core::swarm;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long a member that left an account's swarm keeps answering its retrieves.
 pub(crate) const GRACE: Duration = Duration::from_secs(3600);
@@ -26,14 +30,14 @@ pub(crate) struct FormerSwarms {
 struct Observed {
     /// The last set noted (sorted keys).
     current: Option<Vec<NodeKey>>,
-    /// (when it was replaced, the set's keys).
-    replaced: Vec<(Instant, Vec<NodeKey>)>,
+    /// (when it was replaced, in chain seconds; the set's keys).
+    replaced: Vec<(u64, Vec<NodeKey>)>,
 }
 
 impl FormerSwarms {
-    /// Notes `set` (sorted) as the active set at `at`: if the last set noted differs, it was
-    /// replaced at `at`.
-    pub(crate) fn observe(&self, set: &[NodeKey], at: Instant) {
+    /// Notes `set` (sorted) as the active set at chain time `at` (seconds): if the last set
+    /// noted differs, it was replaced at `at`.
+    pub(crate) fn observe(&self, set: &[NodeKey], at: u64) {
         let mut state = self.state.lock().expect("former swarms lock");
         if state.current.as_deref() == Some(set) {
             return;
@@ -41,17 +45,17 @@ impl FormerSwarms {
         if let Some(old) = state.current.replace(set.to_vec()) {
             state
                 .replaced
-                .retain(|(replaced, _)| at.saturating_duration_since(*replaced) < GRACE);
+                .retain(|(replaced, _)| at.saturating_sub(*replaced) < GRACE.as_secs());
             state.replaced.push((at, old));
         }
     }
 
     /// Whether `me` was a member of `session_id`'s swarm in a set replaced less than
-    /// [`GRACE`] before `now`.
-    pub(crate) fn kept_recently(&self, session_id: &SessionId, me: &NodeKey, now: Instant) -> bool {
+    /// [`GRACE`] before chain time `now` (seconds).
+    pub(crate) fn kept_recently(&self, session_id: &SessionId, me: &NodeKey, now: u64) -> bool {
         let state = self.state.lock().expect("former swarms lock");
         state.replaced.iter().any(|(replaced, set)| {
-            now.saturating_duration_since(*replaced) < GRACE
+            now.saturating_sub(*replaced) < GRACE.as_secs()
                 && set.contains(me)
                 && swarm::is_member(set, session_id, me)
         })
@@ -86,15 +90,16 @@ mod tests {
             .find(|a| swarm::is_member(&set, a, &key(4)))
             .unwrap();
         let outsider = *set.iter().find(|k| !swarm::is_member(&set, &a, k)).unwrap();
-        let at = Instant::now();
+        let at = 1_800_000_000;
         former.observe(&set, at);
         // Nothing was replaced yet.
         assert!(!former.kept_recently(&a, &key(4), at));
         former.observe(&set, at);
         assert!(!former.kept_recently(&a, &key(4), at));
         former.observe(&set[..8], at);
-        assert!(former.kept_recently(&a, &key(4), at + Duration::from_secs(60)));
+        assert!(former.kept_recently(&a, &key(4), at + 60));
+        assert!(former.kept_recently(&a, &key(4), at + GRACE.as_secs() - 1));
         assert!(!former.kept_recently(&a, &outsider, at));
-        assert!(!former.kept_recently(&a, &key(4), at + GRACE));
+        assert!(!former.kept_recently(&a, &key(4), at + GRACE.as_secs()));
     }
 }

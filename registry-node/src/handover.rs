@@ -25,7 +25,7 @@
 //! (`Mailbox::insert_handed_over`), for accounts the receiver is a member of.
 //!
 //! A member that left an account's swarm keeps answering `retrieve` and `get_expiries` for
-//! it for [`GRACE`](crate::former_swarms::GRACE) after the change
+//! it for [`GRACE`](crate::former_swarms::GRACE) of chain time after the change
 //! ([`FormerSwarms`](crate::former_swarms::FormerSwarms)), as long as it still holds messages
 //! of it, so that a client that has not yet learnt the new swarm reads what it holds; stores
 //! and deletes are refused with 421 (they go to the new swarm, where the messages now are).
@@ -556,7 +556,8 @@ pub(crate) async fn hand_over_forever(app: AppState, cancel: CancellationToken) 
         match app.active_nodes() {
             Ok(active) => {
                 let keys = sorted_keys(&active);
-                app.former_swarms.observe(&keys, Instant::now());
+                app.former_swarms
+                    .observe(&keys, app.status.head().answer.timestamp);
                 if first || previous.as_ref() != Some(&keys) {
                     let now = Instant::now();
                     let mailbox = app.mailbox.clone();

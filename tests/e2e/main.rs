@@ -24,5 +24,6 @@ mod registry_node_rpc;
 mod storage_rpc;
 mod storage_rpc_js;
 mod swarm;
+mod swarm_exit;
 mod tls;
 mod toolchain;

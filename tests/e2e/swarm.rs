@@ -28,7 +28,7 @@ use sesh_e2e::swarm::{funded_operator, mailbox_swarm, stake_node, staked_nodes};
 use std::time::{Duration, Instant};
 
 /// The node of `nodes` with `key`.
-fn by_key<'a>(nodes: &'a [RegistryNode], key: &str) -> &'a RegistryNode {
+pub(crate) fn by_key<'a>(nodes: &'a [RegistryNode], key: &str) -> &'a RegistryNode {
     nodes
         .iter()
         .find(|n| n.node_key == key)
@@ -36,7 +36,7 @@ fn by_key<'a>(nodes: &'a [RegistryNode], key: &str) -> &'a RegistryNode {
 }
 
 /// The messages `node` gives the owner of `seed` (namespace 0), or its refusal.
-async fn retrieve(
+pub(crate) async fn retrieve(
     node: &RegistryNode,
     seed: &[u8; 32],
 ) -> Result<Vec<RetrievedMessage>, ResponseError> {
@@ -48,7 +48,7 @@ async fn retrieve(
 }
 
 /// Stores `data` for `seed` through `node`: the hash and the answer.
-async fn store_on(
+pub(crate) async fn store_on(
     node: &RegistryNode,
     seed: &[u8; 32],
     data: &[u8],
@@ -63,7 +63,7 @@ async fn store_on(
 }
 
 /// The keys of `swarm`'s members.
-fn member_keys(swarm: &SwarmInfo) -> Vec<String> {
+pub(crate) fn member_keys(swarm: &SwarmInfo) -> Vec<String> {
     swarm
         .snodes
         .iter()
@@ -71,12 +71,12 @@ fn member_keys(swarm: &SwarmInfo) -> Vec<String> {
         .collect()
 }
 
-fn session_id(seed: &[u8; 32]) -> SessionId {
+pub(crate) fn session_id(seed: &[u8; 32]) -> SessionId {
     envelope::session_id_from_seed(seed)
 }
 
 /// The texts `sesh msg inbox` shows `home`'s wallet (`extra`: more arguments).
-fn inbox_texts(home: &SeshHome, extra: &[&str]) -> Vec<String> {
+pub(crate) fn inbox_texts(home: &SeshHome, extra: &[&str]) -> Vec<String> {
     let inbox = home
         .run(
             &[&["msg", "inbox", "--json"][..], extra].concat(),

@@ -717,7 +717,8 @@ fn check_swarm(app: &AppState, session_id: &SessionId, meta: Meta, reading: bool
         return Ok(());
     }
     if reading {
-        let now = std::time::Instant::now();
+        // Chain time, as the grace is measured (`crate::former_swarms`).
+        let now = app.status.head().answer.timestamp;
         let active = app.active_nodes().map_err(internal)?;
         let former = &app.former_swarms;
         former.observe(&crate::former_swarms::sorted_keys(&active), now);
