@@ -21,6 +21,7 @@ mod output;
 mod parse;
 mod password;
 mod pending;
+mod police;
 mod recipient;
 mod registry;
 mod target;

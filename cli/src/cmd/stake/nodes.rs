@@ -5,6 +5,7 @@ use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, percent};
 use crate::logs;
 use crate::output::Report;
+use crate::police::{PeerView, Standings, Witness};
 use alloy::primitives::{B256, U256};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
@@ -27,6 +28,15 @@ use std::collections::BTreeMap;
 /// (`key_proof_valid: false` in --json) with a warning: registry nodes ignore
 /// it, so it never serves or earns; do not contribute to it.
 ///
+/// Each active node's health as its peers see it: up to 3 registry nodes
+/// (onion paths unless --direct) say whether their last test of it passed,
+/// since when it fails and why, the downtime credit it has left, and any
+/// deregistration vote they hold against it. A node failing for longer than
+/// its credit is voted out: 0.2% of every stake in it goes to the pool and
+/// the stakes stay locked 30 days (docs/staking.md). While it is active no
+/// contributor can withdraw; tell its operator, who can bring it back within
+/// its credit. A registry node that cannot be reached is a warning only.
+///
 /// Examples:
 ///   sesh stake nodes
 ///   sesh stake nodes --all --json
@@ -43,6 +53,8 @@ pub(crate) struct NodesArgs {
 pub(crate) struct Nodes {
     /// The nodes, by id.
     pub(crate) nodes: Vec<Node>,
+    /// The registry nodes asked how the active nodes' peers see them.
+    pub(crate) standings_from: Vec<Witness>,
     /// Whether nodes in every state were asked for (for the text).
     #[serde(skip)]
     pub(crate) all: bool,
@@ -75,6 +87,8 @@ pub(crate) struct Node {
     pub(crate) signer: Checksummed,
     /// Whether its key proof verifies (`null`: not checked).
     pub(crate) key_proof_valid: Option<bool>,
+    /// How its peers see it (`null`: not active, or no registry node answered).
+    pub(crate) peers: Option<PeerView>,
 }
 
 impl Report for Nodes {
@@ -98,6 +112,9 @@ impl Report for Nodes {
                     "  INVALID KEY PROOF: registry nodes ignore this node{}\n",
                     advice(node.state)
                 ));
+            }
+            for line in node.peers.iter().flat_map(PeerView::lines) {
+                text.push_str(&format!("  {line}\n"));
             }
         }
         if self.nodes.is_empty() {
@@ -138,6 +155,7 @@ impl NodesArgs {
             }
         };
         let mut nodes = Vec::new();
+        let mut standings = None;
         for id in 1..=count {
             let info = chain.node(id).await?;
             let state = super::state(id, &info)?;
@@ -178,6 +196,14 @@ impl NodesArgs {
                     advice(state)
                 ));
             }
+            let peers = if state == NodeState::Active {
+                if standings.is_none() {
+                    standings = Some(Standings::ask(ctx).await);
+                }
+                standings.as_ref().and_then(|s| s.view(id))
+            } else {
+                None
+            };
             nodes.push(Node {
                 id,
                 operator: info.operator.into(),
@@ -191,10 +217,12 @@ impl NodesArgs {
                 ed25519_key: info.ed25519Key,
                 signer: info.signer.into(),
                 key_proof_valid,
+                peers,
             });
         }
         ctx.out.print(&Nodes {
             nodes,
+            standings_from: standings.map(|s| s.asked).unwrap_or_default(),
             all: self.all,
         })?;
         Ok(())
@@ -243,7 +271,35 @@ mod tests {
                     ed25519_key: B256::repeat_byte(0x5a),
                     signer: golden::account(2),
                     key_proof_valid: Some(true),
+                    peers: None,
                 }],
+                standings_from: Vec::new(),
+                all: false,
+            },
+        );
+    }
+
+    #[test]
+    fn json_of_an_active_node_with_its_peers_view_is_pinned() {
+        golden::check(
+            "stake-nodes.peers",
+            &Nodes {
+                nodes: vec![Node {
+                    id: 3,
+                    operator: golden::account(0),
+                    state: NodeState::Active,
+                    staked: Sesh::parse("100").unwrap().into(),
+                    requirement: Sesh::parse("100").unwrap().into(),
+                    fee_bps: 500,
+                    open_slots: 0,
+                    contributors: 2,
+                    url: "https://node3.example".into(),
+                    ed25519_key: B256::repeat_byte(0x5a),
+                    signer: golden::account(2),
+                    key_proof_valid: Some(true),
+                    peers: Some(crate::police::sample_view()),
+                }],
+                standings_from: crate::police::sample_witnesses(),
                 all: false,
             },
         );

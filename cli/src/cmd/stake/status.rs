@@ -4,6 +4,7 @@ use crate::chain::{Chain, read_error};
 use crate::context::Context;
 use crate::format::{Checksummed, SeshAmount, Timestamp, days_left, duration, secs};
 use crate::output::Report;
+use crate::police::{PeerView, Standings, Witness};
 use alloy::primitives::U256;
 use clap::Args;
 use serde::Serialize;
@@ -16,6 +17,14 @@ use sesh_core::protocol::{EXIT_UNLOCK_DELAY, NodeState};
 /// withdrawn 1 day after they went in, stakes of an exited node 15 days
 /// after the exit, of a deregistered node 30 days after. Stakes in an active
 /// node stay until someone asks it to exit. No password needed.
+///
+/// For each active node you stake in: its health as its peers see it (up to
+/// 3 registry nodes, onion paths unless --direct): healthy, or failing since
+/// when and why with the downtime credit it has left, and any deregistration
+/// vote under way. Once its credit is spent its peers vote it out: 0.2% of
+/// your stake goes to the pool and the rest unlocks 30 days later
+/// (docs/staking.md). Tell its operator, who can bring it back within its
+/// credit; your stake cannot be withdrawn while the node is active.
 ///
 /// Examples:
 ///   sesh stake status
@@ -35,6 +44,8 @@ pub(crate) struct Stakes {
     pub(crate) pending_rewards: SeshAmount,
     /// The chain's clock when it was read.
     pub(crate) chain_time: Timestamp,
+    /// The registry nodes asked how the active nodes' peers see them.
+    pub(crate) standings_from: Vec<Witness>,
 }
 
 /// One stake in `sesh stake status`.
@@ -50,6 +61,8 @@ pub(crate) struct Stake {
     pub(crate) unlock_time: Option<Timestamp>,
     /// Whether it can be withdrawn now.
     pub(crate) unlocked: bool,
+    /// How the node's peers see it (`null`: not active, or no registry node answered).
+    pub(crate) peers: Option<PeerView>,
 }
 
 impl Report for Stakes {
@@ -70,6 +83,9 @@ impl Report for Stakes {
                 "  node {}  {}  {}  {unlock}\n",
                 stake.node_id, stake.state, stake.stake
             ));
+            for line in stake.peers.iter().flat_map(PeerView::lines) {
+                text.push_str(&format!("    {line}\n"));
+            }
         }
         if self.stakes.is_empty() {
             text.push_str("  no stakes\n");
@@ -87,6 +103,7 @@ impl StatusArgs {
         let now = chain.now().await?;
         let count = super::node_count(&chain).await?;
         let mut stakes = Vec::new();
+        let mut standings = None;
         for id in 1..=count {
             let position = staking
                 .contributionOf(U256::from(id), me)
@@ -99,12 +116,21 @@ impl StatusArgs {
             let state = super::state(id, &chain.node(id).await?)?;
             let unlock = secs(position.unlockTime);
             let unlock_time = (unlock != 0 && state != NodeState::Active).then_some(unlock);
+            let peers = if state == NodeState::Active {
+                if standings.is_none() {
+                    standings = Some(Standings::ask(ctx).await);
+                }
+                standings.as_ref().and_then(|s| s.view(id))
+            } else {
+                None
+            };
             stakes.push(Stake {
                 node_id: id,
                 state,
                 stake: Sesh::from_units(position.stake).into(),
                 unlock_time: unlock_time.map(Timestamp),
                 unlocked: unlock_time.is_some_and(|unlock| unlock <= now),
+                peers,
             });
         }
         let pending = staking
@@ -117,6 +143,7 @@ impl StatusArgs {
             stakes,
             pending_rewards: pending.into(),
             chain_time: Timestamp(now),
+            standings_from: standings.map(|s| s.asked).unwrap_or_default(),
         })?;
         Ok(())
     }
@@ -140,6 +167,7 @@ mod tests {
                         stake: Sesh::parse("25").unwrap().into(),
                         unlock_time: None,
                         unlocked: false,
+                        peers: Some(crate::police::sample_view()),
                     },
                     Stake {
                         node_id: 2,
@@ -147,10 +175,12 @@ mod tests {
                         stake: Sesh::parse("12.5").unwrap().into(),
                         unlock_time: Some(Timestamp(1_796_000_000)),
                         unlocked: false,
+                        peers: None,
                     },
                 ],
                 pending_rewards: Sesh::parse("0.75").unwrap().into(),
                 chain_time: Timestamp(1_795_000_000),
+                standings_from: crate::police::sample_witnesses(),
             },
         );
     }
