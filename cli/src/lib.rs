@@ -10,6 +10,7 @@ mod cmd;
 mod config;
 mod context;
 mod error;
+mod evidence;
 mod failure;
 mod format;
 mod logs;

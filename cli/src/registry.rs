@@ -366,11 +366,28 @@ impl Registry {
         path: &str,
         check: impl Fn(&R, u64) -> Result<Checked, String>,
     ) -> eyre::Result<Agreed<R>> {
+        self.ask_reporting(ctx, path, check, |_, _| None).await
+    }
+
+    /// [`Registry::ask`], and on a disagreement, before failing, reports each signed answer
+    /// a strict majority of the nodes asked contradicts to that majority
+    /// ([`crate::evidence`]): `evidence(node_id, answer)` makes the `POST /v1/evidence` body
+    /// of a node's JSON answer (`None`: not reportable).
+    pub(crate) async fn ask_reporting<R: DeserializeOwned>(
+        &self,
+        ctx: &Context<'_>,
+        path: &str,
+        check: impl Fn(&R, u64) -> Result<Checked, String>,
+        evidence: impl Fn(u64, &serde_json::Value) -> Option<String>,
+    ) -> eyre::Result<Agreed<R>> {
         let replies = join_all(self.nodes.iter().map(|node| self.ask_one(node, path))).await;
         let mut outcomes = Vec::new();
         let mut paths = Vec::new();
+        // Each node's answer as it came, kept for a report of a false one.
+        let mut bodies = Vec::new();
         let mut value = None;
         for (mut node, reply) in self.nodes.iter().cloned().zip(replies) {
+            let mut kept = None;
             let outcome = match reply {
                 Err(error) => {
                     paths.push(None);
@@ -386,10 +403,14 @@ impl Registry {
                             digest: NOT_FOUND.to_vec(),
                             block: None,
                         },
-                        Some(body) => self.judge(&node, body, &check, &mut value),
+                        Some(body) => {
+                            kept = Some(body.clone());
+                            self.judge(&node, body, &check, &mut value)
+                        }
                     }
                 }
             };
+            bodies.push(kept);
             outcomes.push((node, outcome));
         }
         let asked = outcomes.len();
@@ -418,6 +439,8 @@ impl Registry {
         let verdict = Verdict::of(asked, agree, invalid + answered.len() - agree);
         match verdict {
             Verdict::Disagreement => {
+                self.report_false_answers(ctx, &outcomes, &bodies, evidence)
+                    .await;
                 let mut lines = vec![format!("the registry nodes disagree on {path}:")];
                 for (node, outcome) in &outcomes {
                     let what = match outcome {
@@ -465,6 +488,36 @@ impl Registry {
             paths,
             keys_verified: self.from_chain,
         })
+    }
+
+    /// Reports the signed answers a strict majority of the nodes contradicts
+    /// ([`crate::evidence`]), best effort.
+    async fn report_false_answers(
+        &self,
+        ctx: &Context<'_>,
+        outcomes: &[(NodeTarget, NodeOutcome)],
+        bodies: &[Option<serde_json::Value>],
+        evidence: impl Fn(u64, &serde_json::Value) -> Option<String>,
+    ) {
+        let answers: Vec<Option<crate::evidence::Answer<'_>>> = outcomes
+            .iter()
+            .map(|(_, outcome)| match outcome {
+                NodeOutcome::Answered { digest, block } => Some(crate::evidence::Answer {
+                    digest,
+                    signed: block.is_some(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let accusations = crate::evidence::accusations(outcomes.len(), &answers);
+        if accusations.is_empty() {
+            return;
+        }
+        let nodes: Vec<NodeTarget> = outcomes.iter().map(|(node, _)| node.clone()).collect();
+        crate::evidence::report(ctx, &self.transport, &nodes, &accusations, |i| {
+            evidence(nodes[i].node_id?, bodies[i].as_ref()?)
+        })
+        .await;
     }
 
     /// Parses and checks one node's answer; keeps the first valid one in `value`.
@@ -679,15 +732,30 @@ pub(crate) async fn ask_name(
 ) -> eyre::Result<Agreed<sesh_core::api::NameResponse>> {
     let contract = ctx.deployment()?.contracts.name_registry;
     registry
-        .ask::<sesh_core::api::NameResponse>(ctx, &format!("/v1/names/{name}"), |r, chain_id| {
-            let mut digest = Vec::new();
-            let (block, key) = check_signed(&r.name, chain_id, contract, &mut digest)?;
-            if r.name.answer.name != name.as_str() {
-                return Err(format!("answered about {:?}", r.name.answer.name));
-            }
-            digest.extend_from_slice(format!("{:?}", r.state).as_bytes());
-            Ok((digest, Some(block), vec![key]))
-        })
+        .ask_reporting::<sesh_core::api::NameResponse>(
+            ctx,
+            &format!("/v1/names/{name}"),
+            |r, chain_id| {
+                let mut digest = Vec::new();
+                let (block, key) = check_signed(&r.name, chain_id, contract, &mut digest)?;
+                if r.name.answer.name != name.as_str() {
+                    return Err(format!("answered about {:?}", r.name.answer.name));
+                }
+                digest.extend_from_slice(format!("{:?}", r.state).as_bytes());
+                Ok((digest, Some(block), vec![key]))
+            },
+            // A false answer about a name is evidence the nodes judge (docs/policing.md).
+            |node_id, body| {
+                let response: sesh_core::api::NameResponse =
+                    serde_json::from_value(body.clone()).ok()?;
+                serde_json::to_string(&sesh_core::api::police::NameEvidence {
+                    node_id,
+                    name: name.to_string(),
+                    answer: response.name,
+                })
+                .ok()
+            },
+        )
         .await
 }
 
