@@ -150,6 +150,15 @@ pub struct NodeArgs {
         value_name = "NUM"
     )]
     pub vote_gas_limit: Option<u64>,
+    /// Spread each round of peer tests over its first SECS seconds (default 300, half a
+    /// period; at most 300), each test at its own offset.
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_POLICE_SPREAD_SECS",
+        value_name = "SECS"
+    )]
+    pub police_spread_secs: Option<u64>,
 }
 
 /// The configuration file (every key optional; same names as the flags, with `_`).
@@ -201,6 +210,8 @@ pub(crate) struct FileConfig {
     pub operator_key_file: Option<PathBuf>,
     /// See [`NodeArgs::vote_gas_limit`].
     pub vote_gas_limit: Option<u64>,
+    /// See [`NodeArgs::police_spread_secs`].
+    pub police_spread_secs: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -236,6 +247,8 @@ pub(crate) struct Config {
     pub operator_key_file: Option<PathBuf>,
     /// The gas cap of one deregister transaction.
     pub vote_gas_limit: u64,
+    /// How long each round of peer tests is spread over.
+    pub police_spread: Duration,
 }
 
 impl FileConfig {
@@ -342,6 +355,12 @@ impl Config {
                 .or(file.vote_gas_limit)
                 .unwrap_or(1_500_000)
                 .max(100_000),
+            police_spread: Duration::from_secs(
+                args.police_spread_secs
+                    .or(file.police_spread_secs)
+                    .unwrap_or(crate::police::schedule::MAX_SPREAD_SECS)
+                    .min(crate::police::schedule::MAX_SPREAD_SECS),
+            ),
             data_dir,
             key_file,
         })
@@ -390,6 +409,7 @@ mod tests {
         assert_eq!(config.answer_cache_bytes, 256 << 20);
         assert_eq!(config.voting_key_file, None);
         assert_eq!(config.vote_gas_limit, 1_500_000);
+        assert_eq!(config.police_spread, Duration::from_secs(300));
         assert!(config.require_deployment().is_err());
 
         std::fs::write(&file, "unknown_key = 1\n").unwrap();
@@ -403,9 +423,11 @@ mod tests {
         let args = NodeArgs {
             data_dir: Some(dir.path().to_path_buf()),
             vote_gas_limit: Some(10),
+            police_spread_secs: Some(3600),
             ..NodeArgs::default()
         };
         let config = Config::resolve(&args).unwrap();
+        assert_eq!(config.police_spread, Duration::from_secs(300));
         assert_eq!(config.voting_key_file, None);
         assert_eq!(config.operator_key_file, None);
         assert_eq!(config.vote_gas_limit, 100_000);

@@ -205,9 +205,45 @@ impl IntoResponse for HandoverRefusal {
     }
 }
 
-/// The bytes a handover signature covers.
-fn signed_bytes(body: &[u8]) -> Vec<u8> {
-    [SIGNED_CONTEXT, body].concat()
+/// The bytes a node's request signature covers: `context` (each route its own, so that no
+/// signed body of one route is taken by another) ‖ body.
+fn signed_bytes(context: &[u8], body: &[u8]) -> Vec<u8> {
+    [context, body].concat()
+}
+
+/// The [`SIGNATURE_HEADER`] value of a request `body` this node sends under `context`.
+pub(crate) fn sign_request(app: &AppState, context: &[u8], body: &[u8]) -> String {
+    hex::encode(app.signer.sign_raw(&signed_bytes(context, body)))
+}
+
+/// Checks a node-signed request (`/v1/handover`, `/v1/storage_test`): the
+/// [`SIGNATURE_HEADER`] verifies over `context` ‖ `body` with `from`, whose `timestamp` is
+/// within ±60 s of this node's clock `now`, and `from` is a node this node knows
+/// ([`known_sender`]).
+pub(crate) fn check_request(
+    app: &AppState,
+    headers: &HeaderMap,
+    context: &[u8],
+    body: &[u8],
+    from: &NodeKey,
+    timestamp: u64,
+    now: u64,
+) -> Result<(), HandoverRefusal> {
+    let signature: [u8; 64] = headers
+        .get(SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| hex::decode(text).ok())
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or(HandoverRefusal::SignatureHeader)?;
+    if timestamp.abs_diff(now) > SIGNATURE_TOLERANCE_MS {
+        return Err(HandoverRefusal::Clock { timestamp, now });
+    }
+    verify_receipt(&from.0, &signed_bytes(context, body), &signature)
+        .map_err(|_| HandoverRefusal::BadSignature(*from))?;
+    if !known_sender(app, from, now / 1000).map_err(internal)? {
+        return Err(HandoverRefusal::UnknownSender(*from));
+    }
+    Ok(())
 }
 
 /// `POST /v1/handover`: checks the sender, then inserts each message of each account this
@@ -217,25 +253,20 @@ pub(crate) async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<axum::Json<HandoverResponse>, HandoverRefusal> {
-    let signature: [u8; 64] = headers
-        .get(SIGNATURE_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|text| hex::decode(text).ok())
-        .and_then(|bytes| bytes.try_into().ok())
-        .ok_or(HandoverRefusal::SignatureHeader)?;
+    if !headers.contains_key(SIGNATURE_HEADER) {
+        return Err(HandoverRefusal::SignatureHeader);
+    }
     let request: HandoverRequest = serde_json::from_slice(&body).map_err(HandoverRefusal::Body)?;
     let now = now_ms();
-    if request.timestamp.abs_diff(now) > SIGNATURE_TOLERANCE_MS {
-        return Err(HandoverRefusal::Clock {
-            timestamp: request.timestamp,
-            now,
-        });
-    }
-    verify_receipt(&request.from.0, &signed_bytes(&body), &signature)
-        .map_err(|_| HandoverRefusal::BadSignature(request.from))?;
-    if !known_sender(&app, &request.from, now / 1000).map_err(internal)? {
-        return Err(HandoverRefusal::UnknownSender(request.from));
-    }
+    check_request(
+        &app,
+        &headers,
+        SIGNED_CONTEXT,
+        &body,
+        &request.from,
+        request.timestamp,
+        now,
+    )?;
     let mut answer = HandoverResponse::default();
     for account in request.accounts {
         if !storage_rpc::keeps(&app, &account.pubkey).map_err(internal)? {
@@ -454,11 +485,11 @@ async fn send(app: &AppState, url: &str, batch: &Batch) -> Result<HandoverRespon
         accounts: batch.accounts.clone(),
     };
     let body = serde_json::to_vec(&request).unwrap_or_default();
-    let signature = app.signer.sign_raw(&signed_bytes(&body));
+    let signature = sign_request(app, SIGNED_CONTEXT, &body);
     let response = client()
         .post(format!("{}{PATH}", url.trim_end_matches('/')))
         .header(header::CONTENT_TYPE, "application/json")
-        .header(SIGNATURE_HEADER, hex::encode(signature))
+        .header(SIGNATURE_HEADER, signature)
         .body(body)
         .send()
         .await?;

@@ -47,6 +47,10 @@ pub(crate) fn router(state: AppState) -> Router {
             post(crate::handover::receive)
                 .layer(DefaultBodyLimit::max(crate::handover::MAX_BODY_BYTES)),
         )
+        .route(
+            crate::policing::storage_test::PATH,
+            post(crate::policing::storage_test::answer),
+        )
         .route("/v1/nodes", get(nodes::list))
         .route("/v1/nodes/{id}", get(nodes::one))
         .route("/v1/ons", post(ons::post))

@@ -155,6 +155,9 @@ impl Spawned {
             .args(["--max-range", &options.max_range.to_string()])
             .args(&options.extra_args)
             .env("RUST_LOG", "info,sesh_registry_node=debug")
+            // A round of peer tests spread over 2 s, not half a period of the clock: the
+            // tests move chain time by mining, far faster than the clock.
+            .env("SESH_NODE_POLICE_SPREAD_SECS", "2")
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()

@@ -97,6 +97,7 @@ impl Args {
 
         app.police
             .keep_ledger_in(config.data_dir.join("police-ledger.json"));
+        app.police.set_spread(config.police_spread);
         if let Some(path) = &config.voting_key_file {
             let key = crate::police::keyfile::load("voting", path)?;
             tracing::info!(signer = %key.address(), "signing deregistration votes");

@@ -144,6 +144,34 @@ impl Mailbox {
             Inserted::Stored
         })
     }
+
+    /// The live message of `session_id` whose storage hash ([`rpc_digest`](super::rpc_digest))
+    /// is `digest`, in any namespace (what a peer's storage test asks for).
+    pub(crate) fn held_message(
+        &self,
+        session_id: &SessionId,
+        digest: &[u8; 32],
+        now_ms: u64,
+    ) -> MailboxResult<Option<HeldMessage>> {
+        let txn = self.db.begin_read()?;
+        let index = txn.open_table(super::RPC_HASHES)?;
+        let Some(value) = index.get(super::rpc_key(&session_id.to_bytes(), digest).as_slice())?
+        else {
+            return Ok(None);
+        };
+        let (namespace, seq) = super::decode_rpc_value(value.value())?;
+        let key = super::message_key(&super::mailbox_key(session_id, namespace), seq);
+        let Some(message) = txn.open_table(MESSAGES)?.get(key.as_slice())? else {
+            return Ok(None);
+        };
+        let value = Value::decode(message.value())?;
+        Ok((value.expiry_ms > now_ms).then(|| HeldMessage {
+            namespace,
+            timestamp_ms: value.stored_ms,
+            expiry_ms: value.expiry_ms,
+            data: value.data.to_vec(),
+        }))
+    }
 }
 
 /// The Session ID of a `usage` key (its 33 bytes).
@@ -209,6 +237,26 @@ mod tests {
         let bobs = mailbox.held_messages(&bob, None, 10, now).unwrap();
         assert_eq!(bobs.messages.len(), 1);
         assert_eq!(bobs.next, None);
+    }
+
+    #[test]
+    fn a_message_is_found_by_its_storage_hash_in_any_namespace_until_it_expires() {
+        let (_dir, mailbox) = open(Quota::default());
+        let now = now_ms();
+        let (alice, bob) = (id(1), id(2));
+        mailbox.store(&alice, 5, b"five", now, 60_000).unwrap();
+        let digest = super::super::rpc_digest(&alice.to_bytes(), 5, b"five");
+        let held = mailbox.held_message(&alice, &digest, now).unwrap().unwrap();
+        assert_eq!(
+            (held.namespace, held.data.as_slice()),
+            (5, b"five".as_slice())
+        );
+        assert_eq!(held.timestamp_ms, now);
+        assert_eq!(mailbox.held_message(&bob, &digest, now).unwrap(), None);
+        assert_eq!(
+            mailbox.held_message(&alice, &digest, now + 60_000).unwrap(),
+            None
+        );
     }
 
     #[tokio::test]

@@ -8,6 +8,8 @@
 //!   when an offline node has failed for longer than its credit;
 //! - [`evidence`]: whether a peer's signed answer is proven false by this node's
 //!   own index;
+//! - [`storage`]: which message each swarm peer is asked for in a storage test, and
+//!   what its answer is worth;
 //! - [`vote`]: the contract's EIP-712 vote, signed and checked, and the
 //!   stake-weighted tally the contract applies.
 //!
@@ -21,6 +23,7 @@ pub(crate) mod evidence;
 pub(crate) mod keyfile;
 pub(crate) mod schedule;
 pub(crate) mod state;
+pub(crate) mod storage;
 pub(crate) mod vote;
 
 pub(crate) use state::{Police, Submitter};

@@ -19,6 +19,13 @@ pub(crate) const TESTERS: usize = 5;
 /// The first bytes of every score, so no other rendezvous (swarms, lookups) shares it.
 const DOMAIN: &[u8] = b"sesh-police/v1";
 
+/// The longest a round of tests is spread over, seconds: the first half of a period, so a
+/// round's results are in (and its votes out) well before the next.
+pub(crate) const MAX_SPREAD_SECS: u64 = PERIOD_SECS / 2;
+
+/// The first bytes of a test's offset hash.
+const OFFSET_DOMAIN: &[u8] = b"sesh-police-offset/v1";
+
 /// The period chain time `timestamp` falls in.
 pub(crate) fn period(timestamp: u64) -> u64 {
     timestamp / PERIOD_SECS
@@ -60,6 +67,25 @@ pub(crate) fn targets_of(period: u64, tester: &NodeKey, active: &[NodeKey]) -> V
         .filter(|target| *target != tester && testers_of(period, target, active).contains(tester))
         .copied()
         .collect()
+}
+
+/// When, after its round starts, `tester` tests `target` in `period`: a point in the first
+/// `window_ms` milliseconds fixed by `keccak256("sesh-police-offset/v1" ‖ period ‖ tester ‖
+/// target)`, so the tests a node receives in a period arrive spread over the window
+/// instead of all as the period starts, and nobody picks the moment (0 when `window_ms`
+/// is 0).
+pub(crate) fn offset_ms(period: u64, tester: &NodeKey, target: &NodeKey, window_ms: u64) -> u64 {
+    if window_ms == 0 {
+        return 0;
+    }
+    let mut bytes = Vec::with_capacity(OFFSET_DOMAIN.len() + 8 + 64);
+    bytes.extend_from_slice(OFFSET_DOMAIN);
+    bytes.extend_from_slice(&period.to_be_bytes());
+    bytes.extend_from_slice(&tester.0);
+    bytes.extend_from_slice(&target.0);
+    let hash = keccak256(bytes);
+    let value = u64::from_be_bytes(hash[..8].try_into().expect("8 bytes"));
+    value % window_ms
 }
 
 #[cfg(test)]
@@ -138,6 +164,27 @@ mod tests {
         }
         assert_eq!(total, active.len() * TESTERS);
         assert!(tested_by.values().all(|count| *count == TESTERS));
+    }
+
+    #[test]
+    fn offsets_spread_tests_over_the_window_and_change_each_period() {
+        let active = keys(200);
+        let window = MAX_SPREAD_SECS * 1000;
+        let offsets: Vec<u64> = active[1..]
+            .iter()
+            .map(|tester| offset_ms(9, tester, &active[0], window))
+            .collect();
+        assert!(offsets.iter().all(|o| *o < window));
+        // The tests of one node fall in every tenth of the window, not in one moment.
+        for tenth in 0..10 {
+            let range = tenth * window / 10..(tenth + 1) * window / 10;
+            assert!(offsets.iter().any(|o| range.contains(o)), "{tenth}");
+        }
+        assert_ne!(
+            offset_ms(9, &active[1], &active[0], window),
+            offset_ms(10, &active[1], &active[0], window)
+        );
+        assert_eq!(offset_ms(9, &active[1], &active[0], 0), 0);
     }
 
     #[test]

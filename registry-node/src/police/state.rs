@@ -33,6 +33,7 @@ pub(crate) struct Police {
     ledger_file: OnceLock<PathBuf>,
     voter: OnceLock<PrivateKeySigner>,
     submitter: OnceLock<Submitter>,
+    spread: OnceLock<std::time::Duration>,
     state: Mutex<State>,
     /// Counters for `/metrics`.
     pub counters: Counters,
@@ -63,6 +64,10 @@ pub(crate) struct Counters {
     pub lookups_tested: AtomicU64,
     /// Lookups a peer did not answer with a signed answer.
     pub lookups_unanswered: AtomicU64,
+    /// Storage tests of peers passed.
+    pub storage_passed: AtomicU64,
+    /// Storage tests of peers failed.
+    pub storage_failed: AtomicU64,
 }
 
 impl Counters {
@@ -80,7 +85,7 @@ impl Counters {
     }
 
     /// `(name, help, value)` of each counter, for the exposition.
-    pub(crate) fn rows(&self) -> [(&'static str, &'static str, u64); 11] {
+    pub(crate) fn rows(&self) -> [(&'static str, &'static str, u64); 13] {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         [
             (
@@ -137,6 +142,16 @@ impl Counters {
                 "registry_police_lookups_unanswered_total",
                 "Scheduled lookups a peer did not answer with a signed answer.",
                 get(&self.lookups_unanswered),
+            ),
+            (
+                "registry_police_storage_tests_passed_total",
+                "Storage tests of swarm peers passed.",
+                get(&self.storage_passed),
+            ),
+            (
+                "registry_police_storage_tests_failed_total",
+                "Storage tests of swarm peers failed (a message missing or other bytes).",
+                get(&self.storage_failed),
             ),
         ]
     }
@@ -355,6 +370,16 @@ impl Police {
     /// Votes with `key` from now on (once; later calls change nothing).
     pub(crate) fn set_voter(&self, key: PrivateKeySigner) {
         let _ = self.voter.set(key);
+    }
+
+    /// Spreads each round of tests over `window` from now on (once; the default is none).
+    pub(crate) fn set_spread(&self, window: std::time::Duration) {
+        let _ = self.spread.set(window);
+    }
+
+    /// How long each round of tests is spread over.
+    pub(crate) fn spread(&self) -> std::time::Duration {
+        self.spread.get().copied().unwrap_or_default()
     }
 
     /// Submits with `submitter` from now on (once).

@@ -3,18 +3,22 @@
 //! (and active nodes whose key proof does not hold), share the votes with the active
 //! nodes, and submit `deregister` once the held votes reach the quorum.
 
+use super::storage_test;
 use crate::app::AppState;
+use crate::mailbox::{now_ms, rpc_digest};
 use crate::model::NodeEntry;
 use crate::police::credit::{Round, Standing, TestResult};
 use crate::police::evidence::NameEvidence;
-use crate::police::schedule::period;
+use crate::police::schedule::{offset_ms, period};
 use crate::police::state::{RoundReport, SignedVote, SubmissionReport, TestReport};
+use crate::police::storage::{Assignment, Candidate, StorageFailure, assign};
 use crate::police::vote::{ActiveNode, Vote, choose_deadline, count};
 use crate::store::StoreError;
 use crate::store::tables::{NAMES, NODES};
-use alloy::primitives::U256;
+use alloy::primitives::{U256, keccak256};
 use alloy::transports::http::reqwest;
 use futures_util::StreamExt;
+use sesh_core::SessionId;
 use sesh_core::api::{BatchResponse, IdentityResponse};
 use sesh_core::attestation::NodeKey;
 use sesh_core::bindings::NodeStaking;
@@ -61,12 +65,20 @@ fn client() -> &'static reqwest::Client {
 
 /// Runs until `cancel`.
 pub(crate) async fn police_forever(app: AppState, cancel: CancellationToken) {
+    // The round under way: it runs apart from the ticks (spread over up to half a period),
+    // so that submissions and expiries are not held up by it.
+    let mut round: Option<tokio::task::JoinHandle<()>> = None;
     loop {
         tokio::select! {
-            () = cancel.cancelled() => return,
+            () = cancel.cancelled() => {
+                if let Some(round) = round {
+                    round.abort();
+                }
+                return;
+            }
             () = tokio::time::sleep(TICK) => {}
         }
-        if let Err(error) = tick(&app).await {
+        if let Err(error) = tick(&app, &mut round).await {
             tracing::warn!(%error, "policing round failed");
         }
     }
@@ -101,7 +113,10 @@ pub(crate) fn active_from_index(app: &AppState) -> Result<Vec<ActiveNode>, Store
     Ok(contract_active(&all_nodes(app)?))
 }
 
-async fn tick(app: &AppState) -> Result<(), PoliceError> {
+async fn tick(
+    app: &AppState,
+    round: &mut Option<tokio::task::JoinHandle<()>>,
+) -> Result<(), PoliceError> {
     let now = app.status.head().answer.timestamp;
     let nodes = all_nodes(app)?;
     let me = app.node_key();
@@ -118,12 +133,19 @@ async fn tick(app: &AppState) -> Result<(), PoliceError> {
     let serving = nodes
         .iter()
         .any(|n| n.state == NodeState::Active && n.key_proof_valid && n.ed25519_key.0 == me.0);
-    if due && serving {
+    let idle = round.as_ref().is_none_or(|round| round.is_finished());
+    if due && serving && idle {
         police.state().last_period = Some(current);
         warn_if_not_our_signer(app, &nodes, &me);
-        test_round(app, &nodes, &me, now, current).await;
-        lookup_tests(app, &nodes, &me, current).await?;
-        vote_round(app, &nodes, now).await;
+        let app = app.clone();
+        let nodes = nodes.clone();
+        *round = Some(tokio::spawn(async move {
+            test_round(&app, &nodes, &me, now, current).await;
+            if let Err(error) = lookup_tests(&app, &nodes, &me, current).await {
+                tracing::warn!(%error, "lookup tests failed");
+            }
+            vote_round(&app, &nodes, now).await;
+        }));
     }
     submit_if_quorum(app, &nodes, now).await;
     Ok(())
@@ -168,34 +190,14 @@ async fn lookup_tests(
     if targets.is_empty() {
         return Ok(());
     }
-    // A scan per period: the index's names are few next to a period's work (see
-    // docs/policing.md, "Status", for sampling without one).
-    let labels: Vec<String> = app
-        .store
-        .read()?
-        .scan(NAMES)?
-        .into_iter()
-        .map(|(_, entry)| entry.label)
-        .filter(|label| !label.is_empty())
-        .collect();
-    if labels.is_empty() {
-        return Ok(());
-    }
     for target in targets {
         let Some(node) = serving.iter().find(|n| n.ed25519_key.0 == target.0) else {
             continue;
         };
-        let mut picks = [0u8; 8 * LOOKUPS_PER_TEST];
-        if getrandom::fill(&mut picks).is_err() {
+        let asked = sample_names(app, LOOKUPS_PER_TEST)?;
+        if asked.is_empty() {
             return Ok(());
         }
-        let asked: Vec<&String> = picks
-            .chunks_exact(8)
-            .map(|pick| {
-                let pick = u64::from_le_bytes(pick.try_into().expect("8 bytes"));
-                &labels[(pick % labels.len() as u64) as usize]
-            })
-            .collect();
         app.police
             .counters
             .lookups_tested
@@ -232,7 +234,7 @@ async fn lookup_tests(
             };
             let evidence = NameEvidence {
                 node_id: node.node_id,
-                name: (*label).clone(),
+                name: label.clone(),
                 answer,
             };
             if let Err(error) = super::routes::act_on_evidence(app.clone(), evidence) {
@@ -241,6 +243,27 @@ async fn lookup_tests(
         }
     }
     Ok(())
+}
+
+/// Up to `n` names of the index at random, without reading the whole index: each is the
+/// first name at or after a random token id (the names table is keyed by token id, a hash,
+/// so the names fall evenly over the key space; wrapping round to the first name). Fewer
+/// when the index has no names (or only labels it never learnt).
+fn sample_names(app: &AppState, n: usize) -> Result<Vec<String>, PoliceError> {
+    let reader = app.store.read()?;
+    let mut names = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut key = [0u8; 32];
+        if getrandom::fill(&mut key).is_err() {
+            break;
+        }
+        match reader.seek_wrapping(NAMES, &U256::from_be_bytes(key))? {
+            Some((_, entry)) if !entry.label.is_empty() => names.push(entry.label),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    Ok(names)
 }
 
 /// Tests every other active (serving) node once.
@@ -253,17 +276,45 @@ async fn test_round(app: &AppState, nodes: &[NodeEntry], me: &NodeKey, now: u64,
         return;
     }
     let our_head = app.status.head().answer.block;
-    // In order, at most PARALLEL_REQUESTS at once: a round of 2,000 peers is not 2,000
+    let storage = storage_assignments(app, nodes, me);
+    // Each test at its own offset in the spread window (schedule::offset_ms), so that a
+    // node's testers do not all arrive as the period starts; in the order of the offsets,
+    // at most PARALLEL_REQUESTS at once, so a round of 2,000 peers is not 2,000
     // connections opened in the same instant.
-    // (Collected first: a lazy map in the stream trips the spawned future's Send bound.)
-    let tests: Vec<_> = targets
+    let window_ms = u64::try_from(app.police.spread().as_millis()).unwrap_or(u64::MAX);
+    let started = tokio::time::Instant::now();
+    let mut order: Vec<(u64, usize)> = targets
         .iter()
-        .map(|node| reachable(app, node, our_head))
+        .enumerate()
+        .map(|(i, node)| {
+            let offset = offset_ms(current, me, &NodeKey(node.ed25519_key.0), window_ms);
+            (offset, i)
+        })
         .collect();
-    let tests: Vec<Result<(), TestFailure>> = futures_util::stream::iter(tests)
+    order.sort_unstable();
+    // (Collected first: a lazy map in the stream trips the spawned future's Send bound.)
+    let tests: Vec<_> = order
+        .iter()
+        .map(|(offset, i)| {
+            let node = targets[*i];
+            let storage = storage
+                .iter()
+                .find(|test| test.peer.0 == node.ed25519_key.0);
+            async move {
+                tokio::time::sleep_until(started + Duration::from_millis(*offset)).await;
+                test_peer(app, node, our_head, storage).await
+            }
+        })
+        .collect();
+    let outcomes: Vec<Result<(), TestFailure>> = futures_util::stream::iter(tests)
         .buffered(PARALLEL_REQUESTS)
         .collect()
         .await;
+    let mut tests: Vec<Option<Result<(), TestFailure>>> = targets.iter().map(|_| None).collect();
+    for ((_, i), outcome) in order.iter().zip(outcomes) {
+        tests[*i] = Some(outcome);
+    }
+    let tests = tests.into_iter().map(|outcome| outcome.unwrap_or(Ok(())));
     let mut results = Vec::with_capacity(targets.len());
     let mut reports = Vec::with_capacity(targets.len());
     for (node, outcome) in targets.iter().zip(tests) {
@@ -337,6 +388,78 @@ pub(crate) enum TestFailure {
         /// Ours.
         ours: u64,
     },
+    /// It answers, but failed its storage test (counted as downtime, as Session counts it).
+    #[error(transparent)]
+    Storage(#[from] StorageFailure),
+}
+
+/// A peer's test of the round: reachable, then (when it shares a swarm with this node)
+/// its storage test.
+async fn test_peer(
+    app: &AppState,
+    node: &NodeEntry,
+    our_head: u64,
+    storage: Option<&Assignment>,
+) -> Result<(), TestFailure> {
+    reachable(app, node, our_head).await?;
+    let Some(assignment) = storage else {
+        return Ok(());
+    };
+    let outcome = storage_test::test(app, client(), &node.url, assignment).await;
+    let counter = match outcome {
+        Ok(()) => &app.police.counters.storage_passed,
+        Err(_) => &app.police.counters.storage_failed,
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    Ok(outcome?)
+}
+
+/// How many of the accounts this node holds are looked at for a round's storage tests at
+/// most: enough to find one for every swarm peer, without reading every account.
+const STORAGE_ACCOUNTS_TRIED: usize = 256;
+
+/// How many messages of an account are looked at for one that can be tested.
+const STORAGE_MESSAGES_TRIED: usize = 16;
+
+/// This round's storage tests ([`assign`]): for each serving peer that shares a swarm with
+/// this node, a message old enough of an account of that swarm, from the accounts this
+/// node holds, taken in a random order. None when the mailbox cannot be read (logged).
+fn storage_assignments(app: &AppState, nodes: &[NodeEntry], me: &NodeKey) -> Vec<Assignment> {
+    let active: Vec<NodeKey> = nodes
+        .iter()
+        .filter(|n| n.state == NodeState::Active && n.key_proof_valid)
+        .map(|n| NodeKey(n.ed25519_key.0))
+        .collect();
+    let mut accounts = match app.mailbox.accounts() {
+        Ok(accounts) => accounts,
+        Err(error) => {
+            tracing::warn!(%error, "cannot list the mailbox's accounts for storage tests");
+            return Vec::new();
+        }
+    };
+    // A random order: the accounts sorted by a keyed hash with a fresh key.
+    let mut salt = [0u8; 32];
+    let _ = getrandom::fill(&mut salt);
+    accounts.sort_by_cached_key(|account| keccak256([&salt[..], &account.to_bytes()].concat()));
+    accounts.truncate(STORAGE_ACCOUNTS_TRIED);
+    let now = now_ms();
+    let read = |account: &SessionId| {
+        let recipient = account.to_bytes();
+        app.mailbox
+            .held_messages(account, None, STORAGE_MESSAGES_TRIED, now)
+            .map(|page| page.messages)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| Candidate {
+                hash: rpc_digest(&recipient, m.namespace, &m.data),
+                namespace: m.namespace,
+                timestamp_ms: m.timestamp_ms,
+                expiry_ms: m.expiry_ms,
+                data: m.data,
+            })
+            .collect()
+    };
+    assign(me, &active, &accounts, read, now)
 }
 
 /// `GET {url}/v1/identity`: answers in time, names the registered key, and its signed head

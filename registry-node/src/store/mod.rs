@@ -450,6 +450,23 @@ impl Reader {
         typed_rows(table, raw_prefix(&t, &prefix.encode())?)
     }
 
+    /// The first row whose key is `key` or after it, else the table's first row (the seek
+    /// wraps around): a row at random without reading the table, given a random `key`.
+    pub(crate) fn seek_wrapping<K: Codec, V: Codec>(
+        &self,
+        table: Table<K, V>,
+        key: &K,
+    ) -> StoreResult<Option<(K, V)>> {
+        let t = self.txn.open_table(table.id().def())?;
+        let found = match t.range(key.encode().as_slice()..)?.next() {
+            Some(entry) => Some(entry?),
+            None => t.first()?,
+        };
+        found
+            .map(|(k, v)| Ok((table.key(k.value())?, table.value(v.value())?)))
+            .transpose()
+    }
+
     /// How many rows the table holds.
     #[cfg_attr(not(test), expect(dead_code, reason = "only tests count rows"))]
     pub(crate) fn len<K: Codec, V: Codec>(&self, table: Table<K, V>) -> StoreResult<u64> {
@@ -754,6 +771,27 @@ mod tests {
         assert_eq!(get(&store, b"k"), None);
         assert_eq!(store.cursor().unwrap().number, 0);
         assert_eq!(store.generation(), 0);
+    }
+
+    #[test]
+    fn a_wrapping_seek_finds_the_next_row_or_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("i.redb"), 1, &contracts(), 1).unwrap();
+        let seek = |name: &[u8]| {
+            store
+                .read()
+                .unwrap()
+                .seek_wrapping(PREMIUM, &key(name))
+                .unwrap()
+                .map(|(k, v)| (k, v.expiry))
+        };
+        assert_eq!(seek(b"a"), None);
+        write(&store, 1, b"b", Some(2));
+        write(&store, 2, b"d", Some(4));
+        assert_eq!(seek(b"a"), Some((key(b"b"), 2)));
+        assert_eq!(seek(b"b"), Some((key(b"b"), 2)));
+        assert_eq!(seek(b"c"), Some((key(b"d"), 4)));
+        assert_eq!(seek(b"e"), Some((key(b"b"), 2)));
     }
 
     #[test]
