@@ -317,3 +317,41 @@ async fn a_node_answers_expiries_delete_all_and_oxend_requests() -> eyre::Result
     assert_eq!(ons.result, serde_json::json!({}));
     Ok(())
 }
+
+/// A store dated a day back is taken, as the storage server takes it, but kept with a time
+/// at most a minute before it arrived (the time a recipient checks premium proofs against),
+/// and with the expiry it asked for.
+#[tokio::test]
+async fn a_backdated_store_is_kept_at_most_a_minute_before_it_arrived() -> eyre::Result<()> {
+    let bed = NodeTestbed::new();
+    let node = bed.start_node();
+    let erin = [0x46u8; 32];
+    let day = 86_400_000;
+    let sent = now_ms();
+    let dated = sent - day;
+    let backdated = Store::new(
+        account(&erin),
+        Namespace::DEFAULT,
+        b"from yesterday".to_vec(),
+        dated,
+        2 * day,
+    );
+    let stored: StoreResponse = rpc!(&node, SubRequest::Store(backdated))?;
+    let MemberResult::Ok(receipt) = &stored.swarm[&node.node_key] else {
+        panic!("the store was refused: {stored:?}");
+    };
+    assert_eq!(receipt.expiry, dated + 2 * day);
+    let page: RetrieveResponse = rpc!(
+        &node,
+        SubRequest::Retrieve(Retrieve::signed(&erin, Namespace::DEFAULT, now_ms(), None))
+    )?;
+    assert_eq!(page.messages.len(), 1);
+    let kept = &page.messages[0];
+    assert!(
+        kept.timestamp >= sent - 60_000 && kept.timestamp <= now_ms(),
+        "kept at {}, sent at {sent}",
+        kept.timestamp
+    );
+    assert_eq!(kept.expiration, dated + 2 * day);
+    Ok(())
+}

@@ -496,6 +496,19 @@ impl Store {
         super::message_hash(&self.pubkey, self.namespace, &self.data)
     }
 
+    /// The `timestamp` a node keeps the message with when it receives the store at
+    /// `now_ms`: the store's, but no earlier than [`SIGNATURE_TOLERANCE_MS`] before `now_ms`;
+    /// the expiry stays as asked.
+    ///
+    /// As on the storage server, a store dated in the past is taken while its expiry has not
+    /// passed (Session clients resend queued messages with their first time), but the time
+    /// kept is not the sender's to choose: a recipient checks the sender's premium proofs
+    /// against it, and a message dated back to before the sender's premium ended would pass.
+    pub fn kept_timestamp(&self, now_ms: u64) -> u64 {
+        self.timestamp
+            .max(now_ms.saturating_sub(SIGNATURE_TOLERANCE_MS))
+    }
+
     /// The storage server's checks of a store, in its order (the swarm
     /// check, 421, is the node's, before this): TTL (403) and clock (406) as
     /// [`auth::check_store_times`], then in a private namespace a signature

@@ -183,9 +183,11 @@ async fn store(
         .saturating_mul(1000)
         > now;
     store.check(now, premium)?;
-    // Kept with the request's timestamp and expiry, as the storage server keeps a message, so
-    // that every member (forwarded to or handed it later) gives it the same `timestamp`.
-    let now = store.timestamp;
+    // `premium` is the recipient's at arrival, whatever the store's date. The message is kept
+    // with the request's expiry and timestamp, as the storage server keeps it, so that every
+    // member (forwarded to or handed it later) gives it the same `timestamp`; but a timestamp
+    // over a minute old is kept as a minute before arrival (`Store::kept_timestamp`).
+    let now = store.kept_timestamp(now);
     let hash = store.hash();
     let forward = (!forwarded).then(|| Request::One(SubRequest::Store(store.clone())).to_json());
     let ttl = store.expiry.saturating_sub(now);

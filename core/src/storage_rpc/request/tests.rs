@@ -479,3 +479,23 @@ fn independent_signature_vectors() {
         "SY/sx4QKqWTPBOikP6DZBwNP1IBBiPZsBjRuOWfSlIo0uT2Lb3/WXnzYXf46iMdbSJiSqpAjB26o1n7LdOO0BA=="
     );
 }
+
+#[test]
+fn a_backdated_store_is_taken_but_kept_at_most_a_minute_before_it_arrived() {
+    let recipient = account(&SEED).0;
+    let day = 86_400_000;
+    // Dated a day back with 30 days to live: taken for a premium recipient (premium at
+    // arrival, as the node decides it), as the storage server takes it...
+    let backdated = Store::new(recipient, Namespace(0), b"x".to_vec(), NOW - day, 30 * day);
+    assert_eq!(backdated.check(NOW, true), Ok(()));
+    // ...and kept a minute before it arrived, with the expiry it asked for.
+    assert_eq!(backdated.kept_timestamp(NOW), NOW - SIGNATURE_TOLERANCE_MS);
+    assert_eq!(backdated.expiry, NOW - day + 30 * day);
+    // Without premium at arrival the TTL is 14 days, whatever the store's date.
+    assert_eq!(backdated.check(NOW, false).unwrap_err().status(), 403);
+    // Stores dated within the minute, or a little ahead, keep their own time.
+    for timestamp in [NOW - SIGNATURE_TOLERANCE_MS, NOW - 30_000, NOW, NOW + 5_000] {
+        let store = Store::new(recipient, Namespace(0), b"x".to_vec(), timestamp, day);
+        assert_eq!(store.kept_timestamp(NOW), timestamp);
+    }
+}
