@@ -98,9 +98,11 @@ impl Node {
             .arg(manifest)
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .args(["--confirmations", "0"])
-            // The mailbox runs measure what a node can take; the per-address limit (20 a
-            // second by default) would measure the limit instead, every client being 127.0.0.1.
+            // The mailbox and onion runs measure what a node can take; the per-address limits
+            // (20 and 100 a second by default) would measure the limits instead, every client
+            // being 127.0.0.1.
             .args(["--mailbox-requests-per-sec", "0"])
+            .args(["--onion-requests-per-sec", "0"])
             .env_remove("RUST_LOG")
             .envs(env.iter().copied());
         let started = Instant::now();

@@ -48,8 +48,8 @@ pub(crate) struct App {
     /// Whether `GET /v1/debug/dump` is served.
     pub enable_dump: bool,
     pub mailbox: Arc<Mailbox>,
-    /// Per-address limits on the mailbox routes (`None`: off).
-    pub mailbox_limiter: Option<Arc<crate::ratelimit::MailboxLimiter>>,
+    /// Per-address limits on the mailbox, onion and policing routes.
+    pub limits: crate::ratelimit::Limits,
     /// Signed mailbox requests already accepted.
     pub replay: ReplayGuard,
     /// Name answers rendered to JSON.
@@ -114,7 +114,7 @@ impl App {
         rpc_timeout: Duration,
         enable_dump: bool,
         mailbox: Arc<Mailbox>,
-        mailbox_rate: Option<crate::ratelimit::Rate>,
+        rates: crate::ratelimit::Rates,
         cache_bytes: u64,
     ) -> Self {
         Self {
@@ -128,8 +128,7 @@ impl App {
             rpc_timeout,
             enable_dump,
             mailbox,
-            mailbox_limiter: mailbox_rate
-                .map(|rate| Arc::new(crate::ratelimit::MailboxLimiter::new(rate))),
+            limits: crate::ratelimit::Limits::new(rates),
             replay: ReplayGuard::new(crate::mailbox::now_ms()),
             former_swarms: Default::default(),
             police: Default::default(),

@@ -123,6 +123,40 @@ pub struct NodeArgs {
         value_name = "NUM"
     )]
     pub mailbox_request_burst: Option<u32>,
+    /// Let one address make NUM onion requests a second, at any hop (default 100; 0: no
+    /// limit).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_ONION_REQUESTS_PER_SEC",
+        value_name = "NUM"
+    )]
+    pub onion_requests_per_sec: Option<u32>,
+    /// Let one address make bursts of NUM onion requests (default 500).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_ONION_REQUEST_BURST",
+        value_name = "NUM"
+    )]
+    pub onion_request_burst: Option<u32>,
+    /// Let one address make NUM policing requests (votes, evidence, reports) a second
+    /// (default 10; 0: no limit).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_POLICING_REQUESTS_PER_SEC",
+        value_name = "NUM"
+    )]
+    pub policing_requests_per_sec: Option<u32>,
+    /// Let one address make bursts of NUM policing requests (default 200).
+    #[arg(
+        long,
+        global = true,
+        env = "SESH_NODE_POLICING_REQUEST_BURST",
+        value_name = "NUM"
+    )]
+    pub policing_request_burst: Option<u32>,
     /// Sign deregistration votes with the EVM key in FILE: the node's registered `signer`
     /// (default <data dir>/voting.key if it exists; without one the node tests its peers but
     /// does not vote).
@@ -201,6 +235,14 @@ pub(crate) struct FileConfig {
     pub mailbox_requests_per_sec: Option<u32>,
     /// See [`NodeArgs::mailbox_request_burst`].
     pub mailbox_request_burst: Option<u32>,
+    /// See [`NodeArgs::onion_requests_per_sec`].
+    pub onion_requests_per_sec: Option<u32>,
+    /// See [`NodeArgs::onion_request_burst`].
+    pub onion_request_burst: Option<u32>,
+    /// See [`NodeArgs::policing_requests_per_sec`].
+    pub policing_requests_per_sec: Option<u32>,
+    /// See [`NodeArgs::policing_request_burst`].
+    pub policing_request_burst: Option<u32>,
     /// MiB of memory for cached answers: rendered name answers, signatures, ONS values
     /// (default 256; 0 turns the caches off).
     pub answer_cache_mib: Option<u64>,
@@ -237,8 +279,8 @@ pub(crate) struct Config {
     pub mailbox_quota: crate::mailbox::Quota,
     /// Time between sweeps of expired messages.
     pub mailbox_prune_interval: Duration,
-    /// How fast one client address may use the mailbox routes (`None`: no limit).
-    pub mailbox_rate: Option<crate::ratelimit::Rate>,
+    /// How fast one client address may use the mailbox, onion and policing routes.
+    pub rates: crate::ratelimit::Rates,
     /// Bytes of memory for cached answers.
     pub answer_cache_bytes: u64,
     /// The voting key file (`None`: the node does not vote).
@@ -332,14 +374,35 @@ impl Config {
                         .max(sesh_core::api::MAX_MESSAGE_BYTES as u64),
                 }
             },
-            mailbox_rate: crate::ratelimit::Rate::new(
-                args.mailbox_requests_per_sec
-                    .or(file.mailbox_requests_per_sec)
-                    .unwrap_or(20),
-                args.mailbox_request_burst
-                    .or(file.mailbox_request_burst)
-                    .unwrap_or(100),
-            ),
+            rates: {
+                use crate::ratelimit::{Rate, Rates, Scope};
+                let rate = |scope: Scope, per_second: Option<u32>, burst: Option<u32>| {
+                    let (default_rate, default_burst) = scope.default_rate();
+                    Rate::new(
+                        per_second.unwrap_or(default_rate),
+                        burst.unwrap_or(default_burst),
+                    )
+                };
+                Rates {
+                    mailbox: rate(
+                        Scope::Mailbox,
+                        args.mailbox_requests_per_sec
+                            .or(file.mailbox_requests_per_sec),
+                        args.mailbox_request_burst.or(file.mailbox_request_burst),
+                    ),
+                    onion: rate(
+                        Scope::Onion,
+                        args.onion_requests_per_sec.or(file.onion_requests_per_sec),
+                        args.onion_request_burst.or(file.onion_request_burst),
+                    ),
+                    policing: rate(
+                        Scope::Policing,
+                        args.policing_requests_per_sec
+                            .or(file.policing_requests_per_sec),
+                        args.policing_request_burst.or(file.policing_request_burst),
+                    ),
+                }
+            },
             mailbox_prune_interval: Duration::from_secs(
                 file.mailbox_prune_interval_secs.unwrap_or(10).max(1),
             ),
@@ -385,6 +448,48 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_rate_limit_has_a_default_a_file_key_and_a_flag_and_0_turns_it_off() {
+        use crate::ratelimit::{Rate, Rates};
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::resolve(&NodeArgs {
+            data_dir: Some(dir.path().into()),
+            ..NodeArgs::default()
+        })
+        .unwrap();
+        assert_eq!(config.rates, Rates::default());
+        assert_eq!(
+            (
+                config.rates.mailbox,
+                config.rates.onion,
+                config.rates.policing
+            ),
+            (Rate::new(20, 100), Rate::new(100, 500), Rate::new(10, 200))
+        );
+
+        let file = dir.path().join("node.toml");
+        std::fs::write(
+            &file,
+            "onion_requests_per_sec = 7\nonion_request_burst = 9\npolicing_requests_per_sec = 3\nmailbox_requests_per_sec = 0\n",
+        )
+        .unwrap();
+        let config = Config::resolve(&NodeArgs {
+            config: Some(file),
+            data_dir: Some(dir.path().into()),
+            policing_request_burst: Some(30),
+            ..NodeArgs::default()
+        })
+        .unwrap();
+        assert_eq!(
+            config.rates,
+            Rates {
+                mailbox: None,
+                onion: Rate::new(7, 9),
+                policing: Rate::new(3, 30),
+            }
+        );
+    }
 
     #[test]
     fn flags_win_over_the_file_which_wins_over_defaults() {

@@ -1,11 +1,19 @@
-//! Per-address rate limits on the mailbox routes.
+//! Per-address rate limits: on the mailbox routes, on onion requests and on the policing
+//! routes.
 //!
 //! Storing a message is free and unauthenticated, and a retrieve or delete costs the sender
 //! only a signature by its own key, while each costs the node a disk write or a signature
-//! check and a replay-guard entry. So each client address gets a token bucket (GCRA, from
-//! `governor`): `mailbox_requests_per_sec` a second, bursts of `mailbox_request_burst`; past
-//! it the node answers 429 with `Retry-After`. Name lookups are not limited: they are cheap
-//! (cached, read-only) and are what a node is for.
+//! check and a replay-guard entry. An onion request costs a key exchange and a decryption
+//! (and, at a relay, a connection onward); a vote or evidence a signature check and a read of
+//! the index. So each client address gets a token bucket per [`Scope`] (GCRA, from
+//! `governor`): so many requests a second, in bursts of so many; past it the node answers 429
+//! with `Retry-After`. Name lookups are not limited: they are cheap (cached, read-only) and
+//! are what a node is for.
+//!
+//! A request that arrives through an onion path is carried out by the destination with no
+//! client address (it has only the previous hop's): it is not limited again, the onion
+//! request that carried it took its token, keyed by the previous hop (see
+//! docs/threat-model.md, "Onion requests").
 //!
 //! An IPv6 client is keyed by its /64, the block one subscriber usually holds, so that
 //! rotating addresses within it buys nothing; an IPv4-mapped address counts as IPv4.
@@ -22,7 +30,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How fast one address may use the mailbox routes.
+/// How fast one address may use the routes of a [`Scope`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Rate {
     /// Requests a second, sustained.
@@ -41,6 +49,47 @@ impl Rate {
     }
 }
 
+/// The routes a limiter counts, each with its own buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// `POST /storage_rpc/v1`.
+    Mailbox,
+    /// `POST /onion_req/v2`, at every hop (a guard sees the client, later hops the node before).
+    Onion,
+    /// `POST /v1/votes`, `POST /v1/evidence` and `GET /v1/police`.
+    Policing,
+}
+
+impl Scope {
+    /// The default rate: `(per second, burst)`.
+    ///
+    /// - Mailbox: 20, 100 (a wallet's reads and stores, with room for a catch-up).
+    /// - Onion: 100, 500. A relay or destination sees the node before it, which carries the
+    ///   requests of every client whose path runs through it, so one address there is many
+    ///   clients; at a guard it is one client, who gets more than directly (20) but still a
+    ///   bound.
+    /// - Policing: 10, 200. A voting round has each node post its new votes to every peer, so
+    ///   a node receives about one vote per peer per node voted on, each peer from its own
+    ///   address; several nodes behind one address (an operator's, or a test's 127.0.0.1)
+    ///   share a bucket, which the burst leaves room for.
+    pub(crate) const fn default_rate(self) -> (u32, u32) {
+        match self {
+            Self::Mailbox => (20, 100),
+            Self::Onion => (100, 500),
+            Self::Policing => (10, 200),
+        }
+    }
+
+    /// What the refusal says is limited.
+    const fn requests(self) -> &'static str {
+        match self {
+            Self::Mailbox => "mailbox requests",
+            Self::Onion => "onion requests",
+            Self::Policing => "policing requests",
+        }
+    }
+}
+
 /// The key a client is limited under: its IPv4 address or its IPv6 /64.
 fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
@@ -55,26 +104,28 @@ fn client_key(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// One token bucket per client key.
+/// One token bucket per client key, for the routes of one [`Scope`].
 #[derive(Debug)]
-pub(crate) struct MailboxLimiter<C: Clock = DefaultClock> {
+pub(crate) struct Limiter<C: Clock = DefaultClock> {
+    scope: Scope,
     rate: Rate,
     limiter: RateLimiter<IpAddr, DashMapStateStore<IpAddr>, C, NoOpMiddleware<C::Instant>>,
     clock: C,
 }
 
-impl MailboxLimiter {
-    /// A limiter at `rate`, on the real clock.
-    pub(crate) fn new(rate: Rate) -> Self {
-        Self::with_clock(rate, DefaultClock::default())
+impl Limiter {
+    /// A limiter of `scope` at `rate`, on the real clock.
+    pub(crate) fn new(scope: Scope, rate: Rate) -> Self {
+        Self::with_clock(scope, rate, DefaultClock::default())
     }
 }
 
-impl<C: Clock + Clone> MailboxLimiter<C> {
-    /// A limiter at `rate` on `clock` (a fake one in tests).
-    pub(crate) fn with_clock(rate: Rate, clock: C) -> Self {
+impl<C: Clock + Clone> Limiter<C> {
+    /// A limiter of `scope` at `rate` on `clock` (a fake one in tests).
+    pub(crate) fn with_clock(scope: Scope, rate: Rate, clock: C) -> Self {
         let quota = Quota::per_second(rate.per_second).allow_burst(rate.burst);
         Self {
+            scope,
             rate,
             limiter: RateLimiter::dashmap_with_clock(quota, clock.clone()),
             clock,
@@ -87,6 +138,7 @@ impl<C: Clock + Clone> MailboxLimiter<C> {
         self.limiter
             .check_key(&client)
             .map_err(|not_until| RateLimited {
+                scope: self.scope,
                 client,
                 rate: self.rate,
                 wait: not_until.wait_time_from(self.clock.now()),
@@ -101,15 +153,71 @@ impl<C: Clock + Clone> MailboxLimiter<C> {
     }
 }
 
+/// The rate of each [`Scope`] (`None`: that limit is off), from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rates {
+    pub mailbox: Option<Rate>,
+    pub onion: Option<Rate>,
+    pub policing: Option<Rate>,
+}
+
+impl Default for Rates {
+    /// Each scope's [`Scope::default_rate`].
+    fn default() -> Self {
+        let rate = |scope: Scope| {
+            let (per_second, burst) = scope.default_rate();
+            Rate::new(per_second, burst)
+        };
+        Self {
+            mailbox: rate(Scope::Mailbox),
+            onion: rate(Scope::Onion),
+            policing: rate(Scope::Policing),
+        }
+    }
+}
+
+/// The limiters of a node, one per [`Scope`] whose limit is on.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Limits {
+    pub mailbox: Option<Arc<Limiter>>,
+    pub onion: Option<Arc<Limiter>>,
+    pub policing: Option<Arc<Limiter>>,
+}
+
+impl Limits {
+    /// A limiter for each rate that is on.
+    pub(crate) fn new(rates: Rates) -> Self {
+        let limiter =
+            |scope, rate: Option<Rate>| rate.map(|rate| Arc::new(Limiter::new(scope, rate)));
+        Self {
+            mailbox: limiter(Scope::Mailbox, rates.mailbox),
+            onion: limiter(Scope::Onion, rates.onion),
+            policing: limiter(Scope::Policing, rates.policing),
+        }
+    }
+
+    /// [`Limiter::forget_idle`] on each.
+    pub(crate) fn forget_idle(&self) {
+        for limiter in [&self.mailbox, &self.onion, &self.policing]
+            .into_iter()
+            .flatten()
+        {
+            limiter.forget_idle();
+        }
+    }
+}
+
 /// A request over its client's rate (answered 429 with `Retry-After`).
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "too many mailbox requests from {client}: at most {} a second (bursts of {}); retry in {} ms",
+    "too many {} from {client}: at most {} a second (bursts of {}); retry in {} ms",
+    scope.requests(),
     rate.per_second,
     rate.burst,
     wait.as_millis().max(1)
 )]
 pub(crate) struct RateLimited {
+    scope: Scope,
     /// The key the client is limited under.
     client: IpAddr,
     rate: Rate,
@@ -125,11 +233,13 @@ impl RateLimited {
     }
 }
 
-/// Middleware on the mailbox routes: a request over its address's rate is refused with
-/// [`RateLimited`]. A request with no peer address (only in-process tests make those) is not
-/// limited, nor is any when `limiter` is `None`.
-pub(crate) async fn limit_mailbox(
-    State(limiter): State<Option<Arc<MailboxLimiter>>>,
+/// Middleware on limited routes: a request over its address's rate is refused with
+/// [`RateLimited`] before its body is read. A request with no peer address is not limited,
+/// nor is any when `limiter` is `None`: in-process tests make such requests, and so does the
+/// destination of an onion request when it carries out the request inside (the onion
+/// request took the token, see the module's documentation).
+pub(crate) async fn limit(
+    State(limiter): State<Option<Arc<Limiter>>>,
     request: Request,
     next: Next,
 ) -> Result<Response, RateLimited> {
@@ -146,13 +256,13 @@ mod tests {
     use governor::clock::FakeRelativeClock;
     use std::net::Ipv4Addr;
 
-    fn limiter(
-        per_second: u32,
-        burst: u32,
-    ) -> (MailboxLimiter<FakeRelativeClock>, FakeRelativeClock) {
+    fn limiter(per_second: u32, burst: u32) -> (Limiter<FakeRelativeClock>, FakeRelativeClock) {
         let clock = FakeRelativeClock::default();
         let rate = Rate::new(per_second, burst).unwrap();
-        (MailboxLimiter::with_clock(rate, clock.clone()), clock)
+        (
+            Limiter::with_clock(Scope::Mailbox, rate, clock.clone()),
+            clock,
+        )
     }
 
     #[test]
@@ -196,6 +306,75 @@ mod tests {
         let mapped: IpAddr = "::ffff:198.51.100.7".parse().unwrap();
         limiter.check(v4).unwrap();
         assert!(limiter.check(mapped).is_err(), "the same IPv4 client");
+    }
+
+    #[test]
+    fn each_scope_counts_apart_and_says_what_it_limits() {
+        let limits = Limits::new(Rates {
+            mailbox: Rate::new(1, 1),
+            onion: Rate::new(1, 1),
+            policing: None,
+        });
+        assert!(limits.policing.is_none(), "a rate of 0 is no limiter");
+        let ip = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 9));
+        let (mailbox, onion) = (limits.mailbox.unwrap(), limits.onion.unwrap());
+        mailbox.check(ip).unwrap();
+        onion
+            .check(ip)
+            .expect("the mailbox's bucket is not the onion's");
+        let refused = onion.check(ip).unwrap_err().to_string();
+        assert!(
+            refused.starts_with(
+                "too many onion requests from 192.0.2.9: at most 1 a second (bursts of 1)"
+            ),
+            "{refused}"
+        );
+    }
+
+    /// A route behind [`limit`] at 2 a second in bursts of 3, answering 200.
+    fn limited_route() -> axum::Router {
+        let limiter = Arc::new(Limiter::new(Scope::Policing, Rate::new(2, 3).unwrap()));
+        axum::Router::new().route(
+            "/v1/votes",
+            axum::routing::post(|| async { "kept" })
+                .layer(axum::middleware::from_fn_with_state(Some(limiter), limit)),
+        )
+    }
+
+    async fn post_from(router: &axum::Router, peer: Option<&str>) -> u16 {
+        use tower::ServiceExt;
+        let mut request = Request::builder()
+            .method("POST")
+            .uri("/v1/votes")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        if let Some(peer) = peer {
+            let peer: SocketAddr = peer.parse().unwrap();
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
+        let response = router.clone().oneshot(request).await.unwrap();
+        if response.status() == axum::http::StatusCode::TOO_MANY_REQUESTS {
+            assert!(response.headers().contains_key("retry-after"));
+        }
+        response.status().as_u16()
+    }
+
+    #[tokio::test]
+    async fn a_flood_from_one_address_gets_429_and_others_do_not() {
+        let router = limited_route();
+        let mut flood = Vec::new();
+        for _ in 0..10 {
+            flood.push(post_from(&router, Some("198.51.100.1:4000")).await);
+        }
+        assert_eq!(flood, [200, 200, 200, 429, 429, 429, 429, 429, 429, 429]);
+        // Another port of the same address is the same client; another address is not.
+        assert_eq!(post_from(&router, Some("198.51.100.1:4001")).await, 429);
+        assert_eq!(post_from(&router, Some("198.51.100.2:4000")).await, 200);
+        // A request with no client address (the request inside an onion request, carried
+        // out by the destination) is not limited again.
+        for _ in 0..10 {
+            assert_eq!(post_from(&router, None).await, 200);
+        }
     }
 
     #[test]

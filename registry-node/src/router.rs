@@ -3,14 +3,14 @@
 use crate::app::{App, AppState};
 use crate::handlers::error::ApiError;
 use crate::handlers::{health, market, names, nodes, onion, ons, premium, storage_rpc};
-use crate::ratelimit;
+use crate::ratelimit::{self, Limits};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -22,11 +22,54 @@ use tower_http::catch_panic::CatchPanicLayer;
 /// the storage protocol takes up to [`storage_rpc::MAX_RPC_BODY_BYTES`].
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024;
 
-/// The HTTP API.
+/// The HTTP API. An onion request's final layer is carried out by an [`Api`] of the same
+/// routes (all but `/onion_req/v2`), built here once with the same state: it lives as long as
+/// this router, so nothing of the node's state outlives the server (no cycle through
+/// [`App`]).
 pub(crate) fn router(state: AppState) -> Router {
-    let mailbox_limit =
-        middleware::from_fn_with_state(state.mailbox_limiter.clone(), ratelimit::limit_mailbox);
-    Router::new()
+    let inner = Api {
+        router: finish(routes(&state.limits).router, state.clone()),
+        app: state.clone(),
+    };
+    let onion_limit = middleware::from_fn_with_state(state.limits.onion.clone(), ratelimit::limit);
+    let routes = routes(&state.limits).route(
+        sesh_core::onion::PATH,
+        post(move |State(app): State<AppState>, body: Bytes| {
+            onion::onion_req(app, body, inner.clone())
+        })
+        .layer(DefaultBodyLimit::max(onion::MAX_ONION_BODY_BYTES))
+        .layer(onion_limit),
+    );
+    finish(routes.router, state)
+}
+
+/// Routes as they are added, with their paths kept (so that a test holds docs/openapi.yaml
+/// to them; an axum router cannot list its routes).
+struct Routes {
+    router: Router<AppState>,
+    paths: Vec<&'static str>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    fn route(mut self, path: &'static str, method: MethodRouter<AppState>) -> Self {
+        self.paths.push(path);
+        self.router = self.router.route(path, method);
+        self
+    }
+}
+
+/// Every route but `/onion_req/v2`, with its limits.
+fn routes(limits: &Limits) -> Routes {
+    let mailbox_limit = middleware::from_fn_with_state(limits.mailbox.clone(), ratelimit::limit);
+    let policing_limit = middleware::from_fn_with_state(limits.policing.clone(), ratelimit::limit);
+    Routes::new()
         .route("/v1/names/batch", post(names::batch))
         .route("/v1/names/{name}", get(names::lookup))
         .route("/v1/names/{name}/offers", get(market::offers))
@@ -58,16 +101,17 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/json_rpc", post(ons::json_rpc))
         .route("/", post(ons::json_rpc))
         .route(
-            sesh_core::onion::PATH,
-            post(|State(app): State<AppState>, body: Bytes| onion::onion_req(app, body, Api::new))
-                .layer(DefaultBodyLimit::max(onion::MAX_ONION_BODY_BYTES)),
+            "/v1/votes",
+            post(crate::policing::routes::receive_vote).layer(policing_limit.clone()),
         )
-        .route("/v1/votes", post(crate::policing::routes::receive_vote))
         .route(
             "/v1/evidence",
-            post(crate::policing::routes::receive_evidence),
+            post(crate::policing::routes::receive_evidence).layer(policing_limit.clone()),
         )
-        .route("/v1/police", get(crate::policing::routes::report))
+        .route(
+            "/v1/police",
+            get(crate::policing::routes::report).layer(policing_limit),
+        )
         .route(
             "/v1/police/standings",
             get(crate::policing::routes::standings),
@@ -77,6 +121,11 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/debug/dump", get(health::dump))
         .route("/health", get(health::health))
         .route("/metrics", get(health::metrics))
+}
+
+/// `router` with the fallback, the layers every route has, and `state`.
+fn finish(router: Router<AppState>, state: AppState) -> Router {
+    router
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -191,6 +240,32 @@ fn record(app: &App, method: &Method, route: &str, response: &Response, started:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The paths docs/openapi.yaml documents: the keys under `paths:`, two spaces in, up to
+    /// their `:` (`/json_rpc: &json_rpc` names an anchor).
+    fn documented_paths() -> std::collections::BTreeSet<&'static str> {
+        include_str!("../../docs/openapi.yaml")
+            .lines()
+            .filter_map(|line| line.strip_prefix("  "))
+            .filter(|key| key.starts_with('/'))
+            .filter_map(|key| key.split_once(':').map(|(path, _)| path))
+            .collect()
+    }
+
+    #[test]
+    fn openapi_yaml_documents_every_route_and_no_other() {
+        let mut served: std::collections::BTreeSet<&str> =
+            routes(&Limits::default()).paths.into_iter().collect();
+        served.insert(sesh_core::onion::PATH);
+        let documented = documented_paths();
+        let undocumented: Vec<_> = served.difference(&documented).collect();
+        let not_served: Vec<_> = documented.difference(&served).collect();
+        assert!(
+            undocumented.is_empty() && not_served.is_empty(),
+            "routes missing from docs/openapi.yaml: {undocumented:?}; \
+             documented but not served: {not_served:?}"
+        );
+    }
 
     fn request(method: Method, path: &str) -> Request {
         Request::builder()

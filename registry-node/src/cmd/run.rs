@@ -91,7 +91,7 @@ impl Args {
             config.rpc_timeout,
             config.enable_dump,
             mailbox.clone(),
-            config.mailbox_rate,
+            config.rates,
             config.answer_cache_bytes,
         )));
 
@@ -183,17 +183,14 @@ impl Args {
     }
 }
 
-/// Every minute, forgets the clients of the mailbox rate limit whose buckets are full again,
-/// so its memory follows recent clients only.
+/// Every minute, forgets the clients of the rate limits whose buckets are full again, so
+/// their memory follows recent clients only.
 async fn forget_idle_clients(app: AppState, cancel: CancellationToken) {
-    let Some(limiter) = app.mailbox_limiter.as_ref() else {
-        return;
-    };
     loop {
         tokio::select! {
             () = cancel.cancelled() => return,
             () = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
         }
-        limiter.forget_idle();
+        app.limits.forget_idle();
     }
 }

@@ -207,7 +207,7 @@ pub(crate) type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ratelimit::{MailboxLimiter, Rate};
+    use crate::ratelimit::{Limiter, Rate, Scope};
     use governor::clock::FakeRelativeClock;
 
     async fn answer(error: ApiError) -> (StatusCode, Option<String>, String) {
@@ -257,8 +257,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_client_over_its_rate_is_told_when_to_retry() {
-        let limiter =
-            MailboxLimiter::with_clock(Rate::new(1, 1).unwrap(), FakeRelativeClock::default());
+        let limiter = Limiter::with_clock(
+            Scope::Mailbox,
+            Rate::new(1, 1).unwrap(),
+            FakeRelativeClock::default(),
+        );
         let ip = "192.0.2.1".parse().unwrap();
         limiter.check(ip).unwrap();
         let refused = limiter.check(ip).unwrap_err();

@@ -81,9 +81,11 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// `POST /onion_req/v2`. `routes` builds this node's API for a final request (the router
-/// passes it, so that this handler need not know the router).
-pub(crate) async fn onion_req<S>(app: AppState, body: Bytes, routes: fn(AppState) -> S) -> Response
+/// `POST /onion_req/v2`. `routes` is this node's API, which carries out a final request (the
+/// router passes it, built once, so that this handler need not know the router). The request
+/// inside has no client address: the limits keyed by one do not apply to it again (the onion
+/// request took its token, under the previous hop's address; see `crate::ratelimit`).
+pub(crate) async fn onion_req<S>(app: AppState, body: Bytes, routes: S) -> Response
 where
     S: Service<Request, Response = Response, Error = Infallible>,
 {
@@ -97,7 +99,7 @@ where
             Err(refusal) => refusal.into_response(),
         },
         Ok(Route::Final(request)) => {
-            let (status, is_json, bytes) = carry_out(&app, &request.request, routes).await;
+            let (status, is_json, bytes) = carry_out(&request.request, routes).await;
             let answer = Answer {
                 status,
                 body: request.answer_body(&bytes, is_json),
@@ -279,11 +281,7 @@ fn http_request(method: Method, path: &str, headers: HeaderMap, body: Body) -> R
 
 /// Carries out the final request on this node's own routes: its status, whether the answer
 /// is JSON, and its bytes.
-async fn carry_out<S>(
-    app: &AppState,
-    bytes: &[u8],
-    routes: fn(AppState) -> S,
-) -> (u16, bool, Vec<u8>)
+async fn carry_out<S>(bytes: &[u8], routes: S) -> (u16, bool, Vec<u8>)
 where
     S: Service<Request, Response = Response, Error = Infallible>,
 {
@@ -291,7 +289,7 @@ where
         Ok(request) => request,
         Err(error) => return (400, false, error.to_string().into_bytes()),
     };
-    let Ok(response) = routes(app.clone()).oneshot(request).await;
+    let Ok(response) = routes.oneshot(request).await;
     let status = response.status().as_u16();
     let is_json = response
         .headers()
