@@ -110,11 +110,11 @@ fn routes(limits: &Limits) -> Routes {
         )
         .route(
             "/v1/police",
-            get(crate::policing::routes::report).layer(policing_limit),
+            get(crate::policing::routes::report).layer(policing_limit.clone()),
         )
         .route(
             "/v1/police/standings",
-            get(crate::policing::routes::standings),
+            get(crate::policing::routes::standings).layer(policing_limit),
         )
         .route("/v1/identity", get(health::identity))
         .route("/v1/flagged", get(health::flagged))
