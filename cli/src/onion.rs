@@ -26,7 +26,9 @@
 //!
 //! A guard that cannot be reached (connect error, timeout) is dropped; a 502 or 504 from a
 //! relay drops the relay (the next attempt with a new relay failing too means the destination
-//! itself is down). The path is rebuilt without the dropped node, at most [`ATTEMPTS`] times.
+//! itself is down). The path is rebuilt without the dropped node, at most [`ATTEMPTS`] times;
+//! `--json` shows the path each answer came through, and in text a note on stderr names each
+//! node dropped (`note: relay URL did not answer; built a new path`, not with `--quiet`).
 //! A request is sent again only when it cannot have been carried out (the guard was not
 //! reached, or a relay could not reach the next node: 502), or when carrying it out twice does
 //! no harm: GETs, and stores (a store is idempotent by the message's hash: a node that has it
@@ -179,6 +181,9 @@ struct Paths {
     operators: tokio::sync::OnceCell<HashMap<NodeKey, Address>>,
     state: Mutex<State>,
     cache: Option<PathBuf>,
+    /// Whether a path rebuilt around a node that did not answer is told on stderr (text
+    /// mode; `--json` shows each answer's path instead).
+    tell_rebuilds: bool,
 }
 
 /// The guard and relays in use, what failed, and which path answered for each node.
@@ -195,6 +200,8 @@ struct State {
     answered: HashMap<String, Vec<PathHop>>,
     /// Whether the guard or a relay changed since the cache was read.
     changed: bool,
+    /// Dropped nodes already told of (each once a command).
+    told: HashSet<NodeKey>,
 }
 
 /// The cache file: the guard and the relays that worked.
@@ -248,8 +255,18 @@ impl Transport {
                 operators: tokio::sync::OnceCell::new(),
                 state: Mutex::new(state),
                 cache,
+                tell_rebuilds: false,
             }),
         }
+    }
+
+    /// The same transport, telling on stderr when `tell` of each path it rebuilds because a
+    /// guard or relay did not answer (`note: relay URL did not answer; built a new path`).
+    pub(crate) fn telling_rebuilds(mut self, tell: bool) -> Self {
+        if let Some(paths) = &mut self.onion {
+            paths.tell_rebuilds = tell;
+        }
+        self
     }
 
     /// The path of `url`'s last answer (`None`: sent directly, or it never answered).
@@ -313,6 +330,8 @@ impl Transport {
         let mut relays_dropped = 0;
         let mut tries = 0;
         let mut last = String::new();
+        // The hops dropped on the way ("guard"/"relay", the node), told once a path answers.
+        let mut dropped: Vec<(&str, NodeTarget)> = Vec::new();
         while tries < ATTEMPTS {
             tries += 1;
             if paths.needs_choice(destination) {
@@ -343,6 +362,7 @@ impl Transport {
                         return Err(SendError::Paths { tries, last });
                     }
                     paths.drop_guard(guard.key);
+                    dropped.push(("guard", guard.clone()));
                     if timed_out && !request.resendable() {
                         break;
                     }
@@ -358,6 +378,7 @@ impl Transport {
                         describe_failure(&error.without_url(), &guard.url)
                     );
                     paths.drop_guard(guard.key);
+                    dropped.push(("guard", guard.clone()));
                     if request.resendable() {
                         continue;
                     }
@@ -375,6 +396,7 @@ impl Transport {
                         })
                         .collect();
                     paths.answered(&node.url, shown.clone());
+                    paths.tell_rebuilt(&dropped);
                     return Ok(Reply {
                         status: answer.status,
                         body: answer.body_bytes(),
@@ -390,6 +412,7 @@ impl Transport {
                         break;
                     }
                     paths.drop_relay(path[1].key);
+                    dropped.push(("relay", path[1].clone()));
                     relays_dropped += 1;
                     if status == 504 && !request.resendable() {
                         break;
@@ -407,6 +430,11 @@ impl Transport {
         }
         Err(SendError::Paths { tries, last })
     }
+}
+
+/// The note of a path rebuilt because the `role` ("guard", "relay") at `url` did not answer.
+fn rebuilt_note(role: &str, url: &str) -> String {
+    format!("note: {role} {url} did not answer; built a new path")
 }
 
 /// "guard → relay → destination" by URL.
@@ -565,6 +593,20 @@ impl Paths {
         }
         state.relays.retain(|_, relay| *relay != guard);
         state.changed = true;
+    }
+
+    /// A path answered after `dropped` (role, node) did not: a note on stderr for each node
+    /// not yet told of, when rebuilds are told ([`Transport::telling_rebuilds`]).
+    fn tell_rebuilt(&self, dropped: &[(&str, NodeTarget)]) {
+        if !self.tell_rebuilds || dropped.is_empty() {
+            return;
+        }
+        let mut state = self.lock();
+        for (role, node) in dropped {
+            if node.key.is_none_or(|key| state.told.insert(key)) {
+                eprintln!("{}", rebuilt_note(role, &node.url));
+            }
+        }
     }
 
     /// The relay to `destination` failed: another is chosen next time.

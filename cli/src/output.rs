@@ -123,9 +123,14 @@ impl Output {
         Ok(())
     }
 
+    /// Whether hints go to stderr: not with --json or --quiet ([`Output::info`]).
+    pub(crate) fn shows_hints(&self) -> bool {
+        !self.json && !self.quiet
+    }
+
     /// A line of progress or a hint on stderr (not with --json or --quiet).
     pub(crate) fn info(&self, line: &str) {
-        if !self.json && !self.quiet {
+        if self.shows_hints() {
             eprintln!("{line}");
         }
     }

@@ -613,13 +613,16 @@ pub(crate) async fn transport(ctx: &Context<'_>) -> eyre::Result<std::sync::Arc<
                 .data_dir
                 .join("onion")
                 .join(format!("{}.json", ctx.deployment()?.chain_id));
-            Ok(std::sync::Arc::new(Transport::onion(
-                client,
-                ctx.onion_enc,
-                pool,
-                Some((provider, staking)),
-                Some(cache),
-            )))
+            Ok(std::sync::Arc::new(
+                Transport::onion(
+                    client,
+                    ctx.onion_enc,
+                    pool,
+                    Some((provider, staking)),
+                    Some(cache),
+                )
+                .telling_rebuilds(ctx.out.shows_hints()),
+            ))
         })
         .await
         .cloned()

@@ -192,12 +192,18 @@ async fn sesh_reaches_its_nodes_only_through_onion_paths() -> eyre::Result<()> {
     }
     let removed = nodes.remove(relay);
     let dead = removed.node_key.clone();
+    let dead_url = removed.url.clone();
     removed.kill();
     let guard_node = if guard > relay { guard - 1 } else { guard };
-    let rebuilt = alice
+    let run = alice
         .run(&["name", "lookup", "onionbob", "--json"], None)
-        .ok()
-        .envelope();
+        .ok();
+    assert!(
+        !run.stderr.contains("note:"),
+        "--json shows the paths: {}",
+        run.stderr
+    );
+    let rebuilt = run.envelope();
     assert_eq!(rebuilt["data"]["source"]["agree"], 3, "{rebuilt}");
     for node in rebuilt["data"]["source"]["nodes"]
         .as_array()
@@ -213,6 +219,14 @@ async fn sesh_reaches_its_nodes_only_through_onion_paths() -> eyre::Result<()> {
     }
     let saved = std::fs::read_to_string(&cache)?;
     assert!(!saved.contains(&dead), "{saved}");
+    // In text, the rebuild is a note on stderr, once for the dead relay.
+    std::fs::write(
+        &cache,
+        serde_json::json!({"guard": nodes[guard_node].node_key, "relays": relays}).to_string(),
+    )?;
+    let run = alice.run(&["name", "lookup", "onionbob"], None).ok();
+    let note = format!("note: relay {dead_url} did not answer; built a new path");
+    assert_eq!(run.stderr.matches(&note).count(), 1, "{}", run.stderr);
 
     // --direct: no onion request reaches any node; the asked nodes serve the lookup.
     let before = counts(&nodes).await;
