@@ -98,7 +98,16 @@ pub fn standing(report: &serde_json::Value, id: u64) -> Option<&str> {
 pub async fn voting_network(
     bed: &NodeTestbed,
 ) -> eyre::Result<(Vec<RegistryNode>, Vec<PrivateKeySigner>)> {
-    let operators: Vec<PrivateKeySigner> = (2..8).map(|i| bed.dev_key(i)).collect();
+    voting_network_of(bed, 2..8).await
+}
+
+/// [`voting_network`] with a node for each of anvil's dev keys `keys`, in that order (key 0
+/// is the account of `sesh wallet restore` with anvil's words, so a wallet can stake).
+pub async fn voting_network_of(
+    bed: &NodeTestbed,
+    keys: impl IntoIterator<Item = usize>,
+) -> eyre::Result<(Vec<RegistryNode>, Vec<PrivateKeySigner>)> {
+    let operators: Vec<PrivateKeySigner> = keys.into_iter().map(|i| bed.dev_key(i)).collect();
     let nodes = RegistryNode::start_all(
         operators
             .iter()
