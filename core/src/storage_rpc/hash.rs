@@ -14,6 +14,11 @@ use blake2::digest::consts::U32;
 
 /// The hash of `data` stored for `pubkey` in `namespace`.
 pub fn message_hash(pubkey: &UserPubkey, namespace: Namespace, data: &[u8]) -> MessageHash {
+    MessageHash::from_digest(&message_digest(pubkey, namespace, data))
+}
+
+/// [`message_hash`] as its 32 bytes, before base64: what a node keys its index by.
+pub fn message_digest(pubkey: &UserPubkey, namespace: Namespace, data: &[u8]) -> [u8; 32] {
     let digest = Blake2b::<U32>::new()
         .chain_update([pubkey.prefix])
         .chain_update(pubkey.key)
@@ -22,7 +27,7 @@ pub fn message_hash(pubkey: &UserPubkey, namespace: Namespace, data: &[u8]) -> M
         .finalize();
     let mut bytes = [0u8; 32];
     bytes.copy_from_slice(&digest);
-    MessageHash::from_digest(&bytes)
+    bytes
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ use sesh_core::api::MAX_RETRIEVE;
 use sesh_core::attestation::NodeKey;
 use sesh_core::onion::Hop;
 use sesh_core::ons::{NameHash, TYPE_SESSION};
+use sesh_core::storage_rpc::hash::message_digest;
 use sesh_core::storage_rpc::oxend::{ServiceNodeState, ServiceNodesResult};
 use sesh_core::storage_rpc::receipt::{
     delete_all_receipt_message, delete_receipt_message, expire_receipt_message,
@@ -188,14 +189,16 @@ async fn store(
     // member (forwarded to or handed it later) gives it the same `timestamp`; but a timestamp
     // over a minute old is kept as a minute before arrival (`Store::kept_timestamp`).
     let now = store.kept_timestamp(now);
-    let hash = store.hash();
+    // The storage hash, computed once: the answer's, the receipt's and the mailbox's key.
+    let digest = message_digest(&store.pubkey, store.namespace, &store.data);
+    let hash = MessageHash::from_digest(&digest);
     let forward = (!forwarded).then(|| Request::One(SubRequest::Store(store.clone())).to_json());
     let ttl = store.expiry.saturating_sub(now);
     let namespace = store.namespace.0;
     // Queued for the group commit without a blocking thread of its own.
     let stored = app
         .mailbox
-        .store_async(session_id, namespace, store.data, now, ttl)
+        .store_digested(session_id, namespace, store.data, digest, now, ttl)
         .await;
     let me = app.node_key().to_string();
     let member = match stored {

@@ -6,7 +6,6 @@
 //! | --- | --- | --- |
 //! | `meta` | `&str` | schema version, the last sequence number, totals (messages ‖ bytes) |
 //! | `messages` | mailbox (35) ‖ seq (8) | hash (32) ‖ stored_ms (8) ‖ expiry_ms (8) ‖ envelope |
-//! | `hashes` | mailbox (35) ‖ hash (32) | seq (8) |
 //! | `expiries` | expiry_ms (8) ‖ mailbox (35) ‖ seq (8) | empty |
 //! | `usage` | Session ID (33) | messages (8) ‖ bytes (8) |
 //! | `deleted` | mailbox (35) ‖ hash (32) | forget_ms (8): the deleted message's expiry |
@@ -25,12 +24,20 @@
 //! sweeps commit durably, as do checkpoints. A read may see a store a few
 //! milliseconds before it is durable and answered.
 //!
-//! Two hashes name a message. The mailbox's own (`envelope::message_hash`, hex; tombstones)
-//! keys `hashes` and `deleted`; the storage server's (`storage_rpc::message_hash`: the 32
+//! Two hashes name a message. The storage server's (`storage_rpc::message_digest`: the 32
 //! bytes of its 43 base64 characters, with no namespace in the key since `delete` names none)
-//! keys `rpc_hashes`, the index of `/storage_rpc/v1`, the only one clients see. Both are kept
-//! for every message; the storage hash of a retrieved message is recomputed from its bytes. Schema 2 added `rpc_hashes`; a schema 1 file is migrated when opened (the
-//! index is filled from `messages`), with no message lost.
+//! keys `rpc_hashes`, the one index by hash: `/storage_rpc/v1` finds, deletes and refuses
+//! duplicates by it. The handler computes it once and hands it to the writer with the store.
+//! The mailbox's own (`envelope::message_hash`; in the message's value) keys the tombstones
+//! of `deleted`. The storage hash of a retrieved message is recomputed from its bytes.
+//!
+//! Every B-tree page a batch of stores changes is copied, checksummed and written once, so a
+//! store costs about one page per table it inserts into at a random place: `messages` and
+//! `rpc_hashes` (`expiries` grows at its end, `usage` and `meta` are a few pages shared by
+//! the batch). Schema 2 added `rpc_hashes`; schema 3 dropped `hashes` (mailbox ‖ own hash →
+//! seq), a second index of every message by hash, a third random page a store. An older
+//! file is migrated when opened (schema 1: `rpc_hashes` filled from `messages`; then
+//! `hashes` dropped), with no message or tombstone lost; a newer one is refused.
 //!
 //! A deleted message leaves a tombstone until it would have expired: stores
 //! need no signature, so without it anyone holding a copy of the envelope
@@ -44,12 +51,14 @@ use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, Tab
 use sesh_core::SessionId;
 use sesh_core::api::StoredMessage;
 use sesh_core::envelope::{MessageHash, message_hash};
-use sesh_core::storage_rpc::{Namespace, UserPubkey, decode_base64};
+use sesh_core::storage_rpc::hash::message_digest;
+use sesh_core::storage_rpc::{Namespace, UserPubkey};
 use std::path::Path;
 
 const META: TableDefinition<'static, &str, &[u8]> = TableDefinition::new("meta");
 const MESSAGES: TableDefinition<'static, &[u8], &[u8]> = TableDefinition::new("messages");
-const HASHES: TableDefinition<'static, &[u8], u64> = TableDefinition::new("hashes");
+/// Schema 2's second index by hash (mailbox ‖ own hash → seq), dropped by the migration to 3.
+const LEGACY_HASHES: TableDefinition<'static, &[u8], u64> = TableDefinition::new("hashes");
 const EXPIRIES: TableDefinition<'static, &[u8], ()> = TableDefinition::new("expiries");
 const USAGE: TableDefinition<'static, &[u8], &[u8]> = TableDefinition::new("usage");
 const DELETED: TableDefinition<'static, &[u8], u64> = TableDefinition::new("deleted");
@@ -65,7 +74,8 @@ const META_SEQ: &str = "seq";
 const META_TOTAL: &str = "total";
 /// Bumped when a table or an encoding changes.
 /// 1 → 2: `rpc_hashes` added, filled from `messages` when a version 1 file is opened.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+/// 2 → 3: `hashes` dropped (`rpc_hashes` finds duplicates), when a version 2 file is opened.
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 const MAILBOX_LEN: usize = 35;
 const VALUE_HEADER: usize = 32 + 8 + 8;
@@ -265,8 +275,25 @@ struct Pending {
     session_id: SessionId,
     namespace: i16,
     data: Vec<u8>,
+    /// The storage hash of the message ([`rpc_digest`]), computed once by whoever queued it.
+    digest: [u8; 32],
     now_ms: u64,
     ttl_ms: u64,
+}
+
+impl Pending {
+    /// A store of `data`, its storage hash computed here.
+    fn new(session_id: SessionId, namespace: i16, data: Vec<u8>, now_ms: u64, ttl_ms: u64) -> Self {
+        let digest = rpc_digest(&session_id.to_bytes(), namespace, &data);
+        Self {
+            session_id,
+            namespace,
+            data,
+            digest,
+            now_ms,
+            ttl_ms,
+        }
+    }
 }
 
 /// Most stores committed in one write transaction.
@@ -627,10 +654,13 @@ fn apply_store(
         session_id,
         namespace,
         ref data,
+        digest,
         now_ms,
         ttl_ms,
     } = *pending;
     let mailbox = mailbox_key(&session_id, namespace);
+    let recipient = session_id.to_bytes();
+    let index_key = rpc_key(&recipient, &digest);
     let hash = message_hash(&session_id, namespace, data);
     let tombstone = tables
         .deleted
@@ -641,10 +671,14 @@ fn apply_store(
     }
     // A copy already here: unexpired, the store changes nothing; expired but not swept
     // yet, the new store replaces it.
-    let existing = tables
-        .hashes
-        .get(hash_key(&mailbox, &hash).as_slice())?
-        .map(|v| v.value());
+    let existing = match tables.rpc_hashes.get(index_key.as_slice())? {
+        // The digest covers the namespace: another one would be a BLAKE2b collision.
+        Some(value) => match decode_rpc_value(value.value())? {
+            (ns, seq) if ns == namespace => Some(seq),
+            _ => return Err(MailboxError::Corrupt("hash index")),
+        },
+        None => None,
+    };
     let mut replaced = None;
     if let Some(seq) = existing {
         let (stored_ms, expiry_ms, size) = {
@@ -667,7 +701,6 @@ fn apply_store(
     }
     // The checks see the usage and totals as they are once the expired copy is gone.
     let (freed_messages, freed_bytes) = replaced.map_or((0, 0), |(_, size)| (1, size));
-    let recipient = session_id.to_bytes();
     let (count, bytes) = {
         let (count, bytes) = decode_usage(
             tables
@@ -705,7 +738,7 @@ fn apply_store(
         });
     }
     if let Some((seq, _)) = replaced {
-        remove_in(tables, &[(mailbox, seq)], true)?;
+        remove_in(tables, &[(mailbox, seq)])?;
     }
     let meta = &mut tables.meta;
     meta.insert(
@@ -734,12 +767,8 @@ fn apply_store(
         .messages
         .insert(message_key(&mailbox, seq).as_slice(), value.as_slice())?;
     tables
-        .hashes
-        .insert(hash_key(&mailbox, &hash).as_slice(), seq)?;
-    tables.rpc_hashes.insert(
-        rpc_key(&recipient, &rpc_digest(&recipient, namespace, data)).as_slice(),
-        rpc_value(namespace, seq).as_slice(),
-    )?;
+        .rpc_hashes
+        .insert(index_key.as_slice(), rpc_value(namespace, seq).as_slice())?;
     tables
         .expiries
         .insert(expiry_key(expiry_ms, &mailbox, seq).as_slice(), ())?;
@@ -783,11 +812,7 @@ pub(crate) fn rpc_digest(recipient: &[u8], namespace: i16, data: &[u8]) -> [u8; 
         prefix: recipient[0],
         key,
     };
-    let hash = sesh_core::storage_rpc::message_hash(&pubkey, Namespace(namespace), data);
-    decode_base64(hash.as_str())
-        .ok()
-        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-        .expect("a message hash is 32 bytes of base64")
+    message_digest(&pubkey, Namespace(namespace), data)
 }
 
 fn rpc_key(recipient: &[u8], digest: &[u8; 32]) -> Vec<u8> {
@@ -885,9 +910,12 @@ impl Mailbox {
                     let found = <[u8; 4]>::try_from(bytes.as_slice())
                         .map(u32::from_be_bytes)
                         .map_err(|_| MailboxError::Corrupt("schema"))?;
-                    if found == 1 {
+                    if found == 1 || found == 2 {
                         drop(meta);
-                        migrate_rpc_hashes(&txn)?;
+                        if found == 1 {
+                            migrate_rpc_hashes(&txn)?;
+                        }
+                        txn.delete_table(LEGACY_HASHES)?;
                         meta = txn.open_table(META)?;
                         meta.insert(META_SCHEMA, SCHEMA_VERSION.to_be_bytes().as_slice())?;
                     } else if found != SCHEMA_VERSION {
@@ -908,7 +936,6 @@ impl Mailbox {
             }
             drop(meta);
             txn.open_table(MESSAGES)?;
-            txn.open_table(HASHES)?;
             txn.open_table(EXPIRIES)?;
             txn.open_table(DELETED)?;
             txn.open_table(DELETED_EXPIRIES)?;
@@ -961,13 +988,7 @@ impl Mailbox {
         now_ms: u64,
         ttl_ms: u64,
     ) -> MailboxResult<Stored> {
-        let pending = Pending {
-            session_id: *session_id,
-            namespace,
-            data: data.to_vec(),
-            now_ms,
-            ttl_ms,
-        };
+        let pending = Pending::new(*session_id, namespace, data.to_vec(), now_ms, ttl_ms);
         match &self.group {
             None => self
                 .commit_batch(std::slice::from_ref(&pending), None)
@@ -997,13 +1018,36 @@ impl Mailbox {
         now_ms: u64,
         ttl_ms: u64,
     ) -> MailboxResult<Stored> {
-        let pending = Pending {
+        self.store_queued(Pending::new(session_id, namespace, data, now_ms, ttl_ms))
+            .await
+    }
+
+    /// [`Mailbox::store_async`] of a message whose storage hash the caller computed already
+    /// (`digest`, [`rpc_digest`] of `session_id`, `namespace` and `data`: it keys the
+    /// message, so it must be that), as the `store` handler does for its answer.
+    pub(crate) async fn store_digested(
+        self: &std::sync::Arc<Self>,
+        session_id: SessionId,
+        namespace: i16,
+        data: Vec<u8>,
+        digest: [u8; 32],
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> MailboxResult<Stored> {
+        debug_assert_eq!(digest, rpc_digest(&session_id.to_bytes(), namespace, &data));
+        self.store_queued(Pending {
             session_id,
             namespace,
             data,
+            digest,
             now_ms,
             ttl_ms,
-        };
+        })
+        .await
+    }
+
+    /// Queues `pending` for the group commit (or, without it, commits it alone).
+    async fn store_queued(self: &std::sync::Arc<Self>, pending: Pending) -> MailboxResult<Stored> {
         let Some(group) = &self.group else {
             let mailbox = self.clone();
             return tokio::task::spawn_blocking(move || {
@@ -1201,15 +1245,34 @@ impl Mailbox {
         now_ms: u64,
     ) -> MailboxResult<Page> {
         let mailbox = mailbox_key(session_id, namespace);
-        let txn = self.db.begin_read()?;
         let start = match last_hash {
-            Some(hash) => txn
-                .open_table(HASHES)?
-                .get(hash_key(&mailbox, hash).as_slice())?
-                .map_or(0, |v| v.value() + 1),
+            Some(hash) => self
+                .seq_of_own_hash(&mailbox, hash)?
+                .map_or(0, |seq| seq + 1),
             None => 0,
         };
+        let txn = self.db.begin_read()?;
         page_from(&txn, &mailbox, start, limit, now_ms)
+    }
+
+    /// The sequence number of the message of `mailbox` whose own hash is `hash`: no index
+    /// has it (schema 3), so the mailbox is read through (the tests' mailboxes are small).
+    #[cfg(test)]
+    fn seq_of_own_hash(
+        &self,
+        mailbox: &[u8; MAILBOX_LEN],
+        hash: &MessageHash,
+    ) -> MailboxResult<Option<u64>> {
+        let txn = self.db.begin_read()?;
+        let messages = txn.open_table(MESSAGES)?;
+        let (from, to) = (message_key(mailbox, 0), message_key(mailbox, u64::MAX));
+        for entry in messages.range(from.as_slice()..=to.as_slice())? {
+            let (key, value) = entry?;
+            if Value::decode(value.value())?.hash == *hash {
+                return Ok(Some(u64_at(key.value(), MAILBOX_LEN)));
+            }
+        }
+        Ok(None)
     }
 
     /// [`Mailbox::retrieve`] with `last_hash` a storage hash ([`rpc_digest`]); one of
@@ -1257,18 +1320,18 @@ impl Mailbox {
             {
                 let index = txn.open_table(RPC_HASHES)?;
                 let messages = txn.open_table(MESSAGES)?;
-                let mut hashes = txn.open_table(HASHES)?;
                 for digest in digests {
                     let Some(value) = index.get(rpc_key(&recipient, digest).as_slice())? else {
                         continue;
                     };
                     let (namespace, seq) = decode_rpc_value(value.value())?;
                     let mailbox = mailbox_key(session_id, namespace);
-                    let Some(message) = messages.get(message_key(&mailbox, seq).as_slice())? else {
+                    if messages
+                        .get(message_key(&mailbox, seq).as_slice())?
+                        .is_none()
+                    {
                         continue;
-                    };
-                    let hash = Value::decode(message.value())?.hash;
-                    hashes.remove(hash_key(&mailbox, &hash).as_slice())?;
+                    }
                     removals.push((mailbox, seq));
                     deleted.push(*digest);
                 }
@@ -1335,7 +1398,6 @@ impl Mailbox {
             let mut removals = Vec::new();
             {
                 let messages = txn.open_table(MESSAGES)?;
-                let mut hashes = txn.open_table(HASHES)?;
                 for entry in messages.range(from.as_slice()..=to.as_slice())? {
                     let (key, value) = entry?;
                     let key = key.value();
@@ -1346,7 +1408,6 @@ impl Mailbox {
                         key[..MAILBOX_LEN].try_into().expect("35 bytes");
                     let ns = i16::from_be_bytes([key[33], key[34]]);
                     let value = Value::decode(value.value())?;
-                    hashes.remove(hash_key(&mailbox, &value.hash).as_slice())?;
                     deleted.push((ns, rpc_digest(&recipient, ns, value.data)));
                     removals.push((mailbox, u64_at(key, MAILBOX_LEN)));
                 }
@@ -1482,20 +1543,16 @@ impl Mailbox {
         hashes: &[MessageHash],
     ) -> MailboxResult<Vec<MessageHash>> {
         let mailbox = mailbox_key(session_id, namespace);
-        let txn = self.db.begin_write()?;
         let mut deleted = Vec::new();
-        {
-            let mut index = txn.open_table(HASHES)?;
-            let mut removals = Vec::new();
-            for hash in hashes {
-                if let Some(seq) = index.remove(hash_key(&mailbox, hash).as_slice())? {
-                    removals.push((mailbox, seq.value()));
-                    deleted.push(*hash);
-                }
+        let mut removals = Vec::new();
+        for hash in hashes {
+            if let Some(seq) = self.seq_of_own_hash(&mailbox, hash)? {
+                removals.push((mailbox, seq));
+                deleted.push(*hash);
             }
-            drop(index);
-            remove_leaving_tombstones(&txn, &removals)?;
         }
+        let txn = self.db.begin_write()?;
+        remove_leaving_tombstones(&txn, &removals)?;
         txn.commit()?;
         Ok(deleted)
     }
@@ -1556,7 +1613,7 @@ impl Mailbox {
         };
         let count = removals.len();
         if count > 0 {
-            remove_messages(&txn, &removals, true)?;
+            remove_messages(&txn, &removals)?;
             txn.commit()?;
         }
         Ok(count)
@@ -1626,15 +1683,13 @@ fn read_total(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Mailbox
     ))
 }
 
-/// Removes messages (and their expiry entries, usage and totals; their hash entries too
-/// when `with_hashes`) inside `txn`.
 /// Removes deleted messages and leaves a tombstone for each until it would have expired, so
 /// a copy stored again is refused (see the module documentation).
 fn remove_leaving_tombstones(
     txn: &redb::WriteTransaction,
     removals: &[([u8; MAILBOX_LEN], u64)],
 ) -> MailboxResult<()> {
-    let removed = remove_messages(txn, removals, false)?;
+    let removed = remove_messages(txn, removals)?;
     let mut tombstones = txn.open_table(DELETED)?;
     let mut forget = txn.open_table(DELETED_EXPIRIES)?;
     for ((mailbox, _), (hash, expiry_ms)) in removals.iter().zip(removed) {
@@ -1645,18 +1700,18 @@ fn remove_leaving_tombstones(
     Ok(())
 }
 
+/// Removes messages (and their index and expiry entries, usage and totals) inside `txn`;
+/// the own hash and expiry of each that was there.
 fn remove_messages(
     txn: &redb::WriteTransaction,
     removals: &[([u8; MAILBOX_LEN], u64)],
-    with_hashes: bool,
 ) -> MailboxResult<Vec<(MessageHash, u64)>> {
-    remove_in(&mut StoreTables::open(txn)?, removals, with_hashes)
+    remove_in(&mut StoreTables::open(txn)?, removals)
 }
 
 /// The tables a store writes, opened once for a batch of stores.
 struct StoreTables<'txn> {
     messages: redb::Table<'txn, &'static [u8], &'static [u8]>,
-    hashes: redb::Table<'txn, &'static [u8], u64>,
     expiries: redb::Table<'txn, &'static [u8], ()>,
     usage: redb::Table<'txn, &'static [u8], &'static [u8]>,
     meta: redb::Table<'txn, &'static str, &'static [u8]>,
@@ -1668,7 +1723,6 @@ impl<'txn> StoreTables<'txn> {
     fn open(txn: &'txn redb::WriteTransaction) -> MailboxResult<Self> {
         Ok(Self {
             messages: txn.open_table(MESSAGES)?,
-            hashes: txn.open_table(HASHES)?,
             expiries: txn.open_table(EXPIRIES)?,
             usage: txn.open_table(USAGE)?,
             meta: txn.open_table(META)?,
@@ -1682,11 +1736,9 @@ impl<'txn> StoreTables<'txn> {
 fn remove_in(
     tables: &mut StoreTables<'_>,
     removals: &[([u8; MAILBOX_LEN], u64)],
-    with_hashes: bool,
 ) -> MailboxResult<Vec<(MessageHash, u64)>> {
     let StoreTables {
         messages,
-        hashes,
         expiries,
         usage,
         meta,
@@ -1703,9 +1755,6 @@ fn remove_in(
         let value = Value::decode(&value)?;
         expiries.remove(expiry_key(value.expiry_ms, mailbox, *seq).as_slice())?;
         removed.push((value.hash, value.expiry_ms));
-        if with_hashes {
-            hashes.remove(hash_key(mailbox, &value.hash).as_slice())?;
-        }
         let recipient = &mailbox[..33];
         let namespace = i16::from_be_bytes([mailbox[33], mailbox[34]]);
         let digest = rpc_digest(recipient, namespace, value.data);
@@ -2030,13 +2079,7 @@ mod tests {
     }
 
     fn pending(session_id: SessionId, data: &[u8], now_ms: u64) -> Pending {
-        Pending {
-            session_id,
-            namespace: 0,
-            data: data.to_vec(),
-            now_ms,
-            ttl_ms: 60_000,
-        }
+        Pending::new(session_id, 0, data.to_vec(), now_ms, 60_000)
     }
 
     #[test]
@@ -2369,10 +2412,10 @@ mod tests {
         let (bob, carol) = (id(2), id(3));
         // A hash entry pointing at no message: storing that message fails (not a refusal).
         let txn = mailbox.db.begin_write().unwrap();
-        let key = hash_key(&mailbox_key(&bob, 0), &message_hash(&bob, 0, b"broken"));
-        txn.open_table(HASHES)
+        let key = rpc_key(&bob.to_bytes(), &rpc_digest(&bob.to_bytes(), 0, b"broken"));
+        txn.open_table(RPC_HASHES)
             .unwrap()
-            .insert(key.as_slice(), 999)
+            .insert(key.as_slice(), rpc_value(0, 999).as_slice())
             .unwrap();
         txn.commit().unwrap();
         let (answers, _) = mailbox.commit_batch(
@@ -2498,6 +2541,62 @@ mod tests {
             .value()
             .to_vec();
         assert_eq!(schema, SCHEMA_VERSION.to_be_bytes());
+    }
+
+    #[test]
+    fn a_schema_2_file_drops_its_second_hash_index_and_keeps_every_message_and_tombstone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mailbox.redb");
+        let bob = id(2);
+        {
+            let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+            let kept = mailbox.store(&bob, 0, b"kept", 1_000, 60_000).unwrap();
+            let gone = mailbox.store(&bob, 0, b"gone", 1_000, 60_000).unwrap();
+            mailbox.delete(&bob, 0, &[gone.hash]).unwrap();
+            // Back to schema 2: `hashes` indexed every message by its own hash.
+            let txn = mailbox.db.begin_write().unwrap();
+            txn.open_table(LEGACY_HASHES)
+                .unwrap()
+                .insert(hash_key(&mailbox_key(&bob, 0), &kept.hash).as_slice(), 1)
+                .unwrap();
+            txn.open_table(META)
+                .unwrap()
+                .insert(META_SCHEMA, 2u32.to_be_bytes().as_slice())
+                .unwrap();
+            txn.commit().unwrap();
+        }
+        let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
+        assert!(
+            mailbox
+                .store(&bob, 0, b"kept", 2_000, 60_000)
+                .unwrap()
+                .duplicate
+        );
+        assert!(matches!(
+            mailbox.store(&bob, 0, b"gone", 2_000, 60_000),
+            Err(MailboxError::Deleted { .. })
+        ));
+        let digest = rpc_digest(&bob.to_bytes(), 0, b"kept");
+        assert_eq!(
+            mailbox.expiries_rpc(&bob, &[digest], 2_000).unwrap(),
+            vec![(digest, 61_000)]
+        );
+        {
+            let txn = mailbox.db.begin_write().unwrap();
+            assert!(!txn.delete_table(LEGACY_HASHES).unwrap(), "hashes is gone");
+            // A file of a later schema than this build's is refused, not misread.
+            txn.open_table(META)
+                .unwrap()
+                .insert(META_SCHEMA, (SCHEMA_VERSION + 1).to_be_bytes().as_slice())
+                .unwrap();
+            txn.commit().unwrap();
+        }
+        drop(mailbox);
+        let refused = Mailbox::open(&path, Quota::default()).unwrap_err();
+        assert!(
+            matches!(refused, MailboxError::Schema { found, expected: SCHEMA_VERSION } if found == SCHEMA_VERSION + 1),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -107,13 +107,8 @@ fn decode_payload(payload: &[u8]) -> Option<Vec<Pending>> {
         at += STORE_HEADER;
         let data = payload.get(at..at + len)?.to_vec();
         at += len;
-        stores.push(Pending {
-            session_id,
-            namespace,
-            data,
-            now_ms,
-            ttl_ms,
-        });
+        // The storage hash is not logged: computed again, as the handler did.
+        stores.push(Pending::new(session_id, namespace, data, now_ms, ttl_ms));
     }
     (at == payload.len()).then_some(stores)
 }
@@ -199,13 +194,13 @@ mod tests {
     use super::*;
 
     fn pending(byte: u8, data: &[u8]) -> Pending {
-        Pending {
-            session_id: SessionId::from_key(alloy::primitives::B256::repeat_byte(byte)).unwrap(),
-            namespace: -3,
-            data: data.to_vec(),
-            now_ms: 1_000 + u64::from(byte),
-            ttl_ms: 60_000,
-        }
+        Pending::new(
+            SessionId::from_key(alloy::primitives::B256::repeat_byte(byte)).unwrap(),
+            -3,
+            data.to_vec(),
+            1_000 + u64::from(byte),
+            60_000,
+        )
     }
 
     #[test]
@@ -221,6 +216,8 @@ mod tests {
         assert_eq!(records[0].0, 5);
         assert_eq!(records[0].1[0].data, b"one");
         assert_eq!(records[0].1[1].session_id, b.session_id);
+        // The storage hash is computed again from what was logged.
+        assert_eq!(records[0].1[0].digest, a.digest);
         assert_eq!(records[1].1[0].data, vec![7; 500]);
         assert_eq!(
             (records[1].1[0].namespace, records[1].1[0].now_ms),
