@@ -29,14 +29,14 @@ non-zero exit status):
 The formats are described in docs/messages.md.
 `;
 
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SUMO, loadSodium } from './lib/npm.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT_OUT = path.join(HERE, '..', 'core', 'tests', 'vectors');
-const PACKAGE = 'libsodium-wrappers-sumo';
+const PACKAGE = SUMO;
 
 // ------------------------------------------------------------------ output
 
@@ -71,32 +71,8 @@ class UsageError extends Error {}
 let sodium;
 let wrappersVersion;
 
-async function loadSodium() {
-  const require = createRequire(new URL('../contracts/package.json', import.meta.url));
-  let entry;
-  try {
-    entry = require.resolve(PACKAGE);
-    sodium = require(PACKAGE);
-  } catch (e) {
-    print({
-      error:
-        `${PACKAGE} is not installed in contracts/node_modules (${e.code || e.message}): ` +
-        'run ./just install',
-    });
-    process.exit(3);
-  }
-  await sodium.ready;
-  // The package's exports hide package.json: find it above the entry point.
-  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (pkg.name === PACKAGE) {
-        wrappersVersion = pkg.version;
-        break;
-      }
-    }
-  }
+async function load() {
+  ({ module: sodium, version: wrappersVersion } = await loadSodium());
 }
 
 // ------------------------------------------------------------------ bytes
@@ -781,7 +757,7 @@ async function main(argv) {
     default:
       throw new UsageError(command === undefined ? 'a command is required' : `unknown command: ${command}`);
   }
-  await loadSodium();
+  await load();
   return run();
 }
 

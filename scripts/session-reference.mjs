@@ -31,14 +31,13 @@ Commands (output is one JSON object on stdout; errors are {"error"} with a non-z
 sends the Content unpadded.
 `;
 
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadSodium, requirePackage } from './lib/npm.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROTO = path.join(HERE, '..', 'core', 'proto', 'session.proto');
-const require = createRequire(new URL('../contracts/package.json', import.meta.url));
 
 class UsageError extends Error {}
 
@@ -46,33 +45,15 @@ function print(value) {
   process.stdout.write(JSON.stringify(value) + '\n');
 }
 
-function packageVersion(name) {
-  const entry = require.resolve(name);
-  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (pkg.name === name) return pkg.version;
-    }
-  }
-  return null;
-}
-
 let sodium;
 let protobuf;
+/** The versions `version` prints, by package. */
+const versions = {};
 
 async function load() {
-  for (const name of ['libsodium-wrappers-sumo', 'protobufjs']) {
-    try {
-      require.resolve(name);
-    } catch (e) {
-      print({ error: `${name} is not installed in contracts/node_modules (${e.code || e.message}): run ./just install` });
-      process.exit(3);
-    }
-  }
-  sodium = require('libsodium-wrappers-sumo');
-  protobuf = require('protobufjs');
-  await sodium.ready;
+  const found = [await loadSodium(), requirePackage(['protobufjs'])];
+  [sodium, protobuf] = found.map((p) => p.module);
+  for (const { name, version } of found) versions[name] = version;
 }
 
 // ------------------------------------------------------------------ bytes
@@ -270,8 +251,8 @@ function cmdParse(recipientSeed) {
 
 function cmdVersion() {
   print({
-    protobufjs: packageVersion('protobufjs'),
-    'libsodium-wrappers-sumo': packageVersion('libsodium-wrappers-sumo'),
+    protobufjs: versions.protobufjs,
+    'libsodium-wrappers-sumo': versions['libsodium-wrappers-sumo'],
     libsodium: sodium.sodium_version_string(),
   });
   return 0;

@@ -2,8 +2,9 @@
 // A client of Session's storage protocol written outside our code: only Node's built-in
 // fetch and libsodium's JavaScript build (libsodium-wrappers-sumo), and only the formats
 // session-storage-server documents (oxenss/rpc/client_rpc_endpoints.h, request_handler.cpp).
-// It imports nothing from this repository, so it speaks to a registry node exactly as it
-// would to a Session storage server; tests/e2e/storage_rpc_js.rs runs it against real nodes.
+// Of this repository it imports only scripts/lib/npm.mjs, which finds libsodium and knows
+// nothing of the protocol, so it speaks to a registry node exactly as it would to a Session
+// storage server; tests/e2e/storage_rpc_js.rs runs it against real nodes.
 //
 // Run it against any node (Node.js 18 or later):
 //
@@ -46,9 +47,7 @@ Options:
 For a private CA: NODE_EXTRA_CA_CERTS=ca.pem (read by Node when it starts).
 `;
 
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import path from 'node:path';
+import { PLAIN, SUMO, loadSodium } from './lib/npm.mjs';
 
 class UsageError extends Error {}
 
@@ -66,40 +65,11 @@ const print = (value) => process.stdout.write(JSON.stringify(value) + '\n');
 
 let sodium;
 
-let required;
-
+/** libsodium (the sumo build or the plain one, from contracts/ or the current folder). */
 async function load() {
-  const roots = [
-    new URL('../contracts/package.json', import.meta.url),
-    path.join(process.cwd(), 'package.json'),
-  ];
-  for (const root of roots) {
-    const require = createRequire(root);
-    for (const name of ['libsodium-wrappers-sumo', 'libsodium-wrappers']) {
-      try {
-        sodium = require(name);
-      } catch {
-        continue;
-      }
-      required = require.resolve(name);
-      await sodium.ready;
-      return name;
-    }
-  }
-  print({ error: 'libsodium-wrappers-sumo is not installed: run ./just install, or npm install libsodium-wrappers-sumo here' });
-  process.exit(3);
-}
-
-/** The version in the package.json above the loaded entry (its exports map hides that file). */
-function packageVersion(name) {
-  for (let dir = path.dirname(required); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (pkg.name === name) return pkg.version;
-    }
-  }
-  return null;
+  const found = await loadSodium([SUMO, PLAIN], { cwd: true });
+  sodium = found.module;
+  return found;
 }
 
 const utf8 = (text) => new TextEncoder().encode(text);
@@ -500,8 +470,8 @@ async function main(argv) {
     return 0;
   }
   if (command === 'version') {
-    const name = await load();
-    print({ [name]: packageVersion(name), libsodium: sodium.sodium_version_string() });
+    const { name, version } = await load();
+    print({ [name]: version, libsodium: sodium.sodium_version_string() });
     return 0;
   }
   const run = commands[command];
