@@ -17,6 +17,7 @@ mod onion_wallet;
 mod police;
 mod police_wallet;
 mod protocol;
+mod ratelimit;
 mod registry_node;
 mod registry_node_chaos;
 mod registry_node_ons;
