@@ -1,15 +1,18 @@
 //! The wallet's side of policing (issue 20, docs/policing.md): on 6 real voting nodes, the
 //! operator of a node that goes dark sees with `sesh stake nodes` and `sesh stake status`
 //! that its peers find it failing, why, and the credit it has left; once the chain's clock
-//! passes the credit, the vote and the deregistration.
+//! passes the credit, the vote and the deregistration. And a wallet whose lookup meets a
+//! node signing a false answer reports it, and the node is voted out.
 
-use alloy::primitives::U256;
+use alloy::primitives::{Address, B256, U256};
 use sesh_core::bindings::NodeStaking;
 use sesh_e2e::cli::SeshHome;
-use sesh_e2e::node::{NodeTestbed, wait_all_indexed};
+use sesh_e2e::node::{NodeTestbed, RegistryNode, wait_all_indexed};
 use sesh_e2e::police::{
-    advance, node_id_of, standing, voting_network_of, wait_deregistered, wait_report,
+    advance, lying_proxy, node_id_of, node_signer, standing, voting, voting_network_of,
+    wait_deregistered, wait_report,
 };
+use sesh_e2e::swarm::stake_node;
 use std::time::{Duration, Instant};
 
 /// anvil's words: `sesh wallet restore` makes dev key 0's account from them.
@@ -170,5 +173,66 @@ async fn a_dark_nodes_operator_sees_it_failing_per_its_peers_then_voted_out() ->
         .await?
         .unlockTime;
     assert_eq!(stake["unlock_time"].as_u64(), Some(unlock.to::<u64>()));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wallet_reports_a_signed_false_lookup_and_the_liar_is_voted_out() -> eyre::Result<()> {
+    let bed = NodeTestbed::funded(1_000).await?;
+    let operators: Vec<_> = (2..5).map(|i| bed.dev_key(i)).collect();
+    let mut nodes = RegistryNode::start_all(
+        operators
+            .iter()
+            .map(|operator| voting(bed.node_options(), operator)),
+    );
+    // The third node is registered at a proxy that re-signs its lookups of "policed" with
+    // another owner.
+    let proxy = lying_proxy(
+        nodes[2].url.clone(),
+        node_signer(&nodes[2]),
+        &bed.deployment,
+        "policed",
+        |answer| answer.owner = Address::repeat_byte(0x66),
+    )
+    .await;
+    let real = std::mem::replace(&mut nodes[2].url, proxy.clone());
+    for (node, operator) in nodes.iter().zip(&operators) {
+        stake_node(&bed.url, &bed.deployment, node, operator.clone()).await?;
+    }
+    nodes[2].url = real;
+    let block = bed
+        .register("policed", B256::repeat_byte(0x07), true)
+        .await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    let liar_id = node_id_of(&nodes[0], &proxy).await;
+    let staking = NodeStaking::new(bed.deployment.contracts.node_staking, &bed.provider);
+
+    // All 3 active nodes are asked; 2 agree, the third's signed answer differs: the lookup
+    // fails as before, and the wallet reports the answer to the 2.
+    let wallet = SeshHome::new(&bed.chain);
+    let lookup = wallet
+        .run(&["name", "lookup", "policed", "--direct", "--json"], None)
+        .failed();
+    let envelope = lookup.envelope();
+    let errors = envelope["errors"].to_string();
+    assert!(errors.contains("disagree"), "{envelope:#}");
+    let warnings = envelope["warnings"].to_string();
+    assert!(
+        warnings.contains(&format!(
+            "registry node {proxy} signed an answer the majority contradicts: reported it to 2 of 2 nodes as evidence"
+        )) && warnings.matches("proven_false").count() == 2,
+        "{envelope:#}"
+    );
+    // Each judge found it false against its own index and voted: the liar is out.
+    wait_deregistered(&staking, liar_id, &nodes[0]).await?;
+    for node in &nodes[..2] {
+        let (_, report) = node.get("/v1/police").await;
+        assert!(
+            report["signed"].as_array().is_some_and(|v| v
+                .iter()
+                .any(|v| v["node_id"] == liar_id && v["reason"] == "false_answer")),
+            "{report:#}"
+        );
+    }
     Ok(())
 }

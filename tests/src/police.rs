@@ -138,3 +138,137 @@ pub async fn wait_deregistered(
     }
     Ok(())
 }
+
+/// The Ed25519 signer of `node` (its `node.key`), to sign what the node would sign.
+pub fn node_signer(node: &RegistryNode) -> sesh_core::attestation::NodeSigner {
+    let text = std::fs::read_to_string(node.options.data_dir.join("node.key")).expect("node.key");
+    let seed: [u8; 32] = hex::decode(text.trim())
+        .expect("hex")
+        .try_into()
+        .expect("32 bytes");
+    sesh_core::attestation::NodeSigner::from_seed(seed)
+}
+
+/// A proxy in front of a real node that forwards every request to it, except that its
+/// answer to `GET /v1/names/{name}` is re-signed with the node's key after `lie` changed
+/// it: a node serving signed false lookups, as a wallet meets it. It serves until the
+/// test's runtime ends; one request per connection.
+pub async fn lying_proxy(
+    upstream: String,
+    signer: sesh_core::attestation::NodeSigner,
+    deployment: &sesh_core::deployment::Deployment,
+    name: &str,
+    lie: fn(&mut sesh_core::api::NameAnswer),
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the proxy");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let lied_path = format!("/v1/names/{name}");
+    let (chain_id, contract) = (deployment.chain_id, deployment.contracts.name_registry);
+    let signer = std::sync::Arc::new(signer);
+    // Its own client: one made in another test's runtime keeps connections that died with it.
+    let client = reqwest::Client::new();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let (upstream, lied_path, signer, client) = (
+                upstream.clone(),
+                lied_path.clone(),
+                signer.clone(),
+                client.clone(),
+            );
+            tokio::spawn(async move {
+                // The request: its head, then as many body bytes as content-length says.
+                let mut buffer = Vec::new();
+                let head_end = loop {
+                    let mut chunk = [0u8; 4096];
+                    let read = stream.read(&mut chunk).await.unwrap_or(0);
+                    if read == 0 {
+                        return;
+                    }
+                    buffer.extend_from_slice(&chunk[..read]);
+                    if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break at + 4;
+                    }
+                };
+                let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+                let mut lines = head.split("\r\n");
+                let mut first = lines.next().unwrap_or_default().split(' ');
+                let (method, path) = (
+                    first.next().unwrap_or_default().to_string(),
+                    first.next().unwrap_or_default().to_string(),
+                );
+                let headers: Vec<(String, String)> = lines
+                    .filter_map(|line| line.split_once(':'))
+                    .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                    .collect();
+                let length: usize = headers
+                    .iter()
+                    .find(|(k, _)| k == "content-length")
+                    .and_then(|(_, v)| v.parse().ok())
+                    .unwrap_or(0);
+                while buffer.len() < head_end + length {
+                    let mut chunk = [0u8; 4096];
+                    let read = stream.read(&mut chunk).await.unwrap_or(0);
+                    if read == 0 {
+                        return;
+                    }
+                    buffer.extend_from_slice(&chunk[..read]);
+                }
+                let body = buffer[head_end..head_end + length].to_vec();
+                let mut request = client.request(
+                    method.parse().unwrap_or(reqwest::Method::GET),
+                    format!("{upstream}{path}"),
+                );
+                for (key, value) in &headers {
+                    if !["host", "connection", "content-length", "transfer-encoding"]
+                        .contains(&key.as_str())
+                    {
+                        request = request.header(key, value);
+                    }
+                }
+                let Ok(response) = request.body(body).send().await else {
+                    return;
+                };
+                let status = response.status();
+                let content_type = response
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("application/json")
+                    .to_string();
+                let mut bytes = response.bytes().await.unwrap_or_default().to_vec();
+                if method == "GET"
+                    && path == lied_path
+                    && status.is_success()
+                    && let Ok(mut answer) =
+                        serde_json::from_slice::<sesh_core::api::NameResponse>(&bytes)
+                {
+                    lie(&mut answer.name.answer);
+                    answer.name.attestation = signer.attest(
+                        sesh_core::attestation::Kind::Name,
+                        chain_id,
+                        contract,
+                        answer.name.attestation.block,
+                        &answer.name.answer,
+                    );
+                    bytes = serde_json::to_vec(&answer).expect("serializes");
+                }
+                let reply = format!(
+                    "HTTP/1.1 {} {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    status.as_u16(),
+                    status.canonical_reason().unwrap_or(""),
+                    bytes.len()
+                );
+                let _ = stream.write_all(reply.as_bytes()).await;
+                let _ = stream.write_all(&bytes).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    url
+}
