@@ -10,21 +10,12 @@
 //! node saw) or `B` is past this node's head, nothing is proven either way.
 
 use alloy::primitives::Address;
-use serde::{Deserialize, Serialize};
-use sesh_core::api::{NameAnswer, Signed};
+use sesh_core::api::Signed;
 use sesh_core::attestation::{AttestationError, Canonical, NodeKey};
 
 /// A report that node `node_id` signed `answer` to a lookup of `name` (`POST /v1/evidence`,
-/// from a wallet that received it or a peer that checked it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct NameEvidence {
-    /// The node accused.
-    pub node_id: u64,
-    /// The name looked up.
-    pub name: String,
-    /// What the node answered, with its signature.
-    pub answer: Signed<NameAnswer>,
-}
+/// from a wallet that received it or a peer that checked it): the wire type wallets send too.
+pub(crate) use sesh_core::api::police::NameEvidence;
 
 /// What a peer's answer shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +131,7 @@ pub(crate) fn judge<T: Canonical>(
 mod tests {
     use super::*;
     use alloy::primitives::{U256, address};
+    use sesh_core::api::NameAnswer;
     use sesh_core::attestation::{Kind, NodeSigner};
 
     const CHAIN: u64 = 31337;

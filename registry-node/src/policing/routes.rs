@@ -16,9 +16,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use sesh_core::Name;
-use sesh_core::api::police::{self as wire, PeerStanding, PeerTest, StandingsResponse, VoteTally};
+use sesh_core::api::police::{
+    self as wire, EvidenceVerdict, PeerStanding, PeerTest, StandingsResponse, VoteTally,
+};
 use sesh_core::api::{ErrorBody, ErrorDetail};
 use sesh_core::attestation::NodeKey;
 use sesh_core::protocol::NodeState;
@@ -170,15 +171,6 @@ pub(crate) async fn standings(
     }))
 }
 
-/// What `POST /v1/evidence` concluded.
-#[derive(Debug, Serialize)]
-pub(crate) struct EvidenceVerdict {
-    /// `proven_false`, `agrees` or `undecided`.
-    pub verdict: &'static str,
-    /// Whether this node signed a vote on it now.
-    pub voted: bool,
-}
-
 /// `POST /v1/evidence`: judges a node's signed lookup answer against this node's index
 /// ([`act_on_evidence`]).
 pub(crate) async fn receive_evidence(
@@ -247,7 +239,7 @@ pub(crate) fn act_on_evidence(
         }
     }
     Ok(EvidenceVerdict {
-        verdict: label,
+        verdict: label.to_string(),
         voted,
     })
 }
