@@ -1,7 +1,9 @@
 //! The node's EVM key files: the voting key (the `signer` it registered, which signs
 //! deregistration votes) and the operator key (which pays for submitting them). Kept
-//! like the Ed25519 key (`crate::key`): 32 bytes as hex on one line, file mode 0600.
+//! like the Ed25519 key and read by the same reader (`crate::key::read_secret`): 32 bytes as
+//! hex on one line, file mode 0600.
 
+use crate::key::{SecretFileProblem, read_secret};
 use alloy::primitives::B256;
 use alloy::signers::local::PrivateKeySigner;
 use std::path::{Path, PathBuf};
@@ -19,18 +21,12 @@ pub(crate) struct EvmKeyError {
 /// What is wrong with the file.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum EvmKeyProblem {
-    /// The file cannot be read.
+    /// The file cannot be read, holds no 32 bytes in hex, or others may read it.
     #[error(transparent)]
-    Read(#[from] std::io::Error),
-    /// Not a private key.
-    #[error("not a secp256k1 private key as 64 hex characters")]
+    File(#[from] SecretFileProblem),
+    /// 32 bytes, but no secp256k1 private key (zero, or not below the group order).
+    #[error("not a secp256k1 private key")]
     NotAKey,
-    /// Others may read it.
-    #[error("readable by other users (mode {mode:o}); run chmod 600")]
-    Exposed {
-        /// The file's mode bits.
-        mode: u32,
-    },
 }
 
 /// Reads the private key at `path` (`what`: "voting" or "operator", for messages).
@@ -43,22 +39,7 @@ pub(crate) fn load(what: &'static str, path: &Path) -> Result<PrivateKeySigner, 
 }
 
 fn read(path: &Path) -> Result<PrivateKeySigner, EvmKeyProblem> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
-        // A key that votes or pays must not be readable by other accounts on the host.
-        if mode & 0o077 != 0 {
-            return Err(EvmKeyProblem::Exposed { mode });
-        }
-    }
-    let text = std::fs::read_to_string(path)?;
-    let text = text.trim();
-    let hex = text.strip_prefix("0x").unwrap_or(text);
-    let bytes: [u8; 32] = hex::decode(hex)
-        .ok()
-        .and_then(|bytes| bytes.try_into().ok())
-        .ok_or(EvmKeyProblem::NotAKey)?;
+    let bytes = read_secret(path)?;
     PrivateKeySigner::from_bytes(&B256::from(bytes)).map_err(|_| EvmKeyProblem::NotAKey)
 }
 
@@ -99,7 +80,8 @@ mod tests {
             "{error}"
         );
         write(&path, &"00".repeat(32), 0o600);
-        assert!(load("voting", &path).is_err());
+        let error = load("voting", &path).unwrap_err().to_string();
+        assert!(error.contains("not a secp256k1 private key"), "{error}");
         let missing = load("operator", &dir.path().join("none")).unwrap_err();
         assert!(missing.to_string().starts_with("operator key"), "{missing}");
     }
