@@ -85,12 +85,30 @@ pub(crate) async fn storage_rpc(
     };
     let answer = match request {
         Request::One(sub) => one(&app, sub, forwarded).await,
-        Request::Batch(subs) => Ok(batch(&app, subs, false, forwarded).await),
-        Request::Sequence(subs) => Ok(batch(&app, subs, true, forwarded).await),
+        Request::Batch(subs) => Ok(Answer::Json(batch(&app, subs, false, forwarded).await)),
+        Request::Sequence(subs) => Ok(Answer::Json(batch(&app, subs, true, forwarded).await)),
     };
     match answer {
-        Ok(value) => (StatusCode::OK, axum::Json(value)).into_response(),
+        Ok(Answer::Store(response)) => (StatusCode::OK, axum::Json(response)).into_response(),
+        Ok(Answer::Json(value)) => (StatusCode::OK, axum::Json(value)).into_response(),
         Err(error) => refusal(&error),
+    }
+}
+
+/// A sub-request's answer. A store's stays typed until the body is written, serialized
+/// once (the busiest request: no `Value` built and walked between); every other is JSON.
+enum Answer {
+    Store(StoreResponse),
+    Json(Value),
+}
+
+impl Answer {
+    /// As JSON (inside a `batch` or `sequence`).
+    fn into_json(self) -> Value {
+        match self {
+            Self::Store(response) => to_json(&response),
+            Self::Json(value) => value,
+        }
     }
 }
 
@@ -113,7 +131,10 @@ async fn batch(app: &AppState, subs: Vec<SubRequest>, sequence: bool, forwarded:
     let mut results = Vec::with_capacity(subs.len());
     for sub in subs {
         let result = match one(app, sub, forwarded).await {
-            Ok(body) => SubResult { code: 200, body },
+            Ok(body) => SubResult {
+                code: 200,
+                body: body.into_json(),
+            },
             Err(error) => SubResult::from_error(&error),
         };
         let failed = !(200..300).contains(&result.code);
@@ -126,7 +147,7 @@ async fn batch(app: &AppState, subs: Vec<SubRequest>, sequence: bool, forwarded:
 }
 
 /// Carries out one (sub-)request.
-async fn one(app: &AppState, sub: SubRequest, forwarded: bool) -> RpcResult {
+async fn one(app: &AppState, sub: SubRequest, forwarded: bool) -> RpcResult<Answer> {
     let now = now_ms();
     let meta = Meta {
         t: now,
@@ -141,9 +162,11 @@ async fn one(app: &AppState, sub: SubRequest, forwarded: bool) -> RpcResult {
         }
         None => None,
     };
-    match (sub, session_id) {
+    let answer = match (sub, session_id) {
         (SubRequest::Store(store), Some(id)) => {
-            self::store(app, store, id, now, meta, forwarded).await
+            return self::store(app, store, id, now, meta, forwarded)
+                .await
+                .map(Answer::Store);
         }
         (SubRequest::Retrieve(retrieve), Some(id)) => self::retrieve(app, &retrieve, id, now, meta),
         (SubRequest::Delete(delete), Some(id)) => self::delete(app, delete, id, meta).await,
@@ -167,7 +190,8 @@ async fn one(app: &AppState, sub: SubRequest, forwarded: bool) -> RpcResult {
             "{} is not served by this node yet",
             other.method()
         ))),
-    }
+    };
+    answer.map(Answer::Json)
 }
 
 async fn store(
@@ -177,7 +201,7 @@ async fn store(
     now: u64,
     meta: Meta,
     forwarded: bool,
-) -> RpcResult {
+) -> RpcResult<StoreResponse> {
     let premium = app
         .premium_expiry(session_id)
         .map_err(internal)?
@@ -216,11 +240,11 @@ async fn store(
     if let Some(body) = forward {
         swarm.extend(forward_store(app, &session_id, &body.to_string()).await?);
     }
-    Ok(to_json(&StoreResponse {
+    Ok(StoreResponse {
         swarm,
         hash: Some(hash),
         meta,
-    }))
+    })
 }
 
 /// Hands a store on to the other members of the account's swarm (when this node is one

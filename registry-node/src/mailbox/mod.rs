@@ -612,6 +612,7 @@ fn replay(db: &Database, quota: &Quota, log: &mut wal::Log) -> MailboxResult<u64
             }
             lsn = record_lsn;
         }
+        tables.flush()?;
         tables
             .meta
             .insert(META_WAL_LSN, lsn.to_be_bytes().as_slice())?;
@@ -724,13 +725,10 @@ fn apply_store(
             max_bytes: quota.max_bytes,
         });
     }
-    let total = {
-        let total = read_total(&tables.meta)?;
-        (
-            total.0.saturating_sub(freed_messages),
-            total.1.saturating_sub(freed_bytes),
-        )
-    };
+    let total = (
+        tables.total.0.saturating_sub(freed_messages),
+        tables.total.1.saturating_sub(freed_bytes),
+    );
     if total.1 + size > quota.max_total_bytes {
         return Err(MailboxError::NodeFull {
             bytes: total.1,
@@ -740,23 +738,9 @@ fn apply_store(
     if let Some((seq, _)) = replaced {
         remove_in(tables, &[(mailbox, seq)])?;
     }
-    let meta = &mut tables.meta;
-    meta.insert(
-        META_TOTAL,
-        encode_usage(total.0 + 1, total.1 + size).as_slice(),
-    )?;
-    let seq = match meta.get(META_SEQ)?.map(|v| v.value().to_vec()) {
-        None => 1,
-        Some(bytes) => {
-            u64::from_be_bytes(
-                bytes
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| MailboxError::Corrupt("sequence"))?,
-            ) + 1
-        }
-    };
-    meta.insert(META_SEQ, seq.to_be_bytes().as_slice())?;
+    tables.total = (total.0 + 1, total.1 + size);
+    tables.seq += 1;
+    let seq = tables.seq;
     let expiry_ms = now_ms.saturating_add(ttl_ms);
     let mut value = Vec::with_capacity(VALUE_HEADER + data.len());
     value.extend_from_slice(&hash.0);
@@ -1196,6 +1180,9 @@ impl Mailbox {
                         }
                         answer => answers.push(Some(answer)),
                     }
+                }
+                if let Err(error) = tables.flush() {
+                    return (shared_failure(batch, failed, error), false);
                 }
                 if let Some((lsn, _)) = logged
                     && let Err(error) = tables
@@ -1706,10 +1693,15 @@ fn remove_messages(
     txn: &redb::WriteTransaction,
     removals: &[([u8; MAILBOX_LEN], u64)],
 ) -> MailboxResult<Vec<(MessageHash, u64)>> {
-    remove_in(&mut StoreTables::open(txn)?, removals)
+    let mut tables = StoreTables::open(txn)?;
+    let removed = remove_in(&mut tables, removals)?;
+    tables.flush()?;
+    Ok(removed)
 }
 
-/// The tables a store writes, opened once for a batch of stores.
+/// The tables a store writes, opened once for a batch of stores, with the counters of
+/// `meta` (the last sequence number, the totals) read once and written back by
+/// [`StoreTables::flush`]: a batch reads and writes `meta` twice, not each of its stores.
 struct StoreTables<'txn> {
     messages: redb::Table<'txn, &'static [u8], &'static [u8]>,
     expiries: redb::Table<'txn, &'static [u8], ()>,
@@ -1717,18 +1709,46 @@ struct StoreTables<'txn> {
     meta: redb::Table<'txn, &'static str, &'static [u8]>,
     rpc_hashes: redb::Table<'txn, &'static [u8], &'static [u8]>,
     deleted: redb::Table<'txn, &'static [u8], u64>,
+    /// The last sequence number given (`meta`'s `seq`; 0: none yet).
+    seq: u64,
+    /// Messages and envelope bytes over every mailbox (`meta`'s `total`).
+    total: (u64, u64),
 }
 
 impl<'txn> StoreTables<'txn> {
     fn open(txn: &'txn redb::WriteTransaction) -> MailboxResult<Self> {
+        let meta = txn.open_table(META)?;
+        let seq = match meta.get(META_SEQ)? {
+            None => 0,
+            Some(bytes) => u64::from_be_bytes(
+                bytes
+                    .value()
+                    .try_into()
+                    .map_err(|_| MailboxError::Corrupt("sequence"))?,
+            ),
+        };
+        let total = read_total(&meta)?;
         Ok(Self {
+            seq,
+            total,
             messages: txn.open_table(MESSAGES)?,
             expiries: txn.open_table(EXPIRIES)?,
             usage: txn.open_table(USAGE)?,
-            meta: txn.open_table(META)?,
+            meta,
             rpc_hashes: txn.open_table(RPC_HASHES)?,
             deleted: txn.open_table(DELETED)?,
         })
+    }
+
+    /// Writes the counters back to `meta`: before the transaction commits.
+    fn flush(&mut self) -> MailboxResult<()> {
+        self.meta
+            .insert(META_SEQ, self.seq.to_be_bytes().as_slice())?;
+        self.meta.insert(
+            META_TOTAL,
+            encode_usage(self.total.0, self.total.1).as_slice(),
+        )?;
+        Ok(())
     }
 }
 
@@ -1741,11 +1761,10 @@ fn remove_in(
         messages,
         expiries,
         usage,
-        meta,
         rpc_hashes,
+        total,
         ..
     } = tables;
-    let mut total = read_total(&*meta)?;
     let mut removed = Vec::with_capacity(removals.len());
     for (mailbox, seq) in removals {
         let Some(value) = messages.remove(message_key(mailbox, *seq).as_slice())? else {
@@ -1770,12 +1789,11 @@ fn remove_in(
         } else {
             usage.insert(recipient, encode_usage(count, bytes).as_slice())?;
         }
-        total = (
+        *total = (
             total.0.saturating_sub(1),
             total.1.saturating_sub(value.data.len() as u64),
         );
     }
-    meta.insert(META_TOTAL, encode_usage(total.0, total.1).as_slice())?;
     Ok(removed)
 }
 
