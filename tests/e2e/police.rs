@@ -9,18 +9,20 @@ use alloy::signers::local::PrivateKeySigner;
 use sesh_core::api::{NameAnswer, NameResponse, Signed};
 use sesh_core::attestation::{Kind, NodeSigner};
 use sesh_core::bindings::NodeStaking;
-use sesh_core::bindings::node_staking::INodeStaking;
 use sesh_core::bindings::node_staking::INodeStaking::VoteSignature;
+use sesh_core::envelope::session_id_from_seed;
+use sesh_core::storage_rpc::{Namespace, Store, SubRequest, UserPubkey};
 use sesh_e2e::node::{NodeTestbed, RegistryNode, wait_all_indexed};
 use sesh_e2e::police::{
     ACTIVE, advance, node_id_of, standing, voting_network, wait_deregistered, wait_report,
 };
+use sesh_e2e::swarm::{KeyProof, stake_with_proof};
 use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> eyre::Result<()> {
-    let bed = NodeTestbed::new();
-    let (mut nodes, _) = voting_network(&bed).await?;
+    let bed = NodeTestbed::funded(1_000).await?;
+    let (mut nodes, operators) = voting_network(&bed).await?;
     let staking = NodeStaking::new(bed.deployment.contracts.node_staking, &bed.provider);
 
     let dark = nodes.pop().expect("6 nodes");
@@ -97,6 +99,19 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
         before.totalStaked - before.totalStaked * U256::from(20) / U256::from(10_000)
     );
     assert!(after.unlockTime > U256::ZERO);
+
+    // Fees stop reaching it: a name's fee goes to the active stake, its operator's rewards
+    // stay as they were.
+    let (dark_operator, live_operator) = (operators[5].address(), operators[0].address());
+    let dark_rewards = staking.pendingRewards(dark_operator).call().await?;
+    let live_rewards = staking.pendingRewards(live_operator).call().await?;
+    bed.register("feesafter", B256::repeat_byte(0x08), false)
+        .await?;
+    assert_eq!(
+        staking.pendingRewards(dark_operator).call().await?,
+        dark_rewards
+    );
+    assert!(staking.pendingRewards(live_operator).call().await? > live_rewards);
 
     // The submitter records its transaction once the receipt is in, a moment after the
     // state changed on chain.
@@ -482,42 +497,26 @@ async fn a_node_whose_key_proof_does_not_hold_is_voted_out_at_once() -> eyre::Re
     let (nodes, _) = voting_network(&bed).await?;
     // A seventh node registered with a key it cannot prove: the contract stores the
     // signature as given (it cannot check Ed25519), every node's index finds it invalid.
-    let operator = bed.dev_key(8);
-    let provider = sesh_e2e::node::wallet_provider(&bed.url, operator.clone());
-    let contracts = &bed.deployment.contracts;
-    sesh_e2e::node::fund_and_approve(
-        &provider,
+    let proof = KeyProof {
+        ed25519_key: B256::repeat_byte(0x42),
+        ed25519_signature: vec![1u8; 64].into(),
+    };
+    let id = stake_with_proof(
+        &bed.url,
         &bed.deployment,
-        operator.address(),
-        contracts.node_staking,
-        100_000,
+        "http://127.0.0.1:9",
+        proof,
+        bed.dev_key(8),
     )
     .await?;
-    let staking = NodeStaking::new(contracts.node_staking, &provider);
-    let receipt = staking
-        .createNode(INodeStaking::NodeRegistration {
-            ed25519Key: B256::repeat_byte(0x42),
-            ed25519Signature: vec![1u8; 64].into(),
-            signer: operator.address(),
-            url: "http://127.0.0.1:9".into(),
-            feeBps: U256::from(500),
-            operatorStake: staking.stakingRequirement().call().await?,
-            reservations: vec![],
-        })
-        .send()
-        .await?
-        .get_receipt()
-        .await?;
-    eyre::ensure!(receipt.status(), "createNode reverted");
-    let count = staking.nodeCount().call().await?;
-    let id = u64::try_from(count).expect("a small id");
+    let contracts = &bed.deployment.contracts;
+    let staking = NodeStaking::new(contracts.node_staking, &bed.provider);
     assert_eq!(staking.nodeInfo(U256::from(id)).call().await?.state, ACTIVE);
 
     // The next period each of the 6 votes at once, without testing it; one submits.
     let block = advance(&bed.provider, 600).await?;
     wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
-    let watcher = NodeStaking::new(contracts.node_staking, &bed.provider);
-    wait_deregistered(&watcher, id, &nodes[0]).await?;
+    wait_deregistered(&staking, id, &nodes[0]).await?;
     let mut signed = 0;
     for node in &nodes {
         let (_, report) = node.get("/v1/police").await;
@@ -529,5 +528,112 @@ async fn a_node_whose_key_proof_does_not_hold_is_voted_out_at_once() -> eyre::Re
     }
     // Two thirds of the stake of the 6 others: 4 votes at least.
     assert!(signed >= 4, "{signed}");
+    Ok(())
+}
+
+/// A node that lost its messages (stopped, its mailbox files removed, started again at the
+/// same URL) still answers its identity and lookups, but fails the storage tests of the
+/// other members of its swarms (with 6 nodes, every node): each reports it failing for
+/// "storage", the others keep passing theirs, and once its credit runs out it is voted out.
+#[tokio::test]
+async fn a_node_that_loses_its_messages_fails_storage_tests_and_is_voted_out() -> eyre::Result<()> {
+    let bed = NodeTestbed::new();
+    let (mut nodes, _) = voting_network(&bed).await?;
+    let staking = NodeStaking::new(bed.deployment.contracts.node_staking, &bed.provider);
+
+    // A first round, all healthy: by then every node has seen the whole active set, and
+    // its handover (of the accounts whose swarm a node joined) is done.
+    let block = advance(&bed.provider, 600).await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    for node in &nodes {
+        wait_report(node, "a first round", |r| {
+            r["last_round"]["at"].as_u64() == r["chain_time"].as_u64()
+        })
+        .await;
+    }
+
+    // Three messages of an account, stored through one node, which forwards them to the
+    // account's swarm: every node.
+    let account = UserPubkey::from(&session_id_from_seed(&[0x51; 32]));
+    let stored = Instant::now();
+    for i in 0..3u8 {
+        let store = Store::new(
+            account,
+            Namespace::DEFAULT,
+            vec![i; 100],
+            sesh_e2e::storage::now_ms(),
+            24 * 3600 * 1000,
+        );
+        let (status, body) = sesh_e2e::storage::send(&nodes[0].url, SubRequest::Store(store)).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    }
+
+    // The forgetful node loses them: killed, its mailbox removed, started again at its URL.
+    let forgetful = nodes.pop().expect("6 nodes");
+    let url = forgetful.url.clone();
+    let id = node_id_of(&nodes[0], &url).await;
+    let mut options = forgetful.kill();
+    for file in ["mailbox.redb", "mailbox.wal"] {
+        let _ = std::fs::remove_file(options.data_dir.join(file));
+    }
+    let listen = url.trim_start_matches("http://").to_string();
+    options.extra_args.extend(["--listen".to_string(), listen]);
+    let forgetful = RegistryNode::start(options);
+    assert_eq!(forgetful.url, url);
+
+    // Tested only on messages a minute old (the time a store takes to reach the swarm).
+    let age = Duration::from_secs(62);
+    tokio::time::sleep(age.saturating_sub(stored.elapsed())).await;
+    let block = advance(&bed.provider, 600).await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    forgetful.wait_indexed(block, Duration::from_secs(30)).await;
+    for node in &nodes {
+        let report = wait_report(node, "the forgetful node failing", |r| {
+            standing(r, id) == Some("failing")
+        })
+        .await;
+        let test = report["last_round"]["tests"]
+            .as_array()
+            .and_then(|tests| tests.iter().find(|t| t["node_id"] == id))
+            .unwrap_or_else(|| panic!("no test of the forgetful node: {report:#}"));
+        assert!(
+            test["failure"]
+                .as_str()
+                .is_some_and(|f| f.starts_with("storage: it does not hold message")),
+            "{report:#}"
+        );
+        for other in nodes.iter().filter(|n| n.url != node.url) {
+            let other_id = node_id_of(node, &other.url).await;
+            assert_eq!(standing(&report, other_id), Some("healthy"), "{report:#}");
+        }
+        assert_eq!(report["signed"], serde_json::json!([]), "{report:#}");
+        let metrics = sesh_e2e::node::http()
+            .get(format!("{}/metrics", node.url))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let counter = |name: &str| -> u64 {
+            metrics
+                .lines()
+                .find_map(|line| line.strip_prefix(&format!("{name} ")))
+                .and_then(|value| value.parse().ok())
+                .unwrap_or_else(|| panic!("no {name}: {metrics}"))
+        };
+        // Its 4 healthy peers passed, the forgetful node failed.
+        assert!(counter("registry_police_storage_tests_passed_total") >= 4);
+        assert!(counter("registry_police_storage_tests_failed_total") >= 1);
+    }
+    // It still answers as a node does: its identity, its health, lookups.
+    assert_eq!(forgetful.get("/v1/identity").await.0, 200);
+    assert_eq!(forgetful.get("/health").await.0, 200);
+    assert_eq!(forgetful.get("/v1/nodes").await.0, 200);
+
+    // Past its 2 hours of credit, still without the messages: voted out.
+    let block = advance(&bed.provider, 5400).await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    let block = advance(&bed.provider, 3600).await?;
+    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
+    wait_deregistered(&staking, id, &nodes[0]).await?;
     Ok(())
 }

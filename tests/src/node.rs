@@ -149,7 +149,14 @@ impl Spawned {
             .arg(&options.manifest)
             .arg("--data-dir")
             .arg(&options.data_dir)
-            .args(["--listen", "127.0.0.1:0", "--enable-dump"])
+            // A port of the system's choice, unless the options name one (a node restarted
+            // at the URL it is registered with).
+            .args(if options.extra_args.iter().any(|a| a == "--listen") {
+                &[][..]
+            } else {
+                &["--listen", "127.0.0.1:0"][..]
+            })
+            .arg("--enable-dump")
             .args(["--confirmations", &options.confirmations.to_string()])
             .args(["--poll-interval-ms", &options.poll_ms.to_string()])
             .args(["--max-range", &options.max_range.to_string()])

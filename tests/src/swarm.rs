@@ -7,7 +7,7 @@ use crate::node::{
     wallet_provider,
 };
 use alloy::network::TransactionBuilder;
-use alloy::primitives::U256;
+use alloy::primitives::{B256, Bytes, U256};
 use alloy::providers::Provider;
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
@@ -18,23 +18,24 @@ use sesh_core::bindings::node_staking::INodeStaking;
 use sesh_core::deployment::Deployment;
 use std::time::Duration;
 
-/// Stakes `node` on chain with `operator` as a fully staked (active) node.
+/// The Ed25519 key a node is registered with and its proof of possession (the signature
+/// `registry-node sign-registration` prints).
+#[derive(Debug, Clone)]
+pub struct KeyProof {
+    /// The node's Ed25519 key.
+    pub ed25519_key: B256,
+    /// Its signature of the registration.
+    pub ed25519_signature: Bytes,
+}
+
+/// Stakes `node` on chain with `operator` as a fully staked (active) node, with the key
+/// proof its own key signs.
 pub async fn stake_node(
     url: &str,
     deployment: &Deployment,
     node: &RegistryNode,
     operator: PrivateKeySigner,
 ) -> eyre::Result<()> {
-    let provider = wallet_provider(url, operator.clone());
-    let contracts = &deployment.contracts;
-    fund_and_approve(
-        &provider,
-        deployment,
-        operator.address(),
-        contracts.node_staking,
-        100_000,
-    )
-    .await?;
     let output = std::process::Command::new(registry_node_bin())
         .arg("sign-registration")
         .args(["--rpc-url", url])
@@ -56,14 +57,42 @@ pub async fn stake_node(
             .as_str()
             .ok_or_else(|| eyre::eyre!("sign-registration printed no {key}"))
     };
+    let proof = KeyProof {
+        ed25519_key: field("ed25519_key")?.parse()?,
+        ed25519_signature: field("ed25519_signature")?.parse()?,
+    };
+    stake_with_proof(url, deployment, &node.url, proof, operator).await?;
+    Ok(())
+}
+
+/// Stakes a node at `node_url` registered with `proof` (which may be one that does not
+/// hold: the contract cannot check Ed25519) with `operator` as its operator and signer, as
+/// a fully staked (active) node; returns its id.
+pub async fn stake_with_proof(
+    url: &str,
+    deployment: &Deployment,
+    node_url: &str,
+    proof: KeyProof,
+    operator: PrivateKeySigner,
+) -> eyre::Result<u64> {
+    let provider = wallet_provider(url, operator.clone());
+    let contracts = &deployment.contracts;
+    fund_and_approve(
+        &provider,
+        deployment,
+        operator.address(),
+        contracts.node_staking,
+        100_000,
+    )
+    .await?;
     let staking = NodeStaking::new(contracts.node_staking, &provider);
     let requirement = staking.stakingRequirement().call().await?;
     let receipt = staking
         .createNode(INodeStaking::NodeRegistration {
-            ed25519Key: field("ed25519_key")?.parse()?,
-            ed25519Signature: field("ed25519_signature")?.parse()?,
+            ed25519Key: proof.ed25519_key,
+            ed25519Signature: proof.ed25519_signature,
             signer: operator.address(),
-            url: node.url.clone(),
+            url: node_url.to_string(),
             feeBps: U256::from(500),
             operatorStake: requirement,
             reservations: vec![],
@@ -73,7 +102,8 @@ pub async fn stake_node(
         .get_receipt()
         .await?;
     eyre::ensure!(receipt.status(), "createNode reverted");
-    Ok(())
+    let count = staking.nodeCount().call().await?;
+    Ok(u64::try_from(count)?)
 }
 
 /// Starts `operators.len()` nodes on the chain at `url`, stakes each with its

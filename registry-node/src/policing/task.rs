@@ -459,7 +459,13 @@ fn storage_assignments(app: &AppState, nodes: &[NodeEntry], me: &NodeKey) -> Vec
             })
             .collect()
     };
-    assign(me, &active, &accounts, read, now)
+    let assigned = assign(me, &active, &accounts, read, now);
+    tracing::debug!(
+        accounts = accounts.len(),
+        storage_tests = assigned.len(),
+        "storage tests of the round"
+    );
+    assigned
 }
 
 /// `GET {url}/v1/identity`: answers in time, names the registered key, and its signed head
