@@ -189,8 +189,10 @@ impl Default for Quota {
 /// What a store did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Stored {
-    /// The message hash.
+    /// The message hash (the mailbox's own).
     pub hash: MessageHash,
+    /// The storage hash ([`rpc_digest`]): what `/storage_rpc/v1` names the message by.
+    pub digest: [u8; 32],
     /// When it was stored (ms).
     pub stored_ms: u64,
     /// When it expires (ms).
@@ -693,6 +695,7 @@ fn apply_store(
         if expiry_ms > now_ms {
             return Ok(Stored {
                 hash,
+                digest,
                 stored_ms,
                 expiry_ms,
                 duplicate: true,
@@ -762,6 +765,7 @@ fn apply_store(
     )?;
     Ok(Stored {
         hash,
+        digest,
         stored_ms: now_ms,
         expiry_ms,
         duplicate: false,
@@ -1219,51 +1223,9 @@ impl Mailbox {
         }
     }
 
-    /// The unexpired messages of a mailbox stored after `last_hash` (all of them when it is
-    /// absent or unknown here), oldest first, at most `limit`. (By the mailbox's own hash:
-    /// no route reads this way since `/v1/messages` went; its tests do.)
-    #[cfg(test)]
-    pub(crate) fn retrieve(
-        &self,
-        session_id: &SessionId,
-        namespace: i16,
-        last_hash: Option<&MessageHash>,
-        limit: usize,
-        now_ms: u64,
-    ) -> MailboxResult<Page> {
-        let mailbox = mailbox_key(session_id, namespace);
-        let start = match last_hash {
-            Some(hash) => self
-                .seq_of_own_hash(&mailbox, hash)?
-                .map_or(0, |seq| seq + 1),
-            None => 0,
-        };
-        let txn = self.db.begin_read()?;
-        page_from(&txn, &mailbox, start, limit, now_ms)
-    }
-
-    /// The sequence number of the message of `mailbox` whose own hash is `hash`: no index
-    /// has it (schema 3), so the mailbox is read through (the tests' mailboxes are small).
-    #[cfg(test)]
-    fn seq_of_own_hash(
-        &self,
-        mailbox: &[u8; MAILBOX_LEN],
-        hash: &MessageHash,
-    ) -> MailboxResult<Option<u64>> {
-        let txn = self.db.begin_read()?;
-        let messages = txn.open_table(MESSAGES)?;
-        let (from, to) = (message_key(mailbox, 0), message_key(mailbox, u64::MAX));
-        for entry in messages.range(from.as_slice()..=to.as_slice())? {
-            let (key, value) = entry?;
-            if Value::decode(value.value())?.hash == *hash {
-                return Ok(Some(u64_at(key.value(), MAILBOX_LEN)));
-            }
-        }
-        Ok(None)
-    }
-
-    /// [`Mailbox::retrieve`] with `last_hash` a storage hash ([`rpc_digest`]); one of
-    /// another namespace, or unknown here, starts from the first message.
+    /// The unexpired messages of a mailbox stored after the one whose storage hash
+    /// ([`rpc_digest`]) is `last_hash` (all of them when it is absent, of another
+    /// namespace or unknown here), oldest first, at most `limit`.
     pub(crate) fn retrieve_rpc(
         &self,
         session_id: &SessionId,
@@ -1292,8 +1254,8 @@ impl Mailbox {
     }
 
     /// Deletes the messages of `session_id` named by storage hashes ([`rpc_digest`]), in
-    /// any namespace, leaving tombstones as [`Mailbox::delete`]; returns those that were
-    /// there.
+    /// any namespace, leaving a tombstone for each (see the module documentation); returns
+    /// those that were there.
     pub(crate) fn delete_rpc(
         &self,
         session_id: &SessionId,
@@ -1361,7 +1323,7 @@ impl Mailbox {
     }
 
     /// Deletes every message of `session_id` in `namespace` (every namespace when `None`),
-    /// leaving tombstones as [`Mailbox::delete`]; returns each deleted message's namespace
+    /// leaving tombstones as [`Mailbox::delete_rpc`]; returns each deleted message's namespace
     /// and storage hash.
     pub(crate) fn delete_all_rpc(
         &self,
@@ -1520,30 +1482,6 @@ fn page_from(
 }
 
 impl Mailbox {
-    /// Deletes the listed messages of a mailbox; returns those that were there. (By the
-    /// mailbox's own hash: no route deletes this way since `/v1/messages` went; its tests do.)
-    #[cfg(test)]
-    pub(crate) fn delete(
-        &self,
-        session_id: &SessionId,
-        namespace: i16,
-        hashes: &[MessageHash],
-    ) -> MailboxResult<Vec<MessageHash>> {
-        let mailbox = mailbox_key(session_id, namespace);
-        let mut deleted = Vec::new();
-        let mut removals = Vec::new();
-        for hash in hashes {
-            if let Some(seq) = self.seq_of_own_hash(&mailbox, hash)? {
-                removals.push((mailbox, seq));
-                deleted.push(*hash);
-            }
-        }
-        let txn = self.db.begin_write()?;
-        remove_leaving_tombstones(&txn, &removals)?;
-        txn.commit()?;
-        Ok(deleted)
-    }
-
     /// Drops up to `max` tombstones of deleted messages that would have expired at or before
     /// `now_ms`; returns how many.
     pub(crate) fn forget_deleted(&self, now_ms: u64, max: usize) -> MailboxResult<usize> {
@@ -1829,23 +1767,25 @@ mod tests {
             (1_000, 61_000, false)
         );
 
-        let all = mailbox.retrieve(&bob, 0, None, 100, 2_000).unwrap();
+        let all = mailbox.retrieve_rpc(&bob, 0, None, 100, 2_000).unwrap();
         assert_eq!(hashes(&all), vec![a.hash, b.hash, c.hash]);
         assert_eq!(all.messages[1].data, b"two");
         assert!(!all.more);
 
-        let first = mailbox.retrieve(&bob, 0, None, 2, 2_000).unwrap();
+        let first = mailbox.retrieve_rpc(&bob, 0, None, 2, 2_000).unwrap();
         assert_eq!(hashes(&first), vec![a.hash, b.hash]);
         assert!(first.more);
-        let rest = mailbox.retrieve(&bob, 0, Some(&b.hash), 2, 2_000).unwrap();
+        let rest = mailbox
+            .retrieve_rpc(&bob, 0, Some(&b.digest), 2, 2_000)
+            .unwrap();
         assert_eq!(hashes(&rest), vec![c.hash]);
         assert!(!rest.more);
         // An unknown last hash reads from the oldest.
-        let unknown = MessageHash([7; 32]);
+        let unknown = [7; 32];
         assert_eq!(
             hashes(
                 &mailbox
-                    .retrieve(&bob, 0, Some(&unknown), 100, 2_000)
+                    .retrieve_rpc(&bob, 0, Some(&unknown), 100, 2_000)
                     .unwrap()
             ),
             vec![a.hash, b.hash, c.hash]
@@ -1853,7 +1793,7 @@ mod tests {
         // Namespaces are separate mailboxes.
         assert!(
             mailbox
-                .retrieve(&bob, 5, None, 100, 2_000)
+                .retrieve_rpc(&bob, 5, None, 100, 2_000)
                 .unwrap()
                 .messages
                 .is_empty()
@@ -1870,7 +1810,7 @@ mod tests {
         assert_eq!((again.stored_ms, again.expiry_ms), (1_000, 61_000));
         assert_eq!(
             mailbox
-                .retrieve(&bob, 0, None, 100, 2_000)
+                .retrieve_rpc(&bob, 0, None, 100, 2_000)
                 .unwrap()
                 .messages
                 .len(),
@@ -1882,7 +1822,7 @@ mod tests {
         let renewed = mailbox.store(&bob, 0, b"same", 70_000, 60_000).unwrap();
         assert!(!renewed.duplicate);
         assert_eq!(renewed.expiry_ms, 130_000);
-        let page = mailbox.retrieve(&bob, 0, None, 100, 71_000).unwrap();
+        let page = mailbox.retrieve_rpc(&bob, 0, None, 100, 71_000).unwrap();
         assert_eq!(hashes(&page), vec![renewed.hash]);
         assert_eq!(mailbox.totals().unwrap().messages, 1);
     }
@@ -1893,7 +1833,7 @@ mod tests {
         let bob = id(2);
         mailbox.store(&bob, 0, b"short", 1_000, 10_000).unwrap();
         let long = mailbox.store(&bob, 0, b"long", 1_000, 100_000).unwrap();
-        let page = mailbox.retrieve(&bob, 0, None, 100, 11_000).unwrap();
+        let page = mailbox.retrieve_rpc(&bob, 0, None, 100, 11_000).unwrap();
         assert_eq!(hashes(&page), vec![long.hash]);
         assert_eq!(mailbox.prune(11_000, 100).unwrap(), 1);
         assert_eq!(mailbox.prune(11_000, 100).unwrap(), 0);
@@ -1922,14 +1862,17 @@ mod tests {
         let bob = id(2);
         let a = mailbox.store(&bob, 0, b"a", 1_000, 60_000).unwrap();
         let b = mailbox.store(&bob, 0, b"b", 1_000, 60_000).unwrap();
-        let missing = MessageHash([1; 32]);
+        let missing = [1; 32];
         assert_eq!(
-            mailbox.delete(&bob, 0, &[a.hash, missing]).unwrap(),
-            vec![a.hash]
+            mailbox.delete_rpc(&bob, &[a.digest, missing]).unwrap(),
+            vec![a.digest]
         );
-        assert_eq!(mailbox.delete(&id(3), 0, &[b.hash]).unwrap(), vec![]);
         assert_eq!(
-            hashes(&mailbox.retrieve(&bob, 0, None, 100, 2_000).unwrap()),
+            mailbox.delete_rpc(&id(3), &[b.digest]).unwrap(),
+            Vec::<[u8; 32]>::new()
+        );
+        assert_eq!(
+            hashes(&mailbox.retrieve_rpc(&bob, 0, None, 100, 2_000).unwrap()),
             vec![b.hash]
         );
         assert_eq!(mailbox.totals().unwrap().messages, 1);
@@ -1958,7 +1901,7 @@ mod tests {
         ));
         // Someone else's mailbox is not affected.
         mailbox.store(&id(3), 0, b"2", 0, 60_000).unwrap();
-        mailbox.delete(&bob, 0, &[a.hash]).unwrap();
+        mailbox.delete_rpc(&bob, &[a.digest]).unwrap();
         mailbox.store(&bob, 0, b"2", 0, 60_000).unwrap();
     }
 
@@ -1986,7 +1929,7 @@ mod tests {
                 .duplicate
         );
         // Deleting frees room, and so does sweeping an expired message.
-        mailbox.delete(&id(2), 0, &[a.hash]).unwrap();
+        mailbox.delete_rpc(&id(2), &[a.digest]).unwrap();
         mailbox.store(&id(4), 0, b"123456", 0, 60_000).unwrap();
         assert!(mailbox.store(&id(5), 0, b"1", 0, 60_000).is_err());
         assert_eq!(mailbox.prune(1_000, 100).unwrap(), 1);
@@ -2016,10 +1959,10 @@ mod tests {
                     u64::from(i) * 100 + 100,
                 )
                 .unwrap();
-            held.push((recipient, i16::from(i % 2), stored.hash));
+            held.push((recipient, stored.digest));
             if i % 5 == 0 {
-                let (recipient, namespace, hash) = held.remove(0);
-                mailbox.delete(&recipient, namespace, &[hash]).unwrap();
+                let (recipient, digest) = held.remove(0);
+                mailbox.delete_rpc(&recipient, &[digest]).unwrap();
             }
         }
         mailbox.prune(1_000, 5).unwrap();
@@ -2053,8 +1996,8 @@ mod tests {
         let kept = mailbox.store(&bob, 0, b"deleted", 1_000, 60_000).unwrap();
         assert_eq!(kept.expiry_ms, 61_000);
         assert_eq!(
-            mailbox.delete(&bob, 0, &[kept.hash]).unwrap(),
-            vec![kept.hash]
+            mailbox.delete_rpc(&bob, &[kept.digest]).unwrap(),
+            vec![kept.digest]
         );
         assert!(matches!(
             mailbox.store(&bob, 0, b"deleted", 2_000, 600_000),
@@ -2070,7 +2013,7 @@ mod tests {
         let again = mailbox.store(&bob, 0, b"deleted", 61_000, 60_000).unwrap();
         assert!(!again.duplicate);
         // Deleted again: a new tombstone, until the new expiry.
-        mailbox.delete(&bob, 0, &[again.hash]).unwrap();
+        mailbox.delete_rpc(&bob, &[again.digest]).unwrap();
         assert!(matches!(
             mailbox.store(&bob, 0, b"deleted", 62_000, 60_000),
             Err(MailboxError::Deleted { until_ms: 121_000 })
@@ -2082,10 +2025,10 @@ mod tests {
         let (_dir, mailbox) = open(Quota::default());
         let bob = id(2);
         let first = mailbox.store(&bob, 0, b"m", 0, 10_000).unwrap();
-        mailbox.delete(&bob, 0, &[first.hash]).unwrap();
+        mailbox.delete_rpc(&bob, &[first.digest]).unwrap();
         // Past the first tombstone (not swept yet), the message is stored and deleted again.
         let second = mailbox.store(&bob, 0, b"m", 20_000, 60_000).unwrap();
-        mailbox.delete(&bob, 0, &[second.hash]).unwrap();
+        mailbox.delete_rpc(&bob, &[second.digest]).unwrap();
         // Sweeping the first tombstone's index entry leaves the second in force.
         assert_eq!(mailbox.forget_deleted(30_000, 100).unwrap(), 1);
         assert!(matches!(
@@ -2141,7 +2084,7 @@ mod tests {
         let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
         for recipient in 0..8u8 {
             let page = mailbox
-                .retrieve(&id(recipient), 0, None, 1_000, 2_000)
+                .retrieve_rpc(&id(recipient), 0, None, 1_000, 2_000)
                 .unwrap();
             let mut found = hashes(&page);
             let mut expected: Vec<MessageHash> = stored
@@ -2260,8 +2203,10 @@ mod tests {
         assert_eq!(reopened.totals().unwrap().messages, 200);
         for who in 0..5u8 {
             assert_eq!(
-                reopened.retrieve(&id(who), 0, None, 100, 2_000).unwrap(),
-                mailbox.retrieve(&id(who), 0, None, 100, 2_000).unwrap()
+                reopened
+                    .retrieve_rpc(&id(who), 0, None, 100, 2_000)
+                    .unwrap(),
+                mailbox.retrieve_rpc(&id(who), 0, None, 100, 2_000).unwrap()
             );
         }
         // Applied once: the log is emptied, and opening again changes nothing.
@@ -2301,7 +2246,8 @@ mod tests {
         }
         // The delete commits durably (with every batch before it) and leaves tombstones.
         let gone: Vec<MessageHash> = first.iter().take(10).map(|s| s.hash).collect();
-        assert_eq!(mailbox.delete(&bob, 0, &gone).unwrap().len(), 10);
+        let digests: Vec<[u8; 32]> = first.iter().take(10).map(|s| s.digest).collect();
+        assert_eq!(mailbox.delete_rpc(&bob, &digests).unwrap().len(), 10);
         for wave in 0..4 {
             store_concurrently(&mailbox, waves(carol, wave)).await;
         }
@@ -2312,7 +2258,7 @@ mod tests {
             Mailbox::open(&crashed.path().join("mailbox.redb"), Quota::default()).unwrap();
         assert_eq!(reopened.totals().unwrap(), mailbox.totals().unwrap());
         assert_eq!(reopened.totals().unwrap().messages, 70);
-        let bobs = reopened.retrieve(&bob, 0, None, 100, 2_000).unwrap();
+        let bobs = reopened.retrieve_rpc(&bob, 0, None, 100, 2_000).unwrap();
         assert_eq!(bobs.messages.len(), 30);
         assert!(hashes(&bobs).iter().all(|hash| !gone.contains(hash)));
         // The tombstones came through too.
@@ -2336,6 +2282,7 @@ mod tests {
         std::thread::spawn(move || sync_loop(weak, log, items));
         let stored = Stored {
             hash: message_hash(&id(1), 0, b"x"),
+            digest: rpc_digest(&id(1).to_bytes(), 0, b"x"),
             stored_ms: 1,
             expiry_ms: 2,
             duplicate: false,
@@ -2388,7 +2335,7 @@ mod tests {
         ];
         let prepare = |mailbox: &Mailbox| {
             let gone = mailbox.store(&carol, 0, b"gone", 0, 600_000).unwrap();
-            mailbox.delete(&carol, 0, &[gone.hash]).unwrap();
+            mailbox.delete_rpc(&carol, &[gone.digest]).unwrap();
             mailbox.store(&dave, 0, b"1", 0, 600_000).unwrap();
         };
         let (_dir, alone) = open(quota);
@@ -2416,8 +2363,8 @@ mod tests {
         assert_eq!(reopened.totals().unwrap(), alone.totals().unwrap());
         for who in [bob, carol, dave] {
             assert_eq!(
-                reopened.retrieve(&who, 0, None, 100, 2_000).unwrap(),
-                alone.retrieve(&who, 0, None, 100, 2_000).unwrap()
+                reopened.retrieve_rpc(&who, 0, None, 100, 2_000).unwrap(),
+                alone.retrieve_rpc(&who, 0, None, 100, 2_000).unwrap()
             );
         }
     }
@@ -2451,7 +2398,7 @@ mod tests {
         assert!(answers[0].is_ok() && answers[2].is_ok());
         drop(mailbox);
         let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
-        let page = mailbox.retrieve(&carol, 0, None, 100, 2_000).unwrap();
+        let page = mailbox.retrieve_rpc(&carol, 0, None, 100, 2_000).unwrap();
         assert_eq!(page.messages.len(), 2);
         assert_eq!(mailbox.totals().unwrap().messages, 2);
     }
@@ -2468,7 +2415,7 @@ mod tests {
         let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
         let second = mailbox.store(&bob, 0, b"next", 1_001, 60_000).unwrap();
         assert_eq!(
-            hashes(&mailbox.retrieve(&bob, 0, None, 100, 2_000).unwrap()),
+            hashes(&mailbox.retrieve_rpc(&bob, 0, None, 100, 2_000).unwrap()),
             vec![first.hash, second.hash]
         );
     }
@@ -2486,6 +2433,8 @@ mod tests {
             rpc_digest(&recipient, 0, b"two"),
             rpc_digest(&recipient, 5, b"five"),
         );
+        // A store answers with the storage hash it is found by.
+        assert_eq!(one.digest, d1);
         let page = mailbox
             .retrieve_rpc(&bob, 0, Some(&d1), 100, 2_000)
             .unwrap();
@@ -2507,7 +2456,7 @@ mod tests {
         ));
         assert!(
             mailbox
-                .retrieve(&bob, 0, Some(&one.hash), 100, 2_000)
+                .retrieve_rpc(&bob, 0, Some(&d1), 100, 2_000)
                 .unwrap()
                 .messages
                 .len()
@@ -2570,7 +2519,7 @@ mod tests {
             let mailbox = Mailbox::open(&path, Quota::default()).unwrap();
             let kept = mailbox.store(&bob, 0, b"kept", 1_000, 60_000).unwrap();
             let gone = mailbox.store(&bob, 0, b"gone", 1_000, 60_000).unwrap();
-            mailbox.delete(&bob, 0, &[gone.hash]).unwrap();
+            mailbox.delete_rpc(&bob, &[gone.digest]).unwrap();
             // Back to schema 2: `hashes` indexed every message by its own hash.
             let txn = mailbox.db.begin_write().unwrap();
             txn.open_table(LEGACY_HASHES)
@@ -2647,7 +2596,7 @@ mod tests {
         // Another account's copy stays; the deleted one is a tombstone.
         assert_eq!(
             mailbox
-                .retrieve(&id(3), 0, None, 10, 2_000)
+                .retrieve_rpc(&id(3), 0, None, 10, 2_000)
                 .unwrap()
                 .messages
                 .len(),
