@@ -556,6 +556,7 @@ async fn a_node_that_loses_its_messages_fails_storage_tests_and_is_voted_out() -
     // account's swarm: every node.
     let account = UserPubkey::from(&session_id_from_seed(&[0x51; 32]));
     let stored = Instant::now();
+    let mut hashes = Vec::new();
     for i in 0..3u8 {
         let store = Store::new(
             account,
@@ -566,7 +567,41 @@ async fn a_node_that_loses_its_messages_fails_storage_tests_and_is_voted_out() -
         );
         let (status, body) = sesh_e2e::storage::send(&nodes[0].url, SubRequest::Store(store)).await;
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        let answer: serde_json::Value = serde_json::from_slice(&body)?;
+        hashes.push(answer["hash"].as_str().expect("a hash").to_string());
     }
+
+    // The route answers nodes of the account's swarm only: unsigned, 401; signed by a key
+    // no node has, 403; signed by a member, the bytes.
+    let storage_test = |signer: &NodeSigner| {
+        let body = serde_json::json!({
+            "from": signer.node_key(),
+            "timestamp": sesh_e2e::storage::now_ms(),
+            "pubkey": session_id_from_seed(&[0x51; 32]),
+            "hash": hashes[0],
+        })
+        .to_string();
+        let signature =
+            hex::encode(signer.sign_raw(&[b"sesh-storage-test", body.as_bytes()].concat()));
+        (body, signature)
+    };
+    let ask = |body: String, signature: Option<String>| {
+        let mut request = sesh_e2e::node::http()
+            .post(format!("{}/v1/storage_test", nodes[0].url))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(signature) = signature {
+            request = request.header("x-sesh-node-signature", signature);
+        }
+        request.send()
+    };
+    let (body, _) = storage_test(&node_signer(&nodes[1]));
+    assert_eq!(ask(body, None).await?.status(), 401);
+    let (body, signature) = storage_test(&NodeSigner::from_seed([0x77; 32]));
+    assert_eq!(ask(body, Some(signature)).await?.status(), 403);
+    let (body, signature) = storage_test(&node_signer(&nodes[1]));
+    let answer: serde_json::Value = ask(body, Some(signature)).await?.json().await?;
+    assert_eq!(answer["data"], base64_of(&[0u8; 100]), "{answer}");
 
     // The forgetful node loses them: killed, its mailbox removed, started again at its URL.
     let forgetful = nodes.pop().expect("6 nodes");
@@ -636,4 +671,10 @@ async fn a_node_that_loses_its_messages_fails_storage_tests_and_is_voted_out() -
     wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
     wait_deregistered(&staking, id, &nodes[0]).await?;
     Ok(())
+}
+
+/// Standard base64 of `bytes`, as the node writes message data.
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
