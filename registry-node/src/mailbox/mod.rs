@@ -706,13 +706,8 @@ fn apply_store(
     // The checks see the usage and totals as they are once the expired copy is gone.
     let (freed_messages, freed_bytes) = replaced.map_or((0, 0), |(_, size)| (1, size));
     let (count, bytes) = {
-        let (count, bytes) = decode_usage(
-            tables
-                .usage
-                .get(recipient.as_slice())?
-                .map(|v| v.value().to_vec())
-                .as_deref(),
-        )?;
+        let usage = tables.usage.get(recipient.as_slice())?;
+        let (count, bytes) = decode_usage(usage.as_ref().map(|v| v.value()))?;
         (
             count.saturating_sub(freed_messages),
             bytes.saturating_sub(freed_bytes),
@@ -779,16 +774,25 @@ fn mailbox_key(session_id: &SessionId, namespace: i16) -> [u8; MAILBOX_LEN] {
     key
 }
 
-fn message_key(mailbox: &[u8; MAILBOX_LEN], seq: u64) -> Vec<u8> {
-    [mailbox.as_slice(), &seq.to_be_bytes()].concat()
+/// `a ‖ b` in an array: keys are built on the stack, a store builds several.
+fn joined<const N: usize>(a: &[u8], b: &[u8]) -> [u8; N] {
+    debug_assert_eq!(a.len() + b.len(), N);
+    let mut key = [0u8; N];
+    key[..a.len()].copy_from_slice(a);
+    key[a.len()..].copy_from_slice(b);
+    key
 }
 
-fn hash_key(mailbox: &[u8; MAILBOX_LEN], hash: &MessageHash) -> Vec<u8> {
-    [mailbox.as_slice(), &hash.0].concat()
+fn message_key(mailbox: &[u8; MAILBOX_LEN], seq: u64) -> [u8; MAILBOX_LEN + 8] {
+    joined(mailbox, &seq.to_be_bytes())
 }
 
-fn expiry_key(expiry_ms: u64, mailbox: &[u8], seq: u64) -> Vec<u8> {
-    [&expiry_ms.to_be_bytes(), mailbox, &seq.to_be_bytes()].concat()
+fn hash_key(mailbox: &[u8; MAILBOX_LEN], hash: &MessageHash) -> [u8; MAILBOX_LEN + 32] {
+    joined(mailbox, &hash.0)
+}
+
+fn expiry_key(expiry_ms: u64, mailbox: &[u8; MAILBOX_LEN], seq: u64) -> [u8; 8 + MAILBOX_LEN + 8] {
+    joined(&expiry_ms.to_be_bytes(), &message_key(mailbox, seq))
 }
 
 /// The storage server's hash of a message (`storage_rpc::message_hash`), as its 32 bytes.
@@ -803,8 +807,8 @@ pub(crate) fn rpc_digest(recipient: &[u8], namespace: i16, data: &[u8]) -> [u8; 
     message_digest(&pubkey, Namespace(namespace), data)
 }
 
-fn rpc_key(recipient: &[u8], digest: &[u8; 32]) -> Vec<u8> {
-    [recipient, digest.as_slice()].concat()
+fn rpc_key(recipient: &[u8], digest: &[u8; 32]) -> [u8; 33 + 32] {
+    joined(recipient, digest)
 }
 
 fn rpc_value(namespace: i16, seq: u64) -> [u8; 10] {
@@ -1334,7 +1338,10 @@ impl Mailbox {
         let (from, to) = match namespace {
             Some(ns) => {
                 let mailbox = mailbox_key(session_id, ns);
-                (message_key(&mailbox, 0), message_key(&mailbox, u64::MAX))
+                (
+                    message_key(&mailbox, 0).to_vec(),
+                    message_key(&mailbox, u64::MAX).to_vec(),
+                )
             }
             None => (
                 [recipient.as_slice(), &[0u8; 10]].concat(),
@@ -1620,7 +1627,10 @@ fn remove_leaving_tombstones(
     for ((mailbox, _), (hash, expiry_ms)) in removals.iter().zip(removed) {
         let key = hash_key(mailbox, &hash);
         tombstones.insert(key.as_slice(), expiry_ms)?;
-        forget.insert([&expiry_ms.to_be_bytes()[..], &key].concat().as_slice(), ())?;
+        forget.insert(
+            joined::<{ 8 + MAILBOX_LEN + 32 }>(&expiry_ms.to_be_bytes(), &key).as_slice(),
+            (),
+        )?;
     }
     Ok(())
 }
