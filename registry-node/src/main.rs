@@ -5,6 +5,11 @@ use sesh_registry_node::{Cli, describe};
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// mimalloc rather than the system's malloc: less CPU a request (see docs/benchmarks.md,
+/// "Messages").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How long the last log lines may take to reach stderr before the process exits.
 const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 
