@@ -252,6 +252,104 @@ mod tests {
             .collect()
     }
 
+    /// A node's state on `dir`'s files, with an RPC that does not answer.
+    fn app_on(dir: &std::path::Path) -> AppState {
+        use crate::mailbox::{Mailbox, Quota};
+        use crate::store::{Store, testing::contracts};
+        use alloy::providers::{Provider, ProviderBuilder};
+        use sesh_core::attestation::NodeSigner;
+        use std::sync::Arc;
+        let deployment: sesh_core::deployment::Deployment =
+            serde_json::from_value(serde_json::json!({
+                "chainId": 31337,
+                "deployBlock": 1,
+                "contracts": contracts(),
+                "parameters": {
+                    "minCommitmentAge": 60,
+                    "maxCommitmentAge": 86400,
+                    "stakingRequirement": "100000000000",
+                    "testToken": true
+                }
+            }))
+            .unwrap();
+        let store = Arc::new(
+            Store::open(&dir.join("index.redb"), 31337, &deployment.contracts, 1).unwrap(),
+        );
+        let mailbox = Arc::new(Mailbox::open(&dir.join("mailbox.redb"), Quota::default()).unwrap());
+        let signer = Arc::new(NodeSigner::from_seed([7; 32]));
+        let status = Arc::new(crate::status::Status::new(
+            signer.clone(),
+            31337,
+            deployment.contracts.name_registry,
+            0,
+            store.cursor().unwrap(),
+        ));
+        let provider = ProviderBuilder::new()
+            .connect_http("http://127.0.0.1:9".parse().unwrap())
+            .erased();
+        AppState(Arc::new(App::new(
+            store,
+            signer,
+            deployment,
+            status,
+            Default::default(),
+            provider,
+            std::time::Duration::from_secs(1),
+            false,
+            mailbox,
+            ratelimit::Rates::default(),
+            1 << 20,
+        )))
+    }
+
+    #[tokio::test]
+    async fn the_api_that_carries_out_onion_requests_lets_the_state_and_its_files_go() {
+        use sesh_core::onion::{self, EncType, Hop};
+        use tower::ServiceExt;
+        let dir = tempfile::tempdir().unwrap();
+        let state = app_on(dir.path());
+        let api = Api::new(state.clone());
+        // An onion request of one hop, carried out by the API the onion handler holds.
+        let hop = Hop::from_ed25519(state.node_key().0).unwrap();
+        let built = onion::build(
+            &[hop],
+            br#"{"endpoint":"/v1/names/nobodyhere"}"#,
+            EncType::XChaCha20,
+        )
+        .unwrap();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(onion::PATH)
+            .body(axum::body::Body::from(built.body))
+            .unwrap();
+        let response = api.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), axum::http::StatusCode::OK);
+        let sealed = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        assert_eq!(built.reply.open(&sealed).unwrap().status, 404);
+
+        // Once the server drops its API, nothing holds the state: its redb files close and
+        // open again (redb refuses a file this process still has open).
+        let weak = std::sync::Arc::downgrade(&state.0);
+        drop(state);
+        assert!(
+            weak.upgrade().is_some(),
+            "the API holds the state while it serves"
+        );
+        drop(api);
+        assert!(weak.upgrade().is_none(), "the API keeps the state alive");
+        crate::store::Store::open(
+            &dir.path().join("index.redb"),
+            31337,
+            &crate::store::testing::contracts(),
+            1,
+        )
+        .unwrap();
+        crate::mailbox::Mailbox::open(&dir.path().join("mailbox.redb"), Default::default())
+            .unwrap();
+    }
+
     #[test]
     fn openapi_yaml_documents_every_route_and_no_other() {
         let mut served: std::collections::BTreeSet<&str> =
