@@ -24,7 +24,7 @@
 //! sweeps commit durably, as do checkpoints. A read may see a store a few
 //! milliseconds before it is durable and answered.
 //!
-//! Two hashes name a message. The storage server's (`storage_rpc::message_digest`: the 32
+//! Two hashes name a message. The storage server's (`storage_rpc::hash::message_digest`: the 32
 //! bytes of its 43 base64 characters, with no namespace in the key since `delete` names none)
 //! keys `rpc_hashes`, the one index by hash: `/storage_rpc/v1` finds, deletes and refuses
 //! duplicates by it. The handler computes it once and hands it to the writer with the store.
