@@ -77,7 +77,7 @@ pub(crate) struct Vote {
     pub deadline: u64,
     /// The voting node's registered `signer`.
     pub signer: Address,
-    /// The signature over [`digest`]: 65 bytes `r ‖ s ‖ v`, as hex.
+    /// The signature over [`digest`], as alloy writes one: `{"r", "s", "yParity", "v"}` (0x hex).
     pub signature: Signature,
 }
 
