@@ -37,6 +37,7 @@ pub(crate) struct Status {
     /// Moves after every change to what [`Status::freshness`] says.
     version: AtomicU64,
     active_nodes: PerCommit<[ActiveNode]>,
+    left: PerCommit<bool>,
 }
 
 /// An active node: its Ed25519 key and public URL.
@@ -64,6 +65,7 @@ impl Status {
             id: NEXT_STATUS_ID.fetch_add(1, Ordering::Relaxed),
             version: AtomicU64::new(0),
             active_nodes: PerCommit::default(),
+            left: PerCommit::default(),
         }
     }
 
@@ -80,6 +82,30 @@ impl Status {
                 .map(|node| (NodeKey(node.ed25519_key.0), node.url))
                 .collect())
         })
+    }
+
+    /// Whether this node left the active set: its key is registered to a node that exited
+    /// or was deregistered, and to no node active now. Such a node keeps no mailbox even
+    /// while every node would keep every one (it takes no stores it would not hand on).
+    /// Read once per commit, as [`Status::active_nodes`].
+    pub(crate) fn has_left(&self, store: &Store) -> Result<bool, StoreError> {
+        let me = self.signer.node_key();
+        let left = self.left.get_or_compute(store, |index| {
+            let mine: Vec<NodeState> = index
+                .scan(NODES)?
+                .into_iter()
+                .map(|(_, node)| node)
+                .filter(|node| node.ed25519_key.0 == me.0 && node.key_proof_valid)
+                .map(|node| node.state)
+                .collect();
+            Ok(Arc::new(
+                !mine.contains(&NodeState::Active)
+                    && mine
+                        .iter()
+                        .any(|state| matches!(state, NodeState::Exited | NodeState::Deregistered)),
+            ))
+        })?;
+        Ok(*left)
     }
 
     /// The RPC answered with `chain_head`.
@@ -316,5 +342,42 @@ mod tests {
         // A reset empties it.
         store.reset(1).unwrap();
         assert!(status.active_nodes(&store).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_node_has_left_once_its_registration_exited_or_was_deregistered() {
+        let (_dir, store) = testing::store();
+        let signer = Arc::new(NodeSigner::from_seed([4; 32]));
+        let mine = |state| NodeEntry {
+            ed25519_key: B256::from(signer.node_key().0),
+            ..node(1, state, true)
+        };
+        let status = Status::new(signer.clone(), 1, Address::ZERO, 2, cursor(0));
+        assert!(!status.has_left(&store).unwrap(), "never registered");
+        commit(&store, 1, &[mine(NodeState::Open)]);
+        assert!(!status.has_left(&store).unwrap(), "not yet active");
+        commit(&store, 2, &[mine(NodeState::Active)]);
+        assert!(!status.has_left(&store).unwrap());
+        commit(&store, 3, &[mine(NodeState::Exited)]);
+        assert!(status.has_left(&store).unwrap());
+        // Staked again under a new id: active, so a member again.
+        commit(
+            &store,
+            4,
+            &[NodeEntry {
+                node_id: 2,
+                ..mine(NodeState::Active)
+            }],
+        );
+        assert!(!status.has_left(&store).unwrap());
+        commit(
+            &store,
+            5,
+            &[NodeEntry {
+                node_id: 2,
+                ..mine(NodeState::Deregistered)
+            }],
+        );
+        assert!(status.has_left(&store).unwrap());
     }
 }

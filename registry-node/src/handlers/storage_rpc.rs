@@ -667,7 +667,8 @@ pub(crate) struct Placement {
     pub active_member: bool,
     /// Whether this node keeps the mailbox: it is a member, or no more than [`SWARM_SIZE`]
     /// nodes are active (then every node keeps every mailbox, one outside the set too: a
-    /// standalone node, or one not yet staked).
+    /// standalone node, or one not yet staked; not one that left the set, which would take
+    /// stores it hands on to no one).
     pub keeps: bool,
 }
 
@@ -678,8 +679,9 @@ pub(crate) fn placement(app: &AppState, session_id: &SessionId) -> Result<Placem
     let members = swarm::mailbox_swarm(active, session_id, |(key, _)| Some(*key));
     let me = app.node_key();
     let active_member = members.iter().any(|(key, _)| *key == me);
+    let keeps = active_member || (few && !app.status.has_left(&app.store)?);
     Ok(Placement {
-        keeps: few || active_member,
+        keeps,
         active_member,
         members,
     })
