@@ -14,7 +14,8 @@ use sesh_core::envelope::session_id_from_seed;
 use sesh_core::storage_rpc::{Namespace, Store, SubRequest, UserPubkey};
 use sesh_e2e::node::{NodeTestbed, RegistryNode, wait_all_indexed};
 use sesh_e2e::police::{
-    ACTIVE, advance, node_id_of, standing, voting_network, wait_deregistered, wait_report,
+    ACTIVE, advance, last_test, node_id_of, node_signer, standing, voting_network,
+    wait_deregistered, wait_report,
 };
 use sesh_e2e::swarm::{KeyProof, stake_with_proof};
 use std::time::{Duration, Instant};
@@ -52,10 +53,7 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
         .await;
         assert_eq!(report["signed"], serde_json::json!([]), "{report:#}");
         // Why, as the operator reads it.
-        let test = report["last_round"]["tests"]
-            .as_array()
-            .and_then(|tests| tests.iter().find(|t| t["node_id"] == dark_id))
-            .unwrap_or_else(|| panic!("no test of the dark node: {report:#}"));
+        let test = last_test(&report, dark_id, "dark node");
         assert_eq!(test["passed"], false, "{report:#}");
         assert!(
             test["failure"]
@@ -170,15 +168,6 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
 }
 
 /// The liar's Ed25519 signer, read from its key file (as a node that lies would sign).
-fn node_signer(node: &RegistryNode) -> NodeSigner {
-    let text = std::fs::read_to_string(node.options.data_dir.join("node.key")).expect("node.key");
-    let seed: [u8; 32] = hex::decode(text.trim())
-        .expect("hex")
-        .try_into()
-        .expect("32 bytes");
-    NodeSigner::from_seed(seed)
-}
-
 #[tokio::test]
 async fn a_signed_false_answer_gets_a_node_voted_out_at_once_and_lone_or_replayed_votes_do_nothing()
 -> eyre::Result<()> {
@@ -627,10 +616,7 @@ async fn a_node_that_loses_its_messages_fails_storage_tests_and_is_voted_out() -
             standing(r, id) == Some("failing")
         })
         .await;
-        let test = report["last_round"]["tests"]
-            .as_array()
-            .and_then(|tests| tests.iter().find(|t| t["node_id"] == id))
-            .unwrap_or_else(|| panic!("no test of the forgetful node: {report:#}"));
+        let test = last_test(&report, id, "forgetful node");
         assert!(
             test["failure"]
                 .as_str()

@@ -93,6 +93,15 @@ pub fn standing(report: &serde_json::Value, id: u64) -> Option<&str> {
         .and_then(|s| s["state"].as_str())
 }
 
+/// The last round's test of node `id` in a `/v1/police` report; panics (naming `what`)
+/// when the round did not test it.
+pub fn last_test<'a>(report: &'a serde_json::Value, id: u64, what: &str) -> &'a serde_json::Value {
+    report["last_round"]["tests"]
+        .as_array()
+        .and_then(|tests| tests.iter().find(|t| t["node_id"] == id))
+        .unwrap_or_else(|| panic!("no test of the {what}: {report:#}"))
+}
+
 /// 6 nodes staked by anvil's dev keys 2 to 7, each voting and submitting with its key,
 /// indexed to the head; returns the nodes and their operators, in the same order.
 pub async fn voting_network(
