@@ -15,6 +15,7 @@ use crate::registry::{ASK, active_nodes, pick, transport};
 use crate::target::{NodeTarget, join_all};
 use serde::Serialize;
 use sesh_core::api::police::{PeerStanding, PeerTest, Standing, StandingsResponse, VoteTally};
+use sesh_core::protocol::NodeState;
 
 /// The route asked.
 pub(crate) const PATH: &str = "/v1/police/standings";
@@ -192,6 +193,23 @@ impl Standings {
             });
         }
         standings
+    }
+
+    /// Node `node_id` as its peers see it, if it is `state` active: the nodes are asked
+    /// for the first active node of a command, and `asked` keeps their answers for the rest.
+    pub(crate) async fn of_active(
+        asked: &mut Option<Self>,
+        ctx: &Context<'_>,
+        node_id: u64,
+        state: NodeState,
+    ) -> Option<PeerView> {
+        if state != NodeState::Active {
+            return None;
+        }
+        if asked.is_none() {
+            *asked = Some(Self::ask(ctx).await);
+        }
+        asked.as_ref().and_then(|standings| standings.view(node_id))
     }
 
     /// Node `node_id` as the nodes that answered see it (`None`: none answered, or none

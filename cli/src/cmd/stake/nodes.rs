@@ -196,14 +196,7 @@ impl NodesArgs {
                     advice(state)
                 ));
             }
-            let peers = if state == NodeState::Active {
-                if standings.is_none() {
-                    standings = Some(Standings::ask(ctx).await);
-                }
-                standings.as_ref().and_then(|s| s.view(id))
-            } else {
-                None
-            };
+            let peers = Standings::of_active(&mut standings, ctx, id, state).await;
             nodes.push(Node {
                 id,
                 operator: info.operator.into(),

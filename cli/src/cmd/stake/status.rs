@@ -116,14 +116,7 @@ impl StatusArgs {
             let state = super::state(id, &chain.node(id).await?)?;
             let unlock = secs(position.unlockTime);
             let unlock_time = (unlock != 0 && state != NodeState::Active).then_some(unlock);
-            let peers = if state == NodeState::Active {
-                if standings.is_none() {
-                    standings = Some(Standings::ask(ctx).await);
-                }
-                standings.as_ref().and_then(|s| s.view(id))
-            } else {
-                None
-            };
+            let peers = Standings::of_active(&mut standings, ctx, id, state).await;
             stakes.push(Stake {
                 node_id: id,
                 state,
