@@ -24,7 +24,9 @@ use sesh_core::swarm::SWARM_SIZE;
 use sesh_e2e::cli::SeshHome;
 use sesh_e2e::node::{NodeOptions, RegistryNode, wait_all_indexed, wallet_provider};
 use sesh_e2e::storage::now_ms;
-use sesh_e2e::swarm::{funded_operator, mailbox_swarm, stake_node, staked_nodes};
+use sesh_e2e::swarm::{
+    funded_operator, mailbox_swarm, stake_node, staked_nodes, wallet_in_swarm_of,
+};
 use std::time::{Duration, Instant};
 
 /// The node of `nodes` with `key`.
@@ -175,17 +177,7 @@ async fn eight_nodes_keep_swarms_of_seven_hand_messages_over_and_survive_a_lost_
     // A wallet whose swarm the ninth node will enter gets a message through `sesh msg send`.
     let alice_home = SeshHome::new(&chain);
     alice_home.new_wallet("alice", "a-pw");
-    let (carol_home, carol_id) = (0..20)
-        .find_map(|_| {
-            let home = SeshHome::new(&chain);
-            home.new_wallet("carol", "c-pw");
-            let id = home.session_id();
-            mailbox_swarm(&nine, &id)
-                .iter()
-                .any(|n| n.node_key == ninth.node_key)
-                .then_some((home, id))
-        })
-        .expect("7 of 9 wallets have the ninth node in their swarm");
+    let (carol_home, carol_id) = wallet_in_swarm_of(&chain, &nine, &ninth);
     let sent = alice_home
         .run(
             &[

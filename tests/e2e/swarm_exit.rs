@@ -21,7 +21,7 @@ use sesh_core::swarm::SWARM_SIZE;
 use sesh_e2e::cli::SeshHome;
 use sesh_e2e::node::{RegistryNode, wait_all_indexed};
 use sesh_e2e::police::{advance, node_id_of};
-use sesh_e2e::swarm::{mailbox_swarm, staked_nodes};
+use sesh_e2e::swarm::{mailbox_swarm, staked_nodes, wallet_in_swarm_of};
 use std::time::{Duration, Instant};
 
 /// The phrase of anvil's accounts: restored, it is the wallet of account 0.
@@ -96,17 +96,7 @@ async fn a_member_that_exits_hands_its_messages_over_and_answers_reads_for_an_ho
     // A wallet whose swarm the leaver is in gets a message through `sesh msg send`.
     let alice = SeshHome::new(&chain);
     alice.new_wallet("alice", "a-pw");
-    let (carol, carol_id) = (0..20)
-        .find_map(|_| {
-            let home = SeshHome::new(&chain);
-            home.new_wallet("carol", "c-pw");
-            let id = home.session_id();
-            mailbox_swarm(&nine, &id)
-                .iter()
-                .any(|n| n.node_key == leaver.node_key)
-                .then_some((home, id))
-        })
-        .expect("7 of 9 wallets have the first node in their swarm");
+    let (carol, carol_id) = wallet_in_swarm_of(&chain, &nine, leaver);
     let carol_newcomer = {
         let before: Vec<&RegistryNode> = mailbox_swarm(&nine, &carol_id);
         *mailbox_swarm(&eight, &carol_id)

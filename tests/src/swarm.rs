@@ -159,3 +159,23 @@ pub fn mailbox_swarm<'a>(
         node.node_key.parse::<NodeKey>().ok()
     })
 }
+
+/// A new wallet ("carol", password "c-pw") whose Session ID's swarm among `nodes` holds
+/// `member`, with that ID: 7 of 9 nodes are in any swarm, so a few tries find one.
+pub fn wallet_in_swarm_of(
+    chain: &crate::DeployedChain,
+    nodes: &[&RegistryNode],
+    member: &RegistryNode,
+) -> (crate::cli::SeshHome, SessionId) {
+    (0..20)
+        .find_map(|_| {
+            let home = crate::cli::SeshHome::new(chain);
+            home.new_wallet("carol", "c-pw");
+            let id = home.session_id();
+            mailbox_swarm(nodes, &id)
+                .iter()
+                .any(|node| node.node_key == member.node_key)
+                .then_some((home, id))
+        })
+        .expect("20 wallets, none in the node's swarm")
+}
