@@ -459,9 +459,17 @@ fn next_batch(
 
 /// Why a request to a peer failed.
 #[derive(Debug, thiserror::Error)]
-enum SendError {
+pub(crate) enum SendError {
+    /// The messages could not be read.
+    #[error("reading the messages: {0}")]
+    Mailbox(#[from] MailboxError),
+    /// The thread reading them failed.
+    #[error("reading the messages: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// No answer.
     #[error("the request failed: {0}")]
     Http(#[from] reqwest::Error),
+    /// An answer other than 200.
     #[error("the peer answered {status}: {body}")]
     Refused { status: u16, body: String },
 }
@@ -499,6 +507,33 @@ async fn send(app: &AppState, url: &str, batch: &Batch) -> Result<HandoverRespon
         return Err(SendError::Refused { status, body });
     }
     Ok(response.json().await?)
+}
+
+/// Hands `account`'s live messages (one request's worth: [`MESSAGES_PER_REQUEST`], about
+/// [`BYTES_PER_REQUEST`]) to the member of its swarm at `url`, at once: a storage test found
+/// that member without one of them (it missed stores while it restarted, or lost its files),
+/// and the swarm's copies are made whole again rather than the member failing its tests
+/// until they expire. The receiver keeps what it lacks and skips what it holds. Answers how
+/// many messages were sent.
+pub(crate) async fn hand_account(
+    app: &AppState,
+    url: &str,
+    account: SessionId,
+) -> Result<usize, SendError> {
+    let now = now_ms();
+    let batch = {
+        let app = app.clone();
+        tokio::task::spawn_blocking(move || next_batch(&app, &BTreeSet::from([account]), None, now))
+            .await??
+    };
+    let sent: usize = batch.accounts.iter().map(|a| a.messages.len()).sum();
+    if sent > 0 {
+        send(app, url, &batch).await?;
+        app.metrics
+            .handover_messages_sent
+            .fetch_add(sent as u64, Ordering::Relaxed);
+    }
+    Ok(sent)
 }
 
 /// Works through one peer's queue: up to [`REQUESTS_PER_ROUND`] requests, stopping at the

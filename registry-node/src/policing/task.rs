@@ -5,6 +5,7 @@
 
 use super::storage_test;
 use crate::app::AppState;
+use crate::handover;
 use crate::mailbox::{now_ms, rpc_digest};
 use crate::model::NodeEntry;
 use crate::police::credit::{Round, Standing, TestResult};
@@ -411,6 +412,17 @@ async fn test_peer(
         Err(_) => &app.police.counters.storage_failed,
     };
     counter.fetch_add(1, Ordering::Relaxed);
+    if let Err(StorageFailure::Missing { account, .. }) = &outcome {
+        // The test fails all the same; the member is made whole for the next ones.
+        match handover::hand_account(app, &node.url, *account).await {
+            Ok(sent) => {
+                tracing::info!(node = node.node_id, %account, sent, "handed a member the messages its storage test found missing")
+            }
+            Err(error) => {
+                tracing::warn!(node = node.node_id, %account, %error, "cannot hand a member the messages its storage test found missing")
+            }
+        }
+    }
     Ok(outcome?)
 }
 
