@@ -509,32 +509,46 @@ async fn send(app: &AppState, url: &str, batch: &Batch) -> Result<HandoverRespon
     Ok(response.json().await?)
 }
 
-/// Hands `account`'s live messages (one request's worth: [`MESSAGES_PER_REQUEST`], about
-/// [`BYTES_PER_REQUEST`]) to the member of its swarm at `url`, at once: a storage test found
-/// that member without one of them (it missed stores while it restarted, or lost its files),
-/// and the swarm's copies are made whole again rather than the member failing its tests
-/// until they expire. The receiver keeps what it lacks and skips what it holds. Answers how
-/// many messages were sent.
+/// Hands `account`'s live messages to the member of its swarm at `url`, at once, in as
+/// many requests as they take (each up to [`MESSAGES_PER_REQUEST`], about
+/// [`BYTES_PER_REQUEST`]; at most [`REPAIR_REQUESTS`]): a storage test found that member
+/// without one of them (it missed stores while it restarted, or lost its files), and the
+/// swarm's copies are made whole again rather than the member failing its tests until they
+/// expire. The receiver keeps what it lacks and skips what it holds (and what it holds a
+/// tombstone of). Answers how many messages were sent.
 pub(crate) async fn hand_account(
     app: &AppState,
     url: &str,
     account: SessionId,
 ) -> Result<usize, SendError> {
-    let now = now_ms();
-    let batch = {
-        let app = app.clone();
-        tokio::task::spawn_blocking(move || next_batch(&app, &BTreeSet::from([account]), None, now))
-            .await??
-    };
-    let sent: usize = batch.accounts.iter().map(|a| a.messages.len()).sum();
-    if sent > 0 {
-        send(app, url, &batch).await?;
-        app.metrics
-            .handover_messages_sent
-            .fetch_add(sent as u64, Ordering::Relaxed);
+    let accounts = BTreeSet::from([account]);
+    let mut resume = None;
+    let mut sent = 0;
+    for _ in 0..REPAIR_REQUESTS {
+        let now = now_ms();
+        let batch = {
+            let (app, accounts, from) = (app.clone(), accounts.clone(), resume.clone());
+            tokio::task::spawn_blocking(move || next_batch(&app, &accounts, from.as_ref(), now))
+                .await??
+        };
+        let count: usize = batch.accounts.iter().map(|a| a.messages.len()).sum();
+        if count > 0 {
+            send(app, url, &batch).await?;
+            app.metrics
+                .handover_messages_sent
+                .fetch_add(count as u64, Ordering::Relaxed);
+            sent += count;
+        }
+        match batch.resume {
+            Some(next) if batch.done.is_empty() => resume = Some(next),
+            _ => break,
+        }
     }
     Ok(sent)
 }
+
+/// The most requests one repair ([`hand_account`]) makes.
+const REPAIR_REQUESTS: usize = 16;
 
 /// Works through one peer's queue: up to [`REQUESTS_PER_ROUND`] requests, stopping at the
 /// first failure (the peer then waits its back-off).

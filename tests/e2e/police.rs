@@ -525,7 +525,7 @@ async fn a_node_whose_key_proof_does_not_hold_is_voted_out_at_once() -> eyre::Re
 /// other members of its swarms (with 6 nodes, every node): each reports it failing for
 /// "storage", the others keep passing theirs, and once its credit runs out it is voted out.
 #[tokio::test]
-async fn a_node_that_loses_its_messages_fails_a_storage_test_and_is_handed_them_back()
+async fn a_node_that_loses_its_messages_fails_a_storage_test_is_handed_them_back_and_stays()
 -> eyre::Result<()> {
     let bed = NodeTestbed::new();
     let (mut nodes, _) = voting_network(&bed).await?;
@@ -613,14 +613,16 @@ async fn a_node_that_loses_its_messages_fails_a_storage_test_and_is_handed_them_
     let forgetful = RegistryNode::start(options);
     assert_eq!(forgetful.url, url);
 
-    // Tested only on messages a minute old (the time a store takes to reach the swarm).
-    let age = Duration::from_secs(62);
+    // Tested only on messages a minute old (the time a store takes to reach the swarm),
+    // counted from their timestamp, which may be a minute before they arrived.
+    let age = Duration::from_secs(122);
     tokio::time::sleep(age.saturating_sub(stored.elapsed())).await;
     let block = advance(&bed.provider, 600).await?;
     wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
     forgetful.wait_indexed(block, Duration::from_secs(30)).await;
     // The first of its testers to test it finds a message missing and hands the account's
-    // messages back (below), so a tester coming later in the round may find them.
+    // messages back (below), so a tester coming later in the round may find them. A failed
+    // storage test is reported, not counted: the node stays healthy, its test passed.
     let mut failed = 0;
     for node in &nodes {
         let report = wait_report(node, "this period's round", |r| {
@@ -628,15 +630,16 @@ async fn a_node_that_loses_its_messages_fails_a_storage_test_and_is_handed_them_
         })
         .await;
         let test = last_test(&report, id, "forgetful node");
-        if test["passed"] == false {
+        assert_eq!(test["passed"], true, "{report:#}");
+        assert_eq!(standing(&report, id), Some("healthy"), "{report:#}");
+        if test["storage_passed"] == false {
             failed += 1;
             assert!(
-                test["failure"]
+                test["storage_failure"]
                     .as_str()
                     .is_some_and(|f| f.starts_with("storage: it does not hold message")),
                 "{report:#}"
             );
-            assert_eq!(standing(&report, id), Some("failing"), "{report:#}");
         }
         for other in nodes.iter().filter(|n| n.url != node.url) {
             let other_id = node_id_of(node, &other.url).await;
@@ -658,7 +661,7 @@ async fn a_node_that_loses_its_messages_fails_a_storage_test_and_is_handed_them_
         };
         // Its 4 healthy peers passed.
         assert!(counter("registry_police_storage_tests_passed_total") >= 4);
-        if test["passed"] == false {
+        if test["storage_passed"] == false {
             assert!(counter("registry_police_storage_tests_failed_total") >= 1);
         }
     }
@@ -690,27 +693,18 @@ async fn a_node_that_loses_its_messages_fails_a_storage_test_and_is_handed_them_
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
-    // ...passes the next round's tests, and is not voted out once the credit it would have
-    // run through has passed.
+    // ...and passes the next round's storage tests.
     let block = advance(&bed.provider, 600).await?;
     wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
     forgetful.wait_indexed(block, Duration::from_secs(30)).await;
     for node in &nodes {
-        wait_report(node, "the forgetful node healthy again", |r| {
-            standing(r, id) == Some("healthy")
-        })
-        .await;
-    }
-    let block = advance(&bed.provider, 9000).await?;
-    wait_all_indexed(&nodes, block, Duration::from_secs(30)).await;
-    forgetful.wait_indexed(block, Duration::from_secs(30)).await;
-    for node in &nodes {
-        let report = wait_report(node, "a round 2.5 hours later", |r| {
+        let report = wait_report(node, "the next round", |r| {
             r["last_round"]["at"].as_u64() >= Some(r["chain_time"].as_u64().unwrap_or(0))
         })
         .await;
+        let test = last_test(&report, id, "forgetful node");
+        assert_eq!(test["storage_passed"], true, "{report:#}");
         assert_eq!(standing(&report, id), Some("healthy"), "{report:#}");
-        assert_eq!(report["signed"], serde_json::json!([]), "{report:#}");
     }
     assert_eq!(staking.nodeInfo(U256::from(id)).call().await?.state, ACTIVE);
     Ok(())

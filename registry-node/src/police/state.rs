@@ -150,7 +150,7 @@ impl Counters {
             ),
             (
                 "registry_police_storage_tests_failed_total",
-                "Storage tests of swarm peers failed (a message missing or other bytes).",
+                "Storage tests of swarm peers failed (a message missing, other bytes, or a refusal): reported, not counted against their credit.",
                 get(&self.storage_failed),
             ),
         ]
@@ -244,6 +244,13 @@ pub(crate) struct TestReport {
     /// Why it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
+    /// Whether it passed its storage test, when it had one (it shares a swarm with this
+    /// node and was reachable). Reported, not counted in `passed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_passed: Option<bool>,
+    /// Why its storage test failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_failure: Option<String>,
 }
 
 /// A vote this node signed.

@@ -8,7 +8,7 @@
 
 use sesh_core::SessionId;
 use sesh_core::attestation::NodeKey;
-use sesh_core::storage_rpc::MessageHash;
+use sesh_core::storage_rpc::{MessageHash, SIGNATURE_TOLERANCE_MS};
 use sesh_core::swarm;
 
 /// How long ago a message must have been stored before a peer is tested on it, ms.
@@ -30,7 +30,8 @@ pub(crate) struct Candidate {
     pub namespace: i16,
     /// Its storage hash (`sesh_core::storage_rpc`'s, of the account, namespace and bytes).
     pub hash: [u8; 32],
-    /// When it was stored (ms).
+    /// Its `timestamp` (ms): when it was stored, or up to a minute before
+    /// (`sesh_core::storage_rpc::Store::kept_timestamp`).
     pub timestamp_ms: u64,
     /// When it expires (ms).
     pub expiry_ms: u64,
@@ -40,8 +41,12 @@ pub(crate) struct Candidate {
 
 impl Candidate {
     /// Whether a peer can be tested on it at `now_ms`: old enough, not about to expire.
+    /// A message's timestamp may be up to [`SIGNATURE_TOLERANCE_MS`] before it arrived,
+    /// so that much more is waited.
     pub(crate) fn testable(&self, now_ms: u64) -> bool {
-        self.timestamp_ms.saturating_add(MIN_AGE_MS) <= now_ms
+        self.timestamp_ms
+            .saturating_add(MIN_AGE_MS + SIGNATURE_TOLERANCE_MS)
+            <= now_ms
             && self.expiry_ms >= now_ms.saturating_add(MIN_LIFE_MS)
     }
 }
@@ -163,8 +168,9 @@ mod tests {
     #[test]
     fn only_messages_a_minute_old_and_not_about_to_expire_are_tested() {
         let day = 86_400_000;
-        assert!(candidate(1, NOW - MIN_AGE_MS, NOW + day).testable(NOW));
-        assert!(!candidate(1, NOW - MIN_AGE_MS + 1, NOW + day).testable(NOW));
+        let oldest_kept = MIN_AGE_MS + SIGNATURE_TOLERANCE_MS;
+        assert!(candidate(1, NOW - oldest_kept, NOW + day).testable(NOW));
+        assert!(!candidate(1, NOW - oldest_kept + 1, NOW + day).testable(NOW));
         assert!(!candidate(1, NOW - day, NOW + MIN_LIFE_MS - 1).testable(NOW));
         assert!(candidate(1, NOW - day, NOW + MIN_LIFE_MS).testable(NOW));
     }

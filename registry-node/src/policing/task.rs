@@ -307,18 +307,24 @@ async fn test_round(app: &AppState, nodes: &[NodeEntry], me: &NodeKey, now: u64,
             }
         })
         .collect();
-    let outcomes: Vec<Result<(), TestFailure>> = futures_util::stream::iter(tests)
+    let outcomes: Vec<PeerOutcome> = futures_util::stream::iter(tests)
         .buffered(PARALLEL_REQUESTS)
         .collect()
         .await;
-    let mut tests: Vec<Option<Result<(), TestFailure>>> = targets.iter().map(|_| None).collect();
+    let mut tests: Vec<Option<PeerOutcome>> = targets.iter().map(|_| None).collect();
     for ((_, i), outcome) in order.iter().zip(outcomes) {
         tests[*i] = Some(outcome);
     }
-    let tests = tests.into_iter().map(|outcome| outcome.unwrap_or(Ok(())));
+    let tests = tests.into_iter().map(|outcome| {
+        outcome.unwrap_or(PeerOutcome {
+            reachable: Ok(()),
+            storage: None,
+        })
+    });
     let mut results = Vec::with_capacity(targets.len());
     let mut reports = Vec::with_capacity(targets.len());
-    for (node, outcome) in targets.iter().zip(tests) {
+    for (node, PeerOutcome { reachable, storage }) in targets.iter().zip(tests) {
+        let outcome = reachable;
         let activated_at = activation_time(app, node.node_id).await;
         let counter = match outcome {
             Ok(()) => &app.police.counters.tests_passed,
@@ -335,6 +341,10 @@ async fn test_round(app: &AppState, nodes: &[NodeEntry], me: &NodeKey, now: u64,
             url: node.url.clone(),
             passed: outcome.is_ok(),
             failure: outcome.err().map(|failure| failure.to_string()),
+            storage_passed: storage.as_ref().map(Result::is_ok),
+            storage_failure: storage
+                .and_then(Result::err)
+                .map(|failure| failure.to_string()),
         });
     }
     let mut state = app.police.state();
@@ -389,23 +399,38 @@ pub(crate) enum TestFailure {
         /// Ours.
         ours: u64,
     },
-    /// It answers, but failed its storage test (counted as downtime, as Session counts it).
-    #[error(transparent)]
-    Storage(#[from] StorageFailure),
 }
 
-/// A peer's test of the round: reachable, then (when it shares a swarm with this node)
-/// its storage test.
+/// A peer's test of the round: whether it is reachable (what counts), and its storage test
+/// when it shares a swarm with this node and is reachable (reported, not counted: see
+/// docs/policing.md, "Why storage failures do not count").
+struct PeerOutcome {
+    reachable: Result<(), TestFailure>,
+    storage: Option<Result<(), StorageFailure>>,
+}
+
+/// Tests a peer: reachable, then (when it shares a swarm with this node) its storage test.
 async fn test_peer(
     app: &AppState,
     node: &NodeEntry,
     our_head: u64,
     storage: Option<&Assignment>,
-) -> Result<(), TestFailure> {
-    reachable(app, node, our_head).await?;
-    let Some(assignment) = storage else {
-        return Ok(());
+) -> PeerOutcome {
+    let reachable = reachable(app, node, our_head).await;
+    let storage = match (storage, &reachable) {
+        (Some(assignment), Ok(())) => Some(storage_test(app, node, assignment).await),
+        _ => None,
     };
+    PeerOutcome { reachable, storage }
+}
+
+/// A peer's storage test; a message found missing is handed to it with the rest of the
+/// account's messages.
+async fn storage_test(
+    app: &AppState,
+    node: &NodeEntry,
+    assignment: &Assignment,
+) -> Result<(), StorageFailure> {
     let outcome = storage_test::test(app, client(), &node.url, assignment).await;
     let counter = match outcome {
         Ok(()) => &app.police.counters.storage_passed,
@@ -413,7 +438,7 @@ async fn test_peer(
     };
     counter.fetch_add(1, Ordering::Relaxed);
     if let Err(StorageFailure::Missing { account, .. }) = &outcome {
-        // The test fails all the same; the member is made whole for the next ones.
+        // The test failed all the same; the member is made whole for the next ones.
         match handover::hand_account(app, &node.url, *account).await {
             Ok(sent) => {
                 tracing::info!(node = node.node_id, %account, sent, "handed a member the messages its storage test found missing")
@@ -423,7 +448,7 @@ async fn test_peer(
             }
         }
     }
-    Ok(outcome?)
+    outcome
 }
 
 /// How many of the accounts this node holds are looked at for a round's storage tests at
