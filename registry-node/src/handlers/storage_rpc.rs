@@ -211,7 +211,8 @@ async fn store(
     // `premium` is the recipient's at arrival, whatever the store's date. The message is kept
     // with the request's expiry and timestamp, as the storage server keeps it, so that every
     // member (forwarded to or handed it later) gives it the same `timestamp`; but a timestamp
-    // over a minute old is kept as a minute before arrival (`Store::kept_timestamp`).
+    // over a minute old is kept as a minute before arrival (`Store::kept_timestamp`), each
+    // member's own arrival, so members of a backdated store differ by the forward's delay.
     let now = store.kept_timestamp(now);
     // The storage hash, computed once: the answer's, the receipt's and the mailbox's key.
     let digest = message_digest(&store.pubkey, store.namespace, &store.data);
