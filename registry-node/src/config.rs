@@ -140,8 +140,8 @@ pub struct NodeArgs {
         value_name = "NUM"
     )]
     pub onion_request_burst: Option<u32>,
-    /// Let one address make NUM policing requests (votes, evidence, reports) a second
-    /// (default 10; 0: no limit).
+    /// Let one address make NUM policing requests (votes, evidence, storage tests, reports)
+    /// a second (default 10; 0: no limit).
     #[arg(
         long,
         global = true,

@@ -56,7 +56,8 @@ pub(crate) enum Scope {
     Mailbox,
     /// `POST /onion_req/v2`, at every hop (a guard sees the client, later hops the node before).
     Onion,
-    /// `POST /v1/votes`, `POST /v1/evidence`, `GET /v1/police` and `GET /v1/police/standings`.
+    /// `POST /v1/votes`, `POST /v1/evidence`, `POST /v1/storage_test`, `GET /v1/police` and
+    /// `GET /v1/police/standings`.
     Policing,
 }
 

@@ -92,7 +92,7 @@ fn routes(limits: &Limits) -> Routes {
         )
         .route(
             crate::policing::storage_test::PATH,
-            post(crate::policing::storage_test::answer),
+            post(crate::policing::storage_test::answer).layer(policing_limit.clone()),
         )
         .route("/v1/nodes", get(nodes::list))
         .route("/v1/nodes/{id}", get(nodes::one))

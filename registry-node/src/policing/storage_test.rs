@@ -132,6 +132,12 @@ pub(crate) async fn answer(
     }
     let request: StorageTestRequest =
         serde_json::from_slice(&body).map_err(StorageTestRefusal::Body)?;
+    // The active set is read once per index commit: a stranger is refused before the
+    // signature is checked.
+    let active: Vec<NodeKey> = app.active_nodes()?.into_iter().map(|(k, _)| k).collect();
+    if !active.contains(&request.from) {
+        return Err(StorageTestRefusal::NotActive(request.from));
+    }
     let now = now_ms();
     check_request(
         &app,
@@ -142,10 +148,6 @@ pub(crate) async fn answer(
         request.timestamp,
         now,
     )?;
-    let active: Vec<NodeKey> = app.active_nodes()?.into_iter().map(|(k, _)| k).collect();
-    if !active.contains(&request.from) {
-        return Err(StorageTestRefusal::NotActive(request.from));
-    }
     if !swarm::is_member(&active, &request.pubkey, &request.from) {
         return Err(StorageTestRefusal::NotMember {
             from: request.from,
