@@ -125,7 +125,7 @@ async fn a_flood_from_one_address_gets_429_and_the_rest_goes_on() -> eyre::Resul
     let status = node.terminate();
     assert!(status.success(), "registry-node exited with {status}");
     let node = RegistryNode::start(options);
-    assert_eq!(node.get("/health").await.0, 200);
+    node.wait_healthy(std::time::Duration::from_secs(30)).await;
     let answer = onion_request(&node, br#"{"endpoint":"/v1/names/nobodyhere"}"#).await;
     assert_eq!(answer, (200, Some(404)));
     Ok(())

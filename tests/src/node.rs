@@ -306,6 +306,23 @@ impl RegistryNode {
         health["indexed_block"].as_u64().unwrap_or(0)
     }
 
+    /// Waits until `/health` answers 200: the node's RPC answered since it started and its
+    /// index keeps up (right after a start it is 503 until its first poll of the chain).
+    pub async fn wait_healthy(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let (status, health) = self.get("/health").await;
+            if status == 200 {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "node not healthy in {timeout:?}: {health}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
     /// Waits until the node has indexed `block`.
     pub async fn wait_indexed(&self, block: u64, timeout: Duration) {
         let deadline = Instant::now() + timeout;
