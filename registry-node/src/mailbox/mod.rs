@@ -578,17 +578,7 @@ impl Drop for Mailbox {
 /// the last LSN applied.
 fn replay(db: &Database, quota: &Quota, log: &mut wal::Log) -> MailboxResult<u64> {
     let read_lsn = |txn: &redb::WriteTransaction| -> MailboxResult<u64> {
-        let meta = txn.open_table(META)?;
-        let lsn = match meta.get(META_WAL_LSN)? {
-            None => 0,
-            Some(bytes) => u64::from_be_bytes(
-                bytes
-                    .value()
-                    .try_into()
-                    .map_err(|_| MailboxError::Corrupt("log sequence number"))?,
-            ),
-        };
-        Ok(lsn)
+        read_meta_u64(&txn.open_table(META)?, META_WAL_LSN, "log sequence number")
     };
     let records = wal::read(&log.contents().map_err(MailboxError::Log)?);
     let txn = db.begin_write()?;
@@ -1607,6 +1597,23 @@ pub(crate) async fn prune_forever(
 }
 
 /// The `meta` totals: messages and envelope bytes over every mailbox.
+/// `meta`'s big-endian number at `key` (0 when absent); `what` names it if it is corrupt.
+fn read_meta_u64(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+    what: &'static str,
+) -> MailboxResult<u64> {
+    match meta.get(key)? {
+        None => Ok(0),
+        Some(bytes) => Ok(u64::from_be_bytes(
+            bytes
+                .value()
+                .try_into()
+                .map_err(|_| MailboxError::Corrupt(what))?,
+        )),
+    }
+}
+
 fn read_total(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> MailboxResult<(u64, u64)> {
     decode_usage(Some(
         meta.get(META_TOTAL)?
@@ -1666,15 +1673,7 @@ struct StoreTables<'txn> {
 impl<'txn> StoreTables<'txn> {
     fn open(txn: &'txn redb::WriteTransaction) -> MailboxResult<Self> {
         let meta = txn.open_table(META)?;
-        let seq = match meta.get(META_SEQ)? {
-            None => 0,
-            Some(bytes) => u64::from_be_bytes(
-                bytes
-                    .value()
-                    .try_into()
-                    .map_err(|_| MailboxError::Corrupt("sequence"))?,
-            ),
-        };
+        let seq = read_meta_u64(&meta, META_SEQ, "sequence")?;
         let total = read_total(&meta)?;
         Ok(Self {
             seq,

@@ -277,7 +277,16 @@ async fn test_round(app: &AppState, nodes: &[NodeEntry], me: &NodeKey, now: u64,
         return;
     }
     let our_head = app.status.head().answer.block;
-    let storage = storage_assignments(app, nodes, me);
+    // Reads of the mailbox: off the async workers, which serve requests meanwhile.
+    let storage = {
+        let (app, nodes, me) = (app.clone(), nodes.to_vec(), *me);
+        tokio::task::spawn_blocking(move || storage_assignments(&app, &nodes, &me))
+            .await
+            .unwrap_or_else(|error| {
+                tracing::error!(%error, "choosing the storage tests failed");
+                Vec::new()
+            })
+    };
     // Each test at its own offset in the spread window (schedule::offset_ms), so that a
     // node's testers do not all arrive as the period starts; in the order of the offsets,
     // at most PARALLEL_REQUESTS at once, so a round of 2,000 peers is not 2,000
