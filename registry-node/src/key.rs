@@ -130,8 +130,22 @@ fn read(path: &Path) -> Result<NodeSigner, KeyProblem> {
     }
 }
 
+/// Writes `text` to `path` with permissions `mode` (on Unix), for tests of key files.
+#[cfg(test)]
+pub(crate) fn write_with_mode(path: &Path, text: &str, mode: u32) {
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+}
+
 #[cfg(test)]
 mod tests {
+    use super::write_with_mode as write;
     use super::*;
 
     #[test]
@@ -151,17 +165,6 @@ mod tests {
         assert_ne!(replaced.node_key(), signer.node_key());
         let missing = load(&dir.path().join("none")).unwrap_err().to_string();
         assert!(missing.contains("registry-node init"), "{missing}");
-    }
-
-    fn write(path: &Path, text: &str, mode: u32) {
-        std::fs::write(path, text).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-        }
-        #[cfg(not(unix))]
-        let _ = mode;
     }
 
     #[test]

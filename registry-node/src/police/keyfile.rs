@@ -46,17 +46,7 @@ fn read(path: &Path) -> Result<PrivateKeySigner, EvmKeyProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn write(path: &Path, text: &str, mode: u32) {
-        std::fs::write(path, text).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-        }
-        #[cfg(not(unix))]
-        let _ = mode;
-    }
+    use crate::key::write_with_mode as write;
 
     #[test]
     fn reads_a_private_key_and_refuses_anything_else() {
