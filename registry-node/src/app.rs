@@ -54,8 +54,6 @@ pub(crate) struct App {
     pub replay: ReplayGuard,
     /// Name answers rendered to JSON.
     pub answers: Arc<NameAnswers>,
-    /// Active sets replaced in the last hour (a former member's retrieves, `crate::former_swarms`).
-    pub former_swarms: crate::former_swarms::FormerSwarms,
     /// Peer tests, votes and submissions (`crate::police`).
     pub police: crate::police::Police,
     signatures: Signatures,
@@ -130,7 +128,6 @@ impl App {
             mailbox,
             limits: crate::ratelimit::Limits::new(rates),
             replay: ReplayGuard::new(crate::mailbox::now_ms()),
-            former_swarms: Default::default(),
             police: Default::default(),
             signatures: Signatures::new(cache_bytes / 8),
             signatures_made: AtomicU64::new(0),

@@ -1,13 +1,12 @@
-//! The active sets a node saw replaced lately, so that a member that left an account's swarm
-//! keeps answering its retrieves for [`GRACE`] (`crate::handover` explains why). Apart from
-//! the handover task, which notes each set it reads, so that the app state can hold it
-//! without depending on the task.
+//! The active sets a node's index held and replaced lately, so that a member that left an
+//! account's swarm keeps answering its retrieves for [`GRACE`] (`crate::handover` explains
+//! why). [`Status`](crate::status::Status) holds them and notes the set after every commit of
+//! the index.
 //!
 //! Times are chain time: the timestamp of the block the index is at (Unix seconds), the
 //! clock the active set itself is read at. Every node of the set then ends the grace of a
 //! change at the same head, whatever its own clock, and a test moves it with the chain.
 
-use crate::status::ActiveNode;
 use sesh_core::SessionId;
 use sesh_core::attestation::NodeKey;
 use sesh_core::swarm;
@@ -16,11 +15,9 @@ use std::time::Duration;
 /// How long a member that left an account's swarm keeps answering its retrieves.
 pub(crate) const GRACE: Duration = Duration::from_secs(3600);
 
-/// The active sets this node saw replaced in the last [`GRACE`], so that a member that left
-/// an account's swarm keeps answering its retrieves for a while. Whoever reads the active set
-/// first after a change notes it ([`FormerSwarms::observe`]): the handover task each poll, and
-/// the swarm check before it refuses, so a retrieve right after a change is not refused
-/// because the task has not looked yet.
+/// The active sets this node's index replaced in the last [`GRACE`], so that a member that
+/// left an account's swarm keeps answering its retrieves for a while. Each set is noted
+/// ([`FormerSwarms::observe`]) when the index commits it, so none is missed.
 #[derive(Debug, Default)]
 pub(crate) struct FormerSwarms {
     state: std::sync::Mutex<Observed>,
@@ -60,13 +57,6 @@ impl FormerSwarms {
                 && swarm::is_member(set, session_id, me)
         })
     }
-}
-
-/// The keys of `active`, sorted: the form [`FormerSwarms`] and the task compare.
-pub(crate) fn sorted_keys(active: &[ActiveNode]) -> Vec<NodeKey> {
-    let mut keys: Vec<NodeKey> = active.iter().map(|(key, _)| *key).collect();
-    keys.sort();
-    keys
 }
 
 #[cfg(test)]

@@ -36,11 +36,10 @@
 //! the node was down.
 
 use crate::app::AppState;
-use crate::former_swarms::sorted_keys;
 use crate::handlers::storage_rpc;
 use crate::mailbox::handover::{HeldMessage, Inserted};
 use crate::mailbox::{MailboxError, now_ms};
-use crate::status::ActiveNode;
+use crate::status::{ActiveNode, sorted_keys};
 use crate::store::StoreError;
 use crate::store::tables::NODES;
 use alloy::transports::http::reqwest;
@@ -636,8 +635,6 @@ pub(crate) async fn hand_over_forever(app: AppState, cancel: CancellationToken) 
         match app.active_nodes() {
             Ok(active) => {
                 let keys = sorted_keys(&active);
-                app.former_swarms
-                    .observe(&keys, app.status.head().answer.timestamp);
                 if first || previous.as_ref() != Some(&keys) {
                     let now = Instant::now();
                     let mailbox = app.mailbox.clone();

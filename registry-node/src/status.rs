@@ -1,12 +1,15 @@
 //! What the indexer tells the HTTP side: the chain head it last saw, whether
-//! the RPC answers, the signed indexed head (re-signed once per new head), and
-//! the active node set (read from the index once per commit).
+//! the RPC answers, the signed indexed head (re-signed once per new head), the
+//! active node set (read from the index once per commit), and the sets it replaced
+//! lately ([`FormerSwarms`], noted at every commit).
 
 use crate::cache::PerCommit;
+use crate::former_swarms::FormerSwarms;
 use crate::store::tables::NODES;
 use crate::store::{Cursor, Store, StoreError};
 use alloy::primitives::Address;
 use axum::body::Bytes;
+use sesh_core::SessionId;
 use sesh_core::api::{Freshness, HeadAnswer, NodeState, Signed};
 use sesh_core::attestation::{Kind, NodeKey, NodeSigner};
 use std::cell::RefCell;
@@ -38,10 +41,19 @@ pub(crate) struct Status {
     version: AtomicU64,
     active_nodes: PerCommit<[ActiveNode]>,
     left: PerCommit<bool>,
+    /// Every active set a commit or the start-up left the index at, replaced lately.
+    former: FormerSwarms,
 }
 
 /// An active node: its Ed25519 key and public URL.
 pub(crate) type ActiveNode = (NodeKey, String);
+
+/// The keys of `active`, sorted: the form in which sets are compared.
+pub(crate) fn sorted_keys(active: &[ActiveNode]) -> Vec<NodeKey> {
+    let mut keys: Vec<NodeKey> = active.iter().map(|(key, _)| *key).collect();
+    keys.sort();
+    keys
+}
 
 impl Status {
     /// Status before the first RPC answer, with the head signed at `cursor`.
@@ -66,6 +78,7 @@ impl Status {
             version: AtomicU64::new(0),
             active_nodes: PerCommit::default(),
             left: PerCommit::default(),
+            former: FormerSwarms::default(),
         }
     }
 
@@ -143,8 +156,9 @@ impl Status {
         self.chain_head.load(Ordering::Relaxed)
     }
 
-    /// The index moved to `cursor`: sign the new head (only when it changed).
-    pub(crate) fn indexed(&self, cursor: Cursor) {
+    /// The index moved to `cursor` (a commit or a rewind of `store`): sign the new head
+    /// (only when it changed) and note the active set it holds now.
+    pub(crate) fn indexed(&self, store: &Store, cursor: Cursor) {
         let current = self.head.read().expect("status lock").answer.block_hash;
         if current != cursor.hash
             || self.head.read().expect("status lock").answer.block != cursor.number
@@ -153,6 +167,31 @@ impl Status {
             *self.head.write().expect("status lock") = head;
             self.version.fetch_add(1, Ordering::Release);
         }
+        self.note_active_set(store);
+    }
+
+    /// Notes the active set `store` holds now, at the indexed head's chain time, in
+    /// [`FormerSwarms`]. Called at start-up and after every commit, so that no set the index
+    /// held is missed, however briefly it lasted: a member that left a swarm is then sure
+    /// to keep answering for the grace (a task polling the set could miss a set that lasted
+    /// less than its period).
+    pub(crate) fn note_active_set(&self, store: &Store) {
+        match self.active_nodes(store) {
+            Ok(active) => self
+                .former
+                .observe(&sorted_keys(&active), self.head().answer.timestamp),
+            Err(error) => tracing::warn!(%error, "cannot read the active set"),
+        }
+    }
+
+    /// Whether this node was a member of `session_id`'s swarm in an active set replaced
+    /// less than [`GRACE`](crate::former_swarms::GRACE) of chain time ago.
+    pub(crate) fn was_member_lately(&self, session_id: &SessionId) -> bool {
+        self.former.kept_recently(
+            session_id,
+            &self.signer.node_key(),
+            self.head().answer.timestamp,
+        )
     }
 
     /// The signed indexed head.
@@ -235,6 +274,7 @@ mod tests {
 
     #[test]
     fn the_rendered_freshness_follows_every_change() {
+        let (_dir, store) = testing::store();
         let signer = Arc::new(NodeSigner::from_seed([4; 32]));
         let status = Status::new(signer.clone(), 1, Address::ZERO, 2, cursor(5));
         assert_current(&status);
@@ -245,7 +285,7 @@ mod tests {
         status.rpc_succeeded(20);
         assert_current(&status);
         assert!(status.freshness().stale, "13 blocks behind");
-        status.indexed(cursor(18));
+        status.indexed(&store, cursor(18));
         assert_current(&status);
         assert_eq!(status.freshness_json().0, 180);
         status.rpc_failed();
@@ -379,5 +419,40 @@ mod tests {
             }],
         );
         assert!(status.has_left(&store).unwrap());
+    }
+
+    #[test]
+    fn every_committed_set_is_noted_so_a_member_that_left_keeps_answering_for_the_grace() {
+        let (_dir, store) = testing::store();
+        let signer = Arc::new(NodeSigner::from_seed([4; 32]));
+        let mine = |state| NodeEntry {
+            ed25519_key: B256::from(signer.node_key().0),
+            ..node(1, state, true)
+        };
+        let account = sesh_core::envelope::session_id_from_seed(&[9; 32]);
+        let status = Status::new(signer.clone(), 1, Address::ZERO, 2, cursor(0));
+        status.note_active_set(&store);
+        // Active for one commit only; nothing asks for the set in between.
+        commit(
+            &store,
+            1,
+            &[mine(NodeState::Active), node(2, NodeState::Active, true)],
+        );
+        status.indexed(&store, cursor(1));
+        assert!(
+            !status.was_member_lately(&account),
+            "still a member: not former"
+        );
+        commit(&store, 2, &[mine(NodeState::Exited)]);
+        status.indexed(&store, cursor(2));
+        assert!(status.was_member_lately(&account));
+        // The grace is chain time: it ends at the first head an hour after the change.
+        let end = crate::former_swarms::GRACE.as_secs() / 10 + 2;
+        commit(&store, end - 1, &[]);
+        status.indexed(&store, cursor(end - 1));
+        assert!(status.was_member_lately(&account));
+        commit(&store, end, &[]);
+        status.indexed(&store, cursor(end));
+        assert!(!status.was_member_lately(&account));
     }
 }

@@ -80,6 +80,8 @@ impl Args {
             config.confirmations,
             cursor,
         ));
+        // The set the index holds at start-up is the one a change is first measured from.
+        status.note_active_set(&store);
         let metrics = Arc::new(Metrics::default());
         let app = AppState(Arc::new(App::new(
             store.clone(),

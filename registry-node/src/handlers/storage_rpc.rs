@@ -748,17 +748,11 @@ fn check_swarm(app: &AppState, session_id: &SessionId, meta: Meta, reading: bool
     if placement.keeps {
         return Ok(());
     }
-    if reading {
-        // Chain time, as the grace is measured (`crate::former_swarms`).
-        let now = app.status.head().answer.timestamp;
-        let active = app.active_nodes().map_err(internal)?;
-        let former = &app.former_swarms;
-        former.observe(&crate::former_swarms::sorted_keys(&active), now);
-        if former.kept_recently(session_id, &app.node_key(), now)
-            && app.mailbox.holds(session_id).map_err(internal)?
-        {
-            return Ok(());
-        }
+    if reading
+        && app.status.was_member_lately(session_id)
+        && app.mailbox.holds(session_id).map_err(internal)?
+    {
+        return Ok(());
     }
     Err(RpcError::WrongSwarm(Box::new(swarm_info(
         placement.members,

@@ -309,7 +309,7 @@ impl Indexer {
             timestamp: before.1,
         };
         batch.commit(new_cursor)?;
-        self.status.indexed(new_cursor);
+        self.status.indexed(&self.store, new_cursor);
         self.metrics
             .events_indexed
             .fetch_add(decoded.len() as u64, Ordering::Relaxed);
@@ -378,7 +378,7 @@ impl Indexer {
                     undone,
                     "reorg: rewound the index"
                 );
-                self.status.indexed(to);
+                self.status.indexed(&self.store, to);
             }
             ForkPoint::Rebuild => {
                 tracing::warn!(
