@@ -54,7 +54,7 @@ mod node;
 mod tests;
 
 pub use client::{Hop, OnionRequest, ResponseKey, build};
-pub use keys::NodeOnionKey;
+pub use keys::{LinkKey, NodeOnionKey};
 pub use node::{Answer, FinalRequest, Peeled, Relay, ReplyKey, Route};
 
 /// The path a node serves onion requests on.

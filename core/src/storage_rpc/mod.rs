@@ -20,6 +20,7 @@
 //!   receipt: the hash, with the member's Ed25519 key), built and checked.
 
 pub mod auth;
+pub mod forward;
 pub mod hash;
 pub mod oxend;
 pub mod receipt;
