@@ -52,6 +52,8 @@ pub(crate) struct App {
     pub limits: crate::ratelimit::Limits,
     /// Signed mailbox requests already accepted.
     pub replay: ReplayGuard,
+    /// The keys this node shares with its peers (`crate::peer_request`).
+    pub peer_links: crate::peer_request::PeerLinks,
     /// Name answers rendered to JSON.
     pub answers: Arc<NameAnswers>,
     /// Peer tests, votes and submissions (`crate::police`).
@@ -128,6 +130,7 @@ impl App {
             mailbox,
             limits: crate::ratelimit::Limits::new(rates),
             replay: ReplayGuard::new(crate::mailbox::now_ms()),
+            peer_links: Default::default(),
             police: Default::default(),
             signatures: Signatures::new(cache_bytes / 8),
             signatures_made: AtomicU64::new(0),

@@ -39,6 +39,7 @@ use crate::app::AppState;
 use crate::handlers::storage_rpc;
 use crate::mailbox::handover::{HeldMessage, Inserted};
 use crate::mailbox::{MailboxError, now_ms};
+use crate::peer_request::{self, SIGNATURE_HEADER, SignatureRefusal};
 use crate::status::{ActiveNode, sorted_keys};
 use crate::store::StoreError;
 use crate::store::tables::NODES;
@@ -52,9 +53,7 @@ use sesh_core::SessionId;
 use sesh_core::attestation::NodeKey;
 use sesh_core::protocol::NodeState;
 use sesh_core::storage_rpc::response::Base64Bytes;
-use sesh_core::storage_rpc::{
-    MAX_MESSAGE_BODY, SIGNATURE_TOLERANCE_MS, TTL_MAXIMUM_PRIVATE_MS, receipt::verify_receipt,
-};
+use sesh_core::storage_rpc::{MAX_MESSAGE_BODY, SIGNATURE_TOLERANCE_MS, TTL_MAXIMUM_PRIVATE_MS};
 use sesh_core::swarm;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::Ordering;
@@ -63,9 +62,6 @@ use tokio_util::sync::CancellationToken;
 
 /// The node-to-node route of handed-over messages.
 pub(crate) const PATH: &str = "/v1/handover";
-
-/// The header with the sender's signature (128 hex characters).
-pub(crate) const SIGNATURE_HEADER: &str = "x-sesh-node-signature";
 
 /// What the sender signs before the body, so that no other signature of a node key can
 /// pass for a handover.
@@ -154,23 +150,12 @@ pub(crate) struct HandoverResponse {
 /// Why a handover request is refused as a whole.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum HandoverRefusal {
-    /// No or a malformed signature header.
-    #[error("{SIGNATURE_HEADER} must be the sender's Ed25519 signature as 128 hex characters")]
-    SignatureHeader,
+    /// The signature or the clock does not hold.
+    #[error(transparent)]
+    Signature(#[from] SignatureRefusal),
     /// The body does not parse.
     #[error("the handover body does not parse: {0}")]
     Body(#[source] serde_json::Error),
-    /// The timestamp is outside the window.
-    #[error("the handover timestamp {timestamp} is more than 60 s from this node's clock {now}")]
-    Clock {
-        /// The request's timestamp.
-        timestamp: u64,
-        /// This node's clock.
-        now: u64,
-    },
-    /// The signature does not verify with `from`.
-    #[error("the handover signature does not verify with the key of {0}")]
-    BadSignature(NodeKey),
     /// The sender is not a node this node knows as active or recently active.
     #[error(
         "{0} is not an active node, nor one that left the active set with its stake still locked"
@@ -184,9 +169,8 @@ pub(crate) enum HandoverRefusal {
 impl HandoverRefusal {
     fn status(&self) -> StatusCode {
         match self {
-            Self::SignatureHeader | Self::BadSignature(_) => StatusCode::UNAUTHORIZED,
+            Self::Signature(refusal) => refusal.status(),
             Self::Body(_) => StatusCode::BAD_REQUEST,
-            Self::Clock { .. } => StatusCode::NOT_ACCEPTABLE,
             Self::UnknownSender(_) => StatusCode::FORBIDDEN,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -204,20 +188,8 @@ impl IntoResponse for HandoverRefusal {
     }
 }
 
-/// The bytes a node's request signature covers: `context` (each route its own, so that no
-/// signed body of one route is taken by another) ‖ body.
-fn signed_bytes(context: &[u8], body: &[u8]) -> Vec<u8> {
-    [context, body].concat()
-}
-
-/// The [`SIGNATURE_HEADER`] value of a request `body` this node sends under `context`.
-pub(crate) fn sign_request(app: &AppState, context: &[u8], body: &[u8]) -> String {
-    hex::encode(app.signer.sign_raw(&signed_bytes(context, body)))
-}
-
-/// Checks a node-signed request (`/v1/handover`, `/v1/storage_test`): the
-/// [`SIGNATURE_HEADER`] verifies over `context` ‖ `body` with `from`, whose `timestamp` is
-/// within ±60 s of this node's clock `now`, and `from` is a node this node knows
+/// Checks a node-signed request (`/v1/handover`, `/v1/storage_test`): its signature and
+/// clock (`crate::peer_request::verify`), and that `from` is a node this node knows
 /// ([`known_sender`]).
 pub(crate) fn check_request(
     app: &AppState,
@@ -228,17 +200,7 @@ pub(crate) fn check_request(
     timestamp: u64,
     now: u64,
 ) -> Result<(), HandoverRefusal> {
-    let signature: [u8; 64] = headers
-        .get(SIGNATURE_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|text| hex::decode(text).ok())
-        .and_then(|bytes| bytes.try_into().ok())
-        .ok_or(HandoverRefusal::SignatureHeader)?;
-    if timestamp.abs_diff(now) > SIGNATURE_TOLERANCE_MS {
-        return Err(HandoverRefusal::Clock { timestamp, now });
-    }
-    verify_receipt(&from.0, &signed_bytes(context, body), &signature)
-        .map_err(|_| HandoverRefusal::BadSignature(*from))?;
+    peer_request::verify(headers, context, body, from, timestamp, now)?;
     if !known_sender(app, from, now / 1000).map_err(internal)? {
         return Err(HandoverRefusal::UnknownSender(*from));
     }
@@ -253,7 +215,7 @@ pub(crate) async fn receive(
     body: Bytes,
 ) -> Result<axum::Json<HandoverResponse>, HandoverRefusal> {
     if !headers.contains_key(SIGNATURE_HEADER) {
-        return Err(HandoverRefusal::SignatureHeader);
+        return Err(SignatureRefusal::Header.into());
     }
     let request: HandoverRequest = serde_json::from_slice(&body).map_err(HandoverRefusal::Body)?;
     let now = now_ms();
@@ -492,7 +454,7 @@ async fn send(app: &AppState, url: &str, batch: &Batch) -> Result<HandoverRespon
         accounts: batch.accounts.clone(),
     };
     let body = serde_json::to_vec(&request).unwrap_or_default();
-    let signature = sign_request(app, SIGNED_CONTEXT, &body);
+    let signature = peer_request::sign(&app.signer, SIGNED_CONTEXT, &body);
     let response = client()
         .post(format!("{}{PATH}", url.trim_end_matches('/')))
         .header(header::CONTENT_TYPE, "application/json")

@@ -24,6 +24,7 @@ mod key;
 mod mailbox;
 mod metrics;
 mod model;
+mod peer_request;
 mod police;
 mod policing;
 mod ratelimit;

@@ -86,6 +86,11 @@ fn routes(limits: &Limits) -> Routes {
                 .layer(mailbox_limit),
         )
         .route(
+            storage_rpc::FORWARD_PATH,
+            post(storage_rpc::storage_forward)
+                .layer(DefaultBodyLimit::max(storage_rpc::MAX_RPC_BODY_BYTES)),
+        )
+        .route(
             crate::handover::PATH,
             post(crate::handover::receive)
                 .layer(DefaultBodyLimit::max(crate::handover::MAX_BODY_BYTES)),

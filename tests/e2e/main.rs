@@ -27,5 +27,6 @@ mod storage_rpc;
 mod storage_rpc_js;
 mod swarm;
 mod swarm_exit;
+mod swarm_writes;
 mod tls;
 mod toolchain;

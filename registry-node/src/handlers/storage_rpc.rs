@@ -14,15 +14,14 @@
 //! the mailbox. A signed `retrieve`, `delete_all` or `get_expiries` also passes the replay
 //! guard (each signature once, as on the mailbox routes); `delete` and `expire` carry no
 //! timestamp, and doing either twice changes nothing more.
-//! A store is handed on to the other members of the account's swarm (`forward_store`,
-//! marked with `x-sesh-forwarded` so that it goes no further) and answers with every
-//! member's entry; `delete`, `delete_all` and `expire` answer with this node's entry only.
+//! A `store`, `delete`, `delete_all` or `expire` is handed on to the other members of the
+//! account's swarm, node-signed, through `POST /v1/storage_forward` ([`forward`]; carried
+//! out there and handed on no further), and answers with every member's entry.
 
 use crate::app::AppState;
 use crate::mailbox::{ExpiryChange, MailboxError, now_ms, rpc_digest};
 use crate::status::ActiveNode;
 use crate::store::StoreError;
-use alloy::transports::http::reqwest;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -48,24 +47,20 @@ use sesh_core::storage_rpc::response::{
 };
 use sesh_core::storage_rpc::{
     BATCH_REQUEST_MAX, Delete, DeleteAll, Expire, ExpireMode, GetExpiries, MAX_MESSAGE_BODY,
-    MessageHash, NamespaceSelector, OxendEndpoint, OxendRequest, Request, ResponseError, Retrieve,
-    RpcError, Store, StoreResponse, SubRequest, UserPubkey, decode_base64, parse_response,
+    MessageHash, NamespaceSelector, OxendEndpoint, OxendRequest, Request, Retrieve, RpcError,
+    Store, StoreResponse, SubRequest, UserPubkey, decode_base64,
 };
 use sesh_core::swarm::{self, SWARM_SIZE};
 use std::collections::BTreeMap;
+
+mod forward;
+
+pub(crate) use sesh_core::storage_rpc::forward::PATH as FORWARD_PATH;
 
 /// The largest body: a batch of [`BATCH_REQUEST_MAX`] stores of the largest message (its
 /// base64) and the JSON around each.
 pub(crate) const MAX_RPC_BODY_BYTES: usize =
     BATCH_REQUEST_MAX * (MAX_MESSAGE_BODY.div_ceil(3) * 4 + 1024);
-
-/// Marks a request one swarm member hands to another: carried out here, not handed on
-/// again (and `delete_all`'s window is ±70 s). Anyone may send it; it only keeps the node
-/// from forwarding.
-const FORWARDED_HEADER: &str = "x-sesh-forwarded";
-
-/// How long a member waits for another's answer to a forwarded store.
-const FORWARD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The hard fork answered in `hf`: the storage server's current one (clients only show it).
 const HARD_FORK: [u16; 2] = [19, 3];
@@ -73,21 +68,44 @@ const HARD_FORK: [u16; 2] = [19, 3];
 type RpcResult<T = Value> = Result<T, RpcError>;
 
 /// `POST /storage_rpc/v1`.
-pub(crate) async fn storage_rpc(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let forwarded = headers.contains_key(FORWARDED_HEADER);
+pub(crate) async fn storage_rpc(State(app): State<AppState>, body: Bytes) -> Response {
     let request = match Request::parse(&body) {
         Ok(request) => request,
         Err(error) => return refusal(&RpcError::BadRequest(error)),
     };
-    let answer = match request {
-        Request::One(sub) => one(&app, sub, forwarded).await,
-        Request::Batch(subs) => Ok(Answer::Json(batch(&app, subs, false, forwarded).await)),
-        Request::Sequence(subs) => Ok(Answer::Json(batch(&app, subs, true, forwarded).await)),
-    };
+    respond(match request {
+        Request::One(sub) => one(&app, sub, false).await,
+        Request::Batch(subs) => Ok(Answer::Json(batch(&app, subs, false).await)),
+        Request::Sequence(subs) => Ok(Answer::Json(batch(&app, subs, true).await)),
+    })
+}
+
+/// `POST /v1/storage_forward`: a write another member of the account's swarm hands on
+/// ([`forward`]): one `store`, `delete`, `delete_all` or `expire`, carried out here only.
+pub(crate) async fn storage_forward(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(error) = forward::check(&app, &headers, &body) {
+        return refusal(&error);
+    }
+    match Request::parse(&body) {
+        Ok(Request::One(
+            sub @ (SubRequest::Store(_)
+            | SubRequest::Delete(_)
+            | SubRequest::DeleteAll(_)
+            | SubRequest::Expire(_)),
+        )) => respond(one(&app, sub, true).await),
+        Ok(_) => refusal(&RpcError::BadRequestText(
+            "a forward carries one store, delete, delete_all or expire".into(),
+        )),
+        Err(error) => refusal(&RpcError::BadRequest(error)),
+    }
+}
+
+/// The HTTP answer to a request.
+fn respond(answer: RpcResult<Answer>) -> Response {
     match answer {
         Ok(Answer::Store(response)) => (StatusCode::OK, axum::Json(response)).into_response(),
         Ok(Answer::Json(value)) => (StatusCode::OK, axum::Json(value)).into_response(),
@@ -127,10 +145,10 @@ fn refusal(error: &RpcError) -> Response {
 }
 
 /// Carries out the sub-requests of a `batch` (all) or `sequence` (up to the first non-2xx).
-async fn batch(app: &AppState, subs: Vec<SubRequest>, sequence: bool, forwarded: bool) -> Value {
+async fn batch(app: &AppState, subs: Vec<SubRequest>, sequence: bool) -> Value {
     let mut results = Vec::with_capacity(subs.len());
     for sub in subs {
-        let result = match one(app, sub, forwarded).await {
+        let result = match one(app, sub, false).await {
             Ok(body) => SubResult {
                 code: 200,
                 body: body.into_json(),
@@ -146,7 +164,7 @@ async fn batch(app: &AppState, subs: Vec<SubRequest>, sequence: bool, forwarded:
     to_json(&BatchResponse { results })
 }
 
-/// Carries out one (sub-)request.
+/// Carries out one (sub-)request; a `forwarded` one (from another member) is not handed on.
 async fn one(app: &AppState, sub: SubRequest, forwarded: bool) -> RpcResult<Answer> {
     let now = now_ms();
     let meta = Meta {
@@ -169,11 +187,15 @@ async fn one(app: &AppState, sub: SubRequest, forwarded: bool) -> RpcResult<Answ
                 .map(Answer::Store);
         }
         (SubRequest::Retrieve(retrieve), Some(id)) => self::retrieve(app, &retrieve, id, now, meta),
-        (SubRequest::Delete(delete), Some(id)) => self::delete(app, delete, id, meta).await,
+        (SubRequest::Delete(delete), Some(id)) => {
+            self::delete(app, delete, id, meta, forwarded).await
+        }
         (SubRequest::DeleteAll(delete), Some(id)) => {
             self::delete_all(app, delete, id, now, meta, forwarded).await
         }
-        (SubRequest::Expire(request), Some(id)) => self::expire(app, request, id, now, meta).await,
+        (SubRequest::Expire(request), Some(id)) => {
+            self::expire(app, request, id, now, meta, forwarded).await
+        }
         (SubRequest::GetExpiries(request), Some(id)) => get_expiries(app, &request, id, now),
         (SubRequest::OxendRequest(request), _) => oxend(app, &request, meta),
         (SubRequest::GetSwarm(pubkey), _) => {
@@ -217,7 +239,7 @@ async fn store(
     // The storage hash, computed once: the answer's, the receipt's and the mailbox's key.
     let digest = message_digest(&store.pubkey, store.namespace, &store.data);
     let hash = MessageHash::from_digest(&digest);
-    let forward = (!forwarded).then(|| Request::One(SubRequest::Store(store.clone())).to_json());
+    let forward = (!forwarded).then(|| SubRequest::Store(store.clone()));
     let ttl = store.expiry.saturating_sub(now);
     let namespace = store.namespace.0;
     // Queued for the group commit without a blocking thread of its own.
@@ -238,93 +260,17 @@ async fn store(
         Err(error) => return Err(internal(error)),
     };
     let mut swarm: Swarm<StoreMember> = [(me, member)].into_iter().collect();
-    if let Some(body) = forward {
-        swarm.extend(forward_store(app, &session_id, &body.to_string()).await?);
+    if let Some(sub) = forward {
+        swarm.extend(
+            forward::to_swarm(app, &session_id, sub)
+                .await
+                .map_err(internal)?,
+        );
     }
     Ok(StoreResponse {
         swarm,
         hash: Some(hash),
         meta,
-    })
-}
-
-/// Hands a store on to the other members of the account's swarm (when this node is one
-/// of the active set), concurrently, each with [`FORWARD_TIMEOUT`], and gathers their
-/// entries: their signed receipt, or why not (`timeout`, their refusal's `code` and
-/// `reason`, `bad_peer_response`).
-async fn forward_store(
-    app: &AppState,
-    session_id: &SessionId,
-    body: &str,
-) -> RpcResult<Vec<(String, MemberResult<StoreMember>)>> {
-    let placement = placement(app, session_id).map_err(internal)?;
-    if !placement.active_member {
-        return Ok(Vec::new());
-    }
-    let me = app.node_key();
-    let peers: Vec<_> = placement
-        .members
-        .into_iter()
-        .filter(|(key, _)| *key != me)
-        .collect();
-    let asks = peers.into_iter().map(|(key, url)| async move {
-        let key = key.to_string();
-        let answer = forward_client()
-            .post(format!(
-                "{}{}",
-                url.trim_end_matches('/'),
-                sesh_core::storage_rpc::PATH
-            ))
-            .header(FORWARDED_HEADER, "1")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(body.to_owned())
-            .send()
-            .await;
-        let failure = |f: MemberFailure| MemberResult::Failed(f);
-        let entry = match answer {
-            Err(error) if error.is_timeout() => failure(MemberFailure {
-                timeout: Some(true),
-                ..MemberFailure::default()
-            }),
-            Err(error) => failure(MemberFailure {
-                reason: Some(error.to_string()),
-                ..MemberFailure::default()
-            }),
-            Ok(response) => {
-                let status = response.status().as_u16();
-                let bytes = response.bytes().await.unwrap_or_default();
-                match parse_response::<StoreResponse>(status, &bytes) {
-                    Ok(mut answer) => answer.swarm.remove(&key).unwrap_or_else(|| {
-                        failure(MemberFailure {
-                            bad_peer_response: Some(true),
-                            ..MemberFailure::default()
-                        })
-                    }),
-                    Err(ResponseError::Malformed(_)) => failure(MemberFailure {
-                        bad_peer_response: Some(true),
-                        ..MemberFailure::default()
-                    }),
-                    Err(error) => failure(MemberFailure {
-                        code: Some(status.into()),
-                        reason: Some(error.to_string()),
-                        ..MemberFailure::default()
-                    }),
-                }
-            }
-        };
-        (key, entry)
-    });
-    Ok(futures_util::future::join_all(asks).await)
-}
-
-/// The HTTP client of forwarded stores.
-fn forward_client() -> &'static reqwest::Client {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(FORWARD_TIMEOUT)
-            .build()
-            .unwrap_or_default()
     })
 }
 
@@ -388,7 +334,15 @@ fn retrieve(
     }))
 }
 
-async fn delete(app: &AppState, delete: Delete, session_id: SessionId, meta: Meta) -> RpcResult {
+/// `delete`: here, and (asked by a client) on the other members; `required` then asks that
+/// some member deleted something.
+async fn delete(
+    app: &AppState,
+    delete: Delete,
+    session_id: SessionId,
+    meta: Meta,
+    forwarded: bool,
+) -> RpcResult {
     delete.check()?;
     let digests: Vec<[u8; 32]> = delete.messages.iter().filter_map(digest_of).collect();
     let mailbox = app.mailbox.clone();
@@ -398,9 +352,6 @@ async fn delete(app: &AppState, delete: Delete, session_id: SessionId, meta: Met
         .map_err(internal)?;
     let mut deleted: Vec<MessageHash> = deleted.iter().map(MessageHash::from_digest).collect();
     deleted.sort();
-    if delete.required && deleted.is_empty() {
-        return Err(RpcError::NotFound);
-    }
     let signature = app.signer.sign_raw(&delete_receipt_message(
         &delete.pubkey,
         &delete.messages,
@@ -410,10 +361,27 @@ async fn delete(app: &AppState, delete: Delete, session_id: SessionId, meta: Met
         deleted,
         signature: Signature64(signature),
     });
-    Ok(to_json(&DeleteResponse {
-        swarm: [(app.node_key().to_string(), member)].into_iter().collect(),
-        meta,
-    }))
+    let mut swarm: Swarm<DeleteMember> = [(app.node_key().to_string(), member)].into();
+    if !forwarded {
+        // Each member answers what it deleted; `required` is judged here, swarm-wide (the
+        // client's signature does not cover it).
+        let sub = SubRequest::Delete(Delete {
+            required: false,
+            ..delete.clone()
+        });
+        swarm.extend(
+            forward::to_swarm(app, &session_id, sub)
+                .await
+                .map_err(internal)?,
+        );
+    }
+    let any = swarm
+        .values()
+        .any(|entry| matches!(entry, MemberResult::Ok(member) if !member.deleted.is_empty()));
+    if delete.required && !any {
+        return Err(RpcError::NotFound);
+    }
+    Ok(to_json(&DeleteResponse { swarm, meta }))
 }
 
 async fn delete_all(
@@ -464,10 +432,16 @@ async fn delete_all(
         deleted: answer,
         signature: Signature64(signature),
     });
-    Ok(to_json(&DeleteAllResponse {
-        swarm: [(app.node_key().to_string(), member)].into_iter().collect(),
-        meta,
-    }))
+    let mut swarm: Swarm<DeleteAllMember> = [(app.node_key().to_string(), member)].into();
+    if !forwarded {
+        let sub = SubRequest::DeleteAll(request);
+        swarm.extend(
+            forward::to_swarm(app, &session_id, sub)
+                .await
+                .map_err(internal)?,
+        );
+    }
+    Ok(to_json(&DeleteAllResponse { swarm, meta }))
 }
 
 /// `expire`: each expiry capped at 30 days from now (`Expire::applied_expiries`); the answer
@@ -479,6 +453,7 @@ async fn expire(
     session_id: SessionId,
     now: u64,
     meta: Meta,
+    forwarded: bool,
 ) -> RpcResult {
     request.check(now)?;
     let applied = request.applied_expiries(now);
@@ -543,10 +518,16 @@ async fn expire(
         expiry,
         signature: Signature64(signature),
     });
-    Ok(to_json(&ExpireResponse {
-        swarm: [(app.node_key().to_string(), member)].into_iter().collect(),
-        meta,
-    }))
+    let mut swarm: Swarm<ExpireMember> = [(app.node_key().to_string(), member)].into();
+    if !forwarded {
+        let sub = SubRequest::Expire(request);
+        swarm.extend(
+            forward::to_swarm(app, &session_id, sub)
+                .await
+                .map_err(internal)?,
+        );
+    }
+    Ok(to_json(&ExpireResponse { swarm, meta }))
 }
 
 fn get_expiries(

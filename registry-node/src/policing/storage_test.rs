@@ -9,8 +9,9 @@
 //! of message and the judgement are `crate::police::storage`.
 
 use crate::app::AppState;
-use crate::handover::{HandoverRefusal, SIGNATURE_HEADER, check_request, sign_request};
+use crate::handover::{HandoverRefusal, check_request};
 use crate::mailbox::{MailboxError, now_ms};
+use crate::peer_request::{self, SIGNATURE_HEADER, SignatureRefusal};
 use crate::police::storage::{Assignment, StorageFailure, judge};
 use crate::store::StoreError;
 use alloy::transports::http::reqwest;
@@ -128,7 +129,7 @@ pub(crate) async fn answer(
     body: Bytes,
 ) -> Result<Json<StorageTestResponse>, StorageTestRefusal> {
     if !headers.contains_key(SIGNATURE_HEADER) {
-        return Err(HandoverRefusal::SignatureHeader.into());
+        return Err(HandoverRefusal::from(SignatureRefusal::Header).into());
     }
     let request: StorageTestRequest =
         serde_json::from_slice(&body).map_err(StorageTestRefusal::Body)?;
@@ -192,7 +193,10 @@ pub(crate) async fn test(
     let response = client
         .post(format!("{}{PATH}", url.trim_end_matches('/')))
         .header(header::CONTENT_TYPE, "application/json")
-        .header(SIGNATURE_HEADER, sign_request(app, SIGNED_CONTEXT, &body))
+        .header(
+            SIGNATURE_HEADER,
+            peer_request::sign(&app.signer, SIGNED_CONTEXT, &body),
+        )
         .body(body)
         .send()
         .await

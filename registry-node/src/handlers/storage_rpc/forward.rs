@@ -1,0 +1,228 @@
+//! Swarm-wide writes, as the storage server makes them: the member a client asks hands its
+//! `store`, `delete`, `delete_all` or `expire` on to the other members of the account's
+//! swarm ([`to_swarm`]) and answers with every member's entry, so that a message is kept,
+//! deleted or given a new expiry by the whole swarm, whichever member a client reads from
+//! next.
+//!
+//! A forward is `POST /v1/storage_forward` (`sesh_core::storage_rpc::forward`: the body
+//! is the client's sub-request, unchanged but for `delete`'s `required`, judged swarm-wide
+//! by the member asked, so each member checks the client's own signature again; the
+//! forwarding node's key, clock and MAC are headers). The receiver ([`check`]) takes a
+//! forward only from an active node, so that no client can keep a store on one member by
+//! calling it a forward; it is carried out there and handed on no further. Forwards bypass
+//! the per-address limit of `/storage_rpc/v1`: a member forwards for every client of its
+//! swarms from one address.
+
+use crate::app::AppState;
+use crate::mailbox::now_ms;
+use crate::store::StoreError;
+use alloy::transports::http::reqwest;
+use axum::http::{HeaderMap, header};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use sesh_core::SessionId;
+use sesh_core::attestation::NodeKey;
+use sesh_core::storage_rpc::SIGNATURE_TOLERANCE_MS;
+use sesh_core::storage_rpc::forward::{self, MAC_HEADER, NODE_KEY_HEADER, NODE_TIME_HEADER, PATH};
+use sesh_core::storage_rpc::response::{MemberFailure, MemberResult, Swarm};
+use sesh_core::storage_rpc::{Request, ResponseError, RpcError, SubRequest, parse_response};
+use std::time::Duration;
+
+/// How long a member waits for another's answer to a forward.
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The part of a swarm-wide answer a forward is read for.
+#[derive(Deserialize)]
+#[serde(bound = "M: DeserializeOwned")]
+struct SwarmAnswer<M> {
+    swarm: Swarm<M>,
+}
+
+/// Hands `sub` on to the other members of `session_id`'s swarm (when this node is one of
+/// the active set's members of it), concurrently, each with [`TIMEOUT`], and gathers their
+/// entries: their own, or why not (`timeout`, their refusal's `code` and `reason`,
+/// `bad_peer_response`).
+pub(super) async fn to_swarm<M: DeserializeOwned>(
+    app: &AppState,
+    session_id: &SessionId,
+    sub: SubRequest,
+) -> Result<Vec<(String, MemberResult<M>)>, StoreError> {
+    let placement = super::placement(app, session_id)?;
+    if !placement.active_member {
+        return Ok(Vec::new());
+    }
+    let me = app.node_key();
+    let me_hex = me.to_string();
+    let body = Request::One(sub).to_json().to_string();
+    let time = now_ms();
+    let asks = placement
+        .members
+        .into_iter()
+        .filter(|(key, _)| *key != me)
+        .map(|(key, url)| {
+            let (body, me) = (&body, &me_hex);
+            async move {
+                let entry = match app.peer_links.with(&app.signer, &key) {
+                    Some(link) => {
+                        let mut request = client()
+                            .post(format!("{}{PATH}", url.trim_end_matches('/')))
+                            .header(header::CONTENT_TYPE, "application/json");
+                        for (name, value) in forward::headers_with(me, &link, time, body.as_bytes())
+                        {
+                            request = request.header(name, value);
+                        }
+                        let answer = request.body(body.clone()).send().await;
+                        answer_entry(&key, answer).await
+                    }
+                    None => failed(MemberFailure {
+                        reason: Some(format!("{key} has no X25519 key to link with")),
+                        ..MemberFailure::default()
+                    }),
+                };
+                (key.to_string(), entry)
+            }
+        });
+    Ok(futures_util::future::join_all(asks).await)
+}
+
+/// Member `key`'s entry from its `answer` to a forward.
+async fn answer_entry<M: DeserializeOwned>(
+    key: &NodeKey,
+    answer: reqwest::Result<reqwest::Response>,
+) -> MemberResult<M> {
+    match answer {
+        Err(error) if error.is_timeout() => failed(MemberFailure {
+            timeout: Some(true),
+            ..MemberFailure::default()
+        }),
+        Err(error) => failed(MemberFailure {
+            reason: Some(error.to_string()),
+            ..MemberFailure::default()
+        }),
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let bytes = response.bytes().await.unwrap_or_default();
+            member_entry(&key.to_string(), status, &bytes)
+        }
+    }
+}
+
+/// Member `key`'s entry in its answer (`status`, `bytes`) to a forward.
+fn member_entry<M: DeserializeOwned>(key: &str, status: u16, bytes: &[u8]) -> MemberResult<M> {
+    let bad_peer_response = || {
+        failed(MemberFailure {
+            bad_peer_response: Some(true),
+            ..MemberFailure::default()
+        })
+    };
+    match parse_response::<SwarmAnswer<M>>(status, bytes) {
+        Ok(mut answer) => answer.swarm.remove(key).unwrap_or_else(bad_peer_response),
+        Err(ResponseError::Malformed(_)) => bad_peer_response(),
+        Err(error) => failed(MemberFailure {
+            code: Some(status.into()),
+            reason: Some(error.to_string()),
+            ..MemberFailure::default()
+        }),
+    }
+}
+
+fn failed<M>(failure: MemberFailure) -> MemberResult<M> {
+    MemberResult::Failed(failure)
+}
+
+/// Checks a forward's sender: the headers name an active node of this node's index (read
+/// once per commit, so a stranger costs no key agreement), its clock is within ±60 s of
+/// this node's, and the MAC over the clock and `body` holds under the nodes' link key.
+pub(super) fn check(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), RpcError> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let from: NodeKey = header(NODE_KEY_HEADER)
+        .and_then(|text| text.parse().ok())
+        .ok_or_else(|| {
+            RpcError::Unauthorized(format!(
+                "{NODE_KEY_HEADER} must be the forwarding node's key as 64 hex characters"
+            ))
+        })?;
+    let time: u64 = header(NODE_TIME_HEADER)
+        .and_then(|text| text.parse().ok())
+        .ok_or_else(|| {
+            RpcError::Unauthorized(format!(
+                "{NODE_TIME_HEADER} must be the forwarding node's clock in ms"
+            ))
+        })?;
+    let active = app
+        .active_nodes()
+        .map_err(|error| RpcError::Internal(error.to_string()))?;
+    if !active.iter().any(|(key, _)| *key == from) {
+        return Err(RpcError::Forbidden(format!(
+            "{from} is not an active node: only swarm members forward"
+        )));
+    }
+    let now = now_ms();
+    if time.abs_diff(now) > SIGNATURE_TOLERANCE_MS {
+        return Err(RpcError::NotAcceptable(format!(
+            "the forward's clock {time} is more than 60 s from this node's clock {now}"
+        )));
+    }
+    let mac = header(MAC_HEADER)
+        .and_then(|text| hex::decode(text).ok())
+        .ok_or_else(|| RpcError::Unauthorized(format!("{MAC_HEADER} must be 64 hex characters")))?;
+    let link = app
+        .peer_links
+        .with(&app.signer, &from)
+        .ok_or_else(|| RpcError::Unauthorized(format!("{from} has no X25519 key")))?;
+    if !forward::verify(&link, time, body, &mac) {
+        return Err(RpcError::Unauthorized(format!(
+            "the forward's MAC does not hold for {from}"
+        )));
+    }
+    Ok(())
+}
+
+/// The HTTP client of forwards.
+fn client() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .build()
+            .unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesh_core::storage_rpc::response::DeleteMember;
+
+    #[test]
+    fn a_members_entry_is_its_own_or_says_why_not() {
+        let key = "ab".repeat(32);
+        let answer = serde_json::json!({"swarm": {
+            key.clone(): {"deleted": [], "signature": "A".repeat(86) + "=="},
+        }, "t": 1, "hf": [19, 3]});
+        let bytes = serde_json::to_vec(&answer).unwrap();
+        let entry = member_entry::<DeleteMember>(&key, 200, &bytes);
+        assert!(
+            matches!(entry, MemberResult::Ok(ref m) if m.deleted.is_empty()),
+            "{entry:?}"
+        );
+        // Another member's entry only: the peer did not answer for itself.
+        let other = member_entry::<DeleteMember>(&"cd".repeat(32), 200, &bytes);
+        assert!(
+            matches!(other, MemberResult::Failed(ref f) if f.bad_peer_response == Some(true)),
+            "{other:?}"
+        );
+        let refused = member_entry::<DeleteMember>(&key, 401, b"bad signature");
+        match refused {
+            MemberResult::Failed(failure) => {
+                assert_eq!(failure.code, Some(401.into()));
+                assert!(failure.reason.unwrap().contains("bad signature"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let garbled = member_entry::<DeleteMember>(&key, 200, b"{");
+        assert!(
+            matches!(garbled, MemberResult::Failed(ref f) if f.bad_peer_response == Some(true))
+        );
+    }
+}
