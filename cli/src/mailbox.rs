@@ -452,8 +452,11 @@ impl Swarm {
         }
     }
 
-    /// Deletes `hashes` on every member (and, after a 421, on the members it names): each
-    /// node's answer is the hashes it deleted, its receipt checked.
+    /// Deletes `hashes` from the mailbox, as Session clients do: one member is asked, hands
+    /// the delete on to the rest of the swarm and answers with each member's entry; the next
+    /// member is asked only while some member has no checked receipt (after a 421, the
+    /// members it names). Each member's answer is the hashes it deleted, its receipt checked
+    /// against its key.
     pub(crate) async fn delete(
         &self,
         keys: &SessionKeys,
@@ -464,65 +467,97 @@ impl Swarm {
         let body = Request::One(SubRequest::Delete(request.clone()))
             .to_json()
             .to_string();
-        let ask = |nodes: Vec<NodeTarget>| {
-            let body = &body;
-            let request = &request;
-            async move {
-                let results = join_all(nodes.iter().map(|node| async move {
-                    let answer: DeleteResponse = self.call(node, body).await?;
-                    self.deleted_by(node, request, &answer)
-                }))
-                .await;
-                nodes.into_iter().zip(results).collect::<Vec<_>>()
-            }
+        let mut queue: VecDeque<NodeTarget> = self.members.iter().cloned().collect();
+        let mut redirected = false;
+        let mut results: Vec<NodeResult<Vec<MessageHash>>> = Vec::new();
+        let done = |results: &[NodeResult<Vec<MessageHash>>], node: &NodeTarget| {
+            results.iter().any(|(t, r)| {
+                r.is_ok() && (t.url == node.url || t.key.is_some() && t.key == node.key)
+            })
         };
-        let mut results = ask(self.members.clone()).await;
-        let redirect = results.iter().find_map(|(node, r)| match r {
-            Err(NodeError::WrongSwarm(info)) => Some(self.targets_of(info, node)),
-            _ => None,
-        });
-        if let Some(targets) = redirect {
-            let fresh: Vec<NodeTarget> = targets
-                .into_iter()
-                .filter(|t| results.iter().all(|(asked, _)| asked.url != t.url))
-                .collect();
-            results.extend(ask(fresh).await);
+        while let Some(node) = queue.pop_front() {
+            if done(&results, &node) || results.iter().any(|(t, _)| t.url == node.url) {
+                continue;
+            }
+            let own = match self.call::<DeleteResponse>(&node, &body).await {
+                Ok(answer) => {
+                    let mut own = Err(NodeError::NoReceipt("not in its answer".into()));
+                    for (member, entry) in self.deleted_by(&request, &answer) {
+                        if node.key.is_some_and(|key| key.to_string() == member) {
+                            own = entry;
+                            continue;
+                        }
+                        // Another member's part, as the asked node gathered it.
+                        let Some(target) = self.member_with_key(&member) else {
+                            continue;
+                        };
+                        if entry.is_ok() && !done(&results, &target) {
+                            results.retain(|(t, _)| t.url != target.url);
+                            results.push((target, entry));
+                        }
+                    }
+                    own
+                }
+                Err(NodeError::WrongSwarm(info)) if !redirected => {
+                    redirected = true;
+                    queue = self.targets_of(&info, &node).into();
+                    Err(NodeError::WrongSwarm(info))
+                }
+                Err(error) => Err(error),
+            };
+            results.retain(|(t, _)| t.url != node.url);
+            results.push((node, own));
+            if self.members.iter().all(|member| done(&results, member)) {
+                break;
+            }
         }
         results
     }
 
-    /// The hashes a delete answer says `node` deleted, its receipt (signed by the key the
-    /// answer names, which must be the node's when known) checked.
+    /// Each member's part of a delete answer: the hashes it deleted, its receipt (signed by
+    /// the key the answer names it by) checked; with keys from the chain, only known nodes.
     fn deleted_by(
         &self,
-        node: &NodeTarget,
         request: &Delete,
         answer: &DeleteResponse,
-    ) -> Result<Vec<MessageHash>, NodeError> {
-        let mut deleted: Vec<MessageHash> = Vec::new();
-        let mut found = false;
-        for (member, entry) in &answer.swarm {
-            if node.key.is_some_and(|key| key.to_string() != *member) {
-                continue;
-            }
-            let MemberResult::Ok(done) = entry else {
-                if let MemberResult::Failed(failure) = entry {
-                    return Err(NodeError::NoReceipt(describe_member(failure)));
-                }
-                continue;
-            };
-            let key = member_key(member).map_err(|e| NodeError::Malformed(e.to_string()))?;
-            let message = delete_receipt_message(&request.pubkey, &request.messages, &done.deleted);
-            verify_receipt(&key, &message, &done.signature.0).map_err(|_| {
-                NodeError::NoReceipt(format!("the receipt of {member} does not verify"))
-            })?;
-            found = true;
-            deleted.extend(done.deleted.iter().cloned());
-        }
-        if !found {
-            return Err(NodeError::NoReceipt("not in its answer".into()));
-        }
-        Ok(deleted)
+    ) -> Vec<(String, Result<Vec<MessageHash>, NodeError>)> {
+        answer
+            .swarm
+            .iter()
+            .filter(|(member, _)| !self.keys_verified || self.is_known(member))
+            .map(|(member, entry)| {
+                let checked = match entry {
+                    MemberResult::Failed(failure) => {
+                        Err(NodeError::NoReceipt(describe_member(failure)))
+                    }
+                    MemberResult::Ok(done) => member_key(member)
+                        .map_err(|e| NodeError::Malformed(e.to_string()))
+                        .and_then(|key| {
+                            let message = delete_receipt_message(
+                                &request.pubkey,
+                                &request.messages,
+                                &done.deleted,
+                            );
+                            verify_receipt(&key, &message, &done.signature.0).map_err(|_| {
+                                NodeError::NoReceipt(format!(
+                                    "the receipt of {member} does not verify"
+                                ))
+                            })
+                        })
+                        .map(|()| done.deleted.clone()),
+                };
+                (member.clone(), checked)
+            })
+            .collect()
+    }
+
+    /// The member (or else known node) whose key is `member` (hex).
+    fn member_with_key(&self, member: &str) -> Option<NodeTarget> {
+        self.members
+            .iter()
+            .chain(&self.known)
+            .find(|node| node.key.is_some_and(|key| key.to_string() == member))
+            .cloned()
     }
 
     /// POSTs a storage-protocol request; the answer as the method's type.
