@@ -436,13 +436,14 @@ fn section_messages(out: &mut String, results: &Results) {
     }
     let _ = writeln!(
         out,
-        "One registry node (the same one as above) under `sesh-load`, every request a \
-         `POST /storage_rpc/v1` of Session's storage protocol. Stores: `store` of a new random \
-         400-byte payload each (the size of a sealed 256-byte message; the node never opens \
-         envelopes) to one of 1,000 mailboxes, namespace 0, TTL one hour, marked \
-         `x-sesh-forwarded` as a store handed on by another swarm member is, so that the node \
-         stores it and hands it on to no one: the run measures what one node takes, not the 3 \
-         nodes of the run sharing the 2 cores. Every store is durable before it is answered, \
+        "One registry node (the same one as above) under `sesh-load`, every request one of \
+         Session's storage protocol. Stores: `store` of a new random 400-byte payload each (the \
+         size of a sealed 256-byte message; the node never opens envelopes) to one of 1,000 \
+         mailboxes, namespace 0, TTL one hour, sent as another member of the swarm hands a \
+         client's store on (`POST /v1/storage_forward`, authenticated by the MAC under the two \
+         nodes' link key, which the node checks), so that the node stores it and hands it on to \
+         no one: the run measures what one node takes, not the 3 nodes of the run sharing the 2 \
+         cores. Every store is durable before it is answered, \
          concurrent stores together (group commit), each batch made durable by one record of the \
          mailbox's write-ahead log while the next batch is applied. In the same run, each with \
          its own 1,000 mailboxes: the baseline, node 2, started with \

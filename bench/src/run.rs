@@ -294,10 +294,18 @@ async fn lookup_network(options: &Options, paths: &Paths, results: &mut Results)
         return;
     }
     let mut endpoints = Vec::new();
-    for n in std::iter::once(&node).chain(others.iter()) {
+    for (n, staked) in std::iter::once(&node)
+        .chain(others.iter())
+        .zip(&network.nodes)
+    {
         if let Ok(addr) = n.addr() {
             let pid = n.process.pid();
-            endpoints.push((n.url.clone(), Target { addr, pid }));
+            endpoints.push(messages::MessageNode {
+                url: n.url.clone(),
+                target: Target { addr, pid },
+                key: staked.key,
+                key_file: staked.data_dir.join("node.key"),
+            });
         }
     }
     results.messages = phase(

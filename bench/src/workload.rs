@@ -7,7 +7,10 @@ use crate::http1::{Response, request, request_with_headers};
 use crate::names::{Rng, label_of};
 use alloy::primitives::Address;
 use alloy::sol_types::SolCall;
+use sesh_core::attestation::NodeSigner;
 use sesh_core::bindings::name_registry::NameRegistry::resolveCall;
+use sesh_core::onion::{LinkKey, OnionError};
+use sesh_core::storage_rpc::forward;
 use sesh_core::storage_rpc::{self, Namespace, Request, Retrieve, Store, SubRequest, UserPubkey};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -33,11 +36,46 @@ pub struct Mailbox {
     pub seed: [u8; 32],
 }
 
-/// The header a swarm member puts on a store it hands on to another member (the registry
-/// node's `FORWARDED_HEADER`): the receiving node carries the store out and hands it on no
-/// further. The store load carries it so that a run measures what one node takes, not one
-/// node plus its forwards to the other nodes of the run on the same 2 cores.
-pub const FORWARDED_HEADER: &str = "x-sesh-forwarded";
+/// Stores sent as another member of the swarm hands them on
+/// (`sesh_core::storage_rpc::forward`): the receiving node carries each out and hands it on
+/// no further. The store load sends them so, so that a run measures what one node takes
+/// (the store and the check of the forward's MAC), not one node plus its forwards to the
+/// other nodes of the run on the same 2 cores.
+#[derive(Debug)]
+pub struct Forwarder {
+    /// The forwarding node's key, hex.
+    from: String,
+    /// The key it shares with the loaded node.
+    link: LinkKey,
+}
+
+impl Forwarder {
+    /// Forwards as the node whose Ed25519 seed is `from_seed`, to the node whose key is `to`.
+    pub fn new(from_seed: &[u8; 32], to: &[u8; 32]) -> Result<Self, OnionError> {
+        let from = NodeSigner::from_seed(*from_seed);
+        Ok(Self {
+            link: from.onion_key().link_key(to)?,
+            from: from.node_key().to_string(),
+        })
+    }
+
+    /// Forwards as the node whose key file (its Ed25519 seed, hex) is `path`, to `to`.
+    pub fn from_key_file(path: &std::path::Path, to: &[u8; 32]) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+        let text = text.trim();
+        let seed: [u8; 32] = hex::decode(text.strip_prefix("0x").unwrap_or(text))
+            .ok()
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| format!("{} does not hold a 32-byte hex seed", path.display()))?;
+        Self::new(&seed, to).map_err(|error| format!("node key {}: {error}", hex::encode(to)))
+    }
+
+    /// The forward's headers for `body`, sent now.
+    pub fn headers(&self, body: &[u8]) -> [(&'static str, String); 3] {
+        forward::headers_with(&self.from, &self.link, now_ms(), body)
+    }
+}
 
 impl Mailbox {
     /// Mailbox `index` of the benchmark: its seed is `keccak256("mailbox" ‖ index)`.
@@ -68,8 +106,8 @@ pub enum Workload {
         /// How a response is judged.
         check: Check,
     },
-    /// A `store` of a new random payload each time (`POST /storage_rpc/v1`, namespace 0,
-    /// marked as handed on by a swarm member: see [`FORWARDED_HEADER`]).
+    /// A `store` of a new random payload each time (namespace 0), handed on as a swarm
+    /// member does ([`Forwarder`]).
     MsgStore {
         /// `Host` header value.
         host: String,
@@ -79,6 +117,8 @@ pub enum Workload {
         payload_len: usize,
         /// TTL of the stored messages.
         ttl_ms: u64,
+        /// The member the stores come from.
+        forwarder: Forwarder,
     },
     /// A `retrieve` of namespace 0 (`POST /storage_rpc/v1`), signed with a fresh timestamp
     /// each time; connection `i` reads mailbox `i mod len`.
@@ -191,7 +231,7 @@ impl Workload {
     pub fn name(&self) -> &str {
         match self {
             Self::Pool { name, .. } => name,
-            Self::MsgStore { .. } => "node POST /storage_rpc/v1 store",
+            Self::MsgStore { .. } => "node POST /v1/storage_forward store",
             Self::MsgRetrieve { .. } => "node POST /storage_rpc/v1 retrieve",
         }
     }
@@ -229,6 +269,7 @@ impl Workload {
                 recipients,
                 payload_len,
                 ttl_ms,
+                forwarder,
             } => {
                 let mut payload = vec![0u8; *payload_len];
                 rng.fill(&mut payload);
@@ -237,7 +278,13 @@ impl Workload {
                 else {
                     return;
                 };
-                out.extend_from_slice(&store_request(host, *recipient, payload, now_ms(), *ttl_ms));
+                out.extend_from_slice(&store_request(
+                    host,
+                    *recipient,
+                    payload,
+                    (now_ms(), *ttl_ms),
+                    forwarder,
+                ));
             }
             Self::MsgRetrieve { host, mailboxes } => {
                 let Some(mailbox) = mailboxes.get(state.mailbox) else {
@@ -285,23 +332,22 @@ impl Workload {
 }
 
 /// The whole `store` request of `data` for `recipient` in namespace 0 at `timestamp_ms` for
-/// `ttl_ms`, marked as handed on by a swarm member ([`FORWARDED_HEADER`]).
+/// `ttl_ms`, handed on by `forwarder`.
 pub fn store_request(
     host: &str,
     recipient: UserPubkey,
     data: Vec<u8>,
-    timestamp_ms: u64,
-    ttl_ms: u64,
+    (timestamp_ms, ttl_ms): (u64, u64),
+    forwarder: &Forwarder,
 ) -> Vec<u8> {
     let store = Store::new(recipient, Namespace::DEFAULT, data, timestamp_ms, ttl_ms);
     let body = Request::One(SubRequest::Store(store)).to_json().to_string();
-    request_with_headers(
-        "POST",
-        host,
-        storage_rpc::PATH,
-        &[(FORWARDED_HEADER, "1")],
-        Some(body.as_bytes()),
-    )
+    let headers = forwarder.headers(body.as_bytes());
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    request_with_headers("POST", host, forward::PATH, &headers, Some(body.as_bytes()))
 }
 
 /// The whole `retrieve` request of `mailbox`'s namespace 0, signed at `timestamp_ms`.
@@ -339,12 +385,28 @@ mod tests {
     fn mailbox_requests_are_storage_protocol_requests() {
         let mailbox = Mailbox::bench(7);
         let now = 1_780_000_000_000;
-        let text = store_request("h", mailbox.pubkey, vec![1; 400], now, 60_000);
+        let (from, to) = (
+            NodeSigner::from_seed([1; 32]),
+            NodeSigner::from_seed([2; 32]),
+        );
+        let forwarder = Forwarder::new(&[1; 32], &to.node_key().0).unwrap();
+        let text = store_request("h", mailbox.pubkey, vec![1; 400], (now, 60_000), &forwarder);
         let (head, body) =
             text.split_at(text.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4);
         let head = String::from_utf8(head.to_vec()).unwrap();
-        assert!(head.starts_with("POST /storage_rpc/v1 HTTP/1.1\r\n"));
-        assert!(head.contains("x-sesh-forwarded: 1\r\n"));
+        assert!(head.starts_with("POST /v1/storage_forward HTTP/1.1\r\n"));
+        assert!(head.contains(&format!("x-sesh-node-key: {}\r\n", from.node_key())));
+        // The receiver checks the MAC with the key it shares with the sender.
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|line| line.strip_prefix(&format!("{name}: ")))
+                .unwrap()
+                .to_owned()
+        };
+        let time: u64 = header("x-sesh-node-time").parse().unwrap();
+        let mac = hex::decode(header("x-sesh-node-mac")).unwrap();
+        let link = to.onion_key().link_key(&from.node_key().0).unwrap();
+        assert!(forward::verify(&link, time, body, &mac));
         let Request::One(SubRequest::Store(store)) = Request::parse(body).unwrap() else {
             panic!("a store");
         };
@@ -369,6 +431,8 @@ mod tests {
             recipients: Vec::new(),
             payload_len: 1,
             ttl_ms: 1,
+            forwarder: Forwarder::new(&[1; 32], &NodeSigner::from_seed([2; 32]).node_key().0)
+                .unwrap(),
         };
         let refused = Response {
             status: 200,

@@ -5,8 +5,9 @@
 use alloy::primitives::Address;
 use clap::{Parser, ValueEnum};
 use sesh_bench::load::{self, LoadSpec};
-use sesh_bench::workload::{self, Mailbox, Workload};
+use sesh_bench::workload::{self, Forwarder, Mailbox, Workload};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -23,7 +24,9 @@ enum Kind {
     NodeBatch,
     /// JSON-RPC batches of `--per` `eth_call`s.
     EthCallBatch,
-    /// `store` through `POST /storage_rpc/v1`: a new random payload to one of `--mailboxes`.
+    /// `store` of a new random payload to one of `--mailboxes`, handed on as a swarm member
+    /// hands a client's store on (`POST /v1/storage_forward`, as the node of
+    /// `--forward-key-file` to the node `--node-key`).
     MsgStore,
     /// `retrieve` through `POST /storage_rpc/v1`, freshly signed, one mailbox per connection.
     MsgRetrieve,
@@ -78,6 +81,24 @@ struct Args {
     /// The server's process id: report the CPU it uses while measuring.
     #[arg(long)]
     server_pid: Option<u32>,
+    /// msg-store: the key file (hex Ed25519 seed) of the active node the stores come from.
+    #[arg(long)]
+    forward_key_file: Option<PathBuf>,
+    /// msg-store: the loaded node's Ed25519 key (64 hex characters).
+    #[arg(long)]
+    node_key: Option<String>,
+}
+
+/// The forwarder of a msg-store load.
+fn forwarder(args: &Args) -> Result<Forwarder, String> {
+    let (Some(file), Some(node_key)) = (&args.forward_key_file, &args.node_key) else {
+        return Err("msg-store needs --forward-key-file and --node-key".into());
+    };
+    let to: [u8; 32] = hex::decode(node_key)
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(|| format!("--node-key {node_key} is not 64 hex characters"))?;
+    Forwarder::from_key_file(file, &to)
 }
 
 fn workload(args: &Args) -> Result<Workload, String> {
@@ -114,6 +135,7 @@ fn workload(args: &Args) -> Result<Workload, String> {
                 .collect(),
             payload_len: args.payload_bytes,
             ttl_ms: 3_600_000,
+            forwarder: forwarder(args)?,
         },
         Kind::MsgRetrieve => Workload::MsgRetrieve {
             host,

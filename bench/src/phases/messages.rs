@@ -7,14 +7,15 @@ use crate::load::LoadReport;
 use crate::phases::{LoadShape, Target, load, require_clean};
 use crate::process::Paths;
 use crate::stats::Latency;
-use crate::workload::{FORWARDED_HEADER, Mailbox};
+use crate::workload::{Forwarder, Mailbox};
 use eyre::{WrapErr, bail, eyre};
 use serde::{Deserialize, Serialize};
 use sesh_core::SessionId;
 use sesh_core::storage_rpc::response::{MemberResult, RetrieveResponse};
 use sesh_core::storage_rpc::{
-    self, Namespace, Request, Retrieve, Store, StoreResponse, SubRequest, parse_response,
+    self, Namespace, Request, Retrieve, Store, StoreResponse, SubRequest, forward, parse_response,
 };
+use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Payload of a stored message: a sealed envelope of a 256-byte message (144 bytes of overhead).
@@ -34,6 +35,20 @@ const GROUP_OFFSET: u64 = 4_000_000;
 /// The node's environment variable that makes it commit each store alone (the baseline:
 /// `registry-node`'s `mailbox::COMMIT_EACH_ENV`).
 pub const COMMIT_EACH_ENV: &str = "SESH_NODE_MAILBOX_COMMIT";
+
+/// A node the message phase loads.
+#[derive(Debug, Clone)]
+pub struct MessageNode {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Where it listens, and its process.
+    pub target: Target,
+    /// Its Ed25519 key.
+    pub key: [u8; 32],
+    /// Its key file (its Ed25519 seed, hex): the stores loaded on the node before it in the
+    /// run come as forwards from it.
+    pub key_file: PathBuf,
+}
 
 /// What the message phase measured.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -68,22 +83,31 @@ pub(crate) fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// Sends `request` to `POST /storage_rpc/v1` of `node` and reads the answer as `T`;
-/// `forwarded` marks it as handed on by a swarm member (the node stores it and hands it on to
-/// no one: [`FORWARDED_HEADER`]).
+/// Sends `request` to `POST /storage_rpc/v1` of `node`, or as `forwarder` hands it on
+/// (the node carries it out and hands it on to no one), and reads the answer as `T`.
 async fn rpc<T: serde::de::DeserializeOwned>(
     client: &reqwest::Client,
     node: &str,
     request: &Request,
-    forwarded: bool,
+    forwarder: Option<&Forwarder>,
 ) -> eyre::Result<T> {
-    let mut post = client
-        .post(format!("{node}{}", storage_rpc::PATH))
-        .json(&request.to_json());
-    if forwarded {
-        post = post.header(FORWARDED_HEADER, "1");
+    let body = request.to_json().to_string();
+    let path = if forwarder.is_some() {
+        forward::PATH
+    } else {
+        storage_rpc::PATH
+    };
+    let mut post = client.post(format!("{node}{path}"));
+    if let Some(forwarder) = forwarder {
+        for (name, value) in forwarder.headers(body.as_bytes()) {
+            post = post.header(name, value);
+        }
     }
-    let response = post.send().await?;
+    let response = post
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .send()
+        .await?;
     let status = response.status().as_u16();
     let body = response.bytes().await?;
     parse_response(status, &body).wrap_err_with(|| format!("{} on {node}", method(request)))
@@ -104,14 +128,14 @@ pub(crate) async fn store(
     node: &str,
     recipient: &Mailbox,
     data: Vec<u8>,
-    forwarded: bool,
+    forwarder: Option<&Forwarder>,
 ) -> eyre::Result<StoreResponse> {
     let store = Store::new(recipient.pubkey, Namespace::DEFAULT, data, now_ms(), TTL_MS);
     let answer: StoreResponse = rpc(
         client,
         node,
         &Request::One(SubRequest::Store(store)),
-        forwarded,
+        forwarder,
     )
     .await?;
     if let Some((member, MemberResult::Failed(failure))) = answer
@@ -136,7 +160,7 @@ pub(crate) async fn retrieve(
         client,
         node,
         &Request::One(SubRequest::Retrieve(retrieve)),
-        false,
+        None,
     )
     .await
 }
@@ -145,7 +169,7 @@ pub(crate) async fn retrieve(
 pub async fn probe(node: &str) -> Result<(), String> {
     let client = reqwest::Client::new();
     let mailbox = Mailbox::bench(SEND_OFFSET - 1);
-    store(&client, node, &mailbox, vec![7u8; PAYLOAD_BYTES], true)
+    store(&client, node, &mailbox, vec![7u8; PAYLOAD_BYTES], None)
         .await
         .map(drop)
         .map_err(|error| format!("the registry node did not take a store: {error:#}"))
@@ -170,7 +194,7 @@ async fn send_latency(nodes: &[String], samples: usize) -> eyre::Result<(Latency
         let envelope = sesh_core::envelope::seal(text.as_bytes(), &sender, &session_id)
             .map_err(|e| eyre!("seal: {e}"))?;
         let entry = &nodes[k % nodes.len()];
-        let answer = store(&client, entry, &recipient, envelope, false).await?;
+        let answer = store(&client, entry, &recipient, envelope, None).await?;
         let hash = answer
             .hash
             .clone()
@@ -202,25 +226,27 @@ async fn send_latency(nodes: &[String], samples: usize) -> eyre::Result<(Latency
     ))
 }
 
-/// Runs the message benchmarks: load on `nodes[0]`, sends across all of `nodes`.
+/// Runs the message benchmarks: load on `nodes[0]`, sends across all of `nodes`. The stores
+/// loaded on node `i` come as forwards from node `i + 1` (the next, round).
 pub async fn run(
     paths: &Paths,
-    nodes: &[(String, Target)],
+    nodes: &[MessageNode],
     shape: LoadShape,
     samples: usize,
 ) -> eyre::Result<Messages> {
-    let Some((first_url, first_addr)) = nodes.first() else {
+    let Some(first) = nodes.first() else {
         bail!("no registry node to store messages on");
     };
-    if let Err(note) = probe(first_url).await {
+    if let Err(note) = probe(&first.url).await {
         return Ok(Messages {
             available: false,
             note,
             ..Messages::default()
         });
     }
-    let store_args = |offset: u64| {
-        [
+    let from = |index: usize| &nodes[(index + 1) % nodes.len()];
+    let store_args = |index: usize, offset: u64| -> Vec<String> {
+        vec![
             "--kind".into(),
             "msg-store".into(),
             "--mailboxes".into(),
@@ -229,13 +255,17 @@ pub async fn run(
             offset.to_string(),
             "--payload-bytes".into(),
             PAYLOAD_BYTES.to_string(),
+            "--forward-key-file".into(),
+            from(index).key_file.display().to_string(),
+            "--node-key".into(),
+            hex::encode(nodes[index].key),
         ]
     };
     // The baseline first (node 2 commits each store alone), then the same load on node 1.
     let other_run = async |index: usize, offset: u64| -> eyre::Result<Option<LoadReport>> {
         match nodes.get(index) {
-            Some((url, addr)) if probe(url).await.is_ok() => {
-                let report = load(paths, *addr, shape, &store_args(offset)).await?;
+            Some(node) if probe(&node.url).await.is_ok() => {
+                let report = load(paths, node.target, shape, &store_args(index, offset)).await?;
                 require_clean(&report)?;
                 Ok(Some(report))
             }
@@ -244,8 +274,10 @@ pub async fn run(
     };
     let store_baseline = other_run(1, BASELINE_OFFSET).await?;
     let store_group = other_run(2, GROUP_OFFSET).await?;
-    let store_report = load(paths, *first_addr, shape, &store_args(STORE_OFFSET)).await?;
+    let store_report = load(paths, first.target, shape, &store_args(0, STORE_OFFSET)).await?;
     require_clean(&store_report)?;
+    let forwarder =
+        Forwarder::from_key_file(&from(0).key_file, &first.key).map_err(|e| eyre!(e))?;
 
     let client = reqwest::Client::new();
     let mailboxes = shape.concurrency as u64;
@@ -255,7 +287,7 @@ pub async fn run(
             let mut data = vec![0u8; PAYLOAD_BYTES];
             data[..8].copy_from_slice(&i.to_be_bytes());
             data[8..16].copy_from_slice(&(m as u64).to_be_bytes());
-            store(&client, first_url, &mailbox, data, true)
+            store(&client, &first.url, &mailbox, data, Some(&forwarder))
                 .await
                 .wrap_err("prefilling mailboxes")?;
         }
@@ -263,7 +295,7 @@ pub async fn run(
     tokio::time::sleep(Duration::from_millis(10)).await;
     let retrieve_report = load(
         paths,
-        *first_addr,
+        first.target,
         shape,
         &[
             "--kind".into(),
@@ -275,7 +307,7 @@ pub async fn run(
     .await?;
     require_clean(&retrieve_report)?;
 
-    let urls: Vec<String> = nodes.iter().map(|(url, _)| url.clone()).collect();
+    let urls: Vec<String> = nodes.iter().map(|node| node.url.clone()).collect();
     let (send, send_to_inbox) = send_latency(&urls, samples).await?;
     Ok(Messages {
         available: true,

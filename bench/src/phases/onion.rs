@@ -194,12 +194,13 @@ pub async fn run(path: &[PathNode], names: u64, samples: usize) -> eyre::Result<
         }
     }
 
-    // The mailbox read: PREFILL messages stored on the destination alone.
+    // The mailbox read: PREFILL messages stored through the destination (which hands them
+    // on to the run's other nodes, its swarm).
     let mailbox = Mailbox::bench(READ_MAILBOX);
     for m in 0..PREFILL {
         let mut data = vec![0u8; messages::PAYLOAD_BYTES];
         data[..8].copy_from_slice(&(m as u64).to_be_bytes());
-        messages::store(&client, dest, &mailbox, data, true)
+        messages::store(&client, dest, &mailbox, data, None)
             .await
             .wrap_err("filling the mailbox the onion reads go to")?;
     }
