@@ -481,8 +481,18 @@ impl Swarm {
             }
             let own = match self.call::<DeleteResponse>(&node, &body).await {
                 Ok(answer) => {
-                    let mut own = Err(NodeError::NoReceipt("not in its answer".into()));
-                    for (member, entry) in self.deleted_by(&request, &answer) {
+                    let entries = self.deleted_by(&request, &answer);
+                    let mut own = match node.key {
+                        Some(_) => Err(NodeError::NoReceipt("not in its answer".into())),
+                        // A node whose key is not known: its answer, whoever signed it.
+                        None => entries
+                            .iter()
+                            .find_map(|(_, e)| e.clone().ok())
+                            .ok_or_else(|| {
+                                NodeError::NoReceipt("no member's receipt verifies".into())
+                            }),
+                    };
+                    for (member, entry) in entries {
                         if node.key.is_some_and(|key| key.to_string() == member) {
                             own = entry;
                             continue;

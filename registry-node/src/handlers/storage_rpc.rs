@@ -15,8 +15,8 @@
 //! guard (each signature once, as on the mailbox routes); `delete` and `expire` carry no
 //! timestamp, and doing either twice changes nothing more.
 //! A `store`, `delete`, `delete_all` or `expire` is handed on to the other members of the
-//! account's swarm, node-signed, through `POST /v1/storage_forward` ([`forward`]; carried
-//! out there and handed on no further), and answers with every member's entry.
+//! account's swarm through `POST /v1/storage_forward` ([`forward`]: MACed by the forwarding
+//! node, carried out there and handed on no further), and answers with every member's entry.
 
 use crate::app::AppState;
 use crate::mailbox::{ExpiryChange, MailboxError, now_ms, rpc_digest};
@@ -247,7 +247,6 @@ async fn store(
         .mailbox
         .store_digested(session_id, namespace, store.data, digest, now, ttl)
         .await;
-    let me = app.node_key().to_string();
     let member = match stored {
         Ok(stored) => MemberResult::Ok(StoreMember {
             signature: Signature64(app.signer.sign_raw(&store_receipt_message(&hash))),
@@ -259,19 +258,30 @@ async fn store(
         Err(error) if error.is_refusal() => MemberResult::Failed(member_refusal(&error)),
         Err(error) => return Err(internal(error)),
     };
-    let mut swarm: Swarm<StoreMember> = [(me, member)].into_iter().collect();
+    Ok(StoreResponse {
+        swarm: with_members(app, &session_id, member, forward).await?,
+        hash: Some(hash),
+        meta,
+    })
+}
+
+/// This node's entry `own` and, when there is a request to `forward` (not for one that was
+/// forwarded here), the entries of the other members it is handed on to.
+async fn with_members<M: serde::de::DeserializeOwned>(
+    app: &AppState,
+    session_id: &SessionId,
+    own: MemberResult<M>,
+    forward: Option<SubRequest>,
+) -> RpcResult<Swarm<M>> {
+    let mut swarm: Swarm<M> = [(app.node_key().to_string(), own)].into();
     if let Some(sub) = forward {
         swarm.extend(
-            forward::to_swarm(app, &session_id, sub)
+            forward::to_swarm(app, session_id, sub)
                 .await
                 .map_err(internal)?,
         );
     }
-    Ok(StoreResponse {
-        swarm,
-        hash: Some(hash),
-        meta,
-    })
+    Ok(swarm)
 }
 
 /// A store the mailbox refused (quota, node-wide bound, tombstone), as a failed member.
@@ -361,20 +371,15 @@ async fn delete(
         deleted,
         signature: Signature64(signature),
     });
-    let mut swarm: Swarm<DeleteMember> = [(app.node_key().to_string(), member)].into();
-    if !forwarded {
-        // Each member answers what it deleted; `required` is judged here, swarm-wide (the
-        // client's signature does not cover it).
-        let sub = SubRequest::Delete(Delete {
+    // Each member answers what it deleted; `required` is judged here, swarm-wide (the
+    // client's signature does not cover it).
+    let forward = (!forwarded).then(|| {
+        SubRequest::Delete(Delete {
             required: false,
             ..delete.clone()
-        });
-        swarm.extend(
-            forward::to_swarm(app, &session_id, sub)
-                .await
-                .map_err(internal)?,
-        );
-    }
+        })
+    });
+    let swarm = with_members(app, &session_id, member, forward).await?;
     let any = swarm
         .values()
         .any(|entry| matches!(entry, MemberResult::Ok(member) if !member.deleted.is_empty()));
@@ -432,15 +437,8 @@ async fn delete_all(
         deleted: answer,
         signature: Signature64(signature),
     });
-    let mut swarm: Swarm<DeleteAllMember> = [(app.node_key().to_string(), member)].into();
-    if !forwarded {
-        let sub = SubRequest::DeleteAll(request);
-        swarm.extend(
-            forward::to_swarm(app, &session_id, sub)
-                .await
-                .map_err(internal)?,
-        );
-    }
+    let forward = (!forwarded).then_some(SubRequest::DeleteAll(request));
+    let swarm = with_members(app, &session_id, member, forward).await?;
     Ok(to_json(&DeleteAllResponse { swarm, meta }))
 }
 
@@ -518,15 +516,8 @@ async fn expire(
         expiry,
         signature: Signature64(signature),
     });
-    let mut swarm: Swarm<ExpireMember> = [(app.node_key().to_string(), member)].into();
-    if !forwarded {
-        let sub = SubRequest::Expire(request);
-        swarm.extend(
-            forward::to_swarm(app, &session_id, sub)
-                .await
-                .map_err(internal)?,
-        );
-    }
+    let forward = (!forwarded).then_some(SubRequest::Expire(request));
+    let swarm = with_members(app, &session_id, member, forward).await?;
     Ok(to_json(&ExpireResponse { swarm, meta }))
 }
 

@@ -150,8 +150,9 @@ pub(super) fn check(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<
             ))
         })?;
     let active = app
-        .active_nodes()
-        .map_err(|error| RpcError::Internal(error.to_string()))?;
+        .status
+        .active_nodes(&app.store)
+        .map_err(super::internal)?;
     if !active.iter().any(|(key, _)| *key == from) {
         return Err(RpcError::Forbidden(format!(
             "{from} is not an active node: only swarm members forward"
