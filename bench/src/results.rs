@@ -89,4 +89,8 @@ pub struct Results {
     /// Onion paths against direct requests.
     #[serde(default)]
     pub onion: Option<OnionTimes>,
+    /// Each registry node's peak resident memory (VmHWM) after the message loads, bytes, in
+    /// node order (node 1 also served the lookups).
+    #[serde(default)]
+    pub node_peak_rss: Vec<Option<u64>>,
 }

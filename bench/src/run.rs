@@ -314,6 +314,24 @@ async fn lookup_network(options: &Options, paths: &Paths, results: &mut Results)
         messages::run(paths, &endpoints, options.shape(), sizes.send_samples),
     )
     .await;
+    results.node_peak_rss = endpoints
+        .iter()
+        .map(|node| peak_rss(node.target.pid))
+        .collect();
+}
+
+/// The peak resident memory of process `pid` (`VmHWM` in `/proc/PID/status`), bytes.
+fn peak_rss(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
 }
 
 async fn single_indexing(options: &Options, paths: &Paths, results: &mut Results) {
@@ -388,4 +406,14 @@ pub async fn run(options: Options) -> eyre::Result<bool> {
         results.total_seconds / 60.0
     );
     Ok(results.phases.iter().all(|p| p.error.is_none()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_peak_resident_memory_of_this_process_is_read() {
+        let rss = super::peak_rss(std::process::id()).expect("VmHWM on Linux");
+        assert!(rss > 1 << 20, "{rss}");
+        assert_eq!(super::peak_rss(u32::MAX), None);
+    }
 }
