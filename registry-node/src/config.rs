@@ -246,6 +246,9 @@ pub(crate) struct FileConfig {
     /// MiB of memory for cached answers: rendered name answers, signatures, ONS values
     /// (default 256; 0 turns the caches off).
     pub answer_cache_mib: Option<u64>,
+    /// MiB of memory for the databases' page caches, the index's three quarters and the
+    /// mailbox's one (default 256).
+    pub db_cache_mib: Option<u64>,
     /// See [`NodeArgs::voting_key_file`].
     pub voting_key_file: Option<PathBuf>,
     /// See [`NodeArgs::operator_key_file`].
@@ -283,6 +286,8 @@ pub(crate) struct Config {
     pub rates: crate::ratelimit::Rates,
     /// Bytes of memory for cached answers.
     pub answer_cache_bytes: u64,
+    /// Bytes of the databases' page caches (`db_cache_mib`).
+    pub db_cache_bytes: usize,
     /// The voting key file (`None`: the node does not vote).
     pub voting_key_file: Option<PathBuf>,
     /// The operator key file that pays for deregistrations (`None`: the node does not submit).
@@ -411,6 +416,13 @@ impl Config {
                 .unwrap_or(256)
                 .min(1 << 20)
                 .saturating_mul(1 << 20),
+            db_cache_bytes: usize::try_from(
+                file.db_cache_mib
+                    .unwrap_or(256)
+                    .clamp(4, 1 << 20)
+                    .saturating_mul(1 << 20),
+            )
+            .unwrap_or(usize::MAX),
             voting_key_file,
             operator_key_file: args.operator_key_file.clone().or(file.operator_key_file),
             vote_gas_limit: args
@@ -512,6 +524,7 @@ mod tests {
         assert_eq!(config.reorg_window, 100);
         assert_eq!(config.listen.port(), 8547);
         assert_eq!(config.answer_cache_bytes, 256 << 20);
+        assert_eq!(config.db_cache_bytes, 256 << 20);
         assert_eq!(config.voting_key_file, None);
         assert_eq!(config.vote_gas_limit, 1_500_000);
         assert_eq!(config.police_spread, Duration::from_secs(300));

@@ -33,15 +33,19 @@ impl Args {
             ),
             source,
         })?;
-        let store = Arc::new(Store::open(
+        // Three quarters of the database cache for the index (lookups, the indexer's
+        // batches), a quarter for the mailbox (its writer batches few pages at a time).
+        let store = Arc::new(Store::open_with_cache(
             &config.data_dir.join("index.redb"),
             deployment.chain_id,
             &deployment.contracts,
             deployment.deploy_block,
+            config.db_cache_bytes / 4 * 3,
         )?);
-        let mailbox = Arc::new(Mailbox::open(
+        let mailbox = Arc::new(Mailbox::open_with_cache(
             &config.data_dir.join("mailbox.redb"),
             config.mailbox_quota,
+            config.db_cache_bytes / 4,
         )?);
         let provider = config.provider()?;
         match tokio::time::timeout(config.rpc_timeout, provider.get_chain_id()).await {

@@ -877,9 +877,23 @@ fn encode_usage(messages: u64, bytes: u64) -> [u8; 16] {
 }
 
 impl Mailbox {
-    /// Opens (or creates) the mailbox file at `path`.
+    /// Opens (or creates) the mailbox file at `path`, with a 64 MiB cache (tests).
+    #[cfg(test)]
     pub(crate) fn open(path: &Path, quota: Quota) -> MailboxResult<Self> {
-        let db = Database::create(path)?;
+        Self::open_with_cache(path, quota, 64 << 20)
+    }
+
+    /// Opens (or creates) the mailbox file at `path`, with redb's page cache bounded to
+    /// `cache_bytes` (redb's own default is 1 GiB a file: a ceiling, but the pages it once
+    /// held stay resident).
+    pub(crate) fn open_with_cache(
+        path: &Path,
+        quota: Quota,
+        cache_bytes: usize,
+    ) -> MailboxResult<Self> {
+        let db = Database::builder()
+            .set_cache_size(cache_bytes)
+            .create(path)?;
         let txn = db.begin_write()?;
         {
             let mut meta = txn.open_table(META)?;

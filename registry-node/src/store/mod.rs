@@ -168,14 +168,31 @@ pub(crate) struct Store {
 
 impl Store {
     /// Opens (or creates) the index at `path` for `chain_id` and `contracts`, starting a new
-    /// index just before `deploy_block`.
+    /// index just before `deploy_block`, with a 64 MiB cache (tests).
+    #[cfg(test)]
     pub(crate) fn open(
         path: &Path,
         chain_id: u64,
         contracts: &Contracts,
         deploy_block: u64,
     ) -> StoreResult<Self> {
-        let db = Database::create(path)?;
+        Self::open_with_cache(path, chain_id, contracts, deploy_block, 64 << 20)
+    }
+
+    /// Opens (or creates) the index at `path` for `chain_id` and `contracts`, starting a new
+    /// index just before `deploy_block`, with redb's page cache bounded to `cache_bytes`
+    /// (redb's own default is 1 GiB a file: a ceiling, but the pages it once held stay
+    /// resident).
+    pub(crate) fn open_with_cache(
+        path: &Path,
+        chain_id: u64,
+        contracts: &Contracts,
+        deploy_block: u64,
+        cache_bytes: usize,
+    ) -> StoreResult<Self> {
+        let db = Database::builder()
+            .set_cache_size(cache_bytes)
+            .create(path)?;
         let store = Self {
             db,
             feed: Arc::default(),
