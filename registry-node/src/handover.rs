@@ -435,17 +435,6 @@ pub(crate) enum SendError {
     Refused { status: u16, body: String },
 }
 
-/// The HTTP client of handover requests.
-fn client() -> &'static reqwest::Client {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .unwrap_or_default()
-    })
-}
-
 /// Signs and posts one batch.
 async fn send(app: &AppState, url: &str, batch: &Batch) -> Result<HandoverResponse, SendError> {
     let request = HandoverRequest {
@@ -455,8 +444,9 @@ async fn send(app: &AppState, url: &str, batch: &Batch) -> Result<HandoverRespon
     };
     let body = serde_json::to_vec(&request).unwrap_or_default();
     let signature = peer_request::sign(&app.signer, SIGNED_CONTEXT, &body);
-    let response = client()
+    let response = peer_request::client()
         .post(format!("{}{PATH}", url.trim_end_matches('/')))
+        .timeout(REQUEST_TIMEOUT)
         .header(header::CONTENT_TYPE, "application/json")
         .header(SIGNATURE_HEADER, signature)
         .body(body)

@@ -9,8 +9,10 @@
 //!   share ([`PeerLinks`], drawn from their onion keys), over the route's context, the clock
 //!   and the body.
 //!
-//! Who may send is each route's own rule.
+//! Who may send is each route's own rule. Requests to peers (these, and onion relays) go
+//! through one HTTP client ([`client`]), each with its own timeout.
 
+use alloy::transports::http::reqwest;
 use axum::http::{HeaderMap, StatusCode};
 use sesh_core::attestation::{NodeKey, NodeSigner};
 use sesh_core::onion::LinkKey;
@@ -21,6 +23,13 @@ use std::sync::{Arc, RwLock};
 
 /// The header with the sender's signature (128 hex characters).
 pub(crate) const SIGNATURE_HEADER: &str = "x-sesh-node-signature";
+
+/// The HTTP client of requests to peers (onion relays, handovers, forwards), built once so
+/// that they share its connections; each request sets its own timeout.
+pub(crate) fn client() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(reqwest::Client::new)
+}
 
 /// Links kept before the table is emptied (active sets are far smaller; nodes that left
 /// are not dropped one by one).

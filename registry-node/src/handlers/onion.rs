@@ -137,8 +137,9 @@ async fn relay(app: &AppState, relay: Relay) -> Result<Response, Refusal> {
         .find(|(key, _)| key.0 == relay.destination)
         .map(|(_, url)| url.trim_end_matches('/').to_owned())
         .ok_or_else(|| Refusal::NextNodeNotFound(hex::encode(relay.destination)))?;
-    let answer = relay_client()
+    let answer = crate::peer_request::client()
         .post(format!("{url}{PATH}"))
+        .timeout(RELAY_TIMEOUT)
         .body(relay.body)
         .send()
         .await
@@ -165,17 +166,6 @@ async fn relay(app: &AppState, relay: Relay) -> Result<Response, Refusal> {
             .insert(header::CONTENT_TYPE, content_type);
     }
     Ok(response)
-}
-
-/// The HTTP client of relays.
-fn relay_client() -> &'static reqwest::Client {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(RELAY_TIMEOUT)
-            .build()
-            .unwrap_or_default()
-    })
 }
 
 /// Why a final request cannot be carried out.

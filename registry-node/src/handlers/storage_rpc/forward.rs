@@ -15,6 +15,7 @@
 
 use crate::app::AppState;
 use crate::mailbox::now_ms;
+use crate::peer_request;
 use crate::store::StoreError;
 use alloy::transports::http::reqwest;
 use axum::http::{HeaderMap, header};
@@ -64,8 +65,9 @@ pub(super) async fn to_swarm<M: DeserializeOwned>(
             async move {
                 let entry = match app.peer_links.with(&app.signer, &key) {
                     Some(link) => {
-                        let mut request = client()
+                        let mut request = peer_request::client()
                             .post(format!("{}{PATH}", url.trim_end_matches('/')))
+                            .timeout(TIMEOUT)
                             .header(header::CONTENT_TYPE, "application/json");
                         for (name, value) in forward::headers_with(me, &link, time, body.as_bytes())
                         {
@@ -177,17 +179,6 @@ pub(super) fn check(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<
         )));
     }
     Ok(())
-}
-
-/// The HTTP client of forwards.
-fn client() -> &'static reqwest::Client {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .build()
-            .unwrap_or_default()
-    })
 }
 
 #[cfg(test)]
