@@ -97,6 +97,8 @@ pub(crate) struct Metrics {
     pub handover_failures: AtomicU64,
     /// Messages other members handed over that this node did not hold yet.
     pub handover_messages_received: AtomicU64,
+    /// Writes handed on to another swarm member that it did not carry out.
+    pub forward_failures: AtomicU64,
     routes: RwLock<BTreeMap<String, RouteStats>>,
 }
 
@@ -169,6 +171,11 @@ impl Metrics {
                 "registry_handover_messages_received_total",
                 "Messages other swarm members handed over that this node did not hold yet.",
                 &self.handover_messages_received,
+            ),
+            (
+                "registry_forward_failures_total",
+                "Writes handed on to another swarm member that it did not carry out; a store it missed is handed over to it.",
+                &self.forward_failures,
             ),
         ] {
             let _ = writeln!(

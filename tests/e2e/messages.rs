@@ -777,11 +777,7 @@ async fn a_node_keeps_its_mailbox_rules_behind_the_storage_protocol() -> eyre::R
     let page: RetrieveResponse = parse_response(status, &body).expect("a retrieve answer");
     assert_eq!(page.messages.len(), 1);
     assert!(page.messages.iter().all(|m| m.hash != hash));
-    let metrics = reqwest::get(format!("{}/metrics", node.url))
-        .await?
-        .text()
-        .await?;
-    assert!(metrics.contains("registry_mailbox_messages 1"), "{metrics}");
+    assert_eq!(node.metric("registry_mailbox_messages").await, Some(1));
     Ok(())
 }
 

@@ -142,17 +142,10 @@ async fn a_node_that_stops_answering_is_voted_out_once_its_credit_runs_out() -> 
                 .all(|v| v["node_id"] == dark_id && v["reason"] == "offline"),
             "{report:#}"
         );
-        let metrics = sesh_e2e::node::http()
-            .get(format!("{}/metrics", node.url))
-            .send()
-            .await?
-            .text()
-            .await?;
-        let failed: u64 = metrics
-            .lines()
-            .find_map(|line| line.strip_prefix("registry_police_tests_failed_total "))
-            .and_then(|value| value.parse().ok())
-            .unwrap_or_else(|| panic!("no failed-test counter: {metrics}"));
+        let failed = node
+            .metric("registry_police_tests_failed_total")
+            .await
+            .expect("a failed-test counter");
         // Each node saw it fail at least twice (the fifth voter's third round may come
         // after the other four deregistered it).
         assert!(
@@ -646,12 +639,7 @@ async fn a_node_that_loses_its_messages_fails_a_storage_test_is_handed_them_back
             assert_eq!(standing(&report, other_id), Some("healthy"), "{report:#}");
         }
         assert_eq!(report["signed"], serde_json::json!([]), "{report:#}");
-        let metrics = sesh_e2e::node::http()
-            .get(format!("{}/metrics", node.url))
-            .send()
-            .await?
-            .text()
-            .await?;
+        let metrics = node.metrics().await;
         let counter = |name: &str| -> u64 {
             metrics
                 .lines()

@@ -99,30 +99,17 @@ async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> ey
     assert_eq!(owned.names.answer.primary.as_deref(), Some("alice"));
 
     // The signature is made once per record change, not once per request.
-    let metric = |text: &str, name: &str| -> u64 {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    let signatures = |text: &str| metric(text, "registry_answer_signatures");
-    let metrics = reqwest::get(format!("{}/metrics", node.url))
-        .await?
-        .text()
-        .await?;
-    let before = signatures(&metrics);
+    let before = node.metric("registry_answer_signatures").await;
+    assert!(before.is_some());
     for _ in 0..5 {
         assert_eq!(node.get("/v1/names/alice").await.0, 200);
     }
-    let metrics = reqwest::get(format!("{}/metrics", node.url))
-        .await?
-        .text()
-        .await?;
     assert_eq!(
-        signatures(&metrics),
+        node.metric("registry_answer_signatures").await,
         before,
         "lookups re-signed an unchanged record"
     );
+    let metrics = node.metrics().await;
     assert!(
         metrics.contains("registry_http_requests_total{route=\"/v1/names/{name}\",status=\"200\"}")
     );
@@ -229,14 +216,8 @@ async fn serves_a_confirmed_registration_signed_and_refuses_bad_requests() -> ey
 
     // Answers are kept rendered, and a commit drops exactly the ones it changed: a new primary
     // name turns alice's primary flag off at the next lookup, single or batch.
-    let metrics = reqwest::get(format!("{}/metrics", node.url))
-        .await?
-        .text()
-        .await?;
-    assert!(
-        metric(&metrics, "registry_answer_cache_entries") >= 1,
-        "{metrics}"
-    );
+    let entries = node.metric("registry_answer_cache_entries").await;
+    assert!(entries >= Some(1), "{entries:?}");
     let block = bed.register("alicetwo", session(0xac).key(), true).await?;
     provider
         .raw_request::<_, String>("evm_mine".into(), ())

@@ -228,17 +228,10 @@ async fn eight_nodes_keep_swarms_of_seven_hand_messages_over_and_survive_a_lost_
     }
     nodes.push(ninth);
     // The new member counts what it was handed.
-    let metrics = sesh_e2e::node::http()
-        .get(format!("{}/metrics", nodes[8].url))
-        .send()
-        .await?
-        .text()
-        .await?;
-    let received = metrics
-        .lines()
-        .find_map(|line| line.strip_prefix("registry_handover_messages_received_total "))
-        .and_then(|count| count.parse::<u64>().ok());
-    assert!(received >= Some(2), "{metrics}");
+    let received = nodes[8]
+        .metric("registry_handover_messages_received_total")
+        .await;
+    assert!(received >= Some(2), "{received:?}");
     // The new swarm alone: every member of it has the message as first stored.
     let swarm_b: SwarmInfo = rpc!(&nodes[0], SubRequest::GetSwarm(account(&bob)))?;
     assert_eq!(member_keys(&swarm_b), after);

@@ -199,3 +199,51 @@ async fn deletes_and_expiries_reach_every_member_and_only_nodes_forward() -> eyr
     assert_eq!(answer.swarm.len(), 3, "{answer:?}");
     Ok(())
 }
+
+/// A member that was down when a store was forwarded to it is handed the message once it
+/// is back, by the member that forwarded it, without waiting for a storage test or a
+/// change of the active set.
+#[tokio::test]
+async fn a_store_a_member_missed_while_down_is_handed_to_it_when_it_is_back() -> eyre::Result<()> {
+    let chain = sesh_e2e::deployed_chain();
+    let url = chain.anvil.endpoint();
+    let keys = chain.anvil.keys().to_vec();
+    let operators: Vec<PrivateKeySigner> = (2..5).map(|i| keys[i].clone().into()).collect();
+    let mut nodes = staked_nodes(&url, &chain.deployment, &operators).await?;
+    let owner = [0x62u8; 32];
+    // Each node's handover task looks at the active set every second: once it has seen
+    // the set with all 3, nothing hands node 2 anything unless it missed a store.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+
+    // Node 2 is down: the store through node 0 is kept by 2 members and fails for the third.
+    let down = nodes.pop().expect("3 nodes");
+    let down_url = down.url.clone();
+    let down_key = down.node_key.clone();
+    let mut options = down.kill();
+    let (hash, stored) = store_on(&nodes[0], &owner, b"while you were out").await;
+    let stored = stored?;
+    assert_eq!(stored.swarm.len(), 3, "{stored:?}");
+    assert!(
+        matches!(stored.swarm[&down_key], MemberResult::Failed(_)),
+        "{stored:?}"
+    );
+    let failures = nodes[0].metric("registry_forward_failures_total").await;
+    assert!(failures.is_some_and(|n| n >= 1), "{failures:?}");
+
+    // Back at its registered URL, with its files: it is handed the message it missed.
+    options.extra_args.extend([
+        "--listen".to_string(),
+        down_url.trim_start_matches("http://").to_string(),
+    ]);
+    let back = RegistryNode::start(options);
+    assert_eq!(back.url, down_url);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !held(&back, &owner).await.contains(&hash) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the member that was down was never handed the store it missed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    Ok(())
+}

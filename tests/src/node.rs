@@ -226,18 +226,33 @@ impl RegistryNode {
         spawned.into_iter().map(Spawned::listening).collect()
     }
 
-    /// How many requests this node has answered on `route`, by its own `/metrics`.
-    pub async fn served(&self, route: &str) -> u64 {
-        let text = http()
+    /// The node's own `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        http()
             .get(format!("{}/metrics", self.url))
             .send()
             .await
             .expect("GET /metrics")
             .text()
             .await
-            .expect("metrics text");
+            .expect("metrics text")
+    }
+
+    /// The value of the unlabelled metric `name` (`None` when the node has no such metric).
+    pub async fn metric(&self, name: &str) -> Option<u64> {
+        let prefix = format!("{name} ");
+        self.metrics()
+            .await
+            .lines()
+            .find_map(|line| line.strip_prefix(&prefix)?.parse().ok())
+    }
+
+    /// How many requests this node has answered on `route`, by its own `/metrics`.
+    pub async fn served(&self, route: &str) -> u64 {
         let prefix = format!("registry_http_requests_total{{route=\"{route}\",");
-        text.lines()
+        self.metrics()
+            .await
+            .lines()
             .filter(|line| line.starts_with(&prefix))
             .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
             .sum()

@@ -11,7 +11,8 @@
 //! forward only from an active node, so that no client can keep a store on one member by
 //! calling it a forward; it is carried out there and handed on no further. Forwards bypass
 //! the per-address limit of `/storage_rpc/v1`: a member forwards for every client of its
-//! swarms from one address.
+//! swarms from one address. A member that did not take a forwarded store is handed the
+//! account's messages later (`crate::handover::MissedStores`).
 
 use crate::app::AppState;
 use crate::mailbox::now_ms;
@@ -27,6 +28,7 @@ use sesh_core::storage_rpc::SIGNATURE_TOLERANCE_MS;
 use sesh_core::storage_rpc::forward::{self, MAC_HEADER, NODE_KEY_HEADER, NODE_TIME_HEADER, PATH};
 use sesh_core::storage_rpc::response::{MemberFailure, MemberResult, Swarm};
 use sesh_core::storage_rpc::{Request, ResponseError, RpcError, SubRequest, parse_response};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// How long a member waits for another's answer to a forward.
@@ -54,6 +56,7 @@ pub(super) async fn to_swarm<M: DeserializeOwned>(
     }
     let me = app.node_key();
     let me_hex = me.to_string();
+    let store = matches!(sub, SubRequest::Store(_));
     let body = Request::One(sub).to_json().to_string();
     let time = now_ms();
     let asks = placement
@@ -81,10 +84,33 @@ pub(super) async fn to_swarm<M: DeserializeOwned>(
                         ..MemberFailure::default()
                     }),
                 };
-                (key.to_string(), entry)
+                (key, url, entry)
             }
         });
-    Ok(futures_util::future::join_all(asks).await)
+    let entries = futures_util::future::join_all(asks).await;
+    Ok(entries
+        .into_iter()
+        .map(|(key, url, entry)| {
+            if let MemberResult::Failed(failure) = &entry {
+                app.metrics.forward_failures.fetch_add(1, Ordering::Relaxed);
+                if store && may_take_it_later(failure) {
+                    app.missed_stores.note(key, &url, *session_id);
+                }
+            }
+            (key.to_string(), entry)
+        })
+        .collect())
+}
+
+/// Whether a member that did not take a forwarded store may take the message when it is
+/// handed over: it was not reached, did not answer in time or sensibly, failed inside, or
+/// did not yet see itself as a member (421); not when it refused the message by its own
+/// rules (a tombstone, its quota or the node-wide bound), which a handover meets again.
+fn may_take_it_later(failure: &MemberFailure) -> bool {
+    match failure.code.as_ref().and_then(|code| code.as_u64()) {
+        None => true,
+        Some(code) => code == 421 || (code >= 500 && code != 507),
+    }
 }
 
 /// Member `key`'s entry from its `answer` to a forward.
@@ -216,5 +242,34 @@ mod tests {
         assert!(
             matches!(garbled, MemberResult::Failed(ref f) if f.bad_peer_response == Some(true))
         );
+    }
+
+    #[test]
+    fn a_store_is_handed_over_later_to_a_member_that_failed_but_not_to_one_that_refused_it() {
+        let with_code = |code: u64| MemberFailure {
+            code: Some(code.into()),
+            ..MemberFailure::default()
+        };
+        let timed_out = MemberFailure {
+            timeout: Some(true),
+            ..MemberFailure::default()
+        };
+        let unreachable = MemberFailure {
+            reason: Some("connection refused".into()),
+            ..MemberFailure::default()
+        };
+        for failure in [
+            timed_out,
+            unreachable,
+            with_code(421),
+            with_code(500),
+            with_code(503),
+        ] {
+            assert!(may_take_it_later(&failure), "{failure:?}");
+        }
+        // Its tombstone, its quota, a signature or clock it does not accept.
+        for code in [409, 507, 401, 403, 406] {
+            assert!(!may_take_it_later(&with_code(code)), "{code}");
+        }
     }
 }
