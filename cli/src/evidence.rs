@@ -11,7 +11,7 @@
 //! nothing about its node and is not sent either.
 
 use crate::context::Context;
-use crate::onion::{Request, Transport};
+use crate::onion::{Request, SendError, Transport};
 use crate::target::{NodeTarget, join_all};
 use sesh_core::agreement::needed;
 use sesh_core::api::police::EvidenceVerdict;
@@ -22,6 +22,23 @@ pub(crate) const PATH: &str = "/v1/evidence";
 
 /// The longest a command waits for the nodes to take its reports.
 pub(crate) const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why a node did not take a report.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum NotTaken {
+    /// It did not answer within [`TIMEOUT`].
+    #[error("no answer within {} s", TIMEOUT.as_secs())]
+    Timeout,
+    /// The request did not reach it.
+    #[error(transparent)]
+    Send(#[from] SendError),
+    /// It answered with a status other than 2xx.
+    #[error("HTTP {0}")]
+    Status(u16),
+    /// Its answer is not a verdict.
+    #[error("bad answer: {0}")]
+    Answer(#[source] serde_json::Error),
+}
 
 /// One answer to report: the index of the node that signed it, and of the nodes to send it
 /// to (those that agree with each other).
@@ -105,14 +122,13 @@ pub(crate) async fn report(
             transport.send(&nodes[*judge], Request::PostJson(PATH, body)),
         )
         .await
-        .map_err(|_| format!("no answer within {} s", TIMEOUT.as_secs()))?
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| NotTaken::Timeout)??;
         if !(200..300).contains(&reply.status) {
-            return Err(format!("HTTP {}", reply.status));
+            return Err(NotTaken::Status(reply.status));
         }
         serde_json::from_slice::<EvidenceVerdict>(&reply.body)
             .map(|verdict| verdict.verdict)
-            .map_err(|e| format!("bad answer: {e}"))
+            .map_err(NotTaken::Answer)
     }))
     .await;
     for accusation in accusations {

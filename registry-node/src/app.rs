@@ -55,7 +55,7 @@ pub(crate) struct App {
     /// The keys this node shares with its peers (`crate::peer_request`).
     pub peer_links: crate::peer_request::PeerLinks,
     /// Stores members missed when they were forwarded to them (`crate::handover`).
-    pub missed_stores: crate::handover::MissedStores,
+    pub missed_stores: crate::missed_stores::MissedStores,
     /// Name answers rendered to JSON.
     pub answers: Arc<NameAnswers>,
     /// Peer tests, votes and submissions (`crate::police`).

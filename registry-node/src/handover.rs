@@ -14,7 +14,8 @@
 //! off from [`FIRST_BACKOFF`] to [`MAX_BACKOFF`], until its accounts' messages expire or
 //! it leaves the active set. The queues are in memory: after a restart the start-up plan
 //! sends everything again. A member that did not take a store this node forwarded to it
-//! has the account queued the same way ([`MissedStores`]), so that it catches up once it
+//! has the account queued the same way
+//! ([`MissedStores`](crate::missed_stores::MissedStores)), so that it catches up once it
 //! answers again.
 //!
 //! The receiver ([`receive`]) takes a batch only from a known node: the body is signed with
@@ -578,40 +579,8 @@ async fn serve_peer(app: &AppState, key: NodeKey, peer: &mut Peer) {
     }
 }
 
-/// Most accounts [`MissedStores`] keeps for one peer: past it a member that stays
-/// unreachable costs no more memory, and what it misses waits for a storage test's repair
-/// or the next change of the active set.
-const MISSED_ACCOUNTS_PER_PEER: usize = 65_536;
-
-/// The accounts whose store a member of their swarm did not take when it was forwarded to
-/// it (it timed out, could not be reached, or was not yet a member in its own view), by
-/// member: [`hand_over_forever`] queues them to be handed over like a new member's, so
-/// that the member is made whole once it answers again, rather than when a storage test
-/// finds the gap or the active set next changes. Only stores: a delete or an expiry a
-/// member missed is not something a handover can carry.
-#[derive(Debug, Default)]
-pub(crate) struct MissedStores(std::sync::Mutex<BTreeMap<NodeKey, (String, BTreeSet<SessionId>)>>);
-
-impl MissedStores {
-    /// Notes that the member `key` at `url` missed a store of `account`.
-    pub(crate) fn note(&self, key: NodeKey, url: &str, account: SessionId) {
-        let mut missed = self.0.lock().expect("missed stores lock");
-        let (_, accounts) = missed
-            .entry(key)
-            .or_insert_with(|| (url.to_owned(), BTreeSet::new()));
-        if accounts.len() < MISSED_ACCOUNTS_PER_PEER {
-            accounts.insert(account);
-        }
-    }
-
-    /// Takes every account noted so far, by member.
-    fn take(&self) -> BTreeMap<NodeKey, (String, BTreeSet<SessionId>)> {
-        std::mem::take(&mut *self.0.lock().expect("missed stores lock"))
-    }
-}
-
 /// Hands messages over as the active set changes, and to members that missed a store
-/// ([`MissedStores`]), until `cancel`.
+/// ([`MissedStores`](crate::missed_stores::MissedStores)), until `cancel`.
 pub(crate) async fn hand_over_forever(app: AppState, cancel: CancellationToken) {
     let me = app.node_key();
     // `None` until the first look (start-up: the set before is unknown).
@@ -878,32 +847,21 @@ mod tests {
     }
 
     #[test]
-    fn missed_stores_are_taken_once_by_member_and_bounded() {
-        let missed = MissedStores::default();
-        missed.note(key(1), "http://node-1", account(1));
-        missed.note(key(1), "http://node-1", account(1));
-        missed.note(key(1), "http://node-1", account(2));
-        missed.note(key(2), "http://node-2", account(1));
-        let taken = missed.take();
-        assert_eq!(taken.len(), 2);
-        assert_eq!(taken[&key(1)].0, "http://node-1");
-        assert_eq!(taken[&key(1)].1, BTreeSet::from([account(1), account(2)]));
-        assert_eq!(taken[&key(2)].1, BTreeSet::from([account(1)]));
-        assert!(missed.take().is_empty(), "taken once");
-
-        // Queued like a new member's accounts, onto the queue the member already has.
+    fn missed_stores_join_the_queue_a_member_already_has() {
+        let missed = crate::missed_stores::MissedStores::default();
         let mut peers = BTreeMap::new();
-        queue(&mut peers, taken, Instant::now());
-        missed.note(key(1), "http://node-1", account(3));
+        let planned = BTreeMap::from([(
+            key(1),
+            ("http://node-1".to_string(), BTreeSet::from([account(1)])),
+        )]);
+        queue(&mut peers, planned, Instant::now());
+        missed.note(key(1), "http://node-1", account(2));
+        missed.note(key(2), "http://node-2", account(2));
         queue(&mut peers, missed.take(), Instant::now());
-        assert_eq!(peers[&key(1)].accounts.len(), 3);
-
-        // One unreachable member's noted accounts stop growing at the bound.
-        for i in 1..=MISSED_ACCOUNTS_PER_PEER as u64 + 10 {
-            let key_bytes = alloy::primitives::B256::left_padding_from(&i.to_be_bytes());
-            let account = SessionId::from_key(key_bytes).expect("not zero");
-            missed.note(key(3), "http://node-3", account);
-        }
-        assert_eq!(missed.take()[&key(3)].1.len(), MISSED_ACCOUNTS_PER_PEER);
+        assert_eq!(
+            peers[&key(1)].accounts,
+            BTreeSet::from([account(1), account(2)])
+        );
+        assert_eq!(peers[&key(2)].accounts, BTreeSet::from([account(2)]));
     }
 }

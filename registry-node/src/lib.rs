@@ -23,6 +23,7 @@ mod indexer;
 mod key;
 mod mailbox;
 mod metrics;
+mod missed_stores;
 mod model;
 mod peer_request;
 mod police;

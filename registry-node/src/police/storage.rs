@@ -6,6 +6,7 @@
 //! Pure parts: which message each peer is asked for ([`assign`]) and what an answer is
 //! worth ([`judge`]). The request and the route are `crate::policing::storage_test`.
 
+use alloy::transports::http::reqwest;
 use sesh_core::SessionId;
 use sesh_core::attestation::NodeKey;
 use sesh_core::storage_rpc::{MessageHash, SIGNATURE_TOLERANCE_MS};
@@ -100,7 +101,7 @@ pub(crate) fn assign(
 }
 
 /// Why a peer failed a storage test.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub(crate) enum StorageFailure {
     /// It says it does not hold the message.
     #[error("storage: it does not hold message {hash} of {account}")]
@@ -118,10 +119,21 @@ pub(crate) enum StorageFailure {
         /// The message's storage hash.
         hash: MessageHash,
     },
-    /// It refused the request or answered something else than a message (Session's
-    /// `wrong request` and "other" results).
-    #[error("storage: {0}")]
-    Refused(String),
+    /// It could not be asked: no connection, no answer in time (Session's "other" result).
+    #[error("storage: no answer: {0}")]
+    Unanswered(#[source] reqwest::Error),
+    /// It answered 200 with something else than a message.
+    #[error("storage: an unreadable answer: {0}")]
+    Unreadable(#[source] reqwest::Error),
+    /// It refused the request (Session's "wrong request" result): its status, and the
+    /// start of its answer.
+    #[error("storage: answered {status}: {answer}")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// Up to 200 characters of the answer.
+        answer: String,
+    },
 }
 
 /// What a peer's answer to a storage test on `assignment` is worth: `answer` is the data
@@ -240,7 +252,7 @@ mod tests {
             account: account(1),
             message: candidate(9, NOW - 120_000, NOW + 3_600_000),
         };
-        assert_eq!(judge(&test, Some(&[9])), Ok(()));
+        assert!(judge(&test, Some(&[9])).is_ok());
         assert!(matches!(
             judge(&test, Some(&[8])),
             Err(StorageFailure::Mismatch { .. })

@@ -14,7 +14,6 @@ use crate::mailbox::{MailboxError, now_ms};
 use crate::peer_request::{self, SIGNATURE_HEADER, SignatureRefusal};
 use crate::police::storage::{Assignment, StorageFailure, judge};
 use crate::store::StoreError;
-use alloy::transports::http::reqwest;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -28,6 +27,7 @@ use sesh_core::encoding::decode_base64;
 use sesh_core::storage_rpc::MessageHash;
 use sesh_core::storage_rpc::response::Base64Bytes;
 use sesh_core::swarm;
+use std::time::Duration;
 
 /// The route.
 pub(crate) const PATH: &str = "/v1/storage_test";
@@ -179,9 +179,9 @@ pub(crate) async fn answer(
 /// refusal, which fails too (Session's "wrong request" and "other" results).
 pub(crate) async fn test(
     app: &AppState,
-    client: &reqwest::Client,
     url: &str,
     assignment: &Assignment,
+    timeout: Duration,
 ) -> Result<(), StorageFailure> {
     let request = StorageTestRequest {
         from: app.node_key(),
@@ -190,8 +190,9 @@ pub(crate) async fn test(
         hash: MessageHash::from_digest(&assignment.message.hash),
     };
     let body = serde_json::to_vec(&request).unwrap_or_default();
-    let response = client
+    let response = peer_request::client()
         .post(format!("{}{PATH}", url.trim_end_matches('/')))
+        .timeout(timeout)
         .header(header::CONTENT_TYPE, "application/json")
         .header(
             SIGNATURE_HEADER,
@@ -200,21 +201,20 @@ pub(crate) async fn test(
         .body(body)
         .send()
         .await
-        .map_err(|error| StorageFailure::Refused(format!("no answer: {error}")))?;
+        .map_err(StorageFailure::Unanswered)?;
     match response.status() {
         StatusCode::OK => {
-            let answer: StorageTestResponse = response.json().await.map_err(|error| {
-                StorageFailure::Refused(format!("an unreadable answer: {error}"))
-            })?;
+            let answer: StorageTestResponse =
+                response.json().await.map_err(StorageFailure::Unreadable)?;
             judge(assignment, Some(&answer.data.0))
         }
         StatusCode::NOT_FOUND => judge(assignment, None),
         status => {
             let text = response.text().await.unwrap_or_default();
-            Err(StorageFailure::Refused(format!(
-                "answered {status}: {}",
-                text.chars().take(200).collect::<String>()
-            )))
+            Err(StorageFailure::Refused {
+                status: status.as_u16(),
+                answer: text.chars().take(200).collect(),
+            })
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::app::AppState;
 use crate::handover;
 use crate::mailbox::{now_ms, rpc_digest};
 use crate::model::NodeEntry;
+use crate::peer_request;
 use crate::police::credit::{Round, Standing, TestResult};
 use crate::police::evidence::NameEvidence;
 use crate::police::schedule::{offset_ms, period};
@@ -52,16 +53,6 @@ pub(crate) enum PoliceError {
     /// The index cannot be read.
     #[error("cannot read the index: {0}")]
     Store(#[from] StoreError),
-}
-
-fn client() -> &'static reqwest::Client {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(PEER_TIMEOUT)
-            .build()
-            .expect("a reqwest client with a timeout builds")
-    })
 }
 
 /// Runs until `cancel`.
@@ -206,8 +197,9 @@ async fn lookup_tests(
         // The batch route: the same signed answers as single lookups, in one request, and
         // not counted with the single lookups clients make.
         let url = format!("{}/v1/names/batch", node.url.trim_end_matches('/'));
-        let answers = match client()
+        let answers = match peer_request::client()
             .post(&url)
+            .timeout(PEER_TIMEOUT)
             .json(&serde_json::json!({ "names": asked }))
             .send()
             .await
@@ -440,7 +432,7 @@ async fn storage_test(
     node: &NodeEntry,
     assignment: &Assignment,
 ) -> Result<(), StorageFailure> {
-    let outcome = storage_test::test(app, client(), &node.url, assignment).await;
+    let outcome = storage_test::test(app, &node.url, assignment, PEER_TIMEOUT).await;
     let counter = match outcome {
         Ok(()) => &app.police.counters.storage_passed,
         Err(_) => &app.police.counters.storage_failed,
@@ -524,8 +516,9 @@ fn storage_assignments(app: &AppState, nodes: &[NodeEntry], me: &NodeKey) -> Vec
 /// verifies and is at most [`MAX_HEAD_LAG`] blocks behind `our_head`.
 async fn reachable(app: &AppState, node: &NodeEntry, our_head: u64) -> Result<(), TestFailure> {
     let url = format!("{}/v1/identity", node.url.trim_end_matches('/'));
-    let response = client()
+    let response = peer_request::client()
         .get(&url)
+        .timeout(PEER_TIMEOUT)
         .send()
         .await
         .map_err(TestFailure::NoAnswer)?;
@@ -676,7 +669,8 @@ pub(crate) async fn post_to_peers(
         .iter()
         .map(|url| async move {
             let url = format!("{url}{path}");
-            if let Err(error) = client().post(&url).json(body).send().await {
+            let request = peer_request::client().post(&url).timeout(PEER_TIMEOUT);
+            if let Err(error) = request.json(body).send().await {
                 tracing::debug!(%error, %url, "a peer did not take what was sent");
             }
         })

@@ -12,7 +12,7 @@
 //! calling it a forward; it is carried out there and handed on no further. Forwards bypass
 //! the per-address limit of `/storage_rpc/v1`: a member forwards for every client of its
 //! swarms from one address. A member that did not take a forwarded store is handed the
-//! account's messages later (`crate::handover::MissedStores`).
+//! account's messages later (`crate::missed_stores::MissedStores`).
 
 use crate::app::AppState;
 use crate::mailbox::now_ms;
