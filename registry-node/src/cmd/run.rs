@@ -148,7 +148,7 @@ impl Args {
             IndexerConfig {
                 confirmations: config.confirmations,
                 poll_interval: config.poll_interval,
-                initial_range: 2_000.min(config.max_range),
+                initial_range: crate::indexer::range::INITIAL.min(config.max_range),
                 max_range: config.max_range,
                 reorg_window: config.reorg_window,
                 rpc_timeout: config.rpc_timeout,

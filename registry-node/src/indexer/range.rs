@@ -1,7 +1,21 @@
 //! Adaptive `eth_getLogs` block ranges: shrink when the provider refuses or
-//! fails, grow while answers come back quickly and small.
+//! fails, or when a range brings more than [`TARGET_LOGS`] logs; grow while answers come
+//! back quickly and small.
+//!
+//! A range is one batch: its logs, their decoded events and the index transaction that
+//! applies them are in memory together, so the logs a range brings bound the node's
+//! memory while it catches up. Ranges start at [`INITIAL`] blocks, not at the most
+//! allowed, so that the first batch of a dense stretch of chain is small as well.
 
 use std::time::Duration;
+
+/// The first range, in blocks: small, since nothing is known yet of how dense the chain
+/// is; doubling reaches 10,000 blocks in ten quick answers.
+pub(crate) const INITIAL: u64 = 16;
+
+/// The most logs a range should bring (about 10,000 registrations): past it the next
+/// range shrinks in proportion, and below half of it a quick answer doubles the range.
+pub(crate) const TARGET_LOGS: usize = 20_000;
 
 /// The size of the next `eth_getLogs` range.
 #[derive(Debug, Clone)]
@@ -41,10 +55,14 @@ impl AdaptiveRange {
         self.size = (self.size / 2).max(self.min);
     }
 
-    /// An answer came back after `elapsed` with `logs` logs: grow when it was quick and small,
-    /// shrink when it was slow.
+    /// An answer came back after `elapsed` with `logs` logs: shrink in proportion when it
+    /// brought more than [`TARGET_LOGS`], grow when it was quick and small, halve when it
+    /// was slow.
     pub(crate) fn succeeded(&mut self, elapsed: Duration, logs: usize) {
-        if elapsed < self.fast && logs < 5_000 {
+        if logs > TARGET_LOGS {
+            let scaled = u128::from(self.size) * TARGET_LOGS as u128 / logs as u128;
+            self.size = u64::try_from(scaled).unwrap_or(self.max).max(self.min);
+        } else if elapsed < self.fast && logs <= TARGET_LOGS / 2 {
             self.size = self.size.saturating_mul(2).min(self.max);
         } else if elapsed > self.fast * 4 {
             self.size = (self.size / 2).max(self.min);
@@ -79,8 +97,35 @@ mod tests {
         assert_eq!(range.size(), 50, "neither fast nor very slow: unchanged");
         range.succeeded(Duration::from_secs(3), 3);
         assert_eq!(range.size(), 25);
-        range.succeeded(Duration::from_millis(10), 10_000);
+        range.succeeded(Duration::from_millis(10), TARGET_LOGS);
         assert_eq!(range.size(), 25, "many logs: do not grow");
+    }
+
+    #[test]
+    fn a_range_that_brought_too_many_logs_shrinks_in_proportion() {
+        let mut range = AdaptiveRange::new(100, 10_000, FAST);
+        // Four times the target: a quarter of the blocks next time, however quick.
+        range.succeeded(Duration::from_millis(10), TARGET_LOGS * 4);
+        assert_eq!(range.size(), 25);
+        // One block can bring any number of logs: the range stays at one block.
+        let mut range = AdaptiveRange::new(3, 10_000, FAST);
+        range.succeeded(Duration::from_millis(10), TARGET_LOGS * 1_000);
+        assert_eq!(range.size(), 1);
+        // Between half the target and the target: kept.
+        let mut range = AdaptiveRange::new(40, 10_000, FAST);
+        range.succeeded(Duration::from_millis(10), TARGET_LOGS / 2 + 1);
+        assert_eq!(range.size(), 40);
+    }
+
+    #[test]
+    fn ranges_start_small_and_reach_the_most_allowed_in_a_few_quick_empty_answers() {
+        let mut range = AdaptiveRange::new(INITIAL, 10_000, FAST);
+        let mut answers = 0;
+        while range.size() < 10_000 {
+            range.succeeded(Duration::from_millis(10), 0);
+            answers += 1;
+        }
+        assert!(answers <= 10, "{answers}");
     }
 
     #[test]
