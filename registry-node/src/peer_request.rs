@@ -24,8 +24,9 @@ use std::sync::{Arc, RwLock};
 /// The header with the sender's signature (128 hex characters).
 pub(crate) const SIGNATURE_HEADER: &str = "x-sesh-node-signature";
 
-/// The HTTP client of requests to peers (onion relays, handovers, forwards), built once so
-/// that they share its connections; each request sets its own timeout.
+/// The HTTP client of requests to peers (onion relays, handovers, forwards, the policing
+/// rounds' tests and votes), built once so that they share its connections; each request
+/// sets its own timeout.
 pub(crate) fn client() -> &'static reqwest::Client {
     static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     CLIENT.get_or_init(reqwest::Client::new)
