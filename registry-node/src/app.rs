@@ -54,8 +54,8 @@ pub(crate) struct App {
     pub replay: ReplayGuard,
     /// The keys this node shares with its peers (`crate::peer_request`).
     pub peer_links: crate::peer_request::PeerLinks,
-    /// Stores members missed when they were forwarded to them (`crate::handover`).
-    pub missed_stores: crate::missed_stores::MissedStores,
+    /// Writes other members missed when this node forwarded them (`crate::missed_writes`).
+    pub missed_writes: crate::missed_writes::MissedWrites,
     /// Name answers rendered to JSON.
     pub answers: Arc<NameAnswers>,
     /// Peer tests, votes and submissions (`crate::police`).
@@ -133,7 +133,7 @@ impl App {
             limits: crate::ratelimit::Limits::new(rates),
             replay: ReplayGuard::new(crate::mailbox::now_ms()),
             peer_links: Default::default(),
-            missed_stores: Default::default(),
+            missed_writes: Default::default(),
             police: Default::default(),
             signatures: Signatures::new(cache_bytes / 8),
             signatures_made: AtomicU64::new(0),

@@ -11,11 +11,11 @@
 //! messages go in signed batches of at most [`MESSAGES_PER_REQUEST`] messages and
 //! [`BYTES_PER_REQUEST`] bytes to `POST /v1/handover`, [`CONCURRENCY`] peers at a time; a
 //! peer that fails or does not yet see itself as a member is tried again later, backing
-//! off from [`FIRST_BACKOFF`] to [`MAX_BACKOFF`], until its accounts' messages expire or
+//! off from 2 s to 5 minutes (`peer_request::retry_wait`), until its accounts' messages expire or
 //! it leaves the active set. The queues are in memory: after a restart the start-up plan
 //! sends everything again. A member that did not take a store this node forwarded to it
 //! has the account queued the same way
-//! ([`MissedStores`](crate::missed_stores::MissedStores)), so that it catches up once it
+//! ([`MissedWrites`](crate::missed_writes::MissedWrites)), so that it catches up once it
 //! answers again.
 //!
 //! The receiver ([`receive`]) takes a batch only from a known node: the body is signed with
@@ -85,12 +85,6 @@ const REQUESTS_PER_ROUND: usize = 16;
 
 /// Peers handed messages to at the same time.
 const CONCURRENCY: usize = 4;
-
-/// The wait after a peer's first failure; it doubles with each further one.
-const FIRST_BACKOFF: Duration = Duration::from_secs(2);
-
-/// The longest wait between tries.
-const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
 /// How long a peer has to answer one request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -337,8 +331,7 @@ struct Peer {
 impl Peer {
     fn failed(&mut self, now: Instant) {
         self.failures = self.failures.saturating_add(1);
-        let wait = FIRST_BACKOFF.saturating_mul(1 << self.failures.min(16).saturating_sub(1));
-        self.next_try = now + wait.min(MAX_BACKOFF);
+        self.next_try = now + peer_request::retry_wait(self.failures);
     }
 }
 
@@ -580,7 +573,7 @@ async fn serve_peer(app: &AppState, key: NodeKey, peer: &mut Peer) {
 }
 
 /// Hands messages over as the active set changes, and to members that missed a store
-/// ([`MissedStores`](crate::missed_stores::MissedStores)), until `cancel`.
+/// ([`MissedWrites`](crate::missed_writes::MissedWrites)), until `cancel`.
 pub(crate) async fn hand_over_forever(app: AppState, cancel: CancellationToken) {
     let me = app.node_key();
     // `None` until the first look (start-up: the set before is unknown).
@@ -608,7 +601,7 @@ pub(crate) async fn hand_over_forever(app: AppState, cancel: CancellationToken) 
                         Err(error) => tracing::error!(%error, "listing accounts panicked"),
                     }
                 }
-                queue(&mut peers, app.missed_stores.take(), Instant::now());
+                queue(&mut peers, app.missed_writes.take_stores(), Instant::now());
                 // A peer that left the active set keeps none of these accounts any more.
                 peers.retain(|key, _| keys.binary_search(key).is_ok());
             }
@@ -809,13 +802,13 @@ mod tests {
             next_try: now,
         };
         peer.failed(now);
-        assert_eq!(peer.next_try - now, FIRST_BACKOFF);
+        assert_eq!(peer.next_try - now, peer_request::FIRST_RETRY);
         peer.failed(now);
-        assert_eq!(peer.next_try - now, FIRST_BACKOFF * 2);
+        assert_eq!(peer.next_try - now, peer_request::FIRST_RETRY * 2);
         for _ in 0..20 {
             peer.failed(now);
         }
-        assert_eq!(peer.next_try - now, MAX_BACKOFF);
+        assert_eq!(peer.next_try - now, peer_request::MAX_RETRY);
     }
 
     #[test]
@@ -848,16 +841,16 @@ mod tests {
 
     #[test]
     fn missed_stores_join_the_queue_a_member_already_has() {
-        let missed = crate::missed_stores::MissedStores::default();
+        let missed = crate::missed_writes::MissedWrites::default();
         let mut peers = BTreeMap::new();
         let planned = BTreeMap::from([(
             key(1),
             ("http://node-1".to_string(), BTreeSet::from([account(1)])),
         )]);
         queue(&mut peers, planned, Instant::now());
-        missed.note(key(1), "http://node-1", account(2));
-        missed.note(key(2), "http://node-2", account(2));
-        queue(&mut peers, missed.take(), Instant::now());
+        missed.note_store(key(1), "http://node-1", account(2));
+        missed.note_store(key(2), "http://node-2", account(2));
+        queue(&mut peers, missed.take_stores(), Instant::now());
         assert_eq!(
             peers[&key(1)].accounts,
             BTreeSet::from([account(1), account(2)])

@@ -23,7 +23,7 @@ mod indexer;
 mod key;
 mod mailbox;
 mod metrics;
-mod missed_stores;
+mod missed_writes;
 mod model;
 mod peer_request;
 mod police;

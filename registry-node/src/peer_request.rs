@@ -20,6 +20,7 @@ use sesh_core::storage_rpc::SIGNATURE_TOLERANCE_MS;
 use sesh_core::storage_rpc::receipt::verify_receipt;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 /// The header with the sender's signature (128 hex characters).
 pub(crate) const SIGNATURE_HEADER: &str = "x-sesh-node-signature";
@@ -30,6 +31,20 @@ pub(crate) const SIGNATURE_HEADER: &str = "x-sesh-node-signature";
 pub(crate) fn client() -> &'static reqwest::Client {
     static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     CLIENT.get_or_init(reqwest::Client::new)
+}
+
+/// The wait before a peer that failed is tried again (a handover, a change it missed),
+/// after its first failure; it doubles with each further one.
+pub(crate) const FIRST_RETRY: Duration = Duration::from_secs(2);
+
+/// The longest wait between tries of one peer.
+pub(crate) const MAX_RETRY: Duration = Duration::from_secs(300);
+
+/// How long to wait before trying a peer again after its `failures`-th failure in a row:
+/// [`FIRST_RETRY`], doubling, at most [`MAX_RETRY`].
+pub(crate) fn retry_wait(failures: u32) -> Duration {
+    let doublings = failures.clamp(1, 17) - 1;
+    FIRST_RETRY.saturating_mul(1 << doublings).min(MAX_RETRY)
 }
 
 /// Links kept before the table is emptied (active sets are far smaller; nodes that left
@@ -166,5 +181,15 @@ mod tests {
                 Err(SignatureRefusal::Header)
             );
         }
+    }
+
+    #[test]
+    fn the_wait_before_a_retry_doubles_up_to_the_cap() {
+        assert_eq!(retry_wait(1), FIRST_RETRY);
+        assert_eq!(retry_wait(2), FIRST_RETRY * 2);
+        assert_eq!(retry_wait(3), FIRST_RETRY * 4);
+        assert_eq!(retry_wait(20), MAX_RETRY);
+        assert_eq!(retry_wait(u32::MAX), MAX_RETRY);
+        assert_eq!(retry_wait(0), FIRST_RETRY, "called only after a failure");
     }
 }

@@ -597,12 +597,10 @@ async fn a_node_that_loses_its_messages_fails_a_storage_test_is_handed_them_back
     let forgetful = nodes.pop().expect("6 nodes");
     let url = forgetful.url.clone();
     let id = node_id_of(&nodes[0], &url).await;
-    let mut options = forgetful.kill();
+    let options = forgetful.kill_keeping_url();
     for file in ["mailbox.redb", "mailbox.wal"] {
         let _ = std::fs::remove_file(options.data_dir.join(file));
     }
-    let listen = url.trim_start_matches("http://").to_string();
-    options.extra_args.extend(["--listen".to_string(), listen]);
     let forgetful = RegistryNode::start(options);
     assert_eq!(forgetful.url, url);
 

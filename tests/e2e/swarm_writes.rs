@@ -12,7 +12,7 @@ use sesh_core::attestation::NodeSigner;
 use sesh_core::storage_rpc::forward;
 use sesh_core::storage_rpc::receipt::{delete_receipt_message, verify_receipt};
 use sesh_core::storage_rpc::response::{
-    AppliedExpiry, DeleteResponse, ExpireResponse, MemberResult,
+    AppliedExpiry, DeleteResponse, ExpireResponse, MemberResult, RetrievedMessage,
 };
 use sesh_core::storage_rpc::{
     Delete, Expire, ExpireMode, MessageHash, Request, StoreResponse, SubRequest, parse_response,
@@ -21,6 +21,7 @@ use sesh_e2e::node::RegistryNode;
 use sesh_e2e::police::node_signer;
 use sesh_e2e::storage::now_ms;
 use sesh_e2e::swarm::staked_nodes;
+use std::time::{Duration, Instant};
 
 /// The hashes `node` holds for the owner of `seed`.
 async fn held(node: &RegistryNode, seed: &[u8; 32]) -> Vec<MessageHash> {
@@ -200,11 +201,12 @@ async fn deletes_and_expiries_reach_every_member_and_only_nodes_forward() -> eyr
     Ok(())
 }
 
-/// A member that was down when a store was forwarded to it is handed the message once it
-/// is back, by the member that forwarded it, without waiting for a storage test or a
-/// change of the active set.
+/// A member that was down when writes were forwarded to it catches up once it is back,
+/// from the member that forwarded them, without waiting for a storage test or a change of
+/// the active set: it is handed a store it missed, and a delete and an expiry change it
+/// missed are sent to it again.
 #[tokio::test]
-async fn a_store_a_member_missed_while_down_is_handed_to_it_when_it_is_back() -> eyre::Result<()> {
+async fn writes_a_member_missed_while_down_reach_it_when_it_is_back() -> eyre::Result<()> {
     let chain = sesh_e2e::deployed_chain();
     let url = chain.anvil.endpoint();
     let keys = chain.anvil.keys().to_vec();
@@ -213,13 +215,12 @@ async fn a_store_a_member_missed_while_down_is_handed_to_it_when_it_is_back() ->
     let owner = [0x62u8; 32];
     // Each node's handover task looks at the active set every second: once it has seen
     // the set with all 3, nothing hands node 2 anything unless it missed a store.
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
 
     // Node 2 is down: the store through node 0 is kept by 2 members and fails for the third.
     let down = nodes.pop().expect("3 nodes");
-    let down_url = down.url.clone();
-    let down_key = down.node_key.clone();
-    let mut options = down.kill();
+    let (down_key, down_url) = (down.node_key.clone(), down.url.clone());
+    let options = down.kill_keeping_url();
     let (hash, stored) = store_on(&nodes[0], &owner, b"while you were out").await;
     let stored = stored?;
     assert_eq!(stored.swarm.len(), 3, "{stored:?}");
@@ -231,19 +232,78 @@ async fn a_store_a_member_missed_while_down_is_handed_to_it_when_it_is_back() ->
     assert!(failures.is_some_and(|n| n >= 1), "{failures:?}");
 
     // Back at its registered URL, with its files: it is handed the message it missed.
-    options.extra_args.extend([
-        "--listen".to_string(),
-        down_url.trim_start_matches("http://").to_string(),
-    ]);
     let back = RegistryNode::start(options);
     assert_eq!(back.url, down_url);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !held(&back, &owner).await.contains(&hash) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the member that was down was never handed the store it missed"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    eventually(&back, &owner, "handed the store it missed", |held| {
+        held.iter().any(|m| m.hash == hash)
+    })
+    .await;
+
+    // A second message, which all 3 keep; node 2 down again while the first is deleted and
+    // the second's expiry shortened, through node 0.
+    let (second, stored) = store_on(&nodes[0], &owner, b"kept, then shortened").await;
+    assert_eq!(stored?.swarm.len(), 3);
+    let options = back.kill_keeping_url();
+    let answer: DeleteResponse = rpc!(
+        &nodes[0],
+        SubRequest::Delete(Delete::signed(&owner, vec![hash.clone()]))
+    )?;
+    assert!(
+        matches!(answer.swarm[&down_key], MemberResult::Failed(_)),
+        "{answer:?}"
+    );
+    let soon = now_ms() + 120_000;
+    let answer: ExpireResponse = rpc!(
+        &nodes[0],
+        SubRequest::Expire(Expire::signed(
+            &owner,
+            vec![second.clone()],
+            vec![soon],
+            ExpireMode::Shorten
+        ))
+    )?;
+    assert!(
+        matches!(answer.swarm[&down_key], MemberResult::Failed(_)),
+        "{answer:?}"
+    );
+
+    // Back again: both changes reach it.
+    let back = RegistryNode::start(options);
+    eventually(
+        &back,
+        &owner,
+        "sent the delete and the expiry it missed",
+        |held| {
+            held.iter().all(|m| m.hash != hash)
+                && held
+                    .iter()
+                    .any(|m| m.hash == second && m.expiration == soon)
+        },
+    )
+    .await;
+    let redelivered = nodes[0].metric("registry_writes_redelivered_total").await;
+    assert_eq!(redelivered, Some(2));
     Ok(())
+}
+
+/// Waits (up to a minute) until the messages `node` holds for the owner of `seed` pass
+/// `done`.
+async fn eventually(
+    node: &RegistryNode,
+    seed: &[u8; 32],
+    what: &str,
+    done: impl Fn(&[RetrievedMessage]) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let messages = retrieve(node, seed).await.expect("a member answers");
+        if done(&messages) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the member that was down was never {what}: it holds {messages:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

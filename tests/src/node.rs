@@ -270,6 +270,17 @@ impl RegistryNode {
         self.options.clone()
     }
 
+    /// SIGKILL, like [`RegistryNode::kill`]; the options it gives back start the node again
+    /// at the same URL (the one it is staked with).
+    pub fn kill_keeping_url(self) -> NodeOptions {
+        let listen = self.url.trim_start_matches("http://").to_string();
+        let mut options = self.kill();
+        if !options.extra_args.iter().any(|a| a == "--listen") {
+            options.extra_args.extend(["--listen".to_string(), listen]);
+        }
+        options
+    }
+
     /// SIGTERM, then waits for the exit status.
     pub fn terminate(mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill")

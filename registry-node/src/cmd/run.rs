@@ -167,6 +167,10 @@ impl Args {
             app.clone(),
             cancel.clone(),
         ));
+        let redelivery = tokio::spawn(crate::handlers::storage_rpc::forward::redeliver_forever(
+            app.clone(),
+            cancel.clone(),
+        ));
         let police = tokio::spawn(crate::policing::police_forever(app.clone(), cancel.clone()));
         // With each connection's peer address, for the per-address mailbox limits.
         let api = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
@@ -182,6 +186,7 @@ impl Args {
             .await
             .wrap_err("the rate-limit sweeper panicked")?;
         handover.await.wrap_err("the handover task panicked")?;
+        redelivery.await.wrap_err("the redelivery task panicked")?;
         police.await.wrap_err("the policing task panicked")?;
         served.wrap_err("the HTTP server failed")?;
         tracing::info!("stopped");

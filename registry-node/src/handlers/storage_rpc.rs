@@ -53,7 +53,7 @@ use sesh_core::storage_rpc::{
 use sesh_core::swarm::{self, SWARM_SIZE};
 use std::collections::BTreeMap;
 
-mod forward;
+pub(crate) mod forward;
 
 pub(crate) use sesh_core::storage_rpc::forward::PATH as FORWARD_PATH;
 

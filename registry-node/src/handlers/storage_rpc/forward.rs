@@ -11,11 +11,13 @@
 //! forward only from an active node, so that no client can keep a store on one member by
 //! calling it a forward; it is carried out there and handed on no further. Forwards bypass
 //! the per-address limit of `/storage_rpc/v1`: a member forwards for every client of its
-//! swarms from one address. A member that did not take a forwarded store is handed the
-//! account's messages later (`crate::missed_stores::MissedStores`).
+//! swarms from one address. A member that missed a forwarded write is caught up later
+//! (`crate::missed_writes`): handed the account's messages for a store, sent the request
+//! again ([`redeliver_forever`]) for a `delete`, `delete_all` or `expire`.
 
 use crate::app::AppState;
 use crate::mailbox::now_ms;
+use crate::missed_writes;
 use crate::peer_request;
 use crate::store::StoreError;
 use alloy::transports::http::reqwest;
@@ -28,8 +30,11 @@ use sesh_core::storage_rpc::SIGNATURE_TOLERANCE_MS;
 use sesh_core::storage_rpc::forward::{self, MAC_HEADER, NODE_KEY_HEADER, NODE_TIME_HEADER, PATH};
 use sesh_core::storage_rpc::response::{MemberFailure, MemberResult, Swarm};
 use sesh_core::storage_rpc::{Request, ResponseError, RpcError, SubRequest, parse_response};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
 
 /// How long a member waits for another's answer to a forward.
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -44,7 +49,8 @@ struct SwarmAnswer<M> {
 /// Hands `sub` on to the other members of `session_id`'s swarm (when this node is one of
 /// the active set's members of it), concurrently, each with [`TIMEOUT`], and gathers their
 /// entries: their own, or why not (`timeout`, their refusal's `code` and `reason`,
-/// `bad_peer_response`).
+/// `bad_peer_response`). What a member failed to take and may take later is noted for it
+/// (`crate::missed_writes`).
 pub(super) async fn to_swarm<M: DeserializeOwned>(
     app: &AppState,
     session_id: &SessionId,
@@ -55,35 +61,17 @@ pub(super) async fn to_swarm<M: DeserializeOwned>(
         return Ok(Vec::new());
     }
     let me = app.node_key();
-    let me_hex = me.to_string();
     let store = matches!(sub, SubRequest::Store(_));
-    let body = Request::One(sub).to_json().to_string();
+    let body: Arc<str> = Request::One(sub).to_json().to_string().into();
     let time = now_ms();
     let asks = placement
         .members
         .into_iter()
         .filter(|(key, _)| *key != me)
         .map(|(key, url)| {
-            let (body, me) = (&body, &me_hex);
+            let body = &body;
             async move {
-                let entry = match app.peer_links.with(&app.signer, &key) {
-                    Some(link) => {
-                        let mut request = peer_request::client()
-                            .post(format!("{}{PATH}", url.trim_end_matches('/')))
-                            .timeout(TIMEOUT)
-                            .header(header::CONTENT_TYPE, "application/json");
-                        for (name, value) in forward::headers_with(me, &link, time, body.as_bytes())
-                        {
-                            request = request.header(name, value);
-                        }
-                        let answer = request.body(body.clone()).send().await;
-                        answer_entry(&key, answer).await
-                    }
-                    None => failed(MemberFailure {
-                        reason: Some(format!("{key} has no X25519 key to link with")),
-                        ..MemberFailure::default()
-                    }),
-                };
+                let entry = send(app, &key, &url, body, time).await;
                 (key, url, entry)
             }
         });
@@ -93,8 +81,10 @@ pub(super) async fn to_swarm<M: DeserializeOwned>(
         .map(|(key, url, entry)| {
             if let MemberResult::Failed(failure) = &entry {
                 app.metrics.forward_failures.fetch_add(1, Ordering::Relaxed);
-                if store && may_take_it_later(failure) {
-                    app.missed_stores.note(key, &url, *session_id);
+                match (store, may_take_it_later(failure)) {
+                    (_, false) => {}
+                    (true, true) => app.missed_writes.note_store(key, &url, *session_id),
+                    (false, true) => app.missed_writes.note_change(key, &url, body.clone()),
                 }
             }
             (key.to_string(), entry)
@@ -102,15 +92,129 @@ pub(super) async fn to_swarm<M: DeserializeOwned>(
         .collect())
 }
 
-/// Whether a member that did not take a forwarded store may take the message when it is
-/// handed over: it was not reached, did not answer in time or sensibly, failed inside, or
-/// did not yet see itself as a member (421); not when it refused the message by its own
-/// rules (a tombstone, its quota or the node-wide bound), which a handover meets again.
-fn may_take_it_later(failure: &MemberFailure) -> bool {
-    match failure.code.as_ref().and_then(|code| code.as_u64()) {
-        None => true,
-        Some(code) => code == 421 || (code >= 500 && code != 507),
+/// Posts the forward `body` to the member `key` at `url`, MACed at `time`, and reads its
+/// entry from the answer.
+async fn send<M: DeserializeOwned>(
+    app: &AppState,
+    key: &NodeKey,
+    url: &str,
+    body: &Arc<str>,
+    time: u64,
+) -> MemberResult<M> {
+    let Some(link) = app.peer_links.with(&app.signer, key) else {
+        return failed(MemberFailure {
+            reason: Some(format!("{key} has no X25519 key to link with")),
+            ..MemberFailure::default()
+        });
+    };
+    let me = app.node_key().to_string();
+    let mut request = peer_request::client()
+        .post(format!("{}{PATH}", url.trim_end_matches('/')))
+        .timeout(TIMEOUT)
+        .header(header::CONTENT_TYPE, "application/json");
+    for (name, value) in forward::headers_with(&me, &link, time, body.as_bytes()) {
+        request = request.header(name, value);
     }
+    let answer = request.body(body.to_string()).send().await;
+    answer_entry(key, answer).await
+}
+
+/// How often [`redeliver_forever`] looks for changes to send again.
+const REDELIVERY_POLL: Duration = Duration::from_secs(1);
+
+/// One member's changes to send again.
+#[derive(Debug)]
+struct Redelivery {
+    url: String,
+    bodies: VecDeque<Arc<str>>,
+    failures: u32,
+    next_try: Instant,
+}
+
+/// Sends the `delete`s, `delete_all`s and `expire`s other members missed
+/// (`crate::missed_writes`) again, each member's in the order they were made, until
+/// `cancel`: a member that carries one out, or refuses it by its own rules (a signature
+/// that no longer holds: an expiry or a `delete_all` timestamp gone by), is done with it;
+/// one that still fails is tried again after a back-off (`peer_request::retry_wait`: from
+/// 2 s, doubling, to 5 minutes); a member that leaves the active set is dropped.
+pub(crate) async fn redeliver_forever(app: AppState, cancel: CancellationToken) {
+    let mut members: BTreeMap<NodeKey, Redelivery> = BTreeMap::new();
+    loop {
+        let now = Instant::now();
+        for (key, (url, bodies)) in app.missed_writes.take_changes() {
+            let member = members.entry(key).or_insert_with(|| Redelivery {
+                url: url.clone(),
+                bodies: VecDeque::new(),
+                failures: 0,
+                next_try: now,
+            });
+            member.url = url;
+            for body in bodies {
+                missed_writes::push_bounded(&mut member.bodies, body);
+            }
+        }
+        match app.active_nodes() {
+            Ok(active) => members.retain(|key, _| active.iter().any(|(k, _)| k == key)),
+            Err(error) => tracing::warn!(%error, "cannot read the active set"),
+        }
+        for (key, member) in members.iter_mut().filter(|(_, m)| m.next_try <= now) {
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = redeliver(&app, key, member) => {}
+            }
+        }
+        members.retain(|_, member| !member.bodies.is_empty());
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(REDELIVERY_POLL) => {}
+        }
+    }
+}
+
+/// Sends `member`'s changes in order until the member is [`unavailable`] (then it backs
+/// off). A change it carries out or refuses is done with; a 421 is a refusal here: the
+/// member, back and indexed, does not keep the account (any more), and a change it cannot
+/// take must not hold up those behind it.
+async fn redeliver(app: &AppState, key: &NodeKey, member: &mut Redelivery) {
+    while let Some(body) = member.bodies.front() {
+        match send::<serde_json::Value>(app, key, &member.url, body, now_ms()).await {
+            MemberResult::Failed(failure) if unavailable(&failure) => {
+                member.failures = member.failures.saturating_add(1);
+                member.next_try = Instant::now() + peer_request::retry_wait(member.failures);
+                tracing::debug!(member = %key, ?failure, "a swarm member still misses a change; trying again later");
+                return;
+            }
+            MemberResult::Failed(failure) => {
+                tracing::debug!(member = %key, ?failure, "a swarm member refused a change it missed");
+            }
+            MemberResult::Ok(_) => {
+                app.metrics
+                    .writes_redelivered
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        member.bodies.pop_front();
+        member.failures = 0;
+    }
+}
+
+/// Whether a member that did not carry out a forwarded write may carry it out later (the
+/// message handed over, the change sent again): it is [`unavailable`], or did not yet see
+/// itself as a member (421: its index lags); not when it refused the write by its own
+/// rules (a tombstone, its quota or the node-wide bound, a signature or clock it does not
+/// take), which it would meet again.
+fn may_take_it_later(failure: &MemberFailure) -> bool {
+    unavailable(failure) || failure_code(failure) == Some(421)
+}
+
+/// Whether a member failed for want of being there: it was not reached, did not answer in
+/// time or sensibly, or failed inside (a 5xx other than 507, its quota).
+fn unavailable(failure: &MemberFailure) -> bool {
+    failure_code(failure).is_none_or(|code| code >= 500 && code != 507)
+}
+
+fn failure_code(failure: &MemberFailure) -> Option<u64> {
+    failure.code.as_ref().and_then(|code| code.as_u64())
 }
 
 /// Member `key`'s entry from its `answer` to a forward.
@@ -245,7 +349,7 @@ mod tests {
     }
 
     #[test]
-    fn a_store_is_handed_over_later_to_a_member_that_failed_but_not_to_one_that_refused_it() {
+    fn a_write_is_caught_up_later_for_a_member_that_failed_but_not_for_one_that_refused_it() {
         let with_code = |code: u64| MemberFailure {
             code: Some(code.into()),
             ..MemberFailure::default()
@@ -258,18 +362,17 @@ mod tests {
             reason: Some("connection refused".into()),
             ..MemberFailure::default()
         };
-        for failure in [
-            timed_out,
-            unreachable,
-            with_code(421),
-            with_code(500),
-            with_code(503),
-        ] {
+        for failure in [timed_out, unreachable, with_code(500), with_code(503)] {
             assert!(may_take_it_later(&failure), "{failure:?}");
+            assert!(unavailable(&failure), "{failure:?}");
         }
+        // Not a member yet in its own view: noted, but not tried again once it is back.
+        assert!(may_take_it_later(&with_code(421)));
+        assert!(!unavailable(&with_code(421)));
         // Its tombstone, its quota, a signature or clock it does not accept.
         for code in [409, 507, 401, 403, 406] {
             assert!(!may_take_it_later(&with_code(code)), "{code}");
+            assert!(!unavailable(&with_code(code)), "{code}");
         }
     }
 }
