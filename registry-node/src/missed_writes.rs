@@ -5,16 +5,19 @@
 //! - a missed `store` is kept as its account: the handover task
 //!   (`crate::handover::hand_over_forever`) queues it as it queues a new member's
 //!   accounts, so that the member is handed the account's messages once it answers again;
-//! - a missed `delete`, `delete_all` or `expire` is kept as the forwarded request itself:
-//!   the redelivery task (`crate::handlers::storage_rpc::forward::redeliver_forever`)
-//!   sends it again, under a fresh MAC, until the member carries it out or refuses it by
-//!   its rules. The client's signature still holds: a `delete` carries no timestamp, an
-//!   `expire` holds until its expiry (then the message is gone anyway), a `delete_all`
-//!   for 70 s after it was signed.
+//! - a missed `delete` or `expire` is kept as the forwarded request itself: the
+//!   redelivery task (`crate::handlers::storage_rpc::forward::redeliver_forever`) sends it
+//!   again, under a fresh MAC, until the member carries it out or refuses it by its rules.
+//!   The client's signature still holds: a `delete` carries no timestamp, and an `expire`
+//!   holds until a minute past its expiry (after that the member keeps the message until
+//!   its earlier expiry). A `delete_all` is not sent again: its signature holds for 70 s
+//!   only and a restarted member refuses it as signed before it started, and a late one
+//!   would delete what was stored after it.
 //!
 //! Both are bounded by member, so that a member that stays unreachable costs a bounded
-//! amount of memory; past the bounds what it misses waits for a storage test's repair or
-//! the next change of the active set, and a change is lost.
+//! amount of memory; past the bounds a store waits for a storage test's repair or the
+//! forwarding node's next start (which hands everything to every member), and a change
+//! is lost.
 
 use sesh_core::SessionId;
 use sesh_core::attestation::NodeKey;
@@ -24,18 +27,65 @@ use std::sync::{Arc, Mutex};
 /// Most accounts kept for one member.
 pub(crate) const ACCOUNTS_PER_MEMBER: usize = 65_536;
 
-/// Most changes kept for one member (a change is at most a few KB: a delete of many
-/// hashes); past it the oldest goes.
+/// Most changes kept for one member; past it the oldest go.
 pub(crate) const CHANGES_PER_MEMBER: usize = 4_096;
+
+/// Most bytes of changes kept for one member (a request may name thousands of hashes);
+/// past it the oldest go.
+pub(crate) const CHANGE_BYTES_PER_MEMBER: usize = 8 * 1024 * 1024;
 
 /// A member's URL and what it missed, of one kind.
 type ByMember<T> = BTreeMap<NodeKey, (String, T)>;
+
+/// One member's missed changes (forwarded request bodies), oldest first, bounded by
+/// [`CHANGES_PER_MEMBER`] and [`CHANGE_BYTES_PER_MEMBER`].
+#[derive(Debug, Default)]
+pub(crate) struct Changes {
+    bodies: VecDeque<Arc<str>>,
+    bytes: usize,
+}
+
+impl Changes {
+    /// Appends `body`, dropping the oldest past the bounds.
+    pub(crate) fn push(&mut self, body: Arc<str>) {
+        self.bytes += body.len();
+        self.bodies.push_back(body);
+        while self.bodies.len() > CHANGES_PER_MEMBER || self.bytes > CHANGE_BYTES_PER_MEMBER {
+            match self.bodies.pop_front() {
+                Some(oldest) => self.bytes -= oldest.len(),
+                None => break,
+            }
+        }
+    }
+
+    /// Appends every change of `newer`, in order.
+    pub(crate) fn extend(&mut self, newer: Changes) {
+        newer.bodies.into_iter().for_each(|body| self.push(body));
+    }
+
+    /// The oldest change.
+    pub(crate) fn front(&self) -> Option<&Arc<str>> {
+        self.bodies.front()
+    }
+
+    /// Drops the oldest change.
+    pub(crate) fn pop_front(&mut self) {
+        if let Some(oldest) = self.bodies.pop_front() {
+            self.bytes -= oldest.len();
+        }
+    }
+
+    /// Whether none is left.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.bodies.is_empty()
+    }
+}
 
 /// The writes members missed, by member ([the module](self)).
 #[derive(Debug, Default)]
 pub(crate) struct MissedWrites {
     stores: Mutex<ByMember<BTreeSet<SessionId>>>,
-    changes: Mutex<ByMember<VecDeque<Arc<str>>>>,
+    changes: Mutex<ByMember<Changes>>,
 }
 
 impl MissedWrites {
@@ -55,8 +105,8 @@ impl MissedWrites {
         let mut changes = self.changes.lock().expect("missed writes lock");
         let (_, bodies) = changes
             .entry(key)
-            .or_insert_with(|| (url.to_owned(), VecDeque::new()));
-        push_bounded(bodies, body);
+            .or_insert_with(|| (url.to_owned(), Changes::default()));
+        bodies.push(body);
     }
 
     /// Takes every account noted so far, by member.
@@ -65,17 +115,9 @@ impl MissedWrites {
     }
 
     /// Takes every change noted so far, by member, oldest first.
-    pub(crate) fn take_changes(&self) -> ByMember<VecDeque<Arc<str>>> {
+    pub(crate) fn take_changes(&self) -> ByMember<Changes> {
         std::mem::take(&mut *self.changes.lock().expect("missed writes lock"))
     }
-}
-
-/// Appends `body` to a member's changes, dropping the oldest past [`CHANGES_PER_MEMBER`].
-pub(crate) fn push_bounded(bodies: &mut VecDeque<Arc<str>>, body: Arc<str>) {
-    if bodies.len() >= CHANGES_PER_MEMBER {
-        bodies.pop_front();
-    }
-    bodies.push_back(body);
 }
 
 #[cfg(test)]
@@ -119,16 +161,42 @@ mod tests {
         missed.note_change(key(1), "http://node-1", "first".into());
         missed.note_change(key(1), "http://node-1", "second".into());
         let taken = missed.take_changes();
-        let bodies: Vec<&str> = taken[&key(1)].1.iter().map(|b| &**b).collect();
+        let bodies: Vec<&str> = taken[&key(1)].1.bodies.iter().map(|b| &**b).collect();
         assert_eq!(bodies, ["first", "second"]);
         assert!(missed.take_changes().is_empty(), "taken once");
 
         for i in 0..CHANGES_PER_MEMBER + 2 {
             missed.note_change(key(2), "http://node-2", i.to_string().into());
         }
-        let taken = missed.take_changes();
-        let bodies = &taken[&key(2)].1;
-        assert_eq!(bodies.len(), CHANGES_PER_MEMBER);
-        assert_eq!(&*bodies[0], "2", "the two oldest went");
+        let mut taken = missed.take_changes();
+        let changes = &mut taken.get_mut(&key(2)).expect("noted").1;
+        assert_eq!(changes.bodies.len(), CHANGES_PER_MEMBER);
+        assert_eq!(
+            &**changes.front().expect("some"),
+            "2",
+            "the two oldest went"
+        );
+        changes.pop_front();
+        assert_eq!(&**changes.front().expect("some"), "3");
+    }
+
+    #[test]
+    fn missed_changes_are_bounded_by_bytes_too() {
+        let mut changes = Changes::default();
+        let big: Arc<str> = "x".repeat(CHANGE_BYTES_PER_MEMBER / 2).into();
+        changes.push("small".into());
+        changes.push(big.clone());
+        changes.push(big.clone());
+        assert_eq!(changes.bodies.len(), 2, "the oldest went to make room");
+        assert_eq!(changes.bytes, CHANGE_BYTES_PER_MEMBER);
+        let mut more = Changes::default();
+        more.push("tail".into());
+        changes.extend(more);
+        assert_eq!(changes.bodies.len(), 2);
+        assert_eq!(&**changes.bodies.back().expect("some"), "tail");
+        changes.pop_front();
+        changes.pop_front();
+        assert!(changes.is_empty());
+        assert_eq!(changes.bytes, 0);
     }
 }

@@ -274,7 +274,8 @@ impl Indexer {
         if after != Some(before) {
             return Err(IndexerError::Moved(to));
         }
-        self.range.succeeded(started.elapsed(), logs.len());
+        self.range
+            .succeeded(to - from + 1, started.elapsed(), logs.len());
 
         let decoded: Vec<Decoded> = logs
             .iter()

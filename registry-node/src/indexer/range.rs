@@ -55,12 +55,13 @@ impl AdaptiveRange {
         self.size = (self.size / 2).max(self.min);
     }
 
-    /// An answer came back after `elapsed` with `logs` logs: shrink in proportion when it
-    /// brought more than [`TARGET_LOGS`], grow when it was quick and small, halve when it
-    /// was slow.
-    pub(crate) fn succeeded(&mut self, elapsed: Duration, logs: usize) {
+    /// An answer for a range of `blocks` came back after `elapsed` with `logs` logs: shrink
+    /// in proportion to that range when it brought more than [`TARGET_LOGS`] (a range cut
+    /// short at the head may be far smaller than the size), grow when it was quick and
+    /// small, halve when it was slow.
+    pub(crate) fn succeeded(&mut self, blocks: u64, elapsed: Duration, logs: usize) {
         if logs > TARGET_LOGS {
-            let scaled = u128::from(self.size) * TARGET_LOGS as u128 / logs as u128;
+            let scaled = u128::from(blocks.min(self.size)) * TARGET_LOGS as u128 / logs as u128;
             self.size = u64::try_from(scaled).unwrap_or(self.max).max(self.min);
         } else if elapsed < self.fast && logs <= TARGET_LOGS / 2 {
             self.size = self.size.saturating_mul(2).min(self.max);
@@ -88,16 +89,16 @@ mod tests {
     #[test]
     fn grows_when_fast_up_to_the_cap_and_shrinks_when_slow() {
         let mut range = AdaptiveRange::new(10, 50, FAST);
-        range.succeeded(Duration::from_millis(10), 3);
+        range.succeeded(range.size(), Duration::from_millis(10), 3);
         assert_eq!(range.size(), 20);
-        range.succeeded(Duration::from_millis(10), 3);
-        range.succeeded(Duration::from_millis(10), 3);
+        range.succeeded(range.size(), Duration::from_millis(10), 3);
+        range.succeeded(range.size(), Duration::from_millis(10), 3);
         assert_eq!(range.size(), 50);
-        range.succeeded(Duration::from_millis(700), 3);
+        range.succeeded(range.size(), Duration::from_millis(700), 3);
         assert_eq!(range.size(), 50, "neither fast nor very slow: unchanged");
-        range.succeeded(Duration::from_secs(3), 3);
+        range.succeeded(range.size(), Duration::from_secs(3), 3);
         assert_eq!(range.size(), 25);
-        range.succeeded(Duration::from_millis(10), TARGET_LOGS);
+        range.succeeded(range.size(), Duration::from_millis(10), TARGET_LOGS);
         assert_eq!(range.size(), 25, "many logs: do not grow");
     }
 
@@ -105,15 +106,19 @@ mod tests {
     fn a_range_that_brought_too_many_logs_shrinks_in_proportion() {
         let mut range = AdaptiveRange::new(100, 10_000, FAST);
         // Four times the target: a quarter of the blocks next time, however quick.
-        range.succeeded(Duration::from_millis(10), TARGET_LOGS * 4);
+        range.succeeded(range.size(), Duration::from_millis(10), TARGET_LOGS * 4);
         assert_eq!(range.size(), 25);
+        // A range cut short at the head: the next is scaled from the blocks it held.
+        let mut range = AdaptiveRange::new(10_000, 10_000, FAST);
+        range.succeeded(2, Duration::from_millis(10), TARGET_LOGS * 2);
+        assert_eq!(range.size(), 1);
         // One block can bring any number of logs: the range stays at one block.
         let mut range = AdaptiveRange::new(3, 10_000, FAST);
-        range.succeeded(Duration::from_millis(10), TARGET_LOGS * 1_000);
+        range.succeeded(range.size(), Duration::from_millis(10), TARGET_LOGS * 1_000);
         assert_eq!(range.size(), 1);
         // Between half the target and the target: kept.
         let mut range = AdaptiveRange::new(40, 10_000, FAST);
-        range.succeeded(Duration::from_millis(10), TARGET_LOGS / 2 + 1);
+        range.succeeded(range.size(), Duration::from_millis(10), TARGET_LOGS / 2 + 1);
         assert_eq!(range.size(), 40);
     }
 
@@ -122,7 +127,7 @@ mod tests {
         let mut range = AdaptiveRange::new(INITIAL, 10_000, FAST);
         let mut answers = 0;
         while range.size() < 10_000 {
-            range.succeeded(Duration::from_millis(10), 0);
+            range.succeeded(range.size(), Duration::from_millis(10), 0);
             answers += 1;
         }
         assert!(answers <= 10, "{answers}");

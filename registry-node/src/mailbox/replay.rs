@@ -1,14 +1,24 @@
 //! Refusing a signed mailbox request seen before.
 //!
-//! A signature is valid for 60 s either side of the node's clock, so the node
-//! remembers every signature it accepted until its timestamp leaves that
-//! window, and refuses a second request carrying it. The memory is the
+//! A signature is valid for 60 s either side of the node's clock (70 s in a
+//! request another member forwards), so the node remembers every signature it
+//! accepted until its timestamp leaves the wider window, and refuses a second
+//! request carrying it. The memory is the
 //! process's: after a restart the node refuses every signature made before it
 //! started (those it may have seen), so nothing signed can be replayed across a
 //! restart either. A client whose clock runs behind the node's by up to 60 s
 //! is refused only in the first minute after a restart, and signs again.
 
 use sesh_core::envelope::RETRIEVE_WINDOW_MS;
+use sesh_core::storage_rpc::SIGNATURE_TOLERANCE_FORWARDED_MS;
+
+/// How long after its timestamp a signature can still be accepted: by a client's request
+/// or, later still, by another member's forward of it.
+const ACCEPTED_FOR_MS: u64 = if SIGNATURE_TOLERANCE_FORWARDED_MS > RETRIEVE_WINDOW_MS {
+    SIGNATURE_TOLERANCE_FORWARDED_MS
+} else {
+    RETRIEVE_WINDOW_MS
+};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -68,7 +78,7 @@ impl ReplayGuard {
         if seen.contains_key(signature) {
             return Err(ReplayError::Seen);
         }
-        seen.insert(*signature, timestamp_ms + RETRIEVE_WINDOW_MS + 1);
+        seen.insert(*signature, timestamp_ms + ACCEPTED_FOR_MS + 1);
         Ok(())
     }
 
@@ -114,10 +124,18 @@ mod tests {
         let mut first = [0u8; 64];
         first[..4].copy_from_slice(&0u32.to_be_bytes());
         assert_eq!(guard.admit(&first, 1_000, 1_000), Err(ReplayError::Seen));
-        // Once the window has passed, the next admission sweeps them out.
+        // Past a client's window but inside a forward's: still remembered, so a
+        // forwarded replay between 60 and 70 s is refused too.
+        let forwarded_late = 1_000 + RETRIEVE_WINDOW_MS + 5_000;
+        guard.admit(&[7; 64], 200_000, forwarded_late).unwrap();
+        assert_eq!(
+            guard.admit(&first, 1_000, forwarded_late),
+            Err(ReplayError::Seen)
+        );
+        // Once the wider window has passed, the next admission sweeps them out.
         guard
-            .admit(&[8; 64], 200_000, 1_000 + RETRIEVE_WINDOW_MS + 2)
+            .admit(&[8; 64], 200_000, 1_000 + ACCEPTED_FOR_MS + 2)
             .unwrap();
-        assert_eq!(guard.len(), 1);
+        assert_eq!(guard.len(), 2, "only the two signed at 200,000 are left");
     }
 }

@@ -13,11 +13,11 @@
 //! the per-address limit of `/storage_rpc/v1`: a member forwards for every client of its
 //! swarms from one address. A member that missed a forwarded write is caught up later
 //! (`crate::missed_writes`): handed the account's messages for a store, sent the request
-//! again ([`redeliver_forever`]) for a `delete`, `delete_all` or `expire`.
+//! again ([`redeliver_forever`]) for a `delete` or `expire` (not a `delete_all`).
 
 use crate::app::AppState;
 use crate::mailbox::now_ms;
-use crate::missed_writes;
+use crate::missed_writes::Changes;
 use crate::peer_request;
 use crate::store::StoreError;
 use alloy::transports::http::reqwest;
@@ -30,7 +30,7 @@ use sesh_core::storage_rpc::SIGNATURE_TOLERANCE_MS;
 use sesh_core::storage_rpc::forward::{self, MAC_HEADER, NODE_KEY_HEADER, NODE_TIME_HEADER, PATH};
 use sesh_core::storage_rpc::response::{MemberFailure, MemberResult, Swarm};
 use sesh_core::storage_rpc::{Request, ResponseError, RpcError, SubRequest, parse_response};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -61,7 +61,7 @@ pub(super) async fn to_swarm<M: DeserializeOwned>(
         return Ok(Vec::new());
     }
     let me = app.node_key();
-    let store = matches!(sub, SubRequest::Store(_));
+    let catch_up = CatchUp::of(&sub);
     let body: Arc<str> = Request::One(sub).to_json().to_string().into();
     let time = now_ms();
     let asks = placement
@@ -81,15 +81,40 @@ pub(super) async fn to_swarm<M: DeserializeOwned>(
         .map(|(key, url, entry)| {
             if let MemberResult::Failed(failure) = &entry {
                 app.metrics.forward_failures.fetch_add(1, Ordering::Relaxed);
-                match (store, may_take_it_later(failure)) {
-                    (_, false) => {}
-                    (true, true) => app.missed_writes.note_store(key, &url, *session_id),
-                    (false, true) => app.missed_writes.note_change(key, &url, body.clone()),
+                match catch_up {
+                    CatchUp::Handover if may_take_the_message_later(failure) => {
+                        app.missed_writes.note_store(key, &url, *session_id)
+                    }
+                    CatchUp::Resend if unavailable(failure) => {
+                        app.missed_writes.note_change(key, &url, body.clone())
+                    }
+                    _ => {}
                 }
             }
             (key.to_string(), entry)
         })
         .collect())
+}
+
+/// How a member that missed a forwarded write is caught up (`crate::missed_writes`).
+enum CatchUp {
+    /// A store: the account's messages are handed over to it.
+    Handover,
+    /// A `delete` or `expire`: the request is sent to it again.
+    Resend,
+    /// A `delete_all`: not at all (its signature is good for 70 s, and a late one would
+    /// delete what was stored after it).
+    Nothing,
+}
+
+impl CatchUp {
+    fn of(sub: &SubRequest) -> Self {
+        match sub {
+            SubRequest::Store(_) => Self::Handover,
+            SubRequest::Delete(_) | SubRequest::Expire(_) => Self::Resend,
+            _ => Self::Nothing,
+        }
+    }
 }
 
 /// Posts the forward `body` to the member `key` at `url`, MACed at `time`, and reads its
@@ -126,15 +151,15 @@ const REDELIVERY_POLL: Duration = Duration::from_secs(1);
 #[derive(Debug)]
 struct Redelivery {
     url: String,
-    bodies: VecDeque<Arc<str>>,
+    bodies: Changes,
     failures: u32,
     next_try: Instant,
 }
 
-/// Sends the `delete`s, `delete_all`s and `expire`s other members missed
-/// (`crate::missed_writes`) again, each member's in the order they were made, until
-/// `cancel`: a member that carries one out, or refuses it by its own rules (a signature
-/// that no longer holds: an expiry or a `delete_all` timestamp gone by), is done with it;
+/// Sends the `delete`s and `expire`s other members missed (`crate::missed_writes`) again,
+/// each member's in the order they were made, until `cancel`: a member that carries one
+/// out, or refuses it by its own rules (a signature that no longer holds: an expiry more
+/// than a minute gone by), is done with it;
 /// one that still fails is tried again after a back-off (`peer_request::retry_wait`: from
 /// 2 s, doubling, to 5 minutes); a member that leaves the active set is dropped.
 pub(crate) async fn redeliver_forever(app: AppState, cancel: CancellationToken) {
@@ -144,14 +169,12 @@ pub(crate) async fn redeliver_forever(app: AppState, cancel: CancellationToken) 
         for (key, (url, bodies)) in app.missed_writes.take_changes() {
             let member = members.entry(key).or_insert_with(|| Redelivery {
                 url: url.clone(),
-                bodies: VecDeque::new(),
+                bodies: Changes::default(),
                 failures: 0,
                 next_try: now,
             });
             member.url = url;
-            for body in bodies {
-                missed_writes::push_bounded(&mut member.bodies, body);
-            }
+            member.bodies.extend(bodies);
         }
         match app.active_nodes() {
             Ok(active) => members.retain(|key, _| active.iter().any(|(k, _)| k == key)),
@@ -198,19 +221,21 @@ async fn redeliver(app: &AppState, key: &NodeKey, member: &mut Redelivery) {
     }
 }
 
-/// Whether a member that did not carry out a forwarded write may carry it out later (the
-/// message handed over, the change sent again): it is [`unavailable`], or did not yet see
-/// itself as a member (421: its index lags); not when it refused the write by its own
+/// Whether a member that did not take a forwarded store may take the message when it is
+/// handed over: it is [`unavailable`], or did not yet see itself as a member (421: its
+/// index lags; the handover waits for it); not when it refused the message by its own
 /// rules (a tombstone, its quota or the node-wide bound, a signature or clock it does not
 /// take), which it would meet again.
-fn may_take_it_later(failure: &MemberFailure) -> bool {
+fn may_take_the_message_later(failure: &MemberFailure) -> bool {
     unavailable(failure) || failure_code(failure) == Some(421)
 }
 
 /// Whether a member failed for want of being there: it was not reached, did not answer in
-/// time or sensibly, or failed inside (a 5xx other than 507, its quota).
+/// time or sensibly, failed inside (a 5xx other than 507, its quota), or a proxy in front
+/// of it timed out or held it back (408, 429).
 fn unavailable(failure: &MemberFailure) -> bool {
-    failure_code(failure).is_none_or(|code| code >= 500 && code != 507)
+    failure_code(failure)
+        .is_none_or(|code| matches!(code, 408 | 429) || (code >= 500 && code != 507))
 }
 
 fn failure_code(failure: &MemberFailure) -> Option<u64> {
@@ -362,16 +387,24 @@ mod tests {
             reason: Some("connection refused".into()),
             ..MemberFailure::default()
         };
-        for failure in [timed_out, unreachable, with_code(500), with_code(503)] {
-            assert!(may_take_it_later(&failure), "{failure:?}");
+        for failure in [
+            timed_out,
+            unreachable,
+            with_code(500),
+            with_code(503),
+            with_code(408),
+            with_code(429),
+        ] {
+            assert!(may_take_the_message_later(&failure), "{failure:?}");
             assert!(unavailable(&failure), "{failure:?}");
         }
-        // Not a member yet in its own view: noted, but not tried again once it is back.
-        assert!(may_take_it_later(&with_code(421)));
+        // Not a member yet in its own view: the message is handed over once it is (the
+        // handover waits for it), but a change is not sent again.
+        assert!(may_take_the_message_later(&with_code(421)));
         assert!(!unavailable(&with_code(421)));
         // Its tombstone, its quota, a signature or clock it does not accept.
         for code in [409, 507, 401, 403, 406] {
-            assert!(!may_take_it_later(&with_code(code)), "{code}");
+            assert!(!may_take_the_message_later(&with_code(code)), "{code}");
             assert!(!unavailable(&with_code(code)), "{code}");
         }
     }
