@@ -99,7 +99,7 @@ pub(crate) struct Metrics {
     pub handover_messages_received: AtomicU64,
     /// Writes handed on to another swarm member that it did not carry out.
     pub forward_failures: AtomicU64,
-    /// Deletes, delete_alls and expires a member missed and carried out when sent again.
+    /// Deletes and expires a member missed and carried out when sent again.
     pub writes_redelivered: AtomicU64,
     routes: RwLock<BTreeMap<String, RouteStats>>,
 }
@@ -176,12 +176,12 @@ impl Metrics {
             ),
             (
                 "registry_forward_failures_total",
-                "Writes handed on to another swarm member that it did not carry out; it is caught up once it answers again.",
+                "Writes handed on to another swarm member that it did not carry out.",
                 &self.forward_failures,
             ),
             (
                 "registry_writes_redelivered_total",
-                "Deletes, delete_alls and expires a swarm member missed and carried out when they were sent again.",
+                "Deletes and expires a swarm member missed and carried out when they were sent again.",
                 &self.writes_redelivered,
             ),
         ] {
