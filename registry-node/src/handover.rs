@@ -11,7 +11,7 @@
 //! messages go in signed batches of at most [`MESSAGES_PER_REQUEST`] messages and
 //! [`BYTES_PER_REQUEST`] bytes to `POST /v1/handover`, [`CONCURRENCY`] peers at a time; a
 //! peer that fails or does not yet see itself as a member is tried again later, backing
-//! off from 2 s to 5 minutes (`peer_request::retry_wait`), until its accounts' messages expire or
+//! off from 2 s to a minute (`peer_request::retry_wait`), until its accounts' messages expire or
 //! it leaves the active set. The queues are in memory: after a restart the start-up plan
 //! sends everything again. A member that did not take a store this node forwarded to it
 //! has the account queued the same way

@@ -37,8 +37,10 @@ pub(crate) fn client() -> &'static reqwest::Client {
 /// after its first failure; it doubles with each further one.
 pub(crate) const FIRST_RETRY: Duration = Duration::from_secs(2);
 
-/// The longest wait between tries of one peer.
-pub(crate) const MAX_RETRY: Duration = Duration::from_secs(300);
+/// The longest wait between tries of one peer: a member back from a long outage is caught
+/// up within a minute of answering again, and a peer that stays down costs one refused
+/// connection a minute.
+pub(crate) const MAX_RETRY: Duration = Duration::from_secs(60);
 
 /// How long to wait before trying a peer again after its `failures`-th failure in a row:
 /// [`FIRST_RETRY`], doubling, at most [`MAX_RETRY`].

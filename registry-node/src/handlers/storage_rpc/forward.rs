@@ -161,7 +161,7 @@ struct Redelivery {
 /// out, or refuses it by its own rules (a signature that no longer holds: an expiry more
 /// than a minute gone by), is done with it;
 /// one that still fails is tried again after a back-off (`peer_request::retry_wait`: from
-/// 2 s, doubling, to 5 minutes); a member that leaves the active set is dropped.
+/// 2 s, doubling, to a minute); a member that leaves the active set is dropped.
 pub(crate) async fn redeliver_forever(app: AppState, cancel: CancellationToken) {
     let mut members: BTreeMap<NodeKey, Redelivery> = BTreeMap::new();
     loop {
