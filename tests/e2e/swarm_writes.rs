@@ -48,6 +48,26 @@ async fn post(
     (status, response.text().await.unwrap_or_default())
 }
 
+/// Shortens the expiry of the owner of `seed`'s message `hash` to two minutes from now,
+/// through `node`: the new expiry and the answer.
+async fn shorten(
+    node: &RegistryNode,
+    seed: &[u8; 32],
+    hash: &MessageHash,
+) -> eyre::Result<(u64, ExpireResponse)> {
+    let soon = now_ms() + 120_000;
+    let answer = rpc!(
+        node,
+        SubRequest::Expire(Expire::signed(
+            seed,
+            vec![hash.clone()],
+            vec![soon],
+            ExpireMode::Shorten
+        ))
+    )?;
+    Ok((soon, answer))
+}
+
 fn key_of(node: &RegistryNode) -> [u8; 32] {
     hex::decode(&node.node_key)
         .expect("hex")
@@ -105,16 +125,7 @@ async fn deletes_and_expiries_reach_every_member_and_only_nodes_forward() -> eyr
     assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
 
     // A shorter expiry through node 2 moves the message on every member.
-    let soon = now_ms() + 120_000;
-    let answer: ExpireResponse = rpc!(
-        &nodes[2],
-        SubRequest::Expire(Expire::signed(
-            &owner,
-            vec![second.clone()],
-            vec![soon],
-            ExpireMode::Shorten
-        ))
-    )?;
+    let (soon, answer) = shorten(&nodes[2], &owner, &second).await?;
     assert_eq!(answer.swarm.len(), 3, "{answer:?}");
     for node in &nodes {
         let MemberResult::Ok(member) = &answer.swarm[&node.node_key] else {
@@ -256,16 +267,7 @@ async fn writes_a_member_missed_while_down_reach_it_when_it_is_back() -> eyre::R
         matches!(answer.swarm[&down_key], MemberResult::Failed(_)),
         "{answer:?}"
     );
-    let soon = now_ms() + 120_000;
-    let answer: ExpireResponse = rpc!(
-        &nodes[0],
-        SubRequest::Expire(Expire::signed(
-            &owner,
-            vec![second.clone()],
-            vec![soon],
-            ExpireMode::Shorten
-        ))
-    )?;
+    let (soon, answer) = shorten(&nodes[0], &owner, &second).await?;
     assert!(
         matches!(answer.swarm[&down_key], MemberResult::Failed(_)),
         "{answer:?}"

@@ -61,6 +61,7 @@ pub(super) async fn to_swarm<M: DeserializeOwned>(
         return Ok(Vec::new());
     }
     let me = app.node_key();
+    let me_hex = me.to_string();
     let catch_up = CatchUp::of(&sub);
     let body: Arc<str> = Request::One(sub).to_json().to_string().into();
     let time = now_ms();
@@ -69,9 +70,9 @@ pub(super) async fn to_swarm<M: DeserializeOwned>(
         .into_iter()
         .filter(|(key, _)| *key != me)
         .map(|(key, url)| {
-            let body = &body;
+            let (body, me) = (&body, &me_hex);
             async move {
-                let entry = send(app, &key, &url, body, time).await;
+                let entry = send(app, me, &key, &url, body, time).await;
                 (key, url, entry)
             }
         });
@@ -117,10 +118,11 @@ impl CatchUp {
     }
 }
 
-/// Posts the forward `body` to the member `key` at `url`, MACed at `time`, and reads its
-/// entry from the answer.
+/// Posts the forward `body` from this node (`me`, its key in hex) to the member `key` at
+/// `url`, MACed at `time`, and reads its entry from the answer.
 async fn send<M: DeserializeOwned>(
     app: &AppState,
+    me: &str,
     key: &NodeKey,
     url: &str,
     body: &Arc<str>,
@@ -132,12 +134,11 @@ async fn send<M: DeserializeOwned>(
             ..MemberFailure::default()
         });
     };
-    let me = app.node_key().to_string();
     let mut request = peer_request::client()
         .post(format!("{}{PATH}", url.trim_end_matches('/')))
         .timeout(TIMEOUT)
         .header(header::CONTENT_TYPE, "application/json");
-    for (name, value) in forward::headers_with(&me, &link, time, body.as_bytes()) {
+    for (name, value) in forward::headers_with(me, &link, time, body.as_bytes()) {
         request = request.header(name, value);
     }
     let answer = request.body(body.to_string()).send().await;
@@ -163,6 +164,7 @@ struct Redelivery {
 /// one that still fails is tried again after a back-off (`peer_request::retry_wait`: from
 /// 2 s, doubling, to a minute); a member that leaves the active set is dropped.
 pub(crate) async fn redeliver_forever(app: AppState, cancel: CancellationToken) {
+    let me = app.node_key().to_string();
     let mut members: BTreeMap<NodeKey, Redelivery> = BTreeMap::new();
     loop {
         let now = Instant::now();
@@ -183,7 +185,7 @@ pub(crate) async fn redeliver_forever(app: AppState, cancel: CancellationToken) 
         for (key, member) in members.iter_mut().filter(|(_, m)| m.next_try <= now) {
             tokio::select! {
                 () = cancel.cancelled() => return,
-                () = redeliver(&app, key, member) => {}
+                () = redeliver(&app, &me, key, member) => {}
             }
         }
         members.retain(|_, member| !member.bodies.is_empty());
@@ -198,9 +200,9 @@ pub(crate) async fn redeliver_forever(app: AppState, cancel: CancellationToken) 
 /// off). A change it carries out or refuses is done with; a 421 is a refusal here: the
 /// member, back and indexed, does not keep the account (any more), and a change it cannot
 /// take must not hold up those behind it.
-async fn redeliver(app: &AppState, key: &NodeKey, member: &mut Redelivery) {
+async fn redeliver(app: &AppState, me: &str, key: &NodeKey, member: &mut Redelivery) {
     while let Some(body) = member.bodies.front() {
-        match send::<serde_json::Value>(app, key, &member.url, body, now_ms()).await {
+        match send::<serde_json::Value>(app, me, key, &member.url, body, now_ms()).await {
             MemberResult::Failed(failure) if unavailable(&failure) => {
                 member.failures = member.failures.saturating_add(1);
                 member.next_try = Instant::now() + peer_request::retry_wait(member.failures);
@@ -287,25 +289,32 @@ fn failed<M>(failure: MemberFailure) -> MemberResult<M> {
     MemberResult::Failed(failure)
 }
 
+/// The header `name`'s `value` parsed, or 401 saying it must be `what`.
+fn parsed<T: std::str::FromStr>(
+    value: Option<&str>,
+    name: &str,
+    what: &str,
+) -> Result<T, RpcError> {
+    value
+        .and_then(|text| text.parse().ok())
+        .ok_or_else(|| RpcError::Unauthorized(format!("{name} must be {what}")))
+}
+
 /// Checks a forward's sender: the headers name an active node of this node's index (read
 /// once per commit, so a stranger costs no key agreement), its clock is within ±60 s of
 /// this node's, and the MAC over the clock and `body` holds under the nodes' link key.
 pub(super) fn check(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), RpcError> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
-    let from: NodeKey = header(NODE_KEY_HEADER)
-        .and_then(|text| text.parse().ok())
-        .ok_or_else(|| {
-            RpcError::Unauthorized(format!(
-                "{NODE_KEY_HEADER} must be the forwarding node's key as 64 hex characters"
-            ))
-        })?;
-    let time: u64 = header(NODE_TIME_HEADER)
-        .and_then(|text| text.parse().ok())
-        .ok_or_else(|| {
-            RpcError::Unauthorized(format!(
-                "{NODE_TIME_HEADER} must be the forwarding node's clock in ms"
-            ))
-        })?;
+    let from: NodeKey = parsed(
+        header(NODE_KEY_HEADER),
+        NODE_KEY_HEADER,
+        "the forwarding node's key as 64 hex characters",
+    )?;
+    let time: u64 = parsed(
+        header(NODE_TIME_HEADER),
+        NODE_TIME_HEADER,
+        "the forwarding node's clock in ms",
+    )?;
     let active = app
         .status
         .active_nodes(&app.store)
